@@ -1,0 +1,135 @@
+"""The design matrix as the solvers see it: weighted, centred, never densified.
+
+A fit with sample weights ``s`` (normalised to sum to n) and an intercept minimises
+``1/(2n) Σ s_i (y_i − x_iᵀw − b)²``. Eliminating b (b = ȳ − x̄ᵀw with weighted means)
+and scaling each row by ``u_i = √s_i`` leaves a problem without intercept on the
+*effective* columns::
+
+    X_eff[:, j] = u ∘ x_j − x̄_j u,        y_eff = u ∘ y − ȳ u.
+
+:class:`Design` holds ``X = diag(u)·X_given`` (a copy only when weights are given; dense X
+is also centred in that copy, because explicit centring is more accurate), the means x̄ and
+the vector u, and applies X_eff and X_effᵀ without forming X_eff. For sparse CSC input
+the centring stays implicit: ``X_effᵀ r = Xᵀr − x̄ (uᵀr)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["Design", "make_design"]
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Effective design ``X_eff = X − u x̄ᵀ`` and target, see the module docstring.
+
+    Attributes
+    ----------
+    X : ndarray (Fortran-ordered) or scipy.sparse.csc_matrix
+        Row-scaled data (centred already for dense input with an intercept).
+    y : ndarray
+        ``y_eff``, the centred and row-scaled target.
+    x_offset : ndarray
+        Offsets still to subtract implicitly (x̄ for sparse input, zeros otherwise).
+    u : ndarray
+        Row scaling ``√s`` (ones without weights).
+    x_mean, y_mean : ndarray, float
+        Weighted means of the original data (zeros without intercept), for the intercept.
+    """
+
+    X: np.ndarray | sp.csc_matrix
+    y: np.ndarray
+    x_offset: np.ndarray
+    u: np.ndarray
+    x_mean: np.ndarray
+    y_mean: float
+
+    @property
+    def n_samples(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def is_sparse(self) -> bool:
+        return sp.issparse(self.X)
+
+    def matvec(self, w):
+        """``X_eff @ w``."""
+        return self.X @ w - (self.x_offset @ w) * self.u
+
+    def rmatvec(self, v):
+        """``X_effᵀ @ v``."""
+        return self.X.T @ v - self.x_offset * (self.u @ v)
+
+    def column_sq_norms(self):
+        """``‖X_eff[:, j]‖²`` for every j."""
+        n = self.n_samples
+        if self.is_sparse:
+            sq = np.asarray(self.X.multiply(self.X).sum(axis=0)).ravel()
+            # ‖X_j − x̄_j u‖² = ‖X_j‖² − 2 x̄_j uᵀX_j + x̄_j² uᵀu, with uᵀX_j = n x̄_j
+            # when x̄ is the weighted mean, and uᵀu = n.
+            sq = sq - n * self.x_offset**2
+            return np.maximum(sq, 0.0)
+        return np.einsum("ij,ij->j", self.X, self.X)
+
+    def column_std(self):
+        """Weighted standard deviation of each original column (1/n convention)."""
+        return np.sqrt(self.column_sq_norms() / self.n_samples)
+
+    def intercept(self, w) -> float:
+        """Intercept ``ȳ − x̄ᵀw`` on the original scale."""
+        return float(self.y_mean - self.x_mean @ w)
+
+
+def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) -> Design:
+    """Build the :class:`Design` of a (validated) problem.
+
+    ``sample_weight`` must already be validated: finite, ``>= 0``, positive sum. It is
+    rescaled to sum to n here. Dense X is copied (Fortran order) only when that is needed
+    (weights, centring, a different dtype or memory order).
+    """
+    n = X.shape[0]
+    y = np.asarray(y, dtype=dtype)
+    if sample_weight is None:
+        s = None
+        u = np.ones(n, dtype=dtype)
+    else:
+        s = np.asarray(sample_weight, dtype=np.float64)
+        s = s * (n / s.sum())
+        u = np.sqrt(s).astype(dtype)
+
+    if fit_intercept:
+        weights = np.ones(n) if s is None else s
+        x_mean = np.asarray(X.T @ weights, dtype=np.float64).ravel() / n
+        y_mean = float(weights @ y) / n
+    else:
+        x_mean = np.zeros(X.shape[1])
+        y_mean = 0.0
+
+    y_eff = (y - y_mean) * u if s is not None else (y - y_mean)
+    y_eff = np.ascontiguousarray(y_eff, dtype=dtype)
+
+    if sp.issparse(X):
+        Xs = sp.csc_matrix(X, dtype=dtype)
+        if s is not None:
+            Xs = sp.csc_matrix(sp.diags(u) @ Xs)
+        Xs.sort_indices()
+        return Design(Xs, y_eff, x_mean.astype(dtype), u, x_mean, y_mean)
+
+    if fit_intercept:
+        Xd = np.array(X, dtype=dtype, order="F", copy=True)  # the one dense copy
+        Xd -= x_mean.astype(dtype)
+        if s is not None:
+            Xd *= u[:, None]
+    elif s is not None:
+        Xd = np.asfortranarray(X * u[:, None], dtype=dtype)
+    else:
+        Xd = np.asfortranarray(X, dtype=dtype)  # no copy when already Fortran + dtype
+    return Design(Xd, y_eff, np.zeros(X.shape[1], dtype=dtype), u, x_mean, y_mean)

@@ -1,0 +1,5 @@
+"""scikit-learn-compatible estimators (thin: validation + :func:`shrinkage.solve`)."""
+
+from .linear import ElasticNet, Lasso, Ridge
+
+__all__ = ["ElasticNet", "Lasso", "Ridge"]

@@ -1,0 +1,56 @@
+"""The one result type every solver returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..certificates import Certificate
+
+
+@dataclass(frozen=True)
+class SolverResult:
+    """A solution with the certificate that proves how good it is.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        Coefficients on the original scale of X.
+    intercept : float
+        Fitted intercept (0 when not fitted).
+    certificate : Certificate
+        Duality gap, relative gap and per-feature KKT residual of ``coef``.
+    n_iter : int
+        Epochs (coordinate descent) or iterations (gradient methods) run.
+    converged : bool
+        Whether ``certificate.relative_gap <= tol`` was reached.
+    tol : float
+        The relative duality-gap target.
+    solver : str
+        Name of the method that produced it.
+    history : ndarray
+        Relative duality gap at each check (or each iterate, for the teaching solver).
+    """
+
+    coef: np.ndarray
+    intercept: float
+    certificate: Certificate
+    n_iter: int
+    converged: bool
+    tol: float
+    solver: str
+    history: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def dual_gap(self) -> float:
+        return self.certificate.dual_gap
+
+    @property
+    def relative_gap(self) -> float:
+        return self.certificate.relative_gap
+
+    @property
+    def n_zeros(self) -> int:
+        """Number of coefficients that are *exactly* zero."""
+        return int(np.sum(self.coef == 0))
