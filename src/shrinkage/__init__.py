@@ -6,9 +6,21 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α · penalty(w)`` with t
 
 from . import penalties
 from .estimators import ElasticNet, Lasso, Ridge
+from .path import PathResult, path
 from .penalties import L1, L2
 from .solvers import SolverResult, solve
 
 __version__ = "0.1.0"
 
-__all__ = ["ElasticNet", "L1", "L2", "Lasso", "Ridge", "SolverResult", "penalties", "solve"]
+__all__ = [
+    "ElasticNet",
+    "L1",
+    "L2",
+    "Lasso",
+    "PathResult",
+    "Ridge",
+    "SolverResult",
+    "path",
+    "penalties",
+    "solve",
+]

@@ -27,6 +27,8 @@ from numbers import Real
 
 import numpy as np
 
+from ._kernels.prox import THRESHOLD_SLACK
+
 __all__ = ["Penalty", "L1", "L2", "ElasticNet", "soft_threshold", "prox_weighted_enet"]
 
 
@@ -52,10 +54,13 @@ def prox_weighted_enet(v, step, l1_weight, l2_weight, positive=False):
     coordinate-wise; with ``positive`` the soft-threshold is one-sided.
     """
     v = np.asarray(v, dtype=float)
+    threshold = step * np.asarray(l1_weight, dtype=float)
     if positive:
-        shrunk = np.maximum(v - step * l1_weight, 0.0)
+        shrunk = np.maximum(v - threshold, 0.0)
+        shrunk[v <= threshold * (1 + THRESHOLD_SLACK)] = 0.0
     else:
-        shrunk = soft_threshold(v, step * l1_weight)
+        shrunk = soft_threshold(v, threshold)
+        shrunk[np.abs(v) <= threshold * (1 + THRESHOLD_SLACK)] = 0.0
     return shrunk / (1.0 + step * l2_weight)
 
 

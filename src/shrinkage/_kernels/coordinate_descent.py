@@ -39,9 +39,20 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
 
 @njit(cache=True)
 def cd_epoch_sparse(
-    data, indices, indptr, n_samples, x_offset, w, residual, u_dot_residual,
-    lipschitz, l1_weight, l2_weight, positive, features,
-):  # fmt: skip
+    data,
+    indices,
+    indptr,
+    n_samples,
+    x_offset,
+    w,
+    residual,
+    u_dot_residual,
+    lipschitz,
+    l1_weight,
+    l2_weight,
+    positive,
+    features,
+):
     """One epoch on CSC arrays with implicit centring. Returns ``max_j |Δw_j|``.
 
     ``u_dot_residual`` is a length-1 array holding t = uᵀr̃, updated in place.

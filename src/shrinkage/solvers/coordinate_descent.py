@@ -19,9 +19,16 @@ __all__ = ["coordinate_descent"]
 
 
 def coordinate_descent(
-    design, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=1000,
-    coef_init=None, check_every=10,
-):  # fmt: skip
+    design,
+    l1_weight,
+    l2_weight,
+    positive=False,
+    *,
+    tol=1e-4,
+    max_iter=1000,
+    coef_init=None,
+    check_every=10,
+):
     """Solve the weighted elastic net by cyclic coordinate descent.
 
     Parameters
@@ -66,9 +73,20 @@ def coordinate_descent(
     for n_iter in range(1, max_iter + 1):
         if design.is_sparse:
             change = cd_epoch_sparse(
-                X.data, X.indices, X.indptr, n, design.x_offset, w, residual, t,
-                lipschitz, a, b, positive, features,
-            )  # fmt: skip
+                X.data,
+                X.indices,
+                X.indptr,
+                n,
+                design.x_offset,
+                w,
+                residual,
+                t,
+                lipschitz,
+                a,
+                b,
+                positive,
+                features,
+            )
         else:
             change = cd_epoch_dense(X, w, residual, lipschitz, a, b, positive, features)
         w_scale = float(np.max(np.abs(w), initial=0.0))

@@ -19,9 +19,18 @@ __all__ = ["proximal_gradient"]
 
 
 def proximal_gradient(
-    design, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=10_000,
-    coef_init=None, accelerated=True, restart=True, check_every=10,
-):  # fmt: skip
+    design,
+    l1_weight,
+    l2_weight,
+    positive=False,
+    *,
+    tol=1e-4,
+    max_iter=10_000,
+    coef_init=None,
+    accelerated=True,
+    restart=True,
+    check_every=10,
+):
     """Solve the weighted elastic net by ISTA (``accelerated=False``) or FISTA.
 
     The step is ``1/L`` with L found by backtracking (doubling from the largest column

@@ -46,7 +46,7 @@ def ridge_closed_form(design, l2_weight, positive=False, *, tol=1e-4, **_ignored
     if design.is_sparse and p > _DENSE_GRAM_LIMIT:
         w, method = _conjugate_gradient(design, b, y), "ridge_cg"
     elif design.is_sparse or p <= n:
-        w, method = _normal_equations(design, b, y), "ridge_cholesky"
+        w, method = _normal_equations(design, b, y)
     elif np.all(b > 0):
         X = np.asarray(design.X, dtype=np.float64)
         K = (X / b) @ X.T
@@ -78,12 +78,13 @@ def _normal_equations(design, b, y):
         factor = scipy.linalg.cho_factor(A, lower=True, check_finite=False)
         w = scipy.linalg.cho_solve(factor, rhs, check_finite=False)
         if np.all(np.isfinite(w)) and np.linalg.cond(A) < 1e12:
-            return w
+            return w, "ridge_cholesky"
     except np.linalg.LinAlgError:
         pass
-    if design.is_sparse:  # singular: minimum-norm solution of the normal equations
-        return scipy.linalg.lstsq(A, rhs, lapack_driver="gelsd")[0]
-    return _stacked_lstsq(design, b, y)
+    # singular: the name says which factorisation really produced the answer
+    if design.is_sparse:  # minimum-norm solution of the normal equations
+        return scipy.linalg.lstsq(A, rhs, lapack_driver="gelsd")[0], "ridge_svd"
+    return _stacked_lstsq(design, b, y), "ridge_svd"
 
 
 def _stacked_lstsq(design, b, y):

@@ -19,9 +19,18 @@ __all__ = ["subgradient_descent"]
 
 
 def subgradient_descent(
-    design, l1_weight, l2_weight, positive=False, *, step=None, schedule="constant",
-    max_iter=1000, coef_init=None, tol=1e-4, record_path=False,
-):  # fmt: skip
+    design,
+    l1_weight,
+    l2_weight,
+    positive=False,
+    *,
+    step=None,
+    schedule="constant",
+    max_iter=1000,
+    coef_init=None,
+    tol=1e-4,
+    record_path=False,
+):
     """Run ``max_iter`` subgradient steps (no early stop: it has no reliable criterion).
 
     Parameters
