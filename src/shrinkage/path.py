@@ -19,10 +19,13 @@ import numpy as np
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
+from .solvers.working_set import GramState, ResidualState, working_set_cd
 
 __all__ = ["PathResult", "alpha_grid", "path"]
 
 _RIDGE_GRID_L1_RATIO = 1e-3
+_GRAM_MAX_FEATURES = 5000  # p × p float64 Gram up to 200 MB
+STRATEGIES = ("auto", "working_set", "gram", "cd")
 
 
 @dataclass(frozen=True)
@@ -110,22 +113,27 @@ class PathResult:
 
 def _squared_alpha_max(design, penalty, scale):
     """α_max for squared loss: ``max_j |X_jᵀr_U| / (n ρ f_j σ_j)``, r_U the residual of
-    the unpenalised part (intercept and features with f_j = 0)."""
+    the unpenalised part (intercept and features with f_j = 0); also the solution there
+    (least squares on the unpenalised features), the path's first warm start."""
     n, p = design.X.shape
     y = np.asarray(design.y, dtype=np.float64)
     factors = penalty.factors(p)
     free = np.flatnonzero(factors == 0)
     residual = y
+    start = np.zeros(p)
     if free.size:
         from .certificates import _columns
 
         XF = _columns(design, free)
         coef, *_ = np.linalg.lstsq(XF, y, rcond=None)
+        if penalty.positive:
+            coef = np.maximum(coef, 0.0)
         residual = y - XF @ coef
+        start[free] = coef
     correlation = np.asarray(design.rmatvec(residual), dtype=np.float64) / n
     rho = penalty.l1_ratio if penalty.l1_ratio > 0 else _RIDGE_GRID_L1_RATIO
     grid_penalty = Penalty(rho, penalty.penalty_factor, penalty.positive)
-    return grid_penalty.alpha_max(correlation, scale)
+    return grid_penalty.alpha_max(correlation, scale), start
 
 
 def alpha_grid(alpha_max, n_alphas=100, alpha_min_ratio=1e-3):
@@ -157,6 +165,7 @@ def path(
     tol=1e-4,
     max_iter=1000,
     feature_names=None,
+    strategy="auto",
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -176,6 +185,12 @@ def path(
     fit_intercept, sample_weight, standardize, tol, max_iter
         As in :func:`shrinkage.solve`; ``tol`` is the relative duality gap at *every* α.
     feature_names : sequence of str, optional
+    strategy : {"auto", "working_set", "gram", "cd"}
+        How each point is solved (squared loss). "gram" precomputes ``XᵀX`` and
+        updates in O(p) (best for n ≫ p); "working_set" solves growing sub-problems
+        on the likely support with Anderson acceleration (best for p ≳ n);
+        "cd" is plain cyclic coordinate descent. "auto": "cd" when some feature is
+        unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "working_set".
 
     Returns
     -------
@@ -218,29 +233,48 @@ def path(
         X, y, fit_intercept, sample_weight, standardize, feature_names
     )
     n, p = X.shape
-    alphas = _resolve_grid(
-        alphas, n_alphas, alpha_min_ratio, n, p, lambda: _squared_alpha_max(design, penalty, scale)
-    )
+    alpha_max, w = _squared_alpha_max(design, penalty, scale)
+    alphas = _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max)
+    strategy = _choose_strategy(strategy, n, p, penalty)
+    state = None
+    if strategy == "gram":
+        state = GramState.from_design(design)
+    elif strategy == "working_set":
+        state = ResidualState(design)
     coefs = np.zeros((alphas.size, p), dtype=X.dtype)
     stats = np.zeros((alphas.size, 5))  # intercept, gap, relative gap, n_iter, seconds
-    w = None
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         a, b = penalty.weights(float(alpha), p, scale)
-        result = coordinate_descent(
-            design, a, b, penalty.positive, tol=tol, max_iter=max_iter, coef_init=w
-        )
+        if state is None:
+            result = coordinate_descent(
+                design, a, b, penalty.positive, tol=tol, max_iter=max_iter, coef_init=w
+            )
+        else:
+            result = working_set_cd(
+                state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20, coef_init=w
+            )
         w = result.coef
         coefs[k] = w
         intercept = design.intercept(w.astype(np.float64)) if fit_intercept else 0.0
         stats[k] = (
-            intercept,
-            result.dual_gap,
-            result.relative_gap,
-            result.n_iter,
+            intercept, result.dual_gap, result.relative_gap, result.n_iter,
             time.perf_counter() - tick,
-        )
+        )  # fmt: skip
     return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start)
+
+
+def _choose_strategy(strategy, n, p, penalty):
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
+    unpenalised = penalty.penalty_factor is not None and np.any(penalty.penalty_factor == 0)
+    if strategy == "auto":
+        if unpenalised:
+            return "cd"
+        return "gram" if (n >= 2 * p and p <= _GRAM_MAX_FEATURES) else "working_set"
+    if strategy != "cd" and unpenalised:
+        raise ValueError(f"strategy={strategy!r} needs every feature penalised; use 'cd'.")
+    return strategy
 
 
 def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max):

@@ -11,10 +11,10 @@ is then ``X_jᵀr̃ − x̄_j t`` (see :mod:`shrinkage.design`), so each update 
 
 from numba import njit
 
-from .prox import enet_coordinate_update
+from .prox import FASTMATH, enet_coordinate_update
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FASTMATH)
 def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, features):
     """One epoch on a dense Fortran-ordered X. Returns ``max_j |Δw_j|``."""
     n_samples = X.shape[0]
@@ -37,7 +37,7 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
     return max_change
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FASTMATH)
 def cd_epoch_sparse(
     data,
     indices,
