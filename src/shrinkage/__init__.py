@@ -4,7 +4,8 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α · penalty(w)`` with t
 (½‖w‖²) or their elastic-net mix, and every solution carries its duality-gap certificate.
 """
 
-from . import penalties
+from . import lab, penalties
+from .advice import advise
 from .estimators import ElasticNet, Lasso, Ridge
 from .path import PathResult, path
 from .penalties import L1, L2
@@ -20,6 +21,8 @@ __all__ = [
     "PathResult",
     "Ridge",
     "SolverResult",
+    "advise",
+    "lab",
     "path",
     "penalties",
     "solve",

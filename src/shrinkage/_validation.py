@@ -90,7 +90,7 @@ def check_varying_columns(std, feature_names=None):
         names = (
             [str(feature_names[j]) for j in const[:10]]
             if feature_names is not None
-            else [str(j) for j in const[:10]]
+            else [f"X[:, {j}]" for j in const[:10]]
         )
         more = " ..." if const.size > 10 else ""
         raise ValueError(

@@ -10,7 +10,8 @@ Fenchel duality gives, for every θ ∈ ℝⁿ, the lower bound::
 
 where g_j* is the conjugate of the per-feature penalty (see
 :func:`shrinkage.penalties.conjugate_weighted_enet`). We take θ = r/n, the scaled residual,
-then (i) project it so that ``X_jᵀθ = 0`` for unpenalised features and (ii) shrink it so
+then (i) project it so that ``X_jᵀθ = 0`` for unpenalised features (only ``X_jᵀθ ≤ 0``
+is needed for those with positivity) and (ii) shrink it so
 that ``|X_jᵀθ| ≤ a_j`` for pure-L1 features; features with b_j > 0 need nothing. At the
 optimum θ = r/n is dual-optimal and the gap P − D is 0; the gap is a *proof* of how far
 any w is from optimal in objective value.
@@ -73,11 +74,19 @@ def dual_point(design, residual, l1_weight, l2_weight, positive):
     theta = np.asarray(residual, dtype=np.float64) / n
     free = (l1_weight == 0) & (l2_weight == 0)
     if np.any(free):
-        # project θ onto {θ : X_Fᵀθ = 0}; X_F has few columns (unpenalised features)
-        cols = np.flatnonzero(free)
-        XF = _columns(design, cols)
-        coef, *_ = scipy.linalg.lstsq(XF, theta, lapack_driver="gelsy")
-        theta = theta - XF @ coef
+        # project θ onto {θ : X_Aᵀθ = 0}; X_F has few columns (unpenalised features).
+        # Without positivity A = F. With it, the conjugate of the constraint w_j ≥ 0 only
+        # asks X_jᵀθ ≤ 0, so A grows from the violators until none is left: at the
+        # optimum that projection is void and the gap closes (the full one would not).
+        XF = _columns(design, np.flatnonzero(free))
+        residual_theta = theta
+        active = (XF.T @ theta > 0) if positive else np.ones(XF.shape[1], dtype=bool)
+        while np.any(active):
+            theta = _project_out(XF[:, active], residual_theta)
+            grown = active | (XF.T @ theta > 0)
+            if not positive or np.array_equal(grown, active):
+                break
+            active = grown
     corr = np.asarray(design.rmatvec(theta), dtype=np.float64)
     hard = (l2_weight == 0) & (l1_weight > 0)
     if np.any(hard):
@@ -87,6 +96,18 @@ def dual_point(design, residual, l1_weight, l2_weight, positive):
             theta = theta / ratio
             corr = corr / ratio
     return theta, corr
+
+
+def _project_out(columns, theta):
+    """``θ`` minus its orthogonal projection on the span of ``columns``.
+
+    Through an orthonormal basis (thin SVD, numerical rank): with collinear columns a
+    least-squares coefficient vector can be huge and cancel catastrophically.
+    """
+    U, s, _ = scipy.linalg.svd(columns, full_matrices=False, check_finite=False)
+    cutoff = s[0] * max(columns.shape) * np.finfo(np.float64).eps if s.size else 0.0
+    U = U[:, s > cutoff]
+    return theta - U @ (U.T @ theta)
 
 
 def _columns(design, cols):

@@ -120,7 +120,10 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
         Xs = sp.csc_matrix(X, dtype=dtype)
         if s is not None:
             Xs = sp.csc_matrix(sp.diags(u) @ Xs)
-        Xs.sort_indices()
+        if not Xs.has_sorted_indices:
+            # sorted_indices() copies: sort_indices() would reorder the caller's matrix,
+            # whose arrays Xs may share
+            Xs = Xs.sorted_indices()
         return Design(Xs, y_eff, x_mean.astype(dtype), u, x_mean, y_mean)
 
     if fit_intercept:

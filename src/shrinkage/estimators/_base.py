@@ -64,7 +64,7 @@ class PenalizedRegressor(RegressorMixin, BaseEstimator):
         try:
             X, y = validate_data(
                 self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32],
-                y_numeric=True, multi_output=True,
+                y_numeric=True,
             )  # fmt: skip
         except ValueError as exc:
             if "could not convert" in str(exc):

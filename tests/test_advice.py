@@ -1,0 +1,70 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from shrinkage.advice import Advice, advise
+
+
+@pytest.fixture(scope="module")
+def sparse_advice():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 10))
+    y = 3 * X[:, 0] - 2 * X[:, 1] + rng.standard_normal(100)
+    return advise(X, y, n_alphas=10, n_splits=4)
+
+
+def test_sparse_truth_recommends_lasso(sparse_advice):
+    assert isinstance(sparse_advice, Advice)
+    assert sparse_advice.recommendation == "lasso"
+    lasso, ridge = sparse_advice["lasso"], sparse_advice["ridge"]
+    assert 2 <= lasso.n_features_kept < 10
+    assert ridge.n_features_kept == 10 and ridge.stability == 1.0
+    assert lasso.stability >= 0.5
+    assert lasso.cv_error <= ridge.cv_error
+    assert any("keeps only" in reason for reason in sparse_advice.reasons)
+
+
+def test_dense_truth_recommends_ridge():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 8))
+    y = X @ rng.uniform(0.5, 1.5, 8) + rng.standard_normal(80)
+    advice = advise(X, y, n_alphas=10, n_splits=4)
+    assert advice.recommendation == "ridge"
+    assert advice["lasso"].n_features_kept == 8
+    assert any("all seem useful" in reason for reason in advice.reasons)
+
+
+def test_result_is_frozen_and_printable(sparse_advice):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sparse_advice.recommendation = "ridge"
+    text = str(sparse_advice)
+    for word in ("lasso", "ridge", "elastic net", "Recommendation: lasso", "stability"):
+        assert word in text
+    with pytest.raises(KeyError, match="no penalty"):
+        sparse_advice["lars"]
+
+
+def test_bad_input():
+    X = np.ones((10, 2))
+    with pytest.raises(ValueError, match="same n"):
+        advise(X, np.ones(9))
+    with pytest.raises(ValueError, match="l1_ratio"):
+        advise(X, np.arange(10.0), l1_ratio=0.0)
+    with pytest.raises(ValueError, match="n_splits"):
+        advise(X, np.arange(10.0), n_splits=1)
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        advise(X, np.arange(10.0))
+
+
+def test_correlated_group_recommends_elastic_net():
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((120, 1))
+    group = z + 0.1 * rng.standard_normal((120, 6))  # six near-copies of one signal
+    X = np.hstack([group, rng.standard_normal((120, 14))])
+    y = group.sum(axis=1) + 2 * rng.standard_normal(120)
+    advice = advise(X, y, n_alphas=10, n_splits=4)
+    assert advice.recommendation == "elastic net"
+    assert advice["elastic net"].stability > advice["lasso"].stability
+    assert advice["elastic net"].n_features_kept <= 16

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from shrinkage import solve
+from shrinkage.datasets import load_prostate
+from shrinkage.lab.paths import alpha_grid, compare_paths
+from shrinkage.penalties import ElasticNet
+
+
+@pytest.fixture(scope="module")
+def prostate_paths():
+    X, y, names, _ = load_prostate()
+    return X, y, compare_paths(X, y, n_alphas=20, feature_names=names)
+
+
+def test_zero_counts(prostate_paths):
+    _, _, (lasso, ridge, enet) = prostate_paths
+    assert lasso.n_zeros[0] == 8 and enet.n_zeros[0] == 8  # all zero at α_max
+    assert lasso.n_zeros[-1] == 0 and enet.n_zeros[-1] == 0
+    assert np.all(ridge.n_zeros == 0)  # ridge never gives an exact zero
+    assert np.all(np.diff(lasso.n_zeros) <= 1) and lasso.n_zeros.sum() > 20
+
+
+def test_paths_are_solutions(prostate_paths):
+    X, y, paths = prostate_paths
+    for path in paths:
+        k = len(path.alphas) // 2
+        ref = solve(X, y, path.alphas[k], ElasticNet(path.l1_ratio), standardize=True, tol=1e-12)
+        np.testing.assert_allclose(path.coefs[k], ref.coef, atol=1e-5)
+
+
+def test_grids_end_at_the_same_alpha(prostate_paths):
+    _, _, (lasso, ridge, enet) = prostate_paths
+    assert lasso.alphas[-1] == pytest.approx(ridge.alphas[-1]) == pytest.approx(enet.alphas[-1])
+    assert enet.alphas[0] == pytest.approx(2 * lasso.alphas[0])
+    assert ridge.alphas[0] == pytest.approx(100 * lasso.alphas[0])
+    assert np.all(np.diff(lasso.alphas) < 0)
+
+
+def test_bad_input():
+    X, y, _, _ = load_prostate()
+    with pytest.raises(ValueError, match="l1_ratio"):
+        compare_paths(X, y, l1_ratio=1.0)
+    with pytest.raises(ValueError, match="feature_names"):
+        compare_paths(X, y, feature_names=["a"])
+    assert alpha_grid(X, y, 1.0, n_alphas=3).shape == (3,)
