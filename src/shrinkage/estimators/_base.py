@@ -22,7 +22,7 @@ class PenalizedRegressor(RegressorMixin, BaseEstimator):
     default solver. See :class:`~shrinkage.Lasso` for the parameters.
     """
 
-    _solvers = ("auto", "cd", "fista", "ista")
+    _solvers = ("auto", "working_set", "cd", "fista", "ista")
 
     l1_ratio = 1.0  # overridden by a parameter in ElasticNet, fixed in Lasso / Ridge
 

@@ -60,8 +60,10 @@ class Lasso(PenalizedRegressor):
     ----------
     alpha : float, default 1.0
         Regularisation strength α ≥ 0.
-    solver : {"auto", "cd", "fista", "ista"}, default "auto"
-        "auto" is coordinate descent."""
+    solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
+        "auto" is coordinate descent on working sets with Anderson acceleration
+        ("working_set"), or plain cyclic coordinate descent ("cd") when some
+        ``penalty_factor`` is 0."""
         + _COMMON_PARAMETERS
         + """
     See Also
@@ -110,8 +112,10 @@ class ElasticNet(PenalizedRegressor):
         Regularisation strength α ≥ 0.
     l1_ratio : float in [0, 1], default 0.5
         ρ, the L1 share of the penalty.
-    solver : {"auto", "cd", "fista", "ista"}, default "auto"
-        "auto" is coordinate descent."""
+    solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
+        "auto" is coordinate descent on working sets with Anderson acceleration
+        ("working_set"), or plain cyclic coordinate descent ("cd") when some
+        ``penalty_factor`` is 0."""
         + _COMMON_PARAMETERS
         + """
     See Also
@@ -179,7 +183,7 @@ class Ridge(PenalizedRegressor):
     """
     )
 
-    _solvers = ("auto", "closed_form", "cd", "fista", "ista")
+    _solvers = ("auto", "closed_form", "working_set", "cd", "fista", "ista")
     l1_ratio = 0.0
 
     def __init__(

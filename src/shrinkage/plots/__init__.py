@@ -2,6 +2,7 @@
 returns the ax it drew on)."""
 
 from .calibration import plot_calibration
+from .cv import plot_cv
 from .dynamics import plot_one_dimensional_solutions, plot_trajectories
 from .geometry import (
     plot_axis_fraction,
@@ -17,6 +18,7 @@ __all__ = [
     "plot_budget_path",
     "plot_calibration",
     "plot_constraint_geometry",
+    "plot_cv",
     "plot_gradient_field",
     "plot_kkt",
     "plot_one_dimensional_solutions",

@@ -23,6 +23,7 @@ from .coordinate_descent import coordinate_descent
 from .proximal_gradient import proximal_gradient
 from .ridge import ridge_closed_form
 from .subgradient import subgradient_descent
+from .working_set import ResidualState, working_set_cd
 
 __all__ = ["prepare_problem", "solve", "SOLVERS"]
 
@@ -32,6 +33,7 @@ SOLVERS = {
     "ista": lambda *a, **k: proximal_gradient(*a, accelerated=False, **k),
     "closed_form": None,  # ridge only, dispatched below
     "subgradient": subgradient_descent,
+    "working_set": None,  # dispatched below: needs a state built on the design
 }
 
 
@@ -97,8 +99,11 @@ def solve(
     penalty : Penalty, default ``L1()``
         :func:`~shrinkage.penalties.L1`, :func:`~shrinkage.penalties.L2` or
         :func:`~shrinkage.penalties.ElasticNet`, with penalty factors and positivity.
-    solver : {"auto", "cd", "fista", "ista", "closed_form", "subgradient"}
-        "auto" is the closed form for pure ridge without positivity, else "cd".
+    solver : {"auto", "working_set", "cd", "fista", "ista", "closed_form", "subgradient"}
+        "auto" is the closed form for pure ridge without positivity, "cd" when some
+        feature is unpenalised, else "working_set" (coordinate descent on growing
+        working sets with Anderson acceleration, see
+        :func:`~shrinkage.solvers.working_set.working_set_cd`).
     fit_intercept : bool
         Fit an unpenalised intercept b.
     sample_weight : array-like of shape (n_samples,), optional
@@ -140,13 +145,24 @@ def solve(
             raise ValueError(f"coef_init has shape {coef_init.shape}, expected ({p},).")
 
     if solver == "auto":
-        solver = "closed_form" if (np.all(a == 0) and not penalty.positive) else "cd"
+        if np.all(a == 0) and not penalty.positive:
+            solver = "closed_form"
+        elif np.any((a == 0) & (b == 0)):
+            solver = "cd"  # unpenalised features: working sets need every feature penalised
+        else:
+            solver = "working_set"
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {['auto', *SOLVERS]}, got {solver!r}.")
     if solver == "closed_form":
         if np.any(a > 0):
             raise ValueError("solver='closed_form' solves ridge only (l1_ratio=0).")
         result = ridge_closed_form(design, b, penalty.positive, tol=tol)
+    elif solver == "working_set":
+        state = ResidualState(design)
+        options = dict(tol=tol, coef_init=coef_init, **solver_options)
+        if max_iter is not None:
+            options["max_epochs"] = max_iter
+        result = working_set_cd(state, a, b, penalty.positive, **options)
     else:
         options = dict(tol=tol, coef_init=coef_init, **solver_options)
         if max_iter is not None:

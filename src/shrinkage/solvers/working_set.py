@@ -235,9 +235,10 @@ def working_set_cd(
         corr, rr, y_dot_r = state.statistics(w)
         gap, _, _ = duality_gap(corr, rr, y_dot_r, w.astype(np.float64), a64, b64, positive, n)
         history.append(gap / primal_at_zero)
-        # at least one inner solve: a zero start can already meet a loose tol (ridge at
-        # large α), and returning exact zeros there would misrepresent L2
-        if (outer > 1 and gap <= tol * primal_at_zero) or epochs >= max_epochs:
+        # a cold (all-zero) start gets at least one inner solve: zero can already meet a
+        # loose tol (ridge at large α), and exact zeros there would misrepresent L2
+        warm = outer > 1 or bool(np.any(w != 0))
+        if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
         scores = subdiff_distance(w.astype(np.float64), -corr / n, a64, b64, positive)
         support = np.flatnonzero(w != 0)

@@ -1,0 +1,139 @@
+"""Pieces shared by the model-selection tools: the α grid, targets, errors, the 1-SE rule.
+
+The α grid is computed once from the *full* data (glmnet's rule): α_max, the smallest α
+at which every penalised coefficient is exactly zero, down to ``alpha_min_ratio · α_max``
+on a log scale. Every fold, subsample and criterion then works on the same α values, so
+curves can be averaged point by point.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+from .._validation import check_target
+from ..path import alpha_grid, path
+from ..penalties import Penalty
+
+__all__ = [
+    "binary_target",
+    "check_fit_options",
+    "check_grid_parameters",
+    "deviance",
+    "one_standard_error_index",
+    "shared_alpha_grid",
+    "weighted_mean",
+]
+
+
+def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
+    """Validate the grid parameters (``alphas`` wins over ``n_alphas``/``alpha_min_ratio``)."""
+    if alphas is not None:
+        grid = np.asarray(alphas, dtype=np.float64).ravel()
+        if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
+            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        return
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or n_alphas < 1:
+        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
+    if alpha_min_ratio is not None and (
+        isinstance(alpha_min_ratio, bool)
+        or not isinstance(alpha_min_ratio, Real)
+        or not 0 < alpha_min_ratio <= 1
+    ):
+        raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
+
+
+def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):
+    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of a selection estimator."""
+    tol, max_iter = estimator.tol, estimator.max_iter
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
+        raise ValueError(f"tol must be a number > 0, got {tol!r}.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
+        raise TypeError(f"max_iter must be an integer, got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}.")
+    for name in flags:
+        if not isinstance(getattr(estimator, name), bool | np.bool_):
+            raise TypeError(f"{name} must be True or False, got {getattr(estimator, name)!r}.")
+
+
+def shared_alpha_grid(
+    X, y, penalty: Penalty, *, loss="squared", alphas=None, n_alphas=100,
+    alpha_min_ratio=None, fit_intercept=True, sample_weight=None, standardize=False,
+) -> np.ndarray:  # fmt: skip
+    """The decreasing α grid of the full data, shared by all folds / subsamples.
+
+    With ``alphas`` given it is only sorted (decreasing). Otherwise α_max comes from a
+    one-point :func:`shrinkage.path` (the grid's first point *is* α_max, and solving there
+    costs one epoch from w = 0), and the grid is ``n_alphas`` log-spaced values down to
+    ``alpha_min_ratio · α_max`` (default 1e-3 when n ≥ p, 1e-2 when n < p, as ``path``).
+    """
+    if alphas is not None:
+        return np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1].copy()
+    n, p = X.shape
+    top = path(
+        X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,
+        sample_weight=sample_weight, standardize=standardize,
+    ).alphas[0]  # fmt: skip
+    ratio = alpha_min_ratio if alpha_min_ratio is not None else (1e-3 if n >= p else 1e-2)
+    return alpha_grid(float(top), n_alphas, ratio)
+
+
+def binary_target(y, n_samples):
+    """Two-class labels (any two values) → ``(classes, y01)``; clear errors otherwise."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} samples but y has {y.shape[0]}.")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite value(s).")
+    if y.dtype.kind == "O" and any(v is None or v != v for v in y):
+        raise ValueError("y contains missing values (None or NaN).")
+    classes, y01 = np.unique(y, return_inverse=True)
+    if classes.size != 2:
+        which = "only one class" if classes.size < 2 else f"{classes.size} classes"
+        raise ValueError(
+            "Only binary classification is supported: this model needs exactly two "
+            f"classes; y has {which}: {classes[:10].tolist()}."
+        )
+    return classes, y01.astype(np.float64)
+
+
+def check_regression_target(y, n_samples):
+    return check_target(y, n_samples).astype(np.float64, copy=False)
+
+
+def weighted_mean(values, sample_weight=None, axis=0):
+    """Mean of ``values`` along ``axis`` with optional sample weights."""
+    if sample_weight is None:
+        return np.mean(values, axis=axis)
+    return np.average(values, axis=axis, weights=sample_weight)
+
+
+def deviance(y01, decision, sample_weight=None):
+    """Binomial deviance ``2 × mean log-loss`` of each column of ``decision``.
+
+    ``log(1 + exp(−(2y − 1) z))`` via ``logaddexp`` so huge margins do not overflow.
+    """
+    margin = (2.0 * y01 - 1.0)[:, None] * decision
+    return 2.0 * weighted_mean(np.logaddexp(0.0, -margin), sample_weight)
+
+
+def one_standard_error_index(mean, std_error):
+    """Index of the largest α (grid decreasing) within one SE of the minimum.
+
+    glmnet's ``lambda.1se``: ``max{α : cvm(α) ≤ cvm(α_min) + cvsd(α_min)}``. Returns
+    ``(index_min, index_1se)``; ties at the minimum go to the larger α, as glmnet.
+    """
+    mean = np.asarray(mean, dtype=float)
+    finite = np.isfinite(mean)
+    if not np.any(finite):
+        raise ValueError("every cross-validation error is NaN or infinite.")
+    index_min = int(np.flatnonzero(mean == np.min(mean[finite]))[0])
+    threshold = mean[index_min] + std_error[index_min]
+    index_1se = int(np.flatnonzero(finite & (mean <= threshold))[0])
+    return index_min, index_1se

@@ -1,0 +1,72 @@
+"""The work of one cross-validation job: a warm-started path on the training rows, then
+the error of every α on the held-out rows.
+
+Kept free of estimator state so that joblib can ship it to any backend (loky, threading,
+Dask, Ray) unchanged: the arguments are arrays, a penalty and a few plain values.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ..path import path
+from ._common import deviance, weighted_mean
+
+__all__ = ["fold_errors", "scorer_errors"]
+
+
+def fold_errors(
+    X, y, sample_weight, train, test, penalty, alphas, *, loss, scorer, template,
+    path_options,
+):  # fmt: skip
+    """CV errors of one fold along the α grid.
+
+    Returns
+    -------
+    errors : ndarray of shape (n_alphas,)
+        Lower is better: mean squared error, binomial deviance, or minus the scorer.
+    n_active : ndarray of shape (n_alphas,)
+        Non-zero coefficients of the training-fold fit at each α.
+    """
+    train_weight = None if sample_weight is None else sample_weight[train]
+    test_weight = None if sample_weight is None else sample_weight[test]
+    result = path(
+        X[train], y[train], penalty, loss=loss, alphas=alphas, sample_weight=train_weight,
+        **path_options,
+    )  # fmt: skip
+    X_test, y_test = X[test], y[test]
+    if scorer is not None:
+        errors = scorer_errors(
+            scorer, template, result.alphas, result.coefs, result.intercepts, X_test, y_test,
+            test_weight,
+        )  # fmt: skip
+        return errors, result.n_active
+    decision = np.asarray(X_test @ result.coefs.T) + result.intercepts
+    if loss == "logistic":
+        errors = deviance(y_test, decision, test_weight)
+    else:
+        errors = weighted_mean((y_test[:, None] - decision) ** 2, test_weight)
+    return np.asarray(errors, dtype=np.float64), result.n_active
+
+
+def scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight):
+    """``−scorer(model_α, X_test, y_test)`` for each α (scorers are "greater is better").
+
+    ``template`` is a fitted-looking estimator (``n_features_in_`` and, for classifiers,
+    ``classes_`` set); a shallow copy per α receives ``coef_`` and ``intercept_``.
+    """
+    errors = np.empty(alphas.shape[0])
+    extra = {} if test_weight is None else {"sample_weight": test_weight}
+    for k, alpha in enumerate(alphas):
+        model = copy.copy(template)
+        model.alpha = float(alpha)
+        if hasattr(template, "classes_"):  # classifiers keep sklearn's (1, p) / (1,) shapes
+            model.coef_ = coefs[k][None, :]
+            model.intercept_ = np.array([intercepts[k]])
+        else:
+            model.coef_ = coefs[k]
+            model.intercept_ = float(intercepts[k])
+        errors[k] = -float(scorer(model, X_test, y_test, **extra))
+    return errors

@@ -1,0 +1,166 @@
+"""``RelaxedLasso``: the lasso's support, refitted without shrinkage and mixed back.
+
+The lasso does two jobs with one α: it selects features and it shrinks the survivors
+towards zero. A large α that gives a clean support over-shrinks; a small α that keeps the
+coefficients honest lets noise in. The relaxed lasso (Meinshausen 2007, *Comput. Stat.
+Data Anal.* 52(1); glmnet's ``relax=TRUE``, Hastie, Tibshirani & Tibshirani 2020,
+*Statist. Sci.* 35(4)) separates them::
+
+    w_relaxed = γ · w_lasso + (1 − γ) · w_OLS-on-support
+
+where ``w_OLS-on-support`` is the (weighted) least-squares fit on the features the lasso
+kept, with the same intercept handling; the intercept is mixed the same way. γ = 1 is
+the lasso, γ = 0 the unpenalised refit on the support.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from scipy.optimize import nnls
+from sklearn.utils.validation import validate_data
+
+from .._validation import check_alpha, check_non_numeric, check_sample_weight
+from ..design import make_design
+from ..estimators._base import PenalizedRegressor
+from ..solvers import solve
+from ._common import check_fit_options, check_regression_target
+
+__all__ = ["RelaxedLasso", "least_squares_on_support"]
+
+
+def least_squares_on_support(X, y, support, sample_weight=None, fit_intercept=True,
+                             positive=False):  # fmt: skip
+    """(Weighted) least squares on the columns ``support``: ``(coef, intercept)``.
+
+    ``coef`` has one entry per column of X, zero off the support. Minimum-norm solution
+    when the support's columns are collinear (``lstsq``); non-negative least squares with
+    ``positive``.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 5.0], [2.0, 1.0], [3.0, 0.0]])
+    >>> coef, intercept = least_squares_on_support(X, 2 * X[:, 0] + 1, np.array([0]))
+    >>> coef.round(6), round(intercept, 6)
+    (array([2., 0.]), 1.0)
+    """
+    n, p = X.shape
+    support = np.asarray(support, dtype=np.int64)
+    coef = np.zeros(p)
+    design = make_design(X[:, support], y, sample_weight, fit_intercept, dtype=np.float64)
+    if support.size:
+        columns = design.X.toarray() if design.is_sparse else np.asarray(design.X)
+        if design.is_sparse:  # sparse designs keep the centring implicit
+            columns = columns - np.outer(design.u, design.x_offset)
+        if positive:
+            coef[support] = nnls(columns, design.y)[0]
+        else:
+            coef[support] = np.linalg.lstsq(columns, design.y, rcond=None)[0]
+    intercept = design.intercept(coef[support]) if fit_intercept else 0.0
+    return coef, float(intercept)
+
+
+class RelaxedLasso(PenalizedRegressor):
+    """Relaxed lasso: ``γ · w_lasso + (1 − γ) · w_OLS`` on the lasso's support.
+
+    The lasso part minimises ``1/(2n) Σ s_i (y_i − x_iᵀw − b)² + α Σ f_j |w_j|``; its
+    support is then refitted by (weighted) least squares and the two fits are mixed, see
+    the module docstring. Select α with the lasso's own tools (e.g.
+    ``LassoCV(...).alpha_``), then choose γ.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        Lasso strength α ≥ 0.
+    gamma : float in [0, 1], default 0.5
+        Weight of the lasso fit; 1 - γ goes to the unpenalised refit on the support.
+    fit_intercept, standardize, penalty_factor, positive, tol, max_iter
+        As in :class:`~shrinkage.Lasso`; ``positive`` also constrains the refit (NNLS).
+
+    Attributes
+    ----------
+    coef_, intercept_ : ndarray of shape (n_features,), float
+        The relaxed fit.
+    lasso_coef_, lasso_intercept_ : ndarray, float
+        The lasso fit (γ = 1).
+    refit_coef_, refit_intercept_ : ndarray, float
+        Least squares on the support (γ = 0).
+    support_ : ndarray of bool, shape (n_features,)
+        The features the lasso kept.
+    n_iter_, dual_gap_, certificate_
+        Of the lasso fit.
+
+    See Also
+    --------
+    shrinkage.Lasso, AdaptiveLasso
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.selection import RelaxedLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = 3 * X[:, 0] + 0.1 * rng.standard_normal(100)
+    >>> model = RelaxedLasso(alpha=0.5, gamma=0.0).fit(X, y)
+    >>> model.lasso_coef_.round(2), model.coef_.round(2)
+    (array([2.38, 0.  , 0.  , 0.  , 0.  ]), array([2.99, 0.  , 0.  , 0.  , 0.  ]))
+    """
+
+    def __init__(
+        self, alpha=1.0, *, gamma=0.5, fit_intercept=True, standardize=False,
+        penalty_factor=None, positive=False, tol=1e-4, max_iter=1000,
+    ):  # fmt: skip
+        self.alpha = alpha
+        self.gamma = gamma
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the lasso, refit its support, mix the two.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        alpha = check_alpha(self.alpha)
+        gamma = self.gamma
+        if isinstance(gamma, bool) or not isinstance(gamma, Real) or not 0 <= gamma <= 1:
+            raise ValueError(f"gamma must be a number in [0, 1], got {gamma!r}.")
+        check_fit_options(self)
+        check_non_numeric(X)
+        X, y = validate_data(
+            self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True,
+        )  # fmt: skip
+        y = check_regression_target(y, X.shape[0]).astype(X.dtype, copy=False)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        lasso = solve(
+            X, y, alpha, self._penalty(), fit_intercept=self.fit_intercept,
+            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
+            max_iter=self.max_iter,
+        )  # fmt: skip
+        self.support_ = lasso.coef != 0
+        refit_coef, refit_intercept = least_squares_on_support(
+            X, y, np.flatnonzero(self.support_), sample_weight, self.fit_intercept,
+            self.positive,
+        )  # fmt: skip
+        self.lasso_coef_ = lasso.coef
+        self.lasso_intercept_ = float(lasso.intercept) if self.fit_intercept else 0.0
+        self.refit_coef_ = refit_coef.astype(X.dtype)
+        self.refit_intercept_ = refit_intercept
+        self.coef_ = (gamma * lasso.coef + (1 - gamma) * refit_coef).astype(X.dtype)
+        self.intercept_ = float(gamma * self.lasso_intercept_ + (1 - gamma) * refit_intercept)
+        self.n_iter_ = lasso.n_iter
+        self.dual_gap_ = lasso.dual_gap
+        self.certificate_ = lasso.certificate
+        return self
