@@ -5,7 +5,8 @@ import pytest
 
 from shrinkage.datasets import load_prostate
 
-SHARED = Path("/work/shared/data/prostate_esl.csv")
+# the shared data folder sits beside the repository (CI: a fresh clone with shared/ beside it)
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "prostate_esl.csv"
 
 
 def test_load_prostate():

@@ -3,7 +3,7 @@
 ``load_prostate`` gives the prostate cancer data of Stamey et al. (1989) as used in *The
 Elements of Statistical Learning* (ESL, section 3.4), with ESL's train/test split. The file
 is a verbatim copy of the ESL data (via ``syting/esl`` ``data/prostate.data``); see
-``/work/shared/data/README.md`` for provenance.
+the project's ``shared/data/README.md`` for provenance.
 """
 
 from __future__ import annotations
