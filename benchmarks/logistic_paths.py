@@ -36,7 +36,9 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from shrinkage.certificates_logistic import certify_logistic  # noqa: E402
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic  # noqa: E402
 
-DATA = Path(os.environ.get("SHRINKAGE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+DATA = Path(
+    os.environ.get("SHRINKAGE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
 TARGET_GAP = 1e-6
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10]
 

@@ -17,13 +17,15 @@ or an active coefficient reaches 0 (it leaves: the lasso modification of LARS, E
 Hastie, Johnstone & Tibshirani 2004, §3.1). At every knot α = max_j |c_j|, which is also
 scikit-learn's ``lars_path`` scaling (``max|Xᵀr| / n_samples``).
 
-Numerics: each segment is computed from scratch from (A, s_A) rather than by adding
-steps, so coefficient errors do not accumulate along the path; G is held as a Cholesky
-factor R (RᵀR = G), grown by one column through a projection on the active columns
-(repeated once when it cancels, "twice is enough"), whose residual norm also tells
-whether the new column lies in their span, and shrunk by Givens rotations; each solve
-is refined once against Z_A itself. Ties with collinear columns (equal correlations for
-a whole segment) are never added: the solution is exact, not unique.
+Numerics: every few knots the segment is recomputed from scratch from (A, s_A) (least
+squares on Z_A, correlations from the residual), so rounding errors do not build up
+along the path; in between, the affine formulas are continued, whose error grows with
+the distance travelled in α, not with the number of knots. G is held as a Cholesky
+factor R (RᵀR = G), grown by one column (by an explicit projection, done twice, when
+the update cancels: its residual norm tells whether the column lies in the span of the
+active ones) and shrunk by Givens rotations; each solve is refined once. Ties with
+collinear columns (equal correlations for a whole segment) are never added: the
+solution stays exact, though not unique.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ __all__ = ["HomotopyEvent", "HomotopyResult", "lasso_homotopy"]
 COLLINEAR_TOL = 1e-7
 # a feature that just left may not re-enter at (numerically) the same α
 _REENTRY_TOL = 1e-9
-# correlations are recomputed from the residual every this many knots, and carried
-# along the (affine) segments in between
+# the least-squares part and the correlations are recomputed from the residual every this
+# many knots, and carried along the (affine) segments in between
 _REFRESH_EVERY = 8
 
 
@@ -170,8 +172,8 @@ class HomotopyResult:
 
 
 class _ActiveFactor:
-    """Active columns Z_A (n × m, in a buffer allocated once: m ≤ min(n, p)) and the
-    upper-triangular R with RᵀR = G = Z_AᵀZ_A.
+    """Active columns Z_A (n × m), their Gram matrix G = Z_AᵀZ_A (buffers allocated once:
+    m ≤ min(n, p)) and the upper-triangular R with RᵀR = G.
 
     Only level-2 operations on single vectors: on a busy machine, threaded BLAS calls
     on thin blocks (two right-hand sides, a QR of a Hessenberg block) were 10-100×
@@ -179,17 +181,22 @@ class _ActiveFactor:
 
     def __init__(self, n, capacity):
         self._columns = np.empty((n, capacity), order="F")
+        self._gram = np.empty((capacity, capacity), order="F")
         self._all = np.arange(capacity)
         self.R = np.zeros((0, 0), order="F")
 
     @property
+    def m(self) -> int:
+        return self.R.shape[0]
+
+    @property
     def columns(self):
-        return self._columns[:, : self.R.shape[0]]
+        return self._columns[:, : self.m]
 
     def rdot(self, v):
         """``Z_Aᵀv``."""
-        out = np.empty(self.R.shape[0])
-        column_dots_dense(self._columns, v, self._all[: out.size], out)
+        out = np.empty(self.m)
+        column_dots_dense(self._columns, v, self._all[: self.m], out)
         return out
 
     def gram_solve(self, b):
@@ -198,27 +205,31 @@ class _ActiveFactor:
 
     def try_add(self, z) -> bool:
         """Append z unless it is collinear with the active columns (returns False)."""
-        m, norm = self.R.shape[0], np.linalg.norm(z)
-        w, q = np.zeros(m), z.copy()
-        for _ in range(2 if m else 0):
+        m, squared_norm = self.m, float(z @ z)
+        cross = self.rdot(z)
+        w = solve_triangular(self.R, cross, trans="T", check_finite=False)
+        squared_residual = squared_norm - w @ w
+        if m and squared_residual < 0.25 * squared_norm:
+            # cancellation: measure the residual of the projection itself, projecting
+            # twice ("twice is enough", Kahan–Parlett)
+            q = z - self.columns @ solve_triangular(self.R, w, check_finite=False)
             step = solve_triangular(self.R, self.rdot(q), trans="T", check_finite=False)
             q -= self.columns @ solve_triangular(self.R, step, check_finite=False)
-            w += step
-            if np.linalg.norm(q) > 0.5 * norm:  # little cancellation: once is enough
-                break  # (else a second pass: "twice is enough", Kahan–Parlett)
-        d = np.linalg.norm(q)
-        if not d > COLLINEAR_TOL * norm or m == self._columns.shape[1]:
+            w, squared_residual = w + step, q @ q
+        if not squared_residual > COLLINEAR_TOL**2 * squared_norm or m == self._all.size:
             return False
         R = np.zeros((m + 1, m + 1), order="F")
-        R[:m, :m], R[:m, m], R[m, m] = self.R, w, d
+        R[:m, :m], R[:m, m], R[m, m] = self.R, w, np.sqrt(squared_residual)
         self.R = R
         self._columns[:, m] = z
+        self._gram[:m, m] = self._gram[m, :m] = cross
+        self._gram[m, m] = squared_norm
         return True
 
     def remove(self, k):
         """Delete active column k: R without it is upper Hessenberg from column k on, and
         Givens rotations of rows (i, i+1) make it triangular again (stable, O(m²))."""
-        m = self.R.shape[0]
+        m = self.m
         R = np.delete(self.R, k, axis=1)
         for i in range(k, m - 1):
             a, b = R[i, i], R[i + 1, i]
@@ -230,14 +241,21 @@ class _ActiveFactor:
             rows[:] = [cos * rows[0] + sin * rows[1], cos * rows[1] - sin * rows[0]]
         self.R = np.asfortranarray(R[: m - 1])
         self._columns[:, k : m - 1] = self._columns[:, k + 1 : m]
+        self._gram[k : m - 1, :m] = self._gram[k + 1 : m, :m]
+        self._gram[:m, k : m - 1] = self._gram[:m, k + 1 : m]
 
-    def solve(self, b, y=None):
-        """``x = G⁻¹b`` and ``Z_A x``, refined once against Z_A: with ``y`` given,
-        b = Z_Aᵀy and the refinement uses the residual y − Z_A x."""
-        x = self.gram_solve(b)
-        fitted = self.columns @ x
-        x += self.gram_solve(self.rdot(y - fitted) if y is not None else b - self.rdot(fitted))
-        return x, self.columns @ x
+    def direction(self, rhs):
+        """``δ = G⁻¹ rhs`` (refined once against G) and ``Z_A δ``."""
+        delta = self.gram_solve(rhs)
+        delta += self.gram_solve(rhs - self._gram[: self.m, : self.m] @ delta)
+        return delta, self.columns @ delta
+
+    def least_squares(self, y):
+        """``G⁻¹Z_Aᵀy`` refined once against Z_A (corrected semi-normal equations), and
+        the fitted values."""
+        coef = self.gram_solve(self.rdot(y))
+        coef += self.gram_solve(self.rdot(y - self.columns @ coef))
+        return coef, self.columns @ coef
 
 
 def lasso_homotopy(
@@ -389,18 +407,19 @@ class _Homotopy:
         factor = _ActiveFactor(self.n, max(1, min(self.n, self.p)))
         factor.try_add(self.column(j0))
         active, signs = [j0], [float(np.sign(c[j0]))]
+        values = np.zeros(1)  # v_A at the current knot, in the order of `active`
         self.record(alpha, np.zeros(self.p), j0, "enter", active)
         skipped = np.zeros(self.p, dtype=bool)  # collinear with the current active set
         just_left = -1
         while True:
             # the segment: v_A(α') = ls − α'·δ and c(α') = c_ls + α'·a for α' ≤ α
-            ls, fitted = factor.solve(factor.rdot(self.y), self.y)
-            delta, u = factor.solve(self.n * np.array(signs))
+            delta, u = factor.direction(self.n * np.array(signs))
             a = self.correlation(u)
-            if len(self.alphas) % _REFRESH_EVERY == 0:
+            if len(self.alphas) % _REFRESH_EVERY == 0:  # from scratch, from the residual
+                ls, fitted = factor.least_squares(self.y)
                 c_ls = self.correlation(self.y - fitted)
-            else:  # c is continuous at the knot: half the passes over X (drift ≤ α·ε·|a|)
-                c_ls = c - alpha * a
+            else:  # continuous at the knot: drift ≤ (α_max − α)·ε·|δ|, not per knot
+                ls, c_ls = values + alpha * delta, c - alpha * a
             leave_alpha, leave_k = _next_leave(ls, delta, np.array(signs), alpha)
             while True:  # the next entry, refusing columns collinear with the active ones
                 enter_alpha, enter_j, enter_sign = self.next_entry(
@@ -414,8 +433,9 @@ class _Homotopy:
                 self.collinear.append(HomotopyEvent(enter_alpha, enter_j, "collinear"))
 
             alpha_next = max(enter_alpha, leave_alpha, self.alpha_min)
+            values = ls - alpha_next * delta
             v = np.zeros(self.p)
-            v[active] = ls - alpha_next * delta
+            v[active] = values
             if alpha_next == self.alpha_min:
                 self.record(alpha_next, v, -1, "end", active)
                 return
@@ -433,10 +453,12 @@ class _Homotopy:
                 just_left = -1
                 active.append(enter_j)
                 signs.append(enter_sign)
+                values = np.append(values, 0.0)
                 self.record(alpha, v, enter_j, "enter", active)
             else:
                 just_left = active.pop(leave_k)
                 v[just_left] = 0.0
+                values = np.delete(values, leave_k)
                 signs.pop(leave_k)
                 factor.remove(leave_k)
                 skipped[:] = False  # a smaller span: collinear columns may enter again
