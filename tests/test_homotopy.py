@@ -321,7 +321,9 @@ def test_property_knots_are_optimal_and_equal_coordinate_descent(seed, n, p, pos
     for alpha, coef in zip(result.alphas, result.coefs, strict=True):
         weights = np.full(p, alpha)
         ours = certify(design, coef, weights, np.zeros(p), positive)
-        assert np.max(ours.kkt_residual) <= 1e-12 and ours.relative_gap <= 1e-11
+        # rounding: ε · cond · |w| (|w| reaches 1e3 on some nearly singular draws)
+        assert np.max(ours.kkt_residual) <= 1e-12 * max(1.0, np.max(np.abs(coef)))
+        assert ours.relative_gap <= 1e-11
         if alpha <= 1e-8 * result.alpha_max:
             continue  # at α → 0 with p ≥ n the minimiser is not unique
         ref = solve(X, y, alpha, L1(positive=positive), tol=CD_TOL, max_iter=100_000)

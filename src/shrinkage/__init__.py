@@ -7,6 +7,7 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α · penalty(w)`` with t
 from . import lab, penalties, selection
 from .advice import advise
 from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
+from .homotopy import HomotopyResult, lasso_homotopy
 from .path import PathResult, path
 from .penalties import L1, L2
 from .selection import (
@@ -27,6 +28,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AdaptiveLasso",
     "ElasticNetCV",
+    "HomotopyResult",
     "LassoCV",
     "LassoIC",
     "RelaxedLasso",
@@ -46,6 +48,7 @@ __all__ = [
     "solve_logistic",
     "advise",
     "lab",
+    "lasso_homotopy",
     "path",
     "penalties",
     "solve",

@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ._kernels.columns import column_dots_dense, column_dots_sparse
+from ._kernels.columns import column_dots_dense, column_dots_sparse, subtract_columns_dense
 from ._validation import check_alpha
 from .solvers.api import prepare_problem
 
@@ -181,7 +181,7 @@ class _ActiveFactor:
 
     def __init__(self, n, capacity):
         self._columns = np.empty((n, capacity), order="F")
-        self._gram = np.empty((capacity, capacity), order="F")
+        self._gram = np.zeros((capacity, capacity), order="F")  # finite beyond m
         self._all = np.arange(capacity)
         self.R = np.zeros((0, 0), order="F")
 
@@ -199,6 +199,19 @@ class _ActiveFactor:
         column_dots_dense(self._columns, v, self._all[: self.m], out)
         return out
 
+    def times(self, x):
+        """``Z_A x``."""
+        out = np.zeros(self._columns.shape[0])
+        subtract_columns_dense(self._columns, out, self._all[: self.m], -x)
+        return out
+
+    def gram_times(self, x):
+        """``G x`` (G is symmetric; entries beyond m meet the zero padding of x)."""
+        padded, out = np.zeros(self._all.size), np.empty(self.m)
+        padded[: self.m] = x
+        column_dots_dense(self._gram, padded, self._all[: self.m], out)
+        return out
+
     def gram_solve(self, b):
         tmp = solve_triangular(self.R, b, trans="T", check_finite=False)
         return solve_triangular(self.R, tmp, check_finite=False)
@@ -212,9 +225,9 @@ class _ActiveFactor:
         if m and squared_residual < 0.25 * squared_norm:
             # cancellation: measure the residual of the projection itself, projecting
             # twice ("twice is enough", Kahan–Parlett)
-            q = z - self.columns @ solve_triangular(self.R, w, check_finite=False)
+            q = z - self.times(solve_triangular(self.R, w, check_finite=False))
             step = solve_triangular(self.R, self.rdot(q), trans="T", check_finite=False)
-            q -= self.columns @ solve_triangular(self.R, step, check_finite=False)
+            q -= self.times(solve_triangular(self.R, step, check_finite=False))
             w, squared_residual = w + step, q @ q
         if not squared_residual > COLLINEAR_TOL**2 * squared_norm or m == self._all.size:
             return False
@@ -247,15 +260,15 @@ class _ActiveFactor:
     def direction(self, rhs):
         """``δ = G⁻¹ rhs`` (refined once against G) and ``Z_A δ``."""
         delta = self.gram_solve(rhs)
-        delta += self.gram_solve(rhs - self._gram[: self.m, : self.m] @ delta)
-        return delta, self.columns @ delta
+        delta += self.gram_solve(rhs - self.gram_times(delta))
+        return delta, self.times(delta)
 
     def least_squares(self, y):
         """``G⁻¹Z_Aᵀy`` refined once against Z_A (corrected semi-normal equations), and
         the fitted values."""
         coef = self.gram_solve(self.rdot(y))
-        coef += self.gram_solve(self.rdot(y - self.columns @ coef))
-        return coef, self.columns @ coef
+        coef += self.gram_solve(self.rdot(y - self.times(coef)))
+        return coef, self.times(coef)
 
 
 def lasso_homotopy(
@@ -433,6 +446,8 @@ class _Homotopy:
                 self.collinear.append(HomotopyEvent(enter_alpha, enter_j, "collinear"))
 
             alpha_next = max(enter_alpha, leave_alpha, self.alpha_min)
+            if alpha_next == self.alpha_min and len(self.alphas) % _REFRESH_EVERY:
+                ls = factor.least_squares(self.y)[0]  # the last knot, from scratch too
             values = ls - alpha_next * delta
             v = np.zeros(self.p)
             v[active] = values
