@@ -2,23 +2,32 @@
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUN    := $(VENV)/.installed-run
+STAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench figures clean
+.PHONY: demo test lint clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml requirements.txt requirements-test.txt
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+$(RUN): $(BIN)/python pyproject.toml requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(RUN)
+
+$(STAMP): $(RUN) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUN)
 	$(BIN)/python -m shrinkage.demo
 
-test: $(STAMP)
+# Debian's Chromium for the report's browser test (root on CI); without it that test skips.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || echo "chromium not installed: tests/test_report_browser.py will skip"
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -n 2 --doctest-modules src tests
 
 lint: $(STAMP)

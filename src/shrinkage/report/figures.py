@@ -1,0 +1,127 @@
+"""The report's static figures, rendered to PNG and embedded as ``data:`` URIs.
+
+Matplotlib's object API only (``Figure`` + ``FigureCanvasAgg``): no pyplot, no global
+state, no rcParams changes, so building a report leaves the caller's plotting alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+
+from .analysis import ReportData, calibration_regression, reliability_curve
+from .geometry2d import pair_problem, strongest_features
+
+__all__ = ["to_data_uri", "path_and_cv_figure", "calibration_figure", "geometry_figure"]
+
+_ERROR_NAME = {"regression": "mean squared error", "classification": "binomial deviance"}
+
+
+def _figure(width, height):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def to_data_uri(figure, dpi: int = 96) -> str:
+    """PNG bytes of ``figure`` as a ``data:image/png;base64,…`` URI."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _mark_choices(ax, run):
+    alphas = run.path.alphas
+    ax.axvline(alphas[run.index_min], color="0.25", ls="--", lw=0.9,
+               label=f"α_min = {alphas[run.index_min]:.3g}")  # fmt: skip
+    ax.axvline(alphas[run.index_1se], color="0.25", ls=":", lw=1.1,
+               label=f"α_1se = {alphas[run.index_1se]:.3g}")  # fmt: skip
+
+
+def path_and_cv_figure(data: ReportData):
+    """For each penalty: the path of standardised coefficients (top) and the CV curve
+    with one-standard-error bars (bottom), the min and 1-SE choices marked on both."""
+    figure = _figure(4.3 * len(data.runs), 6.4)
+    axes = figure.subplots(2, len(data.runs), sharex="col", squeeze=False)
+    top = strongest_features(data, 5)
+    for column, run in enumerate(data.runs):
+        path_ax, cv_ax = axes[0, column], axes[1, column]
+        standardized = run.path.coefs * data.feature_std
+        for j in range(data.n_features):
+            emphasis = dict(lw=1.6, label=data.feature_names[j]) if j in top else dict(lw=0.8)
+            path_ax.plot(run.path.alphas, standardized[:, j], **emphasis)
+        path_ax.axhline(0.0, color="0.5", lw=0.6)
+        _mark_choices(path_ax, run)
+        path_ax.set_xscale("log")
+        path_ax.set_title(f"{run.name} (ρ = {run.l1_ratio:g})", fontsize=10)
+        path_ax.legend(fontsize=7, loc="upper left")
+        cv_ax.errorbar(run.path.alphas, run.cv_mean, yerr=run.cv_std_error, fmt="o", ms=2.5,
+                       color="tab:red", ecolor="0.6", elinewidth=0.8, capsize=1.5)  # fmt: skip
+        _mark_choices(cv_ax, run)
+        cv_ax.set_xscale("log")
+        cv_ax.set_xlabel("α (log scale, decreasing →)")
+        cv_ax.legend(fontsize=7)
+        if column == 0:
+            path_ax.set_ylabel("standardised coefficient")
+            cv_ax.set_ylabel(f"{data.n_splits}-fold CV {_ERROR_NAME[data.task]}")
+    for column in range(len(data.runs)):
+        axes[0, column].invert_xaxis()  # shared x: inverting once per column
+    return figure
+
+
+def calibration_figure(data: ReportData):
+    """Held-out calibration of the chosen model (out-of-fold predictions)."""
+    figure = _figure(5.2, 4.2)
+    ax = figure.subplots()
+    if data.task == "regression":
+        predictions, slope, intercept = calibration_regression(data)
+        ax.scatter(predictions, data.y, s=9, alpha=0.5, color="tab:blue",
+                   label="samples (held-out predictions)")  # fmt: skip
+        low, high = (
+            float(min(predictions.min(), data.y.min())),
+            float(max(predictions.max(), data.y.max())),
+        )
+        grid = np.linspace(low, high, 2)
+        ax.plot(grid, grid, color="tab:green", lw=1, label="perfect calibration (slope 1)")
+        if np.isfinite(slope):
+            ax.plot(grid, intercept + slope * grid, color="tab:red", lw=1.4,
+                    label=f"y regressed on predictions: slope {slope:.2f}")  # fmt: skip
+        ax.set_xlabel("out-of-fold prediction")
+        ax.set_ylabel("observed y")
+    else:
+        mean_predicted, observed, counts, brier = reliability_curve(data)
+        ax.plot([0, 1], [0, 1], color="tab:green", lw=1, label="perfect calibration")
+        ax.plot(mean_predicted, observed, "-o", color="tab:red", ms=4,
+                label=f"held-out reliability (Brier {brier:.3f})")  # fmt: skip
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("mean predicted probability (quantile bins)")
+        ax.set_ylabel(f"observed frequency of class {data.classes[1]!s}")
+    ax.set_title(f"Held-out calibration: {data.chosen.name} at α = {data.chosen.alpha:.3g}",
+                 fontsize=10)  # fmt: skip
+    ax.legend(fontsize=8)
+    return figure
+
+
+def geometry_figure(data: ReportData):
+    """The lab's diamond / circle figure on the two strongest features' sub-problem, at
+    half of the unpenalised solution's L1 norm; ``None`` with a single feature."""
+    from ..plots.geometry import plot_constraint_geometry
+
+    if data.n_features < 2:
+        return None
+    first, second = strongest_features(data, 2)
+    X_standardized = (data.X - data.feature_mean) / data.feature_std
+    problem = pair_problem(X_standardized, data.y, (first, second), data.task)
+    budget = 0.5 * float(np.abs(problem.ols).sum())
+    figure = _figure(5.6, 5.6)
+    ax = figure.subplots()
+    plot_constraint_geometry(problem, budget, ax=ax)
+    ax.set_xlabel(f"w₁: {data.feature_names[first]} (standardised)")
+    ax.set_ylabel(f"w₂: {data.feature_names[second]} (standardised)")
+    return figure

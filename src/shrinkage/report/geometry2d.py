@@ -1,0 +1,144 @@
+"""The diamond / circle picture for a pair of the report's features.
+
+Restricted to two standardised features (centred, unit variance, as the penalty sees
+them), the loss is a quadratic ``½ (v − v̂)ᵀ H (v − v̂)`` up to a constant
+(:class:`shrinkage.lab.geometry.QuadraticProblem`):
+
+* squared loss ``1/(2n)‖y − X v − b‖²``: exactly, with ``H = X_sᵀX_s/n`` and v̂ least
+  squares on the centred data;
+* log-loss: its second-order (Newton) approximation around the unpenalised two-feature
+  fit v̂, with the intercept profiled out (``H`` the Schur complement of the intercept in
+  the 3 × 3 Hessian).
+
+For each α of the lasso grid, the 2-D lasso ``min ½ (v − v̂)ᵀH(v − v̂) + α‖v‖₁`` is solved
+exactly (:func:`lasso_2d`); its L1 norm t is the diamond's budget, and
+:func:`shrinkage.lab.geometry.constrained_l2` gives the optimum on the circle of the same
+radius t. The contour of the loss through each optimum is an ellipse centred at v̂
+with semi-axes ``√(2·loss/λ_i)`` along H's eigenvectors; the explorer only draws these
+numbers.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+
+from ..lab.geometry import QuadraticProblem, constrained_l2
+
+__all__ = ["pair_problem", "lasso_2d", "pair_geometry", "explorer_geometry"]
+
+
+def pair_problem(X_standardized, y, pair, task) -> QuadraticProblem:
+    """The quadratic of the two-feature sub-problem (see the module docstring)."""
+    columns = X_standardized[:, list(pair)]
+    if task == "regression":
+        return QuadraticProblem.from_data(columns, y - y.mean())
+    design = np.column_stack([columns, np.ones(columns.shape[0])])
+    n = columns.shape[0]
+    # a whisper of ridge on the two slopes keeps the fit finite should the features
+    # separate the classes; Newton's method on three parameters converges in a few steps
+    ridge = np.diag([1e-6, 1e-6, 0.0])
+    theta = np.zeros(3)
+    for _ in range(100):
+        probability = 1.0 / (1.0 + np.exp(-(design @ theta)))
+        gradient = design.T @ (probability - y) / n + ridge @ theta
+        full = design.T @ ((probability * (1 - probability) / n)[:, None] * design) + ridge
+        step = np.linalg.solve(full, gradient)
+        theta -= step
+        if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(theta))):
+            break
+    probability = 1.0 / (1.0 + np.exp(-(design @ theta)))
+    full = design.T @ ((probability * (1 - probability) / n)[:, None] * design) + ridge
+    hessian = full[:2, :2] - np.outer(full[:2, 2], full[2, :2]) / full[2, 2]
+    return QuadraticProblem(hessian, theta[:2].copy())
+
+
+def lasso_2d(problem: QuadraticProblem, alpha: float) -> np.ndarray:
+    """Exact minimiser of ``½ (v − v̂)ᵀH(v − v̂) + α‖v‖₁`` in two dimensions.
+
+    The problem is unconstrained and convex, so the minimiser is the best of the
+    candidates of each support and sign pattern (origin, one axis with soft-thresholding,
+    both coordinates by a 2 × 2 solve); near-ties go to the candidate with more exact
+    zeros, so a coordinate the geometry removes is 0.0.
+
+    Examples
+    --------
+    >>> from shrinkage.lab.geometry import make_problem
+    >>> lasso_2d(make_problem(0.0, [2.0, 0.5]), 1.0)
+    array([1., 0.])
+    """
+    H, c = problem.hessian, problem.hessian @ problem.ols
+    candidates = [np.zeros(2)]
+    for j in (0, 1):
+        w = np.zeros(2)
+        w[j] = np.sign(c[j]) * max(abs(c[j]) - alpha, 0.0) / H[j, j]
+        candidates.append(w)
+    for signs in ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)):
+        candidates.append(np.linalg.solve(H, c - alpha * np.array(signs)))
+
+    def objective(w):
+        return float(problem.loss(w)) + alpha * float(np.abs(w).sum())
+
+    values = np.array([objective(w) for w in candidates])
+    slack = 1e-12 * (abs(values.min()) + float(problem.loss(np.zeros(2))))
+    near = [k for k in range(len(candidates)) if values[k] <= values.min() + slack]
+    best = max(near, key=lambda k: (int(np.sum(candidates[k] == 0.0)), -values[k]))
+    return candidates[best]
+
+
+def _ellipse(problem, eigenvalues, point):
+    level = max(float(problem.loss(point)), 0.0)
+    return np.sqrt(2.0 * level / eigenvalues)
+
+
+def pair_geometry(problem: QuadraticProblem, alphas) -> dict:
+    """Numbers to draw the pair at each α: budgets, both optima, their contour ellipses.
+
+    Returns a dict of lists: ``budget`` (n_alphas,), ``l1`` and ``l2`` optima
+    (n_alphas × 2), ``l1_radii`` and ``l2_radii`` (n_alphas × 2, semi-axes of the contour
+    ellipse along the eigenvectors), and per pair ``ols``, ``angle`` (degrees of the first
+    eigenvector) and ``extent`` (half-width of the view).
+    """
+    eigenvalues, eigenvectors = np.linalg.eigh(problem.hessian)
+    angle = float(np.degrees(np.arctan2(eigenvectors[1, 0], eigenvectors[0, 0])))
+    budgets, l1, l2, l1_radii, l2_radii = [], [], [], [], []
+    for alpha in np.asarray(alphas, dtype=float):
+        w1 = lasso_2d(problem, alpha)
+        budget = float(np.abs(w1).sum())
+        w2 = constrained_l2(problem, budget) if budget > 0 else np.zeros(2)
+        budgets.append(budget)
+        l1.append(w1.tolist())
+        l2.append(w2.tolist())
+        l1_radii.append(_ellipse(problem, eigenvalues, w1).tolist())
+        l2_radii.append(_ellipse(problem, eigenvalues, w2).tolist())
+    extent = 1.15 * max(float(np.abs(problem.ols).max()), max(budgets), 1e-12)
+    return {
+        "budget": budgets, "l1": l1, "l2": l2, "l1_radii": l1_radii, "l2_radii": l2_radii,
+        "ols": problem.ols.tolist(), "angle": angle, "extent": extent,
+    }  # fmt: skip
+
+
+def strongest_features(data, k: int) -> list[int]:
+    """Indices of up to ``k`` features, strongest first: largest standardised coefficient
+    of the chosen model, then earliest entry on the lasso path."""
+    strength = np.abs(data.chosen.coef) * data.feature_std
+    entry = data.run("lasso").path.entry_alpha
+    order = sorted(range(data.n_features), key=lambda j: (-strength[j], -entry[j], j))
+    return order[: min(k, data.n_features)]
+
+
+def explorer_geometry(data, max_features: int = 8) -> dict:
+    """Geometry of every pair among the strongest ``max_features`` features.
+
+    Returns ``{"features": [indices], "pairs": {"i,j": pair_geometry}}`` on the lasso
+    grid, or empty ``pairs`` with fewer than two features.
+    """
+    features = strongest_features(data, max_features)
+    X_standardized = (data.X - data.feature_mean) / data.feature_std
+    alphas = data.run("lasso").path.alphas
+    pairs = {}
+    for i, j in combinations(features, 2):
+        problem = pair_problem(X_standardized, data.y, (i, j), data.task)
+        pairs[f"{i},{j}"] = pair_geometry(problem, alphas)
+    return {"features": features, "pairs": pairs}

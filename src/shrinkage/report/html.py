@@ -1,0 +1,316 @@
+"""``build_report`` and ``write_report``: one self-contained HTML file that opens offline.
+
+The page has, in order: data summary, L1 / L2 / elastic-net comparison, the advice in
+plain language, the chosen model's coefficients with entry α and KKT certificate, path
+and CV plots, held-out calibration, the diamond / circle geometry, the interactive
+explorer, and the command and versions that produced it. Figures are PNG ``data:`` URIs;
+the explorer's script and data are inline; nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import platform
+import secrets
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import ReportData, analyse, calibration_regression, reliability_curve
+from .explorer import explorer_payload, explorer_section
+from .figures import calibration_figure, geometry_figure, path_and_cv_figure, to_data_uri
+from .geometry2d import explorer_geometry, strongest_features
+
+__all__ = ["build_report", "write_report", "package_versions"]
+
+_MAX_FEATURE_ROWS = 200
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1240px;margin:auto;
+padding:0 1.2em 3em;color:#222;line-height:1.45}
+h1{margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.8em}
+table{border-collapse:collapse;font-size:.9em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}
+th{background:#f4f4f4}td.name,th.name{text-align:left}
+tr.recommended td{background:#fff5e6;font-weight:600}tr.zero td{color:#999}
+img{max-width:100%;height:auto}code,pre{background:#f6f6f6;padding:.1em .3em}
+pre{padding:.6em;overflow-x:auto;white-space:pre-wrap}
+.controls{display:flex;gap:1.5em;align-items:center;flex-wrap:wrap;margin:.6em 0}
+#alpha-slider{width:340px}.explorer-grid{display:flex;flex-wrap:wrap;gap:1.2em}
+svg{background:#fcfcfc;border:1px solid #e4e4e4}.bar-label{font-size:12px}
+.bar-label.zero,.zero-mark{fill:#aaa;font-size:12px}.axis{font-size:11px;fill:#444}
+.caption{font-size:.85em;color:#444;max-width:380px}.zero-line{font-size:1.05em}
+.advice{background:#f3f8ff;border-left:4px solid #1f77b4;padding:.6em 1em}
+"""
+
+
+def package_versions() -> dict:
+    """Versions of the packages that produced the numbers (and Python's)."""
+    versions = {}
+    for name in ("shrinkage", "numpy", "scipy", "scikit-learn", "numba", "pandas", "matplotlib"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def _table(header, rows, classes=None):
+    head = "".join(f'<th class="{"name" if i == 0 else ""}">{html.escape(h)}</th>'
+                   for i, h in enumerate(header))  # fmt: skip
+    body = []
+    for k, row in enumerate(rows):
+        cells = "".join(f'<td class="{"name" if i == 0 else ""}">{html.escape(str(c))}</td>'
+                        for i, c in enumerate(row))  # fmt: skip
+        css = f' class="{classes[k]}"' if classes and classes[k] else ""
+        body.append(f"<tr{css}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _figure_html(figure, alt, element_id):
+    if figure is None:
+        return "<p>(not available for this data)</p>"
+    return f'<img id="{element_id}" alt="{html.escape(alt)}" src="{to_data_uri(figure)}">'
+
+
+def _data_section(data: ReportData) -> str:
+    if data.task == "classification":
+        counts = np.bincount(data.y.astype(int), minlength=2)
+        rows = [
+            [str(c), int(n), f"{n / data.n_samples:.1%}"]
+            for c, n in zip(data.classes, counts, strict=True)
+        ]
+        target = _table(["class", "count", "share"], rows)
+    else:
+        q = np.quantile(data.y, [0, 0.25, 0.5, 0.75, 1])
+        target = _table(["target", "mean", "std", "min", "25%", "median", "75%", "max"], [
+            ["y", *(f"{v:.4g}" for v in (data.y.mean(), data.y.std(ddof=1), *q))]
+        ])  # fmt: skip
+    rows = [
+        [name, f"{m:.4g}", f"{s:.4g}", f"{lo:.4g}", f"{hi:.4g}"]
+        for name, m, s, lo, hi in zip(
+            data.feature_names,
+            data.feature_mean,
+            data.feature_std,
+            data.X.min(axis=0),
+            data.X.max(axis=0),
+            strict=True,
+        )  # fmt: skip
+    ][:_MAX_FEATURE_ROWS]
+    more = data.n_features - len(rows)
+    note = f"<p>… and {more} more features.</p>" if more > 0 else ""
+    return f"""<section id="data-summary"><h2>Data</h2>
+<p><strong>n = {data.n_samples}</strong> samples, <strong>p = {data.n_features}</strong>
+features, task: <strong>{data.task}</strong>. Features are standardised inside the
+penalty (coefficients are reported on the original scale).</p>{target}
+<h3>Features</h3>{_table(["feature", "mean", "std", "min", "max"], rows)}{note}</section>"""
+
+
+def _comparison_section(data: ReportData) -> str:
+    error = "mean squared error" if data.task == "regression" else "binomial deviance"
+    rows, classes = [], []
+    for summary, run in zip(data.summaries, data.runs, strict=True):
+        rows.append([
+            summary.name, f"{summary.l1_ratio:g}", f"{summary.alpha:.4g}",
+            f"{summary.cv_error:.4g} ± {summary.cv_error_se:.2g}",
+            f"{summary.n_features_kept} of {summary.n_features}", f"{summary.stability:.2f}",
+            f"{run.path.alphas[run.index_1se]:.4g}", int(run.path.n_active[run.index_1se]),
+        ])  # fmt: skip
+        classes.append("recommended" if summary.name == data.recommendation else "")
+    header = ["penalty", "ρ (l1_ratio)", "α_min", f"CV {error} ± SE", "features kept",
+              "stability (Jaccard)", "α_1se", "kept at α_1se"]  # fmt: skip
+    return f"""<section id="comparison"><h2>L1 vs L2 vs elastic net</h2>
+<p>{data.n_splits}-fold cross-validation (shuffled, seed {data.random_state}) over a grid of
+50 α per penalty. CV error at α_min with its standard error across folds; features kept by
+the full-data fit at α_min; stability: the mean pairwise Jaccard similarity of the sets of
+non-zero coefficients chosen in the folds (1 = the same features in every fold).</p>
+{_table(header, rows, classes)}</section>"""
+
+
+def _advice_section(data: ReportData) -> str:
+    reasons = "".join(f"<li>{html.escape(reason)}.</li>" for reason in data.reasons)
+    chosen = data.chosen
+    rule = ("the one-standard-error rule: the largest α whose CV error is within one "
+            "standard error of the minimum, a simpler model that predicts as well"
+            if chosen.selection == "1se" else "the least mean CV error")  # fmt: skip
+    kept = int(np.count_nonzero(chosen.coef))
+    return f"""<section id="advice"><h2>Advice</h2><div class="advice">
+<p><strong>Use the {html.escape(data.recommendation)}.</strong></p><ul>{reasons}</ul>
+<p>The model below uses α = {chosen.alpha:.4g}, chosen by {rule}. It keeps {kept} of
+{data.n_features} features. A coefficient that is exactly zero means the feature adds too
+little, at this α, to pay for its penalty; its entry α says how much less shrinkage it
+would take for the feature to come in.</p></div></section>"""
+
+
+def _coefficient_section(data: ReportData) -> str:
+    chosen, run = data.chosen, data.chosen_run
+    standardized = chosen.coef * data.feature_std
+    frequency = run.selection_frequency(chosen.index)
+    order = np.argsort(-np.abs(standardized), kind="stable")
+    rows, classes = [], []
+    for j in order:
+        rows.append([
+            data.feature_names[j], f"{chosen.coef[j]:.6g}", f"{standardized[j]:.4g}",
+            f"{run.path.entry_alpha[j]:.4g}",
+            f"{int(round(frequency[j] * data.n_splits))} of {data.n_splits}",
+            f"{chosen.kkt_residual[j]:.2e}",
+        ])  # fmt: skip
+        classes.append("zero" if chosen.coef[j] == 0 else "")
+    header = ["feature", "coefficient", "standardised", "entry α", "non-zero in folds",
+              "KKT residual"]  # fmt: skip
+    ridge_note = (" Ridge never sets a coefficient to exactly zero: every entry α is the top "
+                  "of the grid." if chosen.l1_ratio == 0 else "")  # fmt: skip
+    return f"""<section id="coefficients"><h2>The chosen model: {html.escape(chosen.name)}
+at α = {chosen.alpha:.4g}</h2>
+<p>Certificate: relative duality gap <strong id="relative-gap">{chosen.relative_gap:.2e}</strong>
+(duality gap {chosen.dual_gap:.2e}, an upper bound on the distance to the optimal
+objective), largest per-feature KKT residual {chosen.kkt_residual.max(initial=0):.2e}
+(the distance of −∇loss to α·∂penalty, zero at the exact optimum), intercept
+{chosen.intercept:.6g}, {chosen.n_iter} iterations. Entry α: the largest α of the path at
+which the feature is non-zero — above it the coefficient is exactly zero.{ridge_note}</p>
+{_table(header, rows, classes)}</section>"""
+
+
+def _calibration_text(data: ReportData) -> str:
+    if data.task == "regression":
+        _, slope, intercept = calibration_regression(data)
+        return (f"Regressing y on the out-of-fold predictions gives slope "
+                f"<strong>{slope:.3f}</strong> (intercept {intercept:.4g}); 1 is perfect, "
+                "below 1 the predictions are too spread out (over-fit), above 1 too "
+                "shrunk.")  # fmt: skip
+    _, _, _, brier = reliability_curve(data)
+    return (f"Out-of-fold probabilities in quantile bins against the observed frequency; "
+            f"Brier score <strong>{brier:.4f}</strong>. Points on the diagonal are "
+            "well calibrated.")  # fmt: skip
+
+
+def build_report(
+    X, y, *, task: str, command: str, cv: int = 5, random_state: int = 0,
+    selection: str = "1se", progress: Callable[[str, float], None] | None = None,
+) -> str:  # fmt: skip
+    """The report as an HTML string (see :func:`write_report` for the parameters).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> data = load_diabetes(as_frame=True)
+    >>> page = build_report(data.data, data.target, task="regression", cv=3,
+    ...                     command="shrinkage demo")
+    >>> page.startswith("<!DOCTYPE html>"), 'id="zero-count"' in page
+    (True, True)
+    """
+    if not isinstance(command, str):
+        raise TypeError(f"command must be a string, got {type(command).__name__}.")
+
+    def report(description, fraction):
+        if progress is not None:
+            progress(description, float(fraction))
+
+    report("checking the data", 0.0)
+    data = analyse(X, y, task=task, cv=cv, random_state=random_state, selection=selection,
+                   progress=progress)  # fmt: skip
+    report("computing the 2-D geometry", 0.82)
+    geometry = explorer_geometry(data)
+    report("drawing the path and CV figures", 0.86)
+    paths = _figure_html(path_and_cv_figure(data), "paths and CV curves", "figure-paths")
+    report("drawing the calibration figure", 0.92)
+    calibration = _figure_html(calibration_figure(data), "calibration", "figure-calibration")
+    report("drawing the geometry figure", 0.95)
+    geometry_png = _figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
+    pair = strongest_features(data, 2)
+    pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
+    report("assembling the page", 0.98)
+    versions = "".join(f"<tr><td class=name>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                       for k, v in package_versions().items())  # fmt: skip
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>shrinkage report: which features matter?</title><style>{_CSS}</style></head>
+<body><h1>Which features matter, how sure are we, and L1, L2 or a mix?</h1>
+<p>Every model minimises {
+        "½ × mean squared error" if task == "regression" else "the mean log-loss"
+    } + α × penalty(w) on standardised features; every reported solution
+carries its duality-gap certificate.</p>
+{_data_section(data)}{_comparison_section(data)}{_advice_section(data)}
+{_coefficient_section(data)}
+<section id="paths"><h2>Paths and cross-validation</h2>
+<p>Top: standardised coefficients against α (the five strongest features labelled).
+Bottom: the CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{paths}</section>
+<section id="calibration"><h2>Held-out calibration</h2><p>{_calibration_text(data)}</p>
+{calibration}</section>
+<section id="geometry"><h2>Geometry: the two strongest features</h2>
+<p>The loss restricted to {pair_names} (standardised), its contours, the L1 diamond and the
+L2 circle of the same budget (half the unpenalised fit's L1 norm). The constrained optimum
+is where the growing contours first touch each region: when that point is a corner of the
+diamond, a coefficient is exactly zero; the circle has no corners, so the L2 optimum keeps
+both. Use the explorer below to watch this for other α and other pairs.</p>
+{geometry_png}</section>
+{explorer_section(data, explorer_payload(data, geometry))}
+<section id="provenance"><h2>How this report was made</h2>
+<p>Command:</p><pre id="command">{html.escape(command)}</pre>
+<table id="versions"><thead><tr><th class=name>package</th><th>version</th></tr></thead>
+<tbody>{versions}</tbody></table></section>
+</body></html>
+"""
+    return page
+
+
+def write_report(
+    X, y, *, task: str, out: Path, command: str, cv: int = 5, random_state: int = 0,
+    progress: Callable[[str, float], None] | None = None, selection: str = "1se",
+) -> Path:  # fmt: skip
+    """Build the report and write it atomically to ``out``; return the path written.
+
+    The page is built in full first, then written to a temporary file in the same
+    directory and moved onto ``out`` with :func:`os.replace`: a reader never sees half a
+    file, and a failure leaves nothing behind. An existing ``out`` is replaced (callers
+    that must not overwrite, like the CLI without ``--force``, check before calling).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame of shape (n_samples, n_features)
+        Numeric, already encoded, no missing values.
+    y : pandas.Series of shape (n_samples,)
+        Real target, or two classes for ``task="classification"``.
+    task : {"regression", "classification"}
+        Squared loss or logistic loss.
+    out : pathlib.Path
+        The HTML file to write; its directory must exist.
+    command : str
+        The command line that produced the report, shown verbatim.
+    cv : int, default 5
+        Number of cross-validation folds.
+    random_state : int, default 0
+        Seed of the fold shuffling.
+    progress : callable(str, float), optional
+        Called with a description and the fraction done (increasing, 1.0 at the end).
+    selection : {"min", "1se"}, default "1se"
+        α of the chosen model: least CV error or the one-standard-error rule.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"the output directory {str(out.parent)!r} does not exist.")
+    if out.is_dir():
+        raise IsADirectoryError(f"the output path {str(out)!r} is a directory.")
+    page = build_report(X, y, task=task, command=command, cv=cv, random_state=random_state,
+                        selection=selection, progress=progress)  # fmt: skip
+    temporary = out.parent / f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        with open(temporary, "x", encoding="utf-8") as handle:  # "x": never clobber
+            handle.write(page)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress("report written", 1.0)
+    return out

@@ -1,0 +1,186 @@
+"""The HTML report: content, embedded explorer data, atomic writing, progress, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes
+
+from shrinkage import path
+from shrinkage.lab.geometry import constrained_l1, make_problem
+from shrinkage.penalties import Penalty
+from shrinkage.report import analyse, build_report, write_report
+from shrinkage.report.geometry2d import lasso_2d
+
+SECTIONS = ("data-summary", "comparison", "advice", "coefficients", "paths", "calibration",
+            "geometry", "explorer", "provenance")  # fmt: skip
+COMMAND = 'shrinkage report data.csv --target "y <1>" --out report.html'
+
+
+def explorer_json(page: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S
+    )
+    assert match is not None
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    data = load_diabetes(as_frame=True)
+    calls = []
+    page = build_report(
+        data.data,
+        data.target,
+        task="regression",
+        command=COMMAND,
+        progress=lambda text, fraction: calls.append((text, fraction)),
+    )
+    return data, page, calls
+
+
+@pytest.fixture(scope="module")
+def breast_cancer():
+    data = load_breast_cancer(as_frame=True)
+    return data, build_report(data.data, data.target, task="classification", command="demo")
+
+
+@pytest.mark.parametrize("which", ["diabetes", "breast_cancer"])
+def test_every_section_and_offline(which, request):
+    page = request.getfixturevalue(which)[1]
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in page
+    assert 'id="zero-count"' in page and 'id="alpha-slider"' in page
+    assert "http://" not in page and "https://" not in page  # nothing to fetch
+    sources = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    for package in ("shrinkage", "numpy", "scipy", "scikit-learn", "numba", "python"):
+        assert f"<td class=name>{package}</td>" in page
+    gap = float(re.search(r'id="relative-gap">([^<]+)<', page).group(1))
+    assert 0 <= gap <= 1e-6
+
+
+def test_command_is_shown_escaped(diabetes):
+    page = diabetes[1]
+    assert "shrinkage report data.csv --target &quot;y &lt;1&gt;&quot;" in page
+    assert "y <1>" not in page
+
+
+def test_embedded_path_matches_shrinkage_path(diabetes):
+    data, page, _ = diabetes
+    document = explorer_json(page)
+    assert document["feature_names"] == list(data.data.columns)
+    assert set(document["paths"]) == {"lasso", "elastic net", "ridge"}
+    for name, rho in (("lasso", 1.0), ("elastic net", 0.5)):
+        reference = path(data.data, data.target, Penalty(rho), n_alphas=50,
+                         alpha_min_ratio=1e-3, standardize=True, tol=1e-6)  # fmt: skip
+        embedded = document["paths"][name]
+        np.testing.assert_array_equal(embedded["alphas"], reference.alphas)
+        np.testing.assert_allclose(embedded["coefs"], reference.coefs, rtol=1e-12, atol=0)
+        np.testing.assert_array_equal(embedded["entry_alpha"], reference.entry_alpha)
+        assert embedded["n_zeros"] == reference.n_zeros.tolist()
+        assert embedded["n_zeros"][0] == 10 and embedded["n_zeros"][-1] == 0
+    assert all(z == 0 for z in document["paths"]["ridge"]["n_zeros"])
+
+
+def test_embedded_geometry_is_the_two_feature_lasso(diabetes):
+    document = explorer_json(diabetes[1])
+    features = document["geometry"]["features"]
+    assert len(features) == 8
+    assert len(document["geometry"]["pairs"]) == 28
+    pair = document["geometry"]["pairs"][f"{min(features[:2])},{max(features[:2])}"]
+    budgets = np.array(pair["budget"])
+    l1 = np.array(pair["l1"])
+    assert budgets[0] == 0.0 and np.all(np.diff(budgets) >= -1e-9)  # grows as α falls
+    np.testing.assert_allclose(np.abs(l1).sum(axis=1), budgets, rtol=1e-12)
+    l2 = np.array(pair["l2"])
+    assert np.all(np.linalg.norm(l2, axis=1) <= budgets * (1 + 1e-9) + 1e-12)
+
+
+def test_lasso_2d_agrees_with_the_lab_constrained_problem():
+    problem = make_problem(0.6, [2.0, -0.4])
+    for alpha in (0.05, 0.3, 0.8, 1.5, 5.0):
+        w = lasso_2d(problem, alpha)
+        budget = np.abs(w).sum()
+        if budget == 0:
+            c = problem.hessian @ problem.ols
+            assert np.max(np.abs(c)) <= alpha  # KKT at the origin
+            continue
+        np.testing.assert_allclose(constrained_l1(problem, budget), w, atol=1e-10)
+        gradient = problem.hessian @ (w - problem.ols)
+        active = w != 0
+        np.testing.assert_allclose(gradient[active], -alpha * np.sign(w[active]), atol=1e-10)
+        assert np.all(np.abs(gradient[~active]) <= alpha + 1e-12)
+    assert np.count_nonzero(lasso_2d(problem, 0.8)) == 1  # a corner: exactly one zero
+
+
+def test_progress_increases_to_one(diabetes):
+    fractions = [fraction for _, fraction in diabetes[2]]
+    assert fractions[0] == 0.0 and fractions[-1] < 1.0  # 1.0 is write_report's
+    assert all(b > a for a, b in zip(fractions, fractions[1:], strict=False))
+    assert all(isinstance(text, str) and text for text, _ in diabetes[2])
+
+
+def test_classification_report(breast_cancer):
+    data, page = breast_cancer
+    document = explorer_json(page)
+    assert len(document["feature_names"]) == 30
+    assert document["paths"]["lasso"]["n_zeros"][0] == 30
+    assert "Brier score" in page and "binomial deviance" in page
+
+
+def _small_problem(seed=0, n=100, p=10):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.standard_normal((n, p)), columns=[f"f{j}" for j in range(p)])
+    y = pd.Series(3 * X["f0"] - 2 * X["f1"] + rng.standard_normal(n), name="y")
+    return X, y
+
+
+def test_analysis_certifies_the_chosen_model():
+    X, y = _small_problem()
+    data = analyse(X, y, task="regression", cv=3, selection="min")
+    chosen, run = data.chosen, data.chosen_run
+    assert chosen.name == data.recommendation != "ridge"  # two true features of ten
+    assert chosen.index == run.index_min and chosen.alpha == run.path.alphas[run.index_min]
+    assert chosen.relative_gap <= 1e-8 and chosen.kkt_residual.max() <= 1e-6
+    np.testing.assert_allclose(chosen.coef, run.path.coefs[chosen.index], atol=1e-3)
+    assert chosen.coef[0] > 1 and chosen.coef[1] < -1
+    assert run.selection_frequency(chosen.index)[:2].tolist() == [1.0, 1.0]
+    assert run.index_1se <= run.index_min  # 1-SE α is at least as large
+
+
+def test_write_report_is_atomic(tmp_path):
+    X, y = _small_problem(1)
+    out = tmp_path / "report.html"
+    calls = []
+    written = write_report(X, y, task="regression", out=out, command="first", cv=3,
+                           progress=lambda text, fraction: calls.append(fraction))  # fmt: skip
+    assert written == out and '<pre id="command">first</pre>' in out.read_text("utf-8")
+    assert calls[-1] == 1.0 and calls == sorted(calls)
+    write_report(X, y, task="regression", out=out, command="second", cv=3)
+    assert '<pre id="command">second</pre>' in out.read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    with pytest.raises(ValueError, match="constant"):  # fails before writing anything
+        write_report(X, pd.Series(np.ones(len(y))), task="regression", out=out, command="x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    assert "second" in out.read_text("utf-8")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_report(X, y, task="regression", out=tmp_path / "missing" / "r.html", command="")
+
+
+def test_bad_input_is_named():
+    X, y = _small_problem(2, n=30, p=3)
+    with pytest.raises(ValueError, match="task"):
+        build_report(X, y, task="survival", command="")
+    with pytest.raises(TypeError, match="DataFrame"):
+        build_report(X.to_numpy(), y, task="regression", command="")
+    with pytest.raises(ValueError, match="missing or infinite"):
+        build_report(X.assign(f1=np.nan), y, task="regression", command="")
+    with pytest.raises(ValueError, match="one class"):
+        build_report(X, pd.Series(np.zeros(30)), task="classification", command="")
+    with pytest.raises(ValueError, match="cv"):
+        build_report(X, y, task="regression", command="", cv=1)
