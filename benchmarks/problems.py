@@ -105,7 +105,7 @@ def rcv1_small(quick=False):
 def news20_bow(quick=False):
     X, y = _load_sparse("news20_bow")
     if quick:
-        X = X[:2000, :20000]
+        X, y = X[:2000, :20000], y[:2000]
     return _drop_empty_columns(X), y, "news20_bow 18846×130108 sparse, y_binary as target"
 
 

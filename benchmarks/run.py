@@ -2,8 +2,9 @@
 
     python benchmarks/run.py                       # full protocol, 1e-6, all problems
     python benchmarks/run.py --quick               # small versions, smoke run
-    python benchmarks/run.py --problems toeplitz tall_dense --solvers shrinkage celer \
-        --precision 1e-4 --cap 60
+    python benchmarks/run.py --problems toeplitz tall_dense --solvers shrinkage celer
+    python benchmarks/run.py --precision 1e-6 1e-4 --cap 60
+    python benchmarks/run.py --report benchmarks/results/full_reference.json
 
 Protocol, per (problem, solver), in a fresh subprocess (so imports, JIT caches and peak
 memory are its own):
@@ -357,8 +358,22 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--problems", nargs="+", default=list(REGISTRY), choices=list(REGISTRY))
-    parser.add_argument("--solvers", nargs="+", default=ADAPTERS, choices=ADAPTERS)
+    parser.add_argument(
+        "--problems",
+        nargs="+",
+        default=list(REGISTRY),
+        choices=list(REGISTRY),
+        metavar="PROBLEM",
+        help="some of: " + ", ".join(REGISTRY),
+    )
+    parser.add_argument(
+        "--solvers",
+        nargs="+",
+        default=ADAPTERS,
+        choices=ADAPTERS,
+        metavar="SOLVER",
+        help="some of: " + ", ".join(ADAPTERS),
+    )
     parser.add_argument(
         "--precision",
         nargs="+",

@@ -92,6 +92,7 @@ def test_grid_rules_and_ridge_grid():
     ridge = shrinkage.path(X2, y2, L2(), n_alphas=5)
     lasso_max = result2.alphas[0]
     assert ridge.alphas[0] == pytest.approx(lasso_max / 1e-3)  # glmnet's ρ = 1e-3 rule
+    assert ridge.alphas[-1] == pytest.approx(result2.alphas[-1])  # ends where the lasso does
     assert np.all(ridge.n_active == X2.shape[1])  # ridge never zeroes
 
 

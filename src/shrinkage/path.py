@@ -6,7 +6,8 @@ from the previous solution, and returns one frozen :class:`PathResult`.
 
 Grid rule: ``alpha_min_ratio`` defaults to 1e-3 when n ≥ p and 1e-2 when n < p (the
 lasso saturates at n non-zeros, and tiny α are then ill-posed and slow). For pure ridge
-(ρ = 0) α_max is infinite; the grid then starts at the α_max of ρ = 1e-3 (glmnet's rule).
+(ρ = 0) α_max is infinite; the grid then starts at the α_max of ρ = 1e-3 (glmnet's rule)
+and, by default, spans three more decades so that it ends where the lasso grid ends.
 """
 
 from __future__ import annotations
@@ -234,7 +235,9 @@ def path(
     )
     n, p = X.shape
     alpha_max, w = _squared_alpha_max(design, penalty, scale)
-    alphas = _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max)
+    alphas = _resolve_grid(
+        alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
+    )
     strategy = _choose_strategy(strategy, n, p, penalty)
     state = None
     if strategy == "gram":
@@ -277,7 +280,7 @@ def _choose_strategy(strategy, n, p, penalty):
     return strategy
 
 
-def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max):
+def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=False):
     if alphas is not None:
         alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
@@ -287,6 +290,8 @@ def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max):
         raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-3 if n >= p else 1e-2
+        if ridge:  # the grid starts 1/ρ_grid = 1000× higher: end at the same place
+            alpha_min_ratio *= _RIDGE_GRID_L1_RATIO
     if not 0 < alpha_min_ratio <= 1:
         raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
     return alpha_grid(alpha_max(), n_alphas, alpha_min_ratio)
@@ -348,7 +353,9 @@ def _logistic_path(
             grid_penalty = Penalty(_RIDGE_GRID_L1_RATIO, penalty.penalty_factor, penalty.positive)
         return logistic_alpha_max(X, y, grid_penalty, **options)
 
-    alphas = _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max)
+    alphas = _resolve_grid(
+        alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, penalty.l1_ratio == 0
+    )
     coefs = np.zeros((alphas.size, p))
     stats = np.zeros((alphas.size, 5))
     w, b = None, None
