@@ -20,8 +20,10 @@ $(STAMP): $(RUN) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
+# the seeds' claim as a table, then the full report on diabetes: ./report.html
 demo: $(RUN)
 	$(BIN)/python -m shrinkage.demo
+	$(BIN)/shrinkage demo --force
 
 # Debian's Chromium for the report's browser test (root on CI); without it that test skips.
 browser-deps:

@@ -184,3 +184,17 @@ def test_bad_input_is_named():
         build_report(X, pd.Series(np.zeros(30)), task="classification", command="")
     with pytest.raises(ValueError, match="cv"):
         build_report(X, y, task="regression", command="", cv=1)
+
+
+def test_exactly_collinear_strongest_pair_is_skipped(tmp_path):
+    # two complementary indicators are exactly collinear (p + q = 1): their two-feature
+    # sub-problem has no unique least-squares point, so the geometry uses another pair
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.standard_normal((60, 4)), columns=list("abcd"))
+    k = rng.choice([0.0, 1.0], 60)
+    X["p"], X["q"] = k, 1 - k
+    y = pd.Series(2 * X.a - X.b + 3 * X.p + 0.1 * rng.standard_normal(60))
+    out = write_report(X, y, task="regression", out=tmp_path / "r.html", command="x", cv=3)
+    page = out.read_text()
+    assert 'id="figure-geometry"' in page
+    assert "The loss restricted to p and q" not in page

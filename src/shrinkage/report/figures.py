@@ -12,7 +12,7 @@ import io
 import numpy as np
 
 from .analysis import ReportData, calibration_regression, reliability_curve
-from .geometry2d import pair_problem, strongest_features
+from .geometry2d import pair_problem, strongest_features, strongest_pair
 
 __all__ = ["to_data_uri", "path_and_cv_figure", "calibration_figure", "geometry_figure"]
 
@@ -113,9 +113,10 @@ def geometry_figure(data: ReportData):
     half of the unpenalised solution's L1 norm; ``None`` with a single feature."""
     from ..plots.geometry import plot_constraint_geometry
 
-    if data.n_features < 2:
+    pair = strongest_pair(data)
+    if pair is None:
         return None
-    first, second = strongest_features(data, 2)
+    first, second = pair
     X_standardized = (data.X - data.feature_mean) / data.feature_std
     problem = pair_problem(X_standardized, data.y, (first, second), data.task)
     budget = 0.5 * float(np.abs(problem.ols).sum())

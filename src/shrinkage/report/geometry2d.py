@@ -26,7 +26,14 @@ import numpy as np
 
 from ..lab.geometry import QuadraticProblem, constrained_l2
 
-__all__ = ["pair_problem", "lasso_2d", "pair_geometry", "explorer_geometry"]
+__all__ = [
+    "explorer_geometry",
+    "lasso_2d",
+    "pair_geometry",
+    "pair_problem",
+    "strongest_features",
+    "strongest_pair",
+]
 
 
 def pair_problem(X_standardized, y, pair, task) -> QuadraticProblem:
@@ -128,6 +135,24 @@ def strongest_features(data, k: int) -> list[int]:
     return order[: min(k, data.n_features)]
 
 
+def _collinear(X_standardized, i, j) -> bool:
+    """Whether two standardised columns are (numerically) exactly collinear: their
+    two-feature problem has a singular Hessian and no unique least-squares point."""
+    correlation = float(np.mean(X_standardized[:, i] * X_standardized[:, j]))
+    return abs(correlation) > 1.0 - 1e-9
+
+
+def strongest_pair(data):
+    """The strongest two features whose sub-problem is well posed (not collinear);
+    ``None`` when there is no such pair."""
+    X_standardized = (data.X - data.feature_mean) / data.feature_std
+    order = strongest_features(data, data.n_features)
+    for i, j in combinations(order, 2):
+        if not _collinear(X_standardized, i, j):
+            return i, j
+    return None
+
+
 def explorer_geometry(data, max_features: int = 8) -> dict:
     """Geometry of every pair among the strongest ``max_features`` features.
 
@@ -139,6 +164,8 @@ def explorer_geometry(data, max_features: int = 8) -> dict:
     alphas = data.run("lasso").path.alphas
     pairs = {}
     for i, j in combinations(features, 2):
+        if _collinear(X_standardized, i, j):
+            continue
         problem = pair_problem(X_standardized, data.y, (i, j), data.task)
         pairs[f"{i},{j}"] = pair_geometry(problem, alphas)
     return {"features": features, "pairs": pairs}

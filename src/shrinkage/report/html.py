@@ -22,7 +22,7 @@ import numpy as np
 from .analysis import ReportData, analyse, calibration_regression, reliability_curve
 from .explorer import explorer_payload, explorer_section
 from .figures import calibration_figure, geometry_figure, path_and_cv_figure, to_data_uri
-from .geometry2d import explorer_geometry, strongest_features
+from .geometry2d import explorer_geometry, strongest_pair
 
 __all__ = ["build_report", "write_report", "package_versions"]
 
@@ -220,7 +220,7 @@ def build_report(
     calibration = _figure_html(calibration_figure(data), "calibration", "figure-calibration")
     report("drawing the geometry figure", 0.95)
     geometry_png = _figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
-    pair = strongest_features(data, 2)
+    pair = strongest_pair(data) or ()
     pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
     report("assembling the page", 0.98)
     versions = "".join(f"<tr><td class=name>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"

@@ -1,0 +1,136 @@
+"""``shrinkage report``, ``shrinkage demo`` and ``shrinkage lab``: files for people.
+
+The HTML report itself is made by :func:`shrinkage.report.write_report` (one
+self-contained file, written atomically); these commands check the inputs and the
+output path first, connect its progress to the progress bar and say where the file is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from .atomic import check_output_file
+from .errors import DataError
+from .options import command_line, data_options, force_option, load_data, output_options
+
+__all__ = ["demo", "lab", "report"]
+
+
+def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: str) -> Path:
+    try:
+        from ..report import write_report
+    except ImportError as exc:
+        raise click.ClickException(f"the HTML report is not available: {exc}") from None
+    with output.progress("building the report") as update:
+        written = write_report(
+            X, y, task=task, out=out, command=command_line(), cv=cv, random_state=seed,
+            progress=update, selection=select,
+        )  # fmt: skip
+    return Path(written)
+
+
+def _report_options(function):
+    function = click.option(
+        "--select", type=click.Choice(["min", "1se"]), default="1se", show_default=True,
+        help="α of the chosen model: least CV error, or the sparsest within one standard "
+        "error.",
+    )(function)  # fmt: skip
+    function = click.option("--seed", type=int, default=0, show_default=True,
+                            help="Seed of the CV folds.")(function)  # fmt: skip
+    return click.option("--cv", "folds", type=click.IntRange(min=2), default=5,
+                        show_default=True, help="Folds K.")(function)  # fmt: skip
+
+
+@click.command()
+@data_options
+@_report_options
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="The HTML file to write.")  # fmt: skip
+@force_option
+@output_options
+def report(data, target, task, encoding, no_encode, dropna, folds, seed, select, out, force,
+           output):  # fmt: skip
+    """One self-contained HTML report on DATA: which features matter, how sure we are, and
+    whether L1, L2 or a mix suits it."""
+    out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
+    table = load_data(output, data, target=target, task=task, encoding=encoding,
+                      no_encode=no_encode, dropna=dropna)  # fmt: skip
+    if folds > len(table.X):
+        raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")
+    written = _write_report(
+        output, table.X, table.y, task=table.task, out=out, cv=folds, seed=seed, select=select
+    )
+    output.summary(
+        {"out": str(written), "path": str(written.resolve()), "task": table.task,
+         "n_rows": len(table.X), "n_features": table.X.shape[1]},
+        [f"wrote the report to {written.resolve()}"],
+    )  # fmt: skip
+
+
+@click.command()
+@_report_options
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="The HTML file to write.")  # fmt: skip
+@force_option
+@output_options
+def demo(folds, seed, select, out, force, output):
+    """The report on scikit-learn's diabetes data (442 patients, 10 measurements)."""
+    from sklearn.datasets import load_diabetes
+
+    out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
+    data = load_diabetes(as_frame=True)
+    X, y = data.data.astype(float), data.target.astype(float).rename("disease_progression")
+    written = _write_report(
+        output, X, y, task="regression", out=out, cv=folds, seed=seed, select=select
+    )
+    output.summary(
+        {"out": str(written), "path": str(written.resolve()), "task": "regression",
+         "n_rows": len(X), "n_features": X.shape[1]},
+        [f"wrote the diabetes report to {written.resolve()}",
+         "open it in a browser (it works offline)"],
+    )  # fmt: skip
+
+
+@click.command()
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="Folder for the PNG figures.")  # fmt: skip
+@click.option("--dpi", type=click.IntRange(min=20), default=100, show_default=True)
+@force_option
+@output_options
+def lab(out, dpi, force, output):
+    """Every figure of the explanation lab (why L1 gives exact zeros) as PNG files."""
+    out = Path(out)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise DataError(f"parent folder {str(parent)!r} of {str(out)!r} does not exist.")
+    if out.exists() and not out.is_dir():
+        raise DataError(f"output {str(out)!r} exists and is not a folder.")
+    if out.is_dir() and any(out.glob("*.png")) and not force:
+        raise DataError(f"{str(out)!r} already holds PNG files; pass --force to replace them.")
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    from ..lab.__main__ import make_figures
+
+    # Figures are drawn in a temporary sibling folder and moved in when all are done, so
+    # a failure leaves the output folder as it was.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        with output.progress("drawing the lab figures"):
+            figures = make_figures(staging, dpi=dpi)
+        if not out.exists():
+            os.rename(staging, out)
+        else:
+            for figure in figures:
+                os.replace(figure, out / figure.name)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    written = [out / figure.name for figure in figures]
+    output.summary({"out": str(out), "files": [str(p) for p in written]},
+                   [f"wrote {len(written)} figures to {out}"])  # fmt: skip
