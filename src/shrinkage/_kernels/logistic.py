@@ -175,28 +175,6 @@ def _epochs(
 
 
 @njit(cache=True)
-def gradient_dense(X, v, features, out):
-    """``out[k] = X[:, features[k]]ᵀ v`` (the loss gradient on a working set)."""
-    for k in range(features.shape[0]):
-        j = features[k]
-        total = 0.0
-        for i in range(X.shape[0]):
-            total += X[i, j] * v[i]
-        out[k] = total
-
-
-@njit(cache=True)
-def gradient_sparse(data, indices, indptr, v, features, out):
-    """:func:`gradient_dense` on CSC arrays."""
-    for k in range(features.shape[0]):
-        j = features[k]
-        total = 0.0
-        for idx in range(indptr[j], indptr[j + 1]):
-            total += data[idx] * v[indices[idx]]
-        out[k] = total
-
-
-@njit(cache=True)
 def newton_cd_gram(hessian, linear, w, l1_weight, l2_weight, positive, max_epochs, tol):
     """Minimise ``linearᵀd + ½ dᵀ·hessian·d + penalty(w₀ + d)`` over d, w = w₀ + d in place.
 

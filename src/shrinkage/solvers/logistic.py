@@ -20,9 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 
+from .._kernels.columns import column_dots_dense, column_dots_sparse
 from .._kernels.logistic import (
-    gradient_dense,
-    gradient_sparse,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
@@ -89,9 +88,9 @@ def _objective(z, y, s, w, a, b):
 def _working_set_gradient(X, vector, features):
     out = np.empty(features.shape[0])
     if sp.issparse(X):
-        gradient_sparse(X.data, X.indices, X.indptr, vector, features, out)
+        column_dots_sparse(X.data, X.indices, X.indptr, vector, features, out)
     else:
-        gradient_dense(X, vector, features, out)
+        column_dots_dense(X, vector, features, out)
     return out
 
 
