@@ -145,3 +145,42 @@ def test_bad_arguments(kwargs, match):
     X, y = _problem(n=20, p=5)
     with pytest.raises(ValueError, match=match):
         shrinkage.path(X, y, **kwargs)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize(
+    "switches",
+    [
+        dict(warm_start=False),
+        dict(screening=False),
+        dict(extrapolation=False),
+        dict(warm_start=False, screening=False, extrapolation=False),
+    ],
+)
+def test_speedups_can_be_switched_off_without_changing_the_solution(sparse, switches):
+    X, y = _problem(n=60, p=120, seed=5, sparse=sparse)
+    reference = shrinkage.path(X, y, n_alphas=20, tol=1e-12, strategy="working_set")
+    other = shrinkage.path(X, y, n_alphas=20, tol=1e-12, strategy="working_set", **switches)
+    np.testing.assert_allclose(other.coefs, reference.coefs, atol=1e-6)
+    assert np.all(other.relative_gaps <= 1e-12)
+
+
+def test_strong_rule_guess_is_corrected_by_the_kkt_check():
+    from shrinkage.path import _strong_set
+
+    correlation = np.array([0.9, 0.5, -0.45, 0.1])
+    a_prev, a = np.full(4, 0.5), np.full(4, 0.45)  # keep |c| ≥ 2·0.45 − 0.5 = 0.4
+    np.testing.assert_array_equal(_strong_set(correlation, a, a_prev, False), [0, 1, 2])
+    np.testing.assert_array_equal(_strong_set(correlation, a, a_prev, True), [0, 1])
+    # an adversarial (empty) guess still gives the certified solution
+    from shrinkage.design import make_design
+    from shrinkage.solvers.working_set import ResidualState, working_set_cd
+
+    X, y = _problem(n=50, p=30, seed=9)
+    design = make_design(X, y, None, True)
+    alpha = 0.05 * np.max(np.abs(design.rmatvec(design.y))) / 50
+    result = working_set_cd(ResidualState(design), np.full(30, alpha), np.zeros(30),
+                            tol=1e-12, initial_working_set=np.array([], dtype=int))  # fmt: skip
+    assert result.relative_gap <= 1e-12
+    reference = shrinkage.solve(X, y, alpha, solver="cd", tol=1e-13)
+    np.testing.assert_allclose(result.coef, reference.coef, atol=1e-6)

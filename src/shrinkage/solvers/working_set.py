@@ -44,6 +44,7 @@ class ResidualState:
     def __init__(self, design):
         self.design = design
         self.n = design.n_samples
+        self.last_correlation = None
         self.lipschitz = (design.column_sq_norms() / self.n).astype(design.y.dtype)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
@@ -117,6 +118,7 @@ class GramState:
         self.xty = np.asarray(xty, dtype=np.float64)
         self.yy = float(yy)
         self.n = n
+        self.last_correlation = None
         self.lipschitz = np.diag(self.gram) / n
 
     @classmethod
@@ -188,7 +190,7 @@ def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
 def working_set_cd(
     state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=50,
     max_epochs=20_000, coef_init=None, ws_start=10, inner_fraction=0.3, anderson=5,
-    check_every=5,
+    check_every=5, initial_working_set=None, state_is_current=False,
 ):  # fmt: skip
     """Solve the weighted elastic net on a state by working sets + Anderson acceleration.
 
@@ -213,6 +215,11 @@ def working_set_cd(
         Number of iterates in the extrapolation (0 disables it).
     check_every : int
         Inner gap computed every this many epochs.
+    initial_working_set : array of int, optional
+        Features to solve on first, before any full pass (a screening rule's guess);
+        the support and pure-L2 features are added. Correctness does not depend on it.
+    state_is_current : bool
+        The state already holds the residual (or q) of ``coef_init``: skip the reset.
 
     Returns
     -------
@@ -227,17 +234,29 @@ def working_set_cd(
     if np.any((a == 0) & (b == 0)):
         raise ValueError("working_set_cd needs every feature penalised; use coordinate_descent.")
     w = np.zeros(p, dtype=dtype) if coef_init is None else np.array(coef_init, dtype=dtype)
-    state.reset(w)
+    if not state_is_current:
+        state.reset(w)
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
-    history, epochs = [], 0
+    history, epochs, stats = [], 0, None
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    if initial_working_set is not None:
+        # screened start (e.g. the strong rule along a path): solve on it first, without
+        # a full pass; the full KKT / gap check below catches any feature it missed
+        keep = np.zeros(p, dtype=bool)
+        keep[np.asarray(initial_working_set, dtype=np.int64)] = True
+        keep |= (w != 0) | (a == 0)
+        ws = np.flatnonzero(keep).astype(np.int64)
+        if ws.size:
+            epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
+                                   check_every, primal_at_zero * tol)  # fmt: skip
     for outer in range(1, max_iter + 1):
-        corr, rr, y_dot_r = state.statistics(w)
+        stats = state.statistics(w)
+        corr, rr, y_dot_r = stats
         gap, _, _ = duality_gap(corr, rr, y_dot_r, w.astype(np.float64), a64, b64, positive, n)
         history.append(gap / primal_at_zero)
         # a cold (all-zero) start gets at least one inner solve: zero can already meet a
         # loose tol (ridge at large α), and exact zeros there would misrepresent L2
-        warm = outer > 1 or bool(np.any(w != 0))
+        warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
         scores = subdiff_distance(w.astype(np.float64), -corr / n, a64, b64, positive)
@@ -254,7 +273,9 @@ def working_set_cd(
             state, w, ws, a, b, positive, inner_fraction * gap, max_epochs - epochs,
             anderson, check_every, primal_at_zero * tol,
         )  # fmt: skip
-    corr, rr, y_dot_r = state.statistics(w)
+        stats = None
+    corr, rr, y_dot_r = state.statistics(w) if stats is None else stats
+    state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     w64 = w.astype(np.float64)
     gap, primal, dual = duality_gap(corr, rr, y_dot_r, w64, a64, b64, positive, n)
     kkt = subdiff_distance(w64, -corr / n, a64, b64, positive)
