@@ -184,3 +184,19 @@ def test_strong_rule_guess_is_corrected_by_the_kkt_check():
     assert result.relative_gap <= 1e-12
     reference = shrinkage.solve(X, y, alpha, solver="cd", tol=1e-13)
     np.testing.assert_allclose(result.coef, reference.coef, atol=1e-6)
+
+
+@pytest.mark.parametrize("strategy", ["cd", "working_set", "gram"])
+def test_screened_features_are_proven_zero(strategy):
+    X, y = _problem(n=90, p=40, seed=11)
+    result = shrinkage.path(X, y, n_alphas=15, tol=1e-10, strategy=strategy)
+    assert result.n_screened.shape == (15,)
+    assert np.all(result.n_screened <= X.shape[1] - result.n_active)
+    # at α_max all but the feature that sets α_max (on the boundary |c_j| = α) are proven
+    assert result.n_screened[0] == X.shape[1] - 1
+    assert result.n_screened[5] > 0
+    # the test's promise, checked against an independent, tighter solve
+    for k in (3, 6, 9):
+        exact = shrinkage.solve(X, y, result.alphas[k], solver="cd", tol=1e-14)
+        zero_now = np.flatnonzero(result.coefs[k] == 0)
+        assert np.sum(exact.coef[zero_now] == 0) >= result.n_screened[k]

@@ -45,6 +45,7 @@ class ResidualState:
         self.design = design
         self.n = design.n_samples
         self.last_correlation = None
+        self.last_n_screened = 0
         self.lipschitz = (design.column_sq_norms() / self.n).astype(design.y.dtype)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
@@ -119,6 +120,7 @@ class GramState:
         self.yy = float(yy)
         self.n = n
         self.last_correlation = None
+        self.last_n_screened = 0
         self.lipschitz = np.diag(self.gram) / n
 
     @classmethod
@@ -161,30 +163,40 @@ def _symmetric_gram(X):
     return gram
 
 
-def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
-    """Gap from sufficient statistics, on ``features`` (all when None).
+def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
+    """``(gap, primal, dual, scale)`` from sufficient statistics.
 
-    Same dual point as :func:`shrinkage.certificates.certify` (θ = r/n shrunk into the
-    L1 constraints of the pure-L1 features) but without touching X. Unpenalised features
-    are not projected here: callers use :func:`~shrinkage.certificates.certify` for those.
+    Same dual point as :func:`shrinkage.certificates.certify` — θ = scale · r/n, shrunk
+    into the L1 constraints of the pure-L1 features — but without touching X. ``corr``,
+    ``w``, ``a``, ``b`` may be restricted to a working set (the restricted problem's gap).
+    Unpenalised features are not projected here: callers use
+    :func:`~shrinkage.certificates.certify` for those.
     """
-    if features is not None:
-        w_s, a_s, b_s = w[features], a[features], b[features]
-    else:
-        w_s, a_s, b_s = w, a, b
     primal = rr / (2 * n) + float(a @ np.abs(w)) + 0.5 * float(b @ (w * w))
     c = corr / n
-    hard = (b_s == 0) & (a_s > 0)
+    hard = (b == 0) & (a > 0)
     scale = 1.0
     if np.any(hard):
         excess = np.maximum(c[hard], 0.0) if positive else np.abs(c[hard])
-        ratio = float(np.max(excess / a_s[hard], initial=0.0))
+        ratio = float(np.max(excess / a[hard], initial=0.0))
         scale = 1.0 / ratio if ratio > 1.0 else 1.0
-    keep = (a_s > 0) | (b_s > 0)
+    keep = (a > 0) | (b > 0)
     dual = scale * y_dot_r / n - 0.5 * scale**2 * rr / n
-    dual -= conjugate_weighted_enet(scale * c[keep], a_s[keep], b_s[keep], positive)
-    del w_s
-    return primal - dual, primal, dual
+    dual -= conjugate_weighted_enet(scale * c[keep], a[keep], b[keep], positive)
+    return primal - dual, primal, dual, scale
+
+
+def gap_safe_zeros(corr, scale, gap, column_norms, a, positive, n):
+    """Features *proven* zero at the optimum by the gap-safe sphere test.
+
+    The dual objective is n-strongly concave, so ``‖θ* − θ‖ ≤ √(2·gap/n)`` and
+    ``|x_jᵀθ*| ≤ |x_jᵀθ| + ‖x_j‖·√(2·gap/n)``; when that bound is below ``a_j``, the
+    optimality condition forces ``w*_j = 0`` (for any L2 weight). Fercoq, Gramfort &
+    Salmon (2015), "Mind the duality gap", ICML; Ndiaye et al. (2017), JMLR 18.
+    """
+    c = scale * corr / n
+    c = np.maximum(c, 0.0) if positive else np.abs(c)
+    return c + column_norms * np.sqrt(2.0 * max(gap, 0.0) / n) < a
 
 
 def working_set_cd(
@@ -239,6 +251,7 @@ def working_set_cd(
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
     history, epochs, stats = [], 0, None
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    column_norms = np.sqrt(n * state.lipschitz.astype(np.float64))
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
@@ -252,7 +265,8 @@ def working_set_cd(
     for outer in range(1, max_iter + 1):
         stats = state.statistics(w)
         corr, rr, y_dot_r = stats
-        gap, _, _ = duality_gap(corr, rr, y_dot_r, w.astype(np.float64), a64, b64, positive, n)
+        gap, _, _, scale = duality_gap(corr, rr, y_dot_r, w.astype(np.float64), a64, b64,
+                                       positive, n)  # fmt: skip
         history.append(gap / primal_at_zero)
         # a cold (all-zero) start gets at least one inner solve: zero can already meet a
         # loose tol (ridge at large α), and exact zeros there would misrepresent L2
@@ -260,6 +274,8 @@ def working_set_cd(
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
         scores = subdiff_distance(w.astype(np.float64), -corr / n, a64, b64, positive)
+        screened = gap_safe_zeros(corr, scale, gap, column_norms, a64, positive, n) & (w == 0)
+        scores[screened] = -np.inf  # proven zero: never worth a place in the set
         support = np.flatnonzero(w != 0)
         scores[support] = np.inf
         scores[a == 0] = np.inf  # pure-L2 features are never zero: always in the set
@@ -277,7 +293,9 @@ def working_set_cd(
     corr, rr, y_dot_r = state.statistics(w) if stats is None else stats
     state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     w64 = w.astype(np.float64)
-    gap, primal, dual = duality_gap(corr, rr, y_dot_r, w64, a64, b64, positive, n)
+    gap, primal, dual, scale = duality_gap(corr, rr, y_dot_r, w64, a64, b64, positive, n)
+    proven = gap_safe_zeros(corr, scale, gap, column_norms, a64, positive, n) & (w == 0)
+    state.last_n_screened = int(np.sum(proven))
     kkt = subdiff_distance(w64, -corr / n, a64, b64, positive)
     cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt)
     converged = cert.relative_gap <= tol
@@ -300,7 +318,7 @@ def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_e
         if epoch % check_every == 0 or epoch == budget:
             corr, rr, y_dot_r = state.statistics(w, ws)
             w_ws = w[ws].astype(np.float64)
-            gap, _, _ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)
+            gap, *_ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)
             if gap <= target:
                 return epoch
     return budget
