@@ -15,6 +15,17 @@ from ..penalties import Penalty
 from ..solvers import solve
 
 
+def linear_predictor(estimator, X, coef, intercept):
+    """``X @ coef + intercept`` after checking X against what ``estimator`` was fitted on
+    (the caller has checked that it is fitted)."""
+    check_non_numeric(X)
+    X = validate_data(
+        estimator, X, accept_sparse=["csr", "csc", "coo"], dtype=[np.float64, np.float32],
+        reset=False,
+    )  # fmt: skip
+    return np.asarray(X @ coef).ravel() + intercept
+
+
 class PenalizedRegressor(RegressorMixin, BaseEstimator):
     """Base class: minimises ``1/(2n) Σ s_i (y_i − x_iᵀw − b)² + α·penalty(w)``.
 
@@ -103,12 +114,7 @@ class PenalizedRegressor(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """Predict ``X @ coef_ + intercept_``."""
         check_is_fitted(self)
-        check_non_numeric(X)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc", "coo"], dtype=[np.float64, np.float32],
-            reset=False,
-        )  # fmt: skip
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return linear_predictor(self, X, self.coef_, self.intercept_)
 
     @property
     def sparse_coef_(self):

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._validation import check_alpha, check_non_numeric, check_sample_weight
 from ..penalties import Penalty
 from ..solvers.logistic import solve_logistic
+from ._base import linear_predictor
 
 __all__ = ["SparseLogisticRegression"]
 
@@ -184,12 +185,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Linear predictor ``X @ coef_ + intercept_`` (log-odds of ``classes_[1]``)."""
         check_is_fitted(self)
-        check_non_numeric(X)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc", "coo"], dtype=[np.float64, np.float32],
-            reset=False,
-        )  # fmt: skip
-        return np.asarray(X @ self.coef_.ravel()).ravel() + self.intercept_[0]
+        return linear_predictor(self, X, self.coef_.ravel(), self.intercept_[0])
 
     def predict_proba(self, X):
         """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
