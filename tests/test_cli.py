@@ -246,3 +246,20 @@ def test_predict_unseen_category_and_extra_target_column(regression):
     expected = document["intercept"] + sum(coef[c] * row[c] for c in ["w", "x", "z", "noise"])
     assert summary["predictions"][0] == pytest.approx(expected, rel=1e-12)
     assert "r2" not in summary  # no target column in new.csv
+
+
+def test_progress_bar_only_for_work_longer_than_a_second(monkeypatch, capsys):
+    import time as clock
+
+    from shrinkage.cli.output import Output
+
+    monkeypatch.setenv("SHRINKAGE_PROGRESS", "1")  # render to the captured stderr
+    output = Output()
+    output.show_after = 1.0  # what a terminal gets
+    with output.progress("quick job") as update:
+        update("still quick", 0.5)
+    assert "quick job" not in capsys.readouterr().err
+    with output.progress("slow job") as update:
+        clock.sleep(1.5)
+        update("slow job", 0.5)
+    assert "slow job" in capsys.readouterr().err

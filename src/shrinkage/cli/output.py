@@ -2,8 +2,8 @@
 
 ``--quiet`` silences notes and progress; ``--json`` prints one JSON object on stdout (the
 notes go into it) and nothing else. Progress bars are transient (they vanish when done)
-and shown when stderr is a terminal, or when the environment variable
-``SHRINKAGE_PROGRESS=1`` forces them (for logs and tests).
+and shown when stderr is a terminal for work lasting over a second, or at once when the
+environment variable ``SHRINKAGE_PROGRESS=1`` forces them (for logs and tests).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 
 import click
@@ -19,6 +20,7 @@ import click
 __all__ = ["Output"]
 
 PROGRESS_VARIABLE = "SHRINKAGE_PROGRESS"
+SHOW_AFTER = 1.0  # seconds of work before a progress bar appears
 
 
 def _plain(value):
@@ -55,6 +57,9 @@ class Output:
         forced = os.environ.get(PROGRESS_VARIABLE, "") not in ("", "0")
         self.show_progress = not quiet and not json_mode and (forced or sys.stderr.isatty())
         self._force_terminal = forced
+        # on a terminal a bar appears only for work lasting over SHOW_AFTER seconds; forced
+        # progress (logs, tests) shows every stage at once
+        self.show_after = 0.0 if forced else SHOW_AFTER
 
     def note(self, text: str) -> None:
         """A message for the user (stderr), kept for the JSON summary."""
@@ -93,14 +98,22 @@ class Output:
         console = Console(stderr=True, force_terminal=True if self._force_terminal else None)
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    TaskProgressColumn(), TimeElapsedColumn())  # fmt: skip
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task(description, total=None)
+        bar = Progress(*columns, console=console, transient=True)
+        task = bar.add_task(description, total=None)
+        timer = threading.Timer(self.show_after, bar.start)
+        timer.daemon = True
+        timer.start()
 
-            def update(text: str, fraction: float | None = None) -> None:
-                if fraction is None:
-                    bar.update(task, description=text)
-                else:
-                    fraction = min(max(float(fraction), 0.0), 1.0)
-                    bar.update(task, description=text, total=1.0, completed=fraction)
+        def update(text: str, fraction: float | None = None) -> None:
+            if fraction is None:
+                bar.update(task, description=text)
+            else:
+                fraction = min(max(float(fraction), 0.0), 1.0)
+                bar.update(task, description=text, total=1.0, completed=fraction)
 
+        try:
             yield update
+        finally:
+            timer.cancel()
+            timer.join()
+            bar.stop()
