@@ -6,13 +6,14 @@ a numba traceback or a silent wrong answer.
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
     "check_alpha",
+    "check_fit_options",
     "check_non_numeric",
     "check_sample_weight",
     "check_target",
@@ -101,3 +102,17 @@ def check_varying_columns(std, feature_names=None):
 
 def is_sparse(X):
     return sp.issparse(X)
+
+
+def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):
+    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of an estimator."""
+    tol, max_iter = estimator.tol, estimator.max_iter
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
+        raise ValueError(f"tol must be a number > 0, got {tol!r}.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
+        raise TypeError(f"max_iter must be an integer, got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter}.")
+    for name in flags:
+        if not isinstance(getattr(estimator, name), bool | np.bool_):
+            raise TypeError(f"{name} must be True or False, got {getattr(estimator, name)!r}.")

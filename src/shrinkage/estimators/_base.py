@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import warnings
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_alpha, check_non_numeric, check_sample_weight, check_target
+from .._validation import (
+    check_alpha,
+    check_fit_options,
+    check_non_numeric,
+    check_sample_weight,
+    check_target,
+)
 from ..penalties import Penalty
 from ..solvers import solve
 
@@ -44,15 +49,7 @@ class PenalizedRegressor(RegressorMixin, BaseEstimator):
         check_alpha(self.alpha)
         if self.solver not in self._solvers:
             raise ValueError(f"solver must be one of {self._solvers}, got {self.solver!r}.")
-        if isinstance(self.tol, bool) or not isinstance(self.tol, Real) or not self.tol > 0:
-            raise ValueError(f"tol must be a number > 0, got {self.tol!r}.")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, Integral):
-            raise TypeError(f"max_iter must be an integer, got {self.max_iter!r}.")
-        if self.max_iter < 1:
-            raise ValueError(f"max_iter must be >= 1, got {self.max_iter}.")
-        for name in ("fit_intercept", "standardize", "positive", "warm_start"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        check_fit_options(self, ("fit_intercept", "standardize", "positive", "warm_start"))
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model and certify it.

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .._validation import check_target
+from .._validation import check_fit_options, check_target
 from ..path import alpha_grid, path
 from ..penalties import Penalty
 
@@ -42,20 +42,6 @@ def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
         or not 0 < alpha_min_ratio <= 1
     ):
         raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
-
-
-def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):
-    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of a selection estimator."""
-    tol, max_iter = estimator.tol, estimator.max_iter
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
-        raise ValueError(f"tol must be a number > 0, got {tol!r}.")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
-        raise TypeError(f"max_iter must be an integer, got {max_iter!r}.")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter}.")
-    for name in flags:
-        if not isinstance(getattr(estimator, name), bool | np.bool_):
-            raise TypeError(f"{name} must be True or False, got {getattr(estimator, name)!r}.")
 
 
 def shared_alpha_grid(
