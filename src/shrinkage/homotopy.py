@@ -270,7 +270,9 @@ def lasso_homotopy(
 class _Homotopy:
     """The knot-to-knot loop, on the standardised effective design Z = X_eff/σ."""
 
-    def __init__(self, design, sigma, positive, alpha_min, max_knots, fit_intercept):
+    def __init__(
+        self, design, sigma, positive, alpha_min, max_knots, fit_intercept, grid=None
+    ):  # fmt: skip
         self.design, self.sigma, self.positive = design, sigma, positive
         self.alpha_min, self.max_knots = alpha_min, max_knots
         self.n, self.p = design.X.shape
@@ -280,6 +282,14 @@ class _Homotopy:
         self.alphas, self.coefs, self.events, self.active_sets = [], [], [], []
         self.collinear, self.stop_reason = [], "alpha_min"
         self._features = np.arange(self.p)
+        # with a grid (decreasing α), v(α) is evaluated there on the way and the knots'
+        # coefficients are not kept: memory O(grid × p) instead of O(knots × p)
+        self.keep_knots = grid is None
+        self.grid = np.empty(0) if grid is None else np.asarray(grid, dtype=np.float64)
+        self.grid_coefs = np.zeros((self.grid.size, self.p))
+        self.grid_knots = np.zeros(self.grid.size, dtype=np.int64)  # knots passed so far
+        self.grid_filled = 0
+        self.last_alpha, self.last_coef = np.inf, np.zeros(self.p)
 
     def correlation(self, r):
         """``Zᵀr / n`` with the single-threaded column kernel (see _ActiveFactor)."""
@@ -300,9 +310,20 @@ class _Homotopy:
 
     def record(self, alpha, v, feature, kind, active):
         self.alphas.append(float(alpha))
-        self.coefs.append(v)
         self.events.append(HomotopyEvent(float(alpha), int(feature), kind))
-        self.active_sets.append(tuple(sorted(active)))
+        self.last_alpha, self.last_coef = float(alpha), v
+        if self.keep_knots:
+            self.coefs.append(v)
+            self.active_sets.append(tuple(sorted(active)))
+
+    def fill_grid(self, alpha_low, active, ls, delta):
+        """Grid points in the segment [alpha_low, current α]: v_A = ls − α'·δ."""
+        k, m = self.grid_filled, self.grid.size
+        while k < m and self.grid[k] >= alpha_low:
+            self.grid_coefs[k, active] = ls - self.grid[k] * delta
+            self.grid_knots[k] = len(self.alphas)
+            k += 1
+        self.grid_filled = k
 
     def run(self):
         c = self.correlation(self.y)
@@ -313,7 +334,9 @@ class _Homotopy:
         if alpha <= max(self.alpha_min, negligible):  # w = 0 for every α ≥ alpha_min
             self.stop_reason = "zero_correlation" if alpha <= negligible else "alpha_min"
             self.record(self.alpha_min, np.zeros(self.p), -1, "end", ())
+            self.grid_filled = self.grid.size
             return
+        self.grid_filled = int(np.sum(self.grid >= alpha))  # w = 0 there
         factor = _ActiveFactor(self.n, max(1, min(self.n, self.p)))
         factor.try_add(self.column(j0))
         active, signs = [j0], [float(np.sign(c[j0]))]
@@ -345,6 +368,7 @@ class _Homotopy:
             alpha_next = max(enter_alpha, leave_alpha, self.alpha_min)
             if alpha_next == self.alpha_min and len(self.alphas) % _REFRESH_EVERY:
                 ls = factor.least_squares(self.y)[0]  # the last knot, from scratch too
+            self.fill_grid(alpha_next, active, ls, delta)
             values = ls - alpha_next * delta
             v = np.zeros(self.p)
             v[active] = values
@@ -353,6 +377,9 @@ class _Homotopy:
                 return
             if len(self.alphas) >= self.max_knots:
                 self.stop_reason = "max_knots"
+                self.last_alpha, self.last_coef = alpha_next, v
+                if not self.keep_knots:  # shrinkage.path goes on by coordinate descent
+                    return
                 warnings.warn(
                     f"lasso_homotopy stopped after max_knots={self.max_knots} knots at "
                     f"alpha={alpha:.3e}; the path below it is not computed.",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._path_homotopy import homotopy_points, knot_budget
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
@@ -32,7 +33,8 @@ __all__ = ["PathResult", "alpha_grid", "path"]
 
 _RIDGE_GRID_L1_RATIO = 1e-3
 _GRAM_MAX_FEATURES = 5000  # p × p float64 Gram up to 200 MB
-STRATEGIES = ("auto", "working_set", "gram", "cd")
+_HOMOTOPY_MAX_SAMPLES = 1000  # one Zᵀu per knot, a few times min(n, p) knots
+STRATEGIES = ("auto", "homotopy", "working_set", "gram", "cd")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class PathResult:
     feature_names : ndarray of str
     l1_ratio : float
     loss : str
+    strategy : str
+        How the points were solved (``"homotopy"``, ``"working_set"``, ``"gram"``,
+        ``"cd"``; ``"homotopy+working_set"`` when the knots ran over the budget).
     """
 
     alphas: np.ndarray
@@ -75,6 +80,7 @@ class PathResult:
     feature_names: np.ndarray = field(repr=False)
     l1_ratio: float = 1.0
     loss: str = "squared"
+    strategy: str = "cd"
 
     @property
     def n_zeros(self) -> np.ndarray:
@@ -200,12 +206,17 @@ def path(
     fit_intercept, sample_weight, standardize, tol, max_iter
         As in :func:`shrinkage.solve`; ``tol`` is the relative duality gap at *every* α.
     feature_names : sequence of str, optional
-    strategy : {"auto", "working_set", "gram", "cd"}
-        How each point is solved (squared loss). "gram" precomputes ``XᵀX`` and
-        updates in O(p) (best for n ≫ p); "working_set" solves growing sub-problems
-        on the likely support with Anderson acceleration (best for p ≳ n);
-        "cd" is plain cyclic coordinate descent. "auto": "cd" when some feature is
-        unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "working_set".
+    strategy : {"auto", "homotopy", "working_set", "gram", "cd"}
+        How each point is solved (squared loss). "homotopy" follows the exact lasso
+        path knot by knot (:mod:`shrinkage.homotopy`) and reads the grid off it, one
+        ``Xᵀu`` per knot whatever the correlation of the columns (best for wide dense
+        data with few rows; lasso only; past ``4·min(n, p) + 100`` knots the rest of
+        the grid goes to "working_set"); "gram" precomputes ``XᵀX`` and updates in
+        O(p) (best for n ≫ p); "working_set" solves growing sub-problems on the likely
+        support with Anderson acceleration (best for p ≳ n, sparse data); "cd" is
+        plain cyclic coordinate descent. "auto": "cd" when some feature is
+        unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "homotopy" for the
+        lasso on dense float64 data with n < p and n ≤ 1000, else "working_set".
     warm_start, screening, extrapolation : bool
         The speed-ups, each switchable to measure it (``benchmarks/``): start each α
         from the previous solution; start each working set from the sequential strong
@@ -258,15 +269,24 @@ def path(
     alphas = _resolve_grid(
         alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
     )
-    strategy = _choose_strategy(strategy, n, p, penalty)
+    strategy = _choose_strategy(strategy, n, p, penalty, design, alphas)
+    coefs = np.zeros((alphas.size, p), dtype=X.dtype)
+    stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, seconds, screened
+    first, used = 0, strategy
+    if strategy == "homotopy":  # exact knots; CD takes over if they exceed the budget
+        exact, stats, first, w = homotopy_points(
+            design, penalty, scale, alphas, tol, fit_intercept, knot_budget(n, p)
+        )
+        coefs[:] = exact
+        strategy = "working_set"
+        used = "homotopy" if first == alphas.size else "homotopy+working_set"
     state = None
     if strategy == "gram":
         state = GramState.from_design(design)
-    elif strategy == "working_set":
+    elif strategy == "working_set" and first < alphas.size:
         state = ResidualState(design)
-    coefs = np.zeros((alphas.size, p), dtype=X.dtype)
-    stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, seconds, screened
-    for k, alpha in enumerate(alphas):
+    for k in range(first, alphas.size):
+        alpha = alphas[k]
         tick = time.perf_counter()
         a, b = penalty.weights(float(alpha), p, scale)
         if state is None:
@@ -276,12 +296,12 @@ def path(
             )  # fmt: skip
         else:
             strong = None
-            if screening and warm_start and k > 0 and state.last_correlation is not None:
+            if screening and warm_start and k > first and state.last_correlation is not None:
                 strong = _strong_set(state.last_correlation / n, a, a_previous, penalty.positive)
             result = working_set_cd(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
                 coef_init=w if warm_start else w_start, initial_working_set=strong,
-                state_is_current=warm_start and k > 0,
+                state_is_current=warm_start and k > first,
                 anderson=5 if extrapolation else 0,
             )  # fmt: skip
             a_previous = a
@@ -295,7 +315,7 @@ def path(
             intercept, result.dual_gap, result.relative_gap, result.n_iter,
             time.perf_counter() - tick, screened,
         )  # fmt: skip
-    return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start)
+    return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used)
 
 
 def _proven_zeros(design, w, a, b, positive):
@@ -320,17 +340,33 @@ def _strong_set(correlation, l1_weight, l1_weight_previous, positive):
     return np.flatnonzero(c >= 2 * l1_weight - l1_weight_previous)
 
 
-def _choose_strategy(strategy, n, p, penalty):
+def _choose_strategy(strategy, n, p, penalty, design, alphas):
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}.")
     unpenalised = penalty.penalty_factor is not None and np.any(penalty.penalty_factor == 0)
     if strategy == "auto":
         if unpenalised:
             return "cd"
-        return "gram" if (n >= 2 * p and p <= _GRAM_MAX_FEATURES) else "working_set"
+        if n >= 2 * p and p <= _GRAM_MAX_FEATURES:
+            return "gram"
+        wide = n < p and n <= _HOMOTOPY_MAX_SAMPLES and not design.is_sparse
+        if wide and _homotopy_applies(penalty, design, alphas):
+            return "homotopy"
+        return "working_set"
     if strategy != "cd" and unpenalised:
         raise ValueError(f"strategy={strategy!r} needs every feature penalised; use 'cd'.")
+    if strategy == "homotopy" and not _homotopy_applies(penalty, design, alphas):
+        raise ValueError(
+            "strategy='homotopy' needs a pure L1 penalty (l1_ratio=1), float64 data and "
+            "a grid ending above alpha=0."
+        )
     return strategy
+
+
+def _homotopy_applies(penalty, design, alphas):
+    """The exact path: lasso only (the elastic net is not piecewise linear in α at a
+    fixed ratio), in float64, down to a positive α."""
+    return penalty.l1_ratio == 1 and design.X.dtype == np.float64 and alphas[-1] > 0
 
 
 def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=False):
@@ -350,7 +386,7 @@ def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=Fals
     return alpha_grid(alpha_max(), n_alphas, alpha_min_ratio)
 
 
-def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start):
+def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strategy):
     p = coefs.shape[1]
     nonzero = coefs != 0
     entry = np.zeros(p)
@@ -376,6 +412,7 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start):
         feature_names=feature_names,
         l1_ratio=float(penalty.l1_ratio),
         loss=loss,
+        strategy=strategy,
     )
 
 
@@ -436,4 +473,6 @@ def _logistic_path(
             time.perf_counter() - tick,
             0,  # no gap-safe test for the logistic loss yet
         )
-    return _assemble(alphas, coefs, stats, feature_names, penalty, "logistic", start)
+    return _assemble(
+        alphas, coefs, stats, feature_names, penalty, "logistic", start, "proximal_newton"
+    )
