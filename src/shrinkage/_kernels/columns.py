@@ -7,7 +7,7 @@ versions centre implicitly like the epochs (``X_effᵀr = Xᵀr − x̄ (uᵀr)`
 
 from numba import njit
 
-from .prox import FASTMATH
+from .prox import FASTMATH, SPARSE_FASTMATH
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -22,7 +22,7 @@ def column_dots_dense(X, vector, features, out):
         out[k] = total
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=SPARSE_FASTMATH)
 def column_dots_sparse(data, indices, indptr, vector, features, out):
     """``out[k] = X[:, features[k]] · vector`` for CSC arrays (no centring)."""
     for k in range(features.shape[0]):
@@ -45,7 +45,7 @@ def subtract_columns_dense(X, vector, features, coefficients):
                 vector[i] -= c * X[i, j]
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=SPARSE_FASTMATH)
 def subtract_columns_sparse(data, indices, indptr, vector, features, coefficients):
     """``vector −= X[:, features] @ coefficients`` for CSC arrays, in place."""
     for k in range(features.shape[0]):

@@ -11,7 +11,7 @@ is then ``X_jᵀr̃ − x̄_j t`` (see :mod:`shrinkage.design`), so each update 
 
 from numba import njit
 
-from .prox import FASTMATH, enet_coordinate_update
+from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -37,7 +37,7 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
     return max_change
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, fastmath=SPARSE_FASTMATH)
 def cd_epoch_sparse(
     data,
     indices,

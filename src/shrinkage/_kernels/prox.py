@@ -10,6 +10,10 @@ THRESHOLD_SLACK = 1e-12
 # Let LLVM reorder the sums of the dot products so they vectorise (as BLAS does); no
 # other fast-math licence (no "nnan"/"ninf": inputs are checked finite before they come).
 FASTMATH = {"reassoc", "contract"}
+# Sparse columns are short (tens of entries) and read r through their row indices: a
+# vectorised sum becomes gathers, which made the sparse epochs 1.3-1.7× slower on the
+# benchmark machine (AMD EPYC; benchmarks/README.md). Sequential sums there.
+SPARSE_FASTMATH = {"contract"}
 
 
 @njit(cache=True, inline="always")

@@ -30,10 +30,11 @@ from .._kernels.columns import (
     subtract_columns_dense,
     subtract_columns_sparse,
 )
+from .._kernels.gap import enet_duality_gap, kkt_and_screening
 from .._kernels.gram import cd_epoch_gram
 from ..certificates import Certificate
-from ..penalties import conjugate_weighted_enet, subdiff_distance
 from ._result import SolverResult
+from .correlation_bounds import CorrelationBounds
 
 __all__ = ["GramState", "ResidualState", "working_set_cd"]
 
@@ -46,7 +47,9 @@ class ResidualState:
         self.n = design.n_samples
         self.last_correlation = None
         self.last_n_screened = 0
-        self.lipschitz = (design.column_sq_norms() / self.n).astype(design.y.dtype)
+        sq_norms = design.column_sq_norms()
+        self.lipschitz = (sq_norms / self.n).astype(design.y.dtype)
+        self.bounds = CorrelationBounds(np.sqrt(sq_norms))
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
 
@@ -85,21 +88,36 @@ class ResidualState:
             r = r + float(d.x_offset @ w) * d.u
         return r
 
-    def statistics(self, w, features=None):
-        """``(X_effᵀr restricted to features, ‖r‖², yᵀr)``."""
-        d = self.design
+    def statistics(self, w, features=None, l1_weight=None):
+        """``(X_effᵀr restricted to features, ‖r‖², yᵀr)``.
+
+        For all features with ``l1_weight`` given, columns whose correlation is proven
+        below ``n·a_j`` (features at zero) are not read and carry a bound on ``|x_jᵀr|``
+        instead (:mod:`~shrinkage.solvers.correlation_bounds`).
+        """
         r = self.true_residual(w)
         if features is None:
-            corr = np.asarray(d.rmatvec(r), dtype=np.float64)
+            corr = self.bounds.correlations(
+                r, w, l1_weight, self.design.rmatvec, self._column_dots
+            )
         else:
-            corr = np.empty(features.shape[0])
-            if d.is_sparse:
-                X = d.X
-                column_dots_sparse(X.data, X.indices, X.indptr, r, features, corr)
-                corr -= d.x_offset[features] * (d.u @ r)
-            else:
-                column_dots_dense(d.X, r.astype(d.X.dtype), features, corr)
+            corr = self._column_dots(r, features)
         return corr, float(r @ r), float(self.y @ r)
+
+    def correlation_where(self, threshold):
+        """The last full check's correlations, exact wherever ``|c_j| ≥ threshold_j``
+        is possible (bounds elsewhere); see :mod:`~shrinkage.solvers.correlation_bounds`."""
+        return self.bounds.exact_where(threshold, self._column_dots)
+
+    def _column_dots(self, r, features):
+        d, corr = self.design, np.empty(features.shape[0])
+        if d.is_sparse:
+            X = d.X
+            column_dots_sparse(X.data, X.indices, X.indptr, r, features, corr)
+            corr -= d.x_offset[features] * (d.u @ r)
+        else:
+            column_dots_dense(d.X, r.astype(d.X.dtype), features, corr)
+        return corr
 
 
 class GramState:
@@ -147,7 +165,11 @@ class GramState:
             self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n
         )
 
-    def statistics(self, w, features=None):
+    def correlation_where(self, threshold):
+        """The last full check's correlations (always exact here)."""
+        return self.last_correlation
+
+    def statistics(self, w, features=None, l1_weight=None):
         # ‖r‖² = ‖y‖² − 2wᵀXᵀy + wᵀGw and Gw = Xᵀy − q, so ‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq
         y_dot_r = self.yy - float(w @ self.xty)
         rr = max(y_dot_r - float(w @ self.correlation), 0.0)
@@ -171,19 +193,18 @@ def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
     ``w``, ``a``, ``b`` may be restricted to a working set (the restricted problem's gap).
     Unpenalised features are not projected here: callers use
     :func:`~shrinkage.certificates.certify` for those.
+
+    With ``c = corr/n``: primal ``‖r‖²/(2n) + Σ a_j|w_j| + ½ b_j w_j²``; scale =
+    ``min(1, min_j a_j/|c_j|)`` over the features with ``b_j = 0``; dual
+    ``scale·yᵀr/n − scale²‖r‖²/(2n) − Σ_j g_j*(scale·c_j)`` with the conjugate of
+    :func:`~shrinkage.penalties.conjugate_weighted_enet`. Computed in one pass by the
+    kernel :func:`shrinkage._kernels.gap.enet_duality_gap`.
     """
-    primal = rr / (2 * n) + float(a @ np.abs(w)) + 0.5 * float(b @ (w * w))
-    c = corr / n
-    hard = (b == 0) & (a > 0)
-    scale = 1.0
-    if np.any(hard):
-        excess = np.maximum(c[hard], 0.0) if positive else np.abs(c[hard])
-        ratio = float(np.max(excess / a[hard], initial=0.0))
-        scale = 1.0 / ratio if ratio > 1.0 else 1.0
-    keep = (a > 0) | (b > 0)
-    dual = scale * y_dot_r / n - 0.5 * scale**2 * rr / n
-    dual -= conjugate_weighted_enet(scale * c[keep], a[keep], b[keep], positive)
-    return primal - dual, primal, dual, scale
+    return enet_duality_gap(
+        np.asarray(corr, dtype=np.float64), float(rr), float(y_dot_r),
+        np.asarray(w, dtype=np.float64), np.asarray(a, dtype=np.float64),
+        np.asarray(b, dtype=np.float64), bool(positive), int(n),
+    )  # fmt: skip
 
 
 def gap_safe_zeros(corr, scale, gap, column_norms, a, positive, n):
@@ -263,18 +284,18 @@ def working_set_cd(
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
     for outer in range(1, max_iter + 1):
-        stats = state.statistics(w)
+        stats = state.statistics(w, l1_weight=a)
         corr, rr, y_dot_r = stats
-        gap, _, _, scale = duality_gap(corr, rr, y_dot_r, w.astype(np.float64), a64, b64,
-                                       positive, n)  # fmt: skip
+        last = duality_gap(corr, rr, y_dot_r, w, a64, b64, positive, n)
+        gap, _, _, scale = last
         history.append(gap / primal_at_zero)
         # a cold (all-zero) start gets at least one inner solve: zero can already meet a
         # loose tol (ridge at large α), and exact zeros there would misrepresent L2
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        scores = subdiff_distance(w.astype(np.float64), -corr / n, a64, b64, positive)
-        screened = gap_safe_zeros(corr, scale, gap, column_norms, a64, positive, n) & (w == 0)
+        scores, screened = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
+                                              column_norms)  # fmt: skip
         scores[screened] = -np.inf  # proven zero: never worth a place in the set
         support = np.flatnonzero(w != 0)
         scores[support] = np.inf
@@ -290,32 +311,49 @@ def working_set_cd(
             anderson, check_every, primal_at_zero * tol,
         )  # fmt: skip
         stats = None
-    corr, rr, y_dot_r = state.statistics(w) if stats is None else stats
-    state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     w64 = w.astype(np.float64)
-    gap, primal, dual, scale = duality_gap(corr, rr, y_dot_r, w64, a64, b64, positive, n)
-    proven = gap_safe_zeros(corr, scale, gap, column_norms, a64, positive, n) & (w == 0)
+    if stats is None:  # the loop ran out after an inner solve: check once more
+        stats = state.statistics(w, l1_weight=a)
+        last = duality_gap(*stats, w64, a64, b64, positive, n)
+    corr = stats[0]
+    state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
+    gap, primal, dual, scale = last
+    kkt, proven = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap, column_norms)
     state.last_n_screened = int(np.sum(proven))
-    kkt = subdiff_distance(w64, -corr / n, a64, b64, positive)
     cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt)
     converged = cert.relative_gap <= tol
     return SolverResult(w, 0.0, cert, epochs, converged, tol, "working_set_cd",
                         np.asarray(history))  # fmt: skip
 
 
+def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms):
+    """``(kkt, screened)``: :func:`~shrinkage.penalties.subdiff_distance` at w and
+    :func:`gap_safe_zeros` for the features at zero, in one pass (a numba kernel)."""
+    kkt, screened = np.empty(w.shape[0]), np.empty(w.shape[0], dtype=np.bool_)
+    radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
+    kkt_and_screening(np.asarray(corr, dtype=np.float64), np.asarray(w, dtype=np.float64),
+                      a, b, bool(positive), int(n), float(scale), radius, column_norms,
+                      kkt, screened)  # fmt: skip
+    return kkt, screened
+
+
 def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_every, floor):
     """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs."""
     target = max(target, 0.5 * floor)
     a_ws64, b_ws64 = a[ws].astype(np.float64), b[ws].astype(np.float64)
+    # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
+    # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
+    # at once instead of waiting for the next regular check
+    settle = 2.0 * target / (ws.size * float(np.max(state.lipschitz[ws], initial=0.0)) + 1e-300)
     past = []
     for epoch in range(1, budget + 1):
-        state.epoch(w, a, b, positive, ws)
+        change = state.epoch(w, a, b, positive, ws)
         if anderson:
             past.append(w[ws].astype(np.float64))
             if len(past) == anderson + 1:
                 _try_extrapolation(state, w, ws, a_ws64, b_ws64, positive, past)
                 past = []
-        if epoch % check_every == 0 or epoch == budget:
+        if epoch % check_every == 0 or epoch == budget or change * change <= settle:
             corr, rr, y_dot_r = state.statistics(w, ws)
             w_ws = w[ws].astype(np.float64)
             gap, *_ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)

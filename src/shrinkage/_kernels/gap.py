@@ -1,0 +1,70 @@
+"""The duality gap of the weighted elastic net from sufficient statistics, in one pass.
+
+The formulas are stated in :func:`shrinkage.solvers.working_set.duality_gap`, which
+calls this kernel; one pass instead of the NumPy form's ten p-vector temporaries, which
+dominated the outer checks of a path on wide sparse data (p = 50 000: 0.66 ms a call).
+"""
+
+import numpy as np
+from numba import njit
+
+# relative slack for rounding when testing the dual constraint |v_j| ≤ a_j (the dual
+# point is scaled to be feasible to ~1e-16); as penalties.conjugate_weighted_enet
+FEASIBILITY_SLACK = 1e-10
+
+
+@njit(cache=True)
+def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
+    """``(gap, primal, dual, scale)`` for ``1/(2n)‖r‖² + Σ a_j|w_j| + ½ b_j w_j²``.
+
+    ``corr = X_effᵀr``, ``rr = ‖r‖²``, ``y_dot_r = yᵀr``; θ = scale·r/n with scale ≤ 1
+    the largest value keeping the pure-L1 features' constraints ``|x_jᵀθ| ≤ a_j``.
+    """
+    inv_n = 1.0 / n
+    primal = 0.5 * rr * inv_n
+    ratio = 0.0
+    for j in range(w.shape[0]):
+        primal += a[j] * abs(w[j]) + 0.5 * b[j] * w[j] * w[j]
+        if b[j] == 0.0 and a[j] > 0.0:
+            c = corr[j] * inv_n
+            excess = max(c, 0.0) if positive else abs(c)
+            if excess > ratio * a[j]:
+                ratio = excess / a[j]
+    scale = 1.0 / ratio if ratio > 1.0 else 1.0
+    dual = scale * y_dot_r * inv_n - 0.5 * scale * scale * rr * inv_n
+    for j in range(w.shape[0]):
+        if a[j] > 0.0 or b[j] > 0.0:
+            v = scale * corr[j] * inv_n
+            excess = max(v - a[j], 0.0) if positive else max(abs(v) - a[j], 0.0)
+            if b[j] > 0.0:
+                dual -= excess * excess / (2.0 * b[j])
+            elif excess > FEASIBILITY_SLACK * a[j]:
+                dual = -np.inf
+                break
+    return primal - dual, primal, dual, scale
+
+
+@njit(cache=True)
+def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, norms, kkt, screened):
+    """Per feature, in one pass: the KKT residual (as ``penalties.subdiff_distance``
+    with gradient ``−corr/n``) into ``kkt``, and the gap-safe sphere test (as
+    ``solvers.working_set.gap_safe_zeros`` with radius ``√(2·gap/n)``) for the
+    features at zero into ``screened``. Returns the number screened."""
+    inv_n = 1.0 / n
+    count = 0
+    for j in range(w.shape[0]):
+        g = -corr[j] * inv_n + b[j] * w[j]
+        if w[j] != 0.0:
+            if positive and w[j] < 0.0:
+                kkt[j] = np.inf
+            else:
+                kkt[j] = abs(g + (a[j] if w[j] > 0.0 else -a[j]))
+            screened[j] = False
+            continue
+        kkt[j] = max(-g - a[j], 0.0) if positive else max(abs(g) - a[j], 0.0)
+        c = scale * corr[j] * inv_n
+        c = max(c, 0.0) if positive else abs(c)
+        screened[j] = c + norms[j] * radius < a[j]
+        if screened[j]:
+            count += 1
+    return count

@@ -1,0 +1,78 @@
+"""Full KKT checks that read only the columns that can matter.
+
+A certificate at a point w needs ``c_j = x_jᵀr`` for every feature: the dual point
+θ = scale·r/n must satisfy ``|x_jᵀθ| ≤ a_j`` everywhere, and a feature at zero violates
+the optimality conditions when ``|c_j| > n·a_j``. Along a path (and between the outer
+iterations of a working-set solve) the residual moves little, and by Cauchy–Schwarz
+
+    |x_jᵀr| ≤ |x_jᵀr₀| + ‖x_j‖·‖r − r₀‖
+
+for any earlier residual r₀. So when that bound is below ``n·a_j`` for a feature at
+zero, the feature is feasible *and* satisfies its optimality condition, and its exact
+correlation changes nothing in the gap, the KKT residual or the choice of a working set:
+only the other columns are read. The bound takes the place of ``|c_j|`` for the
+consumers that use magnitudes only (gap-safe tests, the strong rule), on the safe side.
+
+On the benchmark's sparse problems about 95 % of the columns are settled this way one
+α after the previous check (``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# above this fraction of unsettled columns, one full product is cheaper than the subset
+FULL_PASS_FRACTION = 0.3
+
+
+class CorrelationBounds:
+    """Upper bounds ``|x_jᵀr| ≤ bound_j``, exact where last computed.
+
+    Parameters
+    ----------
+    column_norms : ndarray of shape (n_features,)
+        ``‖x_j‖`` of the effective (centred, weighted) columns.
+    """
+
+    def __init__(self, column_norms):
+        self.norms = np.asarray(column_norms, dtype=np.float64)
+        self.bound = self.reference = self.exact = self.last = None
+
+    def correlations(self, r, w, l1_weight, exact_all, exact_some):
+        """``X_effᵀr`` where it matters, the bound elsewhere.
+
+        ``exact_all(r)`` returns all correlations, ``exact_some(r, features)`` those of
+        ``features``. The columns read are those whose bound reaches ``n·a_j`` and those
+        with ``w_j ≠ 0``; ``l1_weight=None`` reads all.
+        """
+        n = r.shape[0]
+        corr = None
+        if self.bound is not None and l1_weight is not None:
+            bound = self.bound + self.norms * float(np.linalg.norm(r - self.reference))
+            unsettled = (bound >= n * np.asarray(l1_weight, dtype=np.float64)) | (w != 0)
+            features = np.flatnonzero(unsettled)
+            if features.size <= FULL_PASS_FRACTION * bound.size:
+                exact = exact_some(r, features)
+                corr = bound
+                corr[features] = exact
+                bound = bound.copy()
+                bound[features] = np.abs(exact)
+            self.exact = unsettled
+        if corr is None:
+            corr = np.asarray(exact_all(r), dtype=np.float64)
+            bound = np.abs(corr)
+            self.exact = np.ones(bound.size, dtype=bool)
+        self.bound, self.reference = bound, np.array(r, dtype=np.float64)
+        self.last = corr
+        return corr
+
+    def exact_where(self, threshold, exact_some):
+        """The last correlations, read exactly wherever their bound reaches
+        ``threshold`` (the strong rule of the next α needs those)."""
+        features = np.flatnonzero(~self.exact & (self.bound >= threshold))
+        if features.size:
+            values = exact_some(self.reference, features)
+            self.last[features] = values
+            self.bound[features] = np.abs(values)
+            self.exact[features] = True
+        return self.last
