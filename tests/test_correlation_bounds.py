@@ -56,7 +56,7 @@ def test_bounds_hold_and_unsettled_columns_are_exact(seed, step, level):
         assert same[0] == full[0] or np.isclose(same[0], full[0], rtol=1e-12)
 
 
-def test_exact_where_reads_what_the_strong_rule_needs():
+def test_read_gives_the_read_columns_and_zero_for_the_settled():
     rng = np.random.default_rng(1)
     X = rng.standard_normal((40, 300))
     bounds = CorrelationBounds(np.linalg.norm(X, axis=0))
@@ -64,15 +64,15 @@ def test_exact_where_reads_what_the_strong_rule_needs():
     r = rng.standard_normal(40)
     a = np.full(300, 0.9 * np.max(np.abs(X.T @ r)) / 40)
     bounds.correlations(r, np.zeros(300), a, exact_all, exact_some)
+    np.testing.assert_allclose(bounds.read(), X.T @ r)  # a full pass: all read
     r2 = r + 1e-3 * rng.standard_normal(40)
-    corr = bounds.correlations(r2, np.zeros(300), a, exact_all, exact_some).copy()
-    assert calls["all"] == 1 and calls["columns"] < 300  # a lazy check happened
-    threshold = np.full(300, 0.3 * np.max(np.abs(X.T @ r2)))
-    refined = bounds.exact_where(threshold, exact_some)
-    exact = X.T @ r2
-    need = np.abs(corr) >= threshold
-    np.testing.assert_allclose(refined[need], exact[need], rtol=1e-12)
-    assert np.all(np.abs(refined) >= np.abs(exact) - 1e-12)
+    bounds.correlations(r2, np.zeros(300), a, exact_all, exact_some)
+    assert calls["all"] == 1 and 0 < calls["columns"] < 300  # a lazy check happened
+    read = bounds.read()
+    np.testing.assert_allclose(read[bounds.exact], (X.T @ r2)[bounds.exact], rtol=1e-12)
+    assert np.all(read[~bounds.exact] == 0.0)
+    # the settled ones are strictly inside their constraint
+    assert np.all(np.abs(X.T @ r2)[~bounds.exact] < 40 * a[~bounds.exact])
 
 
 def _full_passes(X, y, alphas):

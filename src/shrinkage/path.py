@@ -297,8 +297,7 @@ def path(
         else:
             strong = None
             if screening and warm_start and k > first and state.last_correlation is not None:
-                # the rule keeps |c_j| ≥ n(2a_j − a_prev_j): read those exactly
-                corr = state.correlation_where(n * (2 * a - a_previous))
+                corr = state.read_correlation()
                 strong = _strong_set(corr / n, a, a_previous, penalty.positive)
             result = working_set_cd(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,

@@ -32,3 +32,13 @@ def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positiv
             if abs(delta) > max_change:
                 max_change = abs(delta)
     return max_change
+
+
+@njit(cache=True)
+def fill_lower_from_upper(matrix):
+    """Copy the upper triangle of a square Fortran-ordered matrix onto its lower one, in
+    place (BLAS ``syrk`` writes one triangle), reading and writing down columns."""
+    p = matrix.shape[0]
+    for j in range(p):
+        for i in range(j + 1, p):
+            matrix[i, j] = matrix[j, i]

@@ -31,7 +31,7 @@ from .._kernels.columns import (
     subtract_columns_sparse,
 )
 from .._kernels.gap import enet_duality_gap, kkt_and_screening
-from .._kernels.gram import cd_epoch_gram
+from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
 from ..certificates import Certificate
 from ._result import SolverResult
 from .correlation_bounds import CorrelationBounds
@@ -104,10 +104,10 @@ class ResidualState:
             corr = self._column_dots(r, features)
         return corr, float(r @ r), float(self.y @ r)
 
-    def correlation_where(self, threshold):
-        """The last full check's correlations, exact wherever ``|c_j| ≥ threshold_j``
-        is possible (bounds elsewhere); see :mod:`~shrinkage.solvers.correlation_bounds`."""
-        return self.bounds.exact_where(threshold, self._column_dots)
+    def read_correlation(self):
+        """The last full check's correlations, 0 for the columns a bound settled
+        (:meth:`~shrinkage.solvers.correlation_bounds.CorrelationBounds.read`)."""
+        return self.bounds.read()
 
     def _column_dots(self, r, features):
         d, corr = self.design, np.empty(features.shape[0])
@@ -165,8 +165,8 @@ class GramState:
             self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n
         )
 
-    def correlation_where(self, threshold):
-        """The last full check's correlations (always exact here)."""
+    def read_correlation(self):
+        """The last full check's correlations (all exact here)."""
         return self.last_correlation
 
     def statistics(self, w, features=None, l1_weight=None):
@@ -179,10 +179,9 @@ class GramState:
 
 def _symmetric_gram(X):
     """``XᵀX`` by BLAS ``dsyrk`` (one triangle: half the flops of a general product)."""
-    upper = scipy.linalg.blas.dsyrk(1.0, X, trans=1, lower=0)
-    gram = np.triu(upper)
-    gram += np.triu(upper, 1).T
-    return gram
+    gram = scipy.linalg.blas.dsyrk(1.0, X, trans=1, lower=0)  # Fortran, upper triangle
+    fill_lower_from_upper(gram)
+    return gram.T  # symmetric: the C-ordered view of the same memory, no copy
 
 
 def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
@@ -343,7 +342,8 @@ def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_e
     a_ws64, b_ws64 = a[ws].astype(np.float64), b[ws].astype(np.float64)
     # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
     # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
-    # at once instead of waiting for the next regular check
+    # at once instead of waiting for the next regular check; once such an early check
+    # fails (the dual side lags), wait for the regular ones
     settle = 2.0 * target / (ws.size * float(np.max(state.lipschitz[ws], initial=0.0)) + 1e-300)
     past = []
     for epoch in range(1, budget + 1):
@@ -353,12 +353,15 @@ def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_e
             if len(past) == anderson + 1:
                 _try_extrapolation(state, w, ws, a_ws64, b_ws64, positive, past)
                 past = []
-        if epoch % check_every == 0 or epoch == budget or change * change <= settle:
+        early = change * change <= settle
+        if epoch % check_every == 0 or epoch == budget or early:
             corr, rr, y_dot_r = state.statistics(w, ws)
             w_ws = w[ws].astype(np.float64)
             gap, *_ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)
             if gap <= target:
                 return epoch
+            if early:
+                settle = -1.0
     return budget
 
 
