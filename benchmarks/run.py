@@ -53,7 +53,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from adapters import ADAPTERS, PEERS  # noqa: E402
-from problems import DATA, REGISTRY, available  # noqa: E402
+from problems import DATA, N_ALPHAS, REGISTRY, available  # noqa: E402
 
 LADDER = [10.0**-k for k in range(2, 17)]
 N_TIMED = 3
@@ -239,6 +239,9 @@ def summarise(run, precision):
         "xtv_seconds": setup.get("xtv_seconds"),
         "compile_seconds": compile_record.get("compile"),
         "best_gap_seen": min((r["max_gap"] for r in ladder), default=None),
+        "x_mib": setup.get("x_mib"),
+        # the (n_alphas × p) float64 array every adapter returns: output, not workspace
+        "output_mib": N_ALPHAS * setup["shape"][1] * 8 / 2**20 if "shape" in setup else None,
     }
     if result is not None:
         cell.update(
@@ -262,7 +265,7 @@ def _fmt_cell(cell, fastest_peer):
 
 
 def print_tables(results, precision, solvers, out=sys.stdout):
-    problems_seen = list(dict.fromkeys(r["problem"] for r in results))
+    problems_seen = [p for p in REGISTRY if any(r["problem"] == p for r in results)]
     cells = {(r["problem"], r["solver"]): summarise(r, precision) for r in results}
     print(f"\n## Relative duality gap ≤ {precision:g} at every α: median seconds", file=out)
     print(
@@ -321,6 +324,8 @@ def print_tables(results, precision, solvers, out=sys.stdout):
                     f"{c['status']}; best gap {best:.1e}" if best is not None else c["status"]
                 )
         print(f"| {problem} | " + " | ".join(row) + " |", file=out)
+    if "shrinkage" in solvers:
+        _print_memory_check(cells, problems_seen, out)
     if "shrinkage" in solvers and speedups:
         wins = sum(s > 1 for s in speedups)
         median = float(np.median(speedups))
@@ -330,6 +335,26 @@ def print_tables(results, precision, solvers, out=sys.stdout):
             f"(target: all problems and ≥ 2×).",
             file=out,
         )
+
+
+def _print_memory_check(cells, problems, out):
+    """The issue's memory target: peak ≤ 1.2 × (X + a Fortran copy if X is not one; the
+    problems give X Fortran-ordered or CSC), i.e. shrinkage's workspace — the peak growth
+    during the fit less the returned path — at most 0.2 × the size of X."""
+    rows = []
+    for problem in problems:
+        c = cells.get((problem, "shrinkage"), {})
+        if "memory_mib" in c and c.get("x_mib") and c.get("output_mib") is not None:
+            workspace = max(c["memory_mib"] - c["output_mib"], 0.0)
+            rows.append((problem, workspace, c["x_mib"], workspace / c["x_mib"]))
+    if not rows:
+        return
+    print("\nmemory: shrinkage workspace (peak growth − the n_alphas × p output) / X", file=out)
+    print("\n| problem | workspace MiB | X MiB | ratio |\n|---|---|---|---|", file=out)
+    for problem, workspace, x_mib, ratio in rows:
+        print(f"| {problem} | {workspace:.1f} | {x_mib:.1f} | {ratio:.2f} |", file=out)
+    held = sum(ratio <= 0.2 for *_, ratio in rows)
+    print(f"\nMemory check: workspace ≤ 0.2 × X on {held}/{len(rows)} problems.", file=out)
 
 
 def machine_info():
@@ -352,6 +377,26 @@ def machine_info():
         "platform": platform.platform(),
         "threads": 1,
     }
+
+
+def report(paths, out=sys.stdout):
+    """Print the tables of one or more saved runs, merged cell by cell."""
+    cells, precisions = {}, []
+    for path in paths:
+        saved = json.loads(Path(path).read_text())
+        machine = saved["machine"]
+        print(
+            f"# {Path(path).name}: {machine['date']}, {machine['cpu']}, "
+            f"load {machine['load_average_at_start']}",
+            file=out,
+        )
+        for run in saved["runs"]:
+            cells[(run["problem"], run["solver"])] = run
+        precisions += [p for p in saved["protocol"]["precisions"] if p not in precisions]
+    runs = list(cells.values())
+    solvers = [s for s in ADAPTERS if any(run["solver"] == s for run in runs)]
+    for precision in precisions:
+        print_tables(runs, precision, solvers, out=out)
 
 
 def main(argv=None):
@@ -385,7 +430,12 @@ def main(argv=None):
     parser.add_argument("--cap", type=float, default=120.0, help="seconds allowed for one fit")
     parser.add_argument("--output", type=Path, default=None, help="JSON results file")
     parser.add_argument(
-        "--report", type=Path, default=None, help="print the tables of a saved JSON file"
+        "--report",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="print the tables of saved JSON files (a later file's cell replaces an "
+        "earlier one's for the same problem and solver)",
     )
     parser.add_argument("--worker", nargs=2, metavar=("PROBLEM", "SOLVER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -393,15 +443,7 @@ def main(argv=None):
         worker(*args.worker, args.precision, args.quick, args.cap)
         return
     if args.report:
-        saved = json.loads(args.report.read_text())
-        machine = saved["machine"]
-        print(
-            f"# {args.report.name}: {machine['date']}, {machine['cpu']}, "
-            f"load {machine['load_average_at_start']}"
-        )
-        solvers = list(dict.fromkeys(run["solver"] for run in saved["runs"]))
-        for precision in saved["protocol"]["precisions"]:
-            print_tables(saved["runs"], precision, solvers)
+        report(args.report)
         return
     info = machine_info()
     print(f"# lasso-path benchmark {'(QUICK) ' if args.quick else ''}{info['date']}")

@@ -49,7 +49,8 @@ class ResidualState:
         self.last_n_screened = 0
         sq_norms = design.column_sq_norms()
         self.lipschitz = (sq_norms / self.n).astype(design.y.dtype)
-        self.bounds = CorrelationBounds(np.sqrt(sq_norms))
+        self.column_norms = np.sqrt(np.asarray(sq_norms, dtype=np.float64))
+        self.bounds = CorrelationBounds(self.column_norms)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
 
@@ -140,6 +141,7 @@ class GramState:
         self.last_correlation = None
         self.last_n_screened = 0
         self.lipschitz = np.diag(self.gram) / n
+        self.column_norms = np.sqrt(np.maximum(np.diag(self.gram), 0.0))
 
     @classmethod
     def from_design(cls, design):
@@ -270,8 +272,8 @@ def working_set_cd(
         state.reset(w)
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
     history, epochs, stats = [], 0, None
-    a64, b64 = a.astype(np.float64), b.astype(np.float64)
-    column_norms = np.sqrt(n * state.lipschitz.astype(np.float64))
+    a64, b64 = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    column_norms = state.column_norms
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
@@ -310,7 +312,7 @@ def working_set_cd(
             anderson, check_every, primal_at_zero * tol,
         )  # fmt: skip
         stats = None
-    w64 = w.astype(np.float64)
+    w64 = np.asarray(w, dtype=np.float64)
     if stats is None:  # the loop ran out after an inner solve: check once more
         stats = state.statistics(w, l1_weight=a)
         last = duality_gap(*stats, w64, a64, b64, positive, n)
