@@ -260,8 +260,9 @@ def _fmt_cell(cell, fastest_peer):
         if cell["status"].startswith("error"):
             return "error"
         return "not reached"
-    ratio = cell["seconds"] / fastest_peer if fastest_peer else float("nan")
-    return f"{cell['seconds']:.3g} s ({ratio:.2f}×)"
+    if not fastest_peer:
+        return f"{cell['seconds']:.3g} s"
+    return f"{cell['seconds']:.3g} s ({cell['seconds'] / fastest_peer:.2f}×)"
 
 
 def print_tables(results, precision, solvers, out=sys.stdout):

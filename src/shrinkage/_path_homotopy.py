@@ -52,7 +52,8 @@ def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knot
     )  # fmt: skip
     homotopy.run()
     done = homotopy.grid_filled
-    coefs = homotopy.grid_coefs / weight
+    coefs = homotopy.grid_coefs
+    coefs /= weight  # in place: the path's output array, no copy
     seconds = (time.perf_counter() - start) * np.diff(homotopy.grid_knots[:done], prepend=0)
     seconds /= max(homotopy.grid_knots[done - 1], 1) if done else 1
     stats = np.zeros((alphas.size, 6))
@@ -66,24 +67,27 @@ def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knot
 
 
 def _certify(design, coefs, alphas, weight, positive, stats):
-    """Gaps and gap-safe counts for a block of solutions: two products with X in all."""
-    if not alphas.size:
-        return
+    """Gaps and gap-safe counts for a block of solutions: two products with X per block
+    of grid points, the blocks small enough that their residuals and correlations take
+    a few per cent of the memory of X."""
     n, p = design.X.shape
     y = np.asarray(design.y, dtype=np.float64)
-    W = coefs.T  # p × m
-    fitted = design.X @ W - np.outer(design.u, design.x_offset @ W)
-    R = y[:, None] - np.asarray(fitted)
-    corr = np.asarray(design.X.T @ R) - np.outer(design.x_offset, design.u @ R)
     norms = np.sqrt(design.column_sq_norms())
     primal_at_zero = max(float(y @ y) / (2 * n), np.finfo(float).tiny)
     zeros = np.zeros(p)
-    for k, alpha in enumerate(alphas):
-        r, a, w = R[:, k], alpha * weight, coefs[k]
-        gap, _, _, scale = duality_gap(corr[:, k], r @ r, y @ r, w, a, zeros, positive, n)
-        screened = gap_safe_zeros(corr[:, k], scale, gap, norms, a, positive, n) & (w == 0)
-        stats[k, 1:3] = gap, gap / primal_at_zero
-        stats[k, 5] = np.sum(screened)
+    block = max(1, min(16, (n * p) // (32 * (n + p))))
+    for start in range(0, alphas.size, block):
+        W = coefs[start : start + block].T  # p × m
+        fitted = design.X @ W - np.outer(design.u, design.x_offset @ W)
+        R = y[:, None] - np.asarray(fitted)
+        corr = np.asarray(design.X.T @ R) - np.outer(design.x_offset, design.u @ R)
+        for i in range(R.shape[1]):
+            k = start + i
+            r, a, w = R[:, i], alphas[k] * weight, coefs[k]
+            gap, _, _, scale = duality_gap(corr[:, i], r @ r, y @ r, w, a, zeros, positive, n)
+            screened = gap_safe_zeros(corr[:, i], scale, gap, norms, a, positive, n) & (w == 0)
+            stats[k, 1:3] = gap, gap / primal_at_zero
+            stats[k, 5] = np.sum(screened)
 
 
 def _polish(design, coefs, alphas, weight, positive, tol, stats, done, fit_intercept):

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ._kernels.columns import column_sq_norms_sparse
+
 __all__ = ["Design", "make_design"]
 
 
@@ -72,7 +74,8 @@ class Design:
         """``‖X_eff[:, j]‖²`` for every j."""
         n = self.n_samples
         if self.is_sparse:
-            sq = np.asarray(self.X.multiply(self.X).sum(axis=0)).ravel()
+            sq = np.empty(self.X.shape[1])
+            column_sq_norms_sparse(self.X.data, self.X.indptr, sq)
             # ‖X_j − x̄_j u‖² = ‖X_j‖² − 2 x̄_j uᵀX_j + x̄_j² uᵀu, with uᵀX_j = n x̄_j
             # when x̄ is the weighted mean, and uᵀu = n.
             sq = sq - n * self.x_offset**2

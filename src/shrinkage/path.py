@@ -132,7 +132,8 @@ class PathResult:
 def _squared_alpha_max(design, penalty, scale):
     """α_max for squared loss: ``max_j |X_jᵀr_U| / (n ρ f_j σ_j)``, r_U the residual of
     the unpenalised part (intercept and features with f_j = 0); also the solution there
-    (least squares on the unpenalised features), the path's first warm start."""
+    (least squares on the unpenalised features), the path's first warm start, and
+    ``X_effᵀy`` when every feature is penalised (the Gram state reuses it)."""
     n, p = design.X.shape
     y = np.asarray(design.y, dtype=np.float64)
     factors = penalty.factors(p)
@@ -148,10 +149,10 @@ def _squared_alpha_max(design, penalty, scale):
             coef = np.maximum(coef, 0.0)
         residual = y - XF @ coef
         start[free] = coef
-    correlation = np.asarray(design.rmatvec(residual), dtype=np.float64) / n
+    xtr = np.asarray(design.rmatvec(residual), dtype=np.float64)
     rho = penalty.l1_ratio if penalty.l1_ratio > 0 else _RIDGE_GRID_L1_RATIO
     grid_penalty = Penalty(rho, penalty.penalty_factor, penalty.positive)
-    return grid_penalty.alpha_max(correlation, scale), start
+    return grid_penalty.alpha_max(xtr / n, scale), start, None if free.size else xtr
 
 
 def alpha_grid(alpha_max, n_alphas=100, alpha_min_ratio=1e-3):
@@ -218,10 +219,13 @@ def path(
         unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "homotopy" for the
         lasso on dense float64 data with n < p and n ≤ 1000, else "working_set".
     warm_start, screening, extrapolation : bool
-        The speed-ups, each switchable to measure it (``benchmarks/``): start each α
-        from the previous solution; start each working set from the sequential strong
-        rule (a guess the full KKT check corrects, so results do not change); Anderson
-        extrapolation of the iterates. Only the first applies to ``strategy="cd"``.
+        The speed-ups, each switchable to measure it (``benchmarks/ablation.py``):
+        start each α from the previous solution; screening — start each working set
+        from the sequential strong rule (a guess the full KKT check corrects) and let
+        the full checks skip the columns a Cauchy–Schwarz bound settles
+        (:mod:`~shrinkage.solvers.correlation_bounds`), neither of which changes the
+        solution; Anderson extrapolation of the iterates. Only the first applies to
+        ``strategy="cd"``, none to the exact ``"homotopy"``.
 
     Returns
     -------
@@ -264,25 +268,25 @@ def path(
         X, y, fit_intercept, sample_weight, standardize, feature_names
     )
     n, p = X.shape
-    alpha_max, w_start = _squared_alpha_max(design, penalty, scale)
+    alpha_max, w_start, xty = _squared_alpha_max(design, penalty, scale)
     w, a_previous = w_start, None
     alphas = _resolve_grid(
         alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
     )
     strategy = _choose_strategy(strategy, n, p, penalty, design, alphas)
-    coefs = np.zeros((alphas.size, p), dtype=X.dtype)
-    stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, seconds, screened
     first, used = 0, strategy
     if strategy == "homotopy":  # exact knots; CD takes over if they exceed the budget
-        exact, stats, first, w = homotopy_points(
+        coefs, stats, first, w = homotopy_points(
             design, penalty, scale, alphas, tol, fit_intercept, knot_budget(n, p)
         )
-        coefs[:] = exact
         strategy = "working_set"
         used = "homotopy" if first == alphas.size else "homotopy+working_set"
+    else:
+        coefs = np.zeros((alphas.size, p), dtype=X.dtype)
+        stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, s, screened
     state = None
     if strategy == "gram":
-        state = GramState.from_design(design)
+        state = GramState.from_design(design, xty)
     elif strategy == "working_set" and first < alphas.size:
         state = ResidualState(design)
     for k in range(first, alphas.size):
@@ -303,7 +307,7 @@ def path(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
                 coef_init=w if warm_start else w_start, initial_working_set=strong,
                 state_is_current=warm_start and k > first,
-                anderson=5 if extrapolation else 0,
+                anderson=5 if extrapolation else 0, bounded_checks=screening,
             )  # fmt: skip
             a_previous = a
         w = result.coef

@@ -54,3 +54,13 @@ def subtract_columns_sparse(data, indices, indptr, vector, features, coefficient
             j = features[k]
             for idx in range(indptr[j], indptr[j + 1]):
                 vector[indices[idx]] -= c * data[idx]
+
+
+@njit(cache=True, fastmath=SPARSE_FASTMATH)
+def column_sq_norms_sparse(data, indptr, out):
+    """``out[j] = Σ_k data[k]²`` over column j's stored entries (no temporary matrix)."""
+    for j in range(out.shape[0]):
+        total = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            total += data[k] * data[k]
+        out[j] = total

@@ -144,7 +144,8 @@ class GramState:
         self.column_norms = np.sqrt(np.maximum(np.diag(self.gram), 0.0))
 
     @classmethod
-    def from_design(cls, design):
+    def from_design(cls, design, xty=None):
+        """The state of ``design``; ``xty = X_effᵀy`` if the caller already has it."""
         X = design.X
         if design.is_sparse:
             gram = np.asarray((X.T @ X).toarray(), dtype=np.float64)
@@ -152,7 +153,9 @@ class GramState:
         else:
             gram = _symmetric_gram(np.asarray(X, dtype=np.float64, order="F"))
         y = np.asarray(design.y, dtype=np.float64)
-        return cls(gram, np.asarray(design.rmatvec(y), dtype=np.float64), y @ y, design.n_samples)
+        if xty is None:
+            xty = design.rmatvec(y)
+        return cls(gram, np.asarray(xty, dtype=np.float64), y @ y, design.n_samples)
 
     def reset(self, w):
         self.correlation = self.xty - self.gram @ w
@@ -224,7 +227,7 @@ def gap_safe_zeros(corr, scale, gap, column_norms, a, positive, n):
 def working_set_cd(
     state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=50,
     max_epochs=20_000, coef_init=None, ws_start=10, inner_fraction=0.3, anderson=5,
-    check_every=5, initial_working_set=None, state_is_current=False,
+    check_every=5, initial_working_set=None, state_is_current=False, bounded_checks=True,
 ):  # fmt: skip
     """Solve the weighted elastic net on a state by working sets + Anderson acceleration.
 
@@ -254,6 +257,9 @@ def working_set_cd(
         the support and pure-L2 features are added. Correctness does not depend on it.
     state_is_current : bool
         The state already holds the residual (or q) of ``coef_init``: skip the reset.
+    bounded_checks : bool
+        Let the full checks skip the columns a bound settles
+        (:mod:`~shrinkage.solvers.correlation_bounds`); the certificate is the same.
 
     Returns
     -------
@@ -285,7 +291,7 @@ def working_set_cd(
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
     for outer in range(1, max_iter + 1):
-        stats = state.statistics(w, l1_weight=a)
+        stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
         last = duality_gap(corr, rr, y_dot_r, w, a64, b64, positive, n)
         gap, _, _, scale = last
@@ -314,7 +320,7 @@ def working_set_cd(
         stats = None
     w64 = np.asarray(w, dtype=np.float64)
     if stats is None:  # the loop ran out after an inner solve: check once more
-        stats = state.statistics(w, l1_weight=a)
+        stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         last = duality_gap(*stats, w64, a64, b64, positive, n)
     corr = stats[0]
     state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
