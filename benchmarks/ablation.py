@@ -70,6 +70,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--problems", nargs="+", default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=list(CONFIGS)[1:],
+        help="configurations to leave out (e.g. the slow 'no warm start')",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     print("| problem | configuration | strategy | median s | × auto | epochs | max gap |")
     print("|---|---|---|---|---|---|---|")
@@ -80,8 +84,8 @@ def main(argv=None):
         problem = load(name)
         reference, base = None, {}
         for label, options in CONFIGS.items():
-            if label == "working_set" and not base:
-                continue  # auto already is an iterative strategy here
+            if (label == "working_set" and not base) or label in args.skip:
+                continue  # (auto already is an iterative strategy here)
             seconds, epochs, gap, strategy = measure(problem, {**base, **options}, args.repeat)
             if reference is None:  # auto: the switches below act on its iterative part
                 reference = seconds

@@ -289,10 +289,11 @@ def path(
         state = GramState.from_design(design, xty)
     elif strategy == "working_set" and first < alphas.size:
         state = ResidualState(design)
+    unit_a, unit_b = penalty.weights(1.0, p, scale)  # the weights are linear in α
     for k in range(first, alphas.size):
-        alpha = alphas[k]
+        alpha = float(alphas[k])
         tick = time.perf_counter()
-        a, b = penalty.weights(float(alpha), p, scale)
+        a, b = alpha * unit_a, alpha * unit_b  # penalty.weights(alpha, p, scale)
         if state is None:
             result = coordinate_descent(
                 design, a, b, penalty.positive, tol=tol, max_iter=max_iter,
@@ -393,13 +394,17 @@ def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=Fals
 
 def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strategy):
     p = coefs.shape[1]
-    nonzero = coefs != 0
-    entry = np.zeros(p)
-    entered = nonzero.any(axis=0)
-    entry[entered] = alphas[np.argmax(nonzero[:, entered], axis=0)]
-    if feature_names is None:
-        feature_names = np.asarray([f"x{j}" for j in range(p)], dtype=object)
-    feature_names = np.asarray(feature_names, dtype=object)
+    # row by row: no (n_alphas × p) temporaries next to the path itself
+    entry, n_active = np.zeros(p), np.zeros(alphas.size, dtype=np.int64)
+    for k in range(alphas.size - 1, -1, -1):  # the largest α where non-zero wins
+        nonzero = coefs[k] != 0
+        entry[nonzero] = alphas[k]
+        n_active[k] = np.count_nonzero(nonzero)
+    if feature_names is None:  # fixed-width strings: 3× lighter than p Python objects
+        width = len(str(max(p - 1, 0)))
+        feature_names = np.char.add("x", np.arange(p).astype(f"U{width}"))
+    else:
+        feature_names = np.asarray(feature_names, dtype=object)
     if feature_names.shape != (p,):
         raise ValueError(f"feature_names has {feature_names.size} names for {p} features.")
     timings = {"total": time.perf_counter() - start, "per_alpha": stats[:, 4].copy()}
@@ -410,7 +415,7 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strateg
         dual_gaps=stats[:, 1].copy(),
         relative_gaps=stats[:, 2].copy(),
         n_iter=stats[:, 3].astype(int),
-        n_active=nonzero.sum(axis=1),
+        n_active=n_active,
         n_screened=stats[:, 5].astype(int),
         entry_alpha=entry,
         timings=timings,
