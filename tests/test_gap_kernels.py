@@ -64,3 +64,21 @@ def test_sparse_column_norms_without_a_temporary_match_dense():
         sparse = make_design(X, y, weights, fit_intercept).column_sq_norms()
         dense = make_design(X.toarray(), y, weights, fit_intercept).column_sq_norms()
         np.testing.assert_allclose(sparse, dense, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6), drift=st.floats(0.0, 2.0))
+def test_drift_bounds_matches_numpy(seed, drift):
+    from shrinkage._kernels.gap import drift_bounds
+
+    rng = np.random.default_rng(seed)
+    p, n = 40, 25
+    bound, norms = rng.uniform(0, 30, p), rng.uniform(0.1, 3, p)
+    a, w = rng.uniform(0.1, 1.5, p), rng.standard_normal(p) * (rng.random(p) < 0.2)
+    expected_bound = bound + norms * drift
+    expected = (expected_bound >= n * a) | (w != 0)
+    unsettled = np.empty(p, dtype=bool)
+    count = drift_bounds(bound, norms, drift, a, n, w, unsettled)
+    np.testing.assert_allclose(bound, expected_bound, rtol=1e-15)
+    np.testing.assert_array_equal(unsettled, expected)
+    assert count == expected.sum()

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._kernels.gap import drift_bounds
+
 # above this fraction of unsettled columns, one full product is cheaper than the subset
 FULL_PASS_FRACTION = 0.3
 
@@ -48,10 +50,13 @@ class CorrelationBounds:
         n = r.shape[0]
         corr = None
         if self.bound is not None and l1_weight is not None:
-            bound = self.bound + self.norms * float(np.linalg.norm(r - self.reference))
-            unsettled = (bound >= n * np.asarray(l1_weight, dtype=np.float64)) | (w != 0)
-            features = np.flatnonzero(unsettled)
-            if features.size <= FULL_PASS_FRACTION * bound.size:
+            bound, unsettled = self.bound.copy(), np.empty(self.bound.size, dtype=np.bool_)
+            drift = float(np.linalg.norm(r - self.reference))
+            a = np.asarray(l1_weight, dtype=np.float64)
+            count = drift_bounds(bound, self.norms, drift, a, n, np.asarray(w, np.float64),
+                                 unsettled)  # fmt: skip
+            if count <= FULL_PASS_FRACTION * bound.size:
+                features = np.flatnonzero(unsettled)
                 exact = exact_some(r, features)
                 corr = bound
                 corr[features] = exact

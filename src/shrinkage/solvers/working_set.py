@@ -50,6 +50,8 @@ class ResidualState:
         sq_norms = design.column_sq_norms()
         self.lipschitz = (sq_norms / self.n).astype(design.y.dtype)
         self.column_norms = np.sqrt(np.asarray(sq_norms, dtype=np.float64))
+        # implicit centring of sparse columns: r = r̃ + (x̄ᵀw)·u (see reset)
+        self._offset = design.is_sparse and bool(np.any(design.x_offset != 0))
         self.bounds = CorrelationBounds(self.column_norms)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
@@ -85,7 +87,7 @@ class ResidualState:
     def true_residual(self, w):
         d = self.design
         r = np.asarray(self.residual, dtype=np.float64)
-        if d.is_sparse:
+        if self._offset:
             r = r + float(d.x_offset @ w) * d.u
         return r
 
@@ -283,10 +285,8 @@ def working_set_cd(
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
-        keep = np.zeros(p, dtype=bool)
-        keep[np.asarray(initial_working_set, dtype=np.int64)] = True
-        keep |= (w != 0) | (a == 0)
-        ws = np.flatnonzero(keep).astype(np.int64)
+        ws = np.union1d(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
+        ws = np.union1d(ws, np.flatnonzero(a == 0)).astype(np.int64)  # + pure-L2 features
         if ws.size:
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
