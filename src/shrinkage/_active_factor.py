@@ -7,9 +7,9 @@ Kept apart from :mod:`shrinkage.homotopy` so that the path logic reads on its ow
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import solve_triangular
 
 from ._kernels.columns import column_dots_dense, subtract_columns_dense
+from ._kernels.triangular import delete_column, solve_upper, solve_upper_transposed
 
 # a column whose residual after projection on the active columns is below this fraction
 # of its norm is collinear with them: it is not added (scikit-learn's lars_path uses 1e-7)
@@ -27,12 +27,18 @@ class _ActiveFactor:
     def __init__(self, n, capacity):
         self._columns = np.empty((n, capacity), order="F")
         self._gram = np.zeros((capacity, capacity), order="F")  # finite beyond m
+        self._R = np.zeros((capacity, capacity), order="F")  # R in the leading m × m
         self._all = np.arange(capacity)
-        self.R = np.zeros((0, 0), order="F")
+        self._m = 0
 
     @property
     def m(self) -> int:
-        return self.R.shape[0]
+        return self._m
+
+    @property
+    def R(self):
+        """The current factor (a view of the buffer)."""
+        return self._R[: self._m, : self._m]
 
     @property
     def columns(self):
@@ -57,28 +63,34 @@ class _ActiveFactor:
         column_dots_dense(self._gram, padded, self._all[: self.m], out)
         return out
 
+    def solve(self, b):
+        """``R⁻¹ b``."""
+        return solve_upper(self._R, self._m, np.asarray(b, dtype=np.float64))
+
+    def solve_transposed(self, b):
+        """``R⁻ᵀ b``."""
+        return solve_upper_transposed(self._R, self._m, np.asarray(b, dtype=np.float64))
+
     def gram_solve(self, b):
-        tmp = solve_triangular(self.R, b, trans="T", check_finite=False)
-        return solve_triangular(self.R, tmp, check_finite=False)
+        return self.solve(self.solve_transposed(b))
 
     def try_add(self, z) -> bool:
         """Append z unless it is collinear with the active columns (returns False)."""
         m, squared_norm = self.m, float(z @ z)
         cross = self.rdot(z)
-        w = solve_triangular(self.R, cross, trans="T", check_finite=False)
+        w = self.solve_transposed(cross)
         squared_residual = squared_norm - w @ w
         if m and squared_residual < 0.25 * squared_norm:
             # cancellation: measure the residual of the projection itself, projecting
             # twice ("twice is enough", Kahan–Parlett)
-            q = z - self.times(solve_triangular(self.R, w, check_finite=False))
-            step = solve_triangular(self.R, self.rdot(q), trans="T", check_finite=False)
-            q -= self.times(solve_triangular(self.R, step, check_finite=False))
+            q = z - self.times(self.solve(w))
+            step = self.solve_transposed(self.rdot(q))
+            q -= self.times(self.solve(step))
             w, squared_residual = w + step, q @ q
         if not squared_residual > COLLINEAR_TOL**2 * squared_norm or m == self._all.size:
             return False
-        R = np.zeros((m + 1, m + 1), order="F")
-        R[:m, :m], R[:m, m], R[m, m] = self.R, w, np.sqrt(squared_residual)
-        self.R = R
+        self._R[:m, m], self._R[m, m] = w, np.sqrt(squared_residual)
+        self._m = m + 1
         self._columns[:, m] = z
         self._gram[:m, m] = self._gram[m, :m] = cross
         self._gram[m, m] = squared_norm
@@ -88,16 +100,8 @@ class _ActiveFactor:
         """Delete active column k: R without it is upper Hessenberg from column k on, and
         Givens rotations of rows (i, i+1) make it triangular again (stable, O(m²))."""
         m = self.m
-        R = np.delete(self.R, k, axis=1)
-        for i in range(k, m - 1):
-            a, b = R[i, i], R[i + 1, i]
-            radius = np.hypot(a, b)
-            if radius == 0.0:
-                continue
-            cos, sin = a / radius, b / radius
-            rows = R[i : i + 2, i:]
-            rows[:] = [cos * rows[0] + sin * rows[1], cos * rows[1] - sin * rows[0]]
-        self.R = np.asfortranarray(R[: m - 1])
+        delete_column(self._R, m, k)
+        self._m = m - 1
         self._columns[:, k : m - 1] = self._columns[:, k + 1 : m]
         self._gram[k : m - 1, :m] = self._gram[k + 1 : m, :m]
         self._gram[:m, k : m - 1] = self._gram[:m, k + 1 : m]
