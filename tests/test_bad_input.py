@@ -271,3 +271,48 @@ def test_solve_does_not_modify_inputs(solver, kind):
     _assert_same(A, snaps[0])
     for now, then in zip((y, sw, start), snaps[1:], strict=True):
         np.testing.assert_array_equal(now, then)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.asmatrix
+def test_check_matrix_converts_like_sklearn_and_names_the_problem():
+    from sklearn.utils import check_array
+
+    from shrinkage._validation import check_matrix
+
+    ints = np.arange(12).reshape(4, 3)
+    for given in (ints, np.asmatrix(ints), ints.astype(np.float32), ints.tolist()):
+        ours = check_matrix(given)
+        # (scikit-learn refuses np.matrix outright; we take its array)
+        theirs = check_array(np.asarray(given), dtype=[np.float64, np.float32])
+        assert type(ours) is np.ndarray and ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
+    csr = sp.csr_matrix(ints)
+    assert check_matrix(csr).format == "csc"
+    csc = sp.csc_matrix(ints.astype(np.float64))
+    assert check_matrix(csc) is csc  # no copy of what is already right
+    with pytest.raises(ValueError, match="Expected 2D array, got 1D"):
+        check_matrix(np.ones(3))
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        check_matrix(np.ones((3, 2), dtype=complex))
+    with pytest.raises(TypeError, match="non-numeric"):
+        check_matrix(np.array([["a", "b"], ["c", "d"]], dtype=object))
+    bad = sp.csc_matrix(ints.astype(float))
+    bad.data[2] = np.inf
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        check_matrix(bad)
+
+
+def test_functional_api_does_not_import_sklearn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, shrinkage\n"
+        "X = np.random.default_rng(0).standard_normal((30, 8)); y = X[:, 0]\n"
+        "shrinkage.path(X, y, n_alphas=5); shrinkage.solve(X, y, 0.1)\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+        "assert shrinkage.Lasso.__name__ == 'Lasso' and 'sklearn' in sys.modules\n"
+        "assert shrinkage.lab.__name__ == 'shrinkage.lab' and 'LassoCV' in dir(shrinkage)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

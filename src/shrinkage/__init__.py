@@ -4,24 +4,43 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α · penalty(w)`` with t
 (½‖w‖²) or their elastic-net mix, and every solution carries its duality-gap certificate.
 """
 
-from . import lab, penalties, selection
-from .advice import advise
-from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
+import importlib
+
+from . import penalties
 from .homotopy import HomotopyResult, lasso_homotopy
 from .path import PathResult, path
 from .penalties import L1, L2
-from .selection import (
-    AdaptiveLasso,
-    ElasticNetCV,
-    LassoCV,
-    LassoIC,
-    RelaxedLasso,
-    SparseLogisticRegressionCV,
-    StabilitySelection,
-    stability_selection,
-)
 from .solvers import SolverResult, solve
 from .solvers.logistic import logistic_alpha_max, solve_logistic
+
+# scikit-learn-based parts load on first use, so that ``import shrinkage`` for path /
+# solve does not pay for importing scikit-learn (about a second on a small machine)
+_LAZY = {
+    **dict.fromkeys(["ElasticNet", "Lasso", "Ridge", "SparseLogisticRegression"], "estimators"),
+    **dict.fromkeys(
+        ["AdaptiveLasso", "ElasticNetCV", "LassoCV", "LassoIC", "RelaxedLasso",
+         "SparseLogisticRegressionCV", "StabilitySelection", "stability_selection"],
+        "selection",
+    ),
+    "advise": "advice",
+    "lab": None,
+    "selection": None,
+}  # fmt: skip
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
+    home = _LAZY[name]
+    module = importlib.import_module(f".{home or name}", __name__)
+    value = module if home is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 __all__ = [
     "check_alpha",
     "check_fit_options",
+    "check_matrix",
     "check_non_numeric",
     "check_sample_weight",
     "check_target",
@@ -28,6 +29,52 @@ def check_alpha(alpha, name="alpha"):
     if not np.isfinite(alpha) or alpha < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {alpha!r}.")
     return float(alpha)
+
+
+def check_matrix(X, name="X"):
+    """A finite, non-empty 2-D float32/float64 array or CSC matrix, as scikit-learn's
+    ``check_array(accept_sparse="csc", dtype=[float64, float32])`` gives, with its
+    messages, without importing scikit-learn (``import shrinkage`` stays light for
+    :func:`shrinkage.path` and :func:`shrinkage.solve`)."""
+    check_non_numeric(X, name)
+    if sp.issparse(X):
+        X = X if X.format == "csc" else X.tocsc()
+        values = X.data
+    else:
+        try:
+            X = np.asarray(X)
+            if type(X) is not np.ndarray:  # np.matrix and other subclasses
+                X = X.view(np.ndarray)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} contains non-numeric values: {exc}") from exc
+        if X.ndim != 2:
+            raise ValueError(
+                f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
+                "using array.reshape(-1, 1) if your data has a single feature or "
+                "array.reshape(1, -1) if it contains a single sample."
+            )
+        values = X
+    if values.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {name} has dtype {values.dtype}.")
+    if values.dtype not in (np.float64, np.float32):
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} contains non-numeric values: {exc}") from exc
+        values = X.data if sp.issparse(X) else X
+    n, p = X.shape
+    if n < 1:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
+    if p < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
+    if not np.isfinite(values).all():
+        kind = "NaN" if np.isnan(values).any() else "infinity or a value too large for float64"
+        raise ValueError(f"Input {name} contains {kind}.")
+    return X
 
 
 def check_non_numeric(X, name="X"):

@@ -8,11 +8,10 @@ penalty into per-feature weights (standardisation folded into them, see
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import check_array
 
 from .._validation import (
     check_alpha,
-    check_non_numeric,
+    check_matrix,
     check_sample_weight,
     check_target,
     check_varying_columns,
@@ -39,20 +38,7 @@ SOLVERS = {
 
 def validate_xy(X, y):
     """Numeric, finite, non-empty X (dense or sparse) and a matching target."""
-    check_non_numeric(X)
-    try:
-        X = check_array(
-            X,
-            accept_sparse="csc",
-            dtype=[np.float64, np.float32],
-            ensure_min_samples=1,
-            ensure_min_features=1,
-            input_name="X",
-        )
-    except ValueError as exc:
-        if "could not convert" in str(exc):
-            raise TypeError(f"X contains non-numeric values: {exc}") from exc
-        raise
+    X = check_matrix(X)
     return X, check_target(y, X.shape[0])
 
 
