@@ -101,9 +101,8 @@ def _polish(design, coefs, alphas, weight, positive, tol, stats, done, fit_inter
             state, a, np.zeros_like(a), positive, tol=tol, coef_init=coefs[k], max_iter=100
         )
         coefs[k] = result.coef
-        stats[k, 1:4] += (
-            result.dual_gap - stats[k, 1], result.relative_gap - stats[k, 2], result.n_iter
-        )  # fmt: skip
+        stats[k, 1], stats[k, 2] = result.dual_gap, result.relative_gap
+        stats[k, 3] += result.n_iter
         stats[k, 4] += time.perf_counter() - tick
         stats[k, 5] = state.last_n_screened
         if fit_intercept:

@@ -289,7 +289,7 @@ class _Homotopy:
         self.grid_coefs = np.zeros((self.grid.size, self.p))
         self.grid_knots = np.zeros(self.grid.size, dtype=np.int64)  # knots passed so far
         self.grid_filled = 0
-        self.last_alpha, self.last_coef = np.inf, np.zeros(self.p)
+        self.last_coef = np.zeros(self.p)  # at the last knot reached
 
     def correlation(self, r):
         """``Zᵀr / n`` with the single-threaded column kernel (see _ActiveFactor)."""
@@ -311,7 +311,7 @@ class _Homotopy:
     def record(self, alpha, v, feature, kind, active):
         self.alphas.append(float(alpha))
         self.events.append(HomotopyEvent(float(alpha), int(feature), kind))
-        self.last_alpha, self.last_coef = float(alpha), v
+        self.last_coef = v
         if self.keep_knots:
             self.coefs.append(v)
             self.active_sets.append(tuple(sorted(active)))
@@ -377,7 +377,7 @@ class _Homotopy:
                 return
             if len(self.alphas) >= self.max_knots:
                 self.stop_reason = "max_knots"
-                self.last_alpha, self.last_coef = alpha_next, v
+                self.last_coef = v
                 if not self.keep_knots:  # shrinkage.path goes on by coordinate descent
                     return
                 warnings.warn(
