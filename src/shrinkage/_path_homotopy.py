@@ -23,7 +23,8 @@ import time
 import numpy as np
 
 from .homotopy import _Homotopy
-from .solvers.working_set import ResidualState, duality_gap, gap_safe_zeros, working_set_cd
+from ._kernels.gap import kkt_and_screening
+from .solvers.working_set import ResidualState, duality_gap, working_set_cd
 
 __all__ = ["homotopy_points", "knot_budget"]
 
@@ -51,43 +52,60 @@ def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knot
         grid=alphas,
     )  # fmt: skip
     homotopy.run()
-    done = homotopy.grid_filled
-    coefs = homotopy.grid_coefs
+    done, coefs, knots = homotopy.grid_filled, homotopy.grid_coefs, homotopy.grid_knots
+    last_active, last_values = homotopy._last  # the last knot, made dense at the end
+    del homotopy  # its p-vectors go before the certificates' buffers come
     coefs /= weight  # in place: the path's output array, no copy
-    seconds = (time.perf_counter() - start) * np.diff(homotopy.grid_knots[:done], prepend=0)
-    seconds /= max(homotopy.grid_knots[done - 1], 1) if done else 1
+    seconds = (time.perf_counter() - start) * np.diff(knots[:done], prepend=0)
+    seconds /= max(knots[done - 1], 1) if done else 1
     stats = np.zeros((alphas.size, 6))
-    stats[:done, 3] = np.diff(homotopy.grid_knots[:done], prepend=0)
+    stats[:done, 3] = np.diff(knots[:done], prepend=0)
     stats[:done, 4] = seconds
     _certify(design, coefs[:done], alphas[:done], weight, penalty.positive, stats)
     if fit_intercept:
         stats[:done, 0] = [design.intercept(w) for w in coefs[:done]]
     _polish(design, coefs, alphas, weight, penalty.positive, tol, stats, done, fit_intercept)
-    return coefs, stats, done, homotopy.last_coef / weight
+    warm = np.zeros(p)
+    warm[last_active] = last_values / weight[last_active]
+    return coefs, stats, done, warm
 
 
 def _certify(design, coefs, alphas, weight, positive, stats):
     """Gaps and gap-safe counts for a block of solutions: two products with X per block
     of grid points, the blocks small enough that their residuals and correlations take
-    a few per cent of the memory of X."""
+    a few per cent of the memory of X; per point, one pass of the kernel
+    :func:`~shrinkage._kernels.gap.kkt_and_screening` into buffers made once."""
     n, p = design.X.shape
     y = np.asarray(design.y, dtype=np.float64)
-    norms = np.sqrt(design.column_sq_norms())
+    norms = design.column_sq_norms()
+    np.sqrt(norms, out=norms)
     primal_at_zero = max(float(y @ y) / (2 * n), np.finfo(float).tiny)
-    zeros = np.zeros(p)
+    zeros, a, kkt, column = np.zeros(p), np.empty(p), np.empty(p), np.empty(p)
+    screened = np.empty(p, dtype=np.bool_)
+    centred = bool(np.any(design.x_offset))
     block = max(1, min(16, (n * p) // (32 * (n + p))))
     for start in range(0, alphas.size, block):
         W = coefs[start : start + block].T  # p × m
-        fitted = design.X @ W - np.outer(design.u, design.x_offset @ W)
-        R = y[:, None] - np.asarray(fitted)
-        corr = np.asarray(design.X.T @ R) - np.outer(design.x_offset, design.u @ R)
+        R = y[:, None] - design.X @ W
+        if centred:
+            R += np.outer(design.u, design.x_offset @ W)
+        corr = np.asarray(design.X.T @ R)  # p × m
+        if centred:
+            corr -= np.outer(design.x_offset, design.u @ R)
         for i in range(R.shape[1]):
             k = start + i
-            r, a, w = R[:, i], alphas[k] * weight, coefs[k]
-            gap, _, _, scale = duality_gap(corr[:, i], r @ r, y @ r, w, a, zeros, positive, n)
-            screened = gap_safe_zeros(corr[:, i], scale, gap, norms, a, positive, n) & (w == 0)
+            r, w = R[:, i], coefs[k]
+            column[:] = corr[:, i]  # contiguous for the kernels
+            np.multiply(weight, alphas[k], out=a)
+            gap, _, _, scale = duality_gap(column, r @ r, y @ r, w, a, zeros, positive, n)
+            radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
+            count = kkt_and_screening(
+                column, w, a, zeros, bool(positive), n, float(scale), radius, norms, kkt,
+                screened,
+            )  # fmt: skip
             stats[k, 1:3] = gap, gap / primal_at_zero
-            stats[k, 5] = np.sum(screened)
+            stats[k, 5] = count
+        del R, corr  # before the next block's products
 
 
 def _polish(design, coefs, alphas, weight, positive, tol, stats, done, fit_intercept):

@@ -38,6 +38,7 @@ import numpy as np
 
 from ._active_factor import _ActiveFactor
 from ._kernels.columns import column_dots_dense, column_dots_sparse
+from ._kernels.homotopy import next_entry
 from ._validation import check_alpha
 from .solvers.api import prepare_problem
 
@@ -289,18 +290,32 @@ class _Homotopy:
         self.grid_coefs = np.zeros((self.grid.size, self.p))
         self.grid_knots = np.zeros(self.grid.size, dtype=np.int64)  # knots passed so far
         self.grid_filled = 0
-        self.last_coef = np.zeros(self.p)  # at the last knot reached
+        self._last = ([], np.zeros(0))  # (active, v_A) at the last knot reached
+        self._n_sigma = self.n * self.sigma
 
-    def correlation(self, r):
-        """``Zᵀr / n`` with the single-threaded column kernel (see _ActiveFactor)."""
-        d, out = self.design, np.empty(self.p)
+    @property
+    def last_coef(self):
+        """v at the last knot reached."""
+        return self._dense(*self._last)
+
+    def _dense(self, active, values):
+        v = np.zeros(self.p)
+        v[list(active)] = values
+        return v
+
+    def correlation(self, r, out=None):
+        """``Zᵀr / n`` (into ``out`` if given) with the single-threaded column kernel
+        (see _ActiveFactor)."""
+        d = self.design
+        out = np.empty(self.p) if out is None else out
         if d.is_sparse:
             X = d.X
             column_dots_sparse(X.data, X.indices, X.indptr, r, self._features, out)
             out -= d.x_offset * (d.u @ r)
         else:
             column_dots_dense(d.X, r, self._features, out)
-        return out / (self.n * self.sigma)
+        out /= self._n_sigma
+        return out
 
     def column(self, j):
         d = self.design
@@ -308,12 +323,20 @@ class _Homotopy:
         z = np.asarray(z.toarray() if hasattr(z, "toarray") else z, dtype=np.float64).ravel()
         return (z - d.x_offset[j] * d.u) / self.sigma[j]
 
-    def record(self, alpha, v, feature, kind, active):
+    def _factor(self):
+        """The active factor; on dense data it reads the active columns from X."""
+        d, capacity = self.design, max(1, min(self.n, self.p))
+        dense = not d.is_sparse and not np.any(d.x_offset)
+        if dense and d.X.dtype == np.float64 and d.X.flags.f_contiguous:
+            return _ActiveFactor(self.n, capacity, source=(d.X, 1.0 / self.sigma))
+        return _ActiveFactor(self.n, capacity)
+
+    def record(self, alpha, feature, kind, active, values):
         self.alphas.append(float(alpha))
         self.events.append(HomotopyEvent(float(alpha), int(feature), kind))
-        self.last_coef = v
+        self._last = (list(active), np.array(values, dtype=np.float64))
         if self.keep_knots:
-            self.coefs.append(v)
+            self.coefs.append(self._dense(active, values))
             self.active_sets.append(tuple(sorted(active)))
 
     def fill_grid(self, alpha_low, active, ls, delta):
@@ -326,43 +349,51 @@ class _Homotopy:
         self.grid_filled = k
 
     def run(self):
+        # three p-vectors for the whole run: c at the knot, a = Zᵀu/n, c_ls
         c = self.correlation(self.y)
-        signed = c if self.positive else np.abs(c)
-        j0 = int(np.argmax(signed))
-        alpha = float(max(signed[j0], 0.0))
+        j0 = int(np.argmax(c if self.positive else np.abs(c)))
+        alpha = float(max(c[j0] if self.positive else abs(c[j0]), 0.0))
         negligible = 1e-14 * np.linalg.norm(self.y) / self.n
         if alpha <= max(self.alpha_min, negligible):  # w = 0 for every α ≥ alpha_min
             self.stop_reason = "zero_correlation" if alpha <= negligible else "alpha_min"
-            self.record(self.alpha_min, np.zeros(self.p), -1, "end", ())
+            self.record(self.alpha_min, -1, "end", (), ())
             self.grid_filled = self.grid.size
             return
         self.grid_filled = int(np.sum(self.grid >= alpha))  # w = 0 there
-        factor = _ActiveFactor(self.n, max(1, min(self.n, self.p)))
-        factor.try_add(self.column(j0))
+        factor = self._factor()
+        factor.try_add(self.column(j0), j0)
         active, signs = [j0], [float(np.sign(c[j0]))]
         values = np.zeros(1)  # v_A at the current knot, in the order of `active`
-        self.record(alpha, np.zeros(self.p), j0, "enter", active)
-        skipped = np.zeros(self.p, dtype=bool)  # collinear with the current active set
+        self.record(alpha, j0, "enter", active, values)
+        # active, or collinear with the current active set (the latter listed in skipped)
+        blocked, skipped = np.zeros(self.p, dtype=np.bool_), []
+        blocked[j0] = True
+        a, c_ls = np.empty(self.p), np.empty(self.p)
         just_left = -1
         while True:
             # the segment: v_A(α') = ls − α'·δ and c(α') = c_ls + α'·a for α' ≤ α
             delta, u = factor.direction(self.n * np.array(signs))
-            a = self.correlation(u)
+            self.correlation(u, out=a)
             if len(self.alphas) % _REFRESH_EVERY == 0:  # from scratch, from the residual
                 ls, fitted = factor.least_squares(self.y)
-                c_ls = self.correlation(self.y - fitted)
+                self.correlation(self.y - fitted, out=c_ls)
             else:  # continuous at the knot: drift ≤ (α_max − α)·ε·|δ|, not per knot
-                ls, c_ls = values + alpha * delta, c - alpha * a
+                ls = values + alpha * delta
+                np.multiply(a, -alpha, out=c_ls)
+                c_ls += c  # c − α·a
             leave_alpha, leave_k = _next_leave(ls, delta, np.array(signs), alpha)
             while True:  # the next entry, refusing columns collinear with the active ones
-                enter_alpha, enter_j, enter_sign = self.next_entry(
-                    c_ls, a, alpha, active, skipped, just_left
-                )
+                enter_alpha, enter_j, enter_sign = (-np.inf, -1, 0.0)
+                if len(active) < self.rank_bound:  # else every column is in their span
+                    enter_alpha, enter_j, enter_sign = next_entry(
+                        c_ls, a, alpha, blocked, self.positive, just_left, _REENTRY_TOL
+                    )  # the largest α' ≤ α where an inactive |c_j(α')| = α'
                 if enter_alpha <= max(leave_alpha, self.alpha_min):
                     break
-                if factor.try_add(self.column(enter_j)):
+                if factor.try_add(self.column(enter_j), enter_j):
                     break
-                skipped[enter_j] = True
+                blocked[enter_j] = True
+                skipped.append(enter_j)
                 self.collinear.append(HomotopyEvent(enter_alpha, enter_j, "collinear"))
 
             alpha_next = max(enter_alpha, leave_alpha, self.alpha_min)
@@ -370,14 +401,12 @@ class _Homotopy:
                 ls = factor.least_squares(self.y)[0]  # the last knot, from scratch too
             self.fill_grid(alpha_next, active, ls, delta)
             values = ls - alpha_next * delta
-            v = np.zeros(self.p)
-            v[active] = values
             if alpha_next == self.alpha_min:
-                self.record(alpha_next, v, -1, "end", active)
+                self.record(alpha_next, -1, "end", active, values)
                 return
             if len(self.alphas) >= self.max_knots:
                 self.stop_reason = "max_knots"
-                self.last_coef = v
+                self._last = (list(active), values)
                 if not self.keep_knots:  # shrinkage.path goes on by coordinate descent
                     return
                 warnings.warn(
@@ -387,42 +416,25 @@ class _Homotopy:
                     stacklevel=3,
                 )
                 return
-            alpha, c = alpha_next, c_ls + alpha_next * a
+            alpha = alpha_next
+            np.multiply(a, alpha, out=c)
+            c += c_ls  # c_ls + α·a
             if enter_alpha > leave_alpha:
                 just_left = -1
                 active.append(enter_j)
                 signs.append(enter_sign)
                 values = np.append(values, 0.0)
-                self.record(alpha, v, enter_j, "enter", active)
+                blocked[enter_j] = True
+                self.record(alpha, enter_j, "enter", active, values)
             else:
                 just_left = active.pop(leave_k)
-                v[just_left] = 0.0
                 values = np.delete(values, leave_k)
                 signs.pop(leave_k)
                 factor.remove(leave_k)
-                skipped[:] = False  # a smaller span: collinear columns may enter again
-                self.record(alpha, v, just_left, "leave", active)
-
-    def next_entry(self, c_ls, a, alpha, active, skipped, just_left):
-        """Largest α' ≤ α where an inactive |c_j(α')| = α' (c_j(α') = α' if positive)."""
-        if len(active) >= self.rank_bound:
-            return -np.inf, -1, 0.0  # every column is in the span of the active ones
-        eligible = ~skipped
-        eligible[active] = False
-        best = (-np.inf, -1, 0.0)
-        for sign in (1.0,) if self.positive else (1.0, -1.0):
-            # c_j(α') = sign·α'  ⇔  α' = sign·c_ls_j / (1 − sign·a_j), when that rate > 0
-            # (a rate ≈ 0 is a column tied with the active ones for the whole segment)
-            rate = 1.0 - sign * a
-            ok = eligible & (rate > 1e-14)
-            crossing = np.full(self.p, -np.inf)
-            crossing[ok] = np.minimum(sign * c_ls[ok] / rate[ok], alpha)
-            if just_left >= 0 and crossing[just_left] >= alpha * (1 - _REENTRY_TOL):
-                crossing[just_left] = -np.inf
-            j = int(np.argmax(crossing))
-            if crossing[j] > best[0]:
-                best = (float(crossing[j]), j, sign)
-        return best
+                blocked[just_left] = False
+                blocked[skipped] = False  # a smaller span: collinear columns may enter again
+                skipped.clear()
+                self.record(alpha, just_left, "leave", active, values)
 
 
 def _next_leave(ls, delta, signs, alpha):

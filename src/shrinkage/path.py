@@ -274,6 +274,7 @@ def path(
         alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
     )
     strategy = _choose_strategy(strategy, n, p, penalty, design, alphas)
+    xty = xty if strategy == "gram" else None  # only the Gram state reuses Xᵀy
     first, used = 0, strategy
     if strategy == "homotopy":  # exact knots; CD takes over if they exceed the budget
         coefs, stats, first, w = homotopy_points(
