@@ -14,9 +14,12 @@ from shrinkage.solvers.working_set import ResidualState, duality_gap
 def _counting(X):
     calls = {"all": 0, "some": 0, "columns": 0}
 
-    def exact_all(r):
+    def exact_all(r, out=None):
         calls["all"] += 1
-        return X.T @ r
+        if out is None:
+            return X.T @ r
+        out[:] = X.T @ r
+        return out
 
     def exact_some(r, features):
         calls["some"] += 1
@@ -82,9 +85,9 @@ def _full_passes(X, y, alphas):
     state = ResidualState(make_design(X, y, None, True))
     calls, original = [0], state.design.rmatvec
 
-    def counted(v):
+    def counted(v, out=None):
         calls[0] += 1
-        return original(v)
+        return original(v, out)
 
     object.__setattr__(state.design, "rmatvec", counted)  # a frozen dataclass
     coef, p = np.zeros(X.shape[1]), X.shape[1]

@@ -73,9 +73,10 @@ def test_drift_bounds_matches_numpy(seed, drift):
 
     rng = np.random.default_rng(seed)
     p, n = 40, 25
-    bound, norms = rng.uniform(0, 30, p), rng.uniform(0.1, 3, p)
+    # signed correlations where read, bounds (≥ 0) elsewhere
+    bound, norms = rng.uniform(-30, 30, p), rng.uniform(0.1, 3, p)
     a, w = rng.uniform(0.1, 1.5, p), rng.standard_normal(p) * (rng.random(p) < 0.2)
-    expected_bound = bound + norms * drift
+    expected_bound = np.abs(bound) + norms * drift
     expected = (expected_bound >= n * a) | (w != 0)
     unsettled = np.empty(p, dtype=bool)
     count = drift_bounds(bound, norms, drift, a, n, w, unsettled)

@@ -166,12 +166,13 @@ def test_speedups_can_be_switched_off_without_changing_the_solution(sparse, swit
 
 
 def test_strong_rule_guess_is_corrected_by_the_kkt_check():
-    from shrinkage.path import _strong_set
+    from shrinkage._kernels.working_sets import strong_set
 
-    correlation = np.array([0.9, 0.5, -0.45, 0.1])
-    a_prev, a = np.full(4, 0.5), np.full(4, 0.45)  # keep |c| ≥ 2·0.45 − 0.5 = 0.4
-    np.testing.assert_array_equal(_strong_set(correlation, a, a_prev, False), [0, 1, 2])
-    np.testing.assert_array_equal(_strong_set(correlation, a, a_prev, True), [0, 1])
+    n, correlation = 10, 10 * np.array([0.9, 0.5, -0.45, 0.1, 0.7])
+    read, unit = np.array([True, True, True, True, False]), np.ones(5)
+    level = 2 * 0.45 - 0.5  # α_prev = 0.5, α = 0.45: keep |c|/n ≥ 0.4 among the read
+    np.testing.assert_array_equal(strong_set(correlation, read, unit, level, n, False), [0, 1, 2])
+    np.testing.assert_array_equal(strong_set(correlation, read, unit, level, n, True), [0, 1])
     # an adversarial (empty) guess still gives the certified solution
     from shrinkage.design import make_design
     from shrinkage.solvers.working_set import ResidualState, working_set_cd

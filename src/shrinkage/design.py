@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._kernels.columns import column_sq_norms_sparse
+from ._kernels.columns import all_column_dots_sparse, column_sq_norms_sparse
 
 __all__ = ["Design", "make_design"]
 
@@ -66,9 +66,21 @@ class Design:
         """``X_eff @ w``."""
         return self.X @ w - (self.x_offset @ w) * self.u
 
-    def rmatvec(self, v):
-        """``X_effᵀ @ v``."""
-        return self.X.T @ v - self.x_offset * (self.u @ v)
+    def rmatvec(self, v, out=None):
+        """``X_effᵀ @ v``, written into ``out`` (float64, shape (p,)) if given."""
+        v = np.asarray(v)
+        if out is None:
+            out = np.asarray(self.X.T @ v)
+        elif self.is_sparse:
+            X = self.X
+            all_column_dots_sparse(X.data, X.indices, X.indptr, v, out)
+        elif self.X.dtype == out.dtype == v.dtype:
+            np.dot(self.X.T, v, out=out)  # BLAS straight into out
+        else:
+            out[:] = self.X.T @ v
+        if np.any(self.x_offset):  # implicit centring (sparse X)
+            out -= self.x_offset * (self.u @ v)
+        return out
 
     def column_sq_norms(self):
         """``‖X_eff[:, j]‖²`` for every j."""
@@ -127,7 +139,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
             # sorted_indices() copies: sort_indices() would reorder the caller's matrix,
             # whose arrays Xs may share
             Xs = Xs.sorted_indices()
-        return Design(Xs, y_eff, x_mean.astype(dtype), u, x_mean, y_mean)
+        return Design(Xs, y_eff, x_mean.astype(dtype, copy=False), u, x_mean, y_mean)
 
     if fit_intercept:
         Xd = np.array(X, dtype=dtype, order="F", copy=True)  # the one dense copy
@@ -138,4 +150,6 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
         Xd = np.asfortranarray(X * u[:, None], dtype=dtype)
     else:
         Xd = np.asfortranarray(X, dtype=dtype)  # no copy when already Fortran + dtype
-    return Design(Xd, y_eff, np.zeros(X.shape[1], dtype=dtype), u, x_mean, y_mean)
+    # centred already: no offset (without an intercept x_mean is that zero vector)
+    offset = x_mean.astype(dtype, copy=False) if not fit_intercept else np.zeros_like(x_mean, dtype)
+    return Design(Xd, y_eff, offset, u, x_mean, y_mean)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._path_homotopy import homotopy_points, knot_budget
+from ._kernels.working_sets import strong_set
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
@@ -60,6 +61,7 @@ class PathResult:
     timings : dict
         ``total`` seconds and ``per_alpha`` array.
     feature_names : ndarray of str
+        The names given, or ``x0, x1, …``.
     l1_ratio : float
     loss : str
     strategy : str
@@ -77,10 +79,20 @@ class PathResult:
     n_screened: np.ndarray
     entry_alpha: np.ndarray
     timings: dict = field(repr=False)
-    feature_names: np.ndarray = field(repr=False)
+    _names: np.ndarray | None = field(repr=False)  # None: the default names, made on use
     l1_ratio: float = 1.0
     loss: str = "squared"
     strategy: str = "cd"
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        """The feature names; ``x0, x1, …`` (fixed-width strings, made when first read,
+        so that a path over many features does not hold them unasked) by default."""
+        if self._names is None:
+            p = self.coefs.shape[1]
+            width = len(str(max(p - 1, 0)))
+            object.__setattr__(self, "_names", np.char.add("x", np.arange(p).astype(f"U{width}")))
+        return self._names
 
     @property
     def n_zeros(self) -> np.ndarray:
@@ -268,8 +280,8 @@ def path(
         X, y, fit_intercept, sample_weight, standardize, feature_names
     )
     n, p = X.shape
-    alpha_max, w_start, xty = _squared_alpha_max(design, penalty, scale)
-    w, a_previous = w_start, None
+    alpha_max, w, xty = _squared_alpha_max(design, penalty, scale)
+    cold = None if warm_start else w  # every point's start without warm starts
     alphas = _resolve_grid(
         alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
     )
@@ -290,31 +302,45 @@ def path(
         state = GramState.from_design(design, xty)
     elif strategy == "working_set" and first < alphas.size:
         state = ResidualState(design)
-    unit_a, unit_b = penalty.weights(1.0, p, scale)  # the weights are linear in α
+    # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place
+    unit_a, unit_b = penalty.weights(1.0, p, scale)
+    a = np.empty_like(unit_a)
+    b = unit_b if not np.any(unit_b) else np.empty_like(unit_b)  # the lasso: b = 0
+    alpha_previous = None
     for k in range(first, alphas.size):
         alpha = float(alphas[k])
         tick = time.perf_counter()
-        a, b = alpha * unit_a, alpha * unit_b  # penalty.weights(alpha, p, scale)
+        np.multiply(unit_a, alpha, out=a)  # penalty.weights(alpha, p, scale)
+        if b is not unit_b:
+            np.multiply(unit_b, alpha, out=b)
         if state is None:
             result = coordinate_descent(
                 design, a, b, penalty.positive, tol=tol, max_iter=max_iter,
-                coef_init=w if warm_start else w_start,
+                coef_init=w if warm_start else cold,
             )  # fmt: skip
         else:
             strong = None
             if screening and warm_start and k > first and state.last_correlation is not None:
-                corr = state.read_correlation()
-                strong = _strong_set(corr / n, a, a_previous, penalty.positive)
+                # sequential strong rule (Tibshirani et al. 2012, JRSS-B 74(2), eq. 7):
+                # j is likely zero at the new α if |x_jᵀr_prev|/n < 2a_j − a_j,prev; a
+                # guess only, which the solver's full KKT check corrects
+                corr, read = state.last_correlations()
+                level = 2.0 * alpha - alpha_previous
+                strong = strong_set(corr, read, unit_a, level, n, penalty.positive)
+            if warm_start:  # solved in place in the output row: no p-vector copies
+                coefs[k] = w
+                w = coefs[k]
             result = working_set_cd(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
-                coef_init=w if warm_start else w_start, initial_working_set=strong,
+                coef_init=w if warm_start else cold, copy_init=not warm_start,
+                initial_working_set=strong,
                 state_is_current=warm_start and k > first,
                 anderson=5 if extrapolation else 0, bounded_checks=screening,
             )  # fmt: skip
-            a_previous = a
+            alpha_previous = alpha
         w = result.coef
         coefs[k] = w
-        intercept = design.intercept(w.astype(np.float64)) if fit_intercept else 0.0
+        intercept = design.intercept(np.asarray(w, dtype=np.float64)) if fit_intercept else 0.0
         screened = _proven_zeros(design, w, a, b, penalty.positive) if state is None else (
             state.last_n_screened
         )  # fmt: skip
@@ -322,6 +348,7 @@ def path(
             intercept, result.dual_gap, result.relative_gap, result.n_iter,
             time.perf_counter() - tick, screened,
         )  # fmt: skip
+        del result  # its p-vectors (the KKT residuals) go before the next point's
     return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used)
 
 
@@ -337,14 +364,6 @@ def _proven_zeros(design, w, a, b, positive):
     gap, _, _, dual_scale = duality_gap(corr, r @ r, float(design.y @ r), w64, a, b, positive, n)
     norms = np.sqrt(design.column_sq_norms())
     return int(np.sum(gap_safe_zeros(corr, dual_scale, gap, norms, a, positive, n) & (w64 == 0)))
-
-
-def _strong_set(correlation, l1_weight, l1_weight_previous, positive):
-    """Sequential strong rule (Tibshirani et al. 2012, JRSS-B 74(2), eq. 7): feature j is
-    likely zero at the new α if ``|x_jᵀr_prev|/n < 2 a_j − a_j_prev``. A guess only: the
-    solver's full KKT check adds any feature it wrongly discards."""
-    c = np.maximum(correlation, 0.0) if positive else np.abs(correlation)
-    return np.flatnonzero(c >= 2 * l1_weight - l1_weight_previous)
 
 
 def _choose_strategy(strategy, n, p, penalty, design, alphas):
@@ -401,13 +420,10 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strateg
         nonzero = coefs[k] != 0
         entry[nonzero] = alphas[k]
         n_active[k] = np.count_nonzero(nonzero)
-    if feature_names is None:  # fixed-width strings: 3× lighter than p Python objects
-        width = len(str(max(p - 1, 0)))
-        feature_names = np.char.add("x", np.arange(p).astype(f"U{width}"))
-    else:
+    if feature_names is not None:
         feature_names = np.asarray(feature_names, dtype=object)
-    if feature_names.shape != (p,):
-        raise ValueError(f"feature_names has {feature_names.size} names for {p} features.")
+        if feature_names.shape != (p,):
+            raise ValueError(f"feature_names has {feature_names.size} names for {p} features.")
     timings = {"total": time.perf_counter() - start, "per_alpha": stats[:, 4].copy()}
     return PathResult(
         alphas=alphas,
@@ -420,7 +436,7 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strateg
         n_screened=stats[:, 5].astype(int),
         entry_alpha=entry,
         timings=timings,
-        feature_names=feature_names,
+        _names=feature_names,
         l1_ratio=float(penalty.l1_ratio),
         loss=loss,
         strategy=strategy,

@@ -72,12 +72,12 @@ def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, norms, kkt, scr
 
 @njit(cache=True)
 def drift_bounds(bound, norms, drift, a, n, w, unsettled):
-    """``bound += norms·drift`` in place (the Cauchy–Schwarz step of
-    ``solvers.correlation_bounds``) and mark the columns still to read: bound ≥ n·a_j,
-    or w_j ≠ 0. Returns how many."""
+    """``bound ← |bound| + norms·drift`` in place (the Cauchy–Schwarz step of
+    ``solvers.correlation_bounds``; ``bound`` may hold signed correlations) and mark the
+    columns still to read: bound ≥ n·a_j, or w_j ≠ 0. Returns how many."""
     count = 0
     for j in range(bound.shape[0]):
-        bound[j] += norms[j] * drift
+        bound[j] = abs(bound[j]) + norms[j] * drift
         unsettled[j] = bound[j] >= n * a[j] or w[j] != 0.0
         if unsettled[j]:
             count += 1

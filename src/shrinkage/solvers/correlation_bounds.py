@@ -30,6 +30,10 @@ FULL_PASS_FRACTION = 0.3
 class CorrelationBounds:
     """Upper bounds ``|x_jᵀr| ≤ bound_j``, exact where last computed.
 
+    One p-vector holds both: ``last_j`` is the signed ``x_jᵀr`` where the column was
+    read at the last check (``exact_j``) and the bound (≥ 0) where it was settled, and
+    the next check turns it into the new bounds in place.
+
     Parameters
     ----------
     column_norms : ndarray of shape (n_features,)
@@ -38,38 +42,40 @@ class CorrelationBounds:
 
     def __init__(self, column_norms):
         self.norms = np.asarray(column_norms, dtype=np.float64)
-        self.bound = self.reference = self.exact = self.last = None
+        self.last = self.exact = self.reference = None
 
     def correlations(self, r, w, l1_weight, exact_all, exact_some):
-        """``X_effᵀr`` where it matters, the bound elsewhere.
+        """``X_effᵀr`` where it matters, the bound elsewhere (a view of :attr:`last`,
+        overwritten by the next call).
 
-        ``exact_all(r)`` returns all correlations, ``exact_some(r, features)`` those of
-        ``features``. The columns read are those whose bound reaches ``n·a_j`` and those
+        ``exact_all(r, out)`` returns all correlations (written into ``out`` unless it
+        is None), ``exact_some(r, features)`` those of ``features``. The columns read are those whose bound reaches ``n·a_j`` and those
         with ``w_j ≠ 0``; ``l1_weight=None`` reads all.
         """
         n = r.shape[0]
-        corr = None
-        if self.bound is not None and l1_weight is not None:
-            bound, unsettled = self.bound.copy(), np.empty(self.bound.size, dtype=np.bool_)
+        lazy = False
+        if self.last is not None and l1_weight is not None:
             drift = float(np.linalg.norm(r - self.reference))
             a = np.asarray(l1_weight, dtype=np.float64)
-            count = drift_bounds(bound, self.norms, drift, a, n, np.asarray(w, np.float64),
-                                 unsettled)  # fmt: skip
-            if count <= FULL_PASS_FRACTION * bound.size:
-                features = np.flatnonzero(unsettled)
-                exact = exact_some(r, features)
-                corr = bound
-                corr[features] = exact
-                bound = bound.copy()
-                bound[features] = np.abs(exact)
-            self.exact = unsettled
-        if corr is None:
-            corr = np.asarray(exact_all(r), dtype=np.float64)
-            bound = np.abs(corr)
-            self.exact = np.ones(bound.size, dtype=bool)
-        self.bound, self.reference = bound, np.array(r, dtype=np.float64)
-        self.last = corr
-        return corr
+            # last ← |last| + ‖x_j‖·drift, and exact ← the columns still to read
+            count = drift_bounds(self.last, self.norms, drift, a, n,
+                                 np.asarray(w, np.float64), self.exact)  # fmt: skip
+            if count <= FULL_PASS_FRACTION * self.last.size:
+                features = np.flatnonzero(self.exact)
+                self.last[features] = exact_some(r, features)
+                lazy = True
+        if not lazy:
+            if self.last is None:
+                self.last = np.asarray(exact_all(r, None), dtype=np.float64)
+                self.exact = np.ones(self.last.size, dtype=np.bool_)
+            else:
+                exact_all(r, self.last)
+                self.exact[:] = True
+        if self.reference is None:
+            self.reference = np.array(r, dtype=np.float64)
+        else:
+            self.reference[:] = r
+        return self.last
 
     def read(self):
         """The last correlations where they were read, 0 where a bound settled them.

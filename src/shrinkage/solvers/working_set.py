@@ -32,6 +32,7 @@ from .._kernels.columns import (
 )
 from .._kernels.gap import enet_duality_gap, kkt_and_screening
 from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
+from .._kernels.working_sets import first_with_score
 from ..certificates import Certificate
 from ._result import SolverResult
 from .correlation_bounds import CorrelationBounds
@@ -107,10 +108,11 @@ class ResidualState:
             corr = self._column_dots(r, features)
         return corr, float(r @ r), float(self.y @ r)
 
-    def read_correlation(self):
-        """The last full check's correlations, 0 for the columns a bound settled
-        (:meth:`~shrinkage.solvers.correlation_bounds.CorrelationBounds.read`)."""
-        return self.bounds.read()
+    def last_correlations(self):
+        """``(corr, read)``: the last full check's correlations, exact where ``read``
+        and bounds where a bound settled the column
+        (:mod:`~shrinkage.solvers.correlation_bounds`); views, not copies."""
+        return self.bounds.last, self.bounds.exact
 
     def _column_dots(self, r, features):
         d, corr = self.design, np.empty(features.shape[0])
@@ -144,6 +146,7 @@ class GramState:
         self.last_n_screened = 0
         self.lipschitz = np.diag(self.gram) / n
         self.column_norms = np.sqrt(np.maximum(np.diag(self.gram), 0.0))
+        self._all_read = np.ones(self.xty.size, dtype=np.bool_)
 
     @classmethod
     def from_design(cls, design, xty=None):
@@ -172,9 +175,9 @@ class GramState:
             self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n
         )
 
-    def read_correlation(self):
-        """The last full check's correlations (all exact here)."""
-        return self.last_correlation
+    def last_correlations(self):
+        """``(corr, read)``: the last full check's correlations, all exact here."""
+        return self.last_correlation, self._all_read
 
     def statistics(self, w, features=None, l1_weight=None):
         # ‖r‖² = ‖y‖² − 2wᵀXᵀy + wᵀGw and Gw = Xᵀy − q, so ‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq
@@ -230,6 +233,7 @@ def working_set_cd(
     state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=50,
     max_epochs=20_000, coef_init=None, ws_start=10, inner_fraction=0.3, anderson=5,
     check_every=5, initial_working_set=None, state_is_current=False, bounded_checks=True,
+    copy_init=True,
 ):  # fmt: skip
     """Solve the weighted elastic net on a state by working sets + Anderson acceleration.
 
@@ -262,6 +266,9 @@ def working_set_cd(
     bounded_checks : bool
         Let the full checks skip the columns a bound settles
         (:mod:`~shrinkage.solvers.correlation_bounds`); the certificate is the same.
+    copy_init : bool
+        False: ``coef_init``, if a contiguous array of the state's dtype, is updated
+        in place and returned as ``coef`` (a path solves in its output rows).
 
     Returns
     -------
@@ -275,7 +282,12 @@ def working_set_cd(
     b = np.ascontiguousarray(l2_weight, dtype=dtype)
     if np.any((a == 0) & (b == 0)):
         raise ValueError("working_set_cd needs every feature penalised; use coordinate_descent.")
-    w = np.zeros(p, dtype=dtype) if coef_init is None else np.array(coef_init, dtype=dtype)
+    if coef_init is None:
+        w = np.zeros(p, dtype=dtype)
+    elif not copy_init and _writable_as(coef_init, dtype, p):
+        w = coef_init
+    else:
+        w = np.array(coef_init, dtype=dtype)
     if not state_is_current:
         state.reset(w)
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
@@ -290,6 +302,7 @@ def working_set_cd(
         if ws.size:
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
+    kkt, screened = np.empty(p), np.empty(p, dtype=np.bool_)  # buffers for every check
     for outer in range(1, max_iter + 1):
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
@@ -301,18 +314,18 @@ def working_set_cd(
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        scores, screened = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
-                                              column_norms)  # fmt: skip
+        scores = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
+                                    column_norms, kkt, screened)[0]  # fmt: skip
         scores[screened] = -np.inf  # proven zero: never worth a place in the set
         support = np.flatnonzero(w != 0)
         scores[support] = np.inf
         scores[a == 0] = np.inf  # pure-L2 features are never zero: always in the set
-        n_always = int(np.sum(np.isinf(scores)))
+        n_always = int(np.count_nonzero(scores == np.inf))
         ws_size = min(p, max(ws_start, 2 * support.size, n_always))
         if ws_size >= p or outer > 20:  # safety net: the full problem
             ws = np.arange(p, dtype=np.int64)
         else:
-            ws = np.sort(np.argpartition(-scores, ws_size - 1)[:ws_size]).astype(np.int64)
+            ws = _largest(scores, ws_size)
         epochs += _inner_solve(
             state, w, ws, a, b, positive, inner_fraction * gap, max_epochs - epochs,
             anderson, check_every, primal_at_zero * tol,
@@ -325,7 +338,8 @@ def working_set_cd(
     corr = stats[0]
     state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     gap, primal, dual, scale = last
-    kkt, proven = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap, column_norms)
+    kkt, proven = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap, column_norms,
+                                     kkt, screened)  # fmt: skip
     state.last_n_screened = int(np.sum(proven))
     cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt)
     converged = cert.relative_gap <= tol
@@ -333,10 +347,36 @@ def working_set_cd(
                         np.asarray(history))  # fmt: skip
 
 
-def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms):
+def _writable_as(array, dtype, size):
+    return (
+        isinstance(array, np.ndarray) and array.dtype == dtype and array.shape == (size,)
+        and array.flags.c_contiguous and array.flags.writeable
+    )  # fmt: skip
+
+
+def _largest(scores, size):
+    """Sorted indices of ``size`` largest scores: the positive ones (violators, and the
+    features that must be in the set) by partial sort, then features at score 0 in
+    index order; never one proven zero (−inf) unless nothing else is left. Only the
+    chosen indices are allocated, not a p-sized permutation."""
+    candidates = np.flatnonzero(scores > 0)
+    if candidates.size > size:
+        keep = np.argpartition(-scores[candidates], size - 1)[:size]
+        return np.sort(candidates[keep])
+    for value in (0.0, -np.inf):
+        if candidates.size < size:
+            extra = first_with_score(scores, value, size - candidates.size)
+            candidates = np.union1d(candidates, extra)
+    return candidates.astype(np.int64, copy=False)
+
+
+def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms, kkt=None,
+                       screened=None):  # fmt: skip
     """``(kkt, screened)``: :func:`~shrinkage.penalties.subdiff_distance` at w and
-    :func:`gap_safe_zeros` for the features at zero, in one pass (a numba kernel)."""
-    kkt, screened = np.empty(w.shape[0]), np.empty(w.shape[0], dtype=np.bool_)
+    :func:`gap_safe_zeros` for the features at zero, in one pass (a numba kernel), into
+    the buffers if given."""
+    kkt = np.empty(w.shape[0]) if kkt is None else kkt
+    screened = np.empty(w.shape[0], dtype=np.bool_) if screened is None else screened
     radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
     kkt_and_screening(np.asarray(corr, dtype=np.float64), np.asarray(w, dtype=np.float64),
                       a, b, bool(positive), int(n), float(scale), radius, column_norms,
@@ -347,24 +387,29 @@ def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms):
 def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_every, floor):
     """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs."""
     target = max(target, 0.5 * floor)
-    a_ws64, b_ws64 = a[ws].astype(np.float64), b[ws].astype(np.float64)
+    a_ws64, b_ws64 = a[ws].astype(np.float64, copy=False), b[ws].astype(np.float64, copy=False)
     # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
     # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
     # at once instead of waiting for the next regular check; once such an early check
     # fails (the dual side lags), wait for the regular ones
     settle = 2.0 * target / (ws.size * float(np.max(state.lipschitz[ws], initial=0.0)) + 1e-300)
-    past = []
+    if anderson:  # the last iterate and the differences of the anderson + 1 before it
+        latest, diffs, filled = np.empty(ws.size), np.empty((anderson, ws.size)), -1
     for epoch in range(1, budget + 1):
         change = state.epoch(w, a, b, positive, ws)
         if anderson:
-            past.append(w[ws].astype(np.float64))
-            if len(past) == anderson + 1:
-                _try_extrapolation(state, w, ws, a_ws64, b_ws64, positive, past)
-                past = []
+            iterate = w[ws]
+            if filled >= 0:
+                np.subtract(iterate, latest, out=diffs[filled])
+            latest[:] = iterate
+            filled += 1
+            if filled == anderson:
+                _try_extrapolation(state, w, ws, a_ws64, b_ws64, positive, diffs, latest)
+                filled = -1
         early = change * change <= settle
         if epoch % check_every == 0 or epoch == budget or early:
             corr, rr, y_dot_r = state.statistics(w, ws)
-            w_ws = w[ws].astype(np.float64)
+            w_ws = w[ws].astype(np.float64, copy=False)
             gap, *_ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)
             if gap <= target:
                 return epoch
@@ -373,10 +418,12 @@ def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_e
     return budget
 
 
-def _try_extrapolation(state, w, ws, a_ws, b_ws, positive, past):
-    """Anderson step on the last iterates; keep it only if the objective decreases."""
-    iterates = np.asarray(past)
-    diffs = np.diff(iterates, axis=0)
+def _try_extrapolation(state, w, ws, a_ws, b_ws, positive, diffs, latest):
+    """Anderson step from the differences d_i = x_{i+1} − x_i of the last iterates
+    (x_K = ``latest``, the current ``w[ws]``); kept only if the objective decreases.
+
+    The combination Σ_i c_i x_{i+1} with Σ c_i = 1 and c ∝ (DDᵀ)⁻¹1 is written
+    ``x_K − Σ_l C_l d_l`` with ``C_l = Σ_{i<l} c_i``: no copy of the iterates."""
     gram = diffs @ diffs.T
     try:
         z = np.linalg.solve(gram + 1e-12 * np.trace(gram) * np.eye(len(gram)),
@@ -386,17 +433,17 @@ def _try_extrapolation(state, w, ws, a_ws, b_ws, positive, past):
     if not np.all(np.isfinite(z)) or z.sum() == 0:
         return
     coefficients = z / z.sum()
-    extrapolated = coefficients @ iterates[1:]
+    cumulative = np.concatenate(([0.0], np.cumsum(coefficients)[:-1]))
+    step = -(cumulative @ diffs)  # extrapolated − current
     if positive:
-        extrapolated = np.maximum(extrapolated, 0.0)
-    current = w[ws].astype(np.float64)
+        step = np.maximum(latest + step, 0.0) - latest
     before = _objective(state, w, ws, a_ws, b_ws)
-    state.shift(w, ws, extrapolated - current)
+    state.shift(w, ws, step)
     if _objective(state, w, ws, a_ws, b_ws) >= before:
-        state.shift(w, ws, current - w[ws].astype(np.float64))
+        state.shift(w, ws, latest - w[ws].astype(np.float64, copy=False))
 
 
 def _objective(state, w, ws, a_ws, b_ws):
     _, rr, _ = state.statistics(w, ws[:1])
-    w_ws = w[ws].astype(np.float64)
+    w_ws = w[ws].astype(np.float64, copy=False)
     return rr / (2 * state.n) + float(a_ws @ np.abs(w_ws)) + 0.5 * float(b_ws @ w_ws**2)
