@@ -22,6 +22,7 @@ from ._kernels.working_sets import strong_set
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
+from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .solvers.working_set import (
     GramState,
     ResidualState,
@@ -302,17 +303,16 @@ def path(
         state = GramState.from_design(design, xty)
     elif strategy == "working_set" and first < alphas.size:
         state = ResidualState(design)
-    # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place
-    unit_a, unit_b = penalty.weights(1.0, p, scale)
-    a = np.empty_like(unit_a)
-    b = unit_b if not np.any(unit_b) else np.empty_like(unit_b)  # the lasso: b = 0
+    # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place, or
+    # one number each when they are the same for every feature (shrinkage._uniform)
+    unit_a, unit_b = unit_weights(penalty, p, scale)
+    a = None if is_uniform(unit_a) else np.empty_like(unit_a)
+    b = None if is_uniform(unit_b) else np.empty_like(unit_b)
     alpha_previous = None
     for k in range(first, alphas.size):
         alpha = float(alphas[k])
         tick = time.perf_counter()
-        np.multiply(unit_a, alpha, out=a)  # penalty.weights(alpha, p, scale)
-        if b is not unit_b:
-            np.multiply(unit_b, alpha, out=b)
+        a, b = scaled(unit_a, alpha, a), scaled(unit_b, alpha, b)  # penalty.weights(α, …)
         if state is None:
             result = coordinate_descent(
                 design, a, b, penalty.positive, tol=tol, max_iter=max_iter,
@@ -326,7 +326,7 @@ def path(
                 # guess only, which the solver's full KKT check corrects
                 corr, read = state.last_correlations()
                 level = 2.0 * alpha - alpha_previous
-                strong = strong_set(corr, read, unit_a, level, n, penalty.positive)
+                strong = strong_set(corr, read, for_kernel(unit_a), level, n, penalty.positive)
             if warm_start:  # solved in place in the output row: no p-vector copies
                 coefs[k] = w
                 w = coefs[k]

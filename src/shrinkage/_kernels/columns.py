@@ -22,26 +22,15 @@ def column_dots_dense(X, vector, features, out):
         out[k] = total
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH, inline="always")
-def _column_dot_sparse(data, indices, indptr, vector, j):
-    total = 0.0
-    for idx in range(indptr[j], indptr[j + 1]):
-        total += data[idx] * vector[indices[idx]]
-    return total
-
-
 @njit(cache=True, fastmath=SPARSE_FASTMATH)
 def column_dots_sparse(data, indices, indptr, vector, features, out):
     """``out[k] = X[:, features[k]] · vector`` for CSC arrays (no centring)."""
     for k in range(features.shape[0]):
-        out[k] = _column_dot_sparse(data, indices, indptr, vector, features[k])
-
-
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
-def all_column_dots_sparse(data, indices, indptr, vector, out):
-    """``out = Xᵀ vector`` for CSC arrays, into ``out`` (no centring)."""
-    for j in range(out.shape[0]):
-        out[j] = _column_dot_sparse(data, indices, indptr, vector, j)
+        j = features[k]
+        total = 0.0
+        for idx in range(indptr[j], indptr[j + 1]):
+            total += data[idx] * vector[indices[idx]]
+        out[k] = total
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -65,6 +54,14 @@ def subtract_columns_sparse(data, indices, indptr, vector, features, coefficient
             j = features[k]
             for idx in range(indptr[j], indptr[j + 1]):
                 vector[indices[idx]] -= c * data[idx]
+
+
+@njit(cache=True)
+def add_to_entries(vector, features, values):
+    """``vector[features] += values`` in place (distinct features), without the two
+    temporaries of NumPy's fancy-indexed update."""
+    for k in range(features.shape[0]):
+        vector[features[k]] += values[k]
 
 
 @njit(cache=True, fastmath=SPARSE_FASTMATH)

@@ -2,7 +2,8 @@
 
 One epoch visits the coordinates listed in ``features`` once, each an exact minimisation
 (:func:`enet_coordinate_update`), and keeps the residual ``r = y − Xw`` up to date.
-``lipschitz[j] = ‖X_j‖²/n`` (for the effective, centred column).
+``lipschitz[j] = ‖X_j‖²/n`` (for the effective, centred column). The weights and the
+offsets may be one number for all features (:func:`~.prox.weight_at`).
 
 The sparse kernel works on CSC arrays and centres implicitly: it keeps ``r̃ = y − Xw``
 with the *uncentred* sparse columns and the scalar ``t = uᵀr̃``; the centred correlation
@@ -11,7 +12,7 @@ is then ``X_jᵀr̃ − x̄_j t`` (see :mod:`shrinkage.design`), so each update 
 
 from numba import njit
 
-from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update
+from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update, weight_at
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -26,7 +27,8 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
         for i in range(n_samples):
             correlation += X[i, j] * residual[i]
         z = correlation * inv_n + lipschitz[j] * old
-        new = enet_coordinate_update(z, lipschitz[j], l1_weight[j], l2_weight[j], positive)
+        a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
+        new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
         if delta != 0.0:
             w[j] = new
@@ -65,15 +67,17 @@ def cd_epoch_sparse(
         correlation = 0.0
         for k in range(indptr[j], indptr[j + 1]):
             correlation += data[k] * residual[indices[k]]
-        correlation -= x_offset[j] * t
+        offset = weight_at(x_offset, j)
+        correlation -= offset * t
         z = correlation * inv_n + lipschitz[j] * old
-        new = enet_coordinate_update(z, lipschitz[j], l1_weight[j], l2_weight[j], positive)
+        a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
+        new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
         if delta != 0.0:
             w[j] = new
             for k in range(indptr[j], indptr[j + 1]):
                 residual[indices[k]] -= delta * data[k]
-            t -= delta * n_samples * x_offset[j]
+            t -= delta * n_samples * offset
             if abs(delta) > max_change:
                 max_change = abs(delta)
     u_dot_residual[0] = t

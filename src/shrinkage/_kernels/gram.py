@@ -7,7 +7,7 @@ instead of O(n): ``z = q_j/n + L_j w_j`` and, after a move δ, ``q ← q − δ 
 
 from numba import njit
 
-from .prox import FASTMATH, enet_coordinate_update
+from .prox import FASTMATH, enet_coordinate_update, weight_at
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -23,7 +23,8 @@ def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positiv
     for j in features:
         old = w[j]
         z = correlation[j] * inv_n + lipschitz[j] * old
-        new = enet_coordinate_update(z, lipschitz[j], l1_weight[j], l2_weight[j], positive)
+        a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
+        new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
         if delta != 0.0:
             w[j] = new

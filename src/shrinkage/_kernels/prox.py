@@ -1,6 +1,7 @@
 """Scalar proximal updates shared by every kernel."""
 
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 # |z| within this relative distance of the threshold is treated as below it, so that
 # α = α_max (computed with another summation order) gives exact zeros despite rounding.
@@ -14,6 +15,20 @@ FASTMATH = {"reassoc", "contract"}
 # vectorised sum becomes gathers, which made the sparse epochs 1.3-1.7× slower on the
 # benchmark machine (AMD EPYC; benchmarks/README.md). Sequential sums there.
 SPARSE_FASTMATH = {"contract"}
+
+
+def weight_at(weights, j):
+    """``weights[j]`` for per-feature weights given as an array, or ``weights`` itself
+    when it is one number for every feature (:mod:`shrinkage._uniform`): the kernels
+    are compiled for each, and the loops of the second read a constant."""
+    return weights if isinstance(weights, float) else weights[j]
+
+
+@overload(weight_at, inline="always")
+def _weight_at(weights, j):
+    if isinstance(weights, types.Float):
+        return lambda weights, j: weights
+    return lambda weights, j: weights[j]
 
 
 @njit(cache=True, inline="always")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
+from .._uniform import for_kernel
 from ..certificates import certify
 from ._result import SolverResult
 
@@ -77,7 +78,7 @@ def coordinate_descent(
                 X.indices,
                 X.indptr,
                 n,
-                design.x_offset,
+                for_kernel(design.x_offset),
                 w,
                 residual,
                 t,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels.gap import drift_bounds
+from .._uniform import as_weights, for_kernel
 
 # above this fraction of unsettled columns, one full product is cheaper than the subset
 FULL_PASS_FRACTION = 0.3
@@ -56,7 +57,7 @@ class CorrelationBounds:
         lazy = False
         if self.last is not None and l1_weight is not None:
             drift = float(np.linalg.norm(r - self.reference))
-            a = np.asarray(l1_weight, dtype=np.float64)
+            a = for_kernel(as_weights(l1_weight, np.float64))
             # last ← |last| + ‖x_j‖·drift, and exact ← the columns still to read
             count = drift_bounds(self.last, self.norms, drift, a, n,
                                  np.asarray(w, np.float64), self.exact)  # fmt: skip

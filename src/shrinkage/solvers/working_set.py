@@ -25,6 +25,7 @@ import scipy.linalg.blas
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
 from .._kernels.columns import (
+    add_to_entries,
     column_dots_dense,
     column_dots_sparse,
     subtract_columns_dense,
@@ -36,6 +37,7 @@ from .._kernels.working_sets import first_with_score
 from ..certificates import Certificate
 from ._result import SolverResult
 from .correlation_bounds import CorrelationBounds
+from .._uniform import as_weights, for_kernel, take, zero_features
 
 __all__ = ["GramState", "ResidualState", "working_set_cd"]
 
@@ -64,11 +66,11 @@ class ResidualState:
             self.u_dot_residual = np.array([d.u @ self.residual], dtype=d.y.dtype)
 
     def epoch(self, w, a, b, positive, features):
-        d = self.design
+        d, a, b = self.design, for_kernel(a), for_kernel(b)
         if d.is_sparse:
             X = d.X
             return cd_epoch_sparse(
-                X.data, X.indices, X.indptr, self.n, d.x_offset, w, self.residual,
+                X.data, X.indices, X.indptr, self.n, for_kernel(d.x_offset), w, self.residual,
                 self.u_dot_residual, self.lipschitz, a, b, positive, features,
             )  # fmt: skip
         return cd_epoch_dense(d.X, w, self.residual, self.lipschitz, a, b, positive, features)
@@ -76,12 +78,13 @@ class ResidualState:
     def shift(self, w, features, delta):
         """Apply ``w[features] += delta`` and update the residual in O(n·|features|)."""
         d = self.design
-        w[features] += delta.astype(w.dtype)
-        delta = delta.astype(self.residual.dtype)
+        add_to_entries(w, features, delta.astype(w.dtype, copy=False))
+        delta = delta.astype(self.residual.dtype, copy=False)
         if d.is_sparse:
             X = d.X
             subtract_columns_sparse(X.data, X.indices, X.indptr, self.residual, features, delta)
-            self.u_dot_residual[0] -= self.n * float(d.x_offset[features] @ delta)
+            if self._offset:
+                self.u_dot_residual[0] -= self.n * float(d.x_offset[features] @ delta)
         else:
             subtract_columns_dense(d.X, self.residual, features, delta)
 
@@ -171,6 +174,7 @@ class GramState:
         self.correlation -= self.gram[features].T @ delta
 
     def epoch(self, w, a, b, positive, features):
+        a, b = for_kernel(a), for_kernel(b)
         return cd_epoch_gram(
             self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n
         )
@@ -211,8 +215,8 @@ def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
     """
     return enet_duality_gap(
         np.asarray(corr, dtype=np.float64), float(rr), float(y_dot_r),
-        np.asarray(w, dtype=np.float64), np.asarray(a, dtype=np.float64),
-        np.asarray(b, dtype=np.float64), bool(positive), int(n),
+        np.asarray(w, dtype=np.float64), for_kernel(as_weights(a, np.float64)),
+        for_kernel(as_weights(b, np.float64)), bool(positive), int(n),
     )  # fmt: skip
 
 
@@ -242,6 +246,7 @@ def working_set_cd(
     state : ResidualState or GramState
     l1_weight, l2_weight : ndarray of shape (n_features,)
         No feature may have both weights 0 (unpenalised): use coordinate descent there.
+        A uniform view (:mod:`shrinkage._uniform`) is kept as one.
     positive : bool
     tol : float
         Target relative duality gap ``gap / P(0)`` on the full problem.
@@ -278,9 +283,9 @@ def working_set_cd(
     n = state.n
     p = state.lipschitz.shape[0]
     dtype = state.lipschitz.dtype
-    a = np.ascontiguousarray(l1_weight, dtype=dtype)
-    b = np.ascontiguousarray(l2_weight, dtype=dtype)
-    if np.any((a == 0) & (b == 0)):
+    a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
+    pure_l2 = zero_features(a)  # never zero: always in the working set
+    if np.any(take(b, pure_l2) == 0):
         raise ValueError("working_set_cd needs every feature penalised; use coordinate_descent.")
     if coef_init is None:
         w = np.zeros(p, dtype=dtype)
@@ -292,17 +297,17 @@ def working_set_cd(
         state.reset(w)
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
     history, epochs, stats = [], 0, None
-    a64, b64 = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a64, b64 = as_weights(a, np.float64), as_weights(b, np.float64)
     column_norms = state.column_norms
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
         ws = np.union1d(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
-        ws = np.union1d(ws, np.flatnonzero(a == 0)).astype(np.int64)  # + pure-L2 features
+        ws = np.union1d(ws, pure_l2).astype(np.int64)  # + pure-L2 features
         if ws.size:
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
-    kkt, screened = np.empty(p), np.empty(p, dtype=np.bool_)  # buffers for every check
+    kkt = screened = None  # buffers for every check, made at the first that needs them
     for outer in range(1, max_iter + 1):
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
@@ -314,12 +319,13 @@ def working_set_cd(
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        scores = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
-                                    column_norms, kkt, screened)[0]  # fmt: skip
+        kkt, screened = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
+                                           column_norms, kkt, screened)  # fmt: skip
+        scores = kkt
         scores[screened] = -np.inf  # proven zero: never worth a place in the set
         support = np.flatnonzero(w != 0)
         scores[support] = np.inf
-        scores[a == 0] = np.inf  # pure-L2 features are never zero: always in the set
+        scores[pure_l2] = np.inf
         n_always = int(np.count_nonzero(scores == np.inf))
         ws_size = min(p, max(ws_start, 2 * support.size, n_always))
         if ws_size >= p or outer > 20:  # safety net: the full problem
@@ -379,15 +385,15 @@ def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms, kkt
     screened = np.empty(w.shape[0], dtype=np.bool_) if screened is None else screened
     radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
     kkt_and_screening(np.asarray(corr, dtype=np.float64), np.asarray(w, dtype=np.float64),
-                      a, b, bool(positive), int(n), float(scale), radius, column_norms,
-                      kkt, screened)  # fmt: skip
+                      for_kernel(a), for_kernel(b), bool(positive), int(n), float(scale),
+                      radius, column_norms, kkt, screened)  # fmt: skip
     return kkt, screened
 
 
 def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_every, floor):
     """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs."""
     target = max(target, 0.5 * floor)
-    a_ws64, b_ws64 = a[ws].astype(np.float64, copy=False), b[ws].astype(np.float64, copy=False)
+    a_ws64, b_ws64 = take(a, ws), take(b, ws)
     # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
     # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
     # at once instead of waiting for the next regular check; once such an early check
