@@ -22,8 +22,8 @@ import time
 
 import numpy as np
 
-from .homotopy import _Homotopy
 from ._kernels.gap import kkt_and_screening
+from .homotopy import _Homotopy
 from .solvers.working_set import ResidualState, duality_gap, working_set_cd
 
 __all__ = ["homotopy_points", "knot_budget"]

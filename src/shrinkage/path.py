@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._path_homotopy import homotopy_points, knot_budget
 from ._kernels.working_sets import strong_set
+from ._path_homotopy import homotopy_points, knot_budget
+from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
-from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .solvers.working_set import (
     GramState,
     ResidualState,

@@ -50,8 +50,9 @@ class CorrelationBounds:
         overwritten by the next call).
 
         ``exact_all(r, out)`` returns all correlations (written into ``out`` unless it
-        is None), ``exact_some(r, features)`` those of ``features``. The columns read are those whose bound reaches ``n·a_j`` and those
-        with ``w_j ≠ 0``; ``l1_weight=None`` reads all.
+        is None), ``exact_some(r, features)`` those of ``features``. The columns read
+        are those whose bound reaches ``n·a_j`` and those with ``w_j ≠ 0``;
+        ``l1_weight=None`` reads all.
         """
         n = r.shape[0]
         lazy = False

@@ -34,10 +34,10 @@ from .._kernels.columns import (
 from .._kernels.gap import enet_duality_gap, kkt_and_screening
 from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
 from .._kernels.working_sets import first_with_score
+from .._uniform import as_weights, for_kernel, take, zero_features
 from ..certificates import Certificate
 from ._result import SolverResult
 from .correlation_bounds import CorrelationBounds
-from .._uniform import as_weights, for_kernel, take, zero_features
 
 __all__ = ["GramState", "ResidualState", "working_set_cd"]
 

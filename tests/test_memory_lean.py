@@ -1,0 +1,245 @@
+"""The memory-lean pieces of the path: uniform weights held as one number, solves in the
+output rows, set choice and Anderson steps without p-sized copies, the homotopy's
+active columns read from X. Each is checked against its plain NumPy meaning, and the
+path's workspace is measured with tracemalloc."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import shrinkage
+from shrinkage._active_factor import _ActiveFactor
+from shrinkage._kernels.columns import add_to_entries
+from shrinkage._kernels.gap import drift_bounds, enet_duality_gap, kkt_and_screening
+from shrinkage._kernels.homotopy import next_entry
+from shrinkage._kernels.working_sets import first_with_score, strong_set
+from shrinkage._uniform import (
+    as_weights,
+    for_kernel,
+    is_uniform,
+    scaled,
+    take,
+    uniform,
+    unit_weights,
+    zero_features,
+)
+from shrinkage.design import make_design
+from shrinkage.penalties import L1, ElasticNet
+from shrinkage.solvers.working_set import (
+    ResidualState,
+    _largest,
+    _try_extrapolation,
+    working_set_cd,
+)
+
+
+def test_uniform_views_behave_like_arrays_and_cost_nothing():
+    a = uniform(0.25, 10_000)
+    assert is_uniform(a) and a.nbytes == 80_000 and a.base.nbytes == 8 and not a.flags.writeable
+    np.testing.assert_array_equal(a[[3, 7]], [0.25, 0.25])
+    assert is_uniform(as_weights(a, np.float32)) and as_weights(a, np.float32).dtype == np.float32
+    assert as_weights(a, np.float64) is a
+    assert is_uniform(scaled(a, 2.0, None)) and scaled(a, 2.0, None)[0] == 0.5
+    assert is_uniform(take(a, np.arange(5))) and take(a, np.arange(5)).shape == (5,)
+    assert for_kernel(a) == 0.25 and isinstance(for_kernel(a), float)
+    full = np.linspace(0, 1, 5)
+    assert for_kernel(full) is full and not is_uniform(full)
+    np.testing.assert_array_equal(zero_features(full), [0])
+    np.testing.assert_array_equal(zero_features(uniform(0.0, 4)), np.arange(4))
+    assert zero_features(a).size == 0
+    # the penalty's weights: uniform without factors or scaling, arrays otherwise
+    ua, ub = unit_weights(ElasticNet(0.3), 6)
+    assert is_uniform(ua) and is_uniform(ub)
+    assert np.allclose(ua, 0.3) and np.allclose(ub, 0.7)
+    factors = np.array([1.0, 2.0, 1.0])
+    ua, ub = unit_weights(L1(penalty_factor=factors), 3)
+    assert not is_uniform(ua)
+    np.testing.assert_array_equal(ua, factors)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), positive=st.booleans(), l1=st.sampled_from([0.0, 0.5, 1.0]))
+def test_kernels_give_the_same_with_one_number_as_with_an_array(seed, positive, l1):
+    rng = np.random.default_rng(seed)
+    p, n = 40, 15
+    corr, w = rng.standard_normal(p) * n, rng.standard_normal(p) * (rng.random(p) < 0.3)
+    a_value, b_value = l1 * 0.7, (1 - l1) * 0.7
+    a_full, b_full = np.full(p, a_value), np.full(p, b_value)
+    rr, ydr = 3.0 * n, 2.0 * n
+    full = enet_duality_gap(corr, rr, ydr, w, a_full, b_full, positive, n)
+    one = enet_duality_gap(corr, rr, ydr, w, a_value, b_value, positive, n)
+    assert full == one
+    norms = rng.uniform(0.5, 2.0, p)
+    out_full = np.empty(p), np.empty(p, dtype=bool)
+    out_one = np.empty(p), np.empty(p, dtype=bool)
+    c1 = kkt_and_screening(corr, w, a_full, b_full, positive, n, 0.9, 0.1, norms, *out_full)
+    c2 = kkt_and_screening(corr, w, a_value, b_value, positive, n, 0.9, 0.1, norms, *out_one)
+    assert c1 == c2
+    np.testing.assert_array_equal(out_full[0], out_one[0])
+    np.testing.assert_array_equal(out_full[1], out_one[1])
+    bound1, bound2 = corr.copy(), corr.copy()
+    u1, u2 = np.empty(p, dtype=bool), np.empty(p, dtype=bool)
+    if a_value > 0:
+        assert drift_bounds(bound1, norms, 0.3, a_full, n, w, u1) == drift_bounds(
+            bound2, norms, 0.3, a_value, n, w, u2
+        )
+        np.testing.assert_array_equal(bound1, bound2)
+        np.testing.assert_array_equal(u1, u2)
+    read = rng.random(p) < 0.7
+    np.testing.assert_array_equal(
+        strong_set(corr, read, np.ones(p), 0.4, n, positive),
+        strong_set(corr, read, 1.0, 0.4, n, positive),
+    )
+
+
+def test_set_choice_takes_the_largest_scores_without_proven_zeros():
+    scores = np.array([0.0, 3.0, -np.inf, 0.5, np.inf, 0.0, 2.0, 0.0])
+    np.testing.assert_array_equal(_largest(scores, 2), [1, 4])
+    np.testing.assert_array_equal(_largest(scores, 4), [1, 3, 4, 6])
+    # fewer positive scores than places: features at 0 fill in index order, then -inf
+    np.testing.assert_array_equal(_largest(scores, 6), [0, 1, 3, 4, 5, 6])
+    np.testing.assert_array_equal(_largest(scores, 8), np.arange(8))
+    np.testing.assert_array_equal(first_with_score(scores, 0.0, 2), [0, 5])
+    assert _largest(scores, 3).dtype == np.int64
+
+
+def test_add_to_entries_is_the_fancy_indexed_update():
+    rng = np.random.default_rng(0)
+    v, features, values = rng.standard_normal(20), np.array([3, 0, 17]), rng.standard_normal(3)
+    expected = v.copy()
+    expected[features] += values
+    add_to_entries(v, features, values)
+    np.testing.assert_array_equal(v, expected)
+
+
+def test_anderson_step_from_differences_equals_the_iterate_form():
+    """x_K − Σ_l C_l d_l is Σ_i c_i x_{i+1}: the step the state applies is the same."""
+    rng = np.random.default_rng(3)
+    n, p, K = 40, 12, 5
+    X = np.asfortranarray(rng.standard_normal((n, p)))
+    y = X @ rng.standard_normal(p) + 0.1 * rng.standard_normal(n)
+    state = ResidualState(make_design(X, y, None, False))
+    iterates = np.cumsum(rng.standard_normal((K + 1, p)) * 0.1, axis=0)
+    w = iterates[-1].copy()
+    state.reset(w)
+    diffs, ws = np.diff(iterates, axis=0), np.arange(p)
+    gram = diffs @ diffs.T
+    z = np.linalg.solve(gram + 1e-12 * np.trace(gram) * np.eye(K), np.ones(K))
+    expected = (z / z.sum()) @ iterates[1:]
+    zero = np.zeros(p)
+    _try_extrapolation(state, w, ws, zero, zero, False, diffs, iterates[-1].copy())
+    before = 0.5 * np.mean((y - X @ iterates[-1]) ** 2)
+    after = 0.5 * np.mean((y - X @ expected) ** 2)
+    if after < before:  # accepted: w is the extrapolated point, the residual follows
+        np.testing.assert_allclose(w, expected, rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_allclose(w, iterates[-1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(state.residual, y - X @ w, atol=1e-12)
+
+
+def test_solving_in_place_returns_the_given_row():
+    rng = np.random.default_rng(4)
+    X = sp.random(60, 200, density=0.05, format="csc", random_state=4)
+    y = rng.standard_normal(60)
+    state = ResidualState(make_design(X, y, None, True))
+    row = np.zeros((2, 200))
+    alpha = 0.3 * np.max(np.abs(state.design.rmatvec(state.y))) / 60
+    result = working_set_cd(state, uniform(alpha, 200), uniform(0.0, 200), tol=1e-10,
+                            coef_init=row[1], copy_init=False)  # fmt: skip
+    assert np.shares_memory(result.coef, row) and np.any(row[1] != 0)
+    copied = working_set_cd(ResidualState(state.design), np.full(200, alpha), np.zeros(200),
+                            tol=1e-10, coef_init=np.zeros(200))  # fmt: skip
+    np.testing.assert_allclose(result.coef, copied.coef, atol=1e-6)
+    assert result.relative_gap <= 1e-10 and copied.relative_gap <= 1e-10
+
+
+def _numpy_next_entry(c_ls, a, alpha, blocked, positive, just_left, tol):
+    best = (-np.inf, -1, 0.0)
+    for sign in (1.0,) if positive else (1.0, -1.0):
+        rate = 1.0 - sign * a
+        ok = ~blocked & (rate > 1e-14)
+        crossing = np.full(a.size, -np.inf)
+        crossing[ok] = np.minimum(sign * c_ls[ok] / rate[ok], alpha)
+        if just_left >= 0 and crossing[just_left] >= alpha * (1 - tol):
+            crossing[just_left] = -np.inf
+        j = int(np.argmax(crossing))
+        if crossing[j] > best[0]:
+            best = (float(crossing[j]), j, sign)
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), positive=st.booleans(), left=st.integers(-1, 29))
+def test_homotopy_entry_kernel_equals_its_numpy_form(seed, positive, left):
+    rng = np.random.default_rng(seed)
+    p, alpha = 30, 1.0
+    c_ls, a = rng.uniform(-1, 1, p), rng.uniform(-1.5, 1.5, p)
+    a[rng.random(p) < 0.1] = 1.0  # rate 0: tied with the active set
+    blocked = rng.random(p) < 0.3
+    got = next_entry(c_ls, a, alpha, blocked, positive, left, 1e-9)
+    assert got == _numpy_next_entry(c_ls, a, alpha, blocked, positive, left, 1e-9)
+
+
+def test_active_factor_reading_columns_from_x_grows_and_downdates():
+    rng = np.random.default_rng(7)
+    n, p = 150, 300
+    X = np.asfortranarray(rng.standard_normal((n, p)))
+    scale = rng.uniform(0.5, 2.0, p)
+    factor = _ActiveFactor(n, n, source=(X, scale))
+    chosen = list(rng.choice(p, 100, replace=False))  # past the first buffer of 64
+    for j in chosen:
+        assert factor.try_add(X[:, j] * scale[j], j)
+    for k in (5, 70, 0):
+        factor.remove(k)
+        chosen.pop(k)
+    Z = X[:, chosen] * scale[chosen]
+    np.testing.assert_allclose(factor.columns, Z)
+    np.testing.assert_allclose(factor.R.T @ factor.R, Z.T @ Z, rtol=1e-11, atol=1e-10)
+    v = rng.standard_normal(n)
+    np.testing.assert_allclose(factor.rdot(v), Z.T @ v, rtol=1e-12, atol=1e-12)
+    x = rng.standard_normal(len(chosen))
+    np.testing.assert_allclose(factor.gram_times(x), Z.T @ (Z @ x), rtol=1e-12, atol=1e-10)
+    assert factor._R.shape == (128, 128)  # doubled once, not n × n
+
+
+def test_default_feature_names_are_made_when_first_read():
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((30, 12)), rng.standard_normal(30)
+    result = shrinkage.path(X, y, n_alphas=5)
+    assert result._names is None
+    assert list(result.feature_names[:3]) == ["x0", "x1", "x2"]
+    assert result.feature_names is result.feature_names and result.feature_names.shape == (12,)
+    named = shrinkage.path(X, y, n_alphas=5, feature_names=[f"f{j}" for j in range(12)])
+    assert named.feature_names[11] == "f11"
+
+
+@pytest.mark.parametrize("kind", ["sparse", "wide_dense"])
+def test_path_workspace_is_a_few_vectors(kind):
+    """Peak traced memory of a path, less its coefficient array, in units of one
+    p-vector of float64: a handful, whatever the number of points (no n_alphas × p
+    temporaries, no copy of X). The default names are not made, so not counted."""
+    rng = np.random.default_rng(6)
+    if kind == "sparse":
+        n, p = 2000, 20_000
+        X = sp.random(n, p, density=2e-3, format="csc", random_state=6)
+        w = np.zeros(p)
+        w[:20] = rng.standard_normal(20)
+        y = X @ w + 0.01 * rng.standard_normal(n)
+    else:
+        n, p = 80, 5000
+        X = np.asfortranarray(rng.standard_normal((n, p)))
+        y = X[:, :10] @ rng.standard_normal(10) + 0.1 * rng.standard_normal(n)
+    kwargs = dict(n_alphas=50, alpha_min_ratio=1e-2, fit_intercept=False, tol=1e-6)
+    shrinkage.path(X, y, **kwargs)  # compile first
+    tracemalloc.start()
+    result = shrinkage.path(X, y, **kwargs)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    vectors = (peak - result.coefs.nbytes) / (8 * p)
+    assert np.all(result.relative_gaps <= 1e-6)
+    # measured: 5.1 (sparse) and 10.9 (wide dense, homotopy); about 20 before
+    assert vectors < {"sparse": 8, "wide_dense": 14}[kind], vectors
