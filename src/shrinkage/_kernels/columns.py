@@ -5,7 +5,7 @@ columns in place (dense Fortran: contiguous; sparse CSC: the stored entries). Th
 versions centre implicitly like the epochs (``X_effᵀr = Xᵀr − x̄ (uᵀr)``).
 """
 
-from numba import njit
+from numba import njit, uint64
 
 from .prox import FASTMATH, SPARSE_FASTMATH
 
@@ -28,8 +28,8 @@ def column_dots_sparse(data, indices, indptr, vector, features, out):
     for k in range(features.shape[0]):
         j = features[k]
         total = 0.0
-        for idx in range(indptr[j], indptr[j + 1]):
-            total += data[idx] * vector[indices[idx]]
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            total += data[idx] * vector[uint64(indices[idx])]
         out[k] = total
 
 
@@ -52,8 +52,8 @@ def subtract_columns_sparse(data, indices, indptr, vector, features, coefficient
         c = coefficients[k]
         if c != 0.0:
             j = features[k]
-            for idx in range(indptr[j], indptr[j + 1]):
-                vector[indices[idx]] -= c * data[idx]
+            for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+                vector[uint64(indices[idx])] -= c * data[idx]
 
 
 @njit(cache=True)
@@ -69,6 +69,6 @@ def column_sq_norms_sparse(data, indptr, out):
     """``out[j] = Σ_k data[k]²`` over column j's stored entries (no temporary matrix)."""
     for j in range(out.shape[0]):
         total = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
+        for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):
             total += data[k] * data[k]
         out[j] = total

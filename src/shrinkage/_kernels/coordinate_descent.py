@@ -10,7 +10,7 @@ with the *uncentred* sparse columns and the scalar ``t = uᵀr̃``; the centred 
 is then ``X_jᵀr̃ − x̄_j t`` (see :mod:`shrinkage.design`), so each update costs O(nnz_j).
 """
 
-from numba import njit
+from numba import njit, uint64
 
 from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update, weight_at
 
@@ -65,8 +65,8 @@ def cd_epoch_sparse(
     for j in features:
         old = w[j]
         correlation = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
-            correlation += data[k] * residual[indices[k]]
+        for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            correlation += data[k] * residual[uint64(indices[k])]
         offset = weight_at(x_offset, j)
         correlation -= offset * t
         z = correlation * inv_n + lipschitz[j] * old
@@ -75,8 +75,8 @@ def cd_epoch_sparse(
         delta = new - old
         if delta != 0.0:
             w[j] = new
-            for k in range(indptr[j], indptr[j + 1]):
-                residual[indices[k]] -= delta * data[k]
+            for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+                residual[uint64(indices[k])] -= delta * data[k]
             t -= delta * n_samples * offset
             if abs(delta) > max_change:
                 max_change = abs(delta)

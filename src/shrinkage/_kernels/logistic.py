@@ -17,7 +17,7 @@ An epoch ends early when every coordinate satisfied the model's KKT conditions w
 """
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
 from .prox import enet_coordinate_update
 
@@ -84,9 +84,9 @@ def newton_cd_sparse(
         j = features[k]
         total = 0.0
         weighted = 0.0
-        for idx in range(indptr[j], indptr[j + 1]):
-            total += hess[indices[idx]] * data[idx] * data[idx]
-            weighted += hess[indices[idx]] * data[idx]
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            total += hess[uint64(indices[idx])] * data[idx] * data[idx]
+            weighted += hess[uint64(indices[idx])] * data[idx]
         curvature[k] = total
         hess_x[k] = weighted
     return _epochs(
@@ -100,8 +100,8 @@ def newton_cd_sparse(
 def _column_dot(X, data, indices, indptr, is_sparse, j, v):
     total = 0.0
     if is_sparse:
-        for idx in range(indptr[j], indptr[j + 1]):
-            total += data[idx] * v[indices[idx]]
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            total += data[idx] * v[uint64(indices[idx])]
     else:
         for i in range(X.shape[0]):
             total += X[i, j] * v[i]
@@ -112,8 +112,8 @@ def _column_dot(X, data, indices, indptr, is_sparse, j, v):
 def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
     """``u += δ X_j``, ``q += δ h ∘ X_j``."""
     if is_sparse:
-        for idx in range(indptr[j], indptr[j + 1]):
-            i = indices[idx]
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            i = uint64(indices[idx])
             u[i] += delta * data[idx]
             q[i] += delta * hess[i] * data[idx]
     else:
@@ -214,13 +214,13 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out):
     for i in range(indptr.shape[0] - 1):
         weight = hess[i]
         end = indptr[i + 1]
-        for first in range(indptr[i], end):
-            row = position[indices[first]]
+        for first in range(uint64(indptr[i]), uint64(end)):
+            row = position[uint64(indices[first])]
             if row < 0:
                 continue
             scaled = weight * data[first]
-            for second in range(first, end):
-                col = position[indices[second]]
+            for second in range(first, uint64(end)):
+                col = position[uint64(indices[second])]
                 if col >= 0:
                     out[row, col] += scaled * data[second]
     for j in range(out.shape[0]):  # W is sorted and rows are sorted: upper triangle filled
