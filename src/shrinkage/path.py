@@ -349,6 +349,7 @@ def path(
             time.perf_counter() - tick, screened,
         )  # fmt: skip
         del result  # its p-vectors (the KKT residuals) go before the next point's
+    del state  # the solver's per-feature vectors go before the summary's
     return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used)
 
 

@@ -7,7 +7,7 @@ versions centre implicitly like the epochs (``X_effᵀr = Xᵀr − x̄ (uᵀr)`
 
 from numba import njit, uint64
 
-from .prox import FASTMATH, SPARSE_FASTMATH
+from .prox import FASTMATH, SPARSE_FASTMATH, weight_at
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -31,6 +31,30 @@ def column_dots_sparse(data, indices, indptr, vector, features, out):
         for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
             total += data[idx] * vector[uint64(indices[idx])]
         out[k] = total
+
+
+@njit(cache=True, fastmath=FASTMATH)
+def masked_column_dots_dense(X, vector, mask, out):
+    """``out[j] = X[:, j] · vector`` where ``mask[j]``; other entries untouched."""
+    n = X.shape[0]
+    for j in range(X.shape[1]):
+        if mask[j]:
+            total = 0.0
+            for i in range(n):
+                total += X[i, j] * vector[i]
+            out[j] = total
+
+
+@njit(cache=True, fastmath=SPARSE_FASTMATH)
+def masked_column_dots_sparse(data, indices, indptr, vector, mask, offset, t, out):
+    """``out[j] = X[:, j] · vector − offset_j·t`` where ``mask[j]`` (CSC arrays; the
+    implicit centring with t = uᵀvector; ``offset`` an array or one number)."""
+    for j in range(mask.shape[0]):
+        if mask[j]:
+            total = 0.0
+            for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+                total += data[idx] * vector[uint64(indices[idx])]
+            out[j] = total - weight_at(offset, j) * t
 
 
 @njit(cache=True, fastmath=FASTMATH)

@@ -50,9 +50,9 @@ class CorrelationBounds:
         overwritten by the next call).
 
         ``exact_all(r, out)`` returns all correlations (written into ``out`` unless it
-        is None), ``exact_some(r, features)`` those of ``features``. The columns read
-        are those whose bound reaches ``n·a_j`` and those with ``w_j ≠ 0``;
-        ``l1_weight=None`` reads all.
+        is None), ``exact_some(r, mask, out)`` writes those of the features where
+        ``mask`` is True into ``out``. The columns read are those whose bound reaches
+        ``n·a_j`` and those with ``w_j ≠ 0``; ``l1_weight=None`` reads all.
         """
         n = r.shape[0]
         lazy = False
@@ -63,8 +63,7 @@ class CorrelationBounds:
             count = drift_bounds(self.last, self.norms, drift, a, n,
                                  np.asarray(w, np.float64), self.exact)  # fmt: skip
             if count <= FULL_PASS_FRACTION * self.last.size:
-                features = np.flatnonzero(self.exact)
-                self.last[features] = exact_some(r, features)
+                exact_some(r, self.exact, self.last)
                 lazy = True
         if not lazy:
             if self.last is None:

@@ -28,6 +28,8 @@ from .._kernels.columns import (
     add_to_entries,
     column_dots_dense,
     column_dots_sparse,
+    masked_column_dots_dense,
+    masked_column_dots_sparse,
     subtract_columns_dense,
     subtract_columns_sparse,
 )
@@ -105,7 +107,7 @@ class ResidualState:
         r = self.true_residual(w)
         if features is None:
             corr = self.bounds.correlations(
-                r, w, l1_weight, self.design.rmatvec, self._column_dots
+                r, w, l1_weight, self.design.rmatvec, self._masked_dots
             )
         else:
             corr = self._column_dots(r, features)
@@ -116,6 +118,16 @@ class ResidualState:
         and bounds where a bound settled the column
         (:mod:`~shrinkage.solvers.correlation_bounds`); views, not copies."""
         return self.bounds.last, self.bounds.exact
+
+    def _masked_dots(self, r, mask, out):
+        """``out[j] = x_jᵀr`` (effective columns) where ``mask[j]``, in one pass."""
+        d = self.design
+        if d.is_sparse:
+            X, t = d.X, float(d.u @ r) if self._offset else 0.0
+            masked_column_dots_sparse(X.data, X.indices, X.indptr, r, mask,
+                                      for_kernel(d.x_offset), t, out)  # fmt: skip
+        else:
+            masked_column_dots_dense(d.X, r.astype(d.X.dtype), mask, out)
 
     def _column_dots(self, r, features):
         d, corr = self.design, np.empty(features.shape[0])
