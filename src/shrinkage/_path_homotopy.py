@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from ._kernels.gap import kkt_and_screening
+from ._uniform import for_kernel, is_uniform, scaled, uniform, unit_weights
 from .homotopy import _Homotopy
 from .solvers.working_set import ResidualState, duality_gap, working_set_cd
 
@@ -45,7 +46,7 @@ def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knot
     is the solution at the last knot reached, a warm start for the rest.
     """
     n, p = design.X.shape
-    weight = penalty.weights(1.0, p, scale)[0].astype(np.float64)  # a_j = α · weight_j
+    weight = unit_weights(penalty, p, scale)[0]  # a_j = α · weight_j (a view if uniform)
     start = time.perf_counter()
     homotopy = _Homotopy(
         design, weight, penalty.positive, float(alphas[-1]), max_knots, fit_intercept,
@@ -80,7 +81,8 @@ def _certify(design, coefs, alphas, weight, positive, stats):
     norms = design.column_sq_norms()
     np.sqrt(norms, out=norms)
     primal_at_zero = max(float(y @ y) / (2 * n), np.finfo(float).tiny)
-    zeros, a, kkt, column = np.zeros(p), np.empty(p), np.empty(p), np.empty(p)
+    zeros, kkt, column = uniform(0.0, p), np.empty(p), np.empty(p)
+    a = None if is_uniform(weight) else np.empty(p)  # α·weight: one number when uniform
     screened = np.empty(p, dtype=np.bool_)
     centred = bool(np.any(design.x_offset))
     block = max(1, min(16, (n * p) // (32 * (n + p))))
@@ -96,12 +98,12 @@ def _certify(design, coefs, alphas, weight, positive, stats):
             k = start + i
             r, w = R[:, i], coefs[k]
             column[:] = corr[:, i]  # contiguous for the kernels
-            np.multiply(weight, alphas[k], out=a)
+            a = scaled(weight, alphas[k], a)
             gap, _, _, scale = duality_gap(column, r @ r, y @ r, w, a, zeros, positive, n)
             radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
             count = kkt_and_screening(
-                column, w, a, zeros, bool(positive), n, float(scale), radius, norms, kkt,
-                screened,
+                column, w, for_kernel(a), 0.0, bool(positive), n, float(scale), radius, norms,
+                kkt, screened,
             )  # fmt: skip
             stats[k, 1:3] = gap, gap / primal_at_zero
             stats[k, 5] = count

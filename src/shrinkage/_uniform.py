@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "as_weights", "for_kernel", "is_uniform", "scaled", "take", "uniform", "unit_weights",
-    "zero_features",
+    "as_weights", "for_kernel", "is_uniform", "penalty_weights", "scaled", "take", "uniform",
+    "unit_weights", "zero_features",
 ]  # fmt: skip
 
 
@@ -64,15 +64,18 @@ def take(weights, indices, dtype=np.float64):
     return weights[indices].astype(dtype, copy=False)
 
 
+def penalty_weights(penalty, alpha, n_features, scale=None):
+    """``penalty.weights(alpha, n_features, scale)``, the same numbers, as uniform views
+    when neither penalty factors nor a scaling make them differ (no p-vector made)."""
+    if penalty.penalty_factor is None and scale is None:
+        a, b = penalty.weights(alpha, 1)
+        return uniform(a[0], n_features), uniform(b[0], n_features)
+    return penalty.weights(alpha, n_features, scale)
+
+
 def unit_weights(penalty, n_features, scale=None):
-    """``penalty.weights(1.0, …)``, as uniform views when every feature has the same."""
-    if penalty.penalty_factor is None and scale is None:  # ρ and 1 − ρ, no p-vector made
-        a, b = penalty.weights(1.0, 1)
-        return uniform(a[0], n_features), uniform(b[0], n_features)
-    a, b = penalty.weights(1.0, n_features, scale)
-    if n_features > 1 and np.all(a == a[0]) and np.all(b == b[0]):
-        return uniform(a[0], n_features), uniform(b[0], n_features)
-    return a, b
+    """The weights at α = 1 (:func:`penalty_weights`): those at α are α times them."""
+    return penalty_weights(penalty, 1.0, n_features, scale)
 
 
 def scaled(unit, alpha, out):

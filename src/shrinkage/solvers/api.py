@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._uniform import penalty_weights
 from .._validation import (
     check_alpha,
     check_matrix,
@@ -124,7 +125,7 @@ def solve(
         X, y, fit_intercept, sample_weight, standardize, feature_names
     )
     p = X.shape[1]
-    a, b = penalty.weights(alpha, p, scale)
+    a, b = penalty_weights(penalty, alpha, p, scale)  # uniform: one number each
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
         if coef_init.shape != (p,):

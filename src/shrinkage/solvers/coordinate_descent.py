@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
-from .._uniform import for_kernel
+from .._uniform import as_weights, for_kernel
 from ..certificates import certify
 from ._result import SolverResult
 
@@ -59,8 +59,8 @@ def coordinate_descent(
     n, p = design.X.shape
     w = np.zeros(p, dtype=dtype) if coef_init is None else np.array(coef_init, dtype=dtype)
     lipschitz = (design.column_sq_norms() / n).astype(dtype)
-    a = np.ascontiguousarray(l1_weight, dtype=dtype)
-    b = np.ascontiguousarray(l2_weight, dtype=dtype)
+    a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
+    a_kernel, b_kernel = for_kernel(a), for_kernel(b)  # one number each when uniform
     features = np.arange(p, dtype=np.int64)
     X = design.X
     residual = np.array(design.y - X @ w, dtype=dtype)  # r̃ for sparse, r for dense
@@ -83,13 +83,15 @@ def coordinate_descent(
                 residual,
                 t,
                 lipschitz,
-                a,
-                b,
+                a_kernel,
+                b_kernel,
                 positive,
                 features,
             )
         else:
-            change = cd_epoch_dense(X, w, residual, lipschitz, a, b, positive, features)
+            change = cd_epoch_dense(
+                X, w, residual, lipschitz, a_kernel, b_kernel, positive, features
+            )
         w_scale = float(np.max(np.abs(w), initial=0.0))
         small_move = change <= np.sqrt(tol) * max(w_scale, 1e-300)
         if small_move or n_iter % check_every == 0 or n_iter == max_iter:
