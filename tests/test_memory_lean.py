@@ -264,3 +264,77 @@ def test_masked_column_dots_write_only_the_masked_entries():
     masked_column_dots_dense(dense, v, mask, out)
     np.testing.assert_allclose(out[mask], (dense.T @ v)[mask], rtol=1e-13, atol=1e-13)
     assert np.all(out[~mask] == 99.0)
+
+
+@pytest.mark.parametrize(
+    "kind, options",
+    [
+        ("sparse", dict(strategy="working_set")),
+        ("sparse", dict(strategy="cd")),
+        ("sparse", dict(strategy="working_set", warm_start=False)),
+        ("wide_dense", dict(strategy="homotopy")),
+        ("wide_dense", dict(strategy="working_set", penalty=ElasticNet(0.5))),
+        ("tall_dense", dict(strategy="gram")),
+        ("binary", dict(loss="logistic")),
+    ],
+)
+def test_sparse_coef_format_is_the_dense_path_compressed(kind, options):
+    rng = np.random.default_rng(9)
+    if kind == "sparse":
+        X = sp.random(80, 300, density=0.05, format="csc", random_state=9)
+    elif kind == "tall_dense":
+        X = rng.standard_normal((200, 20))
+    else:
+        X = rng.standard_normal((40, 120))
+    y = X[:, :5] @ rng.standard_normal(5) + 0.1 * rng.standard_normal(X.shape[0])
+    if kind == "binary":
+        y = (y > np.median(y)).astype(float)
+    options = dict(n_alphas=12, tol=1e-10, **options)
+    dense = shrinkage.path(X, y, **options)
+    compact = shrinkage.path(X, y, coef_format="sparse", **options)
+    assert isinstance(compact.coefs, sp.csr_array) and compact.coefs.shape == dense.coefs.shape
+    np.testing.assert_array_equal(compact.dense_coefs(), dense.coefs)
+    assert compact.coefs.nnz == np.count_nonzero(dense.coefs)
+    np.testing.assert_array_equal(compact.n_active, dense.n_active)
+    np.testing.assert_array_equal(compact.entry_alpha, dense.entry_alpha)
+    np.testing.assert_array_equal(compact.relative_gaps, dense.relative_gaps)
+    assert compact.to_frame().shape == (12, X.shape[1] + 1)
+    assert dense.dense_coefs() is dense.coefs
+
+
+def test_homotopy_handover_keeps_its_rows_in_the_sparse_format(monkeypatch):
+    import importlib
+
+    rng = np.random.default_rng(10)
+    X = rng.standard_normal((30, 90))
+    y = X @ rng.standard_normal(90) + 0.1 * rng.standard_normal(30)
+    options = dict(n_alphas=30, alpha_min_ratio=1e-3, tol=1e-9, strategy="homotopy")
+    # few knots: the working sets take the rest of the grid from the last knot
+    monkeypatch.setattr(importlib.import_module("shrinkage.path"), "knot_budget", lambda n, p: 15)
+    dense = shrinkage.path(X, y, **options)
+    compact = shrinkage.path(X, y, coef_format="sparse", **options)
+    assert dense.strategy == compact.strategy == "homotopy+working_set"
+    np.testing.assert_array_equal(compact.dense_coefs(), dense.coefs)
+    assert np.all(compact.relative_gaps <= 1e-9)
+
+
+def test_sparse_format_keeps_the_whole_path_small():
+    """Peak traced memory with the result counted: the dense format holds n_alphas × p,
+    the sparse one its non-zeros."""
+    rng = np.random.default_rng(11)
+    n, p = 1000, 30_000
+    X = sp.random(n, p, density=1e-3, format="csc", random_state=11)
+    w = np.zeros(p)
+    w[:15] = 5 * rng.standard_normal(15)
+    y = X @ w + 0.01 * rng.standard_normal(n)
+    options = dict(n_alphas=60, alpha_min_ratio=1e-2, fit_intercept=False, tol=1e-6)
+    shrinkage.path(X, y, coef_format="sparse", **options)  # compile
+    peaks = {}
+    for coef_format in ("dense", "sparse"):
+        tracemalloc.start()
+        result = shrinkage.path(X, y, coef_format=coef_format, **options)
+        peaks[coef_format] = tracemalloc.get_traced_memory()[1] / (8 * p)
+        tracemalloc.stop()
+        assert np.all(result.relative_gaps <= 1e-6)
+    assert peaks["dense"] > 60  # the n_alphas × p block
+    assert peaks["sparse"] < 8, peaks  # a few p-vectors: measured 6.2

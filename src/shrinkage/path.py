@@ -16,9 +16,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._kernels.working_sets import strong_set
 from ._path_homotopy import homotopy_points, knot_budget
+from ._path_rows import DenseRows, SparseRows, support_summary
 from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
@@ -47,8 +49,9 @@ class PathResult:
     ----------
     alphas : ndarray of shape (n_alphas,)
         Decreasing regularisation strengths.
-    coefs : ndarray of shape (n_alphas, n_features)
+    coefs : ndarray or scipy.sparse.csr_array of shape (n_alphas, n_features)
         Coefficients (original scale) at each α; exact zeros where features are out.
+        A CSR array of the non-zeros with ``coef_format="sparse"``.
     intercepts, dual_gaps, relative_gaps : ndarray of shape (n_alphas,)
     n_iter, n_active : ndarray of int, shape (n_alphas,)
         Epochs spent and number of non-zero coefficients at each α.
@@ -71,7 +74,7 @@ class PathResult:
     """
 
     alphas: np.ndarray
-    coefs: np.ndarray
+    coefs: np.ndarray | sp.csr_array
     intercepts: np.ndarray
     dual_gaps: np.ndarray
     relative_gaps: np.ndarray
@@ -95,6 +98,10 @@ class PathResult:
             object.__setattr__(self, "_names", np.char.add("x", np.arange(p).astype(f"U{width}")))
         return self._names
 
+    def dense_coefs(self) -> np.ndarray:
+        """``coefs`` as a dense array (itself when already dense)."""
+        return self.coefs.toarray() if sp.issparse(self.coefs) else self.coefs
+
     @property
     def n_zeros(self) -> np.ndarray:
         """Number of exactly-zero coefficients at each α."""
@@ -104,7 +111,7 @@ class PathResult:
         """The coefficients as a pandas DataFrame (one row per α, index ``alpha``)."""
         import pandas as pd
 
-        frame = pd.DataFrame(self.coefs, columns=list(self.feature_names))
+        frame = pd.DataFrame(self.dense_coefs(), columns=list(self.feature_names))
         frame.insert(0, "intercept", self.intercepts)
         frame.index = pd.Index(self.alphas, name="alpha")
         return frame
@@ -118,14 +125,15 @@ class PathResult:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(7, 4.5))
-        for j in range(self.coefs.shape[1]):
-            ax.plot(self.alphas, self.coefs[:, j], lw=1.2)
+        coefs = self.dense_coefs()
+        for j in range(coefs.shape[1]):
+            ax.plot(self.alphas, coefs[:, j], lw=1.2)
         order = np.argsort(-self.entry_alpha)[:label_top]
         for j in order:
             if self.entry_alpha[j] > 0:
                 ax.annotate(
                     str(self.feature_names[j]),
-                    (self.alphas[-1], self.coefs[-1, j]),
+                    (self.alphas[-1], coefs[-1, j]),
                     fontsize=8,
                     xytext=(3, 0),
                     textcoords="offset points",
@@ -201,6 +209,7 @@ def path(
     warm_start=True,
     screening=True,
     extrapolation=True,
+    coef_format="dense",
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -239,6 +248,11 @@ def path(
         (:mod:`~shrinkage.solvers.correlation_bounds`), neither of which changes the
         solution; Anderson extrapolation of the iterates. Only the first applies to
         ``strategy="cd"``, none to the exact ``"homotopy"``.
+    coef_format : {"dense", "sparse"}
+        How ``coefs`` is returned: an (n_alphas × p) array, or a
+        ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
+        never holds the dense block (except the first rows of a homotopy path, made
+        dense and compressed at once). For wide data: news20's dense path is 3× X.
 
     Returns
     -------
@@ -256,6 +270,8 @@ def path(
     True
     """
     penalty = L1() if penalty is None else penalty
+    if coef_format not in ("dense", "sparse"):
+        raise ValueError(f"coef_format must be 'dense' or 'sparse', got {coef_format!r}.")
     if loss not in ("squared", "logistic"):
         raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
     if feature_names is None and hasattr(X, "columns"):
@@ -274,6 +290,7 @@ def path(
             tol,
             max_iter,
             feature_names,
+            coef_format,
         )
 
     start = time.perf_counter()
@@ -295,8 +312,10 @@ def path(
         )
         strategy = "working_set"
         used = "homotopy" if first == alphas.size else "homotopy+working_set"
+        rows = DenseRows(coefs) if coef_format == "dense" else SparseRows.from_dense(coefs, first)
+        del coefs
     else:
-        coefs = np.zeros((alphas.size, p), dtype=X.dtype)
+        rows = _rows(coef_format, alphas.size, p, X.dtype)
         stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, s, screened
     state = None
     if strategy == "gram":
@@ -327,9 +346,8 @@ def path(
                 corr, read = state.last_correlations()
                 level = 2.0 * alpha - alpha_previous
                 strong = strong_set(corr, read, for_kernel(unit_a), level, n, penalty.positive)
-            if warm_start:  # solved in place in the output row: no p-vector copies
-                coefs[k] = w
-                w = coefs[k]
+            if warm_start:  # solved in place in its output row: no p-vector copies
+                w = rows.solve_in(k, w)
             result = working_set_cd(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
                 coef_init=w if warm_start else cold, copy_init=not warm_start,
@@ -339,7 +357,7 @@ def path(
             )  # fmt: skip
             alpha_previous = alpha
         w = result.coef
-        coefs[k] = w
+        rows.store(k, w)
         intercept = design.intercept(np.asarray(w, dtype=np.float64)) if fit_intercept else 0.0
         screened = _proven_zeros(design, w, a, b, penalty.positive) if state is None else (
             state.last_n_screened
@@ -349,8 +367,8 @@ def path(
             time.perf_counter() - tick, screened,
         )  # fmt: skip
         del result  # its p-vectors (the KKT residuals) go before the next point's
-    del state  # the solver's per-feature vectors go before the summary's
-    return _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used)
+    del state, w  # the solver's per-feature vectors go before the summary's
+    return _assemble(alphas, rows.finish(), stats, feature_names, penalty, "squared", start, used)
 
 
 def _proven_zeros(design, w, a, b, positive):
@@ -413,14 +431,15 @@ def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=Fals
     return alpha_grid(alpha_max(), n_alphas, alpha_min_ratio)
 
 
+def _rows(coef_format, n_alphas, p, dtype):
+    if coef_format == "dense":
+        return DenseRows(np.zeros((n_alphas, p), dtype=dtype))
+    return SparseRows(n_alphas, p, dtype)
+
+
 def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strategy):
     p = coefs.shape[1]
-    # row by row: no (n_alphas × p) temporaries next to the path itself
-    entry, n_active = np.zeros(p), np.zeros(alphas.size, dtype=np.int64)
-    for k in range(alphas.size - 1, -1, -1):  # the largest α where non-zero wins
-        nonzero = coefs[k] != 0
-        entry[nonzero] = alphas[k]
-        n_active[k] = np.count_nonzero(nonzero)
+    entry, n_active = support_summary(coefs, alphas)
     if feature_names is not None:
         feature_names = np.asarray(feature_names, dtype=object)
         if feature_names.shape != (p,):
@@ -457,6 +476,7 @@ def _logistic_path(
     tol,
     max_iter,
     feature_names,
+    coef_format,
 ):
     from .solvers.logistic import logistic_alpha_max, solve_logistic
 
@@ -475,7 +495,7 @@ def _logistic_path(
     alphas = _resolve_grid(
         alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, penalty.l1_ratio == 0
     )
-    coefs = np.zeros((alphas.size, p))
+    rows = _rows(coef_format, alphas.size, p, np.float64)
     stats = np.zeros((alphas.size, 6))
     w, b = None, None
     for k, alpha in enumerate(alphas):
@@ -492,7 +512,7 @@ def _logistic_path(
             **options,
         )
         w, b = result.coef, result.intercept
-        coefs[k] = w
+        rows.store(k, w)
         stats[k] = (
             b,
             result.dual_gap,
@@ -502,5 +522,5 @@ def _logistic_path(
             0,  # no gap-safe test for the logistic loss yet
         )
     return _assemble(
-        alphas, coefs, stats, feature_names, penalty, "logistic", start, "proximal_newton"
+        alphas, rows.finish(), stats, feature_names, penalty, "logistic", start, "proximal_newton"
     )

@@ -178,6 +178,11 @@ class Penalty:
         features). Pure ridge never gives exact zeros: ``inf``.
         """
         c = np.asarray(correlation, dtype=float)
+        if self.penalty_factor is None and scale is None:  # a_j = ρ for all: no p-vectors
+            if self.l1_ratio == 0 or c.size == 0:
+                return np.inf
+            top = float(np.max(c)) if self.positive else float(np.max(np.abs(c)))
+            return max(top, 0.0) / self.l1_ratio
         a, _ = self.weights(1.0, c.shape[0], scale)
         if self.positive:
             c = np.maximum(c, 0.0)
