@@ -7,6 +7,7 @@ from sklearn.linear_model import lasso_path
 
 import shrinkage
 import shrinkage._path_homotopy as path_homotopy
+from shrinkage._path_rows import DenseRows
 from shrinkage.certificates import certify
 from shrinkage.design import make_design
 from shrinkage.penalties import L1, ElasticNet
@@ -95,18 +96,19 @@ def test_a_point_missing_tol_is_polished():
     design = make_design(X, y, None, True)
     alphas = np.max(np.abs(design.rmatvec(design.y))) / len(y) * np.array([0.3, 0.1])
     penalty = L1()
-    coefs, stats, done, _ = path_homotopy.homotopy_points(
+    rows, stats, done, _ = path_homotopy.homotopy_points(
         design, penalty, None, alphas, 1e-12, True, 1000
     )
+    coefs = rows.finish()
     assert done == 2 and np.all(stats[:, 2] <= 1e-12)
     # spoil one solution: the certificate sees it, the polish repairs it
     spoiled = coefs.copy()
     spoiled[1] *= 0.9
     weight = np.ones(X.shape[1])
     fresh = np.zeros_like(stats)
-    path_homotopy._certify(design, spoiled, alphas, weight, False, fresh)
+    path_homotopy._certify(design, DenseRows(spoiled), alphas, weight, False, fresh)
     assert fresh[1, 2] > 1e-6 and fresh[0, 2] <= 1e-12
-    path_homotopy._polish(design, spoiled, alphas, weight, False, 1e-12, fresh, 2, True)
+    path_homotopy._polish(design, DenseRows(spoiled), alphas, weight, False, 1e-12, fresh, 2, True)
     assert np.all(fresh[:, 2] <= 1e-12)
     np.testing.assert_allclose(spoiled[1], coefs[1], atol=1e-6)
     assert fresh[1, 0] == pytest.approx(design.intercept(spoiled[1]))
@@ -121,5 +123,5 @@ def test_memory_holds_the_grid_not_the_knots():
     walk = _Homotopy(design, np.ones(300), False, grid[-1], 10_000, False, grid=grid)
     walk.run()
     assert walk.coefs == [] and walk.active_sets == []
-    assert walk.grid_coefs.shape == (7, 300) and walk.grid_filled == 7
+    assert walk.grid_rows.finish().shape == (7, 300) and walk.grid_filled == 7
     assert len(walk.alphas) > 7  # more knots than grid points, none of them stored

@@ -37,41 +37,42 @@ def knot_budget(n, p):
     return 4 * min(n, p) + 100
 
 
-def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knots):
+def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knots, rows=None):
     """Solve the lasso at every α of ``alphas`` (decreasing) reachable within the knots.
 
-    Returns ``(coefs, stats, done, warm)``: the first ``done`` rows of ``coefs``
-    (``len(alphas) × p``) and ``stats`` (intercept, gap, relative gap, knots passed,
-    seconds, screened; the layout of :func:`shrinkage.path`) are filled, and ``warm``
-    is the solution at the last knot reached, a warm start for the rest.
+    Returns ``(rows, stats, done, warm)``: the first ``done`` rows of ``rows`` (the
+    path's coefficients, :mod:`shrinkage._path_rows`, dense ``len(alphas) × p`` unless
+    given) and ``stats`` (intercept, gap, relative gap, knots passed, seconds, screened;
+    the layout of :func:`shrinkage.path`) are filled, and ``warm`` is the solution at the
+    last knot reached, a warm start for the rest.
     """
     n, p = design.X.shape
     weight = unit_weights(penalty, p, scale)[0]  # a_j = α · weight_j (a view if uniform)
     start = time.perf_counter()
     homotopy = _Homotopy(
         design, weight, penalty.positive, float(alphas[-1]), max_knots, fit_intercept,
-        grid=alphas,
+        grid=alphas, rows=rows,
     )  # fmt: skip
     homotopy.run()
-    done, coefs, knots = homotopy.grid_filled, homotopy.grid_coefs, homotopy.grid_knots
+    done, rows, knots = homotopy.grid_filled, homotopy.grid_rows, homotopy.grid_knots
     last_active, last_values = homotopy._last  # the last knot, made dense at the end
     del homotopy  # its p-vectors go before the certificates' buffers come
-    coefs /= weight  # in place: the path's output array, no copy
+    rows.divide_columns(weight)  # v = σ∘w: back to w, in place
     seconds = (time.perf_counter() - start) * np.diff(knots[:done], prepend=0)
     seconds /= max(knots[done - 1], 1) if done else 1
     stats = np.zeros((alphas.size, 6))
     stats[:done, 3] = np.diff(knots[:done], prepend=0)
     stats[:done, 4] = seconds
-    _certify(design, coefs[:done], alphas[:done], weight, penalty.positive, stats)
+    _certify(design, rows, alphas[:done], weight, penalty.positive, stats)
     if fit_intercept:
-        stats[:done, 0] = [design.intercept(w) for w in coefs[:done]]
-    _polish(design, coefs, alphas, weight, penalty.positive, tol, stats, done, fit_intercept)
+        stats[:done, 0] = [design.intercept(rows.dense_row(k)) for k in range(done)]
+    _polish(design, rows, alphas, weight, penalty.positive, tol, stats, done, fit_intercept)
     warm = np.zeros(p)
     warm[last_active] = last_values / weight[last_active]
-    return coefs, stats, done, warm
+    return rows, stats, done, warm
 
 
-def _certify(design, coefs, alphas, weight, positive, stats):
+def _certify(design, rows, alphas, weight, positive, stats):
     """Gaps and gap-safe counts for a block of solutions: two products with X per block
     of grid points, the blocks small enough that their residuals and correlations take
     a few per cent of the memory of X; per point, one pass of the kernel
@@ -87,7 +88,8 @@ def _certify(design, coefs, alphas, weight, positive, stats):
     centred = bool(np.any(design.x_offset))
     block = max(1, min(16, (n * p) // (32 * (n + p))))
     for start in range(0, alphas.size, block):
-        W = coefs[start : start + block].T  # p × m
+        solutions = rows.block(start, min(start + block, alphas.size))
+        W = solutions.T  # p × m
         R = y[:, None] - design.X @ W
         if centred:
             R += np.outer(design.u, design.x_offset @ W)
@@ -96,7 +98,7 @@ def _certify(design, coefs, alphas, weight, positive, stats):
             corr -= np.outer(design.x_offset, design.u @ R)
         for i in range(R.shape[1]):
             k = start + i
-            r, w = R[:, i], coefs[k]
+            r, w = R[:, i], solutions[i]
             column[:] = corr[:, i]  # contiguous for the kernels
             a = scaled(weight, alphas[k], a)
             gap, _, _, scale = duality_gap(column, r @ r, y @ r, w, a, zeros, positive, n)
@@ -107,10 +109,10 @@ def _certify(design, coefs, alphas, weight, positive, stats):
             )  # fmt: skip
             stats[k, 1:3] = gap, gap / primal_at_zero
             stats[k, 5] = count
-        del R, corr  # before the next block's products
+        del R, corr, solutions, W  # before the next block's products
 
 
-def _polish(design, coefs, alphas, weight, positive, tol, stats, done, fit_intercept):
+def _polish(design, rows, alphas, weight, positive, tol, stats, done, fit_intercept):
     """Working-set CD from the homotopy's solution where its gap misses ``tol``."""
     state = None
     for k in np.flatnonzero(stats[:done, 2] > tol):
@@ -118,9 +120,10 @@ def _polish(design, coefs, alphas, weight, positive, tol, stats, done, fit_inter
         state = ResidualState(design) if state is None else state
         a = alphas[k] * weight
         result = working_set_cd(
-            state, a, np.zeros_like(a), positive, tol=tol, coef_init=coefs[k], max_iter=100
-        )
-        coefs[k] = result.coef
+            state, a, np.zeros_like(a), positive, tol=tol, coef_init=rows.dense_row(k),
+            max_iter=100,
+        )  # fmt: skip
+        rows.store(k, result.coef)
         stats[k, 1], stats[k, 2] = result.dual_gap, result.relative_gap
         stats[k, 3] += result.n_iter
         stats[k, 4] += time.perf_counter() - tick

@@ -4,8 +4,9 @@ On wide data most of a path's coefficients are exact zeros: news20 (p = 130 108)
 most a few hundred non-zeros per α, yet its dense path is 99 MiB, three times X.
 ``shrinkage.path(..., coef_format="sparse")`` keeps only each row's non-zeros (a CSR
 array), so the path's memory is its support; every point is then solved in one p-vector,
-from which its row is compressed. In both formats a point is solved in place, in the
-vector that becomes (or is compressed into) its row, so no other copy of w is made.
+from which its row is compressed, and the exact homotopy writes its grid points'
+non-zeros straight in. In both formats a point is solved in place, in the vector that
+becomes (or is compressed into) its row, so no other copy of w is made.
 """
 
 from __future__ import annotations
@@ -30,6 +31,20 @@ class DenseRows:
     def store(self, k, w):
         self.coefs[k] = w
 
+    def put(self, k, features, values):
+        """Row k is ``values`` at ``features`` and 0 elsewhere (it was all zero)."""
+        self.coefs[k, features] = values
+
+    def dense_row(self, k):
+        return self.coefs[k]
+
+    def block(self, start, stop):
+        """Rows ``start:stop`` as a dense array."""
+        return self.coefs[start:stop]
+
+    def divide_columns(self, divisor):
+        self.coefs /= divisor
+
     def finish(self):
         return self.coefs
 
@@ -43,14 +58,6 @@ class SparseRows:
         self.indices = [np.zeros(0, dtype=np.int64)] * n_rows
         self.values = [np.zeros(0, dtype=dtype)] * n_rows
 
-    @classmethod
-    def from_dense(cls, coefs, n_rows_filled):
-        """The first ``n_rows_filled`` rows of a dense block, compressed."""
-        rows = cls(coefs.shape[0], coefs.shape[1], coefs.dtype)
-        for k in range(n_rows_filled):
-            rows.store(k, coefs[k])
-        return rows
-
     def solve_in(self, k, w):
         if w is not self.buffer:
             self.buffer[:] = w
@@ -59,6 +66,28 @@ class SparseRows:
     def store(self, k, w):
         nonzero = np.flatnonzero(w)
         self.indices[k], self.values[k] = nonzero, np.asarray(w[nonzero], dtype=self.dtype)
+
+    def put(self, k, features, values):
+        features, values = np.asarray(features, dtype=np.int64), np.asarray(values)
+        keep = values != 0
+        order = np.argsort(features[keep])
+        self.indices[k] = features[keep][order]
+        self.values[k] = values[keep][order].astype(self.dtype, copy=False)
+
+    def dense_row(self, k):
+        row = np.zeros(self.shape[1], dtype=self.dtype)
+        row[self.indices[k]] = self.values[k]
+        return row
+
+    def block(self, start, stop):
+        out = np.zeros((stop - start, self.shape[1]), dtype=self.dtype)
+        for i, k in enumerate(range(start, stop)):
+            out[i, self.indices[k]] = self.values[k]
+        return out
+
+    def divide_columns(self, divisor):
+        for k in range(self.shape[0]):
+            self.values[k] = self.values[k] / divisor[self.indices[k]]
 
     def finish(self):
         self.buffer = None  # the solver's vector goes before the array is assembled

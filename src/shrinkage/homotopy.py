@@ -39,6 +39,7 @@ import numpy as np
 from ._active_factor import _ActiveFactor
 from ._kernels.columns import column_dots_dense, column_dots_sparse
 from ._kernels.homotopy import next_entry
+from ._path_rows import DenseRows
 from ._validation import check_alpha
 from .solvers.api import prepare_problem
 
@@ -272,7 +273,8 @@ class _Homotopy:
     """The knot-to-knot loop, on the standardised effective design Z = X_eff/σ."""
 
     def __init__(
-        self, design, sigma, positive, alpha_min, max_knots, fit_intercept, grid=None
+        self, design, sigma, positive, alpha_min, max_knots, fit_intercept, grid=None,
+        rows=None,
     ):  # fmt: skip
         self.design, self.sigma, self.positive = design, sigma, positive
         self.alpha_min, self.max_knots = alpha_min, max_knots
@@ -287,7 +289,8 @@ class _Homotopy:
         # coefficients are not kept: memory O(grid × p) instead of O(knots × p)
         self.keep_knots = grid is None
         self.grid = np.empty(0) if grid is None else np.asarray(grid, dtype=np.float64)
-        self.grid_coefs = np.zeros((self.grid.size, self.p))
+        # v on the grid, into ``rows`` (shrinkage._path_rows; dense by default)
+        self.grid_rows = DenseRows(np.zeros((self.grid.size, self.p))) if rows is None else rows
         self.grid_knots = np.zeros(self.grid.size, dtype=np.int64)  # knots passed so far
         self.grid_filled = 0
         self._last = ([], np.zeros(0))  # (active, v_A) at the last knot reached
@@ -343,7 +346,7 @@ class _Homotopy:
         """Grid points in the segment [alpha_low, current α]: v_A = ls − α'·δ."""
         k, m = self.grid_filled, self.grid.size
         while k < m and self.grid[k] >= alpha_low:
-            self.grid_coefs[k, active] = ls - self.grid[k] * delta
+            self.grid_rows.put(k, active, ls - self.grid[k] * delta)
             self.grid_knots[k] = len(self.alphas)
             k += 1
         self.grid_filled = k

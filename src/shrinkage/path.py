@@ -251,8 +251,7 @@ def path(
     coef_format : {"dense", "sparse"}
         How ``coefs`` is returned: an (n_alphas × p) array, or a
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
-        never holds the dense block (except the first rows of a homotopy path, made
-        dense and compressed at once). For wide data: news20's dense path is 3× X.
+        never holds the dense block (news20's dense path is 3× the size of X).
 
     Returns
     -------
@@ -307,13 +306,12 @@ def path(
     xty = xty if strategy == "gram" else None  # only the Gram state reuses Xᵀy
     first, used = 0, strategy
     if strategy == "homotopy":  # exact knots; CD takes over if they exceed the budget
-        coefs, stats, first, w = homotopy_points(
-            design, penalty, scale, alphas, tol, fit_intercept, knot_budget(n, p)
-        )
+        rows, stats, first, w = homotopy_points(
+            design, penalty, scale, alphas, tol, fit_intercept, knot_budget(n, p),
+            _rows(coef_format, alphas.size, p, X.dtype),
+        )  # fmt: skip
         strategy = "working_set"
         used = "homotopy" if first == alphas.size else "homotopy+working_set"
-        rows = DenseRows(coefs) if coef_format == "dense" else SparseRows.from_dense(coefs, first)
-        del coefs
     else:
         rows = _rows(coef_format, alphas.size, p, X.dtype)
         stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, s, screened
