@@ -125,3 +125,16 @@ def test_memory_holds_the_grid_not_the_knots():
     assert walk.coefs == [] and walk.active_sets == []
     assert walk.grid_rows.finish().shape == (7, 300) and walk.grid_filled == 7
     assert len(walk.alphas) > 7  # more knots than grid points, none of them stored
+
+
+def test_auto_keeps_the_exact_path_for_loose_tol_only_on_few_rows():
+    """The homotopy's cost does not fall with tol: at tol ≥ 1e-5 auto takes it for at
+    most 200 rows, at a tight tol for up to 1000."""
+    rng = np.random.default_rng(12)
+    for n, tol, expected in [(300, 1e-4, "working_set"), (300, 1e-6, "homotopy"),
+                             (80, 1e-4, "homotopy")]:  # fmt: skip
+        X = rng.standard_normal((n, 2 * n))
+        y = X[:, :5] @ rng.standard_normal(5) + 0.1 * rng.standard_normal(n)
+        result = shrinkage.path(X, y, n_alphas=5, tol=tol)
+        assert result.strategy == expected, (n, tol)
+        assert np.all(result.relative_gaps <= tol)
