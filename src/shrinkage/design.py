@@ -16,6 +16,7 @@ the centring stays implicit: ``X_effᵀ r = Xᵀr − x̄ (uᵀr)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -69,6 +70,12 @@ class Design:
         """``X_eff @ w``."""
         return self.X @ w - (self.x_offset @ w) * self.u
 
+    @cached_property
+    def has_offset(self) -> bool:
+        """Whether some implicit centring offset is non-zero (sparse X with an
+        intercept), tested once rather than on every product."""
+        return bool(np.any(self.x_offset != 0))
+
     def rmatvec(self, v, out=None):
         """``X_effᵀ @ v``, written into ``out`` (float64, shape (p,)) if given."""
         v = np.asarray(v)
@@ -80,7 +87,7 @@ class Design:
             np.dot(self.X.T, v, out=out)  # BLAS straight into out
         else:
             out[:] = self.X.T @ v
-        if np.any(self.x_offset):  # implicit centring (sparse X)
+        if self.has_offset:  # implicit centring (sparse X)
             out -= self.x_offset * (self.u @ v)
         return out
 

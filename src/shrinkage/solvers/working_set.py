@@ -56,7 +56,7 @@ class ResidualState:
         self.lipschitz = (sq_norms / self.n).astype(design.y.dtype)
         self.column_norms = np.sqrt(np.asarray(sq_norms, dtype=np.float64))
         # implicit centring of sparse columns: r = r̃ + (x̄ᵀw)·u (see reset)
-        self._offset = design.is_sparse and bool(np.any(design.x_offset != 0))
+        self._offset = design.is_sparse and design.has_offset
         self.bounds = CorrelationBounds(self.column_norms)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
