@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shrinkage._kernels.gap import enet_duality_gap, kkt_and_screening
+from shrinkage._kernels.gap import check_summary, enet_duality_gap, kkt_and_screening
 from shrinkage.penalties import conjugate_weighted_enet, subdiff_distance
 from shrinkage.solvers.working_set import gap_safe_zeros
 
@@ -42,13 +42,18 @@ def test_kernels_match_numpy(seed, positive, mix):
     kkt, screened = np.empty(p), np.empty(p, dtype=bool)
     gap = abs(want[0]) if np.isfinite(want[0]) else 1.0
     radius = np.sqrt(2 * gap / n)
-    norms = rng.uniform(0.5, 2.0, p)
-    count = kkt_and_screening(corr, w, a, b, positive, n, want[3], radius, norms, kkt, screened)
+    lipschitz = rng.uniform(0.5, 2.0, p) ** 2 / n  # ‖x_j‖²/n; the kernels take ‖x_j‖ from it
+    norms = np.sqrt(n * lipschitz)
+    count = kkt_and_screening(corr, w, a, b, positive, n, want[3], radius, lipschitz, kkt,
+                              screened)  # fmt: skip
     want_kkt = subdiff_distance(w, -corr / n, a, b, positive)
     np.testing.assert_allclose(kkt, want_kkt, rtol=1e-12, atol=1e-14)
     expected = gap_safe_zeros(corr, want[3], gap, norms, a, positive, n) & (w == 0)
     np.testing.assert_array_equal(screened, expected)
     assert count == expected.sum()
+    # the summary a path keeps: the same largest residual and count, no vectors
+    largest, summary_count = check_summary(corr, w, a, b, positive, n, want[3], radius, lipschitz)
+    assert largest == kkt.max() and summary_count == count
 
 
 def test_sparse_column_norms_without_a_temporary_match_dense():
@@ -75,11 +80,12 @@ def test_drift_bounds_matches_numpy(seed, drift):
     p, n = 40, 25
     # signed correlations where read, bounds (≥ 0) elsewhere
     bound, norms = rng.uniform(-30, 30, p), rng.uniform(0.1, 3, p)
+    lipschitz = norms**2 / n
     a, w = rng.uniform(0.1, 1.5, p), rng.standard_normal(p) * (rng.random(p) < 0.2)
-    expected_bound = np.abs(bound) + norms * drift
+    expected_bound = np.abs(bound) + np.sqrt(n * lipschitz) * drift
     expected = (expected_bound >= n * a) | (w != 0)
     unsettled = np.empty(p, dtype=bool)
-    count = drift_bounds(bound, norms, drift, a, n, w, unsettled)
+    count = drift_bounds(bound, lipschitz, drift, a, n, w, unsettled)
     np.testing.assert_allclose(bound, expected_bound, rtol=1e-15)
     np.testing.assert_array_equal(unsettled, expected)
     assert count == expected.sum()

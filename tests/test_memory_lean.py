@@ -14,9 +14,14 @@ from hypothesis import strategies as st
 import shrinkage
 from shrinkage._active_factor import _ActiveFactor
 from shrinkage._kernels.columns import add_to_entries
-from shrinkage._kernels.gap import drift_bounds, enet_duality_gap, kkt_and_screening
+from shrinkage._kernels.gap import (
+    check_summary,
+    drift_bounds,
+    enet_duality_gap,
+    kkt_and_screening,
+)
 from shrinkage._kernels.homotopy import next_entry
-from shrinkage._kernels.working_sets import first_with_score, strong_set
+from shrinkage._kernels.working_sets import first_at_zero, set_candidates, strong_set
 from shrinkage._uniform import (
     as_weights,
     for_kernel,
@@ -31,8 +36,10 @@ from shrinkage.design import make_design
 from shrinkage.penalties import L1, ElasticNet
 from shrinkage.solvers.working_set import (
     ResidualState,
-    _largest,
+    _check_arguments,
+    _choose_working_set,
     _try_extrapolation,
+    gap_safe_zeros,
     working_set_cd,
 )
 
@@ -73,14 +80,23 @@ def test_kernels_give_the_same_with_one_number_as_with_an_array(seed, positive, 
     full = enet_duality_gap(corr, rr, ydr, w, a_full, b_full, positive, n)
     one = enet_duality_gap(corr, rr, ydr, w, a_value, b_value, positive, n)
     assert full == one
-    norms = rng.uniform(0.5, 2.0, p)
+    norms = rng.uniform(0.5, 2.0, p) ** 2 / n  # the Lipschitz constants the kernels take
     out_full = np.empty(p), np.empty(p, dtype=bool)
     out_one = np.empty(p), np.empty(p, dtype=bool)
-    c1 = kkt_and_screening(corr, w, a_full, b_full, positive, n, 0.9, 0.1, norms, *out_full)
-    c2 = kkt_and_screening(corr, w, a_value, b_value, positive, n, 0.9, 0.1, norms, *out_one)
+    full_check = (corr, w, a_full, b_full, positive, n, 0.9, 0.1, norms)
+    one_check = (corr, w, a_value, b_value, positive, n, 0.9, 0.1, norms)
+    c1 = kkt_and_screening(*full_check, *out_full)
+    c2 = kkt_and_screening(*one_check, *out_one)
     assert c1 == c2
     np.testing.assert_array_equal(out_full[0], out_one[0])
     np.testing.assert_array_equal(out_full[1], out_one[1])
+    assert check_summary(*full_check) == check_summary(*one_check)
+    for got, want in zip(set_candidates(*full_check), set_candidates(*one_check), strict=True):
+        np.testing.assert_array_equal(got, want)
+    for proven in (False, True):
+        np.testing.assert_array_equal(
+            first_at_zero(*full_check, 5, proven), first_at_zero(*one_check, 5, proven)
+        )
     bound1, bound2 = corr.copy(), corr.copy()
     u1, u2 = np.empty(p, dtype=bool), np.empty(p, dtype=bool)
     if a_value > 0:
@@ -96,15 +112,66 @@ def test_kernels_give_the_same_with_one_number_as_with_an_array(seed, positive, 
     )
 
 
-def test_set_choice_takes_the_largest_scores_without_proven_zeros():
-    scores = np.array([0.0, 3.0, -np.inf, 0.5, np.inf, 0.0, 2.0, 0.0])
-    np.testing.assert_array_equal(_largest(scores, 2), [1, 4])
-    np.testing.assert_array_equal(_largest(scores, 4), [1, 3, 4, 6])
-    # fewer positive scores than places: features at 0 fill in index order, then -inf
-    np.testing.assert_array_equal(_largest(scores, 6), [0, 1, 3, 4, 5, 6])
-    np.testing.assert_array_equal(_largest(scores, 8), np.arange(8))
-    np.testing.assert_array_equal(first_with_score(scores, 0.0, 2), [0, 5])
-    assert _largest(scores, 3).dtype == np.int64
+def _set_from_scores(corr, w, a, b, positive, n, scale, radius, lipschitz, ws_start):
+    """The working set by its readable definition, from a p-vector of scores: the KKT
+    residual, −inf where the gap-safe test proves a feature zero, +inf for the support
+    and the pure-L2 features; the ``size`` largest, then 0-scores and −inf in order."""
+    from shrinkage.penalties import subdiff_distance
+
+    scores = subdiff_distance(w, -corr / n, a, b, positive)
+    norms = np.sqrt(n * lipschitz)
+    gap = radius**2 * n / 2
+    scores[gap_safe_zeros(corr, scale, gap, norms, a, positive, n) & (w == 0)] = -np.inf
+    scores[(w != 0) | (a == 0)] = np.inf
+    size = min(w.size, max(ws_start, 2 * np.count_nonzero(w), np.count_nonzero(scores == np.inf)))
+    order = np.argsort(-scores, kind="stable")  # ties (0 and −inf) in index order
+    positive_first = order[scores[order] > 0]
+    rest = [j for j in order if scores[j] == 0] + [j for j in order if scores[j] == -np.inf]
+    return np.sort(np.concatenate([positive_first, rest])[:size].astype(np.int64))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), positive=st.booleans(), ws_start=st.integers(1, 40),
+       mix=st.sampled_from(["l1", "enet", "some_l2"]))  # fmt: skip
+def test_set_choice_equals_its_definition_from_a_score_vector(seed, positive, ws_start, mix):
+    rng = np.random.default_rng(seed)
+    p, n = 60, 20
+    w = rng.standard_normal(p) * (rng.random(p) < 0.15)
+    w = np.abs(w) if positive else w
+    corr = rng.standard_normal(p) * n * rng.uniform(0.2, 2.0)
+    a = rng.uniform(0.2, 1.5, p)
+    b = np.zeros(p) if mix == "l1" else rng.uniform(0.0, 0.5, p)
+    if mix == "some_l2":
+        a[rng.random(p) < 0.1] = 0.0
+        b[a == 0] += 0.1
+    lipschitz = rng.uniform(0.2, 2.0, p) ** 2 / n
+    scale, gap = rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.05)
+    checked = _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz)
+    got = _choose_working_set(checked, ws_start)
+    want = _set_from_scores(corr, w, a, b, positive, n, scale, checked[7], lipschitz, ws_start)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(_choose_working_set(checked, ws_start, full=True), np.arange(p))
+
+
+def test_set_choice_by_hand():
+    # feature 4 in the support; 1, 3, 6 violate (1 > 3 > 6); 5 neither violates nor is
+    # proven zero; 0, 2, 7 are proven zero
+    n, p = 10, 8
+    w = np.zeros(p)
+    w[4] = 1.0
+    a, lipschitz = np.full(p, 1.0), np.full(p, 0.1)
+    corr = np.array([5.0, 30.0, 0.0, 20.0, 10.0, 9.5, 12.0, 8.0])  # |c|/n > a: violation
+    checked = _check_arguments(corr, w, a, np.zeros(p), False, n, 1.0, 0.02, lipschitz)
+    # radius 0.063, ‖x_j‖ = 1: proven zero where |c_j|/n < 0.937
+    np.testing.assert_array_equal(_choose_working_set(checked, 2), [1, 4])
+    np.testing.assert_array_equal(_choose_working_set(checked, 3), [1, 3, 4])
+    np.testing.assert_array_equal(_choose_working_set(checked, 4), [1, 3, 4, 6])
+    # more places than candidates: features at zero fill in index order, proven zeros last
+    np.testing.assert_array_equal(_choose_working_set(checked, 6), [0, 1, 3, 4, 5, 6])
+    np.testing.assert_array_equal(_choose_working_set(checked, 8), np.arange(8))
+    np.testing.assert_array_equal(first_at_zero(*checked, 3, False), [5])
+    np.testing.assert_array_equal(first_at_zero(*checked, 2, True), [0, 2])
 
 
 def test_add_to_entries_is_the_fancy_indexed_update():
@@ -116,22 +183,31 @@ def test_add_to_entries_is_the_fancy_indexed_update():
     np.testing.assert_array_equal(v, expected)
 
 
-def test_anderson_step_from_differences_equals_the_iterate_form():
-    """x_K − Σ_l C_l d_l is Σ_i c_i x_{i+1}: the step the state applies is the same."""
+@pytest.mark.parametrize("positive", [False, True])
+def test_anderson_step_from_differences_equals_the_iterate_form(positive):
+    """x_K − Σ_l C_l d_l is Σ_i c_i x_{i+1}: the step the state applies is the same
+    (with the differences as stored, in float32), and a rejected step is undone."""
     rng = np.random.default_rng(3)
     n, p, K = 40, 12, 5
     X = np.asfortranarray(rng.standard_normal((n, p)))
     y = X @ rng.standard_normal(p) + 0.1 * rng.standard_normal(n)
     state = ResidualState(make_design(X, y, None, False))
-    iterates = np.cumsum(rng.standard_normal((K + 1, p)) * 0.1, axis=0)
+    iterates = np.cumsum(rng.standard_normal((K + 1, p)) * 0.1, axis=0) + (1.0 if positive else 0)
     w = iterates[-1].copy()
     state.reset(w)
-    diffs, ws = np.diff(iterates, axis=0), np.arange(p)
-    gram = diffs @ diffs.T
+    ws = np.arange(p)
+    diffs = np.diff(iterates, axis=0).astype(np.float32)
+    d = diffs.astype(np.float64)
+    gram = d @ d.T
     z = np.linalg.solve(gram + 1e-12 * np.trace(gram) * np.eye(K), np.ones(K))
-    expected = (z / z.sum()) @ iterates[1:]
-    zero = np.zeros(p)
-    _try_extrapolation(state, w, ws, zero, zero, False, diffs, iterates[-1].copy())
+    cumulative = np.concatenate(([0.0], np.cumsum(z / z.sum())[:-1]))
+    expected = iterates[-1] - cumulative @ d  # Σ c_i x_{i+1}, up to the float32 rounding
+    exact = (z / z.sum()) @ iterates[1:]
+    np.testing.assert_allclose(expected, exact, atol=1e-6)
+    if positive:
+        expected = np.maximum(expected, 0.0)
+    _try_extrapolation(state, w, ws, (0.0, 0.0), positive, diffs, iterates[-1].copy(),
+                       np.empty(p))  # fmt: skip
     before = 0.5 * np.mean((y - X @ iterates[-1]) ** 2)
     after = 0.5 * np.mean((y - X @ expected) ** 2)
     if after < before:  # accepted: w is the extrapolated point, the residual follows
@@ -139,6 +215,52 @@ def test_anderson_step_from_differences_equals_the_iterate_form():
     else:
         np.testing.assert_allclose(w, iterates[-1], rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(state.residual, y - X @ w, atol=1e-12)
+    # a step that raises the objective is undone exactly
+    w_far = iterates[-1].copy()
+    state.reset(w_far)
+    far = np.outer(np.arange(1, K + 1), np.linspace(-50, 50, p))  # a step far too long
+    _try_extrapolation(state, w_far, ws, (0.0, 0.0), positive, far.astype(np.float32),
+                       iterates[-1].copy(), np.empty(p))  # fmt: skip
+    np.testing.assert_allclose(w_far, iterates[-1], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(state.residual, y - X @ w_far, atol=1e-10)
+
+
+def test_anderson_kernels_equal_their_numpy_forms():
+    from shrinkage._kernels.anderson import (
+        combined_step,
+        difference_gram,
+        record_iterate,
+        restricted_penalty,
+        step_back,
+    )
+
+    rng = np.random.default_rng(8)
+    p, ws = 30, np.array([1, 4, 5, 9, 20, 29])
+    w = rng.standard_normal(p)
+    latest, diffs = rng.standard_normal(ws.size), np.zeros((3, ws.size), dtype=np.float32)
+    before = latest.copy()
+    record_iterate(w, ws, latest, diffs[1], True)
+    np.testing.assert_allclose(diffs[1], (w[ws] - before).astype(np.float32))
+    np.testing.assert_array_equal(latest, w[ws])
+    record_iterate(w + 1.0, ws, latest, diffs[2], False)
+    np.testing.assert_array_equal(diffs[2], 0.0)  # no difference asked: untouched
+    np.testing.assert_array_equal(latest, w[ws] + 1.0)
+    diffs = rng.standard_normal((3, ws.size)).astype(np.float32)
+    d = diffs.astype(np.float64)
+    np.testing.assert_allclose(difference_gram(diffs), d @ d.T, rtol=1e-12)
+    cumulative, step = np.array([0.0, 0.3, 1.2]), np.empty(ws.size)
+    for positive in (False, True):
+        combined_step(diffs, cumulative, latest, positive, step)
+        want = -(cumulative @ d)
+        if positive:
+            want = np.maximum(latest + want, 0.0) - latest
+        np.testing.assert_allclose(step, want, rtol=1e-12, atol=1e-15)
+    a, b = rng.uniform(0, 1, p), rng.uniform(0, 1, p)
+    want = a[ws] @ np.abs(w[ws]) + 0.5 * b[ws] @ w[ws] ** 2
+    assert np.isclose(restricted_penalty(w, ws, a, b), want, rtol=1e-13)
+    assert np.isclose(restricted_penalty(w, ws, 0.5, 0.0), 0.5 * np.abs(w[ws]).sum(), rtol=1e-13)
+    step_back(w, ws, latest, step)
+    np.testing.assert_array_equal(step, latest - w[ws])
 
 
 def test_solving_in_place_returns_the_given_row():
@@ -338,3 +460,27 @@ def test_sparse_format_keeps_the_whole_path_small():
         assert np.all(result.relative_gaps <= 1e-6)
     assert peaks["dense"] > 60  # the n_alphas × p block
     assert peaks["sparse"] < 8, peaks  # a few p-vectors: measured 6.2
+
+
+def test_lipschitz_constants_are_float32_majorants_and_w_keeps_the_data_dtype():
+    from shrinkage.solvers.working_set import coordinate_lipschitz
+
+    rng = np.random.default_rng(11)
+    X = sp.random(80, 300, density=0.05, format="csc", random_state=11)
+    y = rng.standard_normal(80)
+    for data in (X, X.toarray()):
+        design = make_design(data, y, None, True)
+        exact = design.column_sq_norms() / 80
+        lipschitz = coordinate_lipschitz(design)
+        assert lipschitz.dtype == np.float32
+        assert np.all(lipschitz >= exact)  # a majorant: steps descend, norms over-estimate
+        np.testing.assert_allclose(lipschitz, exact, rtol=1.2e-7)
+        state = ResidualState(design, compact=True)
+        assert state.lipschitz.dtype == np.float32
+        result = working_set_cd(state, np.full(300, 0.01), np.zeros(300), tol=1e-10)
+        assert result.coef.dtype == np.float64 and result.relative_gap <= 1e-10
+        exact_state = ResidualState(design)  # solve(): exact constants, exact steps
+        np.testing.assert_array_equal(exact_state.lipschitz, exact)
+    # a constant beyond float32's range keeps float64
+    huge = make_design(np.full((4, 2), 1e20), np.ones(4), None, False)
+    assert coordinate_lipschitz(huge).dtype == np.float64

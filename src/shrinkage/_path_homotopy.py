@@ -22,10 +22,15 @@ import time
 
 import numpy as np
 
-from ._kernels.gap import kkt_and_screening
+from ._kernels.gap import check_summary
 from ._uniform import for_kernel, is_uniform, scaled, uniform, unit_weights
 from .homotopy import _Homotopy
-from .solvers.working_set import ResidualState, duality_gap, working_set_cd
+from .solvers.working_set import (
+    ResidualState,
+    coordinate_lipschitz,
+    duality_gap,
+    working_set_cd,
+)
 
 __all__ = ["homotopy_points", "knot_budget"]
 
@@ -76,15 +81,13 @@ def _certify(design, rows, alphas, weight, positive, stats):
     """Gaps and gap-safe counts for a block of solutions: two products with X per block
     of grid points, the blocks small enough that their residuals and correlations take
     a few per cent of the memory of X; per point, one pass of the kernel
-    :func:`~shrinkage._kernels.gap.kkt_and_screening` into buffers made once."""
+    :func:`~shrinkage._kernels.gap.check_summary`, into no per-feature vector."""
     n, p = design.X.shape
     y = np.asarray(design.y, dtype=np.float64)
-    norms = design.column_sq_norms()
-    np.sqrt(norms, out=norms)
+    lipschitz = coordinate_lipschitz(design)  # L_j = ‖x_j‖²/n, as the solvers keep it
     primal_at_zero = max(float(y @ y) / (2 * n), np.finfo(float).tiny)
-    zeros, kkt, column = uniform(0.0, p), np.empty(p), np.empty(p)
+    zeros, column = uniform(0.0, p), np.empty(p)
     a = None if is_uniform(weight) else np.empty(p)  # α·weight: one number when uniform
-    screened = np.empty(p, dtype=np.bool_)
     centred = bool(np.any(design.x_offset))
     block = max(1, min(16, (n * p) // (32 * (n + p))))
     for start in range(0, alphas.size, block):
@@ -103,9 +106,9 @@ def _certify(design, rows, alphas, weight, positive, stats):
             a = scaled(weight, alphas[k], a)
             gap, _, _, scale = duality_gap(column, r @ r, y @ r, w, a, zeros, positive, n)
             radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
-            count = kkt_and_screening(
-                column, w, for_kernel(a), 0.0, bool(positive), n, float(scale), radius, norms,
-                kkt, screened,
+            _, count = check_summary(
+                column, w, for_kernel(a), 0.0, bool(positive), n, float(scale), radius,
+                lipschitz,
             )  # fmt: skip
             stats[k, 1:3] = gap, gap / primal_at_zero
             stats[k, 5] = count
@@ -117,11 +120,11 @@ def _polish(design, rows, alphas, weight, positive, tol, stats, done, fit_interc
     state = None
     for k in np.flatnonzero(stats[:done, 2] > tol):
         tick = time.perf_counter()
-        state = ResidualState(design) if state is None else state
+        state = ResidualState(design, compact=True) if state is None else state
         a = alphas[k] * weight
         result = working_set_cd(
             state, a, np.zeros_like(a), positive, tol=tol, coef_init=rows.dense_row(k),
-            max_iter=100,
+            max_iter=100, per_feature_kkt=False,
         )  # fmt: skip
         rows.store(k, result.coef)
         stats[k, 1], stats[k, 2] = result.dual_gap, result.relative_gap

@@ -45,8 +45,12 @@ class Certificate:
         P(0) (with the intercept still fitted), the scale of the relative gap.
     relative_gap : float
         ``dual_gap / primal_at_zero``; solvers stop when it is ``≤ tol``.
-    kkt_residual : ndarray
-        Per-feature distance of ``−∇loss`` to the penalty's subdifferential (0 at optimum).
+    kkt_residual : ndarray or None
+        Per-feature distance of ``−∇loss`` to the penalty's subdifferential (0 at
+        optimum); None when the solver was asked for its largest value only (the points
+        of a path, which keep no per-feature vector).
+    largest_kkt : float or None
+        That largest value, when ``kkt_residual`` is None.
     """
 
     primal: float
@@ -54,10 +58,13 @@ class Certificate:
     dual_gap: float
     primal_at_zero: float
     relative_gap: float
-    kkt_residual: np.ndarray
+    kkt_residual: np.ndarray | None
+    largest_kkt: float | None = None
 
     @property
     def max_kkt_residual(self) -> float:
+        if self.kkt_residual is None:
+            return float(self.largest_kkt)
         return float(np.max(self.kkt_residual, initial=0.0))
 
 

@@ -321,11 +321,13 @@ def path(
     else:
         rows = _rows(coef_format, alphas.size, p, X.dtype)
         stats = np.zeros((alphas.size, 6))  # intercept, gap, rel. gap, n_iter, s, screened
+    if warm_start and first < alphas.size:  # the warm start moves into its output row
+        w = rows.solve_in(first, w)
     state = None
     if strategy == "gram":
         state = GramState.from_design(design, xty)
     elif strategy == "working_set" and first < alphas.size:
-        state = ResidualState(design)
+        state = ResidualState(design, compact=True)  # float32 majorants: half a p-vector
     # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place, or
     # one number each when they are the same for every feature (shrinkage._uniform)
     unit_a, unit_b = unit_weights(penalty, p, scale)
@@ -342,22 +344,17 @@ def path(
                 coef_init=w if warm_start else cold,
             )  # fmt: skip
         else:
-            strong = None
-            if screening and warm_start and k > first and state.last_correlation is not None:
-                # sequential strong rule (Tibshirani et al. 2012, JRSS-B 74(2), eq. 7):
-                # j is likely zero at the new α if |x_jᵀr_prev|/n < 2a_j − a_j,prev; a
-                # guess only, which the solver's full KKT check corrects
-                corr, read = state.last_correlations()
-                level = 2.0 * alpha - alpha_previous
-                strong = strong_set(corr, read, for_kernel(unit_a), level, n, penalty.positive)
+            guess = screening and warm_start and k > first and state.last_correlation is not None
             if warm_start:  # solved in place in its output row: no p-vector copies
                 w = rows.solve_in(k, w)
             result = working_set_cd(
                 state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
                 coef_init=w if warm_start else cold, copy_init=not warm_start,
-                initial_working_set=strong,
+                initial_working_set=_strong_set(state, unit_a, alpha, alpha_previous, n,
+                                                penalty.positive) if guess else None,
                 state_is_current=warm_start and k > first,
                 anderson=5 if extrapolation else 0, bounded_checks=screening,
+                per_feature_kkt=False,
             )  # fmt: skip
             alpha_previous = alpha
         w = result.coef
@@ -370,9 +367,18 @@ def path(
             intercept, result.dual_gap, result.relative_gap, result.n_iter,
             time.perf_counter() - tick, screened,
         )  # fmt: skip
-        del result  # its p-vectors (the KKT residuals) go before the next point's
     del state, w  # the solver's per-feature vectors go before the summary's
     return _assemble(alphas, rows.finish(), stats, feature_names, penalty, "squared", start, used)
+
+
+def _strong_set(state, unit_a, alpha, alpha_previous, n, positive):
+    """The sequential strong rule (Tibshirani et al. 2012, JRSS-B 74(2), eq. 7): j is
+    likely zero at the new α if ``|x_jᵀr_prev|/n < 2a_j − a_j,prev``, from the last full
+    check's correlations (only the columns it read). A guess only, which the solver's
+    full KKT check corrects."""
+    corr, read = state.last_correlations()
+    level = 2.0 * alpha - alpha_previous
+    return strong_set(corr, read, for_kernel(unit_a), level, n, positive)
 
 
 def _proven_zeros(design, w, a, b, positive):

@@ -49,43 +49,65 @@ def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
     return primal - dual, primal, dual, scale
 
 
+@njit(cache=True, inline="always")
+def column_norm(lipschitz, n, j):
+    """``‖x_j‖ = √(n·L_j)`` from the coordinate Lipschitz constant ``L_j = ‖x_j‖²/n``:
+    the solvers keep one of the two p-vectors. (With float32 L the rounding, 3e-8
+    relative, is far below that of the float32 correlations it is compared with.)"""
+    return np.sqrt(n * np.float64(lipschitz[j]))
+
+
+@njit(cache=True, inline="always")
+def feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
+    """``(kkt_j, screened_j)`` of feature j: the KKT residual (as
+    ``penalties.subdiff_distance`` with gradient ``−corr/n``) and, for a feature at
+    zero, the gap-safe sphere test (as ``solvers.working_set.gap_safe_zeros`` with
+    radius ``√(2·gap/n)``). ``a`` and ``b`` may be one number for all features."""
+    aj = weight_at(a, j)
+    g = -corr[j] / n + weight_at(b, j) * w[j]
+    if w[j] != 0.0:
+        if positive and w[j] < 0.0:
+            return np.inf, False
+        return abs(g + (aj if w[j] > 0.0 else -aj)), False
+    kkt = max(-g - aj, 0.0) if positive else max(abs(g) - aj, 0.0)
+    c = scale * corr[j] / n
+    c = max(c, 0.0) if positive else abs(c)
+    return kkt, c + column_norm(lipschitz, n, j) * radius < aj
+
+
 @njit(cache=True)
-def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, norms, kkt, screened):
-    """Per feature, in one pass: the KKT residual (as ``penalties.subdiff_distance``
-    with gradient ``−corr/n``) into ``kkt``, and the gap-safe sphere test (as
-    ``solvers.working_set.gap_safe_zeros`` with radius ``√(2·gap/n)``) for the
-    features at zero into ``screened``. Returns the number screened. ``a`` and ``b``
-    may be one number for all features (a float)."""
-    inv_n = 1.0 / n
+def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, lipschitz, kkt, screened):
+    """Per feature, in one pass: :func:`feature_check` into ``kkt`` and ``screened``.
+    Returns the number screened."""
     count = 0
     for j in range(w.shape[0]):
-        aj = weight_at(a, j)
-        g = -corr[j] * inv_n + weight_at(b, j) * w[j]
-        if w[j] != 0.0:
-            if positive and w[j] < 0.0:
-                kkt[j] = np.inf
-            else:
-                kkt[j] = abs(g + (aj if w[j] > 0.0 else -aj))
-            screened[j] = False
-            continue
-        kkt[j] = max(-g - aj, 0.0) if positive else max(abs(g) - aj, 0.0)
-        c = scale * corr[j] * inv_n
-        c = max(c, 0.0) if positive else abs(c)
-        screened[j] = c + norms[j] * radius < aj
-        if screened[j]:
-            count += 1
+        kkt[j], screened[j] = feature_check(corr, w, a, b, positive, n, scale, radius,
+                                            lipschitz, j)  # fmt: skip
+        count += screened[j]
     return count
 
 
 @njit(cache=True)
-def drift_bounds(bound, norms, drift, a, n, w, unsettled):
-    """``bound ← |bound| + norms·drift`` in place (the Cauchy–Schwarz step of
-    ``solvers.correlation_bounds``; ``bound`` may hold signed correlations) and mark the
-    columns still to read: bound ≥ n·a_j (``a`` an array, or one number when the same for
-    all), or w_j ≠ 0. Returns how many."""
+def check_summary(corr, w, a, b, positive, n, scale, radius, lipschitz):
+    """``(max KKT residual, number screened)`` of :func:`feature_check` over all
+    features, without the per-feature vectors (a path's certificates)."""
+    largest, count = 0.0, 0
+    for j in range(w.shape[0]):
+        kkt, screened = feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+        largest = max(largest, kkt)
+        count += screened
+    return largest, count
+
+
+@njit(cache=True)
+def drift_bounds(bound, lipschitz, drift, a, n, w, unsettled):
+    """``bound ← |bound| + ‖x_j‖·drift`` in place, ‖x_j‖ from :func:`column_norm` (the
+    Cauchy–Schwarz step of ``solvers.correlation_bounds``; ``bound`` may hold signed
+    correlations), and mark the columns still to read: bound ≥ n·a_j (``a`` an array, or
+    one number when the same for all), or w_j ≠ 0. Returns how many."""
     count = 0
     for j in range(bound.shape[0]):
-        bound[j] = abs(bound[j]) + norms[j] * drift
+        bound[j] = abs(bound[j]) + column_norm(lipschitz, n, j) * drift
         unsettled[j] = bound[j] >= n * weight_at(a, j) or w[j] != 0.0
         if unsettled[j]:
             count += 1

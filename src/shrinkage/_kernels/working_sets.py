@@ -1,12 +1,15 @@
 """Choosing features for a working set without p-sized temporaries.
 
-Both kernels scan the p-vectors once and return only the indices they choose, so a
-working-set path keeps a handful of p-vectors whatever the number of features.
+The kernels scan the p-vectors and return only the indices they choose (and the scores
+of the candidates), so a working-set path keeps a handful of p-vectors whatever the
+number of features. The KKT residuals and gap-safe tests are recomputed per feature
+(:func:`~shrinkage._kernels.gap.feature_check`) rather than stored.
 """
 
 import numpy as np
 from numba import njit
 
+from .gap import feature_check
 from .prox import weight_at
 
 
@@ -38,14 +41,65 @@ def strong_set(corr, read, unit_weight, level, n, positive):
 
 
 @njit(cache=True)
-def first_with_score(scores, value, k):
-    """The first ``k`` indices (at most) with ``scores[j] == value``, in order."""
+def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz):
+    """The features a working set is chosen from, in two passes over p:
+    ``(always, violators, violations, n_support)``.
+
+    ``always``: the support (w_j ≠ 0) and the pure-L2 features (a_j = 0), which every
+    set holds. ``violators``: the other features whose KKT residual is positive and
+    which the gap-safe test does not prove zero, with those residuals in
+    ``violations``. All sorted by index.
+    """
+    n_always = n_violators = n_support = 0
+    for j in range(w.shape[0]):
+        kind = _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+        n_always += kind >= 2
+        n_support += kind == 3
+        n_violators += kind == 1
+    always = np.empty(n_always, dtype=np.int64)
+    violators = np.empty(n_violators, dtype=np.int64)
+    violations = np.empty(n_violators)
+    n_always = n_violators = 0
+    for j in range(w.shape[0]):
+        kind = _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+        if kind >= 2:
+            always[n_always] = j
+            n_always += 1
+        elif kind == 1:
+            violators[n_violators] = j
+            violations[n_violators] = feature_check(
+                corr, w, a, b, positive, n, scale, radius, lipschitz, j
+            )[0]
+            n_violators += 1
+    return always, violators, violations, n_support
+
+
+@njit(cache=True)
+def first_at_zero(corr, w, a, b, positive, n, scale, radius, lipschitz, k, proven):
+    """The first ``k`` indices (at most), in order, of the features at zero without a
+    KKT violation: those the gap-safe test proves zero if ``proven``, else the others
+    (the fill-up of a working set larger than its candidates)."""
     out = np.empty(k, dtype=np.int64)
     count = 0
-    for j in range(scores.shape[0]):
+    wanted = -1 if proven else 0
+    for j in range(w.shape[0]):
         if count == k:
             break
-        if scores[j] == value:
+        if _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j) == wanted:
             out[count] = j
             count += 1
     return out[:count]
+
+
+@njit(cache=True, inline="always")
+def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
+    """3: in the support; 2: pure L2 at zero; 1: a violator not proven zero; 0: at
+    zero, no violation, not proven zero; −1: proven zero by the gap-safe test."""
+    if w[j] != 0.0:
+        return 3
+    if weight_at(a, j) == 0.0:
+        return 2
+    kkt, screened = feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+    if screened:
+        return -1
+    return 1 if kkt > 0.0 else 0

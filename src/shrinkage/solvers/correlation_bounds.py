@@ -37,12 +37,13 @@ class CorrelationBounds:
 
     Parameters
     ----------
-    column_norms : ndarray of shape (n_features,)
-        ``‖x_j‖`` of the effective (centred, weighted) columns.
+    lipschitz : ndarray of shape (n_features,)
+        ``‖x_j‖²/n`` of the effective (centred, weighted) columns: the coordinate
+        Lipschitz constants the solver keeps, from which ``‖x_j‖`` is taken.
     """
 
-    def __init__(self, column_norms):
-        self.norms = np.asarray(column_norms, dtype=np.float64)
+    def __init__(self, lipschitz):
+        self.lipschitz = lipschitz
         self.last = self.exact = self.reference = None
 
     def correlations(self, r, w, l1_weight, exact_all, exact_some):
@@ -60,7 +61,7 @@ class CorrelationBounds:
             drift = float(np.linalg.norm(r - self.reference))
             a = for_kernel(as_weights(l1_weight, np.float64))
             # last ← |last| + ‖x_j‖·drift, and exact ← the columns still to read
-            count = drift_bounds(self.last, self.norms, drift, a, n,
+            count = drift_bounds(self.last, self.lipschitz, drift, a, n,
                                  np.asarray(w, np.float64), self.exact)  # fmt: skip
             if count <= FULL_PASS_FRACTION * self.last.size:
                 exact_some(r, self.exact, self.last)

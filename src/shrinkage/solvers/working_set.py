@@ -24,6 +24,13 @@ import numpy as np
 import scipy.linalg.blas
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
+from .._kernels.anderson import (
+    combined_step,
+    difference_gram,
+    record_iterate,
+    restricted_penalty,
+    step_back,
+)
 from .._kernels.columns import (
     add_to_entries,
     column_dots_dense,
@@ -33,31 +40,58 @@ from .._kernels.columns import (
     subtract_columns_dense,
     subtract_columns_sparse,
 )
-from .._kernels.gap import enet_duality_gap, kkt_and_screening
+from .._kernels.gap import check_summary, enet_duality_gap, kkt_and_screening
 from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
-from .._kernels.working_sets import first_with_score
+from .._kernels.working_sets import first_at_zero, set_candidates
 from .._uniform import as_weights, for_kernel, take, zero_features
 from ..certificates import Certificate
 from ._result import SolverResult
 from .correlation_bounds import CorrelationBounds
 
-__all__ = ["GramState", "ResidualState", "working_set_cd"]
+__all__ = ["GramState", "ResidualState", "coordinate_lipschitz", "working_set_cd"]
+
+
+def coordinate_lipschitz(design, compact=True):
+    """``L_j = ‖x_j‖²/n`` of the effective columns; ``compact``: rounded *up* to float32.
+
+    The one per-feature constant a working-set solver keeps: the coordinate steps use
+    L_j, and the bounds and gap-safe tests take ``‖x_j‖ = √(n·L_j)`` from it
+    (:func:`~shrinkage._kernels.gap.column_norm`). Rounded up, L_j is a majorant: each
+    coordinate step still lowers the objective and has the same fixed points, but is
+    shorter than the exact minimisation by up to 6e-8 relative (a one-feature problem
+    is no longer solved exactly in one step); the norms are over-estimated, so the
+    screening stays safe. Half the memory of float64, which paths use: on rcv1_small
+    X weighs only 16 float64 p-vectors. Kept in float64 if a constant overflows float32.
+    """
+    lipschitz = design.column_sq_norms()
+    lipschitz /= design.n_samples
+    if not compact:
+        return lipschitz.astype(design.y.dtype, copy=False)
+    rounded = lipschitz.astype(np.float32)
+    if not np.all(np.isfinite(rounded)):
+        return lipschitz
+    below = rounded < lipschitz
+    np.nextafter(rounded, np.float32(np.inf), out=rounded, where=below)
+    return rounded
 
 
 class ResidualState:
-    """r = y − X_eff w kept up to date by the residual-mode kernels."""
+    """r = y − X_eff w kept up to date by the residual-mode kernels.
 
-    def __init__(self, design):
+    ``compact``: the Lipschitz constants as float32 majorants (a path; see
+    :func:`coordinate_lipschitz`), else exact in the data's dtype (``solve``).
+    """
+
+    def __init__(self, design, compact=False):
         self.design = design
         self.n = design.n_samples
         self.last_correlation = None
         self.last_n_screened = 0
-        sq_norms = design.column_sq_norms()
-        self.lipschitz = (sq_norms / self.n).astype(design.y.dtype)
-        self.column_norms = np.sqrt(np.asarray(sq_norms, dtype=np.float64))
+        self.dtype = design.y.dtype  # of w and r
+        self.lipschitz = coordinate_lipschitz(design, compact)
         # implicit centring of sparse columns: r = r̃ + (x̄ᵀw)·u (see reset)
         self._offset = design.is_sparse and design.has_offset
-        self.bounds = CorrelationBounds(self.column_norms)
+        self.bounds = CorrelationBounds(self.lipschitz)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
 
@@ -159,8 +193,8 @@ class GramState:
         self.n = n
         self.last_correlation = None
         self.last_n_screened = 0
-        self.lipschitz = np.diag(self.gram) / n
-        self.column_norms = np.sqrt(np.maximum(np.diag(self.gram), 0.0))
+        self.dtype = np.dtype(np.float64)
+        self.lipschitz = np.maximum(np.diag(self.gram), 0.0) / n
         self._all_read = np.ones(self.xty.size, dtype=np.bool_)
 
     @classmethod
@@ -249,7 +283,7 @@ def working_set_cd(
     state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=50,
     max_epochs=20_000, coef_init=None, ws_start=10, inner_fraction=0.3, anderson=5,
     check_every=5, initial_working_set=None, state_is_current=False, bounded_checks=True,
-    copy_init=True,
+    copy_init=True, per_feature_kkt=True,
 ):  # fmt: skip
     """Solve the weighted elastic net on a state by working sets + Anderson acceleration.
 
@@ -286,6 +320,9 @@ def working_set_cd(
     copy_init : bool
         False: ``coef_init``, if a contiguous array of the state's dtype, is updated
         in place and returned as ``coef`` (a path solves in its output rows).
+    per_feature_kkt : bool
+        False: the certificate keeps only the largest KKT residual
+        (``kkt_residual`` is None), so no p-vector is made for it (a path's points).
 
     Returns
     -------
@@ -294,7 +331,7 @@ def working_set_cd(
     """
     n = state.n
     p = state.lipschitz.shape[0]
-    dtype = state.lipschitz.dtype
+    dtype = state.dtype  # of the data (the Lipschitz constants may be float32)
     a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
     pure_l2 = zero_features(a)  # never zero: always in the working set
     if np.any(take(b, pure_l2) == 0):
@@ -310,16 +347,15 @@ def working_set_cd(
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
     history, epochs, stats = [], 0, None
     a64, b64 = as_weights(a, np.float64), as_weights(b, np.float64)
-    column_norms = state.column_norms
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
         ws = np.union1d(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
         ws = np.union1d(ws, pure_l2).astype(np.int64)  # + pure-L2 features
+        del initial_working_set  # the caller passes it without keeping it: it goes now
         if ws.size:
             epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
                                    check_every, primal_at_zero * tol)  # fmt: skip
-    kkt = screened = None  # buffers for every check, made at the first that needs them
     for outer in range(1, max_iter + 1):
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
@@ -331,19 +367,8 @@ def working_set_cd(
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        kkt, screened = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap,
-                                           column_norms, kkt, screened)  # fmt: skip
-        scores = kkt
-        scores[screened] = -np.inf  # proven zero: never worth a place in the set
-        support = np.flatnonzero(w != 0)
-        scores[support] = np.inf
-        scores[pure_l2] = np.inf
-        n_always = int(np.count_nonzero(scores == np.inf))
-        ws_size = min(p, max(ws_start, 2 * support.size, n_always))
-        if ws_size >= p or outer > 20:  # safety net: the full problem
-            ws = np.arange(p, dtype=np.int64)
-        else:
-            ws = _largest(scores, ws_size)
+        checked = _check_arguments(corr, w, a64, b64, positive, n, scale, gap, state.lipschitz)
+        ws = _choose_working_set(checked, ws_start, full=outer > 20)
         epochs += _inner_solve(
             state, w, ws, a, b, positive, inner_fraction * gap, max_epochs - epochs,
             anderson, check_every, primal_at_zero * tol,
@@ -356,10 +381,15 @@ def working_set_cd(
     corr = stats[0]
     state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     gap, primal, dual, scale = last
-    kkt, proven = _kkt_and_screening(corr, w, a64, b64, positive, n, scale, gap, column_norms,
-                                     kkt, screened)  # fmt: skip
-    state.last_n_screened = int(np.sum(proven))
-    cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt)
+    checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.lipschitz)
+    if per_feature_kkt:
+        kkt, proven = np.empty(p), np.empty(p, dtype=np.bool_)
+        state.last_n_screened = kkt_and_screening(*checked, kkt, proven)
+        largest = None
+    else:
+        kkt = None
+        largest, state.last_n_screened = check_summary(*checked)
+    cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt, largest)
     converged = cert.relative_gap <= tol
     return SolverResult(w, 0.0, cert, epochs, converged, tol, "working_set_cd",
                         np.asarray(history))  # fmt: skip
@@ -372,34 +402,43 @@ def _writable_as(array, dtype, size):
     )  # fmt: skip
 
 
-def _largest(scores, size):
-    """Sorted indices of ``size`` largest scores: the positive ones (violators, and the
-    features that must be in the set) by partial sort, then features at score 0 in
-    index order; never one proven zero (−inf) unless nothing else is left. Only the
-    chosen indices are allocated, not a p-sized permutation."""
-    candidates = np.flatnonzero(scores > 0)
-    if candidates.size > size:
-        keep = np.argpartition(-scores[candidates], size - 1)[:size]
-        return np.sort(candidates[keep])
-    for value in (0.0, -np.inf):
-        if candidates.size < size:
-            extra = first_with_score(scores, value, size - candidates.size)
-            candidates = np.union1d(candidates, extra)
-    return candidates.astype(np.int64, copy=False)
+def _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz):
+    """The arguments of the per-feature check kernels
+    (:func:`~shrinkage._kernels.gap.feature_check`) at a full check, typed for them:
+    ``(corr, w, a, b, positive, n, scale, radius, lipschitz)``, radius ``√(2·gap/n)``."""
+    return (
+        np.asarray(corr, dtype=np.float64), np.asarray(w, dtype=np.float64),
+        for_kernel(a), for_kernel(b), bool(positive), int(n), float(scale),
+        float(np.sqrt(2.0 * max(gap, 0.0) / n)), lipschitz,
+    )  # fmt: skip
 
 
-def _kkt_and_screening(corr, w, a, b, positive, n, scale, gap, column_norms, kkt=None,
-                       screened=None):  # fmt: skip
-    """``(kkt, screened)``: :func:`~shrinkage.penalties.subdiff_distance` at w and
-    :func:`gap_safe_zeros` for the features at zero, in one pass (a numba kernel), into
-    the buffers if given."""
-    kkt = np.empty(w.shape[0]) if kkt is None else kkt
-    screened = np.empty(w.shape[0], dtype=np.bool_) if screened is None else screened
-    radius = float(np.sqrt(2.0 * max(gap, 0.0) / n))
-    kkt_and_screening(np.asarray(corr, dtype=np.float64), np.asarray(w, dtype=np.float64),
-                      for_kernel(a), for_kernel(b), bool(positive), int(n), float(scale),
-                      radius, column_norms, kkt, screened)  # fmt: skip
-    return kkt, screened
+def _choose_working_set(checked, ws_start, full=False):
+    """Sorted features of the next working set, from the full check's
+    :func:`_check_arguments`.
+
+    The set holds the support and the pure-L2 features, then the largest KKT
+    violators (those the gap-safe test does not prove zero) up to ``max(ws_start,
+    2·|support|)`` features (skglm's rule); if there are fewer, it is filled with
+    features at zero in index order, those proven zero last. Only the chosen indices
+    and the violators' residuals are allocated (:mod:`shrinkage._kernels.working_sets`).
+    ``full``: every feature (the safety net after many outer iterations).
+    """
+    p = checked[1].shape[0]
+    always, violators, violations, n_support = set_candidates(*checked)
+    size = min(p, max(ws_start, 2 * n_support, always.size))
+    if full or size >= p:
+        return np.arange(p, dtype=np.int64)
+    room = size - always.size
+    if violators.size > max(room, 0):
+        keep = np.argpartition(-violations, room - 1)[:room] if room > 0 else slice(0)
+        violators = np.sort(violators[keep])
+    chosen = np.union1d(always, violators)
+    for proven in (False, True):
+        if chosen.size < size:
+            extra = first_at_zero(*checked, size - chosen.size, proven)
+            chosen = np.union1d(chosen, extra)
+    return chosen.astype(np.int64, copy=False)
 
 
 def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_every, floor):
@@ -411,38 +450,43 @@ def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_e
     # at once instead of waiting for the next regular check; once such an early check
     # fails (the dual side lags), wait for the regular ones
     settle = 2.0 * target / (ws.size * float(np.max(state.lipschitz[ws], initial=0.0)) + 1e-300)
-    if anderson:  # the last iterate and the differences of the anderson + 1 before it
-        latest, diffs, filled = np.empty(ws.size), np.empty((anderson, ws.size)), -1
+    if anderson:  # the last iterate, the differences of the anderson + 1 before it, a step
+        latest, step = np.empty(ws.size), np.empty(ws.size)
+        diffs, filled = np.empty((anderson, ws.size), dtype=np.float32), -1
+        weights = for_kernel(a), for_kernel(b)
     for epoch in range(1, budget + 1):
         change = state.epoch(w, a, b, positive, ws)
         if anderson:
-            iterate = w[ws]
-            if filled >= 0:
-                np.subtract(iterate, latest, out=diffs[filled])
-            latest[:] = iterate
+            record_iterate(w, ws, latest, diffs[max(filled, 0)], filled >= 0)
             filled += 1
             if filled == anderson:
-                _try_extrapolation(state, w, ws, a_ws64, b_ws64, positive, diffs, latest)
+                _try_extrapolation(state, w, ws, weights, positive, diffs, latest, step)
                 filled = -1
         early = change * change <= settle
         if epoch % check_every == 0 or epoch == budget or early:
-            corr, rr, y_dot_r = state.statistics(w, ws)
-            w_ws = w[ws].astype(np.float64, copy=False)
-            gap, *_ = duality_gap(corr, rr, y_dot_r, w_ws, a_ws64, b_ws64, positive, state.n)
-            if gap <= target:
+            if _restricted_gap(state, w, ws, a_ws64, b_ws64, positive) <= target:
                 return epoch
             if early:
                 settle = -1.0
     return budget
 
 
-def _try_extrapolation(state, w, ws, a_ws, b_ws, positive, diffs, latest):
+def _restricted_gap(state, w, ws, a_ws, b_ws, positive):
+    """The duality gap of the problem restricted to the working set (its temporaries
+    are freed on return, before the next check makes its own)."""
+    corr, rr, y_dot_r = state.statistics(w, ws)
+    w_ws = w[ws].astype(np.float64, copy=False)
+    return duality_gap(corr, rr, y_dot_r, w_ws, a_ws, b_ws, positive, state.n)[0]
+
+
+def _try_extrapolation(state, w, ws, weights, positive, diffs, latest, step):
     """Anderson step from the differences d_i = x_{i+1} − x_i of the last iterates
     (x_K = ``latest``, the current ``w[ws]``); kept only if the objective decreases.
 
     The combination Σ_i c_i x_{i+1} with Σ c_i = 1 and c ∝ (DDᵀ)⁻¹1 is written
-    ``x_K − Σ_l C_l d_l`` with ``C_l = Σ_{i<l} c_i``: no copy of the iterates."""
-    gram = diffs @ diffs.T
+    ``x_K − Σ_l C_l d_l`` with ``C_l = Σ_{i<l} c_i``: no copy of the iterates. The
+    loops are :mod:`shrinkage._kernels.anderson`'s; ``step`` is their buffer."""
+    gram = difference_gram(diffs)
     try:
         z = np.linalg.solve(gram + 1e-12 * np.trace(gram) * np.eye(len(gram)),
                             np.ones(len(gram)))  # fmt: skip
@@ -452,16 +496,15 @@ def _try_extrapolation(state, w, ws, a_ws, b_ws, positive, diffs, latest):
         return
     coefficients = z / z.sum()
     cumulative = np.concatenate(([0.0], np.cumsum(coefficients)[:-1]))
-    step = -(cumulative @ diffs)  # extrapolated − current
-    if positive:
-        step = np.maximum(latest + step, 0.0) - latest
-    before = _objective(state, w, ws, a_ws, b_ws)
+    combined_step(diffs, cumulative, latest, bool(positive), step)
+    before = _objective(state, w, ws, weights)
     state.shift(w, ws, step)
-    if _objective(state, w, ws, a_ws, b_ws) >= before:
-        state.shift(w, ws, latest - w[ws].astype(np.float64, copy=False))
+    if _objective(state, w, ws, weights) >= before:
+        step_back(w, ws, latest, step)
+        state.shift(w, ws, step)
 
 
-def _objective(state, w, ws, a_ws, b_ws):
+def _objective(state, w, ws, weights):
+    """The objective restricted to the working set (the others do not move)."""
     _, rr, _ = state.statistics(w, ws[:1])
-    w_ws = w[ws].astype(np.float64, copy=False)
-    return rr / (2 * state.n) + float(a_ws @ np.abs(w_ws)) + 0.5 * float(b_ws @ w_ws**2)
+    return rr / (2 * state.n) + restricted_penalty(w, ws, *weights)
