@@ -66,7 +66,7 @@ def main(argv=None):
         sparse_peak, sparse = traced_peak(problem, "sparse")
         workspace = (dense_peak - dense.coefs.nbytes) / size
         print(
-            f"| {name} | {size / 2**20:.1f} | {workspace:.2f} | {dense_peak / size:.2f} | "
+            f"| {name} | {size / 2**20:.1f} | {workspace:.3f} | {dense_peak / size:.2f} | "
             f"{sparse_peak / size:.2f} | {sparse.coefs.nnz} |",
             flush=True,
         )

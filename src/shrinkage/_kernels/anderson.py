@@ -2,10 +2,11 @@
 
 The readable form is :func:`shrinkage.solvers.working_set._try_extrapolation`: from
 the differences ``d_i = x_{i+1} − x_i`` of the last iterates restricted to the working
-set, the step ``−Σ_l C_l d_l``. These loops read ``w[ws]`` in place; the differences
-are kept in float32 (half the memory: they only choose the combination, and the
-extrapolated point is accepted only if it lowers the objective), their Gram matrix is
-accumulated in float64.
+set, the step ``−Σ_l C_l d_l``. The epoch kernels write each difference as they move
+the coordinates (their ``deltas``), so no iterate is copied; the differences are kept
+in float32 (half the memory: they only choose the combination, and the extrapolated
+point is accepted only if it lowers the objective), their Gram matrix is accumulated
+in float64, and the step is written over the first difference.
 """
 
 import numpy as np
@@ -13,16 +14,9 @@ from numba import njit
 
 from .prox import weight_at
 
-
-@njit(cache=True)
-def record_iterate(w, features, latest, difference, with_difference):
-    """``difference ← w[features] − latest`` (if ``with_difference``), then
-    ``latest ← w[features]``."""
-    for k in range(features.shape[0]):
-        value = w[features[k]]
-        if with_difference:
-            difference[k] = value - latest[k]
-        latest[k] = value
+# what the epoch kernels get when no differences are recorded (one compiled variant:
+# the same type as a row of the differences)
+NO_DELTAS = np.empty(0, dtype=np.float32)
 
 
 @njit(cache=True)
@@ -41,16 +35,22 @@ def difference_gram(diffs):
 
 
 @njit(cache=True)
-def combined_step(diffs, cumulative, latest, positive, step):
-    """``step ← −Σ_l C_l d_l`` (the extrapolated point less ``latest``), clipped so that
-    ``latest + step ≥ 0`` when ``positive``."""
-    for k in range(step.shape[0]):
+def combined_step(diffs, cumulative, w, features, positive):
+    """The step ``−Σ_l C_l d_l`` (the extrapolated point less the current
+    ``w[features]``), written over ``diffs[0]`` (each entry once its column of
+    differences is read) and returned. With ``positive``, clipped so that ``w + step ≥
+    0``, its float32 rounding taken towards zero so that this still holds."""
+    step = diffs[0]
+    for k in range(diffs.shape[1]):
         total = 0.0
         for l in range(diffs.shape[0]):
             total -= cumulative[l] * diffs[l, k]
-        if positive and latest[k] + total < 0.0:
-            total = -latest[k]
-        step[k] = total
+        current = w[features[k]]
+        rounded = np.float32(max(total, -current) if positive else total)
+        while positive and current + np.float64(rounded) < 0.0:
+            rounded = np.nextafter(rounded, np.float32(0.0))
+        step[k] = rounded
+    return step
 
 
 @njit(cache=True)
@@ -62,10 +62,3 @@ def restricted_penalty(w, features, a, b):
         j = features[k]
         total += weight_at(a, j) * abs(w[j]) + 0.5 * weight_at(b, j) * w[j] * w[j]
     return total
-
-
-@njit(cache=True)
-def step_back(w, features, latest, step):
-    """``step ← latest − w[features]``: the shift that undoes a rejected step."""
-    for k in range(features.shape[0]):
-        step[k] = latest[k] - w[features[k]]

@@ -3,7 +3,10 @@
 One epoch visits the coordinates listed in ``features`` once, each an exact minimisation
 (:func:`enet_coordinate_update`), and keeps the residual ``r = y − Xw`` up to date.
 ``lipschitz[j] = ‖X_j‖²/n`` (for the effective, centred column). The weights and the
-offsets may be one number for all features (:func:`~.prox.weight_at`).
+offsets may be one number for all features (:func:`~.prox.weight_at`). ``deltas``, if
+not empty, receives each coordinate's change (``deltas[k]`` for ``features[k]``): the
+differences of successive iterates that Anderson extrapolation combines
+(:mod:`shrinkage._kernels.anderson`), without a copy of the iterate.
 
 The sparse kernel works on CSC arrays and centres implicitly: it keeps ``r̃ = y − Xw``
 with the *uncentred* sparse columns and the scalar ``t = uᵀr̃``; the centred correlation
@@ -16,12 +19,15 @@ from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update, weight_at
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, features):
+def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, features,
+                   deltas):  # fmt: skip
     """One epoch on a dense Fortran-ordered X. Returns ``max_j |Δw_j|``."""
     n_samples = X.shape[0]
     inv_n = 1.0 / n_samples
     max_change = 0.0
-    for j in features:
+    record = deltas.shape[0] > 0
+    for position in range(features.shape[0]):
+        j = features[position]
         old = w[j]
         correlation = 0.0
         for i in range(n_samples):
@@ -30,6 +36,8 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
         a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
         new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
+        if record:
+            deltas[position] = delta
         if delta != 0.0:
             w[j] = new
             for i in range(n_samples):
@@ -54,6 +62,7 @@ def cd_epoch_sparse(
     l2_weight,
     positive,
     features,
+    deltas,
 ):
     """One epoch on CSC arrays with implicit centring. Returns ``max_j |Δw_j|``.
 
@@ -62,7 +71,9 @@ def cd_epoch_sparse(
     inv_n = 1.0 / n_samples
     max_change = 0.0
     t = u_dot_residual[0]
-    for j in features:
+    record = deltas.shape[0] > 0
+    for position in range(features.shape[0]):
+        j = features[position]
         old = w[j]
         correlation = 0.0
         for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):
@@ -73,6 +84,8 @@ def cd_epoch_sparse(
         a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
         new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
+        if record:
+            deltas[position] = delta
         if delta != 0.0:
             w[j] = new
             for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):

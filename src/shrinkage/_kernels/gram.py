@@ -11,21 +11,27 @@ from .prox import FASTMATH, enet_coordinate_update, weight_at
 
 
 @njit(cache=True, fastmath=FASTMATH)
-def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positive, features, n):
+def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positive, features, n,
+                  deltas):  # fmt: skip
     """One epoch over ``features``; updates ``w`` and ``correlation`` (q) in place.
 
     ``gram`` must be Fortran-ordered or symmetric C (column j is read contiguously as
-    row j of the symmetric matrix). Returns ``max_j |Δw_j|``.
+    row j of the symmetric matrix). Returns ``max_j |Δw_j|``; ``deltas`` (if not empty)
+    receives each coordinate's change, as in :mod:`.coordinate_descent`.
     """
     p = gram.shape[0]
     inv_n = 1.0 / n
     max_change = 0.0
-    for j in features:
+    record = deltas.shape[0] > 0
+    for position in range(features.shape[0]):
+        j = features[position]
         old = w[j]
         z = correlation[j] * inv_n + lipschitz[j] * old
         a, b = weight_at(l1_weight, j), weight_at(l2_weight, j)
         new = enet_coordinate_update(z, lipschitz[j], a, b, positive)
         delta = new - old
+        if record:
+            deltas[position] = delta
         if delta != 0.0:
             w[j] = new
             for k in range(p):

@@ -34,6 +34,19 @@ def _weight_at(weights, j):
     return lambda weights, j: weights[j]
 
 
+def feature_at(features, k):
+    """``features[k]``, or ``k`` itself when ``features`` is None (all features, in
+    order): one kernel for a problem and its restriction to a working set."""
+    return k if features is None else features[k]
+
+
+@overload(feature_at, inline="always")
+def _feature_at(features, k):
+    if isinstance(features, types.NoneType | types.Omitted):
+        return lambda features, k: k
+    return lambda features, k: features[k]
+
+
 @njit(cache=True, inline="always")
 def enet_coordinate_update(z, lipschitz, l1_weight, l2_weight, positive):
     """Exact minimiser in w of ``½L w² − z w + a|w| + ½ b w²`` (``w ≥ 0`` if positive).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
+from .._kernels.anderson import NO_DELTAS
 from .._uniform import as_weights, for_kernel
 from ..certificates import certify
 from ._result import SolverResult
@@ -87,10 +88,11 @@ def coordinate_descent(
                 b_kernel,
                 positive,
                 features,
+                NO_DELTAS,
             )
         else:
             change = cd_epoch_dense(
-                X, w, residual, lipschitz, a_kernel, b_kernel, positive, features
+                X, w, residual, lipschitz, a_kernel, b_kernel, positive, features, NO_DELTAS
             )
         w_scale = float(np.max(np.abs(w), initial=0.0))
         small_move = change <= np.sqrt(tol) * max(w_scale, 1e-300)

@@ -24,13 +24,7 @@ import numpy as np
 import scipy.linalg.blas
 
 from .._kernels import cd_epoch_dense, cd_epoch_sparse
-from .._kernels.anderson import (
-    combined_step,
-    difference_gram,
-    record_iterate,
-    restricted_penalty,
-    step_back,
-)
+from .._kernels.anderson import NO_DELTAS, combined_step, difference_gram, restricted_penalty
 from .._kernels.columns import (
     add_to_entries,
     column_dots_dense,
@@ -67,7 +61,8 @@ def coordinate_lipschitz(design, compact=True):
     lipschitz /= design.n_samples
     if not compact:
         return lipschitz.astype(design.y.dtype, copy=False)
-    rounded = lipschitz.astype(np.float32)
+    with np.errstate(over="ignore"):  # an overflow is tested just below
+        rounded = lipschitz.astype(np.float32)
     if not np.all(np.isfinite(rounded)):
         return lipschitz
     below = rounded < lipschitz
@@ -101,21 +96,22 @@ class ResidualState:
         if d.is_sparse:  # r̃ and t = uᵀr̃, see shrinkage._kernels.coordinate_descent
             self.u_dot_residual = np.array([d.u @ self.residual], dtype=d.y.dtype)
 
-    def epoch(self, w, a, b, positive, features):
+    def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
+        """One CD epoch over ``features``; each change into ``deltas`` if not empty."""
         d, a, b = self.design, for_kernel(a), for_kernel(b)
         if d.is_sparse:
             X = d.X
             return cd_epoch_sparse(
                 X.data, X.indices, X.indptr, self.n, for_kernel(d.x_offset), w, self.residual,
-                self.u_dot_residual, self.lipschitz, a, b, positive, features,
+                self.u_dot_residual, self.lipschitz, a, b, positive, features, deltas,
             )  # fmt: skip
-        return cd_epoch_dense(d.X, w, self.residual, self.lipschitz, a, b, positive, features)
+        return cd_epoch_dense(d.X, w, self.residual, self.lipschitz, a, b, positive, features,
+                              deltas)  # fmt: skip
 
     def shift(self, w, features, delta):
         """Apply ``w[features] += delta`` and update the residual in O(n·|features|)."""
         d = self.design
-        add_to_entries(w, features, delta.astype(w.dtype, copy=False))
-        delta = delta.astype(self.residual.dtype, copy=False)
+        add_to_entries(w, features, delta)
         if d.is_sparse:
             X = d.X
             subtract_columns_sparse(X.data, X.indices, X.indptr, self.residual, features, delta)
@@ -219,11 +215,12 @@ class GramState:
         w[features] += delta
         self.correlation -= self.gram[features].T @ delta
 
-    def epoch(self, w, a, b, positive, features):
+    def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
         a, b = for_kernel(a), for_kernel(b)
         return cd_epoch_gram(
-            self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n
-        )
+            self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n,
+            deltas,
+        )  # fmt: skip
 
     def last_correlations(self):
         """``(corr, read)``: the last full check's correlations, all exact here."""
@@ -244,7 +241,7 @@ def _symmetric_gram(X):
     return gram.T  # symmetric: the C-ordered view of the same memory, no copy
 
 
-def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
+def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
     """``(gap, primal, dual, scale)`` from sufficient statistics.
 
     Same dual point as :func:`shrinkage.certificates.certify` — θ = scale · r/n, shrunk
@@ -257,12 +254,14 @@ def duality_gap(corr, rr, y_dot_r, w, a, b, positive, n):
     ``min(1, min_j a_j/|c_j|)`` over the features with ``b_j = 0``; dual
     ``scale·yᵀr/n − scale²‖r‖²/(2n) − Σ_j g_j*(scale·c_j)`` with the conjugate of
     :func:`~shrinkage.penalties.conjugate_weighted_enet`. Computed in one pass by the
-    kernel :func:`shrinkage._kernels.gap.enet_duality_gap`.
+    kernel :func:`shrinkage._kernels.gap.enet_duality_gap`. With ``features`` (the
+    problem restricted to them), ``corr`` is aligned with ``features`` while ``w``,
+    ``a``, ``b`` stay full-length.
     """
     return enet_duality_gap(
         np.asarray(corr, dtype=np.float64), float(rr), float(y_dot_r),
         np.asarray(w, dtype=np.float64), for_kernel(as_weights(a, np.float64)),
-        for_kernel(as_weights(b, np.float64)), bool(positive), int(n),
+        for_kernel(as_weights(b, np.float64)), bool(positive), int(n), features,
     )  # fmt: skip
 
 
@@ -354,8 +353,8 @@ def working_set_cd(
         ws = np.union1d(ws, pure_l2).astype(np.int64)  # + pure-L2 features
         del initial_working_set  # the caller passes it without keeping it: it goes now
         if ws.size:
-            epochs += _inner_solve(state, w, ws, a, b, positive, 0.0, max_epochs, anderson,
-                                   check_every, primal_at_zero * tol)  # fmt: skip
+            epochs += _inner_solve(state, w, ws, (a, b, a64, b64), positive, 0.0, max_epochs,
+                                   anderson, check_every, primal_at_zero * tol)  # fmt: skip
     for outer in range(1, max_iter + 1):
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
@@ -370,8 +369,8 @@ def working_set_cd(
         checked = _check_arguments(corr, w, a64, b64, positive, n, scale, gap, state.lipschitz)
         ws = _choose_working_set(checked, ws_start, full=outer > 20)
         epochs += _inner_solve(
-            state, w, ws, a, b, positive, inner_fraction * gap, max_epochs - epochs,
-            anderson, check_every, primal_at_zero * tol,
+            state, w, ws, (a, b, a64, b64), positive, inner_fraction * gap,
+            max_epochs - epochs, anderson, check_every, primal_at_zero * tol,
         )  # fmt: skip
         stats = None
     w64 = np.asarray(w, dtype=np.float64)
@@ -441,51 +440,53 @@ def _choose_working_set(checked, ws_start, full=False):
     return chosen.astype(np.int64, copy=False)
 
 
-def _inner_solve(state, w, ws, a, b, positive, target, budget, anderson, check_every, floor):
-    """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs."""
+def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, check_every,
+                 floor):  # fmt: skip
+    """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs.
+    ``weights``: ``(a, b)`` in the state's dtype and in float64."""
     target = max(target, 0.5 * floor)
-    a_ws64, b_ws64 = take(a, ws), take(b, ws)
+    a, b, a64, b64 = weights
     # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
     # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
     # at once instead of waiting for the next regular check; once such an early check
     # fails (the dual side lags), wait for the regular ones
     settle = 2.0 * target / (ws.size * float(np.max(state.lipschitz[ws], initial=0.0)) + 1e-300)
-    if anderson:  # the last iterate, the differences of the anderson + 1 before it, a step
-        latest, step = np.empty(ws.size), np.empty(ws.size)
-        diffs, filled = np.empty((anderson, ws.size), dtype=np.float32), -1
-        weights = for_kernel(a), for_kernel(b)
+    if anderson:  # the differences of the last anderson + 1 iterates, from the epochs
+        diffs, filled = np.empty((anderson, ws.size), dtype=np.float32), 0
+        kernel_weights = for_kernel(a), for_kernel(b)
     for epoch in range(1, budget + 1):
-        change = state.epoch(w, a, b, positive, ws)
         if anderson:
-            record_iterate(w, ws, latest, diffs[max(filled, 0)], filled >= 0)
+            change = state.epoch(w, a, b, positive, ws, diffs[filled])
             filled += 1
             if filled == anderson:
-                _try_extrapolation(state, w, ws, weights, positive, diffs, latest, step)
-                filled = -1
+                _try_extrapolation(state, w, ws, kernel_weights, positive, diffs)
+                filled = 0
+        else:
+            change = state.epoch(w, a, b, positive, ws)
         early = change * change <= settle
         if epoch % check_every == 0 or epoch == budget or early:
-            if _restricted_gap(state, w, ws, a_ws64, b_ws64, positive) <= target:
+            if _restricted_gap(state, w, ws, a64, b64, positive) <= target:
                 return epoch
             if early:
                 settle = -1.0
     return budget
 
 
-def _restricted_gap(state, w, ws, a_ws, b_ws, positive):
-    """The duality gap of the problem restricted to the working set (its temporaries
-    are freed on return, before the next check makes its own)."""
+def _restricted_gap(state, w, ws, a, b, positive):
+    """The duality gap of the problem restricted to the working set (its one
+    temporary, the set's correlations, is freed on return)."""
     corr, rr, y_dot_r = state.statistics(w, ws)
-    w_ws = w[ws].astype(np.float64, copy=False)
-    return duality_gap(corr, rr, y_dot_r, w_ws, a_ws, b_ws, positive, state.n)[0]
+    return duality_gap(corr, rr, y_dot_r, w, a, b, positive, state.n, ws)[0]
 
 
-def _try_extrapolation(state, w, ws, weights, positive, diffs, latest, step):
+def _try_extrapolation(state, w, ws, weights, positive, diffs):
     """Anderson step from the differences d_i = x_{i+1} − x_i of the last iterates
-    (x_K = ``latest``, the current ``w[ws]``); kept only if the objective decreases.
+    (x_K the current ``w[ws]``); kept only if the objective decreases.
 
     The combination Σ_i c_i x_{i+1} with Σ c_i = 1 and c ∝ (DDᵀ)⁻¹1 is written
     ``x_K − Σ_l C_l d_l`` with ``C_l = Σ_{i<l} c_i``: no copy of the iterates. The
-    loops are :mod:`shrinkage._kernels.anderson`'s; ``step`` is their buffer."""
+    loops are :mod:`shrinkage._kernels.anderson`'s; the step overwrites ``diffs[0]``,
+    and a rejected one is undone by shifting back by it."""
     gram = difference_gram(diffs)
     try:
         z = np.linalg.solve(gram + 1e-12 * np.trace(gram) * np.eye(len(gram)),
@@ -496,11 +497,11 @@ def _try_extrapolation(state, w, ws, weights, positive, diffs, latest, step):
         return
     coefficients = z / z.sum()
     cumulative = np.concatenate(([0.0], np.cumsum(coefficients)[:-1]))
-    combined_step(diffs, cumulative, latest, bool(positive), step)
+    step = combined_step(diffs, cumulative, w, ws, bool(positive))
     before = _objective(state, w, ws, weights)
     state.shift(w, ws, step)
     if _objective(state, w, ws, weights) >= before:
-        step_back(w, ws, latest, step)
+        np.negative(step, out=step)
         state.shift(w, ws, step)
 
 
