@@ -25,12 +25,8 @@ import numpy as np
 from ._kernels.gap import check_summary
 from ._uniform import for_kernel, is_uniform, scaled, uniform, unit_weights
 from .homotopy import _Homotopy
-from .solvers.working_set import (
-    ResidualState,
-    coordinate_lipschitz,
-    duality_gap,
-    working_set_cd,
-)
+from .solvers.states import ResidualState, coordinate_lipschitz
+from .solvers.working_set import duality_gap, working_set_cd
 
 __all__ = ["homotopy_points", "knot_budget"]
 

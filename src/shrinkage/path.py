@@ -25,13 +25,8 @@ from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
-from .solvers.working_set import (
-    GramState,
-    ResidualState,
-    duality_gap,
-    gap_safe_zeros,
-    working_set_cd,
-)
+from .solvers.states import GramState, ResidualState
+from .solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 
 __all__ = ["PathResult", "alpha_grid", "path"]
 

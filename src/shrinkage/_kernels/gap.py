@@ -62,24 +62,33 @@ def column_norm(lipschitz, n, j):
 
 
 @njit(cache=True, inline="always")
-def feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
-    """``(kkt_j, screened_j)`` of feature j: the KKT residual (as
-    ``penalties.subdiff_distance`` with gradient ``−corr/n``) and, for a feature at
-    zero, the gap-safe sphere test (as ``solvers.working_set.gap_safe_zeros`` with
-    radius ``√(2·gap/n)``): ``c_j + ‖x_j‖·radius < a_j``, tested squared, without a
-    square root. ``a`` and ``b`` may be one number for all features."""
-    inv_n = 1.0 / n  # loop-invariant once inlined: hoisted out of the callers' loops
-    aj = weight_at(a, j)
-    g = -corr[j] * inv_n + weight_at(b, j) * w[j]
-    if w[j] != 0.0:
-        if positive and w[j] < 0.0:
+def feature_check(c, w, a, b, lipschitz, positive, inv_n, scale, radius_sq_n):
+    """``(kkt, screened)`` of one feature from its scalars (``c = x_jᵀr``, w_j, a_j,
+    b_j, L_j): the KKT residual (as ``penalties.subdiff_distance`` with gradient
+    ``−c/n``) and, for a feature at zero, the gap-safe sphere test (as
+    ``solvers.working_set.gap_safe_zeros``): ``|θ_j| + ‖x_j‖·radius < a_j`` with
+    ``‖x_j‖² = n·L_j`` (:func:`column_norm`), tested squared with ``radius_sq_n =
+    n·radius²``, ``radius = √(2·gap/n)``. The loops pass scalars, not arrays and an
+    index: that form stopped them vectorising (8× slower)."""
+    g = -c * inv_n + b * w
+    if w != 0.0:
+        if positive and w < 0.0:
             return np.inf, False
-        return abs(g + (aj if w[j] > 0.0 else -aj)), False
-    kkt = max(-g - aj, 0.0) if positive else max(abs(g) - aj, 0.0)
-    c = scale * corr[j] * inv_n
-    c = max(c, 0.0) if positive else abs(c)
-    room = aj - c
-    return kkt, room > 0.0 and n * np.float64(lipschitz[j]) * radius * radius < room * room
+        return abs(g + (a if w > 0.0 else -a)), False
+    kkt = max(-g - a, 0.0) if positive else max(abs(g) - a, 0.0)
+    theta = scale * c * inv_n
+    theta = max(theta, 0.0) if positive else abs(theta)
+    room = a - theta
+    return kkt, room > 0.0 and np.float64(lipschitz) * radius_sq_n < room * room
+
+
+@njit(cache=True, inline="always")
+def check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
+    """:func:`feature_check` of feature j, from the arguments every check kernel takes
+    (``(corr, w, a, b, positive, n, scale, radius, lipschitz)``; ``a``, ``b`` arrays or
+    one number each)."""
+    return feature_check(corr[j], w[j], weight_at(a, j), weight_at(b, j), lipschitz[j],
+                         positive, 1.0 / n, scale, n * radius * radius)  # fmt: skip
 
 
 @njit(cache=True)
@@ -88,8 +97,7 @@ def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, lipschitz, kkt,
     Returns the number screened."""
     count = 0
     for j in range(w.shape[0]):
-        kkt[j], screened[j] = feature_check(corr, w, a, b, positive, n, scale, radius,
-                                            lipschitz, j)  # fmt: skip
+        kkt[j], screened[j] = check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
         count += screened[j]
     return count
 
@@ -100,7 +108,7 @@ def check_summary(corr, w, a, b, positive, n, scale, radius, lipschitz):
     features, without the per-feature vectors (a path's certificates)."""
     largest, count = 0.0, 0
     for j in range(w.shape[0]):
-        kkt, screened = feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+        kkt, screened = check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
         largest = max(largest, kkt)
         count += screened
     return largest, count

@@ -9,7 +9,7 @@ number of features. The KKT residuals and gap-safe tests are recomputed per feat
 import numpy as np
 from numba import njit
 
-from .gap import feature_check
+from .gap import check_at
 from .prox import weight_at
 
 
@@ -67,7 +67,7 @@ def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz):
             n_always += 1
         elif kind == 1:
             violators[n_violators] = j
-            violations[n_violators] = feature_check(
+            violations[n_violators] = check_at(
                 corr, w, a, b, positive, n, scale, radius, lipschitz, j
             )[0]
             n_violators += 1
@@ -99,7 +99,7 @@ def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
         return 3
     if weight_at(a, j) == 0.0:
         return 2
-    kkt, screened = feature_check(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+    kkt, screened = check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
     if screened:
         return -1
     return 1 if kkt > 0.0 else 0

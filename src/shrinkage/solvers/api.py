@@ -22,8 +22,9 @@ from ..penalties import L1, Penalty
 from .coordinate_descent import coordinate_descent
 from .proximal_gradient import proximal_gradient
 from .ridge import ridge_closed_form
+from .states import ResidualState
 from .subgradient import subgradient_descent
-from .working_set import ResidualState, working_set_cd
+from .working_set import working_set_cd
 
 __all__ = ["prepare_problem", "solve", "SOLVERS"]
 
