@@ -490,3 +490,18 @@ def test_lipschitz_constants_are_float32_majorants_and_w_keeps_the_data_dtype():
     # a constant beyond float32's range keeps float64
     huge = make_design(np.full((4, 2), 1e20), np.ones(4), None, False)
     assert coordinate_lipschitz(huge).dtype == np.float64
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.sets(st.integers(0, 60), max_size=30),
+    second=st.sets(st.integers(0, 60), max_size=30),
+)
+def test_sorted_union_is_numpys(first, second):
+    from shrinkage._kernels.working_sets import union_sorted
+
+    a = np.array(sorted(first), dtype=np.int64)
+    b = np.array(sorted(second), dtype=np.int64)
+    got = union_sorted(a, b)
+    np.testing.assert_array_equal(got, np.union1d(a, b))
+    assert got.dtype == np.int64

@@ -103,3 +103,25 @@ def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
     if screened:
         return -1
     return 1 if kkt > 0.0 else 0
+
+
+@njit(cache=True)
+def union_sorted(first, second):
+    """The sorted union of two sorted arrays of distinct indices, in one merge (NumPy's
+    ``union1d`` concatenates, copies and hashes: four times the memory)."""
+    out = np.empty(first.shape[0] + second.shape[0], dtype=np.int64)
+    i = k = count = 0
+    while i < first.shape[0] or k < second.shape[0]:
+        if k == second.shape[0] or (i < first.shape[0] and first[i] < second[k]):
+            value = first[i]
+            i += 1
+        elif i == first.shape[0] or second[k] < first[i]:
+            value = second[k]
+            k += 1
+        else:  # equal
+            value = first[i]
+            i += 1
+            k += 1
+        out[count] = value
+        count += 1
+    return out[:count].copy() if count < out.shape[0] else out

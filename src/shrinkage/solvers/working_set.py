@@ -23,7 +23,7 @@ import numpy as np
 
 from .._kernels.anderson import combined_step, difference_gram, restricted_penalty
 from .._kernels.gap import check_summary, enet_duality_gap, kkt_and_screening
-from .._kernels.working_sets import first_at_zero, set_candidates
+from .._kernels.working_sets import first_at_zero, set_candidates, union_sorted
 from .._uniform import as_weights, for_kernel, take, zero_features
 from ..certificates import Certificate
 from ._result import SolverResult
@@ -140,8 +140,8 @@ def working_set_cd(
     if initial_working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
-        ws = np.union1d(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
-        ws = np.union1d(ws, pure_l2).astype(np.int64)  # + pure-L2 features
+        ws = union_sorted(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
+        ws = union_sorted(ws, pure_l2)  # + pure-L2 features
         del initial_working_set  # the caller passes it without keeping it: it goes now
         if ws.size:
             epochs += _inner_solve(state, w, ws, (a, b, a64, b64), positive, 0.0, max_epochs,
@@ -223,12 +223,11 @@ def _choose_working_set(checked, ws_start, full=False):
     if violators.size > max(room, 0):
         keep = np.argpartition(-violations, room - 1)[:room] if room > 0 else slice(0)
         violators = np.sort(violators[keep])
-    chosen = np.union1d(always, violators)
+    chosen = union_sorted(always, violators)
     for proven in (False, True):
         if chosen.size < size:
-            extra = first_at_zero(*checked, size - chosen.size, proven)
-            chosen = np.union1d(chosen, extra)
-    return chosen.astype(np.int64, copy=False)
+            chosen = union_sorted(chosen, first_at_zero(*checked, size - chosen.size, proven))
+    return chosen
 
 
 def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, check_every,
