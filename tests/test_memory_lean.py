@@ -21,7 +21,7 @@ from shrinkage._kernels.gap import (
     kkt_and_screening,
 )
 from shrinkage._kernels.homotopy import next_entry
-from shrinkage._kernels.working_sets import first_at_zero, set_candidates, strong_set
+from shrinkage._kernels.working_sets import set_candidates, strong_set
 from shrinkage._uniform import (
     as_weights,
     for_kernel,
@@ -91,12 +91,13 @@ def test_kernels_give_the_same_with_one_number_as_with_an_array(seed, positive, 
     np.testing.assert_array_equal(out_full[0], out_one[0])
     np.testing.assert_array_equal(out_full[1], out_one[1])
     assert check_summary(*full_check) == check_summary(*one_check)
-    for got, want in zip(set_candidates(*full_check), set_candidates(*one_check), strict=True):
-        np.testing.assert_array_equal(got, want)
-    for proven in (False, True):
-        np.testing.assert_array_equal(
-            first_at_zero(*full_check, 5, proven), first_at_zero(*one_check, 5, proven)
+    for start in (5, 30):
+        with_array, with_number = (
+            set_candidates(*full_check, start),
+            set_candidates(*one_check, start),
         )
+        for got, want in zip(with_array, with_number, strict=True):
+            np.testing.assert_array_equal(got, want)
     bound1, bound2 = corr.copy(), corr.copy()
     u1, u2 = np.empty(p, dtype=bool), np.empty(p, dtype=bool)
     if a_value > 0:
@@ -170,8 +171,15 @@ def test_set_choice_by_hand():
     # more places than candidates: features at zero fill in index order, proven zeros last
     np.testing.assert_array_equal(_choose_working_set(checked, 6), [0, 1, 3, 4, 5, 6])
     np.testing.assert_array_equal(_choose_working_set(checked, 8), np.arange(8))
-    np.testing.assert_array_equal(first_at_zero(*checked, 3, False), [5])
-    np.testing.assert_array_equal(first_at_zero(*checked, 2, True), [0, 2])
+    # the kernel's candidates: always, violators by index with their residuals, the
+    # set's size, and the fill-up (missing places: 8 − 1 − 3 = 4)
+    always, violators, violations, size, unproven, proven = set_candidates(*checked, 8)
+    np.testing.assert_array_equal(always, [4])
+    np.testing.assert_array_equal(violators, [1, 3, 6])
+    np.testing.assert_allclose(violations, [2.0, 1.0, 0.2])
+    assert size == 8
+    np.testing.assert_array_equal(unproven, [5])
+    np.testing.assert_array_equal(proven, [0, 2, 7])
 
 
 def test_add_to_entries_is_the_fancy_indexed_update():

@@ -41,68 +41,64 @@ def strong_set(corr, read, unit_weight, level, n, positive):
 
 
 @njit(cache=True)
-def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz):
-    """The features a working set is chosen from, in two passes over p:
-    ``(always, violators, violations, n_support)``.
+def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz, ws_start):
+    """The features a working set is chosen from, in two sweeps over p:
+    ``(always, violators, violations, size, unproven, proven)``.
 
     ``always``: the support (w_j ≠ 0) and the pure-L2 features (a_j = 0), which every
     set holds. ``violators``: the other features whose KKT residual is positive and
     which the gap-safe test does not prove zero, with those residuals in
-    ``violations``. All sorted by index.
+    ``violations``. ``size = max(ws_start, 2·|support|, |always|)`` (at most p): the
+    set's size. When always and violators together fall short of it, ``unproven`` and
+    ``proven`` hold the first features at zero without a violation, not proven zero
+    and proven zero, as many as are missing (the fill-up). All sorted by index.
     """
-    n_always = n_violators = n_support = 0
-    for j in range(w.shape[0]):
-        kind = _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
-        n_always += kind >= 2
-        n_support += kind == 3
-        n_violators += kind == 1
-    always = np.empty(n_always, dtype=np.int64)
-    violators = np.empty(n_violators, dtype=np.int64)
-    violations = np.empty(n_violators)
-    n_always = n_violators = 0
-    for j in range(w.shape[0]):
-        kind = _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
-        if kind >= 2:
-            always[n_always] = j
-            n_always += 1
-        elif kind == 1:
-            violators[n_violators] = j
-            violations[n_violators] = check_at(
-                corr, w, a, b, positive, n, scale, radius, lipschitz, j
-            )[0]
-            n_violators += 1
-    return always, violators, violations, n_support
-
-
-@njit(cache=True)
-def first_at_zero(corr, w, a, b, positive, n, scale, radius, lipschitz, k, proven):
-    """The first ``k`` indices (at most), in order, of the features at zero without a
-    KKT violation: those the gap-safe test proves zero if ``proven``, else the others
-    (the fill-up of a working set larger than its candidates)."""
-    out = np.empty(k, dtype=np.int64)
-    count = 0
-    wanted = -1 if proven else 0
-    for j in range(w.shape[0]):
-        if count == k:
-            break
-        if _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j) == wanted:
-            out[count] = j
-            count += 1
-    return out[:count]
+    p = w.shape[0]
+    always, violators = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    unproven, proven = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    violations = np.empty(0)
+    size = missing = n_unproven = n_proven = 0
+    for sweep in range(2):  # count, then fill (one copy of the check: compile time)
+        n_always = n_support = n_violators = n_unproven = n_proven = 0
+        for j in range(p):
+            kind, kkt = _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
+            if kind >= 2:
+                if sweep:
+                    always[n_always] = j
+                n_always += 1
+                n_support += kind == 3
+            elif kind == 1:
+                if sweep:
+                    violators[n_violators], violations[n_violators] = j, kkt
+                n_violators += 1
+            elif sweep and kind == 0 and n_unproven < missing:
+                unproven[n_unproven] = j
+                n_unproven += 1
+            elif sweep and kind == -1 and n_proven < missing:
+                proven[n_proven] = j
+                n_proven += 1
+        if not sweep:
+            size = min(p, max(ws_start, 2 * n_support, n_always))
+            missing = max(0, size - n_always - n_violators)
+            always, violators = np.empty(n_always, np.int64), np.empty(n_violators, np.int64)
+            violations = np.empty(n_violators)
+            unproven, proven = np.empty(missing, np.int64), np.empty(missing, np.int64)
+    return always, violators, violations, size, unproven[:n_unproven], proven[:n_proven]
 
 
 @njit(cache=True, inline="always")
 def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
-    """3: in the support; 2: pure L2 at zero; 1: a violator not proven zero; 0: at
-    zero, no violation, not proven zero; −1: proven zero by the gap-safe test."""
+    """``(kind, kkt)``. kind 3: in the support; 2: pure L2 at zero; 1: a violator
+    (KKT residual ``kkt`` > 0) not proven zero; 0: at zero, no violation, not proven
+    zero; −1: proven zero by the gap-safe test."""
     if w[j] != 0.0:
-        return 3
+        return 3, 0.0
     if weight_at(a, j) == 0.0:
-        return 2
+        return 2, 0.0
     kkt, screened = check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j)
     if screened:
-        return -1
-    return 1 if kkt > 0.0 else 0
+        return -1, kkt
+    return (1 if kkt > 0.0 else 0), kkt
 
 
 @njit(cache=True)

@@ -28,30 +28,37 @@ from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
 from .._uniform import for_kernel
 from .correlation_bounds import CorrelationBounds
 
-__all__ = ["GramState", "ResidualState", "coordinate_lipschitz"]
+__all__ = ["GramState", "ResidualState", "coordinate_lipschitz", "float32_majorant"]
 
 
 def coordinate_lipschitz(design, compact=True):
-    """``L_j = ‖x_j‖²/n`` of the effective columns; ``compact``: rounded *up* to float32.
+    """``L_j = ‖x_j‖²/n`` of the effective columns; ``compact``: rounded *up* to float32
+    (:func:`float32_majorant`).
 
-    The one per-feature constant a working-set solver keeps: the coordinate steps use
+    The one per-feature constant a working-set path keeps: the coordinate steps use
     L_j, and the bounds and gap-safe tests take ``‖x_j‖ = √(n·L_j)`` from it
     (:func:`~shrinkage._kernels.gap.column_norm`). Rounded up, L_j is a majorant: each
     coordinate step still lowers the objective and has the same fixed points, but is
     shorter than the exact minimisation by up to 6e-8 relative (a one-feature problem
     is no longer solved exactly in one step); the norms are over-estimated, so the
     screening stays safe. Half the memory of float64, which paths use: on rcv1_small
-    X weighs only 16 float64 p-vectors. Kept in float64 if a constant overflows float32.
+    X weighs only 16 float64 p-vectors.
     """
     lipschitz = design.column_sq_norms()
     lipschitz /= design.n_samples
     if not compact:
         return lipschitz.astype(design.y.dtype, copy=False)
+    return float32_majorant(lipschitz)
+
+
+def float32_majorant(values):
+    """``values`` (≥ 0) rounded up to float32: the nearest float32 not below each; kept
+    as they are if one overflows float32."""
     with np.errstate(over="ignore"):  # an overflow is tested just below
-        rounded = lipschitz.astype(np.float32)
+        rounded = np.asarray(values).astype(np.float32)
     if not np.all(np.isfinite(rounded)):
-        return lipschitz
-    below = rounded < lipschitz
+        return values
+    below = rounded < values
     np.nextafter(rounded, np.float32(np.inf), out=rounded, where=below)
     return rounded
 
@@ -60,7 +67,10 @@ class ResidualState:
     """r = y − X_eff w kept up to date by the residual-mode kernels.
 
     ``compact``: the Lipschitz constants as float32 majorants (a path; see
-    :func:`coordinate_lipschitz`), else exact in the data's dtype (``solve``).
+    :func:`coordinate_lipschitz`), else exact in the data's dtype for the coordinate
+    steps (``solve``). Either way the checks take the column norms from float32
+    majorants, :attr:`norm_lipschitz` (the same array when compact): the check kernels
+    are compiled once.
     """
 
     def __init__(self, design, compact=False):
@@ -70,9 +80,10 @@ class ResidualState:
         self.last_n_screened = 0
         self.dtype = design.y.dtype  # of w and r
         self.lipschitz = coordinate_lipschitz(design, compact)
+        self.norm_lipschitz = self.lipschitz if compact else float32_majorant(self.lipschitz)
         # implicit centring of sparse columns: r = r̃ + (x̄ᵀw)·u (see reset)
         self._offset = design.is_sparse and design.has_offset
-        self.bounds = CorrelationBounds(self.lipschitz)
+        self.bounds = CorrelationBounds(self.norm_lipschitz)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
 
@@ -177,6 +188,7 @@ class GramState:
         self.last_n_screened = 0
         self.dtype = np.dtype(np.float64)
         self.lipschitz = np.maximum(np.diag(self.gram), 0.0) / n
+        self.norm_lipschitz = float32_majorant(self.lipschitz)  # for the checks
         self._all_read = np.ones(self.xty.size, dtype=np.bool_)
 
     @classmethod

@@ -23,7 +23,7 @@ import numpy as np
 
 from .._kernels.anderson import combined_step, difference_gram, restricted_penalty
 from .._kernels.gap import check_summary, enet_duality_gap, kkt_and_screening
-from .._kernels.working_sets import first_at_zero, set_candidates, union_sorted
+from .._kernels.working_sets import set_candidates, union_sorted
 from .._uniform import as_weights, for_kernel, take, zero_features
 from ..certificates import Certificate
 from ._result import SolverResult
@@ -157,7 +157,8 @@ def working_set_cd(
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        checked = _check_arguments(corr, w, a64, b64, positive, n, scale, gap, state.lipschitz)
+        checked = _check_arguments(corr, w, a64, b64, positive, n, scale, gap,
+                                   state.norm_lipschitz)  # fmt: skip
         ws = _choose_working_set(checked, ws_start, full=outer > 20)
         epochs += _inner_solve(
             state, w, ws, (a, b, a64, b64), positive, inner_fraction * gap,
@@ -171,7 +172,7 @@ def working_set_cd(
     corr = stats[0]
     state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     gap, primal, dual, scale = last
-    checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.lipschitz)
+    checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.norm_lipschitz)
     if per_feature_kkt:
         kkt, proven = np.empty(p), np.empty(p, dtype=np.bool_)
         state.last_n_screened = kkt_and_screening(*checked, kkt, proven)
@@ -215,18 +216,17 @@ def _choose_working_set(checked, ws_start, full=False):
     ``full``: every feature (the safety net after many outer iterations).
     """
     p = checked[1].shape[0]
-    always, violators, violations, n_support = set_candidates(*checked)
-    size = min(p, max(ws_start, 2 * n_support, always.size))
+    always, violators, violations, size, unproven, proven = set_candidates(*checked, ws_start)
     if full or size >= p:
         return np.arange(p, dtype=np.int64)
     room = size - always.size
-    if violators.size > max(room, 0):
+    if violators.size > room:
         keep = np.argpartition(-violations, room - 1)[:room] if room > 0 else slice(0)
         violators = np.sort(violators[keep])
     chosen = union_sorted(always, violators)
-    for proven in (False, True):
+    for spare in (unproven, proven):  # the fill-up, in index order, proven zeros last
         if chosen.size < size:
-            chosen = union_sorted(chosen, first_at_zero(*checked, size - chosen.size, proven))
+            chosen = union_sorted(chosen, spare[: size - chosen.size])
     return chosen
 
 
