@@ -16,6 +16,7 @@ from .._kernels.anderson import NO_DELTAS
 from .._uniform import as_weights, for_kernel
 from ..certificates import certify
 from ._result import SolverResult
+from .states import coordinate_lipschitz
 
 __all__ = ["coordinate_descent"]
 
@@ -59,7 +60,7 @@ def coordinate_descent(
     dtype = design.y.dtype
     n, p = design.X.shape
     w = np.zeros(p, dtype=dtype) if coef_init is None else np.array(coef_init, dtype=dtype)
-    lipschitz = (design.column_sq_norms() / n).astype(dtype)
+    lipschitz = coordinate_lipschitz(design, compact=False)  # exact, in the data's dtype
     a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
     a_kernel, b_kernel = for_kernel(a), for_kernel(b)  # one number each when uniform
     features = np.arange(p, dtype=np.int64)

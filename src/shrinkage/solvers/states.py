@@ -209,9 +209,10 @@ class GramState:
         self.correlation = self.xty - self.gram @ w
 
     def shift(self, w, features, delta):
-        """Apply ``w[features] += delta`` and update q in O(p·|features|)."""
-        w[features] += delta
-        self.correlation -= self.gram[features].T @ delta
+        """Apply ``w[features] += delta`` and update q in O(p·|features|), reading the
+        rows of G in place (``gram.T`` is the same symmetric matrix, Fortran-ordered)."""
+        add_to_entries(w, features, delta)
+        subtract_columns_dense(self.gram.T, self.correlation, features, delta)
 
     def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
         a, b = for_kernel(a), for_kernel(b)
