@@ -56,7 +56,7 @@ def test_other_strategies_stay_where_they_belong():
     assert shrinkage.path(X[:, :15], y, n_alphas=5).strategy == "gram"  # n ≥ 2p
     with pytest.raises(ValueError, match="pure L1"):
         shrinkage.path(X, y, ElasticNet(0.5), strategy="homotopy")
-    with pytest.raises(ValueError, match="pure L1"):
+    with pytest.raises(ValueError, match="alphas must be > 0 on a path"):
         shrinkage.path(X, y, alphas=[1.0, 0.0], strategy="homotopy")
 
 

@@ -6,6 +6,7 @@ a numba traceback or a silent wrong answer.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,7 +14,16 @@ import scipy.sparse as sp
 
 __all__ = [
     "check_alpha",
+    "check_alpha_min_ratio",
+    "check_alphas",
     "check_fit_options",
+    "check_n_alphas",
+    "check_flag",
+    "check_max_iter",
+    "check_representable",
+    "check_tol",
+    "tol_floor",
+    "working_dtype",
     "check_matrix",
     "check_non_numeric",
     "check_sample_weight",
@@ -38,7 +48,7 @@ def check_matrix(X, name="X"):
     :func:`shrinkage.path` and :func:`shrinkage.solve`)."""
     check_non_numeric(X, name)
     if sp.issparse(X):
-        X = X if X.format == "csc" else X.tocsc()
+        X = _canonical_csc(X)
         values = X.data
     else:
         try:
@@ -74,6 +84,18 @@ def check_matrix(X, name="X"):
     if not np.isfinite(values).all():
         kind = "NaN" if np.isnan(values).any() else "infinity or a value too large for float64"
         raise ValueError(f"Input {name} contains {kind}.")
+    return X
+
+
+def _canonical_csc(X):
+    """Sparse input as CSC with sorted indices and no duplicate entries (scipy sums
+    duplicates in products but not in ``data``, which the kernels read): the caller's
+    matrix when it is that already, else a copy, so the caller's object is never
+    written."""
+    if X.format == "csc" and X.has_canonical_format:
+        return X
+    X = sp.csc_matrix(X, copy=True)
+    X.sum_duplicates()  # sorts the indices too
     return X
 
 
@@ -132,19 +154,31 @@ def check_sample_weight(sample_weight, n_samples):
 
 
 def check_varying_columns(std, feature_names=None):
-    """With ``standardize=True`` every column must vary (σ_j > 0)."""
+    """With ``standardize=True`` every column must vary (σ_j > 0), and its variance must
+    be finite (a column whose squares overflow is not a constant one)."""
+    huge = np.flatnonzero(~np.isfinite(std))
+    if huge.size:
+        raise ValueError(
+            f"{huge.size} column(s) have values whose squares overflow: "
+            f"{', '.join(_column_names(huge, feature_names))}. Rescale them."
+        )
     const = np.flatnonzero(~(std > 1e-12 * max(1.0, float(np.max(std, initial=0.0)))))
     if const.size:
-        names = (
-            [str(feature_names[j]) for j in const[:10]]
-            if feature_names is not None
-            else [f"X[:, {j}]" for j in const[:10]]
-        )
-        more = " ..." if const.size > 10 else ""
         raise ValueError(
             f"standardize=True but {const.size} column(s) have zero variance: "
-            f"{', '.join(names)}{more}. Drop them or use standardize=False."
+            f"{', '.join(_column_names(const, feature_names))}. Drop them or use "
+            "standardize=False."
         )
+
+
+def _column_names(columns, feature_names=None, shown=10):
+    """The names of the first ``shown`` columns (``X[:, j]`` without names), and "..."
+    when there are more."""
+    names = [
+        str(feature_names[j]) if feature_names is not None else f"X[:, {j}]"
+        for j in columns[:shown]
+    ]
+    return names + ["..."] if len(columns) > shown else names
 
 
 def is_sparse(X):
@@ -152,14 +186,101 @@ def is_sparse(X):
 
 
 def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):
-    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of an estimator."""
-    tol, max_iter = estimator.tol, estimator.max_iter
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
-        raise ValueError(f"tol must be a number > 0, got {tol!r}.")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
-        raise TypeError(f"max_iter must be an integer, got {max_iter!r}.")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter}.")
+    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of an estimator (the
+    same checks as the functional API's)."""
+    tol = estimator.tol
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a number > 0 (and finite), got {tol!r}.")
+    check_max_iter(estimator.max_iter)
     for name in flags:
-        if not isinstance(getattr(estimator, name), bool | np.bool_):
-            raise TypeError(f"{name} must be True or False, got {getattr(estimator, name)!r}.")
+        check_flag(getattr(estimator, name), name)
+
+
+def working_dtype(X):
+    """The dtype the solvers will work in for this input: float32 stays float32,
+    everything else becomes float64 (as :func:`check_matrix` converts it)."""
+    return np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
+
+
+def tol_floor(dtype) -> float:
+    """The smallest relative duality gap worth asking for in ``dtype``: below its
+    machine epsilon the rounding of the coefficients alone moves the objective by more
+    than the target (float32: 1.2e-7; float64: 2.2e-16)."""
+    return float(np.finfo(dtype).eps)
+
+
+def check_tol(tol, dtype=np.float64) -> float:
+    """``tol``: a finite number > 0, raised to :func:`tol_floor` of ``dtype`` with a
+    warning when below it, so that a target that cannot be certified is never silently
+    missed."""
+    if isinstance(tol, bool) or not isinstance(tol, Real):
+        raise TypeError(f"tol must be a number > 0, got {tol!r}.")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a number > 0 (and finite), got {tol!r}.")
+    floor = tol_floor(dtype)
+    if tol < floor:
+        warnings.warn(
+            f"tol={tol:.3g} is below what {np.dtype(dtype).name} data can certify; using "
+            f"tol={floor:.3g} (pass float64 data for a tighter target).",
+            UserWarning,
+            stacklevel=3,
+        )
+        return floor
+    return float(tol)
+
+
+def check_alphas(alphas) -> np.ndarray:
+    """A user's α grid for a path, sorted decreasing: finite and > 0. At α = 0 nothing
+    is penalised and the least-squares solution need not be unique; fit it with
+    ``solve(..., alpha=0)`` (or an unpenalised model), not on a path."""
+    grid = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    if grid.size == 0 or not np.all(np.isfinite(grid)):
+        raise ValueError("alphas must be a non-empty array of finite values > 0.")
+    if np.any(grid <= 0):
+        raise ValueError(
+            "alphas must be > 0 on a path: at alpha = 0 nothing is penalised and the "
+            "least-squares solution need not be unique. Drop 0 from the grid, or fit it "
+            "alone with shrinkage.solve(X, y, alpha=0)."
+        )
+    return grid.copy()
+
+
+def check_n_alphas(n_alphas) -> int:
+    """An integer ``>= 1``."""
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or n_alphas < 1:
+        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
+    return int(n_alphas)
+
+
+def check_alpha_min_ratio(ratio):
+    """None (the default rule) or a number in (0, 1]."""
+    if ratio is None:
+        return None
+    if isinstance(ratio, bool) or not isinstance(ratio, Real) or not 0 < ratio <= 1:
+        raise ValueError(f"alpha_min_ratio must be in (0, 1], got {ratio!r}.")
+    return float(ratio)
+
+
+def check_max_iter(max_iter, name="max_iter") -> int:
+    """An integer ``>= 1`` (bools and floats such as 10.5 are refused)."""
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
+        raise TypeError(f"{name} must be an integer, got {max_iter!r}.")
+    if max_iter < 1:
+        raise ValueError(f"{name} must be >= 1, got {max_iter}.")
+    return int(max_iter)
+
+
+def check_flag(value, name) -> bool:
+    """``True`` or ``False`` (NumPy bools too); strings such as ``"yes"`` are refused."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_representable(coef, intercept, dtype):
+    """A solution whose true value overflows ``dtype`` is an error, never NaN or inf."""
+    if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        raise ValueError(
+            f"the solution is too large to represent in {np.dtype(dtype).name} "
+            "(coefficients or intercept overflow): rescale X or y."
+        )

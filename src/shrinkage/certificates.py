@@ -26,7 +26,18 @@ import scipy.linalg
 
 from .penalties import conjugate_weighted_enet, subdiff_distance
 
-__all__ = ["Certificate", "certify", "primal_value", "dual_point"]
+__all__ = ["Certificate", "certified", "certify", "primal_value", "dual_point"]
+
+# A computed gap is ≥ 0 up to the rounding of P − D, two sums of about P(0) each: a
+# relative gap below −GAP_ROUNDING is a broken certificate (underflow, a wrong dual
+# point), never a proof of optimality.
+GAP_ROUNDING = 1e-9
+
+
+def certified(relative_gap, tol) -> bool:
+    """Whether a relative duality gap proves ``tol``: ``−GAP_ROUNDING ≤ gap ≤ tol``
+    (NaN never does)."""
+    return bool(-GAP_ROUNDING <= relative_gap <= tol)
 
 
 @dataclass(frozen=True)

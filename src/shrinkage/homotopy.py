@@ -236,13 +236,16 @@ def lasso_homotopy(
         raise ValueError(f"max_knots must be a positive integer or None, got {max_knots!r}.")
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
-    checked, design, scale = prepare_problem(
-        X, y, fit_intercept, sample_weight, standardize, feature_names
+    # the exact knots are a teaching tool too: the data as given, never rescaled
+    problem = prepare_problem(
+        X, y, fit_intercept, sample_weight, standardize, feature_names, rescale=False
     )
-    if checked.dtype != np.float64:  # exact knots need float64 throughout
-        checked, design, scale = prepare_problem(
-            checked.astype(np.float64), y, fit_intercept, sample_weight, standardize
-        )
+    if problem.X.dtype != np.float64:  # exact knots need float64 throughout
+        problem = prepare_problem(
+            problem.X.astype(np.float64), y, fit_intercept, sample_weight, standardize,
+            rescale=False,
+        )  # fmt: skip
+    checked, design, scale = problem.X, problem.design, problem.scale
     n, p = checked.shape
     names = np.asarray(
         [f"x{j}" for j in range(p)] if feature_names is None else feature_names, dtype=object

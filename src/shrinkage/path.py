@@ -13,6 +13,7 @@ and, by default, spans three more decades so that it ends where the lasso grid e
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,13 +23,23 @@ from ._kernels.working_sets import strong_set
 from ._path_homotopy import homotopy_points, knot_budget
 from ._path_rows import DenseRows, SparseRows, support_summary
 from ._uniform import for_kernel, is_uniform, scaled, unit_weights
+from ._validation import (
+    check_alpha_min_ratio,
+    check_alphas,
+    check_flag,
+    check_max_iter,
+    check_n_alphas,
+    check_tol,
+    working_dtype,
+)
+from .certificates import certified, certify
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
 from .solvers.states import GramState, ResidualState
 from .solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 
-__all__ = ["PathResult", "alpha_grid", "path"]
+__all__ = ["PathResult", "alpha_grid", "path", "warn_unconverged"]
 
 _RIDGE_GRID_L1_RATIO = 1e-3
 _GRAM_MAX_FEATURES = 5000  # p × p float64 Gram up to 200 MB
@@ -67,6 +78,10 @@ class PathResult:
         The names given, or ``x0, x1, …``.
     l1_ratio : float
     loss : str
+    tol : float
+        The relative duality gap every point was asked to reach; ``converged`` (a
+        property, one bool per point) says which did, and :func:`path` warns with a
+        ``ConvergenceWarning`` naming the worst point when one did not.
     strategy : str
         How the points were solved (``"homotopy"``, ``"working_set"``, ``"gram"``,
         ``"cd"``; ``"homotopy+working_set"`` when the knots ran over the budget).
@@ -86,6 +101,13 @@ class PathResult:
     l1_ratio: float = 1.0
     loss: str = "squared"
     strategy: str = "cd"
+    tol: float = 1e-4
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Whether each point is certified to ``tol``
+        (:func:`~shrinkage.certificates.certified`)."""
+        return np.vectorize(certified, otypes=[bool])(self.relative_gaps, self.tol)
 
     @property
     def feature_names(self) -> np.ndarray:
@@ -209,6 +231,7 @@ def path(
     screening=True,
     extrapolation=True,
     coef_format="dense",
+    warn=True,
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -254,6 +277,11 @@ def path(
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
         never holds the dense block (news20's dense path is 3× the size of X).
 
+    warn : bool
+        Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
+        point misses ``tol``. Tools that run many paths (cross-validation, stability
+        selection) pass False and warn once for all of them.
+
     Returns
     -------
     PathResult
@@ -274,42 +302,46 @@ def path(
         raise ValueError(f"coef_format must be 'dense' or 'sparse', got {coef_format!r}.")
     if loss not in ("squared", "logistic"):
         raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
+    if not isinstance(penalty, Penalty):
+        raise TypeError(f"penalty must be a Penalty (L1(), L2(), ...), got {penalty!r}.")
+    max_iter = check_max_iter(max_iter)
+    fit_intercept = check_flag(fit_intercept, "fit_intercept")
+    standardize = check_flag(standardize, "standardize")
+    for name, value in (("warm_start", warm_start), ("screening", screening),
+                        ("extrapolation", extrapolation), ("warn", warn)):  # fmt: skip
+        check_flag(value, name)
     if feature_names is None and hasattr(X, "columns"):
         feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
     if loss == "logistic":
-        return _logistic_path(
-            X,
-            y,
-            penalty,
-            alphas,
-            n_alphas,
-            alpha_min_ratio,
-            fit_intercept,
-            sample_weight,
-            standardize,
-            tol,
-            max_iter,
-            feature_names,
-            coef_format,
-        )
+        tol = check_tol(tol, working_dtype(X))
+        result = _logistic_path(
+            X, y, penalty, alphas, n_alphas, alpha_min_ratio, fit_intercept, sample_weight,
+            standardize, tol, max_iter, feature_names, coef_format,
+        )  # fmt: skip
+        if warn:
+            warn_unconverged("path", result.alphas, result.relative_gaps, tol)
+        return result
 
     start = time.perf_counter()
-    X, design, scale = prepare_problem(
-        X, y, fit_intercept, sample_weight, standardize, feature_names
-    )
+    tol = check_tol(tol, working_dtype(X))
+    problem = prepare_problem(X, y, fit_intercept, sample_weight, standardize, feature_names)
+    X, design, scale, magnitudes = problem.X, problem.design, problem.scale, problem.magnitudes
     n, p = X.shape
     alpha_max, w, xty = _squared_alpha_max(design, penalty, scale)
     cold = None if warm_start else w  # every point's start without warm starts
     alphas = _resolve_grid(
-        alphas, n_alphas, alpha_min_ratio, n, p, lambda: alpha_max, penalty.l1_ratio == 0
-    )
+        alphas, n_alphas, alpha_min_ratio, n, p,
+        lambda: _representable(alpha_max * magnitudes.target_scale), penalty.l1_ratio == 0,
+    )  # fmt: skip
     strategy = _choose_strategy(strategy, n, p, penalty, design, alphas, tol)
     xty = xty if strategy == "gram" else None  # only the Gram state reuses Xᵀy
     first, used = 0, strategy
+    # the solvers see the rescaled problem: the L1 weights at α are α · unit_a / s
+    # (shrinkage.magnitudes); the homotopy, pure L1, takes the grid α / s instead
     if strategy == "homotopy":  # exact knots; CD takes over if they exceed the budget
         rows, stats, first, w = homotopy_points(
-            design, penalty, scale, alphas, tol, fit_intercept, knot_budget(n, p),
-            _rows(coef_format, alphas.size, p, X.dtype),
+            design, penalty, scale, magnitudes.l1_weights(alphas), tol, fit_intercept,
+            knot_budget(n, p), _rows(coef_format, alphas.size, p, X.dtype),
         )  # fmt: skip
         strategy = "working_set"
         used = "homotopy" if first == alphas.size else "homotopy+working_set"
@@ -326,6 +358,7 @@ def path(
     # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place, or
     # one number each when they are the same for every feature (shrinkage._uniform)
     unit_a, unit_b = unit_weights(penalty, p, scale)
+    unit_a = magnitudes.l1_weights(unit_a)
     a = None if is_uniform(unit_a) else np.empty_like(unit_a)
     b = None if is_uniform(unit_b) else np.empty_like(unit_b)
     alpha_previous = None
@@ -354,16 +387,60 @@ def path(
             alpha_previous = alpha
         w = result.coef
         rows.store(k, w)
+        gap, relative_gap = result.dual_gap, result.relative_gap
+        if X.dtype != np.float64:  # certify the stored (rounded) row, in float64
+            rounded = certify(design, rows.dense_row(k), a, b, penalty.positive)
+            gap, relative_gap = rounded.dual_gap, rounded.relative_gap
         intercept = design.intercept(np.asarray(w, dtype=np.float64)) if fit_intercept else 0.0
         screened = _proven_zeros(design, w, a, b, penalty.positive) if state is None else (
             state.last_n_screened
         )  # fmt: skip
         stats[k] = (
-            intercept, result.dual_gap, result.relative_gap, result.n_iter,
-            time.perf_counter() - tick, screened,
+            intercept, gap, relative_gap, result.n_iter, time.perf_counter() - tick, screened,
         )  # fmt: skip
     del state, w  # the solver's per-feature vectors go before the summary's
-    return _assemble(alphas, rows.finish(), stats, feature_names, penalty, "squared", start, used)
+    coefs = magnitudes.coefs_to_original(rows.finish())
+    stats[:, 0] *= magnitudes.target_scale
+    stats[:, 1] = [magnitudes.objective_to_original(gap) for gap in stats[:, 1]]
+    result = _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used, tol)
+    if warn:
+        warn_unconverged("path", result.alphas, result.relative_gaps, tol)
+    return result
+
+
+def warn_unconverged(caller, alphas, relative_gaps, tol, stacklevel=3):
+    """One ``ConvergenceWarning`` when some point of one or several paths (rows of the
+    2-D ``relative_gaps``, e.g. the folds of a cross-validation, with ``alphas`` of the
+    same shape or one grid) is not certified to ``tol``, naming the worst one."""
+    gaps = np.atleast_2d(np.asarray(relative_gaps, dtype=np.float64))
+    alphas = np.broadcast_to(np.asarray(alphas, dtype=np.float64), gaps.shape)
+    missed = ~np.vectorize(certified, otypes=[bool])(gaps, tol)
+    if not np.any(missed):
+        return
+    from sklearn.exceptions import ConvergenceWarning  # only now: scikit-learn is heavy
+
+    badness = np.where(np.isnan(gaps), np.inf, np.abs(gaps))
+    worst = np.unravel_index(np.argmax(np.where(missed, badness, -1.0)), gaps.shape)
+    where = "path point(s)" if gaps.shape[0] == 1 else f"points of {gaps.shape[0]} paths"
+    warnings.warn(
+        f"{caller}: {int(missed.sum())} of {gaps.size} {where} did not reach tol={tol:.3g}; "
+        f"the worst is alpha={alphas[worst]:.4g} with relative duality gap "
+        f"{gaps[worst]:.3g}. Increase max_iter, loosen tol, or standardize badly scaled "
+        "features.",
+        ConvergenceWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _representable(alpha_max):
+    """α_max in the caller's units; an error where it overflows float64 (then no α of
+    the grid can be written down)."""
+    if np.isinf(alpha_max):
+        raise ValueError(
+            "alpha_max overflows float64 on these data (|Xᵀy|/n is above 1.8e308): "
+            "rescale X or y, e.g. to unit standard deviation."
+        )
+    return alpha_max
 
 
 def _strong_set(state, unit_a, alpha, alpha_previous, n, positive):
@@ -422,18 +499,13 @@ def _homotopy_applies(penalty, design, alphas):
 
 def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=False):
     if alphas is not None:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-        return alphas
-    if not isinstance(n_alphas, int | np.integer) or n_alphas < 1:
-        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
+        return check_alphas(alphas)
+    n_alphas = check_n_alphas(n_alphas)
+    alpha_min_ratio = check_alpha_min_ratio(alpha_min_ratio)
     if alpha_min_ratio is None:
         alpha_min_ratio = 1e-3 if n >= p else 1e-2
         if ridge:  # the grid starts 1/ρ_grid = 1000× higher: end at the same place
             alpha_min_ratio *= _RIDGE_GRID_L1_RATIO
-    if not 0 < alpha_min_ratio <= 1:
-        raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
     return alpha_grid(alpha_max(), n_alphas, alpha_min_ratio)
 
 
@@ -443,7 +515,7 @@ def _rows(coef_format, n_alphas, p, dtype):
     return SparseRows(n_alphas, p, dtype)
 
 
-def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strategy):
+def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strategy, tol):
     p = coefs.shape[1]
     entry, n_active = support_summary(coefs, alphas)
     if feature_names is not None:
@@ -466,6 +538,7 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strateg
         l1_ratio=float(penalty.l1_ratio),
         loss=loss,
         strategy=strategy,
+        tol=tol,
     )
 
 
@@ -528,5 +601,6 @@ def _logistic_path(
             0,  # no gap-safe test for the logistic loss yet
         )
     return _assemble(
-        alphas, rows.finish(), stats, feature_names, penalty, "logistic", start, "proximal_newton"
-    )
+        alphas, rows.finish(), stats, feature_names, penalty, "logistic", start,
+        "proximal_newton", tol,
+    )  # fmt: skip

@@ -8,11 +8,15 @@ curves can be averaged point by point.
 
 from __future__ import annotations
 
-from numbers import Integral, Real
-
 import numpy as np
 
-from .._validation import check_fit_options, check_target
+from .._validation import (
+    check_alpha_min_ratio,
+    check_alphas,
+    check_fit_options,
+    check_n_alphas,
+    check_target,
+)
 from ..path import alpha_grid, path
 from ..penalties import Penalty
 
@@ -28,20 +32,13 @@ __all__ = [
 
 
 def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
-    """Validate the grid parameters (``alphas`` wins over ``n_alphas``/``alpha_min_ratio``)."""
+    """Validate the grid parameters (``alphas`` wins over ``n_alphas``/``alpha_min_ratio``),
+    with the checks :func:`shrinkage.path` applies."""
     if alphas is not None:
-        grid = np.asarray(alphas, dtype=np.float64).ravel()
-        if grid.size == 0 or not np.all(np.isfinite(grid)) or np.any(grid < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        check_alphas(alphas)
         return
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or n_alphas < 1:
-        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
-    if alpha_min_ratio is not None and (
-        isinstance(alpha_min_ratio, bool)
-        or not isinstance(alpha_min_ratio, Real)
-        or not 0 < alpha_min_ratio <= 1
-    ):
-        raise ValueError(f"alpha_min_ratio must be in (0, 1], got {alpha_min_ratio!r}.")
+    check_n_alphas(n_alphas)
+    check_alpha_min_ratio(alpha_min_ratio)
 
 
 def shared_alpha_grid(
@@ -56,7 +53,7 @@ def shared_alpha_grid(
     ``alpha_min_ratio · α_max`` (default 1e-3 when n ≥ p, 1e-2 when n < p, as ``path``).
     """
     if alphas is not None:
-        return np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1].copy()
+        return check_alphas(alphas)
     n, p = X.shape
     top = path(
         X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,

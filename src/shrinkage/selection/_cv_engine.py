@@ -29,12 +29,14 @@ def fold_errors(
         Lower is better: mean squared error, binomial deviance, or minus the scorer.
     n_active : ndarray of shape (n_alphas,)
         Non-zero coefficients of the training-fold fit at each α.
+    relative_gaps : ndarray of shape (n_alphas,)
+        The training-fold path's certificates, for the caller's one convergence warning.
     """
     train_weight = None if sample_weight is None else sample_weight[train]
     test_weight = None if sample_weight is None else sample_weight[test]
     result = path(
         X[train], y[train], penalty, loss=loss, alphas=alphas, sample_weight=train_weight,
-        **path_options,
+        warn=False, **path_options,
     )  # fmt: skip
     X_test, y_test = X[test], y[test]
     if scorer is not None:
@@ -42,13 +44,13 @@ def fold_errors(
             scorer, template, result.alphas, result.coefs, result.intercepts, X_test, y_test,
             test_weight,
         )  # fmt: skip
-        return errors, result.n_active
+        return errors, result.n_active, result.relative_gaps
     decision = np.asarray(X_test @ result.coefs.T) + result.intercepts
     if loss == "logistic":
         errors = deviance(y_test, decision, test_weight)
     else:
         errors = weighted_mean((y_test[:, None] - decision) ** 2, test_weight)
-    return np.asarray(errors, dtype=np.float64), result.n_active
+    return np.asarray(errors, dtype=np.float64), result.n_active, result.relative_gaps
 
 
 def scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight):

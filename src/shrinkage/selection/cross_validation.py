@@ -33,6 +33,7 @@ from sklearn.utils.validation import validate_data
 from .._validation import check_non_numeric, check_sample_weight
 from ..estimators._base import PenalizedRegressor
 from ..estimators.linear import ElasticNet, Lasso
+from ..path import warn_unconverged
 from ..penalties import Penalty
 from ..solvers import solve
 from ._common import (
@@ -45,6 +46,21 @@ from ._common import (
 from ._cv_engine import fold_errors
 
 __all__ = ["CrossValidatedMixin", "ElasticNetCV", "LassoCV"]
+
+
+def check_fold_weights(folds, sample_weight):
+    """Every fold needs training rows and held-out rows of positive total weight: a
+    fit cannot use weights that sum to 0, and a held-out error would be 0/0."""
+    if sample_weight is None:
+        return
+    for k, (train, test) in enumerate(folds):
+        for part, rows in (("training", train), ("held-out", test)):
+            if not np.sum(sample_weight[rows]) > 0:
+                raise ValueError(
+                    f"cross-validation fold {k}: every {part} row has sample_weight 0 "
+                    f"({rows.size} rows). Shuffle the rows (e.g. cv=KFold(5, shuffle=True)) "
+                    "or drop the zero-weight rows before fitting."
+                )
 
 
 class CrossValidatedMixin:
@@ -84,6 +100,7 @@ class CrossValidatedMixin:
         ratios = self._l1_ratios()
         splitter = check_cv(self.cv, y, classifier=classifier)
         folds = list(splitter.split(X, y, groups))
+        check_fold_weights(folds, sample_weight)
         options = dict(
             fit_intercept=self.fit_intercept, standardize=self.standardize, tol=self.tol,
             max_iter=self.max_iter,
@@ -106,8 +123,14 @@ class CrossValidatedMixin:
             for train, test in folds
         )
         n_folds = len(folds)
-        errors = np.array([e for e, _ in jobs]).reshape(len(ratios), n_folds, -1)
-        n_active = np.array([a for _, a in jobs]).reshape(len(ratios), n_folds, -1)
+        errors = np.array([e for e, _, _ in jobs]).reshape(len(ratios), n_folds, -1)
+        n_active = np.array([a for _, a, _ in jobs]).reshape(len(ratios), n_folds, -1)
+        gaps = np.array([g for _, _, g in jobs]).reshape(len(ratios), n_folds, -1)
+        fold_alphas = np.repeat(np.array(grids)[:, None, :], n_folds, axis=1)
+        warn_unconverged(
+            f"{type(self).__name__} (fold paths)", fold_alphas.reshape(-1, gaps.shape[-1]),
+            gaps.reshape(-1, gaps.shape[-1]), self.tol, stacklevel=4,
+        )  # fmt: skip
         mean = errors.mean(axis=1)
         # glmnet's cvsd; a single split has no spread, so its 1-SE rule is the minimum
         std_error = errors.std(axis=1, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0 * mean

@@ -29,8 +29,15 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_non_numeric, check_sample_weight
-from ..path import path
+from .._validation import (
+    check_flag,
+    check_max_iter,
+    check_non_numeric,
+    check_sample_weight,
+    check_tol,
+    working_dtype,
+)
+from ..path import path, warn_unconverged
 from ..penalties import Penalty
 from ._common import check_grid_parameters, check_regression_target, shared_alpha_grid
 
@@ -113,9 +120,12 @@ def _subsamples(n, n_subsamples, sample_fraction, complementary_pairs, random_st
 
 
 def _selected_on_subsample(X, y, sample_weight, rows, penalty, alphas, options):
+    """The support at each α on one subsample, and the path's certificates."""
     weight = None if sample_weight is None else sample_weight[rows]
-    result = path(X[rows], y[rows], penalty, alphas=alphas, sample_weight=weight, **options)
-    return result.coefs != 0
+    result = path(
+        X[rows], y[rows], penalty, alphas=alphas, sample_weight=weight, warn=False, **options
+    )
+    return result.coefs != 0, result.relative_gaps
 
 
 def stability_selection(
@@ -169,6 +179,9 @@ def stability_selection(
     (array([0, 1]), 2.55, 1.63)
     """
     check_grid_parameters(alphas, n_alphas, alpha_min_ratio)
+    tol, max_iter = check_tol(tol, working_dtype(X)), check_max_iter(max_iter)
+    fit_intercept = check_flag(fit_intercept, "fit_intercept")
+    standardize = check_flag(standardize, "standardize")
     if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, Integral):
         raise TypeError(f"n_subsamples must be an integer, got {n_subsamples!r}.")
     if n_subsamples < 1:
@@ -199,12 +212,14 @@ def stability_selection(
                              alpha_min_ratio=alpha_min_ratio, sample_weight=sample_weight,
                              fit_intercept=fit_intercept, standardize=standardize)  # fmt: skip
     subsets = _subsamples(n, n_subsamples, sample_fraction, complementary_pairs, random_state)
-    masks = np.array(
-        Parallel(n_jobs=n_jobs)(
-            delayed(_selected_on_subsample)(X, y, sample_weight, rows, penalty, grid, options)
-            for rows in subsets
-        )
-    )  # (n_fits, n_alphas, p)
+    fits = Parallel(n_jobs=n_jobs)(
+        delayed(_selected_on_subsample)(X, y, sample_weight, rows, penalty, grid, options)
+        for rows in subsets
+    )
+    masks = np.array([mask for mask, _ in fits])  # (n_fits, n_alphas, p)
+    warn_unconverged(
+        "stability_selection (subsample paths)", grid, [gaps for _, gaps in fits], tol
+    )
     entered = np.logical_or.accumulate(masks, axis=1)  # non-zero at some α' ≥ α
     probabilities = masks.mean(axis=0)
     max_probabilities = probabilities.max(axis=0)

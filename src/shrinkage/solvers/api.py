@@ -7,17 +7,27 @@ penalty into per-feature weights (standardisation folded into them, see
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import scipy.sparse as sp
 
 from .._uniform import penalty_weights
 from .._validation import (
     check_alpha,
+    check_flag,
     check_matrix,
+    check_max_iter,
+    check_representable,
     check_sample_weight,
     check_target,
+    check_tol,
     check_varying_columns,
+    working_dtype,
 )
-from ..design import make_design
+from ..certificates import certified, certify
+from ..design import Design, make_design
+from ..magnitudes import Magnitudes
 from ..penalties import L1, Penalty
 from .coordinate_descent import coordinate_descent
 from .proximal_gradient import proximal_gradient
@@ -26,7 +36,7 @@ from .states import ResidualState
 from .subgradient import subgradient_descent
 from .working_set import working_set_cd
 
-__all__ = ["prepare_problem", "solve", "SOLVERS"]
+__all__ = ["Problem", "prepare_problem", "solve", "SOLVERS"]
 
 SOLVERS = {
     "cd": coordinate_descent,
@@ -44,20 +54,47 @@ def validate_xy(X, y):
     return X, check_target(y, X.shape[0])
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A validated squared-loss problem as the solvers see it.
+
+    Attributes
+    ----------
+    X : ndarray or scipy.sparse.csc_matrix
+        The checked input (the caller's array or a canonical copy; never written).
+    design : Design
+        The effective design, on the rescaled data when ``magnitudes`` is not the
+        identity (:mod:`shrinkage.magnitudes`).
+    scale : ndarray or None
+        The column scale of the penalty on that design (σ̃_j), None for 1.
+    magnitudes : Magnitudes
+        How the design's data relate to the caller's.
+    """
+
+    X: np.ndarray | sp.csc_matrix
+    design: Design
+    scale: np.ndarray | None
+    magnitudes: Magnitudes
+
+
 def prepare_problem(
-    X, y, fit_intercept=True, sample_weight=None, standardize=False, feature_names=None
-):
-    """Validate and build ``(X, design, scale)``: the checked X, its effective
-    :class:`~shrinkage.design.Design`, and the column scales σ_j (None unless
+    X, y, fit_intercept=True, sample_weight=None, standardize=False, feature_names=None,
+    rescale=True,
+) -> Problem:  # fmt: skip
+    """Validate and build the :class:`Problem`: the checked X, its effective
+    :class:`~shrinkage.design.Design` (data out of range rescaled exactly by powers of
+    two unless ``rescale=False``) and the penalty's column scales σ_j (with
     ``standardize``). Shared by :func:`solve` and :func:`shrinkage.path`."""
     X, y = validate_xy(X, y)
     weights = check_sample_weight(sample_weight, X.shape[0])
-    design = make_design(X, y, weights, fit_intercept, dtype=X.dtype)
+    magnitudes = Magnitudes.of(X, y) if rescale else Magnitudes()
+    data, target = magnitudes.rescale(X, y)
+    design = make_design(data, target, weights, fit_intercept, dtype=X.dtype)
     scale = None
     if standardize:
         scale = design.column_std()
         check_varying_columns(scale, feature_names)
-    return X, design, scale
+    return Problem(X, design, magnitudes.penalty_scale(scale), magnitudes)
 
 
 def solve(
@@ -122,21 +159,30 @@ def solve(
     """
     penalty = L1() if penalty is None else penalty
     alpha = check_alpha(alpha)
-    X, design, scale = prepare_problem(
-        X, y, fit_intercept, sample_weight, standardize, feature_names
-    )
+    tol = check_tol(tol, working_dtype(X))
+    max_iter = None if max_iter is None else check_max_iter(max_iter)
+    fit_intercept = check_flag(fit_intercept, "fit_intercept")
+    standardize = check_flag(standardize, "standardize")
+    problem = prepare_problem(X, y, fit_intercept, sample_weight, standardize, feature_names)
+    X, design, magnitudes = problem.X, problem.design, problem.magnitudes
     p = X.shape[1]
-    a, b = penalty_weights(penalty, alpha, p, scale)  # uniform: one number each
+    a, b = penalty_weights(penalty, alpha, p, problem.scale)  # uniform: one number each
+    a = magnitudes.l1_weights(a)
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
         if coef_init.shape != (p,):
             raise ValueError(f"coef_init has shape {coef_init.shape}, expected ({p},).")
+        if not np.all(np.isfinite(coef_init)):
+            raise ValueError("coef_init contains NaN or infinity.")
+        coef_init = magnitudes.to_internal(coef_init)
 
     if solver == "auto":
         if np.all(a == 0) and not penalty.positive:
             solver = "closed_form"
-        elif np.any((a == 0) & (b == 0)):
-            solver = "cd"  # unpenalised features: working sets need every feature penalised
+        elif np.any((a.astype(X.dtype) == 0) & (b.astype(X.dtype) == 0)):
+            # unpenalised features (or weights that underflow the data's dtype): working
+            # sets need every feature penalised
+            solver = "cd"
         else:
             solver = "working_set"
     if solver not in SOLVERS:
@@ -157,13 +203,20 @@ def solve(
             options["max_iter"] = max_iter
         result = SOLVERS[solver](design, a, b, penalty.positive, **options)
     coef = np.asarray(result.coef, dtype=X.dtype)
+    certificate = result.certificate
+    if X.dtype != np.float64:  # certify what is returned: the rounded coefficients,
+        certificate = certify(design, coef, a, b, penalty.positive)  # in float64
+    converged = certified(certificate.relative_gap, tol)
     intercept = design.intercept(coef.astype(np.float64)) if fit_intercept else 0.0
+    coef = magnitudes.to_original(coef)
+    intercept = intercept * magnitudes.target_scale
+    check_representable(coef, intercept, X.dtype)
     return type(result)(
         coef,
         intercept,
-        result.certificate,
+        magnitudes.certificate_to_original(certificate),
         result.n_iter,
-        result.converged,
+        converged,
         result.tol,
         result.solver,
         result.history,
