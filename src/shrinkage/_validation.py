@@ -16,6 +16,7 @@ __all__ = [
     "check_alpha",
     "check_alpha_min_ratio",
     "check_alphas",
+    "check_finite_weights",
     "check_fit_options",
     "check_n_alphas",
     "check_flag",
@@ -275,6 +276,16 @@ def check_flag(value, name) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False, got {value!r}.")
     return bool(value)
+
+
+def check_finite_weights(l1_weight, l2_weight):
+    """Penalty weights (α, factors and column scales multiplied out) must be finite:
+    an infinite one means the solution's scale cannot be represented."""
+    if not (np.all(np.isfinite(l1_weight)) and np.all(np.isfinite(l2_weight))):
+        raise ValueError(
+            "the penalty weights overflow float64 for these data and alpha (the solution "
+            "is too large to represent): rescale X or y, or choose another alpha."
+        )
 
 
 def check_representable(coef, intercept, dtype):

@@ -26,6 +26,7 @@ from ._uniform import for_kernel, is_uniform, scaled, unit_weights
 from ._validation import (
     check_alpha_min_ratio,
     check_alphas,
+    check_finite_weights,
     check_flag,
     check_max_iter,
     check_n_alphas,
@@ -357,8 +358,10 @@ def path(
         state = ResidualState(design, compact=True)  # float32 majorants: half a p-vector
     # the weights are linear in α: a = α·unit_a, b = α·unit_b, written in place, or
     # one number each when they are the same for every feature (shrinkage._uniform)
-    unit_a, unit_b = unit_weights(penalty, p, scale)
-    unit_a = magnitudes.l1_weights(unit_a)
+    with np.errstate(over="ignore"):  # an overflow is reported just below
+        unit_a, unit_b = unit_weights(penalty, p, scale)
+        unit_a = magnitudes.l1_weights(unit_a)
+        check_finite_weights(unit_a * alphas[0], unit_b * alphas[0])
     a = None if is_uniform(unit_a) else np.empty_like(unit_a)
     b = None if is_uniform(unit_b) else np.empty_like(unit_b)
     alpha_previous = None

@@ -53,10 +53,16 @@ def least_squares_on_support(X, y, support, sample_weight=None, fit_intercept=Tr
         columns = design.X.toarray() if design.is_sparse else np.asarray(design.X)
         if design.is_sparse:  # sparse designs keep the centring implicit
             columns = columns - np.outer(design.u, design.x_offset)
+        # equilibrate by powers of two (exact): lstsq's rank cutoff is relative to the
+        # largest singular value, so one column of 1e150 would zero all the others
+        largest = np.max(np.abs(columns), axis=0)
+        exponents = np.where(largest > 0, np.frexp(largest)[1], 0)
+        columns = np.ldexp(columns, -exponents)
         if positive:
-            coef[support] = nnls(columns, design.y)[0]
+            solution = nnls(columns, design.y)[0]
         else:
-            coef[support] = np.linalg.lstsq(columns, design.y, rcond=None)[0]
+            solution = np.linalg.lstsq(columns, design.y, rcond=None)[0]
+        coef[support] = np.ldexp(solution, -exponents)
     intercept = design.intercept(coef[support]) if fit_intercept else 0.0
     return coef, float(intercept)
 

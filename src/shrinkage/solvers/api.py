@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from .._uniform import penalty_weights
 from .._validation import (
     check_alpha,
+    check_finite_weights,
     check_flag,
     check_matrix,
     check_max_iter,
@@ -166,8 +167,10 @@ def solve(
     problem = prepare_problem(X, y, fit_intercept, sample_weight, standardize, feature_names)
     X, design, magnitudes = problem.X, problem.design, problem.magnitudes
     p = X.shape[1]
-    a, b = penalty_weights(penalty, alpha, p, problem.scale)  # uniform: one number each
+    with np.errstate(over="ignore"):  # an overflow is reported just below
+        a, b = penalty_weights(penalty, alpha, p, problem.scale)  # uniform: one number each
     a = magnitudes.l1_weights(a)
+    check_finite_weights(a, b)
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
         if coef_init.shape != (p,):
