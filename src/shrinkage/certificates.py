@@ -158,10 +158,25 @@ def certify(design, w, l1_weight, l2_weight, positive=False, residual=None) -> C
     if positive and np.any(w < 0):
         primal = np.inf
     theta, corr = dual_point(design, r, l1_weight, l2_weight, positive)
-    dual = float(theta @ y - 0.5 * n * theta @ theta)
     # unpenalised features have X_jᵀθ = 0 by the projection (up to rounding): skip them
     keep = (l1_weight > 0) | (l2_weight > 0)
-    dual -= conjugate_weighted_enet(corr[keep], l1_weight[keep], l2_weight[keep], positive)
+    a, b = l1_weight[keep], l2_weight[keep]
+
+    def dual_at(shrink):
+        t = theta / shrink
+        return float(t @ y - 0.5 * n * t @ t) - conjugate_weighted_enet(
+            corr[keep] / shrink, a, b, positive
+        )
+
+    dual = dual_at(1.0)
+    # a nearly-lasso feature (b_j ≪ a_j): shrinking θ into every |x_jᵀθ| ≤ a_j zeroes
+    # the elastic-net conjugates, a better dual point than one they blow up (as the
+    # kernel shrinkage._kernels.gap.enet_duality_gap)
+    c = np.maximum(corr[keep], 0.0) if positive else np.abs(corr[keep])
+    penalised = a > 0
+    shrink = np.max(c[penalised] / a[penalised], initial=0.0)
+    if np.any(b[penalised] > 0) and shrink > 1.0:
+        dual = max(dual, dual_at(shrink))
     primal_at_zero = float(y @ y / (2 * n))
     gap = primal - dual
     # gradient of the loss is −X_effᵀ r / n; rescale corr back if θ was shrunk

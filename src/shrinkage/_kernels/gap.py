@@ -16,28 +16,9 @@ FEASIBILITY_SLACK = 1e-10
 
 
 @njit(cache=True)
-def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
-    """``(gap, primal, dual, scale)`` for ``1/(2n)‖r‖² + Σ a_j|w_j| + ½ b_j w_j²``.
-
-    ``corr = X_effᵀr``, ``rr = ‖r‖²``, ``y_dot_r = yᵀr``; θ = scale·r/n with scale ≤ 1
-    the largest value keeping the pure-L1 features' constraints ``|x_jᵀθ| ≤ a_j``.
-    ``a`` and ``b`` may be one number for all features (a float). With ``features``
-    (the problem restricted to them), ``corr[k]`` belongs to feature ``features[k]``
-    and ``w``, ``a``, ``b`` are indexed by feature: no restricted copies.
-    """
+def _dual_value(corr, rr, y_dot_r, a, b, positive, n, features, scale):
+    """``D(θ)`` at θ = scale·r/n: ``scale·yᵀr/n − scale²‖r‖²/(2n) − Σ_j g_j*(scale·c_j)``."""
     inv_n = 1.0 / n
-    primal = 0.5 * rr * inv_n
-    ratio = 0.0
-    for k in range(corr.shape[0]):
-        j = feature_at(features, k)
-        aj, bj = weight_at(a, j), weight_at(b, j)
-        primal += aj * abs(w[j]) + 0.5 * bj * w[j] * w[j]
-        if bj == 0.0 and aj > 0.0:
-            c = corr[k] * inv_n
-            excess = max(c, 0.0) if positive else abs(c)
-            if excess > ratio * aj:
-                ratio = excess / aj
-    scale = 1.0 / ratio if ratio > 1.0 else 1.0
     dual = scale * y_dot_r * inv_n - 0.5 * scale * scale * rr * inv_n
     for k in range(corr.shape[0]):
         j = feature_at(features, k)
@@ -48,8 +29,46 @@ def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
             if bj > 0.0:
                 dual -= excess * excess / (2.0 * bj)
             elif excess > FEASIBILITY_SLACK * aj:
-                dual = -np.inf
-                break
+                return -np.inf
+    return dual
+
+
+@njit(cache=True)
+def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
+    """``(gap, primal, dual, scale)`` for ``1/(2n)‖r‖² + Σ a_j|w_j| + ½ b_j w_j²``.
+
+    ``corr = X_effᵀr``, ``rr = ‖r‖²``, ``y_dot_r = yᵀr``; θ = scale·r/n with scale ≤ 1
+    the largest value keeping the pure-L1 features' constraints ``|x_jᵀθ| ≤ a_j``, or,
+    when that gives the larger dual, the largest keeping *every* ``|x_jᵀθ| ≤ a_j``:
+    there the elastic-net conjugates vanish, which matters when some ``b_j`` is tiny
+    next to ``a_j`` (a nearly-lasso feature, where ``(|v| − a)²/(2b)`` would turn the
+    rounding of v into a huge gap). ``a`` and ``b`` may be one number for all features
+    (a float). With ``features`` (the problem restricted to them), ``corr[k]`` belongs
+    to feature ``features[k]`` and ``w``, ``a``, ``b`` are indexed by feature: no
+    restricted copies.
+    """
+    inv_n = 1.0 / n
+    primal = 0.5 * rr * inv_n
+    ratio, ratio_all, mixed = 0.0, 0.0, False
+    for k in range(corr.shape[0]):
+        j = feature_at(features, k)
+        aj, bj = weight_at(a, j), weight_at(b, j)
+        primal += aj * abs(w[j]) + 0.5 * bj * w[j] * w[j]
+        if aj > 0.0:
+            c = corr[k] * inv_n
+            excess = max(c, 0.0) if positive else abs(c)
+            if bj == 0.0 and excess > ratio * aj:
+                ratio = excess / aj
+            if excess > ratio_all * aj:
+                ratio_all = excess / aj
+            mixed = mixed or bj > 0.0
+    scale = 1.0 / ratio if ratio > 1.0 else 1.0
+    dual = _dual_value(corr, rr, y_dot_r, a, b, positive, n, features, scale)
+    if mixed and ratio_all > max(ratio, 1.0):
+        shrunk = 1.0 / ratio_all
+        other = _dual_value(corr, rr, y_dot_r, a, b, positive, n, features, shrunk)
+        if other > dual:
+            dual, scale = other, shrunk
     return primal - dual, primal, dual, scale
 
 
