@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from shrinkage.cli import atomic
+from shrinkage.cli import DataError, atomic
 from shrinkage.cli.main import cli
 
 
@@ -163,7 +163,7 @@ def test_predict_checks_the_schema(good):
     frame.assign(a="text").to_csv(good / "text.csv", index=False)
     _fails(good, ["predict", "model", "text.csv"], "column 'a' was numeric")
     _fails(good, ["predict", ".", "good.csv"], "does not exist (run shrinkage fit)")
-    _fails(good, ["predict", "good.csv", "good.csv"], "is not valid JSON")
+    _fails(good, ["predict", "good.csv", "good.csv"], "is not a valid model file: not JSON")
 
 
 @pytest.mark.parametrize(
@@ -219,10 +219,10 @@ def test_atomic_write_failure_leaves_nothing(tmp_path):
 
     def fails(path):
         path.write_text("half")
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     for folder in ("new", "keep"):
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(DataError, match=f"could not write '.*{folder}'.*ENOSPC"):
             atomic.write_files_into(tmp_path / folder, {"coef.csv": lambda p: p.write_text("x"),
                                                         "model.json": fails})  # fmt: skip
     assert _listing(tmp_path) == ["keep", "keep/model.json"]

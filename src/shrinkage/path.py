@@ -147,6 +147,8 @@ class PathResult:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(7, 4.5))
+        from .plots.text import plain_text  # names drawn literally ($ is no mathtext)
+
         coefs = self.dense_coefs()
         for j in range(coefs.shape[1]):
             ax.plot(self.alphas, coefs[:, j], lw=1.2)
@@ -154,7 +156,7 @@ class PathResult:
         for j in order:
             if self.entry_alpha[j] > 0:
                 ax.annotate(
-                    str(self.feature_names[j]),
+                    plain_text(self.feature_names[j]),
                     (self.alphas[-1], coefs[-1, j]),
                     fontsize=8,
                     xytext=(3, 0),

@@ -242,11 +242,13 @@ def _save_path_plot(result, out) -> None:
     from .atomic import atomic_path
 
     figure, ax = plt.subplots(figsize=(8, 5))
-    result.plot(ax=ax)
-    figure.tight_layout()
-    with atomic_path(out) as tmp:
-        figure.savefig(tmp, format="png", dpi=110)
-    plt.close(figure)
+    try:
+        result.plot(ax=ax)
+        figure.tight_layout()
+        with atomic_path(out) as tmp:
+            figure.savefig(tmp, format="png", dpi=110)
+    finally:
+        plt.close(figure)
 
 
 @cli.command("cv")

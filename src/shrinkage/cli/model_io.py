@@ -10,6 +10,7 @@ floats round-trip exactly, so they equal the estimator's own predictions.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pandas as pd
 
 from .errors import DataError
 from .io import encode_with_schema
+from .model_schema import InvalidModel, check_model
 
 __all__ = ["FORMAT", "SavedModel", "coef_frame", "load_model", "model_document"]
 
@@ -91,7 +93,11 @@ def document_writers(document: dict) -> dict:
         path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", "utf-8")
 
     def write_coef(path: Path):
-        coef_frame(document).to_csv(path, index=False)
+        # The csv writer leaves a carriage return unquoted (it only quotes "\n"), which
+        # readers take for a line break: quote every text field when a name has one.
+        carriage_return = any("\r" in name for name in document["coefficients"])
+        quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
+        coef_frame(document).to_csv(path, index=False, quoting=quoting)
 
     return {MODEL_FILE: write_json, COEF_FILE: write_coef}
 
@@ -115,8 +121,18 @@ class SavedModel:
         return encode_with_schema(frame, self.schema, notes)
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        coef = np.array([self.document["coefficients"][name] for name in X.columns])
-        return X.to_numpy(dtype=np.float64) @ coef + self.document["intercept"]
+        """``X w + b``; a DataError if it overflows (huge coefficients or values)."""
+        coefficients = self.document["coefficients"]
+        coef = np.array([coefficients[name] for name in X.columns], dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            decision = X.to_numpy(dtype=np.float64) @ coef + float(self.document["intercept"])
+        bad = int(np.count_nonzero(~np.isfinite(decision)))
+        if bad:
+            raise DataError(
+                f"{bad} of {decision.size} predictions overflow (not finite numbers): the "
+                "model's coefficients times the data's values exceed the float range."
+            )
+        return decision
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Regression: ``X w + b``; classification: the class of probability > 1/2."""
@@ -133,20 +149,118 @@ class SavedModel:
         return expit(self.decision_function(X))
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _unique_keys(pairs):
+    document = {}
+    for key, value in pairs:
+        if key in document:  # json would keep the last silently
+            raise ValueError(f"key {key!r} appears twice in one object")
+        document[key] = value
+    return document
+
+
+def _parse(path: Path) -> dict:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise DataError(f"could not read {str(path)!r}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise _invalid(path, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise _invalid(path, "nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, NaN / Infinity, over-long integers
+        raise _invalid(path, f"not JSON ({exc})") from None
+
+
+def _invalid(path: Path, what: str) -> DataError:
+    return DataError(f"{str(path)!r} is not a valid model file: {what}.")
+
+
+def _read_coef_table(path: Path) -> tuple[list[str], list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        header = next(rows, [])
+        if header[:2] != ["feature", "coefficient"]:
+            raise ValueError(f"its header starts with {header[:2]}, not feature, coefficient")
+        features, values = [], []
+        for row in rows:
+            if len(row) < 2:
+                raise ValueError(f"row {len(features) + 2} has {len(row)} field(s)")
+            features.append(row[0])
+            values.append(row[1])
+    return features, values
+
+
+def _check_coef_file(path: Path, document: dict) -> None:
+    """``coef.csv`` must hold the intercept and the coefficients of ``model.json``."""
+    try:
+        features, values = _read_coef_table(path)
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
+        raise _invalid(path, f"cannot be read ({exc})") from None
+    expected = ["(intercept)", *document["coefficients"]]
+    if features != expected:
+        raise _invalid(
+            path,
+            f"its {len(features)} rows do not name the intercept and the {len(expected) - 1} "
+            f"features of {MODEL_FILE}",
+        )
+    numbers = [document["intercept"], *document["coefficients"].values()]
+    for name, text, number in zip(features, values, numbers, strict=True):
+        try:
+            value = float(text)
+        except ValueError:
+            raise _invalid(path, f"the coefficient of {name!r} is {text!r}") from None
+        # Both files are written from the same floats (shortest round-trip text).
+        if not (value == number or abs(value - number) <= 1e-12 * abs(number)):
+            raise _invalid(
+                path, f"the coefficient of {name!r} is {text} but {number!r} in {MODEL_FILE}"
+            )
+
+
+def _document(path: Path) -> dict:
+    document = _parse(path)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _invalid(path, f"it is not a {FORMAT!r} document")
+    version = document.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise _invalid(
+            path,
+            f"its format version {version if version < 10**9 else 'is huge and'} is newer "
+            f"than {FORMAT_VERSION}, the latest this version of shrinkage reads; upgrade "
+            "shrinkage",
+        )
+    try:
+        check_model(document)
+    except InvalidModel as exc:
+        raise _invalid(path, str(exc)) from None
+    return document
+
+
 def load_model(folder) -> SavedModel:
-    """Read ``folder/model.json`` written by ``shrinkage fit``; DataError if it is not one."""
-    path = Path(folder) / MODEL_FILE if Path(folder).is_dir() else Path(folder)
+    """Read ``folder/model.json`` written by ``shrinkage fit``; DataError if it is not one.
+
+    The document is checked against :data:`shrinkage.cli.model_schema.MODEL_SCHEMA`, and
+    ``coef.csv`` beside it, when present, must hold the same numbers. Both files are read
+    again once if they disagree, since ``shrinkage fit --force`` may have replaced the
+    folder between the two reads.
+    """
+    folder = Path(folder)
+    path = folder / MODEL_FILE if folder.is_dir() else folder
     if not path.is_file():
         raise DataError(f"no model found: {str(path)!r} does not exist (run shrinkage fit).")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{str(path)!r} is not valid JSON: {exc}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DataError(f"{str(path)!r} is not a shrinkage model file.")
-    if document.get("format_version", 0) > FORMAT_VERSION:
-        raise DataError(
-            f"{str(path)!r} has format version {document['format_version']}; this version of "
-            f"shrinkage reads up to {FORMAT_VERSION}. Upgrade shrinkage."
-        )
+    coef = folder / COEF_FILE if folder.is_dir() else None
+    for attempt in range(2):
+        document = _document(path)
+        try:
+            if coef is not None and coef.exists():
+                _check_coef_file(coef, document)
+            break
+        except DataError:
+            if attempt:
+                raise
     return SavedModel(document)

@@ -8,13 +8,17 @@ output path first, connect its progress to the progress bar and say where the fi
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import click
 
-from .atomic import check_output_file
+from .atomic import (
+    check_output_file,
+    check_writable,
+    temporary_folder,
+    write_error,
+    write_text,
+)
 from .errors import DataError
 from .options import command_line, data_options, force_option, load_data, output_options
 
@@ -23,15 +27,17 @@ __all__ = ["demo", "lab", "report"]
 
 def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: str) -> Path:
     try:
-        from ..report import write_report
+        from ..report import build_report
     except ImportError as exc:
         raise click.ClickException(f"the HTML report is not available: {exc}") from None
     with output.progress("building the report") as update:
-        written = write_report(
-            X, y, task=task, out=out, command=command_line(), cv=cv, random_state=seed,
+        page = build_report(
+            X, y, task=task, command=command_line(), cv=cv, random_state=seed,
             progress=update, selection=select,
         )  # fmt: skip
-    return Path(written)
+        write_text(out, page)  # atomic, and a write error is exit code 2
+        update("report written", 1.0)
+    return Path(out)
 
 
 def _report_options(function):
@@ -112,6 +118,7 @@ def lab(out, dpi, force, output):
         raise DataError(f"output {str(out)!r} exists and is not a folder.")
     if out.is_dir() and any(out.glob("*.png")) and not force:
         raise DataError(f"{str(out)!r} already holds PNG files; pass --force to replace them.")
+    check_writable(out)  # before drawing
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
@@ -119,18 +126,17 @@ def lab(out, dpi, force, output):
 
     # Figures are drawn in a temporary sibling folder and moved in when all are done, so
     # a failure leaves the output folder as it was.
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    try:
-        with output.progress("drawing the lab figures"):
-            figures = make_figures(staging, dpi=dpi)
-        if not out.exists():
-            os.rename(staging, out)
-        else:
-            for figure in figures:
-                os.replace(figure, out / figure.name)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    with temporary_folder(out) as staging:
+        try:
+            with output.progress("drawing the lab figures"):
+                figures = make_figures(staging, dpi=dpi)
+            if not out.exists():
+                os.rename(staging, out)
+            else:
+                for figure in figures:
+                    os.replace(figure, out / figure.name)
+        except OSError as exc:
+            raise write_error(out, exc) from None
     written = [out / figure.name for figure in figures]
     output.summary({"out": str(out), "files": [str(p) for p in written]},
                    [f"wrote {len(written)} figures to {out}"])  # fmt: skip

@@ -11,9 +11,11 @@ from .geometry import (
     plot_gradient_field,
 )
 from .paths import plot_penalty_path, plot_zero_counts
+from .text import plain_text
 from .threshold import plot_kkt, plot_orthonormal_maps, plot_threshold_law
 
 __all__ = [
+    "plain_text",
     "plot_axis_fraction",
     "plot_budget_path",
     "plot_calibration",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ._axes import get_ax
+from .text import plain_text
 
 
 def plot_penalty_path(path, ax=None):
     """Coefficients against α (log scale, large α on the left) for one penalty."""
     ax = get_ax(ax)
     for j, name in enumerate(path.feature_names):
-        ax.plot(path.alphas, path.coefs[:, j], label=name)
+        ax.plot(path.alphas, path.coefs[:, j], label=plain_text(name))
     ax.set_xscale("log")
     ax.invert_xaxis()
     ax.axhline(0, color="grey", lw=0.6)

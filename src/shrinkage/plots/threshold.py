@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._axes import get_ax
+from .text import plain_text
 
 
 def plot_threshold_law(x=1.0, y=1.5, ax=None, *, lams=None):
@@ -62,7 +63,8 @@ def plot_kkt(check, feature_names=None, ax=None):
         Patch(color="tab:red", label="non-zero coefficient (on the threshold)"),
         Patch(color="tab:grey", label="exactly zero (below the threshold)"),
     ]
-    ax.set_xticks(positions, names, rotation=45, ha="right", fontsize=8)
+    labels = [plain_text(name) for name in names]
+    ax.set_xticks(positions, labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylim(0, 1.45 * max(float(check.threshold.max()), float(check.correlation.max())))
     ax.set_ylabel("|x_jᵀ r| / n at the solution")
     ax.set_title("Lasso KKT: zero unless the correlation reaches α·f_j")

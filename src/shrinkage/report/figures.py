@@ -11,6 +11,7 @@ import io
 
 import numpy as np
 
+from ..plots.text import plain_text
 from .analysis import ReportData, calibration_regression, reliability_curve
 from .geometry2d import pair_problem, strongest_features, strongest_pair
 
@@ -53,7 +54,8 @@ def path_and_cv_figure(data: ReportData):
         path_ax, cv_ax = axes[0, column], axes[1, column]
         standardized = run.path.coefs * data.feature_std
         for j in range(data.n_features):
-            emphasis = dict(lw=1.6, label=data.feature_names[j]) if j in top else dict(lw=0.8)
+            label = plain_text(data.feature_names[j])
+            emphasis = dict(lw=1.6, label=label) if j in top else dict(lw=0.8)
             path_ax.plot(run.path.alphas, standardized[:, j], **emphasis)
         path_ax.axhline(0.0, color="0.5", lw=0.6)
         _mark_choices(path_ax, run)
@@ -101,7 +103,7 @@ def calibration_figure(data: ReportData):
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("mean predicted probability (quantile bins)")
-        ax.set_ylabel(f"observed frequency of class {data.classes[1]!s}")
+        ax.set_ylabel(f"observed frequency of class {plain_text(data.classes[1])}")
     ax.set_title(f"Held-out calibration: {data.chosen.name} at α = {data.chosen.alpha:.3g}",
                  fontsize=10)  # fmt: skip
     ax.legend(fontsize=8)
@@ -123,6 +125,6 @@ def geometry_figure(data: ReportData):
     figure = _figure(5.6, 5.6)
     ax = figure.subplots()
     plot_constraint_geometry(problem, budget, ax=ax)
-    ax.set_xlabel(f"w₁: {data.feature_names[first]} (standardised)")
-    ax.set_ylabel(f"w₂: {data.feature_names[second]} (standardised)")
+    ax.set_xlabel(f"w₁: {plain_text(data.feature_names[first])} (standardised)")
+    ax.set_ylabel(f"w₂: {plain_text(data.feature_names[second])} (standardised)")
     return figure
