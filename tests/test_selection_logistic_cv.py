@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from shrinkage.estimators.logistic import SparseLogisticRegression
 from shrinkage.selection import SparseLogisticRegressionCV
@@ -86,3 +86,20 @@ def test_bad_labels():
     y_nan[0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         SparseLogisticRegressionCV(n_alphas=5, cv=3).fit(X, y_nan)
+
+
+@pytest.mark.filterwarnings("ignore:The least populated class:UserWarning")
+def test_fold_without_both_classes_is_named():
+    X, y = classification_problem(seed=4, n=60)
+    y[:] = 0
+    y[7] = 1  # a one-member class: the fold holding it out trains on class 0 alone
+    folds = list(StratifiedKFold(5).split(X, y))
+    failing = next(f for f, (train, _) in enumerate(folds) if y[train].max() == 0)
+    with pytest.raises(ValueError, match=rf"fold {failing + 1} of 5 .*\{{0: 48, 1: 0\}}.*"
+                       r"\{0: 59, 1: 1\}.*fewer folds or stratified folds"):  # fmt: skip
+        SparseLogisticRegressionCV(n_alphas=5, cv=5).fit(X, y)
+    # two members, unstratified folds that hold both out together: stratifying fixes it
+    y[8] = 1
+    with pytest.raises(ValueError, match=r"fold 1 of 5 .*\{0: 48, 1: 0\}"):
+        SparseLogisticRegressionCV(n_alphas=5, cv=KFold(5)).fit(X, y)
+    assert SparseLogisticRegressionCV(n_alphas=5, cv=5).fit(X, y).coef_.shape == (1, 12)

@@ -8,7 +8,10 @@ the binomial deviance ``2 × mean log-loss`` on the held-out rows as the default
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
@@ -103,6 +106,7 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         check_classification_targets(y)
         classes, target = binary_target(y, X.shape[0])
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        _check_fold_classes(self.cv, X, target, classes, sample_weight, groups)
         # Folds see 0/1 targets; scorers then compare 0/1 predictions with 0/1 labels.
         template = SparseLogisticRegression(fit_intercept=self.fit_intercept)
         template.classes_ = np.array([0.0, 1.0])
@@ -118,3 +122,41 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         self.intercept_ = np.array([result.intercept if self.fit_intercept else 0.0])
         self._store_refit(result)
         return self
+
+
+def _check_fold_classes(cv, X, y01, classes, sample_weight=None, groups=None):
+    """Raise, naming the fold, when a training part of ``cv`` lacks a class.
+
+    A fold without both classes (with positive weight) cannot be fitted; the solver
+    would only see "one class" deep inside the fold's job. The splits are drawn as
+    :meth:`CrossValidatedMixin._run_cv` draws them, so for deterministic splitters (an
+    int ``cv``, a fixed ``random_state``, explicit splits) the fold named is the one
+    that would fail.
+    """
+    splitter = check_cv(cv, y01, classifier=True)
+    with warnings.catch_warnings():
+        # StratifiedKFold's "least populated class" warning: the real split repeats it
+        warnings.simplefilter("ignore", UserWarning)
+        folds = list(splitter.split(X, y01, groups))
+    counted = np.ones(y01.shape[0], bool) if sample_weight is None else sample_weight > 0
+    labels = classes.tolist()
+
+    def counts(rows):
+        return {label: int(np.sum(counted[rows] & (y01[rows] == k))) for k, label in
+                enumerate(labels)}  # fmt: skip
+
+    failing = [f for f, (train, _) in enumerate(folds) if min(counts(train).values()) == 0]
+    if not failing:
+        return
+    whole = counts(np.arange(y01.shape[0]))
+    rarest = min(whole, key=whole.get)
+    counting = "; samples with positive weight" if sample_weight is not None else ""
+    others = f" (and {len(failing) - 1} other fold(s))" if len(failing) > 1 else ""
+    train = folds[failing[0]][0]
+    raise ValueError(
+        f"Cross-validation fold {failing[0] + 1} of {len(folds)}{others} has only one class "
+        f"in its training part, so it cannot be fitted (class counts there {counts(train)}, "
+        f"in the whole data {whole}{counting}). Use fewer folds or stratified folds (an "
+        "int cv gives StratifiedKFold); a class needs at least 2 samples to be in every "
+        f"training part, and class {rarest!r} has {whole[rarest]}."
+    )
