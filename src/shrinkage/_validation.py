@@ -134,11 +134,17 @@ def check_target(y, n_samples):
 
 
 def check_sample_weight(sample_weight, n_samples):
-    """Finite, non-negative weights with a positive sum; returned as float64 or None."""
+    """Finite, non-negative weights, not all zero; returned as float64 or None (a
+    positive scalar means equal weights). Their sum may overflow: users normalise by
+    the largest weight first (:func:`shrinkage.design.make_design`)."""
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, Real):
-        return np.full(n_samples, float(sample_weight))
+    if isinstance(sample_weight, Real) and not isinstance(sample_weight, bool):
+        if not (np.isfinite(sample_weight) and sample_weight > 0):
+            raise ValueError(
+                f"a scalar sample_weight must be finite and > 0, got {sample_weight!r}."
+            )
+        return np.ones(n_samples)
     s = np.asarray(sample_weight)
     if s.dtype.kind not in "biuf":
         raise TypeError(f"sample_weight must be numeric, got dtype {s.dtype}.")
@@ -149,7 +155,8 @@ def check_sample_weight(sample_weight, n_samples):
         raise ValueError("sample_weight contains NaN or infinity.")
     if np.any(s < 0):
         raise ValueError("sample_weight must be non-negative.")
-    if s.sum() <= 0:
+    largest = float(np.max(s, initial=0.0))
+    if largest <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs weight > 0.")
     return s
 

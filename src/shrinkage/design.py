@@ -129,6 +129,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
         u = uniform(1.0, n, dtype)  # no row scaling: a read-only view of ones
     else:
         s = np.asarray(sample_weight, dtype=np.float64)
+        s = np.ldexp(s, -int(np.frexp(np.max(s))[1]))  # exact: the sum cannot overflow
         s = s * (n / s.sum())
         u = np.sqrt(s).astype(dtype)
 
