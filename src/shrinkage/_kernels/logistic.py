@@ -57,19 +57,9 @@ def newton_cd_dense(
     with the intercept and CD crawls. The constant shift of u and q is kept in the scalar
     ``lazy`` (true ``u = u + lazy``, ``q = q + lazy·h``) so a move costs O(nnz_j).
     """
-    n_samples = X.shape[0]
-    n_features = features.shape[0]
-    hess_x = np.zeros(n_features)
-    curvature = np.empty(n_features)
-    for k in range(n_features):
-        j = features[k]
-        total = 0.0
-        weighted = 0.0
-        for i in range(n_samples):
-            total += hess[i] * X[i, j] * X[i, j]
-            weighted += hess[i] * X[i, j]
-        curvature[k] = total
-        hess_x[k] = weighted
+    hess_x = np.empty(features.shape[0])
+    curvature = np.empty(features.shape[0])
+    weighted_column_moments_dense(X, hess, features, hess_x, curvature)
     return _epochs(
         X, np.empty(0, X.dtype), np.empty(0, np.int32), np.empty(0, np.int32), False,
         w, u, q, hess, l1_weight, l2_weight, positive, features, fit_intercept, max_epochs,
@@ -83,18 +73,9 @@ def newton_cd_sparse(
     fit_intercept, max_epochs, tol, intercept_change,
 ):  # fmt: skip
     """:func:`newton_cd_dense` on CSC arrays."""
-    n_features = features.shape[0]
-    hess_x = np.zeros(n_features)
-    curvature = np.empty(n_features)
-    for k in range(n_features):
-        j = features[k]
-        total = 0.0
-        weighted = 0.0
-        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
-            total += hess[uint64(indices[idx])] * data[idx] * data[idx]
-            weighted += hess[uint64(indices[idx])] * data[idx]
-        curvature[k] = total
-        hess_x[k] = weighted
+    hess_x = np.empty(features.shape[0])
+    curvature = np.empty(features.shape[0])
+    weighted_column_moments_sparse(data, indices, indptr, hess, features, hess_x, curvature)
     return _epochs(
         np.empty((0, 0), data.dtype), data, indices, indptr, True, w, u, q, hess,
         l1_weight, l2_weight, positive, features, fit_intercept, max_epochs, tol,
@@ -248,25 +229,36 @@ def _gram_kkt(grad, w, l1_weight, l2_weight, positive):
 
 
 @njit(cache=True)
-def weighted_square_norms_dense(X, hess, features, out):
-    """``out[k] = Σ_i h_i X[i, features[k]]²`` (the diagonal of ``X_Wᵀ diag(h) X_W``)."""
+def weighted_column_moments_dense(X, hess, features, sums, square_norms):
+    """``sums[k] = Σ_i h_i X[i, j]`` and ``square_norms[k] = Σ_i h_i X[i, j]²`` for
+    ``j = features[k]``, in one pass over the columns.
+
+    The square norms are the diagonal of ``X_Wᵀ diag(h) X_W``; with the sums they give
+    the h-centred diagonal ``Σ_i h_i (X[i, j] − μ_j)²`` of the CD kernels.
+    """
     for k in range(features.shape[0]):
         j = features[k]
         total = 0.0
+        weighted = 0.0
         for i in range(X.shape[0]):
             total += hess[i] * X[i, j] * X[i, j]
-        out[k] = total
+            weighted += hess[i] * X[i, j]
+        square_norms[k] = total
+        sums[k] = weighted
 
 
 @njit(cache=True)
-def weighted_square_norms_sparse(data, indices, indptr, hess, features, out):
-    """:func:`weighted_square_norms_dense` on CSC arrays."""
+def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, square_norms):
+    """:func:`weighted_column_moments_dense` on CSC arrays."""
     for k in range(features.shape[0]):
         j = features[k]
         total = 0.0
+        weighted = 0.0
         for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
             total += hess[uint64(indices[idx])] * data[idx] * data[idx]
-        out[k] = total
+            weighted += hess[uint64(indices[idx])] * data[idx]
+        square_norms[k] = total
+        sums[k] = weighted
 
 
 @njit(cache=True)

@@ -12,15 +12,9 @@ global one. Each step
 
 1. minimises the quadratic model of the loss plus the penalty to a KKT violation of
    0.3 × that target, checked at the point returned (an inexact Newton step with a
-   forcing term, as Lee et al. analyse it). Coordinate-descent epochs
-   (:mod:`shrinkage._kernels.logistic`, glmnet's IRLS inner loop: Friedman, Hastie &
-   Tibshirani 2010, *J. Stat. Softw.* 33(1)) alternate with a Newton step on the current
-   *face* (the non-zeros with their signs fixed, where the penalty is smooth), solved by
-   Cholesky on the working set's Gram matrix or by conjugate gradients on its columns,
-   and cut where a sign would change. The face step is what converges when the L2 part
-   dominates: the model's Hessian ``X_Wᵀ H X_W + diag(b)`` is then as ill-conditioned as
-   ``1/b`` on correlated columns, and CD needs thousands of epochs where the face step
-   needs one solve;
+   forcing term, as Lee et al. analyse it): coordinate-descent epochs alternating with
+   Newton steps on the current face, where the penalty is smooth
+   (:mod:`shrinkage.solvers.logistic_newton`);
 2. backtracks on the true objective until Lee et al.'s sufficient-descent condition
    holds, with the change of the objective summed term by term
    (``log1p(σ(z)·expm1(u))``), so that the test still sees descent when the change is
@@ -32,43 +26,19 @@ The intercept is eliminated from the model (h-centred columns) and updated exact
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse as sp
 from scipy.special import expit
 
-from .._kernels.columns import (
-    column_dots_dense,
-    column_dots_sparse,
-    subtract_columns_dense,
-    subtract_columns_sparse,
-)
-from .._kernels.logistic import (
-    newton_cd_dense,
-    newton_cd_gram,
-    newton_cd_sparse,
-    weighted_gram_csr,
-    weighted_square_norms_dense,
-    weighted_square_norms_sparse,
-)
 from .._validation import check_alpha, check_sample_weight, check_varying_columns
 from ..certificates_logistic import certify_from_prediction, normalise_sample_weight
 from ..penalties import L1, Penalty, subdiff_distance
 from ._result import SolverResult
 from .api import validate_xy
+from .logistic_newton import column_direction, gram_direction, use_gram, working_set_gradient
 
 __all__ = ["logistic_alpha_max", "solve_logistic"]
 
 _FIRST_WORKING_SET = 10
-# Per Newton step: up to _FACE_STEPS rounds of CD epochs, each followed by a face step;
-# CD settles the signs, the face step solves the smooth part. Gram epochs cost |W|² and
-# columns' nnz(X_W), hence more of the former.
-_FACE_STEPS = 20
-_EPOCHS_PER_FACE_STEP = 10
-_GRAM_EPOCHS_PER_FACE_STEP = 50
-# CG iterations per face step: ≤ 30 were used on the factor design, leukemia and colon;
-# on rcv1_small's lasso faces (collinear columns, no L2) 200 bought nothing over 50
-_CG_MAX_ITER = 50
-_GRAM_MAX_FEATURES = 2000
 _ARMIJO = 1e-4
 
 
@@ -158,15 +128,6 @@ def _penalty_change(w, step, a, b):
     return float(a @ (np.abs(w + step) - np.abs(w)) + b @ (step * (w + 0.5 * step)))
 
 
-def _working_set_gradient(X, vector, features):
-    out = np.empty(features.shape[0])
-    if sp.issparse(X):
-        column_dots_sparse(X.data, X.indices, X.indptr, vector, features, out)
-    else:
-        column_dots_dense(X, vector, features, out)
-    return out
-
-
 def prox_newton(X, y, s, a, b, positive, fit_intercept, *, tol, max_iter, w, intercept):
     """Proximal Newton with working sets on validated arrays (see the module docstring).
 
@@ -198,8 +159,8 @@ def prox_newton(X, y, s, a, b, positive, fit_intercept, *, tol, max_iter, w, int
         else:
             features = np.arange(p, dtype=np.int64)
         ws_size = min(p, 2 * size)
-        use_gram = _use_gram(X, features)
-        if use_gram and is_sparse and rows is None:
+        by_gram = use_gram(X, features)
+        if by_gram and is_sparse and rows is None:
             rows = X.tocsr()  # once per solve: row access for the Gram kernel
             rows.sort_indices()
         progress = False
@@ -208,10 +169,10 @@ def prox_newton(X, y, s, a, b, positive, fit_intercept, *, tol, max_iter, w, int
             g = s * (prob - y) / n
             hess = np.maximum(s * prob * (1 - prob) / n, 1e-12 / n)
             options = (w, g, hess, a, b, positive, fit_intercept, 0.3 * target)
-            if use_gram:
-                w_new, u, step_b = _gram_direction(X, rows, features, *options)
+            if by_gram:
+                w_new, u, step_b = gram_direction(X, rows, features, *options)
             else:
-                w_new, u, step_b = _column_direction(X, features, *options)
+                w_new, u, step_b = column_direction(X, features, *options)
             n_steps += 1
             step_w = w_new - w
             # Lee et al.'s sufficient-descent measure: < 0 unless the step is 0
@@ -230,7 +191,7 @@ def prox_newton(X, y, s, a, b, positive, fit_intercept, *, tol, max_iter, w, int
             intercept += t * step_b
             g = s * (expit(z) - y) / n
             ws_kkt = np.max(
-                subdiff_distance(w[features], _working_set_gradient(X, g, features),
+                subdiff_distance(w[features], working_set_gradient(X, g, features),
                                  a[features], b[features], positive),
                 initial=0.0,
             )  # fmt: skip
@@ -239,189 +200,6 @@ def prox_newton(X, y, s, a, b, positive, fit_intercept, *, tol, max_iter, w, int
         if not progress and size == p:
             break  # stalled at machine precision: report the certificate as it is
     return w, intercept, cert, n_steps, converged, np.asarray(history)
-
-
-def _use_gram(X, features):
-    """Whether the Gram form is cheaper per epoch: a CD epoch on the columns costs
-    nnz(X_W), one on the Gram matrix |W|² (and the model is then solved to high accuracy
-    at no extra pass over the data)."""
-    k = features.shape[0]
-    if k > _GRAM_MAX_FEATURES:
-        return False
-    if sp.issparse(X):
-        nnz = int(np.sum(np.diff(X.indptr)[features]))
-    else:
-        nnz = X.shape[0] * k
-    return nnz >= k * k
-
-
-def _face(w, a, positive):
-    """The coordinates a face step moves: the non-zeros, and the zeros of features with no
-    L1 weight (smooth there) unless they are held at the bound of ``w ≥ 0``."""
-    return (w != 0) | ((a == 0) & (not positive))
-
-
-def _move_in_face(w, direction, a, positive):
-    """``w + τ·direction`` with the largest τ ≤ 1 that changes no sign the penalty
-    depends on; the coordinate that reaches 0 is set to exactly 0. Returns the step."""
-    bounded = (a > 0) | positive
-    crossing = bounded & (w * direction < 0)
-    ratio = np.full(w.shape, np.inf)
-    ratio[crossing] = -w[crossing] / direction[crossing]
-    tau = min(1.0, float(np.min(ratio, initial=np.inf)))
-    new = w + tau * direction
-    new[bounded & ((ratio <= tau) | (new * w < 0))] = 0.0
-    return new - w, tau
-
-
-def _solve_positive_semidefinite(matrix, rhs):
-    """Cholesky, or the least-squares solution when the matrix is singular (collinear
-    unpenalised columns); either gives a descent direction for the face quadratic."""
-    try:
-        return scipy.linalg.cho_solve(scipy.linalg.cho_factor(matrix), rhs)
-    except np.linalg.LinAlgError:
-        return scipy.linalg.lstsq(matrix, rhs, lapack_driver="gelsy")[0]
-
-
-def _gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept, tol):
-    """Proximal-Newton step on the working set through its weighted Gram matrix.
-
-    ``rows`` is the CSR copy of sparse X (None for dense X).
-    """
-    k = features.shape[0]
-    if rows is not None:
-        position = np.full(X.shape[1], -1, dtype=np.int64)
-        position[features] = np.arange(k)
-        hessian = np.zeros((k, k))
-        weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian)
-    else:
-        X_ws = X[:, features]
-        hessian = X_ws.T @ (hess[:, None] * X_ws)
-    linear = _working_set_gradient(X, g, features)
-    if fit_intercept:  # eliminate the intercept: h-centred Gram (see the kernel module)
-        hess_x = _working_set_gradient(X, hess, features)
-        hess_sum, grad_b = float(hess.sum()), float(g.sum())
-        hessian = hessian - np.outer(hess_x, hess_x) / hess_sum
-        linear = linear - hess_x * (grad_b / hess_sum)
-    hessian = np.ascontiguousarray(hessian)
-    a_ws, b_ws = a[features], b[features]
-    w_ws, grad = w[features].copy(), linear
-    for _ in range(_FACE_STEPS):
-        if newton_cd_gram(hessian, grad, w_ws, a_ws, b_ws, positive,
-                          _GRAM_EPOCHS_PER_FACE_STEP, tol) <= tol:  # fmt: skip
-            break
-        face = np.flatnonzero(_face(w_ws, a_ws, positive))
-        if face.size == 0:
-            continue
-        # the face's gradient (penalty included) and Hessian
-        face_grad = grad[face] + b_ws[face] * w_ws[face] + a_ws[face] * np.sign(w_ws[face])
-        face_hessian = hessian[np.ix_(face, face)] + np.diag(b_ws[face])
-        direction = -_solve_positive_semidefinite(face_hessian, face_grad)
-        step, _ = _move_in_face(w_ws[face], direction, a_ws[face], positive)
-        change = face_hessian @ step
-        if face_grad @ step + 0.5 * step @ change < 0:  # rounding guard: model must drop
-            w_ws[face] += step
-            grad += hessian[:, face] @ step
-    w_new = w.copy()
-    w_new[features] = w_ws
-    u = np.asarray(X @ (w_new - w), dtype=np.float64).ravel()
-    step_b = 0.0
-    if fit_intercept:
-        step_b = -(grad_b + float(hess @ u)) / hess_sum
-        u += step_b
-    return w_new, u, step_b
-
-
-def _column_direction(X, features, w, g, hess, a, b, positive, fit_intercept, tol):
-    """Proximal-Newton step on the working set by CD on the columns of X."""
-    n = X.shape[0]
-    w_new, u, q, step_b = w.copy(), np.zeros(n), g.copy(), np.zeros(1)
-    for _ in range(_FACE_STEPS):
-        model = (w_new, u, q, hess, a, b, positive, features, fit_intercept,
-                 _EPOCHS_PER_FACE_STEP, tol, step_b)  # fmt: skip
-        if sp.issparse(X):
-            violation = newton_cd_sparse(X.data, X.indices, X.indptr, *model)
-        else:
-            violation = newton_cd_dense(X, *model)
-        if violation <= tol:
-            break
-        _face_step_columns(X, features, w_new, u, q, hess, a, b, positive, fit_intercept,
-                           step_b, tol)  # fmt: skip
-    return w_new, u, float(step_b[0])
-
-
-def _face_step_columns(X, features, w, u, q, hess, a, b, positive, fit_intercept, step_b,
-                       tol):  # fmt: skip
-    """The face step of :func:`_column_direction` by preconditioned conjugate gradients
-    on ``[X_F 1]ᵀ H [X_F 1] + diag(b_F, 0)`` (intercept as one more unknown): matrix-free,
-    two passes over the columns of F (read in place) per iteration; ``w``, ``u``, ``q``,
-    ``step_b`` in place."""
-    face = features[_face(w[features], a[features], positive)]
-    m = face.shape[0]
-    if m == 0:
-        return
-    a_face, b_face = a[face], b[face]
-    face_grad = _working_set_gradient(X, q, face) + b_face * w[face] + a_face * np.sign(w[face])
-    diagonal = np.empty(m)
-    if sp.issparse(X):
-        weighted_square_norms_sparse(X.data, X.indices, X.indptr, hess, face, diagonal)
-    else:
-        weighted_square_norms_dense(X, hess, face, diagonal)
-    diagonal += b_face
-    if fit_intercept:
-        face_grad = np.append(face_grad, q.sum())
-        diagonal = np.append(diagonal, hess.sum())
-
-    def change_of_z(v):
-        out = np.full(X.shape[0], v[m] if fit_intercept else 0.0)
-        if sp.issparse(X):
-            subtract_columns_sparse(X.data, X.indices, X.indptr, out, face, -v[:m])
-        else:
-            subtract_columns_dense(X, out, face, -v[:m])
-        return out
-
-    def product(v):
-        weighted = hess * change_of_z(v)
-        out = _working_set_gradient(X, weighted, face) + b_face * v[:m]
-        return np.append(out, weighted.sum()) if fit_intercept else out
-
-    direction = _conjugate_gradient(product, -face_grad, diagonal, 0.5 * tol, _CG_MAX_ITER)
-    step, tau = _move_in_face(w[face], direction[:m], a_face, positive)
-    full_step = np.append(step, tau * direction[m]) if fit_intercept else step
-    change = change_of_z(full_step)
-    model_change = face_grad @ full_step + 0.5 * (hess @ change**2 + b_face @ step**2)
-    if model_change < 0:  # rounding guard: the model must drop
-        w[face] += step
-        u += change
-        q += hess * change
-        if fit_intercept:
-            step_b[0] += full_step[m]
-
-
-def _conjugate_gradient(product, rhs, diagonal, tol, max_iter):
-    """Jacobi-preconditioned CG from 0 for ``A x = rhs`` (A positive semi-definite), until
-    ``‖rhs − A x‖_∞ ≤ tol``. Every iterate lowers ``½xᵀAx − rhsᵀx`` (Nocedal & Wright
-    2006, Thm 5.2), so a truncated solve still gives a descent direction."""
-    inverse = np.where(diagonal > 0, 1.0 / np.where(diagonal > 0, diagonal, 1.0), 1.0)
-    x = np.zeros_like(rhs)
-    residual = rhs.copy()
-    preconditioned = inverse * residual
-    direction = preconditioned.copy()
-    rz = residual @ preconditioned
-    for _ in range(max_iter):
-        if np.max(np.abs(residual)) <= tol:
-            break
-        image = product(direction)
-        curvature = direction @ image
-        if not curvature > 0:
-            break
-        step = rz / curvature
-        x += step * direction
-        residual -= step * image
-        preconditioned = inverse * residual
-        rz, previous = residual @ preconditioned, rz
-        direction = preconditioned + (rz / previous) * direction
-    return x
 
 
 def _fit_unpenalised(X, y, s, free, fit_intercept):
