@@ -119,6 +119,12 @@ class Magnitudes:
             return scale
         return np.ldexp(1.0, -self.column)
 
+    def to_original_scale(self, scale):
+        """A column scale of the rescaled problem (σ̃) in the caller's units: ``c·σ̃``."""
+        if self.column is None:
+            return np.asarray(scale, dtype=np.float64)
+        return np.ldexp(np.asarray(scale, dtype=np.float64), self.column)
+
     def l1_weights(self, weights):
         """``a / s``; a uniform view stays one."""
         if not self.target:

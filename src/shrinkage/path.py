@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -79,6 +79,10 @@ class PathResult:
         The names given, or ``x0, x1, …``.
     l1_ratio : float
     loss : str
+    column_std : ndarray of shape (n_features,) or None
+        The weighted standard deviation σ_j of each column (1/n) when the path was
+        fitted with ``standardize=True`` (squared loss): ``coefs · σ`` are the
+        standardised coefficients the penalty saw. None otherwise.
     tol : float
         The relative duality gap every point was asked to reach; ``converged`` (a
         property, one bool per point) says which did, and :func:`path` warns with a
@@ -103,6 +107,7 @@ class PathResult:
     loss: str = "squared"
     strategy: str = "cd"
     tol: float = 1e-4
+    column_std: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def converged(self) -> np.ndarray:
@@ -408,6 +413,8 @@ def path(
     stats[:, 0] *= magnitudes.target_scale
     stats[:, 1] = [magnitudes.objective_to_original(gap) for gap in stats[:, 1]]
     result = _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used, tol)
+    if standardize:  # σ_j = c_j·σ̃_j in the caller's units (shrinkage.magnitudes)
+        result = replace(result, column_std=magnitudes.to_original_scale(scale))
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, tol)
     return result

@@ -1,0 +1,56 @@
+"""The one set of defaults that every surface (Python, command line, report) uses.
+
+| choice | default | why |
+|---|---|---|
+| folds | ``CV_FOLDS = 5``, shuffled (stratified for a 0/1 target), seed ``RANDOM_STATE = 0`` | glmnet draws its folds at random: files are often sorted (by date, by outcome) and unshuffled folds then extrapolate; a fixed seed makes runs repeatable |
+| α grid | ``N_ALPHAS = 100`` log-spaced from α_max to ``alpha_min_ratio · α_max``, ratio 1e-3 when n ≥ p, 1e-2 when n < p; ridge starts at the α_max of ρ = 1e-3 and spans three more decades (:func:`shrinkage.path`) | glmnet's rule |
+| grid edges | when cross-validation chooses the first or last α, the grid is extended by ``EDGE_DECADES = 3`` decades on that side, at most ``EDGE_EXTENSIONS = 2`` times, and a warning says so if the choice is still at the edge | a choice at the edge means the curve had not turned |
+| selection | ``SELECTION = "1se"``: the largest α whose CV error is within one standard error of the minimum | glmnet's ``lambda.1se`` (the default of its ``coef`` and ``predict``): a sparser model that is statistically as good; ``"min"`` is scikit-learn's |
+| standardisation | estimators: ``standardize=False`` (scikit-learn's meaning of α; put a scaler in the pipeline or pass ``standardize=True``); command line and report: ``STANDARDIZE_TABLES = True`` | a table's columns come in arbitrary units, and glmnet standardises by default; the rule itself is one everywhere: the weighted standard deviation with 1/n, folded into the penalty, coefficients on the original scale |
+| precision | ``TOL = 1e-4`` relative duality gap at every point | certified, or a ``ConvergenceWarning`` naming the gap |
+
+Examples
+--------
+>>> from shrinkage import defaults
+>>> defaults.CV_FOLDS, defaults.SELECTION, defaults.RANDOM_STATE
+(5, '1se', 0)
+>>> defaults.cv_splitter(defaults.CV_FOLDS, classifier=False)
+KFold(n_splits=5, random_state=0, shuffle=True)
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+__all__ = [
+    "CV_FOLDS",
+    "EDGE_DECADES",
+    "EDGE_EXTENSIONS",
+    "N_ALPHAS",
+    "RANDOM_STATE",
+    "SELECTION",
+    "STANDARDIZE_TABLES",
+    "TOL",
+    "cv_splitter",
+]
+
+CV_FOLDS = 5
+RANDOM_STATE = 0
+N_ALPHAS = 100
+EDGE_DECADES = 3
+EDGE_EXTENSIONS = 2
+SELECTION = "1se"
+STANDARDIZE_TABLES = True
+TOL = 1e-4
+
+
+def cv_splitter(cv, classifier, random_state=RANDOM_STATE):
+    """The folds for ``cv``: an integer K becomes K shuffled folds (stratified for a
+    classifier) drawn with ``random_state``; a splitter or an iterable of splits is
+    used as given (scikit-learn's ``check_cv`` then takes it)."""
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        kind = StratifiedKFold if classifier else KFold
+        return kind(n_splits=int(cv), shuffle=True, random_state=random_state)
+    return cv
