@@ -1,13 +1,33 @@
 """The one set of defaults that every surface (Python, command line, report) uses.
 
-| choice | default | why |
-|---|---|---|
-| folds | ``CV_FOLDS = 5``, shuffled (stratified for a 0/1 target), seed ``RANDOM_STATE = 0`` | glmnet draws its folds at random: files are often sorted (by date, by outcome) and unshuffled folds then extrapolate; a fixed seed makes runs repeatable |
-| α grid | ``N_ALPHAS = 100`` log-spaced from α_max to ``alpha_min_ratio · α_max``, ratio 1e-3 when n ≥ p, 1e-2 when n < p; ridge starts at the α_max of ρ = 1e-3 and spans three more decades (:func:`shrinkage.path`) | glmnet's rule |
-| grid edges | when cross-validation chooses the first or last α, the grid is extended by ``EDGE_DECADES = 3`` decades on that side, at most ``EDGE_EXTENSIONS = 2`` times, and a warning says so if the choice is still at the edge | a choice at the edge means the curve had not turned |
-| selection | ``SELECTION = "1se"``: the largest α whose CV error is within one standard error of the minimum | glmnet's ``lambda.1se`` (the default of its ``coef`` and ``predict``): a sparser model that is statistically as good; ``"min"`` is scikit-learn's |
-| standardisation | estimators: ``standardize=False`` (scikit-learn's meaning of α; put a scaler in the pipeline or pass ``standardize=True``); command line and report: ``STANDARDIZE_TABLES = True`` | a table's columns come in arbitrary units, and glmnet standardises by default; the rule itself is one everywhere: the weighted standard deviation with 1/n, folded into the penalty, coefficients on the original scale |
-| precision | ``TOL = 1e-4`` relative duality gap at every point | certified, or a ``ConvergenceWarning`` naming the gap |
+The README's "Defaults" table is this module, read aloud.
+
+folds
+    ``CV_FOLDS = 5``, shuffled (stratified for a 0/1 target), drawn with the seed
+    ``RANDOM_STATE = 0``. glmnet draws its folds at random: files are often sorted (by
+    date, by outcome), and unshuffled folds then extrapolate; the fixed seed makes a run
+    repeatable (:func:`cv_splitter`).
+α grid
+    ``N_ALPHAS = 100`` log-spaced values from α_max to ``alpha_min_ratio · α_max``, the
+    ratio 1e-3 when n ≥ p and 1e-2 when n < p; a ridge grid starts at the α_max of
+    ρ = 1e-3 and spans three more decades (glmnet's rule, :func:`shrinkage.path`).
+grid edges
+    When cross-validation chooses the first or the last α, the grid is extended by
+    ``EDGE_DECADES = 3`` decades on that side, at most ``EDGE_EXTENSIONS = 2`` times, and
+    a warning says so when the choice is still at the edge: the curve had not turned.
+selection
+    ``SELECTION = "1se"``: the largest α whose CV error is within one standard error of
+    the minimum (glmnet's ``lambda.1se``, the default of its ``coef`` and ``predict``), a
+    sparser model that is statistically as good. ``"min"`` is scikit-learn's choice.
+standardisation
+    Estimators: ``standardize=False``, so that α means what it means in scikit-learn
+    (pass ``standardize=True``, or put a scaler in the pipeline). Command line and
+    report: ``STANDARDIZE_TABLES = True``, as glmnet, since a table's columns come in
+    arbitrary units. The rule is one everywhere: the weighted standard deviation with
+    1/n, folded into the penalty, coefficients returned on the original scale.
+precision
+    ``TOL = 1e-4``: the relative duality gap certified at every point, or a
+    ``ConvergenceWarning`` that names the gap.
 
 Examples
 --------
