@@ -33,7 +33,7 @@ def brute_force_cv(X, y, alphas, folds):
 def test_lasso_cv_matches_brute_force_loop():
     X, y = sparse_problem()
     folds = list(KFold(4).split(X))
-    model = LassoCV(n_alphas=15, cv=KFold(4), **TIGHT).fit(X, y)
+    model = LassoCV(n_alphas=15, cv=KFold(4), selection="min", **TIGHT).fit(X, y)
 
     # the grid: glmnet's rule on the full data, written out independently
     Xc, yc = X - X.mean(0), y - y.mean()
@@ -58,8 +58,8 @@ def test_lasso_cv_matches_brute_force_loop():
 
 def test_one_standard_error_rule_gives_sparser_model():
     X, y = sparse_problem(seed=1, n=100, p=30, k=5, noise=2.0)
-    at_min = LassoCV(n_alphas=40, cv=5).fit(X, y)
-    at_1se = LassoCV(n_alphas=40, cv=5, selection="1se").fit(X, y)
+    at_min = LassoCV(n_alphas=40, cv=5, selection="min").fit(X, y)
+    at_1se = LassoCV(n_alphas=40, cv=5).fit(X, y)  # "1se" is the default
     assert at_1se.alpha_ == at_min.alpha_1se_ > at_min.alpha_min_ == at_min.alpha_
     n_min, n_1se = np.sum(at_min.coef_ != 0), np.sum(at_1se.coef_ != 0)
     assert n_1se < n_min, (n_1se, n_min)
@@ -84,7 +84,8 @@ def test_n_jobs_and_backends_give_identical_results(backend):
 
 def test_elastic_net_cv_grid_and_lasso_row():
     X, y = sparse_problem(seed=3)
-    enet = ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], n_alphas=12, cv=4, **TIGHT).fit(X, y)
+    enet = ElasticNetCV(l1_ratio=[0.2, 0.7, 1.0], n_alphas=12, cv=4, selection="min",
+                        **TIGHT).fit(X, y)  # fmt: skip
     lasso = LassoCV(n_alphas=12, cv=4, **TIGHT).fit(X, y)
     assert enet.cv_mean_.shape == enet.cv_alphas_.shape == (3, 12)
     np.testing.assert_allclose(enet.cv_alphas_[2], lasso.cv_alphas_)
@@ -112,8 +113,11 @@ def test_scorers_and_splitters():
     groups = np.arange(X.shape[0]) % 5
     grouped = LassoCV(n_alphas=10, cv=GroupKFold(5)).fit(X, y, groups=groups)
     assert grouped.cv_fold_errors_.shape == (5, 10)
-    explicit = LassoCV(n_alphas=10, cv=list(KFold(3).split(X))).fit(X, y)
-    np.testing.assert_array_equal(explicit.cv_mean_, default.cv_mean_)
+    # an int cv is shuffled KFold drawn with random_state (0 by default)
+    explicit = LassoCV(n_alphas=10, cv=list(KFold(3, shuffle=True, random_state=0).split(X)))
+    np.testing.assert_array_equal(explicit.fit(X, y).cv_mean_, default.cv_mean_)
+    other_seed = LassoCV(n_alphas=10, cv=3, random_state=1).fit(X, y)
+    assert not np.array_equal(other_seed.cv_mean_, default.cv_mean_)
 
 
 def test_sparse_input_and_sample_weight():

@@ -22,8 +22,10 @@ def classification_problem(seed=0, n=90, p=12):
 def test_matches_brute_force_deviance_loop():
     X, y = classification_problem()
     labels = np.where(y == 1, "yes", "no")
-    model = SparseLogisticRegressionCV(n_alphas=10, cv=4, **TIGHT).fit(X, labels)
-    folds = list(StratifiedKFold(4).split(X, labels))  # what an int cv means here
+    model = SparseLogisticRegressionCV(n_alphas=10, cv=4, selection="min", **TIGHT)
+    model.fit(X, labels)
+    # what an int cv means here: shuffled stratified folds drawn with random_state=0
+    folds = list(StratifiedKFold(4, shuffle=True, random_state=0).split(X, labels))
     errors = np.empty((4, 10))
     for f, (train, test) in enumerate(folds):
         for k, alpha in enumerate(model.cv_alphas_[0]):
@@ -53,14 +55,14 @@ def test_matches_brute_force_deviance_loop():
 
 def test_one_se_is_sparser_and_scorers():
     X, y = classification_problem(seed=1, n=120, p=30)
-    at_min = SparseLogisticRegressionCV(n_alphas=20, cv=5).fit(X, y)
-    at_1se = SparseLogisticRegressionCV(n_alphas=20, cv=5, selection="1se").fit(X, y)
+    at_min = SparseLogisticRegressionCV(n_alphas=20, cv=5, selection="min").fit(X, y)
+    at_1se = SparseLogisticRegressionCV(n_alphas=20, cv=5).fit(X, y)  # "1se": the default
     assert at_1se.alpha_ > at_min.alpha_
     assert np.sum(at_1se.coef_ != 0) < np.sum(at_min.coef_ != 0)
     auc = SparseLogisticRegressionCV(n_alphas=8, cv=3, scoring="roc_auc").fit(X, y)
     assert np.all((auc.cv_mean_ >= -1) & (auc.cv_mean_ <= 0))
     # check one point of the AUC curve by hand
-    train, test = next(iter(StratifiedKFold(3).split(X, y)))
+    train, test = next(iter(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y)))
     fit = SparseLogisticRegression(alpha=auc.cv_alphas_[0, 4], tol=1e-4).fit(X[train], y[train])
     manual = roc_auc_score(y[test], fit.decision_function(X[test]))
     assert abs(-auc.cv_fold_errors_[0, 0, 4] - manual) < 1e-3

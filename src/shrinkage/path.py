@@ -40,7 +40,7 @@ from .solvers.coordinate_descent import coordinate_descent
 from .solvers.states import GramState, ResidualState
 from .solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 
-__all__ = ["PathResult", "alpha_grid", "path", "warn_unconverged"]
+__all__ = ["PathResult", "alpha_grid", "default_alpha_min_ratio", "path", "warn_unconverged"]
 
 _RIDGE_GRID_L1_RATIO = 1e-3
 _GRAM_MAX_FEATURES = 5000  # p × p float64 Gram up to 200 MB
@@ -515,10 +515,24 @@ def _resolve_grid(alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, ridge=Fals
     n_alphas = check_n_alphas(n_alphas)
     alpha_min_ratio = check_alpha_min_ratio(alpha_min_ratio)
     if alpha_min_ratio is None:
-        alpha_min_ratio = 1e-3 if n >= p else 1e-2
-        if ridge:  # the grid starts 1/ρ_grid = 1000× higher: end at the same place
-            alpha_min_ratio *= _RIDGE_GRID_L1_RATIO
+        alpha_min_ratio = default_alpha_min_ratio(n, p, 0.0 if ridge else 1.0)
     return alpha_grid(alpha_max(), n_alphas, alpha_min_ratio)
+
+
+def default_alpha_min_ratio(n_samples, n_features, l1_ratio):
+    """The grid's default ``alpha_min_ratio``, for every surface (the one rule).
+
+    1e-3 when n ≥ p, 1e-2 when n < p (the lasso saturates at n non-zeros, and tiny α
+    are then ill-posed and slow); a ridge grid (ρ = 0) starts at the α_max of
+    ρ = 1e-3, 1000× higher, so it spans three more decades to end at the same place.
+
+    Examples
+    --------
+    >>> default_alpha_min_ratio(100, 10, 1.0), default_alpha_min_ratio(10, 100, 0.0)
+    (0.001, 1e-05)
+    """
+    ratio = 1e-3 if n_samples >= n_features else 1e-2
+    return ratio * _RIDGE_GRID_L1_RATIO if l1_ratio == 0 else ratio
 
 
 def _rows(coef_format, n_alphas, p, dtype):

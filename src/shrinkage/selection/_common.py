@@ -17,7 +17,7 @@ from .._validation import (
     check_n_alphas,
     check_target,
 )
-from ..path import alpha_grid, path
+from ..path import alpha_grid, default_alpha_min_ratio, path
 from ..penalties import Penalty
 
 __all__ = [
@@ -50,7 +50,8 @@ def shared_alpha_grid(
     With ``alphas`` given it is only sorted (decreasing). Otherwise α_max comes from a
     one-point :func:`shrinkage.path` (the grid's first point *is* α_max, and solving there
     costs one epoch from w = 0), and the grid is ``n_alphas`` log-spaced values down to
-    ``alpha_min_ratio · α_max`` (default 1e-3 when n ≥ p, 1e-2 when n < p, as ``path``).
+    ``alpha_min_ratio · α_max`` (default: :func:`shrinkage.path.default_alpha_min_ratio`,
+    the rule of :func:`shrinkage.path`).
     """
     if alphas is not None:
         return check_alphas(alphas)
@@ -59,8 +60,9 @@ def shared_alpha_grid(
         X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,
         sample_weight=sample_weight, standardize=standardize,
     ).alphas[0]  # fmt: skip
-    ratio = alpha_min_ratio if alpha_min_ratio is not None else (1e-3 if n >= p else 1e-2)
-    return alpha_grid(float(top), n_alphas, ratio)
+    if alpha_min_ratio is None:
+        alpha_min_ratio = default_alpha_min_ratio(n, p, penalty.l1_ratio)
+    return alpha_grid(float(top), n_alphas, alpha_min_ratio)
 
 
 def binary_target(y, n_samples):

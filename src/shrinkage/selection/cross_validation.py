@@ -31,6 +31,16 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import validate_data
 
 from .._validation import check_non_numeric, check_sample_weight
+from ..defaults import (
+    CV_FOLDS,
+    EDGE_DECADES,
+    EDGE_EXTENSIONS,
+    N_ALPHAS,
+    RANDOM_STATE,
+    SELECTION,
+    TOL,
+    cv_splitter,
+)
 from ..estimators._base import PenalizedRegressor
 from ..estimators.linear import ElasticNet, Lasso
 from ..path import warn_unconverged
@@ -61,6 +71,30 @@ def check_fold_weights(folds, sample_weight):
                     f"({rows.size} rows). Shuffle the rows (e.g. cv=KFold(5, shuffle=True)) "
                     "or drop the zero-weight rows before fitting."
                 )
+
+
+def _edge(index_min, n_alphas, mean_active):
+    """Which end of the grid the CV minimum sits at, if one that more grid could move:
+    the small-α end, or the large-α end while the model there is not empty (ridge; at
+    a lasso's α_max every coefficient is zero, and larger α change nothing)."""
+    if index_min == n_alphas - 1 and n_alphas > 1:
+        return "low"
+    if index_min == 0 and mean_active[0] > 0:
+        return "high"
+    return None
+
+
+def _extended(grid, edge):
+    """``grid`` with ``EDGE_DECADES`` more decades on the ``edge`` side, log-spaced at
+    the grid's own density."""
+    decades = np.log10(grid[0] / grid[-1]) if grid.size > 1 else 1.0
+    per_decade = (grid.size - 1) / decades if decades > 0 else 10.0
+    extra = max(1, int(round(per_decade * EDGE_DECADES)))
+    if edge == "low":
+        more = np.geomspace(grid[-1], grid[-1] * 10.0**-EDGE_DECADES, extra + 1)[1:]
+        return np.concatenate([grid, more])
+    more = np.geomspace(grid[0] * 10.0**EDGE_DECADES, grid[0], extra + 1)[:-1]
+    return np.concatenate([more, grid])
 
 
 class CrossValidatedMixin:
@@ -95,23 +129,88 @@ class CrossValidatedMixin:
             f"scorer(estimator, X, y), got {type(self.scoring).__name__}."
         )
 
-    def _run_cv(self, X, y, sample_weight, groups, classifier, template):
-        """Fill the ``cv_*`` attributes and return the chosen ``(alpha, l1_ratio)``."""
-        ratios = self._l1_ratios()
-        splitter = check_cv(self.cv, y, classifier=classifier)
+    def _folds(self, X, y, sample_weight, groups, classifier):
+        """The (train, test) splits: an int ``cv`` gives shuffled folds drawn with
+        ``random_state`` (:func:`shrinkage.defaults.cv_splitter`)."""
+        splitter = check_cv(
+            cv_splitter(self.cv, classifier, self.random_state), y, classifier=classifier
+        )
         folds = list(splitter.split(X, y, groups))
         check_fold_weights(folds, sample_weight)
-        options = dict(
-            fit_intercept=self.fit_intercept, standardize=self.standardize, tol=self.tol,
-            max_iter=self.max_iter,
-        )  # fmt: skip
+        return folds
+
+    def _run_cv(self, X, y, sample_weight, groups, classifier, template, check_folds=None):
+        """Fill the ``cv_*`` attributes and return the chosen ``(alpha, l1_ratio)``.
+
+        Without a user grid, a curve whose minimum is at the small end of the grid (or
+        at the large end while the model there is not empty, as for ridge) is computed
+        again on a grid extended by ``EDGE_DECADES`` decades on that side, at most
+        ``EDGE_EXTENSIONS`` times (:mod:`shrinkage.defaults`)."""
+        ratios = self._l1_ratios()
+        folds = self._folds(X, y, sample_weight, groups, classifier)
+        if check_folds is not None:  # the caller's own checks (both classes, logistic)
+            check_folds(folds)
         penalties = [Penalty(rho, self.penalty_factor, self.positive) for rho in ratios]
         grid_options = dict(
             loss=self._loss, alphas=self.alphas, n_alphas=self.n_alphas,
             alpha_min_ratio=self.alpha_min_ratio, sample_weight=sample_weight,
             fit_intercept=self.fit_intercept, standardize=self.standardize,
         )  # fmt: skip
-        grids = [shared_alpha_grid(X, y, pen, **grid_options) for pen in penalties]
+        grids = np.array([shared_alpha_grid(X, y, pen, **grid_options) for pen in penalties])
+        self.alpha_grid_extended_ = 0
+        while True:
+            errors, n_active = self._fold_curves(
+                X, y, sample_weight, folds, penalties, grids, template
+            )
+            mean = errors.mean(axis=1)
+            n_folds = len(folds)
+            # glmnet's cvsd; a single split has no spread: its 1-SE rule is the minimum
+            std_error = (
+                errors.std(axis=1, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0 * mean
+            )
+            best_ratio = int(np.argmin(np.nanmin(mean, axis=1)))
+            index_min, index_1se = one_standard_error_index(
+                mean[best_ratio], std_error[best_ratio]
+            )
+            edge = _edge(index_min, grids.shape[1], n_active[best_ratio].mean(axis=0))
+            if edge is None or self.alphas is not None:
+                break
+            if self.alpha_grid_extended_ == EDGE_EXTENSIONS:
+                warnings.warn(
+                    f"{type(self).__name__}: the least CV error is still at the {edge} end "
+                    f"of the alpha grid after extending it {EDGE_EXTENSIONS} times by "
+                    f"{EDGE_DECADES} decades (alpha={grids[best_ratio, index_min]:.4g}); "
+                    "the CV curve had not turned. Pass alphas= to look further.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+                break
+            grids = np.array([_extended(grid, edge) for grid in grids])
+            self.alpha_grid_extended_ += 1
+        self.alpha_at_edge_ = edge
+        self.alpha_min_ = float(grids[best_ratio, index_min])
+        self.alpha_1se_ = float(grids[best_ratio, index_1se])
+        self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
+        self.l1_ratio_ = float(ratios[best_ratio])
+        self.n_folds_ = n_folds
+
+        squeeze = (lambda a: a) if self._l1_ratio_grid else (lambda a: a[0])
+        self.cv_alphas_ = squeeze(grids)
+        self.cv_mean_ = squeeze(mean)
+        self.cv_std_error_ = squeeze(std_error)
+        self.cv_fold_errors_ = squeeze(errors)
+        self.cv_n_active_ = squeeze(n_active.mean(axis=1))
+        if self._l1_ratio_grid:
+            self.l1_ratios_ = ratios
+        return self.alpha_, self.l1_ratio_
+
+    def _fold_curves(self, X, y, sample_weight, folds, penalties, grids, template):
+        """``(errors, n_active)``, each (n_ratios, n_folds, n_alphas): one warm-started
+        path per (ρ, fold) job, and one convergence warning for all of them."""
+        options = dict(
+            fit_intercept=self.fit_intercept, standardize=self.standardize, tol=self.tol,
+            max_iter=self.max_iter,
+        )  # fmt: skip
         job_options = dict(
             loss=self._loss, scorer=self._scorer(), template=template, path_options=options
         )
@@ -122,37 +221,15 @@ class CrossValidatedMixin:
             for pen, grid in zip(penalties, grids, strict=True)
             for train, test in folds
         )
-        n_folds = len(folds)
-        errors = np.array([e for e, _, _ in jobs]).reshape(len(ratios), n_folds, -1)
-        n_active = np.array([a for _, a, _ in jobs]).reshape(len(ratios), n_folds, -1)
-        gaps = np.array([g for _, _, g in jobs]).reshape(len(ratios), n_folds, -1)
-        fold_alphas = np.repeat(np.array(grids)[:, None, :], n_folds, axis=1)
+        shape = (len(penalties), len(folds), -1)
+        errors = np.array([e for e, _, _ in jobs]).reshape(shape)
+        n_active = np.array([a for _, a, _ in jobs]).reshape(shape)
+        gaps = np.array([g for _, _, g in jobs]).reshape(-1, grids.shape[1])
+        fold_alphas = np.repeat(grids, len(folds), axis=0)
         warn_unconverged(
-            f"{type(self).__name__} (fold paths)", fold_alphas.reshape(-1, gaps.shape[-1]),
-            gaps.reshape(-1, gaps.shape[-1]), self.tol, stacklevel=4,
-        )  # fmt: skip
-        mean = errors.mean(axis=1)
-        # glmnet's cvsd; a single split has no spread, so its 1-SE rule is the minimum
-        std_error = errors.std(axis=1, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0 * mean
-
-        best_ratio = int(np.argmin(np.nanmin(mean, axis=1)))
-        index_min, index_1se = one_standard_error_index(mean[best_ratio], std_error[best_ratio])
-        alphas = np.array(grids)
-        self.alpha_min_ = float(alphas[best_ratio, index_min])
-        self.alpha_1se_ = float(alphas[best_ratio, index_1se])
-        self.alpha_ = self.alpha_min_ if self.selection == "min" else self.alpha_1se_
-        self.l1_ratio_ = float(ratios[best_ratio])
-        self.n_folds_ = n_folds
-
-        squeeze = (lambda a: a) if self._l1_ratio_grid else (lambda a: a[0])
-        self.cv_alphas_ = squeeze(alphas)
-        self.cv_mean_ = squeeze(mean)
-        self.cv_std_error_ = squeeze(std_error)
-        self.cv_fold_errors_ = squeeze(errors)
-        self.cv_n_active_ = squeeze(n_active.mean(axis=1))
-        if self._l1_ratio_grid:
-            self.l1_ratios_ = ratios
-        return self.alpha_, self.l1_ratio_
+            f"{type(self).__name__} (fold paths)", fold_alphas, gaps, self.tol, stacklevel=5
+        )
+        return errors, n_active
 
     def _store_refit(self, result):
         if not result.converged:
@@ -227,10 +304,14 @@ _CV_PARAMETERS = """
     alpha_min_ratio : float, optional
         Default 1e-3 when n ≥ p, 1e-2 when n < p (as :func:`shrinkage.path`).
     cv : int, cross-validation splitter or iterable of (train, test), default 5
-        An int gives ``KFold`` (``StratifiedKFold`` for classifiers), unshuffled.
-    selection : {"min", "1se"}, default "min"
-        "min": α of least mean CV error; "1se": the largest α whose mean CV error is within
-        one standard error of that minimum (glmnet's ``lambda.1se``).
+        An int gives shuffled ``KFold`` (``StratifiedKFold`` for classifiers) drawn with
+        ``random_state``, as every surface of the package (:mod:`shrinkage.defaults`).
+    selection : {"min", "1se"}, default "1se"
+        "1se": the largest α whose mean CV error is within one standard error of the
+        minimum (glmnet's ``lambda.1se``); "min": the α of least mean CV error
+        (scikit-learn's choice).
+    random_state : int, RandomState or None, default 0
+        Seed of the folds an int ``cv`` draws.
     scoring : str or callable, optional
         Default: the mean squared error. A scikit-learn scorer name or a callable
         ``scorer(estimator, X, y)``; its value is "greater is better", so the CV error is
@@ -246,6 +327,12 @@ _CV_PARAMETERS = """
         The chosen α (by ``selection``) and ρ.
     alpha_min_, alpha_1se_ : float
         The α of least mean CV error and the 1-SE α (both stored whatever ``selection``).
+    alpha_grid_extended_ : int
+        How many times the grid was extended because the least CV error sat at one of
+        its ends (see :mod:`shrinkage.defaults`); 0 with a user grid.
+    alpha_at_edge_ : {None, "low", "high"}
+        The end of the final grid where the least CV error still sits, if any (a
+        ``UserWarning`` then says so).
     cv_alphas_, cv_mean_, cv_std_error_, cv_n_active_ : ndarray"""
 
 _CV_ATTRIBUTES = """
@@ -291,15 +378,17 @@ class LassoCV(_RegressionCV):
     l1_ratio = 1.0
 
     def __init__(
-        self, *, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5, selection="min",
-        scoring=None, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, tol=1e-4, max_iter=1000, n_jobs=None,
+        self, *, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None, cv=CV_FOLDS,
+        selection=SELECTION, random_state=RANDOM_STATE, scoring=None, fit_intercept=True,
+        standardize=False, penalty_factor=None, positive=False, tol=TOL, max_iter=1000,
+        n_jobs=None,
     ):  # fmt: skip
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
         self.cv = cv
         self.selection = selection
+        self.random_state = random_state
         self.scoring = scoring
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -350,9 +439,10 @@ class ElasticNetCV(_RegressionCV):
     _l1_ratio_grid = True
 
     def __init__(
-        self, *, l1_ratio=0.5, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
-        selection="min", scoring=None, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, tol=1e-4, max_iter=1000, n_jobs=None,
+        self, *, l1_ratio=0.5, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
+        cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
+        fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
+        max_iter=1000, n_jobs=None,
     ):  # fmt: skip
         self.l1_ratio = l1_ratio
         self.alphas = alphas
@@ -360,6 +450,7 @@ class ElasticNetCV(_RegressionCV):
         self.alpha_min_ratio = alpha_min_ratio
         self.cv = cv
         self.selection = selection
+        self.random_state = random_state
         self.scoring = scoring
         self.fit_intercept = fit_intercept
         self.standardize = standardize

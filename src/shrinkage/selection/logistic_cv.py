@@ -8,14 +8,12 @@ the binomial deviance ``2 × mean log-loss`` on the held-out rows as the default
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from .._validation import check_non_numeric, check_sample_weight
+from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.logistic import SparseLogisticRegression
 from ..penalties import Penalty
 from ..solvers.logistic import solve_logistic
@@ -65,9 +63,10 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     _l1_ratio_grid = True
 
     def __init__(
-        self, *, l1_ratio=1.0, alphas=None, n_alphas=100, alpha_min_ratio=None, cv=5,
-        selection="min", scoring=None, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, tol=1e-4, max_iter=100, n_jobs=None,
+        self, *, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
+        cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
+        fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
+        max_iter=100, n_jobs=None,
     ):  # fmt: skip
         self.l1_ratio = l1_ratio
         self.alphas = alphas
@@ -75,6 +74,7 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         self.alpha_min_ratio = alpha_min_ratio
         self.cv = cv
         self.selection = selection
+        self.random_state = random_state
         self.scoring = scoring
         self.fit_intercept = fit_intercept
         self.standardize = standardize
@@ -106,12 +106,14 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         check_classification_targets(y)
         classes, target = binary_target(y, X.shape[0])
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        _check_fold_classes(self.cv, X, target, classes, sample_weight, groups)
         # Folds see 0/1 targets; scorers then compare 0/1 predictions with 0/1 labels.
         template = SparseLogisticRegression(fit_intercept=self.fit_intercept)
         template.classes_ = np.array([0.0, 1.0])
         template.n_features_in_ = X.shape[1]
-        alpha, rho = self._run_cv(X, target, sample_weight, groups, True, template)
+        alpha, rho = self._run_cv(
+            X, target, sample_weight, groups, True, template,
+            check_folds=lambda folds: check_fold_classes(folds, target, classes, sample_weight),
+        )  # fmt: skip
         result = solve_logistic(
             X, target, alpha, Penalty(rho, self.penalty_factor, self.positive),
             fit_intercept=self.fit_intercept, sample_weight=sample_weight,
@@ -124,20 +126,12 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         return self
 
 
-def _check_fold_classes(cv, X, y01, classes, sample_weight=None, groups=None):
-    """Raise, naming the fold, when a training part of ``cv`` lacks a class.
+def check_fold_classes(folds, y01, classes, sample_weight=None):
+    """Raise, naming the fold, when a training part of ``folds`` lacks a class.
 
     A fold without both classes (with positive weight) cannot be fitted; the solver
-    would only see "one class" deep inside the fold's job. The splits are drawn as
-    :meth:`CrossValidatedMixin._run_cv` draws them, so for deterministic splitters (an
-    int ``cv``, a fixed ``random_state``, explicit splits) the fold named is the one
-    that would fail.
+    would only see "one class" deep inside the fold's job.
     """
-    splitter = check_cv(cv, y01, classifier=True)
-    with warnings.catch_warnings():
-        # StratifiedKFold's "least populated class" warning: the real split repeats it
-        warnings.simplefilter("ignore", UserWarning)
-        folds = list(splitter.split(X, y01, groups))
     counted = np.ones(y01.shape[0], bool) if sample_weight is None else sample_weight > 0
     labels = classes.tolist()
 
