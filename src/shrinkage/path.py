@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._kernels.working_sets import strong_set
 from ._path_homotopy import homotopy_points, knot_budget
@@ -34,6 +33,7 @@ from ._validation import (
     working_dtype,
 )
 from .certificates import certified, certify
+from .path_result import PathResult
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
@@ -50,133 +50,6 @@ _HOMOTOPY_MAX_SAMPLES = 1000  # one Zᵀu per knot, a few times min(n, p) knots
 # working sets 0.77 s, homotopy 1.49 s; riboflavin 71 × 4088: 0.12 s against 0.02 s)
 _HOMOTOPY_LOOSE_TOL, _HOMOTOPY_LOOSE_MAX_SAMPLES = 1e-5, 200
 STRATEGIES = ("auto", "homotopy", "working_set", "gram", "cd")
-
-
-@dataclass(frozen=True)
-class PathResult:
-    """A regularization path and the certificate of each of its points.
-
-    Attributes
-    ----------
-    alphas : ndarray of shape (n_alphas,)
-        Decreasing regularisation strengths.
-    coefs : ndarray or scipy.sparse.csr_array of shape (n_alphas, n_features)
-        Coefficients (original scale) at each α; exact zeros where features are out.
-        A CSR array of the non-zeros with ``coef_format="sparse"``.
-    intercepts, dual_gaps, relative_gaps : ndarray of shape (n_alphas,)
-    n_iter, n_active : ndarray of int, shape (n_alphas,)
-        Epochs spent and number of non-zero coefficients at each α.
-    n_screened : ndarray of int, shape (n_alphas,)
-        Features *proven* zero at each α by the gap-safe sphere test at the returned
-        solution (:func:`~shrinkage.solvers.working_set.gap_safe_zeros`); 0 for the
-        logistic loss, where the test is not implemented.
-    entry_alpha : ndarray of shape (n_features,)
-        The largest grid α at which the feature is non-zero (0 if it never enters):
-        the threshold above which its coefficient is exactly zero.
-    timings : dict
-        ``total`` seconds and ``per_alpha`` array.
-    feature_names : ndarray of str
-        The names given, or ``x0, x1, …``.
-    l1_ratio : float
-    loss : str
-    column_std : ndarray of shape (n_features,) or None
-        The weighted standard deviation σ_j of each column (1/n) when the path was
-        fitted with ``standardize=True`` (squared loss): ``coefs · σ`` are the
-        standardised coefficients the penalty saw. None otherwise.
-    tol : float
-        The relative duality gap every point was asked to reach; ``converged`` (a
-        property, one bool per point) says which did, and :func:`path` warns with a
-        ``ConvergenceWarning`` naming the worst point when one did not.
-    strategy : str
-        How the points were solved (``"homotopy"``, ``"working_set"``, ``"gram"``,
-        ``"cd"``; ``"homotopy+working_set"`` when the knots ran over the budget).
-    """
-
-    alphas: np.ndarray
-    coefs: np.ndarray | sp.csr_array
-    intercepts: np.ndarray
-    dual_gaps: np.ndarray
-    relative_gaps: np.ndarray
-    n_iter: np.ndarray
-    n_active: np.ndarray
-    n_screened: np.ndarray
-    entry_alpha: np.ndarray
-    timings: dict = field(repr=False)
-    _names: np.ndarray | None = field(repr=False)  # None: the default names, made on use
-    l1_ratio: float = 1.0
-    loss: str = "squared"
-    strategy: str = "cd"
-    tol: float = 1e-4
-    column_std: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def converged(self) -> np.ndarray:
-        """Whether each point is certified to ``tol``
-        (:func:`~shrinkage.certificates.certified`)."""
-        return np.vectorize(certified, otypes=[bool])(self.relative_gaps, self.tol)
-
-    @property
-    def feature_names(self) -> np.ndarray:
-        """The feature names; ``x0, x1, …`` (fixed-width strings, made when first read,
-        so that a path over many features does not hold them unasked) by default."""
-        if self._names is None:
-            p = self.coefs.shape[1]
-            width = len(str(max(p - 1, 0)))
-            object.__setattr__(self, "_names", np.char.add("x", np.arange(p).astype(f"U{width}")))
-        return self._names
-
-    def dense_coefs(self) -> np.ndarray:
-        """``coefs`` as a dense array (itself when already dense)."""
-        return self.coefs.toarray() if sp.issparse(self.coefs) else self.coefs
-
-    @property
-    def n_zeros(self) -> np.ndarray:
-        """Number of exactly-zero coefficients at each α."""
-        return self.coefs.shape[1] - self.n_active
-
-    def to_frame(self):
-        """The coefficients as a pandas DataFrame (one row per α, index ``alpha``)."""
-        import pandas as pd
-
-        frame = pd.DataFrame(self.dense_coefs(), columns=list(self.feature_names))
-        frame.insert(0, "intercept", self.intercepts)
-        frame.index = pd.Index(self.alphas, name="alpha")
-        return frame
-
-    def plot(self, ax=None, *, label_top: int = 5):
-        """Coefficients against α (log scale), largest α on the left.
-
-        The ``label_top`` features that enter first are labelled. Returns the axes.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(7, 4.5))
-        from .plots.text import plain_text  # names drawn literally ($ is no mathtext)
-
-        coefs = self.dense_coefs()
-        for j in range(coefs.shape[1]):
-            ax.plot(self.alphas, coefs[:, j], lw=1.2)
-        order = np.argsort(-self.entry_alpha)[:label_top]
-        for j in order:
-            if self.entry_alpha[j] > 0:
-                ax.annotate(
-                    plain_text(self.feature_names[j]),
-                    (self.alphas[-1], coefs[-1, j]),
-                    fontsize=8,
-                    xytext=(3, 0),
-                    textcoords="offset points",
-                )
-        ax.set_xscale("log")
-        ax.invert_xaxis()
-        ax.axhline(0.0, color="0.5", lw=0.6)
-        ax.set_xlabel("α (log scale, decreasing →)")
-        ax.set_ylabel("coefficient")
-        kind = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}.get(
-            self.l1_ratio, f"elastic net (ρ={self.l1_ratio:g})"
-        )
-        ax.set_title(f"Regularization path, {kind}")
-        return ax
 
 
 def _squared_alpha_max(design, penalty, scale):
@@ -326,6 +199,9 @@ def path(
             X, y, penalty, alphas, n_alphas, alpha_min_ratio, fit_intercept, sample_weight,
             standardize, tol, max_iter, feature_names, coef_format,
         )  # fmt: skip
+        result = replace(
+            result, penalty=penalty, fit_intercept=fit_intercept, standardize=standardize
+        )
         if warn:
             warn_unconverged("path", result.alphas, result.relative_gaps, tol)
         return result
@@ -413,8 +289,11 @@ def path(
     stats[:, 0] *= magnitudes.target_scale
     stats[:, 1] = [magnitudes.objective_to_original(gap) for gap in stats[:, 1]]
     result = _assemble(alphas, coefs, stats, feature_names, penalty, "squared", start, used, tol)
-    if standardize:  # σ_j = c_j·σ̃_j in the caller's units (shrinkage.magnitudes)
-        result = replace(result, column_std=magnitudes.to_original_scale(scale))
+    result = replace(
+        result, penalty=penalty, fit_intercept=fit_intercept, standardize=standardize,
+        # σ_j = c_j·σ̃_j in the caller's units (shrinkage.magnitudes)
+        column_std=magnitudes.to_original_scale(scale) if standardize else None,
+    )  # fmt: skip
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, tol)
     return result
