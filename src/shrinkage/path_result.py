@@ -175,7 +175,8 @@ class PathResult:
         X = check_matrix(X)
         if X.shape[1] != self.coefs.shape[1]:
             raise ValueError(
-                f"X has {X.shape[1]} features; the path was fitted on {self.coefs.shape[1]} features."
+                f"X has {X.shape[1]} features; the path was fitted on "
+                f"{self.coefs.shape[1]} features."
             )
         if alpha is None:
             return np.asarray(X @ self.coefs.T) + self.intercepts
