@@ -54,8 +54,33 @@ def test_bad_input():
     with pytest.raises(ValueError, match="n_splits"):
         advise(X, np.arange(10.0), n_splits=1)
     X[0, 0] = np.nan
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="contains NaN"):
         advise(X, np.arange(10.0))
+    with pytest.raises(ValueError, match="task must be"):
+        advise(np.ones((10, 2)), np.arange(10.0), task="poisson")
+
+
+def test_a_text_column_gets_the_command_lines_message():
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": np.arange(12.0), "colour": ["red", "blue"] * 6})
+    with pytest.raises(TypeError, match="non-numeric column.*colour.*Encode them"):
+        advise(frame, np.arange(12.0))
+
+
+def test_a_two_valued_target_is_advised_with_the_logistic_loss():
+    """Squared loss on a 0/1 target recommended ridge where the report, on logistic
+    loss, said "use the lasso": the task is now detected as on the command line."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((200, 10))
+    y = np.where(X[:, 0] - X[:, 1] + 0.5 * rng.standard_normal(200) > 0, "yes", "no")
+    advice = advise(X, y, n_alphas=10)
+    assert advice.task == "classification" and "logistic loss" in str(advice)
+    assert advice.recommendation == "lasso"
+    lasso = advice["lasso"]
+    assert lasso.n_features_kept < 10 and 0 < lasso.cv_error < 2 * np.log(2)  # deviance
+    forced = advise(X, (y == "yes").astype(float), task="regression", n_alphas=10)
+    assert forced.task == "regression" and forced["lasso"].cv_error < 0.25  # a 0/1 MSE
 
 
 def test_correlated_group_recommends_elastic_net():

@@ -1,7 +1,9 @@
 """``advise``: should this problem use L1, L2 or the elastic net? A cross-validated answer.
 
 For each penalty (lasso, ridge, elastic net) a K-fold cross-validation over an α grid
-picks the α with the lowest mean held-out squared error, and reports
+picks the α with the lowest mean held-out error — the squared error for a regression,
+the binomial deviance for a 0/1 target (the task is detected as on the command line,
+:func:`shrinkage.defaults.detect_task`, and recorded in the result) — and reports
 
 * the CV error and its standard error across folds,
 * the number of features the model refitted on all data keeps (non-zero coefficients),
@@ -20,9 +22,10 @@ interpretability, L2 when all features are useful — made concrete:
    (selection, steadier than the lasso's among correlated features);
 4. otherwise ridge if competitive (the features all help), else the lowest CV error.
 
-Every fit minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (standardised coefficients by
-default). A CV estimator with the one-standard-error rule comes with ``LassoCV``; this is
-the small loop a student can read.
+Every fit minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (the mean log-loss in place of
+the squared error for classification; standardised coefficients by default). A CV
+estimator with the one-standard-error rule comes with ``LassoCV``; this is the small loop
+a student can read.
 """
 
 from __future__ import annotations
@@ -32,8 +35,12 @@ from itertools import combinations
 
 import numpy as np
 
-from .estimators import ElasticNet, Lasso, Ridge
-from .lab.paths import alpha_grid
+from ._validation import check_matrix, check_non_numeric
+from .defaults import detect_task
+from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
+from .path import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
+from .penalties import Penalty
+from .selection._common import binary_target, deviance, shared_alpha_grid
 
 __all__ = ["advise", "Advice", "PenaltySummary"]
 
@@ -67,12 +74,15 @@ class Advice:
     summaries : tuple of PenaltySummary
         Lasso, ridge, elastic net.
     n_splits : int
+    task : {"regression", "classification"}
+        What was fitted: squared loss, or logistic loss with the deviance as CV error.
     """
 
     recommendation: str
     reasons: tuple[str, ...]
     summaries: tuple[PenaltySummary, ...]
     n_splits: int
+    task: str = "regression"
 
     def __getitem__(self, name: str) -> PenaltySummary:
         for summary in self.summaries:
@@ -81,8 +91,10 @@ class Advice:
         raise KeyError(f"no penalty named {name!r}; have {[s.name for s in self.summaries]}.")
 
     def __str__(self) -> str:
+        error = "deviance" if self.task == "classification" else "CV error"
         lines = [
-            f"{'penalty':<12}{'alpha':>10}{'CV error':>12}{'± SE':>10}{'kept':>8}{'stability':>11}"
+            f"{self.task} ({'logistic' if self.task == 'classification' else 'squared'} loss)",
+            f"{'penalty':<12}{'alpha':>10}{error:>12}{'± SE':>10}{'kept':>8}{'stability':>11}",
         ]
         for s in self.summaries:
             lines.append(
@@ -103,7 +115,8 @@ def _jaccard_mean(sets) -> float:
 
 
 def _cross_validate(model, X, y, alphas, folds):
-    """Held-out MSE (n_folds, n_alphas) and coefficients (n_folds, n_alphas, p)."""
+    """Held-out errors (n_folds, n_alphas) — mean squared error, or the deviance for a
+    classifier — and coefficients (n_folds, n_alphas, p)."""
     errors = np.empty((len(folds), len(alphas)))
     coefs = np.empty((len(folds), len(alphas), X.shape[1]))
     for k, (train, test) in enumerate(folds):
@@ -112,14 +125,17 @@ def _cross_validate(model, X, y, alphas, folds):
             model.set_params(alpha=float(alpha))
             model.fit(X[train], y[train])
             model.set_params(warm_start=True)
-            errors[k, i] = np.mean((y[test] - model.predict(X[test])) ** 2)
-            coefs[k, i] = model.coef_
+            if isinstance(model, SparseLogisticRegression):
+                errors[k, i] = deviance(y[test], model.decision_function(X[test])[:, None])[0]
+            else:
+                errors[k, i] = np.mean((y[test] - model.predict(X[test])) ** 2)
+            coefs[k, i] = np.ravel(model.coef_)
     return errors, coefs
 
 
 def advise(
-    X, y, *, l1_ratio: float = 0.5, n_splits: int = 5, n_alphas: int = 20,
-    alpha_min_ratio: float = 1e-3, standardize: bool = True, random_state: int = 0,
+    X, y, *, task: str = "auto", l1_ratio: float = 0.5, n_splits: int = 5, n_alphas: int = 20,
+    alpha_min_ratio: float | None = None, standardize: bool = True, random_state: int = 0,
 ) -> Advice:  # fmt: skip
     """Compare lasso, ridge and elastic net by K-fold CV and recommend one, with reasons.
 
@@ -127,12 +143,19 @@ def advise(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
+        A numeric target, or two classes (any two values).
+    task : {"auto", "regression", "classification"}
+        "auto": classification (logistic loss, deviance) when y has exactly two
+        distinct values, as the command line decides; the result says which was used.
     l1_ratio : float in (0, 1)
         ρ of the elastic net compared.
     n_splits : int
         Number of folds (shuffled, seeded by ``random_state``).
-    n_alphas, alpha_min_ratio : int, float
-        α grid per penalty, see :func:`shrinkage.lab.paths.alpha_grid`.
+    n_alphas, alpha_min_ratio : int, float or None
+        α grid per penalty: from that penalty's α_max on the full data (the rule of
+        :func:`shrinkage.path`) down to ``alpha_min_ratio`` times the *lasso's* α_max,
+        so that every grid ends at the same α (None: the default ratio of
+        :func:`shrinkage.path.default_alpha_min_ratio`).
     standardize : bool
         Penalise standardised coefficients.
     random_state : int
@@ -152,30 +175,50 @@ def advise(
     >>> advice.recommendation, advice["lasso"].n_features_kept < 10
     ('lasso', True)
     """
-    from sklearn.model_selection import KFold
+    from sklearn.model_selection import KFold, StratifiedKFold
 
-    X = np.asarray(X, dtype=np.float64)
+    check_non_numeric(X)  # a text column is named, as on the command line
+    X = check_matrix(np.asarray(X) if not hasattr(X, "dtypes") else X.to_numpy())
+    X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
+    if task not in ("auto", "regression", "classification"):
+        raise ValueError(f"task must be 'auto', 'regression' or 'classification', got {task!r}.")
+    task = detect_task(y) if task == "auto" else task
+    if task == "classification":
+        _, y = binary_target(y, X.shape[0])
     y = np.asarray(y, dtype=np.float64)
     if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
         raise ValueError(f"need X (n, p) and y (n,) with the same n; got {X.shape}, {y.shape}.")
-    if not np.all(np.isfinite(X)) or not np.all(np.isfinite(y)):
-        raise ValueError("X and y must be finite (no NaN or infinity).")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y must be finite (no NaN or infinity).")
     if not 0.0 < l1_ratio < 1.0:
         raise ValueError(f"l1_ratio must be strictly between 0 and 1, got {l1_ratio!r}.")
     if int(n_splits) != n_splits or not 2 <= n_splits <= X.shape[0]:
         raise ValueError(f"n_splits must be an integer in [2, n_samples], got {n_splits!r}.")
-    folds = list(KFold(int(n_splits), shuffle=True, random_state=random_state).split(X))
-    options = dict(standardize=standardize, tol=1e-6, max_iter=5000)
-    candidates = (
-        ("lasso", 1.0, Lasso(**options)),
-        ("ridge", 0.0, Ridge(**options)),
-        ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
-    )
+    splitter = StratifiedKFold if task == "classification" else KFold
+    folds = list(splitter(int(n_splits), shuffle=True, random_state=random_state).split(X, y))
+    options = dict(standardize=standardize, tol=1e-6)
+    if task == "classification":
+        candidates = tuple(
+            (name, rho, SparseLogisticRegression(l1_ratio=rho, max_iter=200, **options))
+            for name, rho in (("lasso", 1.0), ("ridge", 0.0), ("elastic net", l1_ratio))
+        )
+    else:
+        options["max_iter"] = 5000
+        candidates = (
+            ("lasso", 1.0, Lasso(**options)),
+            ("ridge", 0.0, Ridge(**options)),
+            ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
+        )
+    loss = "logistic" if task == "classification" else "squared"
     summaries = []
     for name, rho, model in candidates:
-        alphas = alpha_grid(
-            X, y, rho, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, standardize=standardize
-        )
+        # each grid starts at its penalty's α_max (α_max of the lasso / ρ, ridge's at
+        # ρ = 1e-3) and all end at the same α, so the penalties are compared on one range
+        end = alpha_min_ratio or default_alpha_min_ratio(*X.shape, 1.0)
+        alphas = shared_alpha_grid(
+            X, y, Penalty(rho), loss=loss, n_alphas=n_alphas,
+            alpha_min_ratio=end * max(rho, RIDGE_GRID_L1_RATIO), standardize=standardize,
+        )  # fmt: skip
         errors, coefs = _cross_validate(model, X, y, alphas, folds)
         mean = errors.mean(axis=0)
         best = int(np.argmin(mean))
@@ -189,13 +232,13 @@ def advise(
                 float(alphas[best]),
                 float(mean[best]),
                 se,
-                int(np.count_nonzero(model.coef_)),
+                int(np.count_nonzero(np.ravel(model.coef_))),
                 X.shape[1],
                 _jaccard_mean(selected),
             )  # fmt: skip
         )
     recommendation, reasons = _recommend(summaries)
-    return Advice(recommendation, reasons, tuple(summaries), int(n_splits))
+    return Advice(recommendation, reasons, tuple(summaries), int(n_splits), task)
 
 
 def _recommend(summaries):

@@ -25,6 +25,10 @@ standardisation
     report: ``STANDARDIZE_TABLES = True``, as glmnet, since a table's columns come in
     arbitrary units. The rule is one everywhere: the weighted standard deviation with
     1/n, folded into the penalty, coefficients returned on the original scale.
+task
+    ``"auto"``: a target with exactly two distinct values is a binary classification
+    (logistic loss), any other numeric target a regression (squared loss)
+    (:func:`detect_task`).
 precision
     ``TOL = 1e-4``: the relative duality gap certified at every point, or a
     ``ConvergenceWarning`` that names the gap.
@@ -52,6 +56,7 @@ __all__ = [
     "STANDARDIZE_TABLES",
     "TOL",
     "cv_splitter",
+    "detect_task",
 ]
 
 CV_FOLDS = 5
@@ -74,3 +79,25 @@ def cv_splitter(cv, classifier, random_state=RANDOM_STATE):
         kind = StratifiedKFold if classifier else KFold
         return kind(n_splits=int(cv), shuffle=True, random_state=random_state)
     return cv
+
+
+def detect_task(y) -> str:
+    """``"classification"`` for a target with exactly two distinct values, else
+    ``"regression"`` (numeric targets only: a text target with more classes is an error).
+
+    Examples
+    --------
+    >>> detect_task([0, 1, 1, 0]), detect_task([1.5, 2.0, 7.0]), detect_task(["no", "yes"])
+    ('classification', 'regression', 'classification')
+    """
+    import numpy as np
+
+    values = np.unique(np.asarray(y))
+    if values.size == 2:
+        return "classification"
+    if values.dtype.kind not in "biuf":
+        raise ValueError(
+            f"the target is not numeric and has {values.size} distinct values; only "
+            "regression (a numeric target) and binary classification are supported."
+        )
+    return "regression"

@@ -42,7 +42,7 @@ from .solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 
 __all__ = ["PathResult", "alpha_grid", "default_alpha_min_ratio", "path", "warn_unconverged"]
 
-_RIDGE_GRID_L1_RATIO = 1e-3
+RIDGE_GRID_L1_RATIO = 1e-3  # a ridge grid starts at the α_max of this ρ (glmnet)
 _GRAM_MAX_FEATURES = 5000  # p × p float64 Gram up to 200 MB
 _HOMOTOPY_MAX_SAMPLES = 1000  # one Zᵀu per knot, a few times min(n, p) knots
 # the homotopy's cost does not fall with tol, the working sets' does: at a loose tol
@@ -73,7 +73,7 @@ def _squared_alpha_max(design, penalty, scale):
         residual = y - XF @ coef
         start[free] = coef
     xtr = np.asarray(design.rmatvec(residual), dtype=np.float64)
-    rho = penalty.l1_ratio if penalty.l1_ratio > 0 else _RIDGE_GRID_L1_RATIO
+    rho = penalty.l1_ratio if penalty.l1_ratio > 0 else RIDGE_GRID_L1_RATIO
     grid_penalty = Penalty(rho, penalty.penalty_factor, penalty.positive)
     return grid_penalty.alpha_max(xtr / n, scale), start, None if free.size else xtr
 
@@ -411,7 +411,7 @@ def default_alpha_min_ratio(n_samples, n_features, l1_ratio):
     (0.001, 1e-05)
     """
     ratio = 1e-3 if n_samples >= n_features else 1e-2
-    return ratio * _RIDGE_GRID_L1_RATIO if l1_ratio == 0 else ratio
+    return ratio * RIDGE_GRID_L1_RATIO if l1_ratio == 0 else ratio
 
 
 def _rows(coef_format, n_alphas, p, dtype):
@@ -473,7 +473,7 @@ def _logistic_path(
     def alpha_max():
         grid_penalty = penalty
         if penalty.l1_ratio == 0:  # ridge never zeroes: use the ρ = 1e-3 grid (glmnet)
-            grid_penalty = Penalty(_RIDGE_GRID_L1_RATIO, penalty.penalty_factor, penalty.positive)
+            grid_penalty = Penalty(RIDGE_GRID_L1_RATIO, penalty.penalty_factor, penalty.positive)
         return logistic_alpha_max(X, y, grid_penalty, **options)
 
     alphas = _resolve_grid(
