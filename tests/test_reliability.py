@@ -8,9 +8,10 @@ import pytest
 import scipy.sparse as sp
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import KFold
 
 import shrinkage
-from shrinkage import AdaptiveLasso, ElasticNet, Lasso, LassoCV, RelaxedLasso
+from shrinkage import AdaptiveLasso, ElasticNet, Lasso, LassoCV, RelaxedLasso, Ridge
 from shrinkage._validation import check_matrix, check_varying_columns, tol_floor
 from shrinkage.certificates import GAP_ROUNDING, certified, certify
 from shrinkage.design import make_design
@@ -276,7 +277,7 @@ def test_a_cross_validation_fold_of_zero_weights_is_named():
     weight = np.ones(30)
     weight[:10] = 0.0  # unshuffled 3-fold CV: fold 0 holds out exactly these rows
     with pytest.raises(ValueError, match="fold 0: every held-out row has sample_weight 0"):
-        LassoCV(cv=3).fit(X, y, sample_weight=weight)
+        LassoCV(cv=KFold(3)).fit(X, y, sample_weight=weight)
 
 
 @pytest.mark.parametrize("strategy", ["gram", "working_set", "cd"])
@@ -296,3 +297,62 @@ def test_nearly_lasso_elastic_net_is_certified_on_badly_scaled_columns(strategy,
     k = 6
     a, b = np.full(10, 0.5 * result.alphas[k]), np.full(10, 0.5 * result.alphas[k])
     assert certify(design, result.coefs[k], a, b).relative_gap <= 1e-8
+
+
+# --- found by the fuzz suite ------------------------------------------------------------------
+
+
+def test_sparse_float32_least_squares_on_badly_scaled_columns_is_solved_or_warned():
+    rng = np.random.default_rng(5)
+    U = rng.standard_normal((28, 3))
+    y = U @ [1.0, 0.5, -0.5] + 4 + 0.5 * rng.standard_normal(28)
+    X = (U * [1.0, 1e-3, 1e6]).astype(np.float32)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = Ridge(alpha=0.0, fit_intercept=False).fit(sp.csc_matrix(X), y)
+    best = np.linalg.lstsq(X.astype(np.float64), y, rcond=None)[0]
+    excess = np.sum((y - X @ model.coef_) ** 2) / np.sum((y - X @ best) ** 2) - 1
+    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert excess < 1e-6 or warned  # was 6.8 % above the optimum with a 1e-8 certificate
+
+
+def test_float32_weighted_fits_are_certified_for_the_problem_asked():
+    rng = np.random.default_rng(6)
+    X = (rng.standard_normal((6, 3)) * [1e-3, 1.0, 1e3]).astype(np.float32)
+    y = (rng.standard_normal(6) * 1e-8).astype(np.float32)
+    weight = rng.uniform(0.2, 3.0, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = Ridge(alpha=1e-5, fit_intercept=False).fit(X, y, sample_weight=weight)
+    design = make_design(X.astype(np.float64), y.astype(np.float64), weight, False)
+    a, b = L2().weights(1e-5, 3)
+    honest = certify(design, model.coef_.astype(np.float64), a, b).relative_gap
+    # the float32 design rounds √s·X: its own gap was 7.4e-5 where this one is 1.2e-4
+    assert model.certificate_.relative_gap == pytest.approx(honest, rel=1e-6)
+
+
+def test_standardize_does_not_call_a_small_varying_column_constant():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 2)) * [1e-7, 1e6]
+    y = X[:, 0] * 1e7 + rng.standard_normal(20)
+    model = Lasso(alpha=0.1, standardize=True).fit(X, y)  # was "zero variance: X[:, 0]"
+    assert model.coef_[0] != 0
+    reference = Lasso(alpha=0.1, standardize=True).fit(X * [1e7, 1e-6], y)
+    np.testing.assert_allclose(model.coef_ * [1e-7, 1e6], reference.coef_, rtol=1e-6)
+    with pytest.raises(ValueError, match="zero variance: X\\[:, 1\\]"):
+        Lasso(standardize=True).fit(np.c_[X[:, 0], np.full(20, 1e5)], y)
+
+
+def test_every_penalty_factor_zero_says_so():
+    X = np.random.default_rng(0).standard_normal((20, 2))
+    with pytest.raises(ValueError, match="every penalty factor is 0"):
+        shrinkage.path(X, X[:, 0] + 1.0, L1(penalty_factor=[0.0, 0.0]))
+    with pytest.raises(ValueError, match="every penalty factor is 0"):
+        LassoCV(penalty_factor=[0, 0]).fit(X, X[:, 0])
+
+
+def test_a_negative_gap_is_reported_as_a_failed_certificate():
+    from shrinkage.certificates import describe_gap
+
+    assert "certificate failed" in describe_gap(-3.6e-8, 1e-4)
+    assert describe_gap(2e-3, 1e-4) == "relative duality gap 0.002 > tol=0.0001"

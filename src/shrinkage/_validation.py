@@ -161,16 +161,27 @@ def check_sample_weight(sample_weight, n_samples):
     return s
 
 
-def check_varying_columns(std, feature_names=None):
+def check_varying_columns(std, feature_names=None, magnitude=None, dtype=np.float64):
     """With ``standardize=True`` every column must vary (σ_j > 0), and its variance must
-    be finite (a column whose squares overflow is not a constant one)."""
+    be finite (a column whose squares overflow is not a constant one).
+
+    With ``magnitude`` (each column's largest absolute value) a column is constant when
+    σ_j ≤ √eps · max_i |x_ij|: the rounding of the centring (√eps after the
+    cancellation in ``Σx² − n·x̄²``) cannot make a constant column look more variable
+    than that, and a column of tiny values that does vary is not called constant.
+    Without it, σ_j ≤ 1e-12 · max(1, max_k σ_k).
+    """
     huge = np.flatnonzero(~np.isfinite(std))
     if huge.size:
         raise ValueError(
             f"{huge.size} column(s) have values whose squares overflow: "
             f"{', '.join(_column_names(huge, feature_names))}. Rescale them."
         )
-    const = np.flatnonzero(~(std > 1e-12 * max(1.0, float(np.max(std, initial=0.0)))))
+    if magnitude is None:
+        threshold = 1e-12 * max(1.0, float(np.max(std, initial=0.0)))
+    else:
+        threshold = np.sqrt(np.finfo(dtype).eps) * np.asarray(magnitude, dtype=np.float64)
+    const = np.flatnonzero(~(std > threshold))
     if const.size:
         raise ValueError(
             f"standardize=True but {const.size} column(s) have zero variance: "

@@ -26,12 +26,23 @@ import scipy.linalg
 
 from .penalties import conjugate_weighted_enet, subdiff_distance
 
-__all__ = ["Certificate", "certified", "certify", "primal_value", "dual_point"]
+__all__ = ["Certificate", "certified", "certify", "describe_gap", "primal_value", "dual_point"]
 
 # A computed gap is ≥ 0 up to the rounding of P − D, two sums of about P(0) each: a
 # relative gap below −GAP_ROUNDING is a broken certificate (underflow, a wrong dual
 # point), never a proof of optimality.
 GAP_ROUNDING = 1e-9
+
+
+def describe_gap(relative_gap, tol) -> str:
+    """Why a relative gap does not certify ``tol``, in words for a warning."""
+    if relative_gap < -GAP_ROUNDING:
+        return (
+            f"the certificate failed: its duality gap is negative ({relative_gap:.3g} of P(0), "
+            "beyond rounding), typical of nearly collinear or very badly scaled columns "
+            "(standardize=True, or dropping collinear columns, may help)"
+        )
+    return f"relative duality gap {relative_gap:.3g} > tol={tol:.3g}"
 
 
 def certified(relative_gap, tol) -> bool:
@@ -129,9 +140,10 @@ def _project_out(columns, theta):
 
 
 def _columns(design, cols):
-    """Dense copy of a few effective columns."""
+    """Dense float64 copy of a few effective columns (float64 whatever the data: the
+    projections built on them must be exact to the certificate's precision)."""
     X = design.X[:, cols]
-    X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+    X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
     return X - np.outer(design.u, design.x_offset[cols])
 
 

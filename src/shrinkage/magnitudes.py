@@ -42,7 +42,7 @@ import scipy.sparse as sp
 
 from ._uniform import is_uniform, uniform
 
-__all__ = ["Magnitudes"]
+__all__ = ["Magnitudes", "column_max_abs"]
 
 
 def _range_exponent(dtype) -> int:
@@ -60,7 +60,7 @@ def _exponent_of(largest, exponent):
     return power
 
 
-def _column_max_abs(X):
+def column_max_abs(X):
     """``max_i |X_ij|`` for every column, from max and min reductions: no temporary
     of the size of X (``np.abs(X)`` would be one)."""
     if not sp.issparse(X):
@@ -87,7 +87,7 @@ class Magnitudes:
     def of(cls, X, y) -> Magnitudes:
         """The power-of-two scales that bring X's columns and y into range."""
         exponent = _range_exponent(X.dtype)
-        column = _exponent_of(_column_max_abs(X), exponent)
+        column = _exponent_of(column_max_abs(X), exponent)
         target = int(_exponent_of(np.max(np.abs(y), initial=0.0), exponent))
         return cls(column if np.any(column) else None, target)
 

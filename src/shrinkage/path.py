@@ -32,7 +32,7 @@ from ._validation import (
     check_tol,
     working_dtype,
 )
-from .certificates import certified, certify
+from .certificates import certified, certify, describe_gap
 from .path_result import PathResult
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
@@ -185,6 +185,12 @@ def path(
         raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
     if not isinstance(penalty, Penalty):
         raise TypeError(f"penalty must be a Penalty (L1(), L2(), ...), got {penalty!r}.")
+    if penalty.penalty_factor is not None and not np.any(np.asarray(penalty.penalty_factor)):
+        raise ValueError(
+            "every penalty factor is 0: nothing is penalised, so α changes nothing and "
+            "there is no path. Fit the unpenalised model with shrinkage.solve(X, y, "
+            "alpha=0, ...), or give some feature a factor > 0."
+        )
     max_iter = check_max_iter(max_iter)
     fit_intercept = check_flag(fit_intercept, "fit_intercept")
     standardize = check_flag(standardize, "standardize")
@@ -247,6 +253,11 @@ def path(
         check_finite_weights(unit_a * alphas[0], unit_b * alphas[0])
     a = None if is_uniform(unit_a) else np.empty_like(unit_a)
     b = None if is_uniform(unit_b) else np.empty_like(unit_b)
+    exact = None
+    if X.dtype != np.float64:  # float32 data: each point certified in float64
+        exact, exact_scale = problem.exact()
+        exact_a, exact_b = unit_weights(penalty, p, exact_scale)
+        exact_a = magnitudes.l1_weights(exact_a)
     alpha_previous = None
     for k in range(first, alphas.size):
         alpha = float(alphas[k])
@@ -274,8 +285,9 @@ def path(
         w = result.coef
         rows.store(k, w)
         gap, relative_gap = result.dual_gap, result.relative_gap
-        if X.dtype != np.float64:  # certify the stored (rounded) row, in float64
-            rounded = certify(design, rows.dense_row(k), a, b, penalty.positive)
+        if exact is not None:  # certify the stored (rounded) row for the exact problem
+            a64, b64 = scaled(exact_a, alpha, None), scaled(exact_b, alpha, None)
+            rounded = certify(exact, rows.dense_row(k), a64, b64, penalty.positive)
             gap, relative_gap = rounded.dual_gap, rounded.relative_gap
         intercept = design.intercept(np.asarray(w, dtype=np.float64)) if fit_intercept else 0.0
         screened = _proven_zeros(design, w, a, b, penalty.positive) if state is None else (
@@ -315,9 +327,8 @@ def warn_unconverged(caller, alphas, relative_gaps, tol, stacklevel=3):
     where = "path point(s)" if gaps.shape[0] == 1 else f"points of {gaps.shape[0]} paths"
     warnings.warn(
         f"{caller}: {int(missed.sum())} of {gaps.size} {where} did not reach tol={tol:.3g}; "
-        f"the worst is alpha={alphas[worst]:.4g} with relative duality gap "
-        f"{gaps[worst]:.3g}. Increase max_iter, loosen tol, or standardize badly scaled "
-        "features.",
+        f"the worst is alpha={alphas[worst]:.4g} with {describe_gap(gaps[worst], tol)}. "
+        "Increase max_iter, loosen tol, or standardize badly scaled features.",
         ConvergenceWarning,
         stacklevel=stacklevel,
     )

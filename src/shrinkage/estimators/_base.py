@@ -16,6 +16,7 @@ from .._validation import (
     check_sample_weight,
     check_target,
 )
+from ..certificates import describe_gap
 from ..penalties import Penalty
 from ..solvers import solve
 
@@ -93,8 +94,8 @@ class PenalizedRegressor(RegressorMixin, BaseEstimator):
         )  # fmt: skip
         if not result.converged:
             warnings.warn(
-                f"{type(self).__name__} ({result.solver}) did not converge: relative duality "
-                f"gap {result.relative_gap:.3g} > tol={self.tol:.3g} after {result.n_iter} "
+                f"{type(self).__name__} ({result.solver}) did not converge: "
+                f"{describe_gap(result.relative_gap, result.tol)} after {result.n_iter} "
                 "iterations. Try a larger max_iter, a looser tol, standardize=True for "
                 "badly scaled features, or a larger alpha.",
                 ConvergenceWarning,

@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_alpha, check_fit_options, check_non_numeric, check_sample_weight
+from ..certificates import describe_gap
 from ..penalties import Penalty
 from ..solvers.logistic import solve_logistic
 from ._base import linear_predictor
@@ -158,8 +159,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         if not result.converged:
             warnings.warn(
-                f"{type(self).__name__} did not converge: relative duality gap "
-                f"{result.relative_gap:.3g} > tol={self.tol:.3g} after {result.n_iter} "
+                f"{type(self).__name__} did not converge: "
+                f"{describe_gap(result.relative_gap, result.tol)} after {result.n_iter} "
                 "Newton steps. Try a larger max_iter, standardize=True, or a larger alpha "
                 "(separable data have no unpenalised optimum).",
                 ConvergenceWarning,

@@ -31,6 +31,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import validate_data
 
 from .._validation import check_non_numeric, check_sample_weight
+from ..certificates import describe_gap
 from ..defaults import (
     CV_FOLDS,
     EDGE_DECADES,
@@ -235,8 +236,8 @@ class CrossValidatedMixin:
         if not result.converged:
             warnings.warn(
                 f"{type(self).__name__}: the refit at alpha={self.alpha_:.4g} did not "
-                f"converge (relative duality gap {result.relative_gap:.3g} > "
-                f"tol={self.tol:.3g}); increase max_iter or tol.",
+                f"converge ({describe_gap(result.relative_gap, result.tol)}); increase "
+                "max_iter or tol.",
                 ConvergenceWarning,
                 stacklevel=3,
             )

@@ -28,7 +28,7 @@ from .._validation import (
 )
 from ..certificates import certified, certify
 from ..design import Design, make_design
-from ..magnitudes import Magnitudes
+from ..magnitudes import Magnitudes, column_max_abs
 from ..penalties import L1, Penalty
 from .coordinate_descent import coordinate_descent
 from .proximal_gradient import proximal_gradient
@@ -70,12 +70,28 @@ class Problem:
         The column scale of the penalty on that design (σ̃_j), None for 1.
     magnitudes : Magnitudes
         How the design's data relate to the caller's.
+    y, sample_weight : ndarray, ndarray or None
+        The checked target and weights.
+    fit_intercept, standardize : bool
     """
 
     X: np.ndarray | sp.csc_matrix
     design: Design
     scale: np.ndarray | None
     magnitudes: Magnitudes
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    fit_intercept: bool
+    standardize: bool
+
+    def exact(self) -> tuple[Design, np.ndarray | None]:
+        """The same problem built in float64 — ``(design, scale)`` — for certifying
+        coefficients found in float32: its design rounds the row weights, the centring
+        and σ_j into float32, so its gap is that of a nearby problem. Copies X once."""
+        data, target = self.magnitudes.rescale(self.X, self.y)  # exact: powers of two
+        design = make_design(data, target, self.sample_weight, self.fit_intercept, np.float64)
+        scale = design.column_std() if self.standardize else None
+        return design, self.magnitudes.penalty_scale(scale)
 
 
 def prepare_problem(
@@ -94,8 +110,12 @@ def prepare_problem(
     scale = None
     if standardize:
         scale = design.column_std()
-        check_varying_columns(scale, feature_names)
-    return Problem(X, design, magnitudes.penalty_scale(scale), magnitudes)
+        magnitude = column_max_abs(data)  # of the columns as given (after rescaling)
+        check_varying_columns(scale, feature_names, magnitude, X.dtype)
+    return Problem(
+        X, design, magnitudes.penalty_scale(scale), magnitudes, y, weights, fit_intercept,
+        standardize,
+    )  # fmt: skip
 
 
 def solve(
@@ -207,8 +227,10 @@ def solve(
         result = SOLVERS[solver](design, a, b, penalty.positive, **options)
     coef = np.asarray(result.coef, dtype=X.dtype)
     certificate = result.certificate
-    if X.dtype != np.float64:  # certify what is returned: the rounded coefficients,
-        certificate = certify(design, coef, a, b, penalty.positive)  # in float64
+    if X.dtype != np.float64:  # certify what is returned (the rounded coefficients)
+        exact, exact_scale = problem.exact()  # for the problem asked, in float64
+        a64, b64 = penalty_weights(penalty, alpha, p, exact_scale)
+        certificate = certify(exact, coef, magnitudes.l1_weights(a64), b64, penalty.positive)
     converged = certified(certificate.relative_gap, tol)
     intercept = design.intercept(coef.astype(np.float64)) if fit_intercept else 0.0
     coef = magnitudes.to_original(coef)

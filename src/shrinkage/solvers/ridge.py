@@ -20,6 +20,7 @@ from ._result import SolverResult
 __all__ = ["ridge_closed_form"]
 
 _DENSE_GRAM_LIMIT = 4000  # sparse X: form the p × p Gram matrix up to this many features
+_DENSE_STACK_LIMIT = 4_000_000  # singular sparse problems: a dense copy up to 32 MB
 
 
 def ridge_closed_form(design, l2_weight, positive=False, *, tol=1e-4, **_ignored):
@@ -61,7 +62,8 @@ def ridge_closed_form(design, l2_weight, positive=False, *, tol=1e-4, **_ignored
 
 def _gram(design):
     X = design.X
-    if design.is_sparse:
+    if design.is_sparse:  # in float64: float32 products lose the small columns
+        X = X.astype(np.float64)
         G = np.asarray((X.T @ X).toarray(), dtype=np.float64)
         G -= design.n_samples * np.outer(design.x_offset, design.x_offset)
         return G
@@ -82,14 +84,19 @@ def _normal_equations(design, b, y):
     except np.linalg.LinAlgError:
         pass
     # singular: the name says which factorisation really produced the answer
-    if design.is_sparse:  # minimum-norm solution of the normal equations
+    if design.is_sparse and design.n_samples * design.n_features > _DENSE_STACK_LIMIT:
+        # minimum-norm solution of the normal equations (their condition number is
+        # squared: a dense copy of X would be more accurate, but too large here)
         return scipy.linalg.lstsq(A, rhs, lapack_driver="gelsd")[0], "ridge_svd"
     return _stacked_lstsq(design, b, y), "ridge_svd"
 
 
 def _stacked_lstsq(design, b, y):
     n, p = design.X.shape
-    X = np.asarray(design.X, dtype=np.float64)
+    X = design.X
+    if design.is_sparse:  # a dense float64 copy, centred explicitly
+        X = X.toarray() - np.outer(design.u, design.x_offset)
+    X = np.asarray(X, dtype=np.float64)
     A = np.vstack([X / np.sqrt(n), np.diag(np.sqrt(b))])
     rhs = np.concatenate([y / np.sqrt(n), np.zeros(p)])
     return scipy.linalg.lstsq(A, rhs, lapack_driver="gelsd")[0]
