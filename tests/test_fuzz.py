@@ -281,80 +281,52 @@ REGRESSORS = {
 FIXED_L1_RATIO = {"Lasso": 1.0, "Ridge": 0.0}
 
 
-def check_regressor(name, case):
-    case = {**case, "l1_ratio": FIXED_L1_RATIO.get(name, case["l1_ratio"])}
-    alpha = reference_alpha(case, "squared")
-    model = REGRESSORS[name](case, alpha).set_params(
+def check_fitted(name, case, loss, model):
+    """Fit ``model`` on the case; a clear error, or a finite answer whose independent gap
+    is within tol unless the package warned (at the α and ρ the model used)."""
+    fitted, warned = run_checked(
+        name, case, lambda: model.fit(case["X"], case["y"], sample_weight=case["sample_weight"])
+    )
+    if fitted is None:
+        return
+    coef, intercept = np.ravel(fitted.coef_), np.ravel(fitted.intercept_)[0]
+    assert_finite(name, case, coef, intercept)
+    alpha = fitted.alpha_ if hasattr(fitted, "alpha_") else fitted.alpha
+    l1_ratio = getattr(fitted, "l1_ratio_", None)
+    gap = gap_of(case, loss, coef, intercept, alpha, l1_ratio)
+    check_certificate_sign(name, case, fitted.certificate_, gap, bool(warned))
+    check_gaps(name, case, [gap], case["tol"], warned)
+
+
+def _options(case):
+    return dict(
         penalty_factor=case["penalty_factor"], positive=case["positive"],
         fit_intercept=case["fit_intercept"], standardize=case["standardize"], tol=case["tol"],
     )  # fmt: skip
-    fitted, warned = run_checked(
-        name, case, lambda: model.fit(case["X"], case["y"], sample_weight=case["sample_weight"])
-    )
-    if fitted is None:
-        return
-    assert_finite(name, case, fitted.coef_, fitted.intercept_)
-    gap = gap_of(case, "squared", fitted.coef_, fitted.intercept_, alpha)
-    check_certificate_sign(name, case, fitted.certificate_, gap, bool(warned))
-    check_gaps(name, case, [gap], case["tol"], warned)
+
+
+def check_regressor(name, case):
+    case = {**case, "l1_ratio": FIXED_L1_RATIO.get(name, case["l1_ratio"])}
+    alpha = reference_alpha(case, "squared")
+    check_fitted(name, case, "squared", REGRESSORS[name](case, alpha).set_params(**_options(case)))
 
 
 def check_logistic_regression(case):
-    name = "SparseLogisticRegression"
     alpha = reference_alpha(case, "logistic")
-    model = shrinkage.SparseLogisticRegression(
-        alpha, l1_ratio=case["l1_ratio"], penalty_factor=case["penalty_factor"],
-        positive=case["positive"], fit_intercept=case["fit_intercept"],
-        standardize=case["standardize"], tol=case["tol"],
-    )  # fmt: skip
-    fitted, warned = run_checked(
-        name, case, lambda: model.fit(case["X"], case["y"], sample_weight=case["sample_weight"])
-    )
-    if fitted is None:
-        return
-    assert_finite(name, case, fitted.coef_, fitted.intercept_)
-    gap = gap_of(case, "logistic", fitted.coef_.ravel(), fitted.intercept_[0], alpha)
-    check_certificate_sign(name, case, fitted.certificate_, gap, bool(warned))
-    check_gaps(name, case, [gap], case["tol"], warned)
+    model = shrinkage.SparseLogisticRegression(alpha, l1_ratio=case["l1_ratio"], **_options(case))
+    check_fitted("SparseLogisticRegression", case, "logistic", model)
 
 
 def check_lasso_cv(case):
-    name = "LassoCV"
-    case = {**case, "l1_ratio": 1.0}
-    model = shrinkage.LassoCV(
-        cv=3, n_alphas=8, penalty_factor=case["penalty_factor"], positive=case["positive"],
-        fit_intercept=case["fit_intercept"], standardize=case["standardize"], tol=case["tol"],
-    )  # fmt: skip
-    fitted, warned = run_checked(
-        name, case, lambda: model.fit(case["X"], case["y"], sample_weight=case["sample_weight"])
-    )
-    if fitted is None:
-        return
-    assert_finite(name, case, fitted.coef_, fitted.intercept_, fitted.cv_mean_)
-    gap = gap_of(case, "squared", fitted.coef_, fitted.intercept_, fitted.alpha_)
-    check_certificate_sign(name, case, fitted.certificate_, gap, bool(warned))
-    check_gaps(name, case, [gap], case["tol"], warned)
+    model = shrinkage.LassoCV(cv=3, n_alphas=8, **_options(case))
+    check_fitted("LassoCV", {**case, "l1_ratio": 1.0}, "squared", model)
 
 
 def check_logistic_regression_cv(case):
-    name = "SparseLogisticRegressionCV"
     model = shrinkage.SparseLogisticRegressionCV(
-        l1_ratio=case["l1_ratio"], cv=3, n_alphas=6, penalty_factor=case["penalty_factor"],
-        positive=case["positive"], fit_intercept=case["fit_intercept"],
-        standardize=case["standardize"], tol=case["tol"],
-    )  # fmt: skip
-    fitted, warned = run_checked(
-        name, case, lambda: model.fit(case["X"], case["y"], sample_weight=case["sample_weight"])
+        l1_ratio=case["l1_ratio"], cv=3, n_alphas=6, **_options(case)
     )
-    if fitted is None:
-        return
-    assert_finite(name, case, fitted.coef_, fitted.intercept_)
-    gap = gap_of(
-        case, "logistic", fitted.coef_.ravel(), fitted.intercept_[0], fitted.alpha_,
-        fitted.l1_ratio_,
-    )  # fmt: skip
-    check_certificate_sign(name, case, fitted.certificate_, gap, bool(warned))
-    check_gaps(name, case, [gap], case["tol"], warned)
+    check_fitted("SparseLogisticRegressionCV", case, "logistic", model)
 
 
 def check_path(loss, case, n_alphas=6):
