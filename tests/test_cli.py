@@ -59,7 +59,8 @@ def test_fit_predict_round_trip_equals_the_estimator(regression):
     np.testing.assert_allclose(predicted, model.predict(X), rtol=1e-12, atol=1e-12)
 
     document = json.loads((folder / "model" / "model.json").read_text())
-    assert sorted(p.name for p in (folder / "model").iterdir()) == ["coef.csv", "model.json"]
+    assert sorted(p.name for p in (folder / "model").iterdir()) == [
+        "coef.csv", "model.json", "path.csv"]  # fmt: skip
     assert document["package_version"] == shrinkage.__version__
     assert document["estimator"] == "Lasso" and document["parameters"]["alpha"] == 0.05
     assert list(document["coefficients"]) == list(X.columns)
@@ -235,10 +236,15 @@ def test_predict_unseen_category_and_extra_target_column(regression):
     new = frame.head(4).copy()
     new.loc[0, "colour"] = "purple"
     new.drop(columns=["y"]).to_csv(folder / "new.csv", index=False)
-    result = _run(["predict", "m", "new.csv", "--json"], folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        refused = CliRunner().invoke(cli, ["predict", "m", "new.csv"])
+    assert refused.exit_code == 2 and "'colour'" in refused.stderr and "'purple'" in refused.stderr
+    result = _run(["predict", "m", "new.csv", "--json", "--unknown-levels", "zero"], folder)
     summary = json.loads(result.stdout)
     assert summary["notes"] == [
-        "column 'colour' has value(s) not seen when fitting: 'purple' (encoded as all zeros)"
+        "column 'colour' has level(s) not seen when fitting: 'purple'; encoded as all zeros "
+        "(--unknown-levels zero)"
     ]
     document = json.loads((folder / "m" / "model.json").read_text())
     coef = document["coefficients"]

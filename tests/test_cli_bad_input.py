@@ -159,7 +159,7 @@ def test_predict_checks_the_schema(good):
     frame = pd.read_csv(good / "good.csv")
     frame.drop(columns=["b"]).assign(extra=1.0).to_csv(good / "other.csv", index=False)
     _fails(good, ["predict", "model", "other.csv"],
-           "missing column(s) 'b'", "unexpected column(s) 'extra'")  # fmt: skip
+           "missing column(s) 'b'", "other column(s) 'extra'")  # fmt: skip
     frame.assign(a="text").to_csv(good / "text.csv", index=False)
     _fails(good, ["predict", "model", "text.csv"], "column 'a' was numeric")
     _fails(good, ["predict", ".", "good.csv"], "does not exist (run shrinkage fit)")
@@ -196,7 +196,7 @@ def test_internal_error_exit_1_without_traceback(good, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("shrinkage.cli.main.run_path", broken)
+    monkeypatch.setattr("shrinkage.cli.models.run_path", broken)
     result = _fails(
         good,
         ["path", "good.csv", "-t", "y", "--out", "p.csv"],

@@ -247,7 +247,7 @@ def test_output_below_a_regular_file_is_exit_2(good, command):
 @pytest.mark.parametrize("command", list(OUTPUT_COMMANDS))
 def test_output_under_proc_fails_before_the_work(good, command, monkeypatch):
     for name in ("fit_quietly", "run_path"):
-        monkeypatch.setattr(f"shrinkage.cli.main.{name}", _must_not_run)
+        monkeypatch.setattr(f"shrinkage.cli.models.{name}", _must_not_run)
     monkeypatch.setattr("shrinkage.cli.publish.load_data", _must_not_run)
     target = f"/proc/{SUFFIX[command]}"
     _fails(good, [*OUTPUT_COMMANDS[command], target], f"cannot write {target!r}")
@@ -259,8 +259,8 @@ def _no_space(*args, **kwargs):
 
 @pytest.mark.parametrize("command", ["fit", "path", "cv"])
 def test_full_disk_is_found_before_the_work(good, command, monkeypatch):
-    monkeypatch.setattr("shrinkage.cli.main.fit_quietly", _must_not_run)
-    monkeypatch.setattr("shrinkage.cli.main.run_path", _must_not_run)
+    monkeypatch.setattr("shrinkage.cli.models.fit_quietly", _must_not_run)
+    monkeypatch.setattr("shrinkage.cli.models.run_path", _must_not_run)
     monkeypatch.setattr(os, "write", _no_space)
     _fails(good, [*OUTPUT_COMMANDS[command], SUFFIX[command]], "No space left on device")
 
@@ -288,7 +288,7 @@ def test_model_folder_is_replaced_whole_and_keeps_its_mode(good):
     (good / "model" / ".model.json.abcd1234.tmp.json").write_text("left by a killed write")
     _invoke(good, ["fit", "good.csv", "-t", "y", "--alpha", "1", "--out", "model", "--force"], 0)
     assert json.loads((good / "model" / "model.json").read_text())["parameters"]["alpha"] == 1.0
-    assert sorted(os.listdir(good / "model")) == ["coef.csv", "model.json"]
+    assert sorted(os.listdir(good / "model")) == ["coef.csv", "model.json", "path.csv"]
     assert os.stat(good / "model").st_mode & 0o777 == 0o750
     assert sorted(os.listdir(good)) == ["good.csv", "model"]
 

@@ -4,6 +4,12 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α · penalty(w)`` with t
 (½‖w‖²) or their elastic-net mix, and every solution carries its duality-gap certificate.
 """
 
+# First, before the heavy imports: as the ``shrinkage`` command, Ctrl-C while they load
+# exits with 130 and no traceback (shrinkage.interrupt, standard library only).
+from .interrupt import install_early
+
+install_early()
+
 import importlib
 
 from . import penalties

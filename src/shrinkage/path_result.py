@@ -220,37 +220,12 @@ class PathResult:
             )
         return result
 
-    def plot(self, ax=None, *, label_top: int = 5):
-        """Coefficients against α (log scale), largest α on the left.
+    def plot(self, ax=None, *, standardized=None, label="all"):
+        """Coefficients against α (log scale, largest α on the left); every feature
+        that is ever non-zero labelled at the right edge, spread apart; standardised
+        coefficients (``coefs · column_std``) by default when the path was fitted with
+        ``standardize=True``. See :func:`shrinkage.plots.paths.plot_path`; returns the
+        axes."""
+        from .plots.paths import plot_path  # matplotlib only when plotting
 
-        The ``label_top`` features that enter first are labelled. Returns the axes.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=(7, 4.5))
-        from .plots.text import plain_text  # names drawn literally ($ is no mathtext)
-
-        coefs = self.dense_coefs()
-        for j in range(coefs.shape[1]):
-            ax.plot(self.alphas, coefs[:, j], lw=1.2)
-        order = np.argsort(-self.entry_alpha)[:label_top]
-        for j in order:
-            if self.entry_alpha[j] > 0:
-                ax.annotate(
-                    plain_text(self.feature_names[j]),
-                    (self.alphas[-1], coefs[-1, j]),
-                    fontsize=8,
-                    xytext=(3, 0),
-                    textcoords="offset points",
-                )
-        ax.set_xscale("log")
-        ax.invert_xaxis()
-        ax.axhline(0.0, color="0.5", lw=0.6)
-        ax.set_xlabel("α (log scale, decreasing →)")
-        ax.set_ylabel("coefficient")
-        kind = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}.get(
-            self.l1_ratio, f"elastic net (ρ={self.l1_ratio:g})"
-        )
-        ax.set_title(f"Regularization path, {kind}")
-        return ax
+        return plot_path(self, ax, standardized=standardized, label=label)

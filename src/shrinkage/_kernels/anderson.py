@@ -19,7 +19,7 @@ from .prox import weight_at
 NO_DELTAS = np.empty(0, dtype=np.float32)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def difference_gram(diffs):
     """``D Dᵀ`` of the (m × |ws|) differences, summed in float64."""
     m, size = diffs.shape
@@ -34,7 +34,7 @@ def difference_gram(diffs):
     return gram
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def combined_step(diffs, cumulative, w, features, positive):
     """The step ``−Σ_l C_l d_l`` (the extrapolated point less the current
     ``w[features]``), written over ``diffs[0]`` (each entry once its column of
@@ -53,7 +53,7 @@ def combined_step(diffs, cumulative, w, features, positive):
     return step
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def restricted_penalty(w, features, a, b):
     """``Σ_{j ∈ features} a_j|w_j| + ½ b_j w_j²`` (``a``, ``b`` per feature, or one
     number each)."""

@@ -10,7 +10,7 @@ from numba import njit, uint64
 from .prox import FASTMATH, SPARSE_FASTMATH, weight_at
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def column_dots_dense(X, vector, features, out):
     """``out[k] = X[:, features[k]] · vector``."""
     n = X.shape[0]
@@ -22,7 +22,7 @@ def column_dots_dense(X, vector, features, out):
         out[k] = total
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH, inline="always")
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH, inline="always")
 def _sparse_dot(data, indices, indptr, vector, j):
     """``X[:, j] · vector`` over column j's stored entries (CSC arrays)."""
     total = 0.0
@@ -31,14 +31,14 @@ def _sparse_dot(data, indices, indptr, vector, j):
     return total
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def column_dots_sparse(data, indices, indptr, vector, features, out):
     """``out[k] = X[:, features[k]] · vector`` for CSC arrays (no centring)."""
     for k in range(features.shape[0]):
         out[k] = _sparse_dot(data, indices, indptr, vector, features[k])
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def all_column_dots_sparse(data, indices, indptr, vector, out):
     """``out = Xᵀ·vector`` for CSC arrays, written into ``out`` (no centring): SciPy's
     product makes a new p-vector; this one's speed is the same (0.8-1.0× its time on
@@ -47,7 +47,7 @@ def all_column_dots_sparse(data, indices, indptr, vector, out):
         out[j] = _sparse_dot(data, indices, indptr, vector, j)
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def masked_column_dots_dense(X, vector, mask, out):
     """``out[j] = X[:, j] · vector`` where ``mask[j]``; other entries untouched."""
     n = X.shape[0]
@@ -59,7 +59,7 @@ def masked_column_dots_dense(X, vector, mask, out):
             out[j] = total
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def masked_column_dots_sparse(data, indices, indptr, vector, mask, offset, t, out):
     """``out[j] = X[:, j] · vector − offset_j·t`` where ``mask[j]`` (CSC arrays; the
     implicit centring with t = uᵀvector; ``offset`` an array or one number)."""
@@ -68,7 +68,7 @@ def masked_column_dots_sparse(data, indices, indptr, vector, mask, offset, t, ou
             out[j] = _sparse_dot(data, indices, indptr, vector, j) - weight_at(offset, j) * t
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def subtract_columns_dense(X, vector, features, coefficients):
     """``vector −= X[:, features] @ coefficients`` in place."""
     n = X.shape[0]
@@ -80,7 +80,7 @@ def subtract_columns_dense(X, vector, features, coefficients):
                 vector[i] -= c * X[i, j]
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def subtract_columns_sparse(data, indices, indptr, vector, features, coefficients):
     """``vector −= X[:, features] @ coefficients`` for CSC arrays, in place."""
     for k in range(features.shape[0]):
@@ -91,7 +91,7 @@ def subtract_columns_sparse(data, indices, indptr, vector, features, coefficient
                 vector[uint64(indices[idx])] -= c * data[idx]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add_to_entries(vector, features, values):
     """``vector[features] += values`` in place (distinct features), without the two
     temporaries of NumPy's fancy-indexed update."""
@@ -99,7 +99,7 @@ def add_to_entries(vector, features, values):
         vector[features[k]] += values[k]
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def column_sq_norms_sparse(data, indptr, out):
     """``out[j] = Σ_k data[k]²`` over column j's stored entries (no temporary matrix)."""
     for j in range(out.shape[0]):

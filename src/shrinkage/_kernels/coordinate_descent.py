@@ -18,7 +18,7 @@ from numba import njit, uint64
 from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update, weight_at
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, features,
                    deltas):  # fmt: skip
     """One epoch on a dense Fortran-ordered X. Returns ``max_j |Δw_j|``."""
@@ -47,7 +47,7 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
     return max_change
 
 
-@njit(cache=True, fastmath=SPARSE_FASTMATH)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def cd_epoch_sparse(
     data,
     indices,

@@ -10,7 +10,7 @@ from numba import njit
 from .prox import FASTMATH, enet_coordinate_update, weight_at
 
 
-@njit(cache=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positive, features, n,
                   deltas):  # fmt: skip
     """One epoch over ``features``; updates ``w`` and ``correlation`` (q) in place.
@@ -41,7 +41,7 @@ def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positiv
     return max_change
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill_lower_from_upper(matrix):
     """Copy the upper triangle of a square Fortran-ordered matrix onto its lower one, in
     place (BLAS ``syrk`` writes one triangle), reading and writing down columns."""

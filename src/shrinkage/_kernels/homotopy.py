@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_entry(c_ls, a, alpha, blocked, positive, just_left, reentry_tol):
     """``(α', j, sign)``: the largest ``α' ≤ alpha`` at which a feature with
     ``blocked[j] = False`` reaches ``c_j(α') = sign·α'`` (sign = +1 only if

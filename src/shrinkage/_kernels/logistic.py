@@ -24,10 +24,10 @@ one-factor design, ``X = 0.9·f1ᵀ + 0.3·noise``, that test alone stops after 
 import numpy as np
 from numba import njit, uint64
 
-from .prox import enet_coordinate_update
+from .prox import FASTMATH, enet_coordinate_update
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _kkt_violation(w, grad, l1_weight, l2_weight, positive):
     """Distance of ``−grad`` to ``∂(a|w| + ½bw²)`` (+ normal cone of w ≥ 0) at w."""
     g = grad + l2_weight * w
@@ -40,7 +40,7 @@ def _kkt_violation(w, grad, l1_weight, l2_weight, positive):
     return max(abs(g) - l1_weight, 0.0)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def newton_cd_dense(
     X, w, u, q, hess, l1_weight, l2_weight, positive, features, fit_intercept,
     max_epochs, tol, intercept_change,
@@ -67,7 +67,7 @@ def newton_cd_dense(
     )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def newton_cd_sparse(
     data, indices, indptr, w, u, q, hess, l1_weight, l2_weight, positive, features,
     fit_intercept, max_epochs, tol, intercept_change,
@@ -83,7 +83,7 @@ def newton_cd_sparse(
     )  # fmt: skip
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _column_dot(X, data, indices, indptr, is_sparse, j, v):
     total = 0.0
     if is_sparse:
@@ -95,7 +95,7 @@ def _column_dot(X, data, indices, indptr, is_sparse, j, v):
     return total
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
     """``u += δ X_j``, ``q += δ h ∘ X_j``."""
     if is_sparse:
@@ -109,7 +109,7 @@ def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
             q[i] += delta * hess[i] * X[i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _epochs(
     X, data, indices, indptr, is_sparse, w, u, q, hess, l1_weight, l2_weight, positive,
     features, fit_intercept, max_epochs, tol, intercept_change, curvature, hess_x,
@@ -171,7 +171,7 @@ def _epochs(
     return verified
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _model_kkt(
     X, data, indices, indptr, is_sparse, w, q, hess, l1_weight, l2_weight, positive,
     features, use_intercept, lazy, hess_x,
@@ -190,7 +190,7 @@ def _model_kkt(
     return worst
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def newton_cd_gram(hessian, grad, w, l1_weight, l2_weight, positive, max_epochs, tol):
     """Minimise ``linearᵀd + ½ dᵀ·hessian·d + penalty(w₀ + d)`` over d, w = w₀ + d in place.
 
@@ -220,7 +220,7 @@ def newton_cd_gram(hessian, grad, w, l1_weight, l2_weight, positive, max_epochs,
     return worst
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _gram_kkt(grad, w, l1_weight, l2_weight, positive):
     worst = 0.0
     for j in range(w.shape[0]):
@@ -228,7 +228,7 @@ def _gram_kkt(grad, w, l1_weight, l2_weight, positive):
     return worst
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_column_moments_dense(X, hess, features, sums, square_norms):
     """``sums[k] = Σ_i h_i X[i, j]`` and ``square_norms[k] = Σ_i h_i X[i, j]²`` for
     ``j = features[k]``, in one pass over the columns.
@@ -247,7 +247,7 @@ def weighted_column_moments_dense(X, hess, features, sums, square_norms):
         sums[k] = weighted
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, square_norms):
     """:func:`weighted_column_moments_dense` on CSC arrays."""
     for k in range(features.shape[0]):
@@ -261,7 +261,7 @@ def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, 
         sums[k] = weighted
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def weighted_gram_csr(data, indices, indptr, hess, position, out):
     """``out = X_Wᵀ diag(hess) X_W`` from the CSR arrays of the full X (sorted rows).
 
@@ -284,3 +284,48 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out):
     for j in range(out.shape[0]):  # W is sorted and rows are sorted: upper triangle filled
         for k in range(j + 1, out.shape[0]):
             out[k, j] = out[j, k]
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear):
+    """The Newton model on a working set W of dense X, in one call: ``hessian =
+    X_Wᵀ diag(h) X_W`` and ``linear = X_Wᵀg``, both h-centred with an intercept
+    (:mod:`shrinkage.solvers.logistic_newton`). Returns ``(Σh, Σg)``.
+
+    One column ``h ∘ X_j`` at a time, dotted with the later columns of W (the upper
+    triangle, then mirrored); no copy of X_W.
+    """
+    n = X.shape[0]
+    k = features.shape[0]
+    hess_sum = 0.0
+    grad_b = 0.0
+    for i in range(n):
+        hess_sum += hess[i]
+        grad_b += g[i]
+    weighted = np.empty(n)
+    hess_x = np.empty(k)
+    for first in range(k):
+        j = features[first]
+        total_g = 0.0
+        total_h = 0.0
+        for i in range(n):
+            weighted[i] = hess[i] * X[i, j]
+            total_g += g[i] * X[i, j]
+            total_h += weighted[i]
+        linear[first] = total_g
+        hess_x[first] = total_h
+        for second in range(first, k):
+            col = features[second]
+            total = 0.0
+            for i in range(n):
+                total += weighted[i] * X[i, col]
+            hessian[first, second] = total
+    use_intercept = fit_intercept and hess_sum > 0.0
+    for first in range(k):
+        if use_intercept:
+            linear[first] -= hess_x[first] * (grad_b / hess_sum)
+        for second in range(first, k):
+            if use_intercept:
+                hessian[first, second] -= hess_x[first] * hess_x[second] / hess_sum
+            hessian[second, first] = hessian[first, second]
+    return hess_sum, grad_b

@@ -47,7 +47,7 @@ def _feature_at(features, k):
     return lambda features, k: features[k]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def enet_coordinate_update(z, lipschitz, l1_weight, l2_weight, positive):
     """Exact minimiser in w of ``½L w² − z w + a|w| + ½ b w²`` (``w ≥ 0`` if positive).
 

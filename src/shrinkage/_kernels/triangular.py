@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def solve_upper(R, m, b):
     """``x`` with ``R[:m, :m] x = b`` (back substitution)."""
     x = b.copy()
@@ -17,7 +17,7 @@ def solve_upper(R, m, b):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def solve_upper_transposed(R, m, b):
     """``x`` with ``R[:m, :m]ᵀ x = b`` (forward substitution)."""
     x = b.copy()
@@ -29,7 +29,7 @@ def solve_upper_transposed(R, m, b):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def delete_column(R, m, k):
     """Remove column k of ``R[:m, :m]`` in place: shift the later columns left, then
     Givens rotations of rows (i, i + 1) zero the subdiagonal the shift leaves (stable,

@@ -1,16 +1,19 @@
 """The ``shrinkage`` command line: fit, predict, path, cv, report, lab and demo.
 
-Every command reads a CSV or Parquet table, checks it (duplicate column names, missing
-values, categorical columns, the target), runs the library and writes its outputs
-atomically (see :mod:`shrinkage.cli.atomic`): whether the output can be written is
-checked before the work starts; a file is written beside its target and renamed onto
-it; a model folder (``model.json`` and ``coef.csv``) is replaced as a whole, in one
-step. An interrupted run never leaves a half-written output or a mixed model folder,
-and an existing output is only replaced with ``--force``. A model file is checked
-against its schema before use (:mod:`shrinkage.cli.model_schema`).
+Every command reads a CSV (comma, tab, ``;`` or ``|`` separated) or Parquet table, or
+standard input (``-``), checks it (duplicate column names, missing values, categorical
+columns, the target), runs the library and writes its outputs atomically (see
+:mod:`shrinkage.cli.atomic`): whether the output can be written is checked before the
+work starts; a file is written beside its target and renamed onto it; a model folder
+(``model.json``, ``coef.csv`` and ``path.csv``) is replaced as a whole, in one step. An
+interrupted run never leaves a half-written output or a mixed model folder, and an
+existing output is only replaced with ``--force``. A model file is checked against its
+schema before use (:mod:`shrinkage.cli.model_schema`). Tables can also go to standard
+output (``-o -``). Every default is :mod:`shrinkage.defaults`.
 
 Exit codes: 0 success, 1 an unexpected internal error (a short message; the traceback
-with ``--debug``), 2 a usage or data error (a message naming the problem).
+with ``--debug``), 2 a usage or data error (a message naming the problem), 130
+interrupted (Ctrl-C).
 """
 
 from .errors import DataError

@@ -1,137 +1,34 @@
-"""Reading a table and turning it into a numeric design ``X`` and a target ``y``.
+"""Turning a table into a numeric design ``X`` and a target ``y``, and new data into the
+same design.
 
 Each check names the problem and the columns involved, and raises :class:`DataError`
-(exit code 2): unreadable or non-UTF-8 files, 0-row files, an unknown, constant or
-one-class target, all-missing columns, missing values (unless ``dropna``), categorical
-columns (one-hot encoded, or rejected with ``encode=False``) and column names that
-collide after encoding. The input file is only read, never written.
+(exit code 2): an unknown, constant or one-class target, all-missing columns, missing
+values (unless ``dropna``), categorical columns (one-hot encoded, or rejected with
+``encode=False``), column names that collide after encoding and, at prediction time,
+category levels not seen when fitting. Reading the file is :mod:`shrinkage.cli.reading`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .header import csv_header, duplicate_names
+from .reading import names_listed, read_table
 
 __all__ = ["Table", "encode_with_schema", "prepare", "read_table"]
 
-PARQUET_SUFFIXES = (".parquet", ".pq")
 TASKS = ("auto", "regression", "classification")
-WIDE = 100  # columns beyond which a read table is consolidated (see read_table)
+UNKNOWN_LEVELS = ("error", "zero")
+# separator: (the header contains ..., is the file ...-separated, --sep ... in a shell)
+SEPARATOR_HINTS = {"\t": ("a tab", "tab", "'\\t'"), ";": ("';'", "';'", "';'"),
+                   "|": ("'|'", "'|'", "'|'"), ",": ("','", "','", "','")}  # fmt: skip
 
 
 def _names(items, limit: int = 12) -> str:
-    items = [str(item) for item in items]
-    shown = ", ".join(repr(item) for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _check_unique(names, path: Path) -> None:
-    repeated = duplicate_names(names)
-    if repeated:
-        listed = "; ".join(
-            f"{name!r} (columns {', '.join(map(str, positions))})"
-            for name, positions in list(repeated.items())[:12]
-        )
-        more = f" and {len(repeated) - 12} more" if len(repeated) > 12 else ""
-        raise DataError(
-            f"{str(path)!r} has duplicate column names: {listed}{more}. Every column needs "
-            "its own name (a repeated name would be read as a renamed copy); rename or drop "
-            "the repeats."
-        )
-
-
-def _no_rows(path: Path, names) -> DataError:
-    return DataError(f"{str(path)!r} has 0 rows (columns: {_names(names)}); nothing to fit.")
-
-
-def _parquet_names(path: Path) -> list[str] | None:
-    try:
-        from pyarrow.parquet import read_schema
-    except ImportError:
-        return None
-    try:
-        return [str(name) for name in read_schema(path).names]
-    except Exception:  # not a Parquet file: pandas reports it with its own message
-        return None
-
-
-def _pandas_header(path: Path, encoding: str) -> list[str]:
-    row = pd.read_csv(path, encoding=encoding, header=None, nrows=1, dtype=str,
-                      keep_default_na=False)  # fmt: skip
-    return [str(name) for name in row.iloc[0]] if len(row) else []
-
-
-def read_table(path, *, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV (any other suffix, compressed allowed) or Parquet file into a DataFrame.
-
-    Column names must be unique *as written in the file* (pandas would rename a repeat);
-    a CSV's header is read first, so that a file without data rows fails at once.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> file = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = file.write_bytes("name,y\\ncafé,1\\n".encode("latin-1"))
-    >>> read_table(file)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    shrinkage.cli.errors.DataError: ... is not valid utf-8 text...--encoding latin-1...
-    >>> read_table(file, encoding="latin-1").loc[0, "name"]
-    'café'
-    >>> _ = file.write_text("y,a,y\\n1,2,3\\n")
-    >>> read_table(file)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    shrinkage.cli.errors.DataError: ... has duplicate column names: 'y' (columns 1, 3)...
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"data file {str(path)!r} does not exist or is not a file.")
-    parquet = path.suffix.lower() in PARQUET_SUFFIXES
-    try:
-        if parquet:
-            header = _parquet_names(path)
-            if header is not None:
-                _check_unique(header, path)
-            frame = pd.read_parquet(path)
-        else:
-            found = csv_header(path, encoding)
-            header = None if found is None else found[0]
-            if found is not None:
-                _check_unique(header, path)
-                if not found[1]:
-                    raise _no_rows(path, header)
-            frame = pd.read_csv(path, encoding=encoding)
-            if header is None or len(header) != frame.shape[1]:
-                _check_unique(_pandas_header(path, encoding), path)
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{str(path)!r} is not valid {encoding} text: byte {exc.object[exc.start]:#04x} at "
-            f"position {exc.start} cannot be decoded ({exc.reason}). Pass the file's "
-            "encoding, e.g. --encoding latin-1 or --encoding cp1252."
-        ) from None
-    except LookupError as exc:
-        raise DataError(f"unknown encoding {encoding!r}: {exc}.") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{str(path)!r} is empty: no header and no rows.") from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise DataError(f"could not read {str(path)!r}: {exc}") from None
-    frame.columns = [str(name) for name in frame.columns]
-    _check_unique(list(frame.columns), path)  # e.g. Parquet names 1 and "1"
-    if frame.shape[1] > WIDE:
-        # pandas' CSV reader leaves one block per column, and every whole-frame step
-        # (isna, sum, drop) then loops over them: at 40,000 columns 1.7 s for one
-        # isna().sum(), against 1 ms after this one copy (1 s) joins them.
-        frame = frame.copy()
-    if len(frame) == 0:
-        raise _no_rows(path, frame.columns)
-    return frame
+    return names_listed(items, limit)
 
 
 @dataclass
@@ -274,24 +171,51 @@ def _encode(features: pd.DataFrame, encode: bool) -> tuple[pd.DataFrame, dict, l
     return encode_with_schema(features, schema, []), schema, categorical
 
 
-def encode_with_schema(frame: pd.DataFrame, schema: dict, notes: list[str]) -> pd.DataFrame:
+def encode_with_schema(
+    frame: pd.DataFrame, schema: dict, notes: list[str], *, unknown_levels: str = "error",
+    keep=(),
+) -> pd.DataFrame:  # fmt: skip
     """Encode ``frame``'s feature columns exactly as at fit time; a float64 DataFrame.
 
-    Missing or extra columns, and text where numbers were, are errors naming them; a
-    category not seen at fit time is encoded as all zeros and reported in ``notes``
-    (for a two-level column: as the first level).
+    Missing columns, and text where numbers were, are errors naming them; columns the
+    model does not use are ignored and named in ``notes`` (except the target and the
+    names in ``keep``). A category level not seen at fit time is an error naming the
+    column and the levels, or with ``unknown_levels="zero"`` encoded as all-zero
+    indicators (for a two-level column: as the first level), said in ``notes``.
+
+    Examples
+    --------
+    >>> table = prepare(pd.DataFrame({"x": [1.0, 2.0, 3.0], "smoker": ["no", "yes", "no"],
+    ...                               "y": [1.0, 2.0, 4.0]}), "y")
+    >>> new = pd.DataFrame({"x": [1.0], "smoker": ["Yes"], "id": [7]})
+    >>> encode_with_schema(new, table.schema, [])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shrinkage.cli.errors.DataError: column 'smoker' has level(s) not seen when fitting: 'Yes' ...
+    >>> notes = []
+    >>> encode_with_schema(new, table.schema, notes, unknown_levels="zero").to_numpy()
+    array([[1., 0.]])
+    >>> notes  # doctest: +NORMALIZE_WHITESPACE
+    ["ignored column(s) the model does not use: 'id'",
+     "column 'smoker' has level(s) not seen when fitting: 'Yes' (did you mean 'yes'?);
+      encoded as all zeros, i.e. as the baseline level 'no' (--unknown-levels zero)"]
     """
+    if unknown_levels not in UNKNOWN_LEVELS:
+        raise DataError(
+            f"--unknown-levels must be one of {UNKNOWN_LEVELS}, got {unknown_levels!r}."
+        )
     expected = [column["name"] for column in schema["columns"]]
-    present, known = set(frame.columns), {*expected, schema.get("target")}
+    present, known = set(frame.columns), {*expected, schema.get("target"), *keep}
     missing = [name for name in expected if name not in present]
     extra = [name for name in frame.columns if name not in known]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {_names(missing)}")
-        if extra:
-            parts.append(f"unexpected column(s) {_names(extra)}")
-        raise DataError(f"the data does not match the model's schema: {'; '.join(parts)}.")
+    if missing:
+        other = f" (the data has other column(s) {_names(extra)})" if extra else ""
+        raise DataError(
+            f"the data does not match the model's schema: missing column(s) "
+            f"{_names(missing)}{other}." + separator_hint(list(frame.columns))
+        )
+    if extra:
+        notes.append(f"ignored column(s) the model does not use: {_names(extra)}")
     counts = frame[expected].isna().sum()
     counts = counts[counts > 0]
     if not counts.empty:
@@ -324,13 +248,48 @@ def encode_with_schema(frame: pd.DataFrame, schema: dict, notes: list[str]) -> p
         text = frame[name].astype(str).to_numpy()
         unseen = sorted(set(np.unique(text)) - set(levels["categories"]))
         if unseen:
-            notes.append(
-                f"column {name!r} has value(s) not seen when fitting: {_names(unseen, 5)} "
-                "(encoded as all zeros)"
-            )
+            _unseen_levels(name, unseen, levels, unknown_levels, notes)
         for category, new_name in zip(levels["indicators"], levels["columns"], strict=True):
             X[:, position[new_name]] = text == category
     return pd.DataFrame(X, index=frame.index, columns=features, copy=False)
+
+
+def _unseen_levels(name, unseen, levels, unknown_levels, notes) -> None:
+    def fold(text):
+        return text.strip().casefold()
+
+    folded = {fold(category): category for category in levels["categories"]}
+    close = sorted({folded[fold(value)] for value in unseen if fold(value) in folded})
+    hint = f" (did you mean {_names(close, 5)}?)" if close else ""
+    what = f"column {name!r} has level(s) not seen when fitting: {_names(unseen, 5)}{hint}"
+    if unknown_levels == "error":
+        raise DataError(
+            f"{what}; the model knows {_names(levels['categories'], 8)}. Fix the values, or "
+            "pass --unknown-levels zero to encode unseen levels as all-zero indicators."
+        )
+    baseline = sorted(set(levels["categories"]) - set(levels["indicators"]))
+    as_baseline = f", i.e. as the baseline level {baseline[0]!r}" if baseline else ""
+    notes.append(f"{what}; encoded as all zeros{as_baseline} (--unknown-levels zero)")
+
+
+def separator_hint(columns) -> str:
+    """A sentence naming the likely separator when the header holds one (a file read
+    with the wrong ``--sep``), else ``""``.
+
+    Examples
+    --------
+    >>> separator_hint(["a;b;y"])
+    " The header contains ';': is the file ';'-separated? Use --sep ';'."
+    """
+    header = "".join(columns)
+    for sep, (contains, kind, typed) in SEPARATOR_HINTS.items():
+        # a comma inside names is common; only a one-column header points at it
+        if sep in header and (sep != "," or len(columns) == 1):
+            return (
+                f" The header contains {contains}: is the file {kind}-separated? "
+                f"Use --sep {typed}."
+            )
+    return ""
 
 
 def prepare(
@@ -366,6 +325,7 @@ def prepare(
     if target not in frame.columns:
         raise DataError(
             f"target column {target!r} not found; columns are {_names(frame.columns)}."
+            + separator_hint(list(frame.columns))
         )
     if frame.shape[1] < 2:
         raise DataError(f"no feature columns: the table only has the target {target!r}.")

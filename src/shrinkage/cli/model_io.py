@@ -1,11 +1,13 @@
-"""A fitted model as plain files: ``model.json`` and ``coef.csv`` (never pickle).
+"""A fitted model as plain files: ``model.json``, ``coef.csv`` and ``path.csv`` (never
+pickle).
 
 ``model.json`` holds everything needed to predict and to audit the fit: the parameters,
 each coefficient by feature name, the intercept, the duality-gap certificate (relative
 gap, dual gap, largest KKT residual), the data schema (columns, dtypes, one-hot encoding)
 and the package version. Predictions from the file are ``X w + b`` (regression) or the
 logistic model's class (classification), computed from the stored numbers alone; JSON
-floats round-trip exactly, so they equal the estimator's own predictions.
+floats round-trip exactly, so they equal the estimator's own predictions. ``path.csv``
+holds the regularization path, for predictions at another α (:mod:`.model_path`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +23,20 @@ import pandas as pd
 
 from .errors import DataError
 from .io import encode_with_schema
+from .model_path import PATH_FILE, StoredPath, path_summary, path_writer, read_path
 from .model_schema import InvalidModel, check_model
 
-__all__ = ["FORMAT", "SavedModel", "coef_frame", "load_model", "model_document"]
+__all__ = [
+    "COEF_FILE",
+    "FORMAT",
+    "MODEL_FILE",
+    "PATH_FILE",
+    "SavedModel",
+    "coef_frame",
+    "document_writers",
+    "load_model",
+    "model_document",
+]
 
 FORMAT = "shrinkage-model"
 FORMAT_VERSION = 1
@@ -36,8 +49,10 @@ def _number(value) -> float | None:
     return value if math.isfinite(value) else None  # JSON has no NaN / inf
 
 
-def model_document(estimator, schema: dict, *, parameters: dict, command: str) -> dict:
-    """The JSON-ready description of a fitted estimator and the data it was fitted on."""
+def model_document(estimator, schema: dict, *, parameters: dict, command: str,
+                   path: StoredPath | None = None) -> dict:  # fmt: skip
+    """The JSON-ready description of a fitted estimator and the data it was fitted on
+    (and of its stored regularization ``path``)."""
     from .. import __version__
 
     coef = np.asarray(estimator.coef_, dtype=np.float64).ravel()
@@ -47,7 +62,7 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str) -
     features = schema["features"]
     if len(features) != coef.size:
         raise RuntimeError(f"{coef.size} coefficients for {len(features)} features")
-    return {
+    document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "package": "shrinkage",
@@ -69,6 +84,9 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str) -
         "kkt_residual": {name: _number(v) for name, v in zip(features, kkt, strict=True)},
         "schema": schema,
     }
+    if path is not None:
+        document["path"] = path_summary(path)
+    return document
 
 
 def coef_frame(document: dict) -> pd.DataFrame:
@@ -86,8 +104,9 @@ def coef_frame(document: dict) -> pd.DataFrame:
     )
 
 
-def document_writers(document: dict) -> dict:
-    """``{file name: writer(path)}`` for :func:`shrinkage.cli.atomic.write_files_into`."""
+def document_writers(document: dict, path: StoredPath | None = None) -> dict:
+    """``{file name: writer(path)}`` for :func:`shrinkage.cli.atomic.write_files_into`;
+    ``path.csv`` too when the stored ``path`` is given."""
 
     def write_json(path: Path):
         path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", "utf-8")
@@ -99,14 +118,21 @@ def document_writers(document: dict) -> dict:
         quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
         coef_frame(document).to_csv(path, index=False, quoting=quoting)
 
-    return {MODEL_FILE: write_json, COEF_FILE: write_coef}
+    writers = {MODEL_FILE: write_json, COEF_FILE: write_coef}
+    if path is not None:
+        writers[PATH_FILE] = path_writer(path, list(document["coefficients"]))
+    return writers
 
 
 @dataclass(frozen=True)
 class SavedModel:
-    """A model read back from ``model.json``; predicts from the stored numbers."""
+    """A model read back from ``model.json``; predicts from the stored numbers.
+
+    ``path`` is the stored regularization path when it was asked for (:func:`load_model`).
+    """
 
     document: dict
+    path: StoredPath | None = None
 
     @property
     def schema(self) -> dict:
@@ -116,9 +142,35 @@ class SavedModel:
     def task(self) -> str:
         return self.document["task"]
 
-    def encode(self, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    @property
+    def alpha(self) -> float | None:
+        """The model's own α (as recorded in its parameters)."""
+        value = self.document.get("parameters", {}).get("alpha")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    def encode(self, frame: pd.DataFrame, notes: list[str], **options) -> pd.DataFrame:
         """``frame`` encoded as at fit time (schema checked, see ``encode_with_schema``)."""
-        return encode_with_schema(frame, self.schema, notes)
+        return encode_with_schema(frame, self.schema, notes, **options)
+
+    def at_alpha(self, alpha: float) -> tuple[SavedModel, str]:
+        """The model with the coefficients at ``alpha`` (the model's own at its α, else
+        from the stored path), and a sentence saying how they were found."""
+        own = self.alpha
+        if own is not None and abs(alpha - own) <= 1e-12 * abs(own):
+            return self, f"α = {alpha:g} is the model's own α: its coefficients"
+        if self.path is None:
+            raise DataError(
+                "this model folder has no stored path (path.csv): refit it with this "
+                "version of shrinkage fit to predict at another --alpha."
+            )
+        coef, intercept, how = self.path.at(alpha)
+        names = list(self.document["coefficients"])
+        document = {
+            **self.document,
+            "coefficients": dict(zip(names, map(float, coef), strict=True)),
+            "intercept": intercept,
+        }
+        return replace(self, document=document), how
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """``X w + b``; a DataError if it overflows (huge coefficients or values)."""
@@ -241,26 +293,30 @@ def _document(path: Path) -> dict:
     return document
 
 
-def load_model(folder) -> SavedModel:
+def load_model(folder, *, with_path: bool = False) -> SavedModel:
     """Read ``folder/model.json`` written by ``shrinkage fit``; DataError if it is not one.
 
     The document is checked against :data:`shrinkage.cli.model_schema.MODEL_SCHEMA`, and
-    ``coef.csv`` beside it, when present, must hold the same numbers. Both files are read
-    again once if they disagree, since ``shrinkage fit --force`` may have replaced the
-    folder between the two reads.
+    ``coef.csv`` beside it, when present, must hold the same numbers; with ``with_path``
+    the stored path (``path.csv``) is read and checked too. The files are read again
+    once if they disagree, since ``shrinkage fit --force`` may have replaced the folder
+    between two reads.
     """
     folder = Path(folder)
     path = folder / MODEL_FILE if folder.is_dir() else folder
     if not path.is_file():
         raise DataError(f"no model found: {str(path)!r} does not exist (run shrinkage fit).")
     coef = folder / COEF_FILE if folder.is_dir() else None
+    stored = None
     for attempt in range(2):
         document = _document(path)
         try:
             if coef is not None and coef.exists():
                 _check_coef_file(coef, document)
+            if with_path and "path" in document:
+                stored = read_path(path.parent / PATH_FILE, document)
             break
         except DataError:
             if attempt:
                 raise
-    return SavedModel(document)
+    return SavedModel(document, stored)

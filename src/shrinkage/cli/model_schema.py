@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MODEL_SCHEMA", "InvalidModel", "check_model"]
+__all__ = ["MODEL_SCHEMA", "PATH_FILE", "InvalidModel", "check_model"]
 
 TASKS = ("regression", "classification")
 KINDS = ("numeric", "boolean", "categorical")
@@ -175,6 +175,17 @@ _DATA_SCHEMA = Record({
     "target": Text(),
     "task": Choice(*TASKS),
     "classes": ListOf(Scalar(nullable=False), length=2, nullable=True),
+}, optional={"id": Text(nullable=True)})  # fmt: skip
+
+PATH_FILE = "path.csv"
+
+# The regularization path beside the model (path.csv, read by predict --alpha): how many
+# rows it has and its α range, checked against the file when it is read.
+_PATH_SCHEMA = Record({
+    "file": Choice(PATH_FILE),
+    "n_alphas": Integer(minimum=1),
+    "alpha_max": Number(minimum=0.0),
+    "alpha_min": Number(minimum=0.0),
 })  # fmt: skip
 
 MODEL_SCHEMA = Record(
@@ -197,6 +208,7 @@ MODEL_SCHEMA = Record(
         "kkt_residual": MapOf(Number(nullable=True)),
         "n_rows": Integer(minimum=1),
         "fit_seconds": Number(minimum=0.0),
+        "path": _PATH_SCHEMA,
     },
 )
 """Every field of ``model.json``: name → type, shape and range (see :func:`check_model`)."""
@@ -228,6 +240,8 @@ def _check_consistency(document: dict) -> None:
         raise InvalidModel("schema.columns names a column twice")
     if schema["target"] in set(names):
         raise InvalidModel(f"the target {schema['target']!r} is also a feature column")
+    if schema.get("id") is not None and schema["id"] in set(names) | {schema["target"]}:
+        raise InvalidModel(f"the id column {schema['id']!r} is also a feature or the target")
     encoding = schema["encoding"]
     expanded = []
     for column in schema["columns"]:
@@ -258,6 +272,8 @@ def _check_consistency(document: dict) -> None:
     _same_names(document["coefficients"], features, "the coefficients")
     if "kkt_residual" in document:
         _same_names(document["kkt_residual"], features, "kkt_residual")
+    if "path" in document and document["path"]["alpha_min"] > document["path"]["alpha_max"]:
+        raise InvalidModel("path.alpha_min is larger than path.alpha_max")
     if "n_nonzero" in document:
         count = sum(value != 0 for value in document["coefficients"].values())
         if document["n_nonzero"] != count:

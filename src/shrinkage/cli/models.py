@@ -7,14 +7,24 @@ Every model minimises ``loss + α Σ_j (ρ|w_j| + ½(1 − ρ) w_j²)`` with the
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
 import pandas as pd
 
+from .. import defaults
 from .errors import DataError
 
-__all__ = ["build_estimator", "cv_table", "fit_quietly", "l1_ratio_for", "run_path"]
+__all__ = [
+    "build_estimator",
+    "chosen_curve",
+    "cv_table",
+    "edge_report",
+    "fit_quietly",
+    "l1_ratio_for",
+    "run_path",
+]
 
 PENALTIES = ("l1", "l2", "enet")
 
@@ -45,19 +55,16 @@ def l1_ratio_for(penalty: str, l1_ratio: float | None) -> float:
 
 
 def _splitter(task: str, folds: int, n_rows: int, random_state: int):
-    from sklearn.model_selection import KFold, StratifiedKFold
-
     if folds < 2 or folds > n_rows:
         raise DataError(f"--cv must be between 2 and the number of rows ({n_rows}), got {folds}.")
-    kind = StratifiedKFold if task == "classification" else KFold
-    # Shuffled: files are often sorted (by date, by outcome), and unshuffled folds would
-    # then each see a different population.
-    return kind(n_splits=folds, shuffle=True, random_state=random_state)
+    # the package's one rule: shuffled folds (stratified for a classifier) from the seed
+    return defaults.cv_splitter(folds, task == "classification", random_state)
 
 
 def build_estimator(
     task: str, *, l1_ratio: float, alpha: float | None, folds: int | None, select: str,
     standardize: bool, n_alphas: int, n_rows: int, random_state: int,
+    alpha_min_ratio: float | None = None,
 ):  # fmt: skip
     """The estimator for the choices: a fixed α, or α chosen by ``folds``-fold CV."""
     from ..estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
@@ -73,7 +80,8 @@ def build_estimator(
             return Ridge(alpha=alpha, **common)
         return ElasticNet(alpha=alpha, l1_ratio=l1_ratio, **common)
     cv = _splitter(task, folds, n_rows, random_state)
-    options = dict(cv=cv, selection=select, n_alphas=n_alphas, **common)
+    options = dict(cv=cv, selection=select, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                   **common)  # fmt: skip
     if task == "classification":
         return SparseLogisticRegressionCV(l1_ratio=l1_ratio, **options)
     if l1_ratio == 1.0:
@@ -82,21 +90,73 @@ def build_estimator(
     return ElasticNetCV(l1_ratio=l1_ratio, **options)
 
 
+_POSITION = re.compile(r"X\[:, (\d+)\]")
+# the library's warning when the CV minimum stays at an end of the extended grid; the
+# command line says it in its own words (edge_report), with the option to pass
+_EDGE_WARNING = "end of the alpha grid"
+
+
+def with_column_names(message: str, names) -> str:
+    """``X[:, 2]`` in a library message → the column's name.
+
+    Examples
+    --------
+    >>> with_column_names("zero variance: X[:, 1], X[:, 0]", ["a", "k"])
+    'zero variance: k, a'
+    """
+
+    def name(match):
+        j = int(match.group(1))
+        return str(names[j]) if j < len(names) else match.group(0)
+
+    return _POSITION.sub(name, message)
+
+
 def fit_quietly(estimator, X: pd.DataFrame, y: pd.Series) -> list[str]:
-    """Fit; return the warnings as notes; a library ValueError becomes a DataError."""
+    """Fit; return the warnings as notes; a library ValueError becomes a DataError whose
+    columns are named as in the table."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             estimator.fit(X, y.to_numpy())
         except ValueError as exc:
             message = str(exc).replace("standardize=False", "--no-standardize")
+            message = with_column_names(message, list(X.columns))
             raise DataError(f"the fit failed: {message}") from None
-    return sorted({str(w.message) for w in caught})
+    edge = getattr(estimator, "alpha_at_edge_", None) is not None
+    return sorted({with_column_names(str(w.message), list(X.columns)) for w in caught
+                   if not (edge and _EDGE_WARNING in str(w.message))})  # fmt: skip
+
+
+def edge_report(estimator) -> tuple[list[str], list[str]]:
+    """``(notes, warnings)`` on the α grid's automatic extension by the CV estimators
+    (``alpha_grid_extended_``, ``alpha_at_edge_``); both empty where the estimator does
+    not record it."""
+    extended = getattr(estimator, "alpha_grid_extended_", None)
+    edge = getattr(estimator, "alpha_at_edge_", None)
+    notes, warned = [], []
+    if extended:
+        side = {"low": "smaller", "high": "larger"}.get(edge, "")
+        notes.append(
+            f"the least CV error was at an end of the α grid: grid extended {extended} "
+            f"time(s) by {defaults.EDGE_DECADES} decades" + (f" towards {side} α" if side else "")
+        )
+    if edge is not None:
+        advice = ("a smaller --alpha-min-ratio looks further" if edge == "low" else
+                  "the data may need more regularisation than the grid reaches")  # fmt: skip
+        warned.append(
+            f"the least CV error is still at the {edge} end of the α grid "
+            f"(α = {estimator.alpha_min_:.4g}) after {extended or 0} extension(s): the CV "
+            f"curve had not turned, so that α is a bound, not a minimum; {advice}."
+        )
+    return notes, warned
 
 
 def run_path(X: pd.DataFrame, y: pd.Series, task: str, classes, *, l1_ratio: float,
-             n_alphas: int, standardize: bool):  # fmt: skip
-    """The regularization path (:func:`shrinkage.path`) for the table."""
+             n_alphas: int = defaults.N_ALPHAS, standardize: bool,
+             alpha_min_ratio: float | None = None, alphas=None):  # fmt: skip
+    """The regularization path (:func:`shrinkage.path`) for the table: on the library's
+    grid, or on ``alphas`` (a CV grid)."""
     from ..path import path
     from ..penalties import Penalty
 
@@ -109,32 +169,38 @@ def run_path(X: pd.DataFrame, y: pd.Series, task: str, classes, *, l1_ratio: flo
         try:
             return path(
                 X.to_numpy(dtype=np.float64), target, Penalty(l1_ratio), loss=loss,
-                n_alphas=n_alphas, standardize=standardize, feature_names=list(X.columns),
+                alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                standardize=standardize, feature_names=list(X.columns),
             )  # fmt: skip
         except ValueError as exc:
-            raise DataError(f"the path failed: {exc}") from None
+            message = with_column_names(str(exc), list(X.columns))
+            raise DataError(f"the path failed: {message}") from None
 
 
-def cv_table(estimator) -> pd.DataFrame:
+def chosen_curve(estimator, values):
+    """The row of a CV attribute for the chosen ρ (attributes are 2-D over a ρ grid)."""
+    if np.ndim(values) != 2:
+        return np.asarray(values)
+    ratios = np.atleast_1d(estimator.l1_ratios_)
+    return np.asarray(values)[int(np.flatnonzero(ratios == estimator.l1_ratio_)[0])]
+
+
+def cv_table(estimator, full_path=None) -> pd.DataFrame:
     """The CV curve of a fitted CV estimator: alpha, mean and standard error of the
-    held-out error, mean number of non-zeros, and which rows the min / 1-SE rules chose."""
-    row = 0
-    if np.ndim(estimator.cv_mean_) == 2:  # an l1_ratio grid: the chosen ρ's curve
-        ratios = np.atleast_1d(estimator.l1_ratios_)
-        row = int(np.flatnonzero(ratios == estimator.l1_ratio_)[0])
-
-    def pick(values):
-        return values[row] if np.ndim(values) == 2 else values
-
-    alphas = pick(estimator.cv_alphas_)
+    held-out error, the number of non-zeros of the full-data path (``full_path``, a
+    :class:`~shrinkage.path.PathResult` on the same grid; glmnet's ``nzero``) and their
+    mean over the fold fits, and which rows the min / 1-SE rules chose."""
+    alphas = chosen_curve(estimator, estimator.cv_alphas_)
     table = pd.DataFrame(
         {
             "alpha": alphas,
-            "mean_error": pick(estimator.cv_mean_),
-            "std_error": pick(estimator.cv_std_error_),
-            "n_nonzero": pick(estimator.cv_n_active_),
+            "mean_error": chosen_curve(estimator, estimator.cv_mean_),
+            "std_error": chosen_curve(estimator, estimator.cv_std_error_),
         }
     )
+    if full_path is not None:
+        table["n_nonzero"] = np.asarray(full_path.n_active, dtype=np.int64)
+    table["mean_nonzero_over_folds"] = chosen_curve(estimator, estimator.cv_n_active_)
     choice = np.full(alphas.size, "", dtype=object)
     choice[alphas == estimator.alpha_1se_] = "1se"
     choice[alphas == estimator.alpha_min_] = "min"

@@ -1,17 +1,36 @@
-"""Options and behaviour shared by every command: output modes, data options, errors."""
+"""Options and behaviour shared by every command: output modes, data options, errors.
+
+Every default comes from :mod:`shrinkage.defaults`, the one table the Python API and the
+report use too.
+"""
 
 from __future__ import annotations
 
 import functools
 import shlex
 import time
+from dataclasses import dataclass
 
 import click
 
+from .. import defaults
 from .errors import DataError
 from .output import Output
 
-__all__ = ["command_line", "data_options", "force_option", "load_data", "output_options"]
+__all__ = [
+    "DataRequest",
+    "alpha_min_ratio_option",
+    "command_line",
+    "cv_options",
+    "data_options",
+    "describe_penalty",
+    "force_option",
+    "load_data",
+    "output_options",
+    "penalty_options",
+]
+
+PENALTY_NAMES = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}
 
 
 def output_options(function):
@@ -58,46 +77,182 @@ def force_option(function):
     return click.option("--force", is_flag=True, help="Replace existing outputs.")(function)
 
 
+@dataclass(frozen=True)
+class DataRequest:
+    """What the data options ask for: which table, which target, which columns."""
+
+    data: str
+    target: str
+    task: str = "auto"
+    encoding: str = "utf-8"
+    sep: str | None = None
+    encode: bool = True
+    dropna: bool = False
+    id_column: str | None = None
+    drop: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+
+
+def separator_option(function):
+    return click.option(
+        "--sep", default=None, metavar="CHAR",
+        help="Column separator of a CSV file (default: detected among , tab ; and |; "
+        "'\\t' or tab for a tab).",
+    )(function)  # fmt: skip
+
+
+def id_option(function):
+    return click.option(
+        "--id", "id_column", default=None, metavar="COLUMN",
+        help="A row identifier: never a feature; the first column of the predictions.",
+    )(function)  # fmt: skip
+
+
 def data_options(function):
-    """DATA, ``--target`` and the table-reading options of :func:`load_data`."""
+    """DATA (a file, or - for standard input), ``--target`` and the table-reading and
+    column options; the command receives them as ``request`` (a :class:`DataRequest`)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, data, target, task, encoding, sep, no_encode, dropna, id_column, drop,
+                features, **kwargs):  # fmt: skip
+        from .reading import parse_separator
+
+        request = DataRequest(
+            data=data, target=target, task=task, encoding=encoding, sep=parse_separator(sep),
+            encode=not no_encode, dropna=dropna, id_column=id_column, drop=tuple(drop),
+            features=tuple(features),
+        )  # fmt: skip
+        return function(*args, request=request, **kwargs)
+
     decorators = [
-        click.argument("data", type=click.Path(exists=True, dir_okay=False)),
+        click.argument("data", type=click.Path(exists=True, dir_okay=False, allow_dash=True)),
         click.option("--target", "-t", required=True, help="Name of the target column."),
         click.option(
             "--task", type=click.Choice(["auto", "regression", "classification"]),
             default="auto", show_default=True,
             help="auto: classification when the target has exactly two distinct values.",
-        ),  # fmt: skip
+        ),
         click.option("--encoding", default="utf-8", show_default=True,
-                     help="Text encoding of a CSV file (e.g. latin-1, cp1252)."),  # fmt: skip
+                     help="Text encoding of a CSV file (e.g. latin-1, cp1252)."),
+        separator_option,
         click.option("--no-encode", is_flag=True,
                      help="Reject categorical columns instead of one-hot encoding them."),
         click.option("--dropna", is_flag=True,
                      help="Drop rows with missing values instead of stopping."),
+        id_option,
+        click.option("--drop", multiple=True, metavar="COL[,COL...]",
+                     help="Columns that are not features (repeatable or comma-separated)."),
+        click.option("--features", multiple=True, metavar="COL[,COL...]",
+                     help="Use only these columns as features (repeatable or "
+                     "comma-separated)."),
     ]  # fmt: skip
     for decorator in reversed(decorators):
-        function = decorator(function)
-    return function
+        wrapper = decorator(wrapper)
+    return wrapper
 
 
-def load_data(output: Output, data, *, target, task, encoding, no_encode, dropna):
-    """Read and check DATA (see :mod:`shrinkage.cli.io`); notes go to ``output``."""
-    from .io import prepare, read_table
+def load_data(output: Output, request: DataRequest):
+    """Read and check the table of ``request`` (see :mod:`shrinkage.cli.io`); notes go
+    to ``output``."""
+    from .columns import select_columns
+    from .io import prepare
+    from .reading import describe_source, read_table
 
     start = time.perf_counter()
-    with output.progress(f"reading {click.format_filename(data)}") as update:
-        frame = read_table(data, encoding=encoding)
+    notes: list[str] = []
+    with output.progress(f"reading {click.format_filename(describe_source(request.data))}"
+                         ) as update:  # fmt: skip
+        frame = read_table(request.data, encoding=request.encoding, sep=request.sep,
+                           notes=notes)  # fmt: skip
         update(f"checking {len(frame):,} rows × {frame.shape[1]} columns")
-        table = prepare(frame, target, task=task, encode=not no_encode, dropna=dropna)
-    for note in table.notes:
+        frame, chosen = select_columns(
+            frame, request.target, id_column=request.id_column, drop=request.drop,
+            features=request.features,
+        )  # fmt: skip
+        table = prepare(frame, request.target, task=request.task, encode=request.encode,
+                        dropna=request.dropna)  # fmt: skip
+    for note in [*notes, *chosen, *table.notes]:
         output.note(note)
-    if table.schema.get("classes") is not None and task == "auto":
+    if table.schema.get("classes") is not None and request.task == "auto":
         output.note(
-            f"target {target!r} has two values {table.schema['classes']}: classification "
-            "(pass --task regression to override)"
+            f"target {request.target!r} has two values {table.schema['classes']}: "
+            "classification (pass --task regression to override)"
         )
+    if request.id_column is not None:
+        table.schema["id"] = request.id_column
     table.read_seconds = time.perf_counter() - start
     return table
+
+
+def penalty_options(function):
+    """``--penalty``, ``--l1-ratio``, ``--standardize`` and ``--n-alphas``."""
+    function = click.option(
+        "--l1-ratio",
+        type=float,
+        default=None,
+        help="ρ, the L1 share of the elastic net (with --penalty enet; default 0.5).",
+    )(function)
+    function = click.option(
+        "--penalty",
+        type=click.Choice(["l1", "l2", "enet"]),
+        default="l1",
+        show_default=True,
+        help="l1 (lasso), l2 (ridge) or enet (elastic net).",
+    )(function)
+    function = click.option(
+        "--standardize/--no-standardize",
+        default=defaults.STANDARDIZE_TABLES,
+        show_default=True,
+        help="Penalise standardised columns (coefficients stay on the data's scale).",
+    )(function)
+    return click.option("--n-alphas", type=click.IntRange(min=2), default=defaults.N_ALPHAS,
+                        show_default=True, help="Points on the α grid.")(function)  # fmt: skip
+
+
+def _check_ratio(context, parameter, value):
+    if value is not None and not 0.0 < value < 1.0:
+        raise DataError(
+            f"--alpha-min-ratio must be strictly between 0 and 1 (the grid's smallest α over "
+            f"its largest), got {value:g}."
+        )
+    return value
+
+
+def alpha_min_ratio_option(function):
+    return click.option(
+        "--alpha-min-ratio", type=float, default=None, callback=_check_ratio,
+        help="Smallest α of the grid over the largest, in (0, 1) (default: the rule of "
+        "shrinkage.defaults, which depends on rows and features).",
+    )(function)  # fmt: skip
+
+
+def cv_options(function, *, folds_default=defaults.CV_FOLDS):
+    """``--cv``, ``--select`` and ``--seed`` (the folds and the rule choosing α)."""
+    function = click.option(
+        "--seed",
+        type=int,
+        default=defaults.RANDOM_STATE,
+        show_default=True,
+        help="Seed of the shuffled CV folds.",
+    )(function)
+    function = click.option(
+        "--select",
+        type=click.Choice(["min", "1se"]),
+        default=defaults.SELECTION,
+        show_default=True,
+        help="CV rule: least error, or the sparsest model within one standard error.",
+    )(function)
+    shown = folds_default if folds_default is not None else defaults.CV_FOLDS
+    return click.option(
+        "--cv", "folds", type=int, default=folds_default,
+        show_default=folds_default is not None,
+        help=f"Choose α by K-fold cross-validation (K = {shown} by default).",
+    )(function)  # fmt: skip
+
+
+def describe_penalty(l1_ratio: float) -> str:
+    """``lasso (L1)``, ``ridge (L2)`` or ``elastic net (ρ=0.5)``."""
+    return PENALTY_NAMES.get(l1_ratio, f"elastic net (ρ={l1_ratio:g})")
 
 
 def command_line() -> str:

@@ -1,9 +1,12 @@
-"""What a command says: notes and progress on stderr, the summary on stdout.
+"""What a command says: notes, warnings and progress on stderr, the summary on stdout.
 
-``--quiet`` silences notes and progress; ``--json`` prints one JSON object on stdout (the
-notes go into it) and nothing else. Progress bars are transient (they vanish when done)
-and shown when stderr is a terminal for work lasting over a second, or at once when the
-environment variable ``SHRINKAGE_PROGRESS=1`` forces them (for logs and tests).
+``--quiet`` silences notes and progress (warnings stay); ``--json`` prints one JSON object
+on stdout (the notes and warnings go into it) and nothing else. When a command writes its
+table to standard output (``-o -``), :meth:`Output.reserve_stdout` sends the summary's
+text lines to stderr, so that stdout carries the table alone. Progress bars are transient
+(they vanish when done) and shown when stderr is a terminal for work lasting over a
+second, or at once when the environment variable ``SHRINKAGE_PROGRESS=1`` forces them
+(for logs and tests).
 """
 
 from __future__ import annotations
@@ -47,13 +50,15 @@ class Output:
     >>> out = Output(quiet=False, json_mode=True)
     >>> out.note("one-hot encoded 'colour'")
     >>> out.summary({"n_rows": 3}, ["3 rows"])
-    {"n_rows": 3, "notes": ["one-hot encoded 'colour'"]}
+    {"n_rows": 3, "notes": ["one-hot encoded 'colour'"], "warnings": []}
     """
 
     def __init__(self, *, quiet: bool = False, json_mode: bool = False):
         self.quiet = quiet
         self.json_mode = json_mode
         self.notes: list[str] = []
+        self.warnings: list[str] = []
+        self.stdout_reserved = False
         forced = os.environ.get(PROGRESS_VARIABLE, "") not in ("", "0")
         self.show_progress = not quiet and not json_mode and (forced or sys.stderr.isatty())
         self._force_terminal = forced
@@ -67,10 +72,26 @@ class Output:
         if not self.quiet and not self.json_mode:
             click.echo(f"note: {text}", err=True)
 
+    def warn(self, text: str) -> None:
+        """A result the user should not miss (stderr, even with ``--quiet``)."""
+        self.warnings.append(text)
+        if not self.json_mode:
+            click.echo(f"warning: {text}", err=True)
+
+    def reserve_stdout(self) -> None:
+        """stdout carries a table (``-o -``): the summary's text lines go to stderr."""
+        self.stdout_reserved = True
+
     def summary(self, data: dict, lines: list[str]) -> None:
-        """The command's result: JSON on stdout, or ``lines`` of text."""
+        """The command's result: JSON on stdout, or ``lines`` of text (on stderr, unless
+        ``--quiet``, when stdout is reserved for a table)."""
         if self.json_mode:
-            click.echo(json.dumps({**data, "notes": self.notes}, default=_plain))
+            document = {**data, "notes": self.notes, "warnings": self.warnings}
+            click.echo(json.dumps(document, default=_plain))
+        elif self.stdout_reserved:
+            if not self.quiet:
+                for line in lines:
+                    click.echo(line, err=True)
         else:
             for line in lines:
                 click.echo(line)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .. import defaults
 from .atomic import (
     check_output_file,
     check_writable,
@@ -42,13 +43,14 @@ def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: 
 
 def _report_options(function):
     function = click.option(
-        "--select", type=click.Choice(["min", "1se"]), default="1se", show_default=True,
+        "--select", type=click.Choice(["min", "1se"]), default=defaults.SELECTION,
+        show_default=True,
         help="α of the chosen model: least CV error, or the sparsest within one standard "
         "error.",
     )(function)  # fmt: skip
-    function = click.option("--seed", type=int, default=0, show_default=True,
-                            help="Seed of the CV folds.")(function)  # fmt: skip
-    return click.option("--cv", "folds", type=click.IntRange(min=2), default=5,
+    function = click.option("--seed", type=int, default=defaults.RANDOM_STATE,
+                            show_default=True, help="Seed of the CV folds.")(function)  # fmt: skip
+    return click.option("--cv", "folds", type=click.IntRange(min=2), default=defaults.CV_FOLDS,
                         show_default=True, help="Folds K.")(function)  # fmt: skip
 
 
@@ -59,13 +61,11 @@ def _report_options(function):
               show_default=True, help="The HTML file to write.")  # fmt: skip
 @force_option
 @output_options
-def report(data, target, task, encoding, no_encode, dropna, folds, seed, select, out, force,
-           output):  # fmt: skip
+def report(request, folds, seed, select, out, force, output):
     """One self-contained HTML report on DATA: which features matter, how sure we are, and
     whether L1, L2 or a mix suits it."""
     out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
-    table = load_data(output, data, target=target, task=task, encoding=encoding,
-                      no_encode=no_encode, dropna=dropna)  # fmt: skip
+    table = load_data(output, request)
     if folds > len(table.X):
         raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")
     written = _write_report(

@@ -1,5 +1,5 @@
-"""Figures for the lab (matplotlib imported lazily; every function takes ``ax=None`` and
-returns the ax it drew on)."""
+"""Figures for results and for the lab (matplotlib imported lazily; every function takes
+``ax=None`` and returns the ax it drew on)."""
 
 from .calibration import plot_calibration
 from .cv import plot_cv
@@ -10,7 +10,7 @@ from .geometry import (
     plot_constraint_geometry,
     plot_gradient_field,
 )
-from .paths import plot_penalty_path, plot_zero_counts
+from .paths import plot_path, plot_penalty_path, plot_zero_counts
 from .text import plain_text
 from .threshold import plot_kkt, plot_orthonormal_maps, plot_threshold_law
 
@@ -25,6 +25,7 @@ __all__ = [
     "plot_kkt",
     "plot_one_dimensional_solutions",
     "plot_orthonormal_maps",
+    "plot_path",
     "plot_penalty_path",
     "plot_threshold_law",
     "plot_trajectories",

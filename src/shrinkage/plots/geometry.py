@@ -11,12 +11,23 @@ def _diamond(budget):
     return np.array([[budget, 0], [0, budget], [-budget, 0], [0, -budget], [budget, 0]])
 
 
-def plot_constraint_geometry(problem, budget, ax=None, *, limits=None):
+_LOSS_WORDS = {
+    "squared": ("squared-loss contours", "least squares (no penalty)"),
+    "logistic": ("log-loss contours (quadratic approximation)", "unpenalised logistic fit"),
+}
+
+
+def plot_constraint_geometry(problem, budget, ax=None, *, limits=None, loss="squared"):
     """Loss contours, the L1 diamond and L2 circle of ``budget``, and both optima.
 
     The contour through each optimum is drawn thicker: it is the one that touches the
-    constraint region.
+    constraint region. ``loss`` ("squared" or "logistic") names the contours and the
+    unpenalised optimum in the legend: for the log-loss, ``problem`` is its quadratic
+    approximation around the unpenalised logistic fit.
     """
+    if loss not in _LOSS_WORDS:
+        raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
+    contour_label, optimum_label = _LOSS_WORDS[loss]
     from ..lab.geometry import constrained_l1, constrained_l2
 
     ax = get_ax(ax)
@@ -24,18 +35,19 @@ def plot_constraint_geometry(problem, budget, ax=None, *, limits=None):
     if limits is None:
         reach = max(np.abs(problem.ols).max(), budget) * 1.3
         limits = (-reach, reach)
-    W1, W2, loss = problem.loss_grid(limits)
-    levels = np.quantile(loss, [0.01, 0.04, 0.1, 0.2, 0.35, 0.55])
-    ax.contour(W1, W2, loss, levels=np.unique(levels), colors="0.7", linewidths=0.8)
+    W1, W2, values = problem.loss_grid(limits)
+    levels = np.quantile(values, [0.01, 0.04, 0.1, 0.2, 0.35, 0.55])
+    ax.contour(W1, W2, values, levels=np.unique(levels), colors="0.7", linewidths=0.8)
     touching = sorted({float(problem.loss(w_l1)), float(problem.loss(w_l2))})
-    ax.contour(W1, W2, loss, levels=touching, colors="0.35", linewidths=1.4, linestyles="--")
+    ax.contour(W1, W2, values, levels=touching, colors="0.35", linewidths=1.4, linestyles="--")
+    ax.plot([], [], color="0.7", lw=0.8, label=contour_label)  # legend entry of the contours
     diamond = _diamond(budget)
     ax.fill(diamond[:, 0], diamond[:, 1], color="tab:red", alpha=0.15)
     ax.plot(diamond[:, 0], diamond[:, 1], color="tab:red", label=f"L1 ball |w₁|+|w₂| ≤ {budget:g}")
     angle = np.linspace(0, 2 * np.pi, 200)
     ax.plot(budget * np.cos(angle), budget * np.sin(angle), color="tab:blue",
             label=f"L2 ball w₁²+w₂² ≤ {budget:g}²")  # fmt: skip
-    ax.plot(*problem.ols, "k*", ms=11, label="least squares (no penalty)")
+    ax.plot(*problem.ols, "k*", ms=11, label=optimum_label)
     ax.plot(*w_l1, "o", color="tab:red", ms=8, mec="k",
             label=f"L1 optimum ({w_l1[0]:.2f}, {w_l1[1]:.2f})")  # fmt: skip
     ax.plot(*w_l2, "s", color="tab:blue", ms=8, mec="k",

@@ -22,6 +22,7 @@ EXPLORER_JS = r"""
     });
   }
   function fmt(x, digits) { return Number(x).toPrecision(digits || 3); }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function currentPath() { return data.paths[penaltySelect.value]; }
   function standardized(path, k, j) { return path.coefs[k][j] * data.feature_std[j]; }
   function largest(path) {
@@ -82,6 +83,11 @@ EXPLORER_JS = r"""
     parts.push('<line id="path-cursor" x1="' + X(k) + '" y1="' + top + '" x2="' + X(k) +
                '" y2="' + (height - bottom) + '" stroke="#000" stroke-width="1.5" ' +
                'stroke-dasharray="4 3"/>');
+    var chosen = path.chosen_index;
+    parts.push('<line id="path-choice" x1="' + X(chosen) + '" y1="' + top + '" x2="' + X(chosen) +
+               '" y2="' + (height - bottom) + '" stroke="#2ca02c" stroke-width="1.2"/>' +
+               '<text x="' + (X(chosen) + 3) + '" y="' + (top + 10) +
+               '" class="axis" fill="#2ca02c">CV choice</text>');
     parts.push('<text x="' + left + '" y="' + (height - 20) + '" class="axis">α = ' +
                fmt(path.alphas[0]) + '</text>');
     parts.push('<text x="' + (width - right) + '" y="' + (height - 20) +
@@ -91,18 +97,51 @@ EXPLORER_JS = r"""
     svg.innerHTML = parts.join("");
   }
 
+  function findPair(a, b) {
+    // each entry names its features in the order of its numbers (w1, w2)
+    var pairs = data.geometry.pairs;
+    for (var i = 0; i < pairs.length; i++) {
+      var f = pairs[i].features;
+      if (f[0] === a && f[1] === b) return {entry: pairs[i], swapped: false};
+      if (f[0] === b && f[1] === a) return {entry: pairs[i], swapped: true};
+    }
+    return null;
+  }
+
+  function axisLabels(a, b, size) {
+    return '<text id="geometry-label-w1" x="6" y="14" class="axis">w₁: ' +
+      '<tspan id="geometry-name-w1">' + escapeText(names[a]) + '</tspan> →</text>' +
+      '<text id="geometry-label-w2" x="6" y="' + (size - 6) + '" class="axis">↑ w₂: ' +
+      '<tspan id="geometry-name-w2">' + escapeText(names[b]) + '</tspan></text>';
+  }
+
+  function geometryMessage(svg, caption, a, b, message) {
+    svg.innerHTML = axisLabels(a, b, 380) +
+      '<foreignObject x="20" y="120" width="340" height="140"><p ' +
+      'id="geometry-message" class="geometry-message">' + escapeText(message) +
+      '</p></foreignObject>';
+    caption.textContent = "";
+  }
+
   function drawGeometry(k) {
     var svg = document.getElementById("geometry-plot");
     var caption = document.getElementById("geometry-caption");
     if (!selectA || !selectB) return;
     var a = Number(selectA.value), b = Number(selectB.value);
     if (a === b) {
-      svg.innerHTML =
-        '<text x="190" y="190" text-anchor="middle">choose two different features</text>';
-      caption.textContent = "";
+      geometryMessage(svg, caption, a, b, "Choose two different features.");
       return;
     }
-    var swapped = a > b, g = data.geometry.pairs[Math.min(a, b) + "," + Math.max(a, b)];
+    var found = findPair(a, b);
+    if (found === null) {
+      geometryMessage(svg, caption, a, b, "No geometry was computed for this pair.");
+      return;
+    }
+    var g = found.entry, swapped = found.swapped;
+    if (g.skipped) {
+      geometryMessage(svg, caption, a, b, g.skipped);
+      return;
+    }
     function pt(v) { return swapped ? [v[1], v[0]] : v; }
     var size = 380, c = size / 2, s = (c - 12) / g.extent;
     function X(x) { return c + x * s; }
@@ -129,17 +168,18 @@ EXPLORER_JS = r"""
         '" width="9" height="9" fill="#1f77b4" stroke="#000"/>',
       '<text x="' + X(ols[0]) + '" y="' + (Y(ols[1]) + 5) +
         '" text-anchor="middle" font-size="15">★</text>',
-      '<text x="6" y="14" class="axis">' + escapeText(names[a]) + ' → (w₁)</text>',
-      '<text x="6" y="' + (size - 6) + '" class="axis">↑ (w₂) ' + escapeText(names[b]) + '</text>'
+      axisLabels(a, b, size)
     ];
     svg.innerHTML = parts.join("");
     var zeros = (w1[0] === 0 ? 1 : 0) + (w1[1] === 0 ? 1 : 0);
     var inside = Math.sqrt(w2[0] * w2[0] + w2[1] * w2[1]) < t * (1 - 1e-9);
     caption.textContent = "2-feature lasso at α = " + fmt(data.geometry_alphas[k]) +
       ": budget t = " + fmt(t) + "; L1 optimum (" + fmt(w1[0]) + ", " + fmt(w1[1]) +
-      ") with " + zeros + " exact zero(s); L2 optimum (" + fmt(w2[0]) + ", " + fmt(w2[1]) +
-      ")" + (inside ? ", inside the circle: the unpenalised fit itself" : " on the circle") +
-      "; ★ unpenalised fit; dashed: the loss contour through each optimum.";
+      ") with " + plural(zeros, "exact zero", "exact zeros") + "; L2 optimum (" +
+      fmt(w2[0]) + ", " + fmt(w2[1]) + ")" +
+      (inside ? ", inside the circle: the " + data.wording.fit + " itself" : " on the circle") +
+      "; ★ " + data.wording.fit + "; dashed: the " + data.wording.contour +
+      " through each optimum.";
   }
 
   function update() {
@@ -152,6 +192,8 @@ EXPLORER_JS = r"""
     document.getElementById("zero-features").textContent =
       zeros.length ? "(zero: " + zeros.join(", ") + ")" : "";
     document.getElementById("alpha-value").textContent = fmt(path.alphas[k], 4);
+    document.getElementById("alpha-choice").textContent =
+      k === path.chosen_index ? " (the cross-validated choice)" : "";
     drawBars(path, k);
     drawPath(path, k);
     drawGeometry(Math.min(k, data.geometry_alphas.length - 1));
@@ -159,9 +201,13 @@ EXPLORER_JS = r"""
 
   slider.addEventListener("input", update);
   slider.addEventListener("change", update);
-  penaltySelect.addEventListener("change", update);
+  penaltySelect.addEventListener("change", function () {
+    slider.value = String(currentPath().chosen_index);  // each penalty opens at its CV choice
+    update();
+  });
   if (selectA) selectA.addEventListener("change", update);
   if (selectB) selectB.addEventListener("change", update);
+  slider.value = String(currentPath().chosen_index);
   update();
 })();
 """

@@ -14,25 +14,37 @@ than the CV estimators keep: one α grid per penalty from the full data, a warm-
   :func:`shrinkage.advise`) and each feature's selection frequency across folds,
 * out-of-fold predictions at every α, for the held-out calibration plot.
 
-The recommendation applies the rules of :mod:`shrinkage.advice` to these summaries.
+The recommendation applies the rules of :mod:`shrinkage.advice` to these summaries;
+stability selection and bootstrap intervals of the chosen features' refit say how sure
+the selection and the coefficients are (:mod:`shrinkage.report.confidence`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..advice import PenaltySummary, _jaccard_mean, _recommend
-from ..path import PathResult, path
+from ..defaults import (
+    CV_FOLDS,
+    EDGE_DECADES,
+    EDGE_EXTENSIONS,
+    N_ALPHAS,
+    RANDOM_STATE,
+    SELECTION,
+    cv_splitter,
+)
+from ..path import PathResult, default_alpha_min_ratio, path
 from ..penalties import Penalty
+from ..selection import StabilityResult
 from ..selection._common import binary_target, deviance, one_standard_error_index
+from .confidence import RefitIntervals, bootstrap_refit, stable_features
 
 __all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "PENALTIES"]
 
 #: (name, l1_ratio) of the penalties compared, in the report's order.
 PENALTIES = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", 0.5))
-N_ALPHAS = 50
 TASKS = ("regression", "classification")
 
 
@@ -53,6 +65,9 @@ class PenaltyRun:
         Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α.
     index_min, index_1se : int
         Grid indices of least mean CV error and of the one-standard-error rule.
+    grid_extended : int
+        How many times the grid was extended because the least CV error sat at its small
+        end (:mod:`shrinkage.defaults`); ``at_edge``: whether it still does.
     """
 
     name: str
@@ -63,6 +78,8 @@ class PenaltyRun:
     oof_decision: np.ndarray
     index_min: int
     index_1se: int
+    grid_extended: int = 0
+    at_edge: bool = False
 
     @property
     def cv_mean(self) -> np.ndarray:
@@ -77,6 +94,11 @@ class PenaltyRun:
         """Mean pairwise Jaccard similarity of the folds' non-zero sets at grid ``index``."""
         sets = [frozenset(np.flatnonzero(c).tolist()) for c in self.fold_coefs[:, index]]
         return _jaccard_mean(sets)
+
+    def selected_index(self, selection: str) -> int:
+        """The grid index that ``selection`` picks on the CV curve: ``"min"`` (least mean
+        error) or ``"1se"`` (the largest α within one standard error of it)."""
+        return int(self.index_1se if selection == "1se" else self.index_min)
 
     def selection_frequency(self, index: int) -> np.ndarray:
         """Share of folds in which each feature is non-zero at grid ``index``."""
@@ -106,7 +128,12 @@ class Chosen:
 
 @dataclass(frozen=True)
 class ReportData:
-    """Everything the report shows, as numbers (see :func:`analyse`)."""
+    """Everything the report shows, as numbers (see :func:`analyse`).
+
+    ``stability`` and ``refit`` answer "how sure": stability selection with its error
+    bound, and bootstrap intervals of the chosen features' unpenalised refit
+    (:mod:`shrinkage.report.confidence`).
+    """
 
     task: str
     feature_names: list
@@ -122,6 +149,8 @@ class ReportData:
     chosen: Chosen
     n_splits: int
     random_state: int
+    stability: StabilityResult
+    refit: RefitIntervals
 
     def run(self, name: str) -> PenaltyRun:
         for run in self.runs:
@@ -181,25 +210,38 @@ def _check_inputs(X, y, task, cv):
 
 
 def _folds(X, y, task, cv, random_state):
-    from sklearn.model_selection import KFold, StratifiedKFold
-
-    if task == "classification":
-        return list(StratifiedKFold(cv, shuffle=True, random_state=random_state).split(X, y))
-    return list(KFold(cv, shuffle=True, random_state=random_state).split(X))
+    """The folds of every surface (:func:`shrinkage.defaults.cv_splitter`)."""
+    splitter = cv_splitter(cv, task == "classification", random_state)
+    return list(splitter.split(X, y))
 
 
 def _cross_validate(name, rho, X, y, names, folds, loss, tick):
-    """Full-data path, then one path per fold on the same grid (see module docstring)."""
+    """Full-data path, then one path per fold on the same grid (see module docstring);
+    the grid of every surface (:func:`shrinkage.path.default_alpha_min_ratio`), extended
+    by ``EDGE_DECADES`` when the least CV error sits at its small end, at most
+    ``EDGE_EXTENSIONS`` times, as the cross-validation estimators do."""
+    ratio, n_alphas = default_alpha_min_ratio(*X.shape, rho), N_ALPHAS
+    for extension in range(EDGE_EXTENSIONS + 1):
+        if extension:
+            tick(f"extending the {name} grid ({count_times(extension)})")
+        run = _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas)
+        at_edge = run.index_min == run.path.alphas.size - 1
+        if not at_edge or extension == EDGE_EXTENSIONS:
+            return replace(run, grid_extended=extension, at_edge=at_edge)
+        per_decade = (n_alphas - 1) / -np.log10(ratio)
+        ratio *= 10.0**-EDGE_DECADES
+        n_alphas += int(round(per_decade * EDGE_DECADES))
+    raise AssertionError("unreachable")
+
+
+def count_times(number):
+    return "once" if number == 1 else f"{number} times"
+
+
+def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas):
     penalty = Penalty(rho)
     options = dict(loss=loss, standardize=True, tol=1e-6 if loss == "squared" else 1e-5)
-    ratio = 1e-3 if X.shape[0] >= X.shape[1] else 1e-2
-    if loss == "logistic":
-        ratio *= 10  # log-loss saturates sooner (near-separable data); keep the tail cheap
-    if rho == 0:
-        # path() starts ridge at the α_max of ρ = 1e-3, i.e. 1000 × the lasso's: extend the
-        # grid by the same factor so that ridge reaches as little shrinkage as the others
-        ratio *= 1e-3
-    full = path(X, y, penalty, n_alphas=N_ALPHAS, alpha_min_ratio=ratio,
+    full = path(X, y, penalty, n_alphas=n_alphas, alpha_min_ratio=ratio,
                 feature_names=names, **options)  # fmt: skip
     errors = np.empty((len(folds), full.alphas.size))
     coefs = np.empty((len(folds), full.alphas.size, X.shape[1]))
@@ -243,7 +285,9 @@ def _refit(run, index, X, y, loss, selection):
     )  # fmt: skip
 
 
-def analyse(X, y, *, task, cv=5, random_state=0, selection="1se", progress=None):
+def analyse(
+    X, y, *, task, cv=CV_FOLDS, random_state=RANDOM_STATE, selection=SELECTION, progress=None
+):
     """Compute the report's numbers.
 
     Parameters
@@ -283,7 +327,10 @@ def analyse(X, y, *, task, cv=5, random_state=0, selection="1se", progress=None)
     names = [str(c) for c in X.columns]
     loss = "logistic" if task == "classification" else "squared"
     folds = _folds(values, target, task, int(cv), random_state)
-    total_steps = len(PENALTIES) * (len(folds) + 1) + 1
+    # each penalty's share of the bar allows for its grid's extensions; one that needs
+    # none skips the rest of its share, so the bar only moves forward
+    share = (len(folds) + 1) * (EDGE_EXTENSIONS + 1)
+    total_steps = len(PENALTIES) * share + 3
     done = [0]
 
     def tick(description):
@@ -292,9 +339,10 @@ def analyse(X, y, *, task, cv=5, random_state=0, selection="1se", progress=None)
         done[0] += 1
 
     runs = []
-    for name, rho in PENALTIES:
+    for k, (name, rho) in enumerate(PENALTIES):
         tick(f"fitting the {name} path")
         runs.append(_cross_validate(name, rho, values, target, names, folds, loss, tick))
+        done[0] = (k + 1) * share
     summaries = []
     for run in runs:
         index = run.index_min
@@ -313,13 +361,20 @@ def analyse(X, y, *, task, cv=5, random_state=0, selection="1se", progress=None)
     recommendation, reasons = _recommend(summaries)
     tick("certifying the chosen model")
     best = next(run for run in runs if run.name == recommendation)
-    index = best.index_1se if selection == "1se" else best.index_min
-    chosen = _refit(best, index, values, target, loss, selection)
+    chosen = _refit(best, best.selected_index(selection), values, target, loss, selection)
+    tick("stability selection")
+    # ridge selects nothing: its stability is the lasso's
+    stability = stable_features(values, target, chosen.l1_ratio if chosen.l1_ratio > 0 else 1.0,
+                                random_state=random_state, feature_names=names)  # fmt: skip
+    tick("bootstrapping the refit of the chosen features")
+    refit = bootstrap_refit(values, target, np.flatnonzero(chosen.coef), task,
+                            random_state=random_state)  # fmt: skip
     return ReportData(
         task=task, feature_names=names, X=values, y=target, classes=classes,
         feature_mean=values.mean(axis=0), feature_std=values.std(axis=0), runs=tuple(runs),
         summaries=tuple(summaries), recommendation=recommendation, reasons=tuple(reasons),
         chosen=chosen, n_splits=len(folds), random_state=int(random_state),
+        stability=stability, refit=refit,
     )  # fmt: skip
 
 

@@ -3,13 +3,17 @@
 Everything the page shows is computed here in Python; the script (:data:`EXPLORER_JS`,
 hand-written, no library, no network) only reads the embedded JSON and draws SVG:
 
-* a slider over the α grid (grid index, i.e. log α, largest α on the left) that moves the
-  coefficient bars and the cursor on the path plot, and writes "N of p coefficients
-  exactly zero" into ``#zero-count`` (the zero features are greyed and listed);
-* a penalty choice (lasso / elastic net / ridge: each has its own grid of 50 α);
+* a slider over the α grid (grid index, i.e. log α, largest α on the left), starting at
+  the chosen model's cross-validated α, that moves the coefficient bars and the cursor on
+  the path plot, and writes "N of p coefficients exactly zero" into ``#zero-count`` (the
+  zero features are greyed and listed);
+* a penalty choice (lasso / elastic net / ridge: each has its own grid of 50 α and opens
+  at its own cross-validated α);
 * for a pair of features (two selects), the diamond and circle of budget t and the loss
   contours through both optima, from :func:`shrinkage.report.geometry2d.explorer_geometry`
-  (the pair's 2-D lasso at the slider's position on the lasso grid).
+  (the pair's 2-D lasso at the slider's position on the lasso grid), or the reason a
+  pair has no picture (exactly collinear columns). The script finds a pair's entry by the
+  two features the entry names (:func:`shrinkage.report.geometry2d.find_pair` in Python).
 """
 
 from __future__ import annotations
@@ -26,36 +30,49 @@ from .geometry2d import explorer_geometry
 __all__ = ["explorer_payload", "explorer_section", "embed_json"]
 
 _ORDER = ("lasso", "elastic net", "ridge")
+_WORDING = {
+    "regression": {"fit": "least-squares fit", "contour": "squared-loss contour"},
+    "classification": {
+        "fit": "unpenalised logistic fit",
+        "contour": "log-loss contour (its quadratic approximation)",
+    },
+}
 
 
 def explorer_payload(data: ReportData, geometry: dict | None = None) -> dict:
     """The JSON document the explorer reads (plain lists and floats, no NaN).
 
     ``paths[name]`` holds ``alphas``, ``coefs`` (n_alphas × p, original scale, exactly
-    :func:`shrinkage.path`'s numbers), ``entry_alpha`` and ``n_zeros``.
+    :func:`shrinkage.path`'s numbers), ``entry_alpha``, ``n_zeros`` and ``chosen_index``
+    (the α that the report's selection rule picks for that penalty). The page opens on
+    the chosen model: ``default_penalty`` at grid index ``start_index``.
     """
     if geometry is None:
         geometry = explorer_geometry(data)
     paths = {}
     for name in _ORDER:
-        result = data.run(name).path
+        run = data.run(name)
+        result = run.path
         paths[name] = {
             "l1_ratio": float(result.l1_ratio),
             "alphas": result.alphas.astype(float).tolist(),
             "coefs": result.coefs.astype(float).tolist(),
             "entry_alpha": result.entry_alpha.astype(float).tolist(),
             "n_zeros": [int(v) for v in result.n_zeros],
+            "chosen_index": run.selected_index(data.chosen.selection),
         }
-    default = data.chosen.name if data.chosen.l1_ratio > 0 else "lasso"
-    features = geometry["features"]
+    drawable = [entry["features"] for entry in geometry["pairs"] if "skipped" not in entry]
+    default_pair = drawable[0] if drawable else geometry["features"][:2]
     return {
         "feature_names": list(data.feature_names),
         "feature_std": data.feature_std.astype(float).tolist(),
-        "default_penalty": default,
+        "default_penalty": data.chosen.name,
+        "start_index": int(data.chosen.index),
         "paths": paths,
         "geometry": geometry,
-        "geometry_default": features[:2],
+        "geometry_default": default_pair,
         "geometry_alphas": data.run("lasso").path.alphas.astype(float).tolist(),
+        "wording": _WORDING[data.task],
     }
 
 
@@ -79,8 +96,9 @@ def explorer_section(data: ReportData, payload: dict) -> str:
     names = data.feature_names
     path = payload["paths"][payload["default_penalty"]]
     n_alphas = len(path["alphas"])
+    start = payload["start_index"]
     features = payload["geometry"]["features"]
-    first, second = (features + features)[:2] if features else (0, 0)
+    first, second = payload["geometry_default"] if len(features) >= 2 else (0, 0)
     penalty_options = "".join(
         f'<option value="{html.escape(name)}"'
         f"{' selected' if name == payload['default_penalty'] else ''}>{html.escape(name)}"
@@ -96,18 +114,21 @@ def explorer_section(data: ReportData, payload: dict) -> str:
         )
     else:
         geometry_controls = "<p>The geometry needs at least two features.</p>"
-    start_zero = int(np.sum(np.asarray(path["coefs"][0]) == 0))
+    start_zero = int(np.sum(np.asarray(path["coefs"][start]) == 0))
     return f"""
 <section id="explorer">
 <h2>Explorer: move α and watch coefficients become exactly zero</h2>
-<p>Drag the slider from the largest α (left, every lasso coefficient is zero) to the
-smallest (right). Bars show standardised coefficients (coefficient × feature standard
-deviation); a feature whose coefficient is <em>exactly</em> zero is greyed out.</p>
+<p>The explorer opens on the chosen model, at its cross-validated α. Drag the slider left,
+towards the largest α (where every lasso coefficient is zero), or right, towards the
+smallest. Bars show standardised coefficients (coefficient × feature standard deviation);
+a feature whose coefficient is <em>exactly</em> zero is greyed out. Each penalty opens at
+its own cross-validated α.</p>
 <div class="controls">
 <label>penalty <select id="penalty-select">{penalty_options}</select></label>
 <label>α <input type="range" id="alpha-slider" min="0" max="{n_alphas - 1}" step="1"
- value="0" aria-label="position on the alpha grid (log scale)"></label>
-<span>α = <output id="alpha-value">{path["alphas"][0]:.4g}</output></span>
+ value="{start}" aria-label="position on the alpha grid (log scale)"></label>
+<span>α = <output id="alpha-value">{path["alphas"][start]:.4g}</output><span
+ id="alpha-choice"> (the cross-validated choice)</span></span>
 </div>
 <p class="zero-line"><strong id="zero-count">{start_zero} of {len(names)} coefficients
 exactly zero</strong> <span id="zero-features"></span></p>

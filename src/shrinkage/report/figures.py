@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import replace
 
 import numpy as np
 
 from ..plots.text import plain_text
 from .analysis import ReportData, calibration_regression, reliability_curve
-from .geometry2d import pair_problem, strongest_features, strongest_pair
+from .geometry2d import pair_problem, strongest_pair
 
 __all__ = ["to_data_uri", "path_and_cv_figure", "calibration_figure", "geometry_figure"]
 
@@ -44,35 +45,38 @@ def _mark_choices(ax, run):
                label=f"α_1se = {alphas[run.index_1se]:.3g}")  # fmt: skip
 
 
+#: At most this many labels per path panel (those that enter first): more cannot be read.
+MAX_PATH_LABELS = 20
+
+
 def path_and_cv_figure(data: ReportData):
-    """For each penalty: the path of standardised coefficients (top) and the CV curve
-    with one-standard-error bars (bottom), the min and 1-SE choices marked on both."""
-    figure = _figure(4.3 * len(data.runs), 6.4)
-    axes = figure.subplots(2, len(data.runs), sharex="col", squeeze=False)
-    top = strongest_features(data, 5)
+    """For each penalty: the path of standardised coefficients (top, every feature that
+    is ever non-zero labelled, up to :data:`MAX_PATH_LABELS`) and the CV curve with
+    one-standard-error bars (bottom), the min and 1-SE choices marked on both."""
+    from ..plots.paths import plot_path
+
+    figure = _figure(4.6 * len(data.runs), 7.2)
+    axes = figure.subplots(2, len(data.runs), sharex="col", squeeze=False,
+                           gridspec_kw=dict(height_ratios=(1.5, 1)))  # fmt: skip
     for column, run in enumerate(data.runs):
         path_ax, cv_ax = axes[0, column], axes[1, column]
-        standardized = run.path.coefs * data.feature_std
-        for j in range(data.n_features):
-            label = plain_text(data.feature_names[j])
-            emphasis = dict(lw=1.6, label=label) if j in top else dict(lw=0.8)
-            path_ax.plot(run.path.alphas, standardized[:, j], **emphasis)
-        path_ax.axhline(0.0, color="0.5", lw=0.6)
+        result = run.path
+        if result.column_std is None:  # the report fits every path on standardised columns
+            result = replace(result, column_std=data.feature_std)
+        n_labels = int(np.count_nonzero(result.entry_alpha > 0))
+        plot_path(result, ax=path_ax, standardized=True,
+                  label="all" if n_labels <= MAX_PATH_LABELS else MAX_PATH_LABELS)  # fmt: skip
         _mark_choices(path_ax, run)
-        path_ax.set_xscale("log")
         path_ax.set_title(f"{run.name} (ρ = {run.l1_ratio:g})", fontsize=10)
-        path_ax.legend(fontsize=7, loc="upper left")
+        path_ax.set_xlabel("")
+        path_ax.set_ylabel("standardised coefficient" if column == 0 else "")
         cv_ax.errorbar(run.path.alphas, run.cv_mean, yerr=run.cv_std_error, fmt="o", ms=2.5,
                        color="tab:red", ecolor="0.6", elinewidth=0.8, capsize=1.5)  # fmt: skip
         _mark_choices(cv_ax, run)
-        cv_ax.set_xscale("log")
         cv_ax.set_xlabel("α (log scale, decreasing →)")
         cv_ax.legend(fontsize=7)
         if column == 0:
-            path_ax.set_ylabel("standardised coefficient")
             cv_ax.set_ylabel(f"{data.n_splits}-fold CV {_ERROR_NAME[data.task]}")
-    for column in range(len(data.runs)):
-        axes[0, column].invert_xaxis()  # shared x: inverting once per column
     return figure
 
 
@@ -124,7 +128,8 @@ def geometry_figure(data: ReportData):
     budget = 0.5 * float(np.abs(problem.ols).sum())
     figure = _figure(5.6, 5.6)
     ax = figure.subplots()
-    plot_constraint_geometry(problem, budget, ax=ax)
+    loss = "squared" if data.task == "regression" else "logistic"
+    plot_constraint_geometry(problem, budget, ax=ax, loss=loss)
     ax.set_xlabel(f"w₁: {plain_text(data.feature_names[first])} (standardised)")
     ax.set_ylabel(f"w₂: {plain_text(data.feature_names[second])} (standardised)")
     return figure

@@ -25,9 +25,11 @@ from itertools import combinations
 import numpy as np
 
 from ..lab.geometry import QuadraticProblem, constrained_l2
+from .refit import unpenalised_logistic
 
 __all__ = [
     "explorer_geometry",
+    "find_pair",
     "lasso_2d",
     "pair_geometry",
     "pair_problem",
@@ -41,24 +43,12 @@ def pair_problem(X_standardized, y, pair, task) -> QuadraticProblem:
     columns = X_standardized[:, list(pair)]
     if task == "regression":
         return QuadraticProblem.from_data(columns, y - y.mean())
-    design = np.column_stack([columns, np.ones(columns.shape[0])])
-    n = columns.shape[0]
     # a whisper of ridge on the two slopes keeps the fit finite should the features
-    # separate the classes; Newton's method on three parameters converges in a few steps
-    ridge = np.diag([1e-6, 1e-6, 0.0])
-    theta = np.zeros(3)
-    for _ in range(100):
-        probability = 1.0 / (1.0 + np.exp(-(design @ theta)))
-        gradient = design.T @ (probability - y) / n + ridge @ theta
-        full = design.T @ ((probability * (1 - probability) / n)[:, None] * design) + ridge
-        step = np.linalg.solve(full, gradient)
-        theta -= step
-        if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(theta))):
-            break
-    probability = 1.0 / (1.0 + np.exp(-(design @ theta)))
-    full = design.T @ ((probability * (1 - probability) / n)[:, None] * design) + ridge
+    # separate the classes
+    fit = unpenalised_logistic(columns, y)
+    full = fit.hessian
     hessian = full[:2, :2] - np.outer(full[:2, 2], full[2, :2]) / full[2, 2]
-    return QuadraticProblem(hessian, theta[:2].copy())
+    return QuadraticProblem(hessian, fit.coef)
 
 
 def lasso_2d(problem: QuadraticProblem, alpha: float) -> np.ndarray:
@@ -153,19 +143,44 @@ def strongest_pair(data):
     return None
 
 
+def find_pair(geometry: dict, first: int, second: int):
+    """The entry of ``geometry["pairs"]`` for features ``first`` and ``second`` (in either
+    order) and whether its numbers are in the other order; ``(None, False)`` if absent.
+
+    Each entry names its own two features, in the order of its numbers (w₁, w₂), so
+    there is no key to agree on: the explorer's script looks pairs up the same way.
+    """
+    for entry in geometry["pairs"]:
+        if entry["features"] == [first, second]:
+            return entry, False
+        if entry["features"] == [second, first]:
+            return entry, True
+    return None, False
+
+
 def explorer_geometry(data, max_features: int = 8) -> dict:
     """Geometry of every pair among the strongest ``max_features`` features.
 
-    Returns ``{"features": [indices], "pairs": {"i,j": pair_geometry}}`` on the lasso
-    grid, or empty ``pairs`` with fewer than two features.
+    Returns ``{"features": [indices, strongest first], "pairs": [entries]}`` on the lasso
+    grid. Each entry has ``features`` ``[i, j]`` (w₁ is feature i, w₂ feature j) and
+    either the numbers of :func:`pair_geometry` or ``skipped``: why the pair has no
+    picture (exactly collinear columns have no unique unpenalised fit). ``pairs`` is
+    empty with fewer than two features; :func:`find_pair` looks an entry up.
     """
     features = strongest_features(data, max_features)
     X_standardized = (data.X - data.feature_mean) / data.feature_std
     alphas = data.run("lasso").path.alphas
-    pairs = {}
+    names = data.feature_names
+    pairs = []
     for i, j in combinations(features, 2):
+        entry = {"features": [int(i), int(j)]}
         if _collinear(X_standardized, i, j):
-            continue
-        problem = pair_problem(X_standardized, data.y, (i, j), data.task)
-        pairs[f"{i},{j}"] = pair_geometry(problem, alphas)
-    return {"features": features, "pairs": pairs}
+            entry["skipped"] = (
+                f"{names[i]} and {names[j]} are exactly collinear (correlation ±1): their "
+                "two-feature fit has no unique optimum, so there is no picture to draw."
+            )
+        else:
+            problem = pair_problem(X_standardized, data.y, (i, j), data.task)
+            entry.update(pair_geometry(problem, alphas))
+        pairs.append(entry)
+    return {"features": [int(j) for j in features], "pairs": pairs}

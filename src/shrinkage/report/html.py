@@ -1,9 +1,11 @@
 """``build_report`` and ``write_report``: one self-contained HTML file that opens offline.
 
 The page has, in order: data summary, L1 / L2 / elastic-net comparison, the advice in
-plain language, the chosen model's coefficients with entry α and KKT certificate, path
-and CV plots, held-out calibration, the diamond / circle geometry, the interactive
-explorer, and the command and versions that produced it. Figures are PNG ``data:`` URIs;
+plain language, the chosen model's coefficients with entry α and its certificate, how
+sure (CV fold frequencies, stability selection with its error bound, bootstrap intervals
+of the refit), path and CV plots, held-out calibration, the diamond / circle geometry,
+the interactive explorer, and the command and versions that produced it (the sections
+are :mod:`shrinkage.report.sections`). Figures are PNG ``data:`` URIs;
 the explorer's script and data are inline; nothing is fetched from the network.
 """
 
@@ -17,16 +19,27 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
-from .analysis import ReportData, analyse, calibration_regression, reliability_curve
+from .analysis import analyse
 from .explorer import explorer_payload, explorer_section
-from .figures import calibration_figure, geometry_figure, path_and_cv_figure, to_data_uri
+from .figures import (
+    MAX_PATH_LABELS,
+    calibration_figure,
+    geometry_figure,
+    path_and_cv_figure,
+    to_data_uri,
+)
 from .geometry2d import explorer_geometry, strongest_pair
+from .sections import (
+    advice_section,
+    calibration_text,
+    coefficient_section,
+    comparison_section,
+    data_section,
+    how_sure_section,
+)
 
 __all__ = ["build_report", "write_report", "package_versions"]
 
-_MAX_FEATURE_ROWS = 200
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1240px;margin:auto;
 padding:0 1.2em 3em;color:#222;line-height:1.45}
@@ -43,6 +56,7 @@ svg{background:#fcfcfc;border:1px solid #e4e4e4}.bar-label{font-size:12px}
 .bar-label.zero,.zero-mark{fill:#aaa;font-size:12px}.axis{font-size:11px;fill:#444}
 .caption{font-size:.85em;color:#444;max-width:380px}.zero-line{font-size:1.05em}
 .advice{background:#f3f8ff;border-left:4px solid #1f77b4;padding:.6em 1em}
+.geometry-message{font-size:14px;color:#8a4b00;margin:0}#how-sure-table th{max-width:13em}
 """
 
 
@@ -58,133 +72,10 @@ def package_versions() -> dict:
     return versions
 
 
-def _table(header, rows, classes=None):
-    head = "".join(f'<th class="{"name" if i == 0 else ""}">{html.escape(h)}</th>'
-                   for i, h in enumerate(header))  # fmt: skip
-    body = []
-    for k, row in enumerate(rows):
-        cells = "".join(f'<td class="{"name" if i == 0 else ""}">{html.escape(str(c))}</td>'
-                        for i, c in enumerate(row))  # fmt: skip
-        css = f' class="{classes[k]}"' if classes and classes[k] else ""
-        body.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
 def _figure_html(figure, alt, element_id):
     if figure is None:
         return "<p>(not available for this data)</p>"
     return f'<img id="{element_id}" alt="{html.escape(alt)}" src="{to_data_uri(figure)}">'
-
-
-def _data_section(data: ReportData) -> str:
-    if data.task == "classification":
-        counts = np.bincount(data.y.astype(int), minlength=2)
-        rows = [
-            [str(c), int(n), f"{n / data.n_samples:.1%}"]
-            for c, n in zip(data.classes, counts, strict=True)
-        ]
-        target = _table(["class", "count", "share"], rows)
-    else:
-        q = np.quantile(data.y, [0, 0.25, 0.5, 0.75, 1])
-        target = _table(["target", "mean", "std", "min", "25%", "median", "75%", "max"], [
-            ["y", *(f"{v:.4g}" for v in (data.y.mean(), data.y.std(ddof=1), *q))]
-        ])  # fmt: skip
-    rows = [
-        [name, f"{m:.4g}", f"{s:.4g}", f"{lo:.4g}", f"{hi:.4g}"]
-        for name, m, s, lo, hi in zip(
-            data.feature_names,
-            data.feature_mean,
-            data.feature_std,
-            data.X.min(axis=0),
-            data.X.max(axis=0),
-            strict=True,
-        )  # fmt: skip
-    ][:_MAX_FEATURE_ROWS]
-    more = data.n_features - len(rows)
-    note = f"<p>… and {more} more features.</p>" if more > 0 else ""
-    return f"""<section id="data-summary"><h2>Data</h2>
-<p><strong>n = {data.n_samples}</strong> samples, <strong>p = {data.n_features}</strong>
-features, task: <strong>{data.task}</strong>. Features are standardised inside the
-penalty (coefficients are reported on the original scale).</p>{target}
-<h3>Features</h3>{_table(["feature", "mean", "std", "min", "max"], rows)}{note}</section>"""
-
-
-def _comparison_section(data: ReportData) -> str:
-    error = "mean squared error" if data.task == "regression" else "binomial deviance"
-    rows, classes = [], []
-    for summary, run in zip(data.summaries, data.runs, strict=True):
-        rows.append([
-            summary.name, f"{summary.l1_ratio:g}", f"{summary.alpha:.4g}",
-            f"{summary.cv_error:.4g} ± {summary.cv_error_se:.2g}",
-            f"{summary.n_features_kept} of {summary.n_features}", f"{summary.stability:.2f}",
-            f"{run.path.alphas[run.index_1se]:.4g}", int(run.path.n_active[run.index_1se]),
-        ])  # fmt: skip
-        classes.append("recommended" if summary.name == data.recommendation else "")
-    header = ["penalty", "ρ (l1_ratio)", "α_min", f"CV {error} ± SE", "features kept",
-              "stability (Jaccard)", "α_1se", "kept at α_1se"]  # fmt: skip
-    return f"""<section id="comparison"><h2>L1 vs L2 vs elastic net</h2>
-<p>{data.n_splits}-fold cross-validation (shuffled, seed {data.random_state}) over a grid of
-50 α per penalty. CV error at α_min with its standard error across folds; features kept by
-the full-data fit at α_min; stability: the mean pairwise Jaccard similarity of the sets of
-non-zero coefficients chosen in the folds (1 = the same features in every fold).</p>
-{_table(header, rows, classes)}</section>"""
-
-
-def _advice_section(data: ReportData) -> str:
-    reasons = "".join(f"<li>{html.escape(reason)}.</li>" for reason in data.reasons)
-    chosen = data.chosen
-    rule = ("the one-standard-error rule: the largest α whose CV error is within one "
-            "standard error of the minimum, a simpler model that predicts as well"
-            if chosen.selection == "1se" else "the least mean CV error")  # fmt: skip
-    kept = int(np.count_nonzero(chosen.coef))
-    return f"""<section id="advice"><h2>Advice</h2><div class="advice">
-<p><strong>Use the {html.escape(data.recommendation)}.</strong></p><ul>{reasons}</ul>
-<p>The model below uses α = {chosen.alpha:.4g}, chosen by {rule}. It keeps {kept} of
-{data.n_features} features. A coefficient that is exactly zero means the feature adds too
-little, at this α, to pay for its penalty; its entry α says how much less shrinkage it
-would take for the feature to come in.</p></div></section>"""
-
-
-def _coefficient_section(data: ReportData) -> str:
-    chosen, run = data.chosen, data.chosen_run
-    standardized = chosen.coef * data.feature_std
-    frequency = run.selection_frequency(chosen.index)
-    order = np.argsort(-np.abs(standardized), kind="stable")
-    rows, classes = [], []
-    for j in order:
-        rows.append([
-            data.feature_names[j], f"{chosen.coef[j]:.6g}", f"{standardized[j]:.4g}",
-            f"{run.path.entry_alpha[j]:.4g}",
-            f"{int(round(frequency[j] * data.n_splits))} of {data.n_splits}",
-            f"{chosen.kkt_residual[j]:.2e}",
-        ])  # fmt: skip
-        classes.append("zero" if chosen.coef[j] == 0 else "")
-    header = ["feature", "coefficient", "standardised", "entry α", "non-zero in folds",
-              "KKT residual"]  # fmt: skip
-    ridge_note = (" Ridge never sets a coefficient to exactly zero: every entry α is the top "
-                  "of the grid." if chosen.l1_ratio == 0 else "")  # fmt: skip
-    return f"""<section id="coefficients"><h2>The chosen model: {html.escape(chosen.name)}
-at α = {chosen.alpha:.4g}</h2>
-<p>Certificate: relative duality gap <strong id="relative-gap">{chosen.relative_gap:.2e}</strong>
-(duality gap {chosen.dual_gap:.2e}, an upper bound on the distance to the optimal
-objective), largest per-feature KKT residual {chosen.kkt_residual.max(initial=0):.2e}
-(the distance of −∇loss to α·∂penalty, zero at the exact optimum), intercept
-{chosen.intercept:.6g}, {chosen.n_iter} iterations. Entry α: the largest α of the path at
-which the feature is non-zero — above it the coefficient is exactly zero.{ridge_note}</p>
-{_table(header, rows, classes)}</section>"""
-
-
-def _calibration_text(data: ReportData) -> str:
-    if data.task == "regression":
-        _, slope, intercept = calibration_regression(data)
-        return (f"Regressing y on the out-of-fold predictions gives slope "
-                f"<strong>{slope:.3f}</strong> (intercept {intercept:.4g}); 1 is perfect, "
-                "below 1 the predictions are too spread out (over-fit), above 1 too "
-                "shrunk.")  # fmt: skip
-    _, _, _, brier = reliability_curve(data)
-    return (f"Out-of-fold probabilities in quantile bins against the observed frequency; "
-            f"Brier score <strong>{brier:.4f}</strong>. Points on the diagonal are "
-            "well calibrated.")  # fmt: skip
 
 
 def build_report(
@@ -222,6 +113,9 @@ def build_report(
     geometry_png = _figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
     pair = strongest_pair(data) or ()
     pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
+    restricted = ("The squared loss" if task == "regression" else
+                  "The log-loss (its quadratic approximation around the unpenalised logistic "
+                  "fit)")  # fmt: skip
     report("assembling the page", 0.98)
     versions = "".join(f"<tr><td class=name>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                        for k, v in package_versions().items())  # fmt: skip
@@ -234,16 +128,17 @@ def build_report(
         "½ × mean squared error" if task == "regression" else "the mean log-loss"
     } + α × penalty(w) on standardised features; every reported solution
 carries its duality-gap certificate.</p>
-{_data_section(data)}{_comparison_section(data)}{_advice_section(data)}
-{_coefficient_section(data)}
+{data_section(data)}{comparison_section(data)}{advice_section(data)}
+{coefficient_section(data)}{how_sure_section(data)}
 <section id="paths"><h2>Paths and cross-validation</h2>
-<p>Top: standardised coefficients against α (the five strongest features labelled).
-Bottom: the CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{paths}</section>
-<section id="calibration"><h2>Held-out calibration</h2><p>{_calibration_text(data)}</p>
+<p>Top: standardised coefficients against α, each feature that is ever non-zero labelled at
+the right end of its line (at most {MAX_PATH_LABELS}, those that enter first). Bottom: the
+CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{paths}</section>
+<section id="calibration"><h2>Held-out calibration</h2><p>{calibration_text(data)}</p>
 {calibration}</section>
 <section id="geometry"><h2>Geometry: the two strongest features</h2>
-<p>The loss restricted to {pair_names} (standardised), its contours, the L1 diamond and the
-L2 circle of the same budget (half the unpenalised fit's L1 norm). The constrained optimum
+<p>{restricted} restricted to {pair_names} (standardised), its contours, the L1 diamond and
+the L2 circle of the same budget (half the unpenalised fit's L1 norm). The constrained optimum
 is where the growing contours first touch each region: when that point is a corner of the
 diamond, a coefficient is exactly zero; the circle has no corners, so the L2 optimum keeps
 both. Use the explorer below to watch this for other α and other pairs.</p>

@@ -11,6 +11,9 @@ import copy
 
 import numpy as np
 
+from .._path_rows import DenseRows
+from .._validation import check_tol, working_dtype
+from ..logistic_path import prepare_logistic, solve_path
 from ..path import path
 from ._common import deviance, weighted_mean
 
@@ -34,23 +37,43 @@ def fold_errors(
     """
     train_weight = None if sample_weight is None else sample_weight[train]
     test_weight = None if sample_weight is None else sample_weight[test]
-    result = path(
-        X[train], y[train], penalty, loss=loss, alphas=alphas, sample_weight=train_weight,
-        warn=False, **path_options,
-    )  # fmt: skip
+    if loss == "logistic":
+        coefs, intercepts, relative_gaps = _logistic_fold_path(
+            X[train], y[train], train_weight, penalty, alphas, **path_options
+        )
+    else:
+        result = path(
+            X[train], y[train], penalty, loss=loss, alphas=alphas, sample_weight=train_weight,
+            warn=False, **path_options,
+        )  # fmt: skip
+        coefs, intercepts, relative_gaps = result.coefs, result.intercepts, result.relative_gaps
+    n_active = np.count_nonzero(coefs, axis=1)
     X_test, y_test = X[test], y[test]
     if scorer is not None:
         errors = scorer_errors(
-            scorer, template, result.alphas, result.coefs, result.intercepts, X_test, y_test,
-            test_weight,
-        )  # fmt: skip
-        return errors, result.n_active, result.relative_gaps
-    decision = np.asarray(X_test @ result.coefs.T) + result.intercepts
+            scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight
+        )
+        return errors, n_active, relative_gaps
+    decision = np.asarray(X_test @ coefs.T) + intercepts
     if loss == "logistic":
         errors = deviance(y_test, decision, test_weight)
     else:
         errors = weighted_mean((y_test[:, None] - decision) ** 2, test_weight)
-    return np.asarray(errors, dtype=np.float64), result.n_active, result.relative_gaps
+    return np.asarray(errors, dtype=np.float64), n_active, relative_gaps
+
+
+def _logistic_fold_path(X, y, sample_weight, penalty, alphas, *, fit_intercept, standardize,
+                        tol, max_iter):  # fmt: skip
+    """The training fold's logistic path, through :func:`shrinkage.logistic_path.solve_path`
+    directly: the CV needs the coefficients and certificates only, not a ``PathResult``.
+    ``(coefs, intercepts, relative_gaps)``; ``tol`` as :func:`shrinkage.path` takes it."""
+    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
+    coefs = np.zeros((alphas.shape[0], X.shape[1]))
+    stats = solve_path(
+        data, penalty, alphas, tol=check_tol(tol, working_dtype(X)), max_iter=max_iter,
+        rows=DenseRows(coefs),
+    )  # fmt: skip
+    return coefs, stats[:, 0].copy(), stats[:, 2].copy()
 
 
 def scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight):

@@ -51,6 +51,7 @@ from .._kernels.columns import (
     subtract_columns_sparse,
 )
 from .._kernels.logistic import (
+    centred_gram_dense,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
@@ -160,23 +161,23 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
         The change of the intercept.
     """
     k = features.shape[0]
-    if rows is not None:
+    if rows is None:  # dense: model, centring included, in one pass over X_W
+        hessian, linear = np.empty((k, k)), np.empty(k)
+        hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
+                                              linear)  # fmt: skip
+    else:
         position = np.full(X.shape[1], -1, dtype=np.int64)
         position[features] = np.arange(k)
         hessian = np.zeros((k, k))
         weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian)
-    else:
-        X_ws = X[:, features]
-        hessian = X_ws.T @ (hess[:, None] * X_ws)
-    linear = working_set_gradient(X, g, features)
-    if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)
-        hess_x = working_set_gradient(X, hess, features)
+        linear = working_set_gradient(X, g, features)
         hess_sum, grad_b = float(hess.sum()), float(g.sum())
-        hessian = hessian - np.outer(hess_x, hess_x) / hess_sum
-        linear = linear - hess_x * (grad_b / hess_sum)
-    hessian = np.ascontiguousarray(hessian)
+        if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)
+            hess_x = working_set_gradient(X, hess, features)
+            hessian = hessian - np.outer(hess_x, hess_x) / hess_sum
+            linear = linear - hess_x * (grad_b / hess_sum)
     a_ws, b_ws = a[features], b[features]
-    w_ws, grad = w[features].copy(), linear
+    w_ws, grad = w[features], linear  # a copy (fancy index), moved in place below
     for _ in range(_FACE_STEPS):
         if newton_cd_gram(hessian, grad, w_ws, a_ws, b_ws, positive,
                           _GRAM_EPOCHS_PER_FACE_STEP, tol) <= tol:  # fmt: skip
@@ -195,7 +196,11 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
             grad += hessian[:, face] @ step
     w_new = w.copy()
     w_new[features] = w_ws
-    u = np.asarray(X @ (w_new - w), dtype=np.float64).ravel()
+    u = np.zeros(X.shape[0])  # X_W (w_new − w)_W, from the columns of W only
+    if sp.issparse(X):
+        subtract_columns_sparse(X.data, X.indices, X.indptr, u, features, w[features] - w_ws)
+    else:
+        subtract_columns_dense(X, u, features, w[features] - w_ws)
     step_b = 0.0
     if fit_intercept:
         step_b = -(grad_b + float(hess @ u)) / hess_sum

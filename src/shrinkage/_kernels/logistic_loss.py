@@ -1,0 +1,260 @@
+"""The per-sample and per-feature loops of the logistic duality-gap certificate.
+
+:mod:`shrinkage.certificates_logistic` states the certificate and builds it in NumPy for
+any free block (intercept and unpenalised features). These kernels compute the same
+quantities when the free block is the intercept alone, or empty, which is every point of
+a path with no zero penalty factor; the two products ``Xᵀv`` stay with BLAS (or the
+sparse product). One pass each replaces 30-40 NumPy calls, which on small problems were
+the cost of a point: saheart (462 × 9), 10-fold CV with 100 α spent 1.2 of its 1.7 s in
+the NumPy certificate, 2.9 certificates per point at 0.4 ms each.
+
+``tests/test_cv_speed_logistic.py`` checks every quantity against the NumPy version.
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _softplus(z):
+    """``log(1 + e^z)`` as NumPy's ``logaddexp(0, z)``: no overflow for large |z|."""
+    return max(z, 0.0) + np.log1p(np.exp(-abs(z)))
+
+
+@njit(cache=True, nogil=True)
+def loss_derivatives(z, y, s, gradient, curvature):
+    """Mean weighted log-loss at z; ``gradient = s(σ(z) − y)/n`` and the solvers'
+    curvature ``max(sσ(1 − σ)/n, 1e-12/n)`` (floored: the Newton model needs h > 0).
+
+    One exponential per sample: ``e = exp(−|z|)`` gives both ``σ(z)`` and
+    ``softplus(z) = max(z, 0) + log1p(e)``.
+    """
+    n = z.shape[0]
+    total = 0.0
+    for i in range(n):
+        e = np.exp(-abs(z[i]))
+        prob = 1.0 / (1.0 + e) if z[i] >= 0.0 else e / (1.0 + e)
+        total += s[i] * (max(z[i], 0.0) + np.log1p(e) - y[i] * z[i])
+        gradient[i] = s[i] * (prob - y[i]) / n
+        curvature[i] = max(s[i] * prob * (1.0 - prob) / n, 1e-12 / n)
+    return total / n
+
+
+@njit(cache=True, nogil=True)
+def _shifted_loss(z, shift, y, s):
+    total = 0.0
+    for i in range(z.shape[0]):
+        total += s[i] * (_softplus(z[i] + shift) - y[i] * (z[i] + shift))
+    return total / z.shape[0]
+
+
+@njit(cache=True, nogil=True)
+def intercept_dual_point(z, y, s, gradient, curvature, theta):
+    """The dual point of step 1 of :mod:`shrinkage.certificates_logistic` when the free
+    block is the intercept alone, into θ: Newton on a shift c of z (the column
+    ``B = 1/√n``) with the same backtracking and stopping rules, ``θ = s(y − σ(z + c))/n``
+    and the exact correction ``θ − d·(Σθ/Σd)`` (``d = sσ(1 − σ)/n``) that makes
+    ``1ᵀθ = 0``.
+
+    The first iterate (c = 0) is read from ``gradient`` and ``curvature`` of
+    :func:`loss_derivatives` at z, and the last θ is the one whose Newton step met the
+    stopping rule, that step being left to the correction: two passes with an
+    exponential fewer than the NumPy construction (θ differs from it by the square of
+    a step below 1e-13, and is a feasible dual point all the same).
+    """
+    n = z.shape[0]
+    root = np.sqrt(n)
+    low, high = np.inf, -np.inf
+    for i in range(n):
+        low, high = min(low, z[i]), max(high, z[i])
+    d = curvature.copy()
+    for i in range(n):
+        theta[i] = -gradient[i]
+    shift = 0.0
+    stalled = False
+    for iteration in range(50):
+        if iteration > 0:
+            for i in range(n):
+                prob = _sigmoid(z[i] + shift)
+                theta[i] = s[i] * (y[i] - prob) / n
+                d[i] = s[i] * prob * (1.0 - prob) / n
+        if stalled:  # the backtracking left a step below the rule: θ is at the new c
+            break
+        grad = 0.0
+        hess = 0.0
+        for i in range(n):
+            grad -= theta[i]
+            hess += d[i]
+        grad /= root  # Bᵀ(s(σ − y))/n and BᵀDB with B = 1/√n
+        hess /= n
+        move = grad / hess / root if hess > 0.0 else 0.0
+        largest = max(abs(low + shift), abs(high + shift))  # max_i |z_i + c|
+        if abs(move) <= 1e-13 * (1.0 + largest):
+            break
+        t = 1.0
+        if abs(move) > 0.5:  # far from the optimum: backtrack (as the NumPy version)
+            base = _shifted_loss(z, shift, y, s)
+            while t > 1e-10 and _shifted_loss(z, shift - t * move, y, s) > base + 1e-15 * abs(
+                base
+            ):
+                t *= 0.5
+        shift -= t * move
+        stalled = abs(t * move) <= 1e-13 * (1.0 + max(abs(low + shift), abs(high + shift)))
+    total = 0.0
+    hess = 0.0
+    for i in range(n):
+        total += theta[i]
+        hess += d[i]
+    if hess > 0.0:
+        correction = total / hess
+        for i in range(n):
+            theta[i] -= d[i] * correction
+
+
+@njit(cache=True, nogil=True)
+def clip_dual_point(y, s, theta, change):
+    """Step 2: ``q = y − nθ/s`` clipped to [0, 1] (θ = 0 where s = 0). Where that moves
+    θ, ``change`` receives the move (else 0) and True is returned: the caller then adds
+    ``Xᵀchange`` to its correlations. θ is updated in place."""
+    n = theta.shape[0]
+    moved = False
+    for i in range(n):
+        change[i] = 0.0
+        if s[i] > 0.0:
+            q = y[i] - n * theta[i] / s[i]
+            if q < 0.0 or q > 1.0:
+                clipped = s[i] * (y[i] - min(max(q, 0.0), 1.0)) / n
+                change[i] = clipped - theta[i]
+                theta[i] = clipped
+                moved = True
+        elif theta[i] != 0.0:
+            change[i] = -theta[i]
+            theta[i] = 0.0
+            moved = True
+    return moved
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _kkt(w, grad, l1_weight, l2_weight, positive):
+    """:func:`shrinkage.penalties.subdiff_distance` for one coordinate."""
+    g = grad + l2_weight * w
+    if w == 0.0:
+        if positive:
+            return max(-g - l1_weight, 0.0)
+        return max(abs(g) - l1_weight, 0.0)
+    if positive and w < 0.0:
+        return np.inf
+    return abs(g + l1_weight * np.sign(w))
+
+
+@njit(cache=True, nogil=True)
+def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
+    """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
+    ``−1/n Σ s H(q) − Σ_j g_j*(X_jᵀθ)`` at the shrunk point, the penalty at w and the
+    per-feature KKT residual (into ``kkt``). ``corr = Xᵀθ`` and ``gradient = ∇loss(w)``.
+
+    Returns ``(penalty, dual, largest_kkt)``; the penalty is inf where w violates
+    ``w ≥ 0``, the dual −inf where θ is outside the conjugate's domain.
+    """
+    n = theta.shape[0]
+    p = w.shape[0]
+    shrink = 1.0
+    for j in range(p):
+        if l2_weight[j] == 0.0 and l1_weight[j] > 0.0:
+            c = max(corr[j], 0.0) if positive else abs(corr[j])
+            shrink = max(shrink, c / l1_weight[j])
+    entropy = 0.0
+    for i in range(n):
+        if s[i] > 0.0:
+            q = min(max(y[i] - n * theta[i] / s[i], 0.0), 1.0)
+            q = y[i] - (y[i] - q) / shrink
+            term = 0.0
+            if q > 0.0:
+                term += q * np.log(q)
+            if q < 1.0:
+                term += (1.0 - q) * np.log(1.0 - q)
+            entropy += s[i] * term
+    conjugate = 0.0
+    penalty = 0.0
+    largest = 0.0
+    for j in range(p):
+        a = l1_weight[j]
+        b = l2_weight[j]
+        if a != 0.0 or b != 0.0:  # free features: X_jᵀθ = 0 by construction
+            v = corr[j] / shrink
+            excess = max(v - a, 0.0) if positive else max(abs(v) - a, 0.0)
+            if b > 0.0:
+                conjugate += excess * excess / (2.0 * b)
+            elif excess > 1e-10 * abs(a):  # rounding slack, as conjugate_weighted_enet
+                conjugate = np.inf
+        if positive and w[j] < 0.0:
+            penalty = np.inf
+        elif penalty < np.inf:
+            penalty += a * abs(w[j]) + 0.5 * b * w[j] * w[j]
+        kkt[j] = _kkt(w[j], gradient[j], a, b, positive)
+        largest = max(largest, kkt[j])
+    return penalty, -entropy / n - conjugate, largest
+
+
+@njit(cache=True, nogil=True)
+def working_set_kkt(gradient, w, l1_weight, l2_weight, positive, features):
+    """Largest KKT residual over ``features``, ``gradient[k]`` being feature
+    ``features[k]``'s loss gradient."""
+    largest = 0.0
+    for k in range(features.shape[0]):
+        j = features[k]
+        largest = max(largest, _kkt(w[j], gradient[k], l1_weight[j], l2_weight[j], positive))
+    return largest
+
+
+@njit(cache=True, nogil=True)
+def _penalty_change(w, step, t, l1_weight, l2_weight):
+    """``penalty(w + t·step) − penalty(w)``, term by term."""
+    total = 0.0
+    for j in range(w.shape[0]):
+        move = t * step[j]
+        if move != 0.0:
+            total += l1_weight[j] * (abs(w[j] + move) - abs(w[j]))
+            total += l2_weight[j] * (move * (w[j] + 0.5 * move))
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _loss_change(z, u, t, y, s):
+    """``F(z + t·u) − F(z)`` summed term by term, accurate when it is far below ``ε·F``:
+    ``softplus(z + v) − softplus(z) = log1p(σ(z)·expm1(v))`` exactly; for |v| > 1 the
+    plain difference is as accurate and cannot overflow."""
+    total = 0.0
+    for i in range(z.shape[0]):
+        v = t * u[i]
+        if abs(v) <= 1.0:
+            change = np.log1p(_sigmoid(z[i]) * np.expm1(v))
+        else:
+            change = _softplus(z[i] + v) - _softplus(z[i])
+        total += s[i] * (change - y[i] * v)
+    return total / z.shape[0]
+
+
+@njit(cache=True, nogil=True)
+def armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, gradient_z, armijo):
+    """Backtracking on the true objective from ``(w, z)`` along ``(step, u)`` until Lee,
+    Sun & Saunders' sufficient-descent condition ``ΔP ≤ armijo·t·Δ`` holds, where
+    ``Δ = gradient_zᵀu + penalty(w + step) − penalty(w)`` (< 0 unless the step is 0).
+    Returns t, or 0 when there is no descent left at machine precision."""
+    decrease = _penalty_change(w, step, 1.0, l1_weight, l2_weight)
+    for i in range(z.shape[0]):
+        decrease += gradient_z[i] * u[i]
+    t = 1.0
+    while decrease < 0.0 and t > 1e-10:
+        change = _loss_change(z, u, t, y, s) + _penalty_change(w, step, t, l1_weight, l2_weight)
+        if change <= armijo * t * decrease:
+            break
+        t *= 0.5
+    if not (decrease < 0.0 and t > 1e-10):
+        return 0.0
+    return t

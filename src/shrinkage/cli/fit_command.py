@@ -1,0 +1,130 @@
+"""``shrinkage fit``: fit a penalised model to a table and save it as a model folder.
+
+The folder holds ``model.json`` (parameters, coefficients, certificate, data schema),
+``coef.csv`` and ``path.csv``: the regularization path of the same penalty on the full
+data (on the CV grid with ``--cv``, on the library's grid with a fixed ``--alpha``), so
+that ``shrinkage predict --alpha`` can predict at another α.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import click
+
+from .. import defaults
+from . import models
+from .atomic import check_output_dir, write_files_into
+from .options import (
+    alpha_min_ratio_option,
+    check_alpha_or_cv,
+    command_line,
+    cv_options,
+    data_options,
+    describe_penalty,
+    force_option,
+    load_data,
+    output_options,
+    penalty_options,
+)
+
+__all__ = ["fit"]
+
+
+def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_ratio, output):
+    """The full-data path to store: on the estimator's CV grid, or the library's grid."""
+    from .model_path import StoredPath
+
+    grid = None
+    if hasattr(estimator, "cv_alphas_"):
+        grid = models.chosen_curve(estimator, estimator.cv_alphas_)
+    with output.progress("computing the regularization path for predict --alpha"):
+        result = models.run_path(
+            table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
+            n_alphas=n_alphas, standardize=standardize, alpha_min_ratio=alpha_min_ratio,
+            alphas=grid,
+        )  # fmt: skip
+    return StoredPath.from_result(result)
+
+
+@click.command()
+@data_options
+@penalty_options
+@alpha_min_ratio_option
+@click.option("--alpha", type=float, default=None, help="A fixed α (instead of --cv).")
+@functools.partial(cv_options, folds_default=None)
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
+              help="Folder for model.json, coef.csv and path.csv.")  # fmt: skip
+@force_option
+@output_options
+def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alpha, folds,
+        select, seed, out, force, output):  # fmt: skip
+    """Fit a penalised model to DATA (a file, or - for standard input); write the folder
+    OUT with model.json, coef.csv and path.csv (for predict --alpha)."""
+    from .model_io import COEF_FILE, MODEL_FILE, PATH_FILE, document_writers, model_document
+
+    check_alpha_or_cv(alpha, folds)
+    rho = models.l1_ratio_for(penalty, l1_ratio)
+    out = check_output_dir(out, [MODEL_FILE, COEF_FILE, PATH_FILE], force=force)
+    table = load_data(output, request)
+    folds = defaults.CV_FOLDS if alpha is None and folds is None else folds
+    estimator = models.build_estimator(
+        table.task, l1_ratio=rho, alpha=alpha, folds=folds, select=select,
+        standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X), random_state=seed,
+        alpha_min_ratio=alpha_min_ratio,
+    )  # fmt: skip
+    how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
+    start = time.perf_counter()
+    with output.progress(f"fitting {describe_penalty(rho)}, {how}, on {len(table.X):,} rows"):
+        for note in models.fit_quietly(estimator, table.X, table.y):
+            output.note(note)
+    seconds = time.perf_counter() - start
+    notes, warnings = models.edge_report(estimator)
+    for note in notes:
+        output.note(note)
+    for warning in warnings:
+        output.warn(warning)
+    stored = _stored_path(estimator, table, rho=rho, n_alphas=n_alphas,
+                          standardize=standardize, alpha_min_ratio=alpha_min_ratio,
+                          output=output)  # fmt: skip
+    cv = alpha is None
+    parameters = {
+        "penalty": penalty, "l1_ratio": rho, "alpha": float(getattr(estimator, "alpha_", alpha)),
+        "selection": select if cv else "fixed", "cv": folds,
+        "alpha_min": getattr(estimator, "alpha_min_", None),
+        "alpha_1se": getattr(estimator, "alpha_1se_", None),
+        "standardize": standardize, "fit_intercept": True, "tol": estimator.tol,
+        "n_alphas": n_alphas, "alpha_min_ratio": alpha_min_ratio, "seed": seed if cv else None,
+        "alpha_grid_extended": getattr(estimator, "alpha_grid_extended_", None),
+        "alpha_at_edge": getattr(estimator, "alpha_at_edge_", None),
+    }  # fmt: skip
+    document = model_document(estimator, table.schema, parameters=parameters,
+                              command=command_line(), path=stored)  # fmt: skip
+    document["n_rows"], document["fit_seconds"] = len(table.X), round(seconds, 4)
+    paths = write_files_into(out, document_writers(document, stored))
+    _summary(output, document, table, rho, seconds, paths, stored)
+
+
+def _summary(output, document, table, rho, seconds, paths, stored) -> None:
+    certificate = document["certificate"]
+    parameters = document["parameters"]
+    n_features, n_nonzero = len(document["coefficients"]), document["n_nonzero"]
+    output.summary(
+        {"task": table.task, "estimator": document["estimator"], "alpha": parameters["alpha"],
+         "l1_ratio": rho, "n_rows": len(table.X), "n_features": n_features,
+         "n_nonzero": n_nonzero, "certificate": certificate, "fit_seconds": seconds,
+         "alpha_grid_extended": parameters["alpha_grid_extended"],
+         "alpha_at_edge": parameters["alpha_at_edge"], "path": document["path"],
+         "files": [str(p) for p in paths]},
+        [
+            f"{document['estimator']} ({describe_penalty(rho)}, α = {parameters['alpha']:.4g}) "
+            f"on {len(table.X):,} rows × {n_features} features, {table.task}: "
+            f"{n_nonzero} non-zero, {n_features - n_nonzero} exactly zero ({seconds:.2f} s)",
+            f"certificate: relative duality gap {certificate['relative_gap']:.2e}, largest "
+            f"KKT residual {certificate['max_kkt_residual']:.2e}",
+            f"path: {stored.alphas.size} α from {stored.alphas[0]:.4g} to "
+            f"{stored.alphas[-1]:.4g} (shrinkage predict --alpha A predicts at any α there)",
+            f"wrote {', '.join(str(p) for p in paths)}",
+        ],
+    )  # fmt: skip

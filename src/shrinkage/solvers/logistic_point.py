@@ -1,0 +1,128 @@
+"""The logistic loss at one linear predictor z: its derivatives, and the certificate.
+
+The proximal-Newton solver (:mod:`shrinkage.solvers.logistic`) needs, at each z it
+visits, the loss, its gradient and curvature in z, and at each outer iteration the
+duality-gap certificate of :mod:`shrinkage.certificates_logistic`. Everything but the
+penalty's share depends on z alone, so :class:`LossAtPoint` holds that share and
+:func:`certify_at` adds the penalty. A path certifies the last point of one α and the
+warm start of the next at the same z: the second certificate then costs O(p).
+
+When the free block is the intercept alone (or empty) the dual point comes from the
+compiled loops of :mod:`shrinkage._kernels.logistic_loss`; with unpenalised features it
+comes from :func:`~shrinkage.certificates_logistic.certify_from_prediction` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._kernels.columns import all_column_dots_sparse
+from .._kernels.logistic_loss import (
+    clip_dual_point,
+    dual_and_penalty,
+    intercept_dual_point,
+    loss_derivatives,
+)
+from ..certificates import Certificate
+from ..certificates_logistic import certify_from_prediction
+
+__all__ = ["LossAtPoint", "certify_at", "loss_at", "transposed_product"]
+
+
+@dataclass(frozen=True)
+class LossAtPoint:
+    """The loss and its dual-side quantities at one linear predictor ``z = Xw + b``.
+
+    Attributes
+    ----------
+    z : ndarray of shape (n_samples,)
+    loss : float
+        Mean weighted log-loss.
+    gradient_z, curvature : ndarray of shape (n_samples,)
+        ``s(σ(z) − y)/n`` and the Newton model's curvature (floored at 1e-12/n).
+    gradient : ndarray of shape (n_features,) or None
+        ``Xᵀ gradient_z``, the loss gradient in w (None until the certificate needs it).
+    theta, correlation : ndarray or None
+        The dual point built from z with the intercept (if fitted) as the only free
+        variable, and ``Xᵀθ``; None where the free block is larger (the general
+        certificate builds its own) or not yet computed.
+    """
+
+    z: np.ndarray
+    loss: float
+    gradient_z: np.ndarray
+    curvature: np.ndarray
+    gradient: np.ndarray | None = None
+    theta: np.ndarray | None = None
+    correlation: np.ndarray | None = None
+
+
+def transposed_product(X, vector):
+    """``Xᵀ vector`` in float64 for Fortran-ordered dense or CSC X."""
+    if sp.issparse(X):
+        out = np.empty(X.shape[1])
+        all_column_dots_sparse(X.data, X.indices, X.indptr, vector, out)
+        return out
+    return np.asarray(X.T @ vector, dtype=np.float64)
+
+
+def loss_at(y, s, z) -> LossAtPoint:
+    """The loss and its derivatives in z (one pass over the samples)."""
+    gradient_z, curvature = np.empty_like(z), np.empty_like(z)
+    loss = loss_derivatives(z, y, s, gradient_z, curvature)
+    return LossAtPoint(z, loss, gradient_z, curvature)
+
+
+def with_dual(point, data, simple) -> LossAtPoint:
+    """``point`` with the gradient in w and, for a ``simple`` free block (the intercept
+    or nothing), the dual point and its correlations: two products with Xᵀ.
+
+    ``data`` is the problem's :class:`~shrinkage.solvers.logistic.LogisticData`.
+    """
+    if point.gradient is not None:
+        return point
+    X, y, s = data.X, data.y, data.s
+    gradient = transposed_product(X, point.gradient_z)
+    theta = correlation = None
+    if simple:
+        if data.fit_intercept:
+            theta = np.empty_like(point.z)
+            intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature, theta)
+            correlation = transposed_product(X, theta)
+        else:
+            theta, correlation = -point.gradient_z, -gradient
+        change = np.empty_like(theta)
+        if clip_dual_point(y, s, theta, change):
+            correlation = correlation + transposed_product(X, change)
+    return LossAtPoint(
+        point.z, point.loss, point.gradient_z, point.curvature, gradient, theta, correlation
+    )
+
+
+def certify_at(point, data, w, l1_weight, l2_weight, positive):
+    """The certificate of ``(w, b)`` at its predictor ``point.z``, as
+    :func:`~shrinkage.certificates_logistic.certify_from_prediction` computes it.
+
+    ``point`` must carry the gradient (:func:`with_dual`); without a dual point (free
+    features) the general construction runs. Returns a :class:`Certificate` with the
+    per-feature KKT residual.
+    """
+    if point.theta is None:
+        certificate, _ = certify_from_prediction(
+            data.X, data.y, data.s, point.z, w, l1_weight, l2_weight, positive,
+            data.fit_intercept,
+        )  # fmt: skip
+        return certificate
+    kkt = np.empty(w.shape[0])
+    penalty, dual, _ = dual_and_penalty(
+        data.y, data.s, point.theta, point.correlation, point.gradient, w, l1_weight,
+        l2_weight, positive, kkt,
+    )  # fmt: skip
+    primal = point.loss + penalty
+    primal_at_zero = data.primal_at_zero
+    gap = primal - dual
+    scale = primal_at_zero if primal_at_zero > 0 else 1.0
+    return Certificate(primal, dual, gap, primal_at_zero, gap / scale, kkt)

@@ -1,0 +1,58 @@
+"""Where the (ρ, fold) jobs of a cross-validation run: threads by default, or the
+surrounding joblib backend when there is one."""
+
+import os
+import threading
+
+import joblib
+import numpy as np
+
+from shrinkage.selection import LassoCV, SparseLogisticRegressionCV
+
+
+def _problem(seed=0, n=90, p=8):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    return X, X[:, 0] - 2 * X[:, 1] + rng.standard_normal(n)
+
+
+def _where_scorer():
+    """A scorer whose value says where it ran: minus the process id, and each call's
+    thread recorded (a CV error is minus the score: it equals the pid)."""
+    threads = []
+
+    def scorer(model, X, y):
+        threads.append(threading.get_ident())
+        return -float(os.getpid())
+
+    return scorer, threads
+
+
+def test_jobs_run_on_threads_of_this_process_by_default():
+    X, y = _problem()
+    scorer, threads = _where_scorer()
+    model = LassoCV(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, y)
+    assert np.all(model.cv_fold_errors_ == os.getpid())  # no worker process was started
+    assert threading.get_ident() not in set(threads)  # the jobs ran on worker threads
+
+
+def test_a_surrounding_backend_is_honoured():
+    X, y = _problem()
+    scorer, _ = _where_scorer()
+    with joblib.parallel_backend("loky", n_jobs=2):
+        model = LassoCV(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, y)
+    assert np.all(model.cv_fold_errors_ != os.getpid())  # the jobs ran in loky's workers
+    with joblib.parallel_backend("sequential"):
+        scorer, threads = _where_scorer()
+        LassoCV(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, y)
+    assert set(threads) == {threading.get_ident()}
+
+
+def test_threads_give_the_serial_results():
+    X, y = _problem(seed=1)
+    labels = (y > np.median(y)).astype(float)
+    for Model, target in ((LassoCV, y), (SparseLogisticRegressionCV, labels)):
+        serial = Model(n_alphas=10, cv=3, n_jobs=1).fit(X, target)
+        threaded = Model(n_alphas=10, cv=3, n_jobs=2).fit(X, target)
+        np.testing.assert_array_equal(serial.cv_fold_errors_, threaded.cv_fold_errors_)
+        np.testing.assert_array_equal(serial.coef_, threaded.coef_)
