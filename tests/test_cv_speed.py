@@ -1,13 +1,20 @@
-"""Where the (ρ, fold) jobs of a cross-validation run: threads by default, or the
-surrounding joblib backend when there is one."""
+"""Where the (ρ, fold) jobs of a cross-validation run: in this thread when they are
+short, on threads when they are long, or on the surrounding joblib backend."""
 
 import os
 import threading
 
 import joblib
 import numpy as np
+import pytest
 
-from shrinkage.selection import LassoCV, SparseLogisticRegressionCV
+from shrinkage.selection import LassoCV, SparseLogisticRegressionCV, _cv_engine
+
+
+@pytest.fixture
+def long_jobs(monkeypatch):
+    """Every job counts as long enough for threads."""
+    monkeypatch.setattr(_cv_engine, "_PARALLEL_MIN_SECONDS", 0.0)
 
 
 def _problem(seed=0, n=90, p=8):
@@ -28,15 +35,23 @@ def _where_scorer():
     return scorer, threads
 
 
-def test_jobs_run_on_threads_of_this_process_by_default():
+def test_short_jobs_run_in_this_thread():
+    X, y = _problem()
+    scorer, threads = _where_scorer()
+    model = LassoCV(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, y)
+    assert np.all(model.cv_fold_errors_ == os.getpid())
+    assert set(threads) == {threading.get_ident()}
+
+
+def test_long_jobs_run_on_threads_of_this_process(long_jobs):
     X, y = _problem()
     scorer, threads = _where_scorer()
     model = LassoCV(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, y)
     assert np.all(model.cv_fold_errors_ == os.getpid())  # no worker process was started
-    assert threading.get_ident() not in set(threads)  # the jobs ran on worker threads
+    assert set(threads) - {threading.get_ident()}  # the jobs after the first: on threads
 
 
-def test_a_surrounding_backend_is_honoured():
+def test_a_surrounding_backend_is_honoured(long_jobs):
     X, y = _problem()
     scorer, _ = _where_scorer()
     with joblib.parallel_backend("loky", n_jobs=2):
@@ -48,7 +63,7 @@ def test_a_surrounding_backend_is_honoured():
     assert set(threads) == {threading.get_ident()}
 
 
-def test_threads_give_the_serial_results():
+def test_threads_give_the_serial_results(long_jobs):
     X, y = _problem(seed=1)
     labels = (y > np.median(y)).astype(float)
     for Model, target in ((LassoCV, y), (SparseLogisticRegressionCV, labels)):

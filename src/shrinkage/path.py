@@ -459,63 +459,25 @@ def _assemble(alphas, coefs, stats, feature_names, penalty, loss, start, strateg
 
 
 def _logistic_path(
-    X,
-    y,
-    penalty,
-    alphas,
-    n_alphas,
-    alpha_min_ratio,
-    fit_intercept,
-    sample_weight,
-    standardize,
-    tol,
-    max_iter,
-    feature_names,
-    coef_format,
-):
-    from .solvers.logistic import logistic_alpha_max, solve_logistic
+    X, y, penalty, alphas, n_alphas, alpha_min_ratio, fit_intercept, sample_weight,
+    standardize, tol, max_iter, feature_names, coef_format,
+):  # fmt: skip
+    """The logistic path: data prepared once, then warm-started proximal Newton per α
+    (:mod:`shrinkage.logistic_path`)."""
+    from .logistic_path import prepare_logistic, prepared_alpha_max, solve_path
 
     start = time.perf_counter()
-    n, p = X.shape if hasattr(X, "shape") else np.shape(X)
-    options = dict(
-        fit_intercept=fit_intercept, sample_weight=sample_weight, standardize=standardize
-    )
-
-    def alpha_max():
-        grid_penalty = penalty
-        if penalty.l1_ratio == 0:  # ridge never zeroes: use the ρ = 1e-3 grid (glmnet)
-            grid_penalty = Penalty(RIDGE_GRID_L1_RATIO, penalty.penalty_factor, penalty.positive)
-        return logistic_alpha_max(X, y, grid_penalty, **options)
-
+    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
+    n, p = data.X.shape
+    grid_penalty = penalty
+    if penalty.l1_ratio == 0:  # ridge never zeroes: use the ρ = 1e-3 grid (glmnet)
+        grid_penalty = Penalty(RIDGE_GRID_L1_RATIO, penalty.penalty_factor, penalty.positive)
     alphas = _resolve_grid(
-        alphas, n_alphas, alpha_min_ratio, n, p, alpha_max, penalty.l1_ratio == 0
-    )
+        alphas, n_alphas, alpha_min_ratio, n, p,
+        lambda: prepared_alpha_max(data, grid_penalty), penalty.l1_ratio == 0,
+    )  # fmt: skip
     rows = _rows(coef_format, alphas.size, p, np.float64)
-    stats = np.zeros((alphas.size, 6))
-    w, b = None, None
-    for k, alpha in enumerate(alphas):
-        tick = time.perf_counter()
-        result = solve_logistic(
-            X,
-            y,
-            float(alpha),
-            penalty,
-            tol=tol,
-            max_iter=max_iter,
-            coef_init=w,
-            intercept_init=b,
-            **options,
-        )
-        w, b = result.coef, result.intercept
-        rows.store(k, w)
-        stats[k] = (
-            b,
-            result.dual_gap,
-            result.relative_gap,
-            result.n_iter,
-            time.perf_counter() - tick,
-            0,  # no gap-safe test for the logistic loss yet
-        )
+    stats = solve_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows)
     return _assemble(
         alphas, rows.finish(), stats, feature_names, penalty, "logistic", start,
         "proximal_newton", tol,

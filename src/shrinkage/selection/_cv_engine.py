@@ -1,5 +1,5 @@
 """The work of one cross-validation job: a warm-started path on the training rows, then
-the error of every α on the held-out rows.
+the error of every α on the held-out rows; and where the jobs run (:func:`run_jobs`).
 
 Kept free of estimator state so that joblib can ship it to any backend (loky, threading,
 Dask, Ray) unchanged: the arguments are arrays, a penalty and a few plain values.
@@ -8,8 +8,11 @@ Dask, Ray) unchanged: the arguments are arrays, a penalty and a few plain values
 from __future__ import annotations
 
 import copy
+import time
 
 import numpy as np
+from joblib import Parallel
+from joblib.parallel import ThreadingBackend, get_active_backend
 
 from .._path_rows import DenseRows
 from .._validation import check_tol, working_dtype
@@ -17,7 +20,38 @@ from ..logistic_path import prepare_logistic, solve_path
 from ..path import path
 from ._common import deviance, weighted_mean
 
-__all__ = ["fold_errors", "scorer_errors"]
+__all__ = ["fold_errors", "run_jobs", "scorer_errors"]
+
+# Below this, the first job's time says the rest run faster one after the other in this
+# thread than side by side on threads: a path is many short compiled calls, and every
+# one hands the GIL to the other thread and waits for it back. Second fits, two cores,
+# n_jobs=2 on threads against n_jobs=1: LassoCV(cv=5) on diabetes (14 ms a job) 0.134 s
+# against 0.072 s, on 300 × 3000 dense (56 ms a job) 0.285 s against 0.226 s; 4-fold
+# logistic CV on rcv1_small with 20 α (140 ms a job) 0.49 s against 0.58 s, LassoCV(cv=4)
+# on a 5000 × 20000 sparse X (1.5 s a job) 4.2 s against 6.3 s.
+_PARALLEL_MIN_SECONDS = 0.1
+
+
+def run_jobs(jobs, n_jobs):
+    """Run joblib ``delayed`` jobs; return their results in order.
+
+    A surrounding ``joblib.parallel_backend`` other than threads (loky, Dask, Ray,
+    sequential) gets every job, as ``Parallel`` hands it out. Otherwise the jobs run on
+    threads (the kernels release the GIL, and a process pool's start-up costs seconds:
+    ``LassoCV(cv=5, n_jobs=2)`` on diabetes took 2.5-5 s in a fresh process on loky,
+    0.4 s with ``n_jobs=1``), and only when they pay for it: the first job runs here, and
+    when it took less than ``_PARALLEL_MIN_SECONDS`` the others follow it here too. The
+    results are the same either way; only the schedule changes.
+    """
+    backend, _ = get_active_backend(prefer="threads")
+    if len(jobs) < 2 or not isinstance(backend, ThreadingBackend):
+        return Parallel(n_jobs=n_jobs, prefer="threads")(jobs)
+    function, args, kwargs = jobs[0]
+    start = time.perf_counter()
+    first = function(*args, **kwargs)
+    if time.perf_counter() - start < _PARALLEL_MIN_SECONDS:
+        return [first] + [function(*args, **kwargs) for function, args, kwargs in jobs[1:]]
+    return [first, *Parallel(n_jobs=n_jobs, prefer="threads")(jobs[1:])]
 
 
 def fold_errors(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import check_cv
@@ -54,7 +54,7 @@ from ._common import (
     one_standard_error_index,
     shared_alpha_grid,
 )
-from ._cv_engine import fold_errors
+from ._cv_engine import fold_errors, run_jobs
 
 __all__ = ["CrossValidatedMixin", "ElasticNetCV", "LassoCV"]
 
@@ -215,14 +215,15 @@ class CrossValidatedMixin:
         job_options = dict(
             loss=self._loss, scorer=self._scorer(), template=template, path_options=options
         )
-        # Threads unless a surrounding joblib.parallel_backend (loky, dask, ray) says
-        # otherwise ("prefer" is only a hint): the kernels release the GIL, and a fresh
-        # process pool costs more than the CV itself (diabetes, LassoCV(cv=5) in a fresh
-        # process: 2.5-5 s with n_jobs=2 on loky, 0.4 s with n_jobs=1).
-        jobs = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(fold_errors)(X, y, sample_weight, train, test, pen, grid, **job_options)
-            for pen, grid in zip(penalties, grids, strict=True)
-            for train, test in folds
+        # Threads, when the jobs are long enough to pay for them, unless a surrounding
+        # joblib.parallel_backend (loky, dask, ray) says otherwise (run_jobs)
+        jobs = run_jobs(
+            [
+                delayed(fold_errors)(X, y, sample_weight, train, test, pen, grid, **job_options)
+                for pen, grid in zip(penalties, grids, strict=True)
+                for train, test in folds
+            ],
+            self.n_jobs,
         )
         shape = (len(penalties), len(folds), -1)
         errors = np.array([e for e, _, _ in jobs]).reshape(shape)

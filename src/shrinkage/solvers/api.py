@@ -88,7 +88,10 @@ class Problem:
         """The same problem built in float64 — ``(design, scale)`` — for certifying
         coefficients found in float32: its design rounds the row weights, the centring
         and σ_j into float32, so its gap is that of a nearby problem. Copies X once."""
-        data, target = self.magnitudes.rescale(self.X, self.y)  # exact: powers of two
+        # float32 X makes it a float32 problem: y rounded to float32 too, as the
+        # estimators (and scikit-learn's) give y the dtype of X
+        y = np.asarray(self.y).astype(self.X.dtype)
+        data, target = self.magnitudes.rescale(self.X, y)  # exact: powers of two
         design = make_design(data, target, self.sample_weight, self.fit_intercept, np.float64)
         scale = design.column_std() if self.standardize else None
         return design, self.magnitudes.penalty_scale(scale)
