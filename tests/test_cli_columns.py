@@ -6,19 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
+from _cli import invoke
 from shrinkage import Lasso, SparseLogisticRegression
-from shrinkage.cli.main import cli
-
-
-def _invoke(folder, args, code=0):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture
@@ -38,7 +28,7 @@ def patients(tmp_path):
 
 def test_id_drop_and_features_choose_the_design(patients):
     folder, frame = patients
-    result = _invoke(
+    result = invoke(
         folder,
         [
             "fit",
@@ -67,7 +57,7 @@ def test_id_drop_and_features_choose_the_design(patients):
     np.testing.assert_allclose(list(document["coefficients"].values()), reference.coef_[0],
                                rtol=1e-9, atol=1e-12)  # fmt: skip
 
-    _invoke(folder, ["fit", "train.csv", "-t", "disease", "--features", "age,bmi",
+    invoke(folder, ["fit", "train.csv", "-t", "disease", "--features", "age,bmi",
                      "--features", "history", "--alpha", "0.02", "-o", "f"])  # fmt: skip
     document = json.loads((folder / "f" / "model.json").read_text())
     assert list(document["coefficients"]) == ["age", "bmi", "history_Present"]
@@ -75,11 +65,11 @@ def test_id_drop_and_features_choose_the_design(patients):
 
 def test_predictions_carry_the_id_and_ignore_extra_columns(patients):
     folder, frame = patients
-    _invoke(folder, ["fit", "train.csv", "-t", "disease", "--id", "patient", "--drop",
+    invoke(folder, ["fit", "train.csv", "-t", "disease", "--id", "patient", "--drop",
                      "comment", "--alpha", "0.02", "-o", "m"])  # fmt: skip
     new = frame.sample(frac=1.0, random_state=0).head(10).assign(batch=7)
     new.to_csv(folder / "new.csv", index=False)
-    result = _invoke(folder, ["predict", "m", "new.csv", "-o", "p.csv"])
+    result = invoke(folder, ["predict", "m", "new.csv", "-o", "p.csv"])
     assert "ignored column(s) the model does not use: 'comment', 'batch'" in result.stderr
     predicted = pd.read_csv(folder / "p.csv")
     assert predicted.columns.tolist() == ["patient", "prediction", "probability_yes"]
@@ -95,7 +85,7 @@ def test_predictions_carry_the_id_and_ignore_extra_columns(patients):
     )
     np.testing.assert_allclose(predicted["probability_yes"], 1 / (1 + np.exp(-z)), rtol=1e-12)
     # --id on predict alone: any column becomes the first one
-    result = _invoke(folder, ["predict", "m", "new.csv", "--id", "batch", "--json"])
+    result = invoke(folder, ["predict", "m", "new.csv", "--id", "batch", "--json"])
     assert json.loads(result.stdout)["ids"] == [7] * 10
 
 
@@ -110,7 +100,7 @@ def test_predictions_carry_the_id_and_ignore_extra_columns(patients):
 )
 def test_unknown_columns_are_exit_2(patients, args, fragments):
     folder, _ = patients
-    result = _invoke(folder, ["fit", "train.csv", "-t", "disease", *args, "--alpha", "0.1",
+    result = invoke(folder, ["fit", "train.csv", "-t", "disease", *args, "--alpha", "0.1",
                               "-o", "m"], code=2)  # fmt: skip
     for fragment in fragments:
         assert fragment in result.stderr
@@ -119,16 +109,16 @@ def test_unknown_columns_are_exit_2(patients, args, fragments):
 
 def test_unseen_level_is_exit_2_unless_zero_encoding_is_asked_for(patients):
     folder, frame = patients
-    _invoke(folder, ["fit", "train.csv", "-t", "disease", "--id", "patient", "--drop",
+    invoke(folder, ["fit", "train.csv", "-t", "disease", "--id", "patient", "--drop",
                      "comment", "--alpha", "0.02", "-o", "m"])  # fmt: skip
     row = frame[frame.history == "Present"].head(1).copy()
     baseline = row.assign(history="Absent")
     typo = row.assign(history="present")  # the lowercase level that became 'Absent' silently
     pd.concat([row, baseline, typo]).to_csv(folder / "new.csv", index=False)
-    refused = _invoke(folder, ["predict", "m", "new.csv"], code=2)
+    refused = invoke(folder, ["predict", "m", "new.csv"], code=2)
     assert "column 'history'" in refused.stderr and "'present'" in refused.stderr
     assert "did you mean 'Present'?" in refused.stderr
-    result = _invoke(folder, ["predict", "m", "new.csv", "--unknown-levels", "zero", "--json"])
+    result = invoke(folder, ["predict", "m", "new.csv", "--unknown-levels", "zero", "--json"])
     summary = json.loads(result.stdout)
     assert any("encoded as all zeros, i.e. as the baseline level 'Absent'" in note
                for note in summary["notes"])  # fmt: skip
@@ -141,11 +131,11 @@ def test_zero_variance_column_is_named_for_every_estimator(tmp_path):
     (tmp_path / "d.csv").write_text(text)
     for task in ("regression", "classification"):
         for choice in (["--alpha", "0.1"], ["--cv", "2"]):
-            result = _invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--task", task, *choice,
+            result = invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--task", task, *choice,
                                         "-o", "m"], code=2)  # fmt: skip
             assert "zero variance: k." in result.stderr, result.stderr
             assert "X[:," not in result.stderr
-    result = _invoke(tmp_path, ["cv", "d.csv", "-t", "y", "--cv", "2"], code=2)
+    result = invoke(tmp_path, ["cv", "d.csv", "-t", "y", "--cv", "2"], code=2)
     assert "zero variance: k." in result.stderr
 
 
@@ -155,8 +145,8 @@ def test_fit_with_id_on_regression_matches_lasso(tmp_path):
     frame.insert(1, "row", np.arange(50) * 10)  # numeric: would be a feature without --id
     frame["y"] = frame.a - 2 * frame.c + 0.1 * rng.standard_normal(50)
     frame.to_csv(tmp_path / "d.csv", index=False)
-    _invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--id", "row", "--alpha", "0.05", "-o", "m"])
-    _invoke(tmp_path, ["predict", "m", "d.csv", "-o", "p.csv"])
+    invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--id", "row", "--alpha", "0.05", "-o", "m"])
+    invoke(tmp_path, ["predict", "m", "d.csv", "-o", "p.csv"])
     predicted = pd.read_csv(tmp_path / "p.csv")
     expected = Lasso(alpha=0.05, standardize=True).fit(frame[list("abc")], frame.y)
     assert predicted.columns.tolist() == ["row", "prediction"]

@@ -8,21 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
+from _cli import invoke
 from shrinkage import LassoCV, defaults, path
 from shrinkage.cli.main import cli
 from shrinkage.cli.models import edge_report
 from shrinkage.penalties import Penalty
-
-
-def _invoke(folder, args, code=0):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def test_fit_without_alpha_is_the_library_default_cv(noisy, monkeypatch):
         return splitter(cv, classifier, random_state)
 
     monkeypatch.setattr(defaults, "cv_splitter", spy)
-    _invoke(folder, ["fit", "d.csv", "-t", "y", "-o", "m"])
+    invoke(folder, ["fit", "d.csv", "-t", "y", "-o", "m"])
     document = json.loads((folder / "m" / "model.json").read_text())
     assert calls[0] == (defaults.CV_FOLDS, False, defaults.RANDOM_STATE)
     parameters = document["parameters"]
@@ -81,7 +72,7 @@ def test_fit_without_alpha_is_the_library_default_cv(noisy, monkeypatch):
 def test_alpha_min_ratio_outside_0_1_is_exit_2(noisy, command, value):
     folder, _ = noisy
     out = {"fit": ["-o", "m"], "path": ["-o", "p.csv"], "cv": []}[command]
-    result = _invoke(folder, [command, "d.csv", "-t", "y", "--alpha-min-ratio", value, *out],
+    result = invoke(folder, [command, "d.csv", "-t", "y", "--alpha-min-ratio", value, *out],
                      code=2)  # fmt: skip
     assert "--alpha-min-ratio must be strictly between 0 and 1" in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["d.csv"]
@@ -89,18 +80,18 @@ def test_alpha_min_ratio_outside_0_1_is_exit_2(noisy, command, value):
 
 def test_alpha_min_ratio_sets_the_end_of_every_grid(noisy):
     folder, frame = noisy
-    _invoke(folder, ["path", "d.csv", "-t", "y", "--n-alphas", "9", "--alpha-min-ratio",
+    invoke(folder, ["path", "d.csv", "-t", "y", "--n-alphas", "9", "--alpha-min-ratio",
                      "0.02", "-o", "p.csv"])  # fmt: skip
     alphas = pd.read_csv(folder / "p.csv")["alpha"].to_numpy()
     assert alphas.size == 9 and alphas[-1] / alphas[0] == pytest.approx(0.02, rel=1e-12)
     summary = json.loads(
-        _invoke(
+        invoke(
             folder,
             ["cv", "d.csv", "-t", "y", "--n-alphas", "9", "--alpha-min-ratio", "0.02", "--json"],
         ).stdout
     )
     np.testing.assert_allclose(summary["table"]["alpha"][:9], alphas, rtol=1e-12)
-    _invoke(folder, ["fit", "d.csv", "-t", "y", "--n-alphas", "9", "--alpha-min-ratio",
+    invoke(folder, ["fit", "d.csv", "-t", "y", "--n-alphas", "9", "--alpha-min-ratio",
                      "0.02", "-o", "m"])  # fmt: skip
     document = json.loads((folder / "m" / "model.json").read_text())
     assert document["parameters"]["alpha_min_ratio"] == 0.02
@@ -113,7 +104,7 @@ def test_grid_extension_is_noted_and_an_edge_left_is_a_warning(tmp_path):
     X = rng.standard_normal((60, 3))
     frame = pd.DataFrame(X, columns=list("abc")).assign(y=X @ [1.0, 2.0, 3.0])  # no noise
     frame.to_csv(tmp_path / "exact.csv", index=False)
-    result = _invoke(tmp_path, ["cv", "exact.csv", "-t", "y", "--n-alphas", "10",
+    result = invoke(tmp_path, ["cv", "exact.csv", "-t", "y", "--n-alphas", "10",
                                 "--alpha-min-ratio", "0.5", "--json"])  # fmt: skip
     summary = json.loads(result.stdout)
     assert summary["alpha_grid_extended"] == defaults.EDGE_EXTENSIONS
@@ -123,7 +114,7 @@ def test_grid_extension_is_noted_and_an_edge_left_is_a_warning(tmp_path):
     alphas = np.asarray(summary["table"]["alpha"])
     decades = np.log10(alphas[0] / alphas[-1])
     assert decades == pytest.approx(np.log10(2) + 2 * defaults.EDGE_DECADES, rel=1e-9)
-    text = _invoke(tmp_path, ["fit", "exact.csv", "-t", "y", "--n-alphas", "10",
+    text = invoke(tmp_path, ["fit", "exact.csv", "-t", "y", "--n-alphas", "10",
                               "--alpha-min-ratio", "0.5", "-o", "m", "-q"])  # fmt: skip
     assert text.stderr.count("warning: the least CV error is still at the low end") == 1
 
@@ -137,10 +128,10 @@ def test_edge_report_reads_the_attributes_only_where_they_exist():
 
 def test_ridge_path_and_cv_use_the_same_grid(noisy):
     folder, _ = noisy
-    _invoke(folder, ["path", "d.csv", "-t", "y", "--penalty", "l2", "--n-alphas", "12",
+    invoke(folder, ["path", "d.csv", "-t", "y", "--penalty", "l2", "--n-alphas", "12",
                      "-o", "p.csv"])  # fmt: skip
     path_grid = pd.read_csv(folder / "p.csv")["alpha"].to_numpy()
-    summary = json.loads(_invoke(folder, ["cv", "d.csv", "-t", "y", "--penalty", "l2",
+    summary = json.loads(invoke(folder, ["cv", "d.csv", "-t", "y", "--penalty", "l2",
                                           "--n-alphas", "12", "--json"]).stdout)  # fmt: skip
     cv_grid = np.asarray(summary["table"]["alpha"])
     start = int(np.argmin(np.abs(cv_grid - path_grid[0])))
@@ -150,7 +141,7 @@ def test_ridge_path_and_cv_use_the_same_grid(noisy):
 
 def test_cv_n_nonzero_is_the_full_data_fit_and_the_fold_mean_is_named(noisy):
     folder, frame = noisy
-    result = _invoke(folder, ["cv", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "30",
+    result = invoke(folder, ["cv", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "30",
                               "--select", "min", "--json"])  # fmt: skip
     summary = json.loads(result.stdout)
     table = pd.DataFrame(summary["table"])
@@ -166,7 +157,7 @@ def test_cv_n_nonzero_is_the_full_data_fit_and_the_fold_mean_is_named(noisy):
     chosen = table[table["alpha"] == summary["alpha"]].iloc[0]
     assert chosen["n_nonzero"] == summary["n_nonzero"]
     assert summary["mean_nonzero_over_folds"] == chosen["mean_nonzero_over_folds"]
-    text = _invoke(folder, ["cv", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "30",
+    text = invoke(folder, ["cv", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "30",
                             "--select", "min"]).stdout  # fmt: skip
     assert "mean_nonzero_over_folds" in text
     assert f"with {summary['n_nonzero']} non-zero coefficients" in text

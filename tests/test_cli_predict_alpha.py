@@ -7,21 +7,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 from scipy.special import expit
 
+from _cli import invoke
 from shrinkage import LassoCV, defaults, path
-from shrinkage.cli.main import cli
 from shrinkage.penalties import Penalty
-
-
-def _invoke(folder, args, code=0):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(folder)
-        result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture
@@ -31,7 +21,7 @@ def fitted(tmp_path):
     frame = pd.DataFrame(X, columns=list("abcde"))
     frame["y"] = X @ [2.0, -1.0, 0.5, 0.0, 0.0] + 0.5 * rng.standard_normal(70)
     frame.to_csv(tmp_path / "d.csv", index=False)
-    _invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--alpha", "0.05", "-o", "m"])
+    invoke(tmp_path, ["fit", "d.csv", "-t", "y", "--alpha", "0.05", "-o", "m"])
     return tmp_path, frame
 
 
@@ -41,7 +31,7 @@ def _stored(folder, model="m"):
 
 
 def _predict(folder, *args):
-    result = _invoke(folder, ["predict", "m", "d.csv", "--json", *args])
+    result = invoke(folder, ["predict", "m", "d.csv", "--json", *args])
     return json.loads(result.stdout)
 
 
@@ -60,7 +50,7 @@ def test_fit_stores_the_full_data_path(fitted):
 
 def test_fit_with_cv_stores_the_path_on_the_cv_grid(fitted):
     folder, frame = fitted
-    _invoke(folder, ["fit", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "20", "-o", "cv"])
+    invoke(folder, ["fit", "d.csv", "-t", "y", "--cv", "4", "--n-alphas", "20", "-o", "cv"])
     alphas, _, coefs = _stored(folder, "cv")
     reference = LassoCV(cv=defaults.cv_splitter(4, False, 0), n_alphas=20, standardize=True)
     reference.fit(frame[list("abcde")], frame.y)
@@ -94,10 +84,10 @@ def test_predict_at_an_alpha_outside_the_grid_is_exit_2(fitted):
     folder, _ = fitted
     alphas, _, _ = _stored(folder)
     for value in (alphas[0] * 1.5, alphas[-1] / 2):
-        result = _invoke(folder, ["predict", "m", "d.csv", "--alpha", repr(float(value))], code=2)
+        result = invoke(folder, ["predict", "m", "d.csv", "--alpha", repr(float(value))], code=2)
         assert "outside the stored path's range" in result.stderr
         assert f"{alphas[-1]:.6g}" in result.stderr and f"{alphas[0]:.6g}" in result.stderr
-    result = _invoke(folder, ["predict", "m", "d.csv", "--alpha", "-1"], code=2)
+    result = invoke(folder, ["predict", "m", "d.csv", "--alpha", "-1"], code=2)
     assert "--alpha must be a positive number" in result.stderr
 
 
@@ -107,10 +97,10 @@ def test_predict_alpha_for_a_classifier(tmp_path):
     labels = np.where(X[:, 0] - X[:, 1] + 0.7 * rng.standard_normal(100) > 0, "sick", "well")
     frame = pd.DataFrame(X, columns=list("abc")).assign(status=labels)
     frame.to_csv(tmp_path / "d.csv", index=False)
-    _invoke(tmp_path, ["fit", "d.csv", "-t", "status", "--cv", "3", "--n-alphas", "15",
+    invoke(tmp_path, ["fit", "d.csv", "-t", "status", "--cv", "3", "--n-alphas", "15",
                        "-o", "m"])  # fmt: skip
     alphas, intercepts, coefs = _stored(tmp_path)
-    summary = json.loads(_invoke(tmp_path, ["predict", "m", "d.csv", "--alpha",
+    summary = json.loads(invoke(tmp_path, ["predict", "m", "d.csv", "--alpha",
                                             repr(float(alphas[5])), "--json"]).stdout)  # fmt: skip
     np.testing.assert_allclose(summary["probabilities"], expit(X @ coefs[5] + intercepts[5]),
                                rtol=1e-12)  # fmt: skip
@@ -138,18 +128,18 @@ def test_damaged_path_file_is_exit_2_for_predict_alpha(fitted, damage):
     folder, _ = fitted
     file = folder / "m" / "path.csv"
     file.write_text(_damaged(file.read_text(), damage))
-    result = _invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
+    result = invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
     assert "path.csv' is not a valid model file: " in result.stderr
-    _invoke(folder, ["predict", "m", "d.csv", "-o", "p.csv"])  # at the model's α: not read
+    invoke(folder, ["predict", "m", "d.csv", "-o", "p.csv"])  # at the model's α: not read
 
 
 def test_model_without_a_path(fitted):
     folder, _ = fitted
     (folder / "m" / "path.csv").unlink()
-    result = _invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
+    result = invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
     assert "path.csv' is not a valid model file: it is missing" in result.stderr
     document = json.loads((folder / "m" / "model.json").read_text())
     del document["path"]
     (folder / "m" / "model.json").write_text(json.dumps(document))
-    result = _invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
+    result = invoke(folder, ["predict", "m", "d.csv", "--alpha", "0.1"], code=2)
     assert "has no stored path" in result.stderr
