@@ -10,6 +10,7 @@ Any failure raises :class:`InvalidModel` with the field's location and what is w
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 __all__ = ["MODEL_SCHEMA", "PATH_FILE", "InvalidModel", "check_model"]
 
@@ -33,7 +34,7 @@ def _kind(value) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-class Field:
+class Field(ABC):
     """One node of the schema: ``check(value, where)`` raises :class:`InvalidModel`."""
 
     nullable = False
@@ -43,8 +44,9 @@ class Field:
             return
         self._check(value, where)
 
-    def _check(self, value, where: str) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _check(self, value, where: str) -> None:
+        """Raise :class:`InvalidModel` naming ``where`` when ``value`` does not fit."""
 
 
 class Number(Field):
