@@ -126,6 +126,6 @@ def _polish(design, rows, alphas, weight, positive, tol, stats, done, fit_interc
         stats[k, 1], stats[k, 2] = result.dual_gap, result.relative_gap
         stats[k, 3] += result.n_iter
         stats[k, 4] += time.perf_counter() - tick
-        stats[k, 5] = state.last_n_screened
+        stats[k, 5] = result.n_screened
         if fit_intercept:
             stats[k, 0] = design.intercept(result.coef)

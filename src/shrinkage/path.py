@@ -37,6 +37,7 @@ from .path_result import PathResult
 from .penalties import L1, Penalty
 from .solvers.api import prepare_problem
 from .solvers.coordinate_descent import coordinate_descent
+from .solvers.gram_cd import gram_cd
 from .solvers.states import GramState, ResidualState
 from .solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 
@@ -268,6 +269,14 @@ def path(
                 design, a, b, penalty.positive, tol=tol, max_iter=max_iter,
                 coef_init=w if warm_start else cold,
             )  # fmt: skip
+        elif strategy == "gram":
+            if warm_start:  # solved in place in its output row (float64 rows)
+                w = rows.solve_in(k, w)
+            result = gram_cd(
+                state, a, b, penalty.positive, tol=tol, max_epochs=max_iter * 20,
+                coef_init=w if warm_start else cold, state_is_current=warm_start and k > first,
+                copy_init=not warm_start,
+            )  # fmt: skip
         else:
             guess = screening and warm_start and k > first and state.last_correlation is not None
             if warm_start:  # solved in place in its output row: no p-vector copies
@@ -291,7 +300,7 @@ def path(
             gap, relative_gap = rounded.dual_gap, rounded.relative_gap
         intercept = design.intercept(np.asarray(w, dtype=np.float64)) if fit_intercept else 0.0
         screened = _proven_zeros(design, w, a, b, penalty.positive) if state is None else (
-            state.last_n_screened
+            result.n_screened
         )  # fmt: skip
         stats[k] = (
             intercept, gap, relative_gap, result.n_iter, time.perf_counter() - tick, screened,

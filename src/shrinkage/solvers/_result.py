@@ -31,6 +31,9 @@ class SolverResult:
         Name of the method that produced it.
     history : ndarray
         Relative duality gap at each check (or each iterate, for the teaching solver).
+    n_screened : int or None
+        Features proven zero at the optimum by the gap-safe test at the returned point,
+        when the solver ran that test (the working-set solvers); else None.
     """
 
     coef: np.ndarray
@@ -41,6 +44,7 @@ class SolverResult:
     tol: float
     solver: str
     history: np.ndarray = field(default_factory=lambda: np.empty(0))
+    n_screened: int | None = None
 
     @property
     def dual_gap(self) -> float:

@@ -77,7 +77,6 @@ class ResidualState:
         self.design = design
         self.n = design.n_samples
         self.last_correlation = None
-        self.last_n_screened = 0
         self.dtype = design.y.dtype  # of w and r
         self.lipschitz = coordinate_lipschitz(design, compact)
         self.norm_lipschitz = self.lipschitz if compact else float32_majorant(self.lipschitz)
@@ -185,7 +184,6 @@ class GramState:
         self.yy = float(yy)
         self.n = n
         self.last_correlation = None
-        self.last_n_screened = 0
         self.dtype = np.dtype(np.float64)
         self.lipschitz = np.maximum(np.diag(self.gram), 0.0) / n
         self.norm_lipschitz = float32_majorant(self.lipschitz)  # for the checks

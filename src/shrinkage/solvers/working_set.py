@@ -175,15 +175,15 @@ def working_set_cd(
     checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.norm_lipschitz)
     if per_feature_kkt:
         kkt, proven = np.empty(p), np.empty(p, dtype=np.bool_)
-        state.last_n_screened = kkt_and_screening(*checked, kkt, proven)
+        screened = kkt_and_screening(*checked, kkt, proven)
         largest = None
     else:
         kkt = None
-        largest, state.last_n_screened = check_summary(*checked)
+        largest, screened = check_summary(*checked)
     cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, kkt, largest)
     converged = cert.relative_gap <= tol
     return SolverResult(w, 0.0, cert, epochs, converged, tol, "working_set_cd",
-                        np.asarray(history))  # fmt: skip
+                        np.asarray(history), int(screened))  # fmt: skip
 
 
 def _writable_as(array, dtype, size):
