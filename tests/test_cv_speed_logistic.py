@@ -1,4 +1,4 @@
-"""The lean logistic path (shrinkage.logistic_path) and its compiled certificate.
+"""The lean logistic path (shrinkage.path.logistic) and its compiled certificate.
 
 Speed-ups must not change what is proved: the compiled certificate equals the NumPy one,
 every point of a path is certified to ``tol`` (also when re-certified from the returned
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from shrinkage._path_rows import DenseRows
 from shrinkage.certificates_logistic import certify_from_prediction, certify_logistic
-from shrinkage.logistic_path import prepare_logistic, prepared_alpha_max, solve_path
+from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_path
+from shrinkage.path.rows import DenseRows
 from shrinkage.penalties import L1, L2, ElasticNet, Penalty
 from shrinkage.selection import SparseLogisticRegressionCV
 from shrinkage.selection._common import deviance
@@ -95,13 +95,13 @@ def test_every_point_certified_and_agrees_with_solve_logistic(problem, penalty, 
     data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
     alphas = _grid(data, penalty)
     coefs = np.zeros((alphas.size, X.shape[1]))
-    stats = solve_path(data, penalty, alphas, tol=tol, max_iter=100, rows=DenseRows(coefs))
-    assert np.all(stats[:, 2] <= tol)
+    points = solve_path(data, penalty, alphas, tol=tol, max_iter=100, rows=DenseRows(coefs))
+    assert np.all(points["relative_gap"] <= tol)
     for k, alpha in enumerate(alphas):
         a, b = penalty.weights(alpha, X.shape[1], data.scale)
         # re-certified from the returned coefficients alone
         ours = certify_logistic(
-            X, y, coefs[k], stats[k, 0], a, b, positive=penalty.positive,
+            X, y, coefs[k], points["intercept"][k], a, b, positive=penalty.positive,
             fit_intercept=fit_intercept, sample_weight=sample_weight,
         )  # fmt: skip
         assert ours.relative_gap <= tol * (1 + 1e-6)
@@ -122,7 +122,7 @@ def test_handing_the_loss_to_the_next_alpha_changes_nothing_proved():
     data = prepare_logistic(X, y, None, True, True)
     alphas = _grid(data, L1(), n_alphas=25, ratio=1e-3)
     coefs = np.zeros((alphas.size, X.shape[1]))
-    stats = solve_path(data, L1(), alphas, tol=1e-8, max_iter=100, rows=DenseRows(coefs))
+    points = solve_path(data, L1(), alphas, tol=1e-8, max_iter=100, rows=DenseRows(coefs))
     w = intercept = None
     for k, alpha in enumerate(alphas):
         result, _ = solve_prepared(
@@ -130,7 +130,7 @@ def test_handing_the_loss_to_the_next_alpha_changes_nothing_proved():
         )
         w, intercept = result.coef, result.intercept
         a, b = L1().weights(alpha, X.shape[1], data.scale)
-        ours = certify_logistic(X, y, coefs[k], stats[k, 0], a, b)
+        ours = certify_logistic(X, y, coefs[k], points["intercept"][k], a, b)
         bound = ours.dual_gap + result.dual_gap + 1e-12 * ours.primal_at_zero  # + rounding
         assert abs(ours.primal - result.certificate.primal) <= bound
 
@@ -141,12 +141,12 @@ def test_float32_points_are_certified_as_returned():
     data = prepare_logistic(X32, y)
     alphas = _grid(data, L1())
     coefs = np.zeros((alphas.size, X.shape[1]))
-    stats = solve_path(data, L1(), alphas, tol=1e-5, max_iter=100, rows=DenseRows(coefs))
-    assert np.all(stats[:, 2] <= 1e-5)
+    points = solve_path(data, L1(), alphas, tol=1e-5, max_iter=100, rows=DenseRows(coefs))
+    assert np.all(points["relative_gap"] <= 1e-5)
     np.testing.assert_array_equal(coefs, coefs.astype(np.float32))  # the rounded values
     for k, alpha in enumerate(alphas):
         a, b = L1().weights(alpha, X.shape[1])
-        certificate = certify_logistic(X32, y, coefs[k], stats[k, 0], a, b)
+        certificate = certify_logistic(X32, y, coefs[k], points["intercept"][k], a, b)
         assert certificate.relative_gap <= 1e-5 * (1 + 1e-6)
 
 

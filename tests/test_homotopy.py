@@ -14,7 +14,7 @@ from sklearn.linear_model import lars_path
 from shrinkage import solve
 from shrinkage.certificates import certify
 from shrinkage.design import make_design
-from shrinkage.homotopy import HomotopyResult, _ActiveFactor, lasso_homotopy
+from shrinkage.path.homotopy import ActiveFactor, HomotopyResult, lasso_homotopy
 from shrinkage.penalties import L1
 
 # A relative gap of 1e-12 bounds the coefficient error of coordinate descent only by
@@ -209,7 +209,7 @@ def test_collinear_columns_and_the_solution_stays_optimal():
 def test_active_factor_rejects_collinear_columns_and_downdates_exactly():
     rng = np.random.default_rng(15)
     Z = rng.standard_normal((30, 6))
-    factor = _ActiveFactor(30, 6)
+    factor = ActiveFactor(30, 6)
     for j in range(5):
         assert factor.try_add(Z[:, j])
     assert not factor.try_add(Z[:, 0] + 3 * Z[:, 4])  # in the span: refused

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shrinkage
-from shrinkage._active_factor import _ActiveFactor
 from shrinkage._kernels.columns import add_to_entries
 from shrinkage._kernels.gap import (
     check_summary,
@@ -33,6 +32,7 @@ from shrinkage._uniform import (
     zero_features,
 )
 from shrinkage.design import make_design
+from shrinkage.path.active_factor import ActiveFactor
 from shrinkage.penalties import L1, ElasticNet
 from shrinkage.solvers.working_set import (
     ResidualState,
@@ -325,7 +325,7 @@ def test_active_factor_reading_columns_from_x_grows_and_downdates():
     n, p = 150, 300
     X = np.asfortranarray(rng.standard_normal((n, p)))
     scale = rng.uniform(0.5, 2.0, p)
-    factor = _ActiveFactor(n, n, source=(X, scale))
+    factor = ActiveFactor(n, n, source=(X, scale))
     chosen = list(rng.choice(p, 100, replace=False))  # past the first buffer of 64
     for j in chosen:
         assert factor.try_add(X[:, j] * scale[j], j)
@@ -446,7 +446,8 @@ def test_homotopy_handover_keeps_its_rows_in_the_sparse_format(monkeypatch):
     y = X @ rng.standard_normal(90) + 0.1 * rng.standard_normal(30)
     options = dict(n_alphas=30, alpha_min_ratio=1e-3, tol=1e-9, strategy="homotopy")
     # few knots: the working sets take the rest of the grid from the last knot
-    monkeypatch.setattr(importlib.import_module("shrinkage.path"), "knot_budget", lambda n, p: 15)
+    squared = importlib.import_module("shrinkage.path.squared")
+    monkeypatch.setattr(squared, "knot_budget", lambda n, p: 15)
     dense = shrinkage.path(X, y, **options)
     compact = shrinkage.path(X, y, coef_format="sparse", **options)
     assert dense.strategy == compact.strategy == "homotopy+working_set"

@@ -6,10 +6,11 @@ import scipy.sparse as sp
 from sklearn.linear_model import lasso_path
 
 import shrinkage
-import shrinkage._path_homotopy as path_homotopy
-from shrinkage._path_rows import DenseRows
 from shrinkage.certificates import certify
 from shrinkage.design import make_design
+from shrinkage.path import homotopy_points as path_homotopy
+from shrinkage.path.points import new_points
+from shrinkage.path.rows import DenseRows
 from shrinkage.penalties import L1, ElasticNet
 
 
@@ -82,7 +83,8 @@ def test_knot_budget_hands_the_rest_to_coordinate_descent(monkeypatch):
     reference = shrinkage.path(X, y, n_alphas=25, tol=1e-11, strategy="working_set")
     import importlib
 
-    monkeypatch.setattr(importlib.import_module("shrinkage.path"), "knot_budget", lambda n, p: 6)
+    squared = importlib.import_module("shrinkage.path.squared")
+    monkeypatch.setattr(squared, "knot_budget", lambda n, p: 6)
     mixed = shrinkage.path(X, y, n_alphas=25, tol=1e-11)
     assert mixed.strategy == "homotopy+working_set"
     exact_points = np.flatnonzero(mixed.relative_gaps < 1e-13)
@@ -96,31 +98,32 @@ def test_a_point_missing_tol_is_polished():
     design = make_design(X, y, None, True)
     alphas = np.max(np.abs(design.rmatvec(design.y))) / len(y) * np.array([0.3, 0.1])
     penalty = L1()
-    rows, stats, done, _ = path_homotopy.homotopy_points(
+    rows, points, done, _ = path_homotopy.homotopy_points(
         design, penalty, None, alphas, 1e-12, True, 1000
     )
     coefs = rows.finish()
-    assert done == 2 and np.all(stats[:, 2] <= 1e-12)
+    assert done == 2 and np.all(points["relative_gap"] <= 1e-12)
     # spoil one solution: the certificate sees it, the polish repairs it
     spoiled = coefs.copy()
     spoiled[1] *= 0.9
     weight = np.ones(X.shape[1])
-    fresh = np.zeros_like(stats)
-    path_homotopy._certify(design, DenseRows(spoiled), alphas, weight, False, fresh)
-    assert fresh[1, 2] > 1e-6 and fresh[0, 2] <= 1e-12
-    path_homotopy._polish(design, DenseRows(spoiled), alphas, weight, False, 1e-12, fresh, 2, True)
-    assert np.all(fresh[:, 2] <= 1e-12)
+    fresh = new_points(2)
+    path_homotopy.certify_points(design, DenseRows(spoiled), alphas, weight, False, fresh)
+    assert fresh["relative_gap"][1] > 1e-6 and fresh["relative_gap"][0] <= 1e-12
+    path_homotopy.polish_points(design, DenseRows(spoiled), alphas, weight, False, 1e-12,
+                                fresh, 2, True)  # fmt: skip
+    assert np.all(fresh["relative_gap"] <= 1e-12)
     np.testing.assert_allclose(spoiled[1], coefs[1], atol=1e-6)
-    assert fresh[1, 0] == pytest.approx(design.intercept(spoiled[1]))
+    assert fresh["intercept"][1] == pytest.approx(design.intercept(spoiled[1]))
 
 
 def test_memory_holds_the_grid_not_the_knots():
-    from shrinkage.homotopy import _Homotopy
+    from shrinkage.path.homotopy import Homotopy
 
     X, y = _wide(n=60, p=300, seed=6)
     design = make_design(X, y, None, False)
     grid = np.geomspace(1.0, 1e-3, 7) * np.max(np.abs(X.T @ y)) / 60
-    walk = _Homotopy(design, np.ones(300), False, grid[-1], 10_000, False, grid=grid)
+    walk = Homotopy(design, np.ones(300), False, grid[-1], 10_000, False, grid=grid)
     walk.run()
     assert walk.coefs == [] and walk.active_sets == []
     assert walk.grid_rows.finish().shape == (7, 300) and walk.grid_filled == 7

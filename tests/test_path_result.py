@@ -5,7 +5,7 @@ import pytest
 from sklearn.datasets import load_diabetes
 
 import shrinkage
-from shrinkage.homotopy import lasso_homotopy
+from shrinkage.path.homotopy import lasso_homotopy
 from shrinkage.penalties import L1, ElasticNet
 
 X, Y = load_diabetes(return_X_y=True)

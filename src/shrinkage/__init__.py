@@ -13,8 +13,8 @@ install_early()
 import importlib
 
 from . import penalties
-from .homotopy import HomotopyResult, lasso_homotopy
 from .path import PathResult, path
+from .path.homotopy import HomotopyResult, lasso_homotopy
 from .penalties import L1, L2
 from .solvers import SolverResult, solve
 from .solvers.logistic import logistic_alpha_max, solve_logistic

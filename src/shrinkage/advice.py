@@ -38,7 +38,7 @@ import numpy as np
 from ._validation import check_matrix, check_non_numeric
 from .defaults import detect_task
 from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
-from .path import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
+from .path.grid import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
 from .penalties import Penalty
 from .selection._common import binary_target, deviance, shared_alpha_grid
 

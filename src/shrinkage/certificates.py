@@ -107,7 +107,7 @@ def dual_point(design, residual, l1_weight, l2_weight, positive):
         # Without positivity A = F. With it, the conjugate of the constraint w_j ≥ 0 only
         # asks X_jᵀθ ≤ 0, so A grows from the violators until none is left: at the
         # optimum that projection is void and the gap closes (the full one would not).
-        XF = _columns(design, np.flatnonzero(free))
+        XF = columns_of(design, np.flatnonzero(free))
         residual_theta = theta
         active = (XF.T @ theta > 0) if positive else np.ones(XF.shape[1], dtype=bool)
         while np.any(active):
@@ -139,7 +139,7 @@ def _project_out(columns, theta):
     return theta - U @ (U.T @ theta)
 
 
-def _columns(design, cols):
+def columns_of(design, cols):
     """Dense float64 copy of a few effective columns (float64 whatever the data: the
     projections built on them must be exact to the certificate's precision)."""
     X = design.X[:, cols]

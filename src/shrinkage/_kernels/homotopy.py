@@ -1,4 +1,4 @@
-"""The entry search of the homotopy path (:mod:`shrinkage.homotopy`), in one pass.
+"""The entry search of the homotopy path (:mod:`shrinkage.path.homotopy`), in one pass.
 
 Along a segment the correlations are affine in α, ``c_j(α') = c_ls_j + α'·a_j``; an
 inactive feature enters where ``|c_j(α')| = α'``. Written with NumPy the search makes

@@ -1,6 +1,6 @@
 """The homotopy's upper-triangular factor R (RᵀR = Z_AᵀZ_A), held in the leading m × m
 block of a Fortran buffer allocated once: substitutions and the Givens update that
-deletes a column, all reading R down its columns (:mod:`shrinkage._active_factor`)."""
+deletes a column, all reading R down its columns (:mod:`shrinkage.path.active_factor`)."""
 
 import numpy as np
 from numba import njit

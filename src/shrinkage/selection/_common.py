@@ -17,7 +17,7 @@ from .._validation import (
     check_n_alphas,
     check_target,
 )
-from ..path import alpha_grid, default_alpha_min_ratio, path
+from ..path import alpha_grid, path
 from ..penalties import Penalty
 
 __all__ = [
@@ -47,22 +47,17 @@ def shared_alpha_grid(
 ) -> np.ndarray:  # fmt: skip
     """The decreasing α grid of the full data, shared by all folds / subsamples.
 
-    With ``alphas`` given it is only sorted (decreasing). Otherwise α_max comes from a
-    one-point :func:`shrinkage.path` (the grid's first point *is* α_max, and solving there
-    costs one epoch from w = 0), and the grid is ``n_alphas`` log-spaced values down to
-    ``alpha_min_ratio · α_max`` (default: :func:`shrinkage.path.default_alpha_min_ratio`,
-    the rule of :func:`shrinkage.path`).
+    The rule of :func:`shrinkage.path.alpha_grid`, with α_max from a one-point
+    :func:`shrinkage.path` (the grid's first point *is* α_max, and solving there costs
+    one epoch from w = 0); with ``alphas`` given they are only checked.
     """
-    if alphas is not None:
-        return check_alphas(alphas)
-    n, p = X.shape
-    top = path(
-        X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,
-        sample_weight=sample_weight, standardize=standardize,
-    ).alphas[0]  # fmt: skip
-    if alpha_min_ratio is None:
-        alpha_min_ratio = default_alpha_min_ratio(n, p, penalty.l1_ratio)
-    return alpha_grid(float(top), n_alphas, alpha_min_ratio)
+    return alpha_grid(
+        lambda: float(path(
+            X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,
+            sample_weight=sample_weight, standardize=standardize,
+        ).alphas[0]),
+        n_alphas, alpha_min_ratio, alphas=alphas, shape=X.shape, l1_ratio=penalty.l1_ratio,
+    )  # fmt: skip
 
 
 def binary_target(y, n_samples):

@@ -14,10 +14,10 @@ import numpy as np
 from joblib import Parallel
 from joblib.parallel import ThreadingBackend, get_active_backend
 
-from .._path_rows import DenseRows
 from .._validation import check_tol, working_dtype
-from ..logistic_path import prepare_logistic, solve_path
 from ..path import path
+from ..path.logistic import prepare_logistic, solve_path
+from ..path.rows import DenseRows
 from ._common import deviance, weighted_mean
 
 __all__ = ["fold_errors", "run_jobs", "scorer_errors"]
@@ -98,16 +98,16 @@ def fold_errors(
 
 def _logistic_fold_path(X, y, sample_weight, penalty, alphas, *, fit_intercept, standardize,
                         tol, max_iter):  # fmt: skip
-    """The training fold's logistic path, through :func:`shrinkage.logistic_path.solve_path`
+    """The training fold's logistic path, through :func:`shrinkage.path.logistic.solve_path`
     directly: the CV needs the coefficients and certificates only, not a ``PathResult``.
     ``(coefs, intercepts, relative_gaps)``; ``tol`` as :func:`shrinkage.path` takes it."""
     data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
     coefs = np.zeros((alphas.shape[0], X.shape[1]))
-    stats = solve_path(
+    points = solve_path(
         data, penalty, alphas, tol=check_tol(tol, working_dtype(X)), max_iter=max_iter,
         rows=DenseRows(coefs),
     )  # fmt: skip
-    return coefs, stats[:, 0].copy(), stats[:, 2].copy()
+    return coefs, points["intercept"].copy(), points["relative_gap"].copy()
 
 
 def scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight):

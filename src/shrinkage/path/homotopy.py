@@ -36,12 +36,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._active_factor import _ActiveFactor
-from ._kernels.columns import column_dots_dense, column_dots_sparse
-from ._kernels.homotopy import next_entry
-from ._path_rows import DenseRows
-from ._validation import check_alpha
-from .solvers.api import prepare_problem
+from .._kernels.columns import column_dots_dense, column_dots_sparse
+from .._kernels.homotopy import next_entry
+from .._validation import check_alpha
+from ..solvers.api import prepare_problem
+from .active_factor import ActiveFactor
+from .rows import DenseRows
 
 __all__ = ["HomotopyEvent", "HomotopyResult", "lasso_homotopy"]
 
@@ -256,7 +256,7 @@ def lasso_homotopy(
     if max_knots is None:
         max_knots = 8 * min(n, p) + 64
 
-    path = _Homotopy(design, sigma, positive, alpha_min, max_knots, fit_intercept)
+    path = Homotopy(design, sigma, positive, alpha_min, max_knots, fit_intercept)
     path.run()
     coefs = np.array(path.coefs) / sigma
     intercepts = np.array([design.intercept(w) if fit_intercept else 0.0 for w in coefs])
@@ -272,7 +272,7 @@ def lasso_homotopy(
     )
 
 
-class _Homotopy:
+class Homotopy:
     """The knot-to-knot loop, on the standardised effective design Z = X_eff/σ."""
 
     def __init__(
@@ -292,7 +292,7 @@ class _Homotopy:
         # coefficients are not kept: memory O(grid × p) instead of O(knots × p)
         self.keep_knots = grid is None
         self.grid = np.empty(0) if grid is None else np.asarray(grid, dtype=np.float64)
-        # v on the grid, into ``rows`` (shrinkage._path_rows; dense by default)
+        # v on the grid, into ``rows`` (shrinkage.path.rows; dense by default)
         self.grid_rows = DenseRows(np.zeros((self.grid.size, self.p))) if rows is None else rows
         self.grid_knots = np.zeros(self.grid.size, dtype=np.int64)  # knots passed so far
         self.grid_filled = 0
@@ -311,7 +311,7 @@ class _Homotopy:
 
     def correlation(self, r, out=None):
         """``Zᵀr / n`` (into ``out`` if given) with the single-threaded column kernel
-        (see _ActiveFactor)."""
+        (see ActiveFactor)."""
         d = self.design
         out = np.empty(self.p) if out is None else out
         if d.is_sparse:
@@ -334,8 +334,8 @@ class _Homotopy:
         d, capacity = self.design, max(1, min(self.n, self.p))
         dense = not d.is_sparse and not np.any(d.x_offset)
         if dense and d.X.dtype == np.float64 and d.X.flags.f_contiguous:
-            return _ActiveFactor(self.n, capacity, source=(d.X, 1.0 / self.sigma))
-        return _ActiveFactor(self.n, capacity)
+            return ActiveFactor(self.n, capacity, source=(d.X, 1.0 / self.sigma))
+        return ActiveFactor(self.n, capacity)
 
     def record(self, alpha, feature, kind, active, values):
         self.alphas.append(float(alpha))

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .certificates import certified
-from .penalties import Penalty
+from ..certificates import certified
+from ..penalties import Penalty
 
 __all__ = ["PathResult"]
 
@@ -170,7 +170,7 @@ class PathResult:
         """The linear predictor ``X w + b``: at every grid α (an n × n_alphas array, as
         glmnet's ``predict(fit, newx)``), or at one ``alpha`` (:meth:`coef_at`). For the
         logistic loss this is the log-odds."""
-        from ._validation import check_matrix
+        from .._validation import check_matrix
 
         X = check_matrix(X)
         if X.shape[1] != self.coefs.shape[1]:
@@ -191,7 +191,7 @@ class PathResult:
         SolverResult
             Certified to the path's ``tol`` (or a ``ConvergenceWarning``).
         """
-        from ._validation import check_alpha
+        from .._validation import check_alpha
 
         alpha = check_alpha(alpha)
         if self.penalty is None:
@@ -200,13 +200,13 @@ class PathResult:
         options = dict(fit_intercept=self.fit_intercept, sample_weight=sample_weight,
                        standardize=self.standardize, tol=self.tol)  # fmt: skip
         if self.loss == "logistic":
-            from .solvers.logistic import solve_logistic
+            from ..solvers.logistic import solve_logistic
 
             return solve_logistic(
                 X, y, alpha, self.penalty, coef_init=self._row(nearest),
                 intercept_init=float(self.intercepts[nearest]), **options,
             )  # fmt: skip
-        from .solvers import solve
+        from ..solvers import solve
 
         result = solve(X, y, alpha, self.penalty, coef_init=self._row(nearest), **options)
         if not result.converged:
@@ -226,6 +226,6 @@ class PathResult:
         coefficients (``coefs · column_std``) by default when the path was fitted with
         ``standardize=True``. See :func:`shrinkage.plots.paths.plot_path`; returns the
         axes."""
-        from .plots.paths import plot_path  # matplotlib only when plotting
+        from ..plots.paths import plot_path  # matplotlib only when plotting
 
         return plot_path(self, ax, standardized=standardized, label=label)

@@ -1,7 +1,7 @@
 """The lasso path on a grid by exact homotopy: :func:`shrinkage.path`'s "homotopy" strategy.
 
 For squared loss and a pure L1 penalty the solution is piecewise linear in α
-(:mod:`shrinkage.homotopy`), so the path on any grid can be read off the knots exactly:
+(:mod:`shrinkage.path.homotopy`), so the path on any grid can be read off the knots exactly:
 the cost is one ``Zᵀu`` product per knot, whatever the conditioning of X, where coordinate
 descent needs more epochs the more correlated the columns are. The number of knots grows
 with the size of the active set, which is at most min(n, p): on wide data with a few
@@ -22,11 +22,12 @@ import time
 
 import numpy as np
 
-from ._kernels.gap import check_summary
-from ._uniform import for_kernel, is_uniform, scaled, uniform, unit_weights
-from .homotopy import _Homotopy
-from .solvers.states import ResidualState, coordinate_lipschitz
-from .solvers.working_set import duality_gap, working_set_cd
+from .._kernels.gap import check_summary
+from .._uniform import for_kernel, is_uniform, scaled, uniform, unit_weights
+from ..solvers.states import ResidualState, coordinate_lipschitz
+from ..solvers.working_set import duality_gap, working_set_cd
+from .homotopy import Homotopy
+from .points import new_points
 
 __all__ = ["homotopy_points", "knot_budget"]
 
@@ -41,16 +42,16 @@ def knot_budget(n, p):
 def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knots, rows=None):
     """Solve the lasso at every α of ``alphas`` (decreasing) reachable within the knots.
 
-    Returns ``(rows, stats, done, warm)``: the first ``done`` rows of ``rows`` (the
-    path's coefficients, :mod:`shrinkage._path_rows`, dense ``len(alphas) × p`` unless
-    given) and ``stats`` (intercept, gap, relative gap, knots passed, seconds, screened;
-    the layout of :func:`shrinkage.path`) are filled, and ``warm`` is the solution at the
+    Returns ``(rows, points, done, warm)``: the first ``done`` rows of ``rows`` (the
+    path's coefficients, :mod:`.rows`, dense ``len(alphas) × p`` unless given) and
+    ``points`` (:data:`.points.POINT_FIELDS`; ``n_iter`` counts the knots passed) are
+    filled, and ``warm`` is the solution at the
     last knot reached, a warm start for the rest.
     """
     n, p = design.X.shape
     weight = unit_weights(penalty, p, scale)[0]  # a_j = α · weight_j (a view if uniform)
     start = time.perf_counter()
-    homotopy = _Homotopy(
+    homotopy = Homotopy(
         design, weight, penalty.positive, float(alphas[-1]), max_knots, fit_intercept,
         grid=alphas, rows=rows,
     )  # fmt: skip
@@ -61,19 +62,19 @@ def homotopy_points(design, penalty, scale, alphas, tol, fit_intercept, max_knot
     rows.divide_columns(weight)  # v = σ∘w: back to w, in place
     seconds = (time.perf_counter() - start) * np.diff(knots[:done], prepend=0)
     seconds /= max(knots[done - 1], 1) if done else 1
-    stats = np.zeros((alphas.size, 6))
-    stats[:done, 3] = np.diff(knots[:done], prepend=0)
-    stats[:done, 4] = seconds
-    _certify(design, rows, alphas[:done], weight, penalty.positive, stats)
+    points = new_points(alphas.size)
+    points["n_iter"][:done] = np.diff(knots[:done], prepend=0)
+    points["seconds"][:done] = seconds
+    certify_points(design, rows, alphas[:done], weight, penalty.positive, points)
     if fit_intercept:
-        stats[:done, 0] = [design.intercept(rows.dense_row(k)) for k in range(done)]
-    _polish(design, rows, alphas, weight, penalty.positive, tol, stats, done, fit_intercept)
+        points["intercept"][:done] = [design.intercept(rows.dense_row(k)) for k in range(done)]
+    polish_points(design, rows, alphas, weight, penalty.positive, tol, points, done, fit_intercept)
     warm = np.zeros(p)
     warm[last_active] = last_values / weight[last_active]
-    return rows, stats, done, warm
+    return rows, points, done, warm
 
 
-def _certify(design, rows, alphas, weight, positive, stats):
+def certify_points(design, rows, alphas, weight, positive, points):
     """Gaps and gap-safe counts for a block of solutions: two products with X per block
     of grid points, the blocks small enough that their residuals and correlations take
     a few per cent of the memory of X; per point, one pass of the kernel
@@ -106,15 +107,15 @@ def _certify(design, rows, alphas, weight, positive, stats):
                 column, w, for_kernel(a), 0.0, bool(positive), n, float(scale), radius,
                 lipschitz,
             )  # fmt: skip
-            stats[k, 1:3] = gap, gap / primal_at_zero
-            stats[k, 5] = count
+            points["dual_gap"][k], points["relative_gap"][k] = gap, gap / primal_at_zero
+            points["n_screened"][k] = count
         del R, corr, solutions, W  # before the next block's products
 
 
-def _polish(design, rows, alphas, weight, positive, tol, stats, done, fit_intercept):
+def polish_points(design, rows, alphas, weight, positive, tol, points, done, fit_intercept):
     """Working-set CD from the homotopy's solution where its gap misses ``tol``."""
     state = None
-    for k in np.flatnonzero(stats[:done, 2] > tol):
+    for k in np.flatnonzero(points["relative_gap"][:done] > tol):
         tick = time.perf_counter()
         state = ResidualState(design, compact=True) if state is None else state
         a = alphas[k] * weight
@@ -123,9 +124,9 @@ def _polish(design, rows, alphas, weight, positive, tol, stats, done, fit_interc
             max_iter=100, per_feature_kkt=False,
         )  # fmt: skip
         rows.store(k, result.coef)
-        stats[k, 1], stats[k, 2] = result.dual_gap, result.relative_gap
-        stats[k, 3] += result.n_iter
-        stats[k, 4] += time.perf_counter() - tick
-        stats[k, 5] = result.n_screened
+        points["dual_gap"][k], points["relative_gap"][k] = result.dual_gap, result.relative_gap
+        points["n_iter"][k] += result.n_iter
+        points["seconds"][k] += time.perf_counter() - tick
+        points["n_screened"][k] = result.n_screened
         if fit_intercept:
-            stats[k, 0] = design.intercept(result.coef)
+            points["intercept"][k] = design.intercept(result.coef)

@@ -1,15 +1,15 @@
 """The active-set factorisation of the homotopy path: the Cholesky factor R of
 G = Z_AᵀZ_A (RᵀR = G), grown by one column and shrunk by Givens rotations.
 
-Kept apart from :mod:`shrinkage.homotopy` so that the path logic reads on its own.
+Kept apart from :mod:`shrinkage.path.homotopy` so that the path logic reads on its own.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._kernels.columns import column_dots_dense, subtract_columns_dense
-from ._kernels.triangular import delete_column, solve_upper, solve_upper_transposed
+from .._kernels.columns import column_dots_dense, subtract_columns_dense
+from .._kernels.triangular import delete_column, solve_upper, solve_upper_transposed
 
 # a column whose residual after projection on the active columns is below this fraction
 # of its norm is collinear with them: it is not added (scikit-learn's lars_path uses 1e-7)
@@ -18,7 +18,7 @@ COLLINEAR_TOL = 1e-7
 _FIRST_SIZE = 64
 
 
-class _ActiveFactor:
+class ActiveFactor:
     """Active columns Z_A (n × m) and the upper-triangular R with RᵀR = G = Z_AᵀZ_A.
 
     With ``source=(X, scale)`` (a dense Fortran X, ``z_j = scale_j · X[:, j]``) the active

@@ -1,0 +1,163 @@
+"""``path``: the solution for every α of a grid, warm-started and certified.
+
+``path`` validates its arguments into a :class:`~shrinkage.path.points.PathRequest` and
+hands it to the driver of its loss (:mod:`.squared`, :mod:`.logistic`); the grid rule is
+:mod:`.grid`'s, the choice of strategy :mod:`.strategy`'s.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._validation import check_flag, check_max_iter
+from ..certificates import certified, describe_gap
+from ..penalties import L1, Penalty
+from .logistic import logistic_path
+from .points import PathRequest
+from .result import PathResult
+from .squared import squared_path
+
+__all__ = ["path", "warn_unconverged"]
+
+
+def path(
+    X,
+    y,
+    penalty: Penalty | None = None,
+    *,
+    loss="squared",
+    alphas=None,
+    n_alphas=100,
+    alpha_min_ratio=None,
+    fit_intercept=True,
+    sample_weight=None,
+    standardize=False,
+    tol=1e-4,
+    max_iter=1000,
+    feature_names=None,
+    strategy="auto",
+    warm_start=True,
+    screening=True,
+    extrapolation=True,
+    coef_format="dense",
+    warn=True,
+) -> PathResult:
+    """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Targets; for ``loss="logistic"`` two classes coded 0/1.
+    penalty : Penalty, default ``L1()``
+    loss : {"squared", "logistic"}
+        ``1/(2n)‖y − Xw − b‖²`` or the mean log-loss.
+    alphas : array-like, optional
+        The grid (sorted decreasing). Default: ``n_alphas`` log-spaced from α_max.
+    n_alphas : int
+    alpha_min_ratio : float, optional
+        Smallest α as a fraction of α_max; see the module docstring for the default.
+    fit_intercept, sample_weight, standardize, tol, max_iter
+        As in :func:`shrinkage.solve`; ``tol`` is the relative duality gap at *every* α.
+    feature_names : sequence of str, optional
+    strategy : {"auto", "homotopy", "working_set", "gram", "cd"}
+        How each point is solved (squared loss). "homotopy" follows the exact lasso
+        path knot by knot (:mod:`shrinkage.path.homotopy`) and reads the grid off it, one
+        ``Xᵀu`` per knot whatever the correlation of the columns (best for wide dense
+        data with few rows; lasso only; past ``4·min(n, p) + 100`` knots the rest of
+        the grid goes to "working_set"); "gram" precomputes ``XᵀX`` and updates in
+        O(p) (best for n ≫ p); "working_set" solves growing sub-problems on the likely
+        support with Anderson acceleration (best for p ≳ n, sparse data); "cd" is
+        plain cyclic coordinate descent. "auto": "cd" when some feature is
+        unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "homotopy" for the
+        lasso on dense float64 data with n < p and n ≤ 1000 (n ≤ 200 when
+        ``tol ≥ 1e-5``: the exact path's cost does not fall with ``tol``), else
+        "working_set".
+    warm_start, screening, extrapolation : bool
+        The speed-ups, each switchable to measure it (``benchmarks/ablation.py``):
+        start each α from the previous solution; screening — start each working set
+        from the sequential strong rule (a guess the full KKT check corrects) and let
+        the full checks skip the columns a Cauchy–Schwarz bound settles
+        (:mod:`~shrinkage.solvers.correlation_bounds`), neither of which changes the
+        solution; Anderson extrapolation of the iterates. Only the first applies to
+        ``strategy="cd"``, none to the exact ``"homotopy"``.
+    coef_format : {"dense", "sparse"}
+        How ``coefs`` is returned: an (n_alphas × p) array, or a
+        ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
+        never holds the dense block (news20's dense path is 3× the size of X).
+
+    warn : bool
+        Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
+        point misses ``tol``. Tools that run many paths (cross-validation, stability
+        selection) pass False and warn once for all of them.
+
+    Returns
+    -------
+    PathResult
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from shrinkage import path
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> result = path(X, y, n_alphas=20)
+    >>> int(result.n_active[0]), int(result.n_active[-1])
+    (0, 10)
+    >>> bool(np.all(result.relative_gaps <= 1e-4))
+    True
+    """
+    penalty = L1() if penalty is None else penalty
+    if coef_format not in ("dense", "sparse"):
+        raise ValueError(f"coef_format must be 'dense' or 'sparse', got {coef_format!r}.")
+    if loss not in ("squared", "logistic"):
+        raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
+    if not isinstance(penalty, Penalty):
+        raise TypeError(f"penalty must be a Penalty (L1(), L2(), ...), got {penalty!r}.")
+    if penalty.penalty_factor is not None and not np.any(np.asarray(penalty.penalty_factor)):
+        raise ValueError(
+            "every penalty factor is 0: nothing is penalised, so α changes nothing and "
+            "there is no path. Fit the unpenalised model with shrinkage.solve(X, y, "
+            "alpha=0, ...), or give some feature a factor > 0."
+        )
+    max_iter = check_max_iter(max_iter)
+    fit_intercept = check_flag(fit_intercept, "fit_intercept")
+    standardize = check_flag(standardize, "standardize")
+    for name, value in (("warm_start", warm_start), ("screening", screening),
+                        ("extrapolation", extrapolation), ("warn", warn)):  # fmt: skip
+        check_flag(value, name)
+    if feature_names is None and hasattr(X, "columns"):
+        feature_names = np.asarray([str(c) for c in X.columns], dtype=object)
+    request = PathRequest(
+        penalty, alphas, n_alphas, alpha_min_ratio, fit_intercept, sample_weight,
+        standardize, tol, max_iter, feature_names, coef_format, strategy, warm_start,
+        screening, extrapolation,
+    )  # fmt: skip
+    result = (logistic_path if loss == "logistic" else squared_path)(X, y, request)
+    if warn:
+        warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
+    return result
+
+
+def warn_unconverged(caller, alphas, relative_gaps, tol, stacklevel=3):
+    """One ``ConvergenceWarning`` when some point of one or several paths (rows of the
+    2-D ``relative_gaps``, e.g. the folds of a cross-validation, with ``alphas`` of the
+    same shape or one grid) is not certified to ``tol``, naming the worst one."""
+    gaps = np.atleast_2d(np.asarray(relative_gaps, dtype=np.float64))
+    alphas = np.broadcast_to(np.asarray(alphas, dtype=np.float64), gaps.shape)
+    missed = ~np.vectorize(certified, otypes=[bool])(gaps, tol)
+    if not np.any(missed):
+        return
+    from sklearn.exceptions import ConvergenceWarning  # only now: scikit-learn is heavy
+
+    badness = np.where(np.isnan(gaps), np.inf, np.abs(gaps))
+    worst = np.unravel_index(np.argmax(np.where(missed, badness, -1.0)), gaps.shape)
+    where = "path point(s)" if gaps.shape[0] == 1 else f"points of {gaps.shape[0]} paths"
+    warnings.warn(
+        f"{caller}: {int(missed.sum())} of {gaps.size} {where} did not reach tol={tol:.3g}; "
+        f"the worst is alpha={alphas[worst]:.4g} with {describe_gap(gaps[worst], tol)}. "
+        "Increase max_iter, loosen tol, or standardize badly scaled features.",
+        ConvergenceWarning,
+        stacklevel=stacklevel,
+    )
