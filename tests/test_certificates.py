@@ -8,7 +8,7 @@ from sklearn import linear_model
 from _reference import cvxpy_fit, make_regression, normalised_weights, objective
 from shrinkage.certificates import certify, primal_value
 from shrinkage.design import make_design
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 
 
 def _random_case(rng):
@@ -78,7 +78,7 @@ def test_gap_and_kkt_vanish_at_the_sklearn_optimum(sparse, fit_intercept, l1_rat
         alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-14, max_iter=100_000
     ).fit(X, y, sample_weight=sw)
     design = make_design(sp.csc_matrix(X) if sparse else X, y, sw, fit_intercept)
-    a, b = ElasticNet(l1_ratio).weights(alpha, 15)
+    a, b = ElasticNetPenalty(l1_ratio).weights(alpha, 15)
     cert = certify(design, ref.coef_, a, b)
     assert cert.relative_gap <= 1e-10
     assert cert.max_kkt_residual <= 1e-7

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from shrinkage.certificates_logistic import certify_from_prediction, certify_logistic
 from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_path
 from shrinkage.path.rows import DenseRows
-from shrinkage.penalties import L1, L2, ElasticNet, Penalty
+from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
 from shrinkage.selection import SparseLogisticRegressionCV
 from shrinkage.selection._common import deviance
 from shrinkage.selection._cv_engine import fold_errors
@@ -47,7 +47,7 @@ def make_problem(n=120, p=12, seed=0, sparse=False, weights=False):
 CASES = [
     (dict(), L1(), dict()),
     (dict(sparse=True), L1(), dict()),
-    (dict(weights=True), ElasticNet(0.5), dict(standardize=True)),
+    (dict(weights=True), ElasticNetPenalty(0.5), dict(standardize=True)),
     (dict(), L1(positive=True), dict(fit_intercept=False)),
     (dict(sparse=True, weights=True), L2(), dict(standardize=True)),
     (dict(), Penalty(1.0, np.r_[0.0, np.ones(11)]), dict()),  # a free feature

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from _independent_gap import squared_gap
 from shrinkage import path
 from shrinkage.design import make_design
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.gram_cd import gram_cd
 from shrinkage.solvers.states import GramState
 
@@ -120,7 +120,7 @@ def test_an_unpenalised_feature_is_refused():
         gram_cd(GramState.from_design(design), a, np.zeros(X.shape[1]))
 
 
-@pytest.mark.parametrize("penalty", [L1(), ElasticNet(0.5)])
+@pytest.mark.parametrize("penalty", [L1(), ElasticNetPenalty(0.5)])
 def test_gram_paths_agree_with_working_set_paths(penalty):
     X, y, _ = _problem(11, n=300, p=30, rho=0.9)
     gram = path(X, y, penalty=penalty, strategy="gram", tol=1e-10, n_alphas=30)

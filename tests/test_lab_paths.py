@@ -4,7 +4,7 @@ import pytest
 from shrinkage import solve
 from shrinkage.datasets import load_prostate
 from shrinkage.lab.paths import alpha_grid, compare_paths
-from shrinkage.penalties import ElasticNet
+from shrinkage.penalties import ElasticNetPenalty
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,9 @@ def test_paths_are_solutions(prostate_paths):
     X, y, paths = prostate_paths
     for path in paths:
         k = len(path.alphas) // 2
-        ref = solve(X, y, path.alphas[k], ElasticNet(path.l1_ratio), standardize=True, tol=1e-12)
+        ref = solve(
+            X, y, path.alphas[k], ElasticNetPenalty(path.l1_ratio), standardize=True, tol=1e-12
+        )
         np.testing.assert_allclose(path.coefs[k], ref.coef, atol=1e-5)
 
 

@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from shrinkage.certificates_logistic import certify_logistic
 from shrinkage.estimators.logistic import SparseLogisticRegression
 from shrinkage.losses import LogisticLoss
-from shrinkage.penalties import L1, L2, ElasticNet, Penalty
+from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic
 
 
@@ -108,7 +108,7 @@ def test_gap_below_tol_after_every_fit(tol):
     X, y, rng = make_problem(n=80, p=40, seed=4)
     weights = rng.uniform(0.5, 1.5, 80)
     for alpha in [0.1, 0.03, 0.01, 0.003]:
-        for penalty in [L1(), ElasticNet(0.5)]:
+        for penalty in [L1(), ElasticNetPenalty(0.5)]:
             res = solve_logistic(X, y, alpha, penalty, sample_weight=weights, tol=tol)
             assert res.converged and res.relative_gap <= tol
             independent = certify_logistic(
@@ -124,7 +124,7 @@ def test_alpha_max_gives_exact_zeros(fit_intercept, standardize):
     X = X * rng.uniform(0.5, 3.0, X.shape[1])
     factor = np.ones(15)
     factor[2] = 0.0
-    for penalty in [L1(), ElasticNet(0.5), L1(factor)]:
+    for penalty in [L1(), ElasticNetPenalty(0.5), L1(factor)]:
         options = dict(fit_intercept=fit_intercept, standardize=standardize)
         alpha_max = logistic_alpha_max(X, y, penalty, **options)
         res = solve_logistic(X, y, alpha_max, penalty, tol=1e-10, **options)
@@ -151,9 +151,9 @@ def test_dense_equals_sparse(dtype):
     # Dense X takes the Gram form of the Newton model here, sparse X its columns: the
     # iterates differ, so the fits agree to the accuracy their certificates give.
     for kwargs in [dict(), dict(standardize=True), dict(fit_intercept=False)]:
-        dense = solve_logistic(X, y, 0.01, ElasticNet(0.7), sample_weight=weights, tol=1e-13,
-                               **kwargs)  # fmt: skip
-        sparse = solve_logistic(sp.csc_matrix(X), y, 0.01, ElasticNet(0.7),
+        dense = solve_logistic(X, y, 0.01, ElasticNetPenalty(0.7), sample_weight=weights,
+                               tol=1e-13, **kwargs)  # fmt: skip
+        sparse = solve_logistic(sp.csc_matrix(X), y, 0.01, ElasticNetPenalty(0.7),
                                 sample_weight=weights, tol=1e-13, **kwargs)  # fmt: skip
         assert dense.coef.dtype == sparse.coef.dtype == dtype
         atol = 1e-6 if dtype == np.float64 else 1e-5
@@ -186,7 +186,7 @@ def test_property_certified_and_optimal(seed, l1_ratio, ratio, fit_intercept):
     X = rng.standard_normal((n, p))
     y = (rng.random(n) < 0.5).astype(float)
     y[:2] = [0.0, 1.0]
-    penalty = ElasticNet(l1_ratio)
+    penalty = ElasticNetPenalty(l1_ratio)
     alpha = ratio * logistic_alpha_max(X, y, L1(), fit_intercept=fit_intercept)
     res = solve_logistic(X, y, alpha, penalty, tol=1e-8, fit_intercept=fit_intercept,
                          max_iter=500)  # fmt: skip
@@ -273,9 +273,9 @@ def test_sample_weights_are_scale_free_at_float64_extremes(factor):
     no underflow of the rest, and the same fit as the unscaled weights."""
     X, y, rng = make_problem(seed=11)
     weights = rng.uniform(0.5, 2.0, X.shape[0])
-    ref = solve_logistic(X, y, 0.02, ElasticNet(0.5), sample_weight=weights, tol=1e-12)
+    ref = solve_logistic(X, y, 0.02, ElasticNetPenalty(0.5), sample_weight=weights, tol=1e-12)
     with np.errstate(over="ignore"):  # the input check sums the raw weights
-        res = solve_logistic(X, y, 0.02, ElasticNet(0.5), sample_weight=factor * weights,
+        res = solve_logistic(X, y, 0.02, ElasticNetPenalty(0.5), sample_weight=factor * weights,
                              tol=1e-12)  # fmt: skip
     np.testing.assert_allclose(res.coef, ref.coef, atol=1e-10)
     assert res.intercept == pytest.approx(ref.intercept, abs=1e-10)
@@ -333,8 +333,8 @@ def test_duplicate_sparse_entries_are_summed_and_input_untouched(standardize):
     canonical.sum_duplicates()
     np.testing.assert_allclose(canonical.toarray(), X, atol=1e-15)
     options = dict(standardize=standardize, tol=1e-10)
-    res = solve_logistic(duplicated, y, 0.01, ElasticNet(0.5), **options)
-    ref = solve_logistic(canonical, y, 0.01, ElasticNet(0.5), **options)
+    res = solve_logistic(duplicated, y, 0.01, ElasticNetPenalty(0.5), **options)
+    ref = solve_logistic(canonical, y, 0.01, ElasticNetPenalty(0.5), **options)
     assert res.relative_gap <= 1e-10
     np.testing.assert_allclose(res.coef, ref.coef, atol=1e-6)
     model = SparseLogisticRegression(alpha=0.01, l1_ratio=0.5, **options).fit(duplicated, y)

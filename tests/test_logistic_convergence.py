@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from shrinkage.certificates_logistic import certify_logistic
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic
 
 N_SAMPLES, N_FEATURES = 120, 150
@@ -66,7 +66,7 @@ def reference_objective(l1_ratio, fit_intercept):
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.01, 0.1])
 def test_mostly_ridge_on_correlated_columns_converges(l1_ratio, fit_intercept, sparse, tol):
     X, y, alpha = factor_design()
-    res = solve_logistic(sp.csc_matrix(X) if sparse else X, y, alpha, ElasticNet(l1_ratio),
+    res = solve_logistic(sp.csc_matrix(X) if sparse else X, y, alpha, ElasticNetPenalty(l1_ratio),
                          fit_intercept=fit_intercept, tol=tol)  # fmt: skip
     assert res.converged and res.relative_gap <= tol
     assert res.n_iter < 40  # 120-160 with CD alone as the inner solver
@@ -83,7 +83,9 @@ def test_every_newton_step_decreases_the_objective(l1_ratio):
     """Stopping after k steps gives the k-th iterate: its objective never goes up."""
     X, y, alpha = factor_design()
     values = [
-        solve_logistic(X, y, alpha, ElasticNet(l1_ratio), tol=1e-12, max_iter=k).certificate.primal
+        solve_logistic(
+            X, y, alpha, ElasticNetPenalty(l1_ratio), tol=1e-12, max_iter=k
+        ).certificate.primal
         for k in range(12)
     ]
     assert np.all(np.diff(values) <= 0)
@@ -96,7 +98,7 @@ def test_certificate_vanishes_at_the_optimum(l1_ratio, fit_intercept):
     """When the L2 part dominates the dual point is still tight: at an accurate optimum
     the gap is at rounding level, and it brackets the reference optimum."""
     X, y, alpha = factor_design()
-    penalty = ElasticNet(l1_ratio)
+    penalty = ElasticNetPenalty(l1_ratio)
     res = solve_logistic(X, y, alpha, penalty, fit_intercept=fit_intercept, tol=1e-13)
     assert res.relative_gap <= 1e-13
     cert = res.certificate
@@ -122,5 +124,5 @@ def test_other_strengths_and_designs(ratio):
         X, y, _ = factor_design(seed)
         alpha = ratio * logistic_alpha_max(X, y, L1())
         for l1_ratio in (0.0, 0.01, 0.1, 1.0):
-            res = solve_logistic(X, y, alpha, ElasticNet(l1_ratio), tol=1e-8)
+            res = solve_logistic(X, y, alpha, ElasticNetPenalty(l1_ratio), tol=1e-8)
             assert res.converged and res.n_iter < 40

@@ -33,7 +33,7 @@ from shrinkage._uniform import (
 )
 from shrinkage.design import make_design
 from shrinkage.path.active_factor import ActiveFactor
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.working_set import (
     ResidualState,
     _check_arguments,
@@ -59,7 +59,7 @@ def test_uniform_views_behave_like_arrays_and_cost_nothing():
     np.testing.assert_array_equal(zero_features(uniform(0.0, 4)), np.arange(4))
     assert zero_features(a).size == 0
     # the penalty's weights: uniform without factors or scaling, arrays otherwise
-    ua, ub = unit_weights(ElasticNet(0.3), 6)
+    ua, ub = unit_weights(ElasticNetPenalty(0.3), 6)
     assert is_uniform(ua) and is_uniform(ub)
     assert np.allclose(ua, 0.3) and np.allclose(ub, 0.7)
     factors = np.array([1.0, 2.0, 1.0])
@@ -409,7 +409,7 @@ def test_masked_column_dots_write_only_the_masked_entries():
         ("sparse", dict(strategy="cd")),
         ("sparse", dict(strategy="working_set", warm_start=False)),
         ("wide_dense", dict(strategy="homotopy")),
-        ("wide_dense", dict(strategy="working_set", penalty=ElasticNet(0.5))),
+        ("wide_dense", dict(strategy="working_set", penalty=ElasticNetPenalty(0.5))),
         ("tall_dense", dict(strategy="gram")),
         ("binary", dict(loss="logistic")),
     ],

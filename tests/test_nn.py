@@ -15,7 +15,7 @@ from shrinkage.nn import (  # noqa: E402
     nielsen_to_alpha,
     penalized_groups,
 )
-from shrinkage.penalties import L1, L2, ElasticNet, prox_weighted_enet  # noqa: E402
+from shrinkage.penalties import L1, L2, ElasticNetPenalty, prox_weighted_enet  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,8 @@ def _sgd_step_with_zero_grad(optimizer):
 
 
 @pytest.mark.parametrize(
-    "penalty", [L1(), ElasticNet(0.3), L2(), L1(positive=True), ElasticNet(0.6, positive=True)]
+    "penalty",
+    [L1(), ElasticNetPenalty(0.3), L2(), L1(positive=True), ElasticNetPenalty(0.6, positive=True)],
 )
 def test_prox_matches_numpy_reference(penalty):
     param = _param((7, 5))
@@ -76,7 +77,10 @@ def test_group_prox_shrinks_whole_rows_or_columns(structure, axis):
     v = param.detach().numpy().copy()
     step, alpha, l1_ratio = 0.5, 0.8, 0.7
     opt = ProximalOptimizer(
-        torch.optim.SGD([param], lr=step), ElasticNet(l1_ratio), alpha=alpha, structure=structure
+        torch.optim.SGD([param], lr=step),
+        ElasticNetPenalty(l1_ratio),
+        alpha=alpha,
+        structure=structure,
     )
     _sgd_step_with_zero_grad(opt)
     norms = np.linalg.norm(v, axis=axis, keepdims=True)
@@ -226,7 +230,7 @@ def test_state_dict_round_trip_continues_identically():
             ).double()
         groups = penalized_groups(model)
         groups[0]["penalty_alpha"] = 0.05
-        opt = ProximalOptimizer(torch.optim.Adam(groups, lr=0.02), ElasticNet(0.7), alpha)
+        opt = ProximalOptimizer(torch.optim.Adam(groups, lr=0.02), ElasticNetPenalty(0.7), alpha)
         return model, opt
 
     gen = torch.Generator().manual_seed(1)
@@ -329,7 +333,10 @@ def test_cuda_matches_cpu(optimizer_class):
     for device in ("cpu", "cuda"):
         param = torch.nn.Parameter(_param((16, 8), seed=9).detach().to(device))
         opt = ProximalOptimizer(
-            optimizer_class([param], lr=0.05), ElasticNet(0.8), alpha=0.5, structure="elementwise"
+            optimizer_class([param], lr=0.05),
+            ElasticNetPenalty(0.8),
+            alpha=0.5,
+            structure="elementwise",
         )
         gen = torch.Generator().manual_seed(10)
         for _ in range(5):

@@ -8,7 +8,7 @@ from sklearn.linear_model import enet_path
 import shrinkage
 from shrinkage.certificates import certify
 from shrinkage.design import make_design
-from shrinkage.penalties import L1, L2, ElasticNet
+from shrinkage.penalties import L1, L2, ElasticNetPenalty
 
 
 def _problem(n=80, p=40, seed=0, sparse=False):
@@ -29,7 +29,9 @@ def _problem(n=80, p=40, seed=0, sparse=False):
 def test_path_matches_sklearn_and_is_certified(strategy, sparse, l1_ratio):
     X, y = _problem(sparse=sparse)
     n, p = X.shape
-    result = shrinkage.path(X, y, ElasticNet(l1_ratio), n_alphas=25, tol=1e-12, strategy=strategy)
+    result = shrinkage.path(
+        X, y, ElasticNetPenalty(l1_ratio), n_alphas=25, tol=1e-12, strategy=strategy
+    )
     Xd = X.toarray() if sparse else X
     Xc, yc = Xd - Xd.mean(axis=0), y - y.mean()
     _, ref, _ = enet_path(Xc, yc, l1_ratio=l1_ratio, alphas=result.alphas, tol=1e-15,
@@ -41,7 +43,7 @@ def test_path_matches_sklearn_and_is_certified(strategy, sparse, l1_ratio):
     # the certificates are recomputed here from the coefficients, not trusted
     design = make_design(X, y, None, True)
     for alpha, coef in zip(result.alphas, result.coefs, strict=True):
-        a, b = ElasticNet(l1_ratio).weights(alpha, p)
+        a, b = ElasticNetPenalty(l1_ratio).weights(alpha, p)
         assert certify(design, coef, a, b).relative_gap <= 1e-11
     assert np.all(result.relative_gaps <= 1e-12)
 

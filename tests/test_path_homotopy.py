@@ -11,7 +11,7 @@ from shrinkage.design import make_design
 from shrinkage.path import homotopy_points as path_homotopy
 from shrinkage.path.points import new_points
 from shrinkage.path.rows import DenseRows
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 
 
 def _wide(n=40, p=120, seed=0, rho=0.8):
@@ -51,12 +51,12 @@ def test_auto_picks_homotopy_on_wide_dense_lasso_and_matches_sklearn():
 
 def test_other_strategies_stay_where_they_belong():
     X, y = _wide()
-    assert shrinkage.path(X, y, ElasticNet(0.5), n_alphas=5).strategy == "working_set"
+    assert shrinkage.path(X, y, ElasticNetPenalty(0.5), n_alphas=5).strategy == "working_set"
     assert shrinkage.path(sp.csc_matrix(X), y, n_alphas=5).strategy == "working_set"
     assert shrinkage.path(X.astype(np.float32), y, n_alphas=5).strategy == "working_set"
     assert shrinkage.path(X[:, :15], y, n_alphas=5).strategy == "gram"  # n ≥ 2p
     with pytest.raises(ValueError, match="pure L1"):
-        shrinkage.path(X, y, ElasticNet(0.5), strategy="homotopy")
+        shrinkage.path(X, y, ElasticNetPenalty(0.5), strategy="homotopy")
     with pytest.raises(ValueError, match="alphas must be > 0 on a path"):
         shrinkage.path(X, y, alphas=[1.0, 0.0], strategy="homotopy")
 

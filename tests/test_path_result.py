@@ -6,7 +6,7 @@ from sklearn.datasets import load_diabetes
 
 import shrinkage
 from shrinkage.path.homotopy import lasso_homotopy
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 
 X, Y = load_diabetes(return_X_y=True)
 
@@ -50,7 +50,7 @@ def test_refit_at_is_certified_and_beats_the_interpolation(lasso_path):
     np.testing.assert_allclose(
         refit.coef, reference.coef, atol=1e-4 * np.abs(reference.coef).max()
     )
-    enet = shrinkage.path(X, Y, ElasticNet(0.5), n_alphas=10, standardize=True)
+    enet = shrinkage.path(X, Y, ElasticNetPenalty(0.5), n_alphas=10, standardize=True)
     assert enet.refit_at(enet.alphas[3] * 0.9, X, Y).converged
 
 

@@ -10,7 +10,7 @@ from shrinkage._kernels import enet_coordinate_update
 from shrinkage.penalties import (
     L1,
     L2,
-    ElasticNet,
+    ElasticNetPenalty,
     Penalty,
     conjugate_weighted_enet,
     prox_weighted_enet,
@@ -36,14 +36,14 @@ def test_value_of_named_penalties():
     assert L1().value(w) == pytest.approx(3.5)
     assert L2().value(w) == pytest.approx(0.5 * (4 + 1 + 0.25))
     # ρ Σ|w| + ½(1 − ρ) Σ w² with ρ = 0.3
-    assert ElasticNet(0.3).value(w) == pytest.approx(0.3 * 3.5 + 0.35 * 5.25)
+    assert ElasticNetPenalty(0.3).value(w) == pytest.approx(0.3 * 3.5 + 0.35 * 5.25)
 
 
 def test_value_with_penalty_factor_and_scale():
     w = np.array([1.0, -2.0, 3.0])
     f = np.array([0.0, 2.0, 0.5])
     scale = np.array([4.0, 0.5, 2.0])
-    pen = ElasticNet(0.25, penalty_factor=f)
+    pen = ElasticNetPenalty(0.25, penalty_factor=f)
     expected = np.sum(f * (0.25 * np.abs(w) + 0.375 * w**2))
     assert pen.value(w) == pytest.approx(expected)
     # standardising: the penalty on σ_j w_j
@@ -57,14 +57,14 @@ def test_value_positive_is_infinite_for_negative_coefficients():
 
 
 def test_weights_multiply_alpha_ratio_factor_and_scale():
-    pen = ElasticNet(0.4, penalty_factor=[1.0, 0.0, 2.0])
+    pen = ElasticNetPenalty(0.4, penalty_factor=[1.0, 0.0, 2.0])
     a, b = pen.weights(0.5, 3, scale=np.array([1.0, 3.0, 2.0]))
     np.testing.assert_allclose(a, 0.5 * 0.4 * np.array([1.0, 0.0, 4.0]))
     np.testing.assert_allclose(b, 0.5 * 0.6 * np.array([1.0, 0.0, 8.0]))
 
 
 def test_gradient_away_from_zero_matches_finite_differences():
-    pen = ElasticNet(0.6, penalty_factor=[1.0, 2.0, 0.5])
+    pen = ElasticNetPenalty(0.6, penalty_factor=[1.0, 2.0, 0.5])
     w = np.array([0.7, -1.3, 2.0])
     alpha, h = 0.8, 1e-6
     numeric = [alpha * (pen.value(w + h * e) - pen.value(w - h * e)) / (2 * h) for e in np.eye(3)]
@@ -155,7 +155,7 @@ def test_subdiff_distance_is_zero_at_the_prox(positive):
     """w = prox(v) ⇔ (v − w)/step ∈ α∂penalty(w): the residual of ½‖w − v‖²/step is 0."""
     rng = np.random.default_rng(3)
     v = rng.uniform(-3, 3, 30)
-    pen = ElasticNet(0.7, penalty_factor=rng.uniform(0, 2, 30), positive=positive)
+    pen = ElasticNetPenalty(0.7, penalty_factor=rng.uniform(0, 2, 30), positive=positive)
     step, alpha = 0.5, 1.2
     w = pen.prox(v, step, alpha)
     dist = pen.subdiff_distance(w, (w - v) / step, alpha)
@@ -173,10 +173,10 @@ def test_subdiff_distance_is_zero_at_the_prox(positive):
         (L1(), True, False, False),
         (L1(), False, False, False),
         (L1(), True, True, False),
-        (ElasticNet(0.3), True, False, False),
+        (ElasticNetPenalty(0.3), True, False, False),
         (L1(positive=True), True, False, False),
         (L1(penalty_factor=[0.0, 1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0]), True, True, False),
-        (ElasticNet(0.5), True, True, True),
+        (ElasticNetPenalty(0.5), True, True, True),
     ],
 )
 def test_alpha_max_is_the_exact_threshold(penalty, fit_intercept, weighted, standardize):
@@ -208,7 +208,7 @@ def test_alpha_max_of_pure_ridge_is_infinite():
 def test_alpha_max_formula():
     corr = np.array([0.5, -2.0, 1.0])
     assert L1().alpha_max(corr) == pytest.approx(2.0)
-    assert ElasticNet(0.25).alpha_max(corr) == pytest.approx(8.0)
+    assert ElasticNetPenalty(0.25).alpha_max(corr) == pytest.approx(8.0)
     assert L1(penalty_factor=[1.0, 4.0, 1.0]).alpha_max(corr) == pytest.approx(1.0)
     # with positivity only positive correlations can start a coefficient
     assert L1(positive=True).alpha_max(corr) == pytest.approx(1.0)
@@ -255,7 +255,7 @@ def test_fenchel_young_inequality_with_equality_on_the_subdifferential():
 @pytest.mark.parametrize("l1_ratio", [-0.1, 1.0001, np.nan, np.inf])
 def test_l1_ratio_outside_unit_interval(l1_ratio):
     with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
-        ElasticNet(l1_ratio)
+        ElasticNetPenalty(l1_ratio)
 
 
 def test_l1_ratio_not_a_number():
@@ -297,3 +297,13 @@ def test_penalty_is_frozen_and_copies_its_factors():
         pen.penalty_factor[0] = 3.0  # read-only
     with pytest.raises(AttributeError):
         pen.l1_ratio = 0.5
+
+
+def test_former_names_warn_and_still_work():
+    import shrinkage
+    import shrinkage.penalties as penalties
+
+    with pytest.warns(FutureWarning, match="ElasticNetPenalty"):
+        assert penalties.ElasticNet is penalties.ElasticNetPenalty
+    with pytest.warns(FutureWarning, match="shrinkage.penalties.L1"):
+        assert shrinkage.L1 is penalties.L1

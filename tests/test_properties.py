@@ -9,7 +9,7 @@ from sklearn import linear_model
 
 from _reference import correlation_at_zero, objective
 from shrinkage import solve
-from shrinkage.penalties import L1, ElasticNet
+from shrinkage.penalties import L1, ElasticNetPenalty
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
@@ -48,7 +48,7 @@ def _fit(case, X=None, l1_ratio=None, solver="cd"):
     rho = case["l1_ratio"] if l1_ratio is None else l1_ratio
     return solve(
         sp.csc_matrix(X) if case["sparse"] else X, case["y"], _alpha(case, rho),
-        ElasticNet(rho), solver=solver, fit_intercept=case["fit_intercept"],
+        ElasticNetPenalty(rho), solver=solver, fit_intercept=case["fit_intercept"],
         sample_weight=case["sample_weight"], tol=TOL, max_iter=100_000,
     )  # fmt: skip
 

@@ -17,7 +17,7 @@ from shrinkage.certificates import GAP_ROUNDING, certified, certify
 from shrinkage.design import make_design
 from shrinkage.magnitudes import Magnitudes
 from shrinkage.penalties import L1, L2
-from shrinkage.penalties import ElasticNet as EnetPenalty
+from shrinkage.penalties import ElasticNetPenalty as EnetPenalty
 from shrinkage.selection import stability_selection
 
 X_DIABETES, Y_DIABETES = load_diabetes(return_X_y=True)

@@ -9,7 +9,7 @@ import shrinkage.solvers.ridge as ridge_module
 from _reference import make_regression, make_sparse_regression, objective
 from shrinkage import solve
 from shrinkage.design import make_design
-from shrinkage.penalties import L1, L2, ElasticNet
+from shrinkage.penalties import L1, L2, ElasticNetPenalty
 from shrinkage.solvers import (
     coordinate_descent,
     proximal_gradient,
@@ -34,7 +34,9 @@ def test_iterative_solvers_match_sklearn(solver, l1_ratio):
     alpha = 0.08
     ref = linear_model.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000)
     ref.fit(X, y)
-    res = solve(X, y, alpha, ElasticNet(l1_ratio), solver=solver, tol=1e-10, max_iter=100_000)
+    res = solve(
+        X, y, alpha, ElasticNetPenalty(l1_ratio), solver=solver, tol=1e-10, max_iter=100_000
+    )
     _assert_certified(res, 1e-10, kkt=1e-5)
     np.testing.assert_allclose(res.coef, ref.coef_, atol=1e-5)
     assert res.intercept == pytest.approx(ref.intercept_, abs=1e-5)
@@ -48,7 +50,7 @@ def test_iterative_solvers_match_sklearn(solver, l1_ratio):
 def test_the_solvers_agree_with_each_other_on_p_greater_than_n():
     X, y = make_regression(n=25, p=60, seed=1)
     results = {
-        s: solve(X, y, 0.05, ElasticNet(0.8), solver=s, tol=1e-11, max_iter=200_000)
+        s: solve(X, y, 0.05, ElasticNetPenalty(0.8), solver=s, tol=1e-11, max_iter=200_000)
         for s in ITERATIVE
     }
     for s, res in results.items():
@@ -163,7 +165,7 @@ def test_closed_form_refuses_l1_and_positivity():
 def test_dense_equals_sparse(solver, fit_intercept, weighted, fmt):
     X, y = make_sparse_regression(n=40, p=15, seed=8)
     sw = np.random.default_rng(8).uniform(0.2, 3, 40) if weighted else None
-    pen = L2() if solver == "closed_form" else ElasticNet(0.7)
+    pen = L2() if solver == "closed_form" else ElasticNetPenalty(0.7)
     kwargs = dict(solver=solver, fit_intercept=fit_intercept, sample_weight=sw, tol=1e-10)
     kwargs["max_iter"] = 200 if solver == "subgradient" else 100_000
     dense = solve(X, y, 0.05, pen, **kwargs)
@@ -178,7 +180,7 @@ def test_dense_equals_sparse(solver, fit_intercept, weighted, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["dense", "csc"])
-@pytest.mark.parametrize(("solver", "penalty"), [("cd", L1()), ("fista", ElasticNet(0.5)),
+@pytest.mark.parametrize(("solver", "penalty"), [("cd", L1()), ("fista", ElasticNetPenalty(0.5)),
                                                  ("closed_form", L2())])  # fmt: skip
 def test_float32_keeps_dtype_and_converges(solver, penalty, fmt):
     X, y = make_regression(n=50, p=12, seed=9)
@@ -240,7 +242,7 @@ def test_every_fit_is_certified(solver, positive, tol):
     X, y = make_regression(n=40, p=30, seed=11, scales=True)
     factor = np.ones(30)
     factor[:2] = 0.0
-    res = solve(X, y, 0.1, ElasticNet(0.9, factor, positive), solver=solver, tol=tol,
+    res = solve(X, y, 0.1, ElasticNetPenalty(0.9, factor, positive), solver=solver, tol=tol,
                 max_iter=100_000)  # fmt: skip
     _assert_certified(res, tol, kkt=np.sqrt(tol) * 10)
     assert res.history.size >= 1 and res.history[-1] == res.relative_gap

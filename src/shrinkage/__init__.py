@@ -15,7 +15,6 @@ import importlib
 from . import penalties
 from .path import PathResult, path
 from .path.homotopy import HomotopyResult, lasso_homotopy
-from .penalties import L1, L2
 from .solvers import SolverResult, solve
 from .solvers.logistic import logistic_alpha_max, solve_logistic
 
@@ -35,6 +34,16 @@ _LAZY = {
 
 
 def __getattr__(name):
+    if name in ("L1", "L2"):  # penalties live in shrinkage.penalties, beside the others
+        import warnings
+
+        warnings.warn(
+            f"shrinkage.{name} is shrinkage.penalties.{name}; the top-level name will be "
+            "removed in 0.4.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(penalties, name)
     if name not in _LAZY:
         raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
     home = _LAZY[name]
@@ -62,8 +71,6 @@ __all__ = [
     "selection",
     "stability_selection",
     "ElasticNet",
-    "L1",
-    "L2",
     "Lasso",
     "PathResult",
     "Ridge",

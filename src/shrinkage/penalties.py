@@ -29,7 +29,7 @@ import numpy as np
 
 from ._kernels.prox import THRESHOLD_SLACK
 
-__all__ = ["Penalty", "L1", "L2", "ElasticNet", "soft_threshold", "prox_weighted_enet"]
+__all__ = ["Penalty", "L1", "L2", "ElasticNetPenalty", "soft_threshold", "prox_weighted_enet"]
 
 
 def soft_threshold(z, threshold):
@@ -85,11 +85,11 @@ class Penalty:
 
     See Also
     --------
-    L1, L2, ElasticNet : the named special cases.
+    L1, L2, ElasticNetPenalty : the named special cases.
 
     Examples
     --------
-    >>> pen = ElasticNet(l1_ratio=0.5)
+    >>> pen = ElasticNetPenalty(l1_ratio=0.5)
     >>> float(pen.value(np.array([2.0, -1.0])))
     2.75
     """
@@ -244,12 +244,28 @@ def L2(penalty_factor=None, positive=False) -> Penalty:
     return Penalty(0.0, penalty_factor, positive)
 
 
-def ElasticNet(l1_ratio=0.5, penalty_factor=None, positive=False) -> Penalty:
+def ElasticNetPenalty(l1_ratio=0.5, penalty_factor=None, positive=False) -> Penalty:
     """The elastic-net penalty ``Σ_j f_j (ρ|w_j| + ½(1−ρ) w_j²)``.
 
     Examples
     --------
-    >>> float(ElasticNet(0.5).value(np.array([2.0])))
+    >>> float(ElasticNetPenalty(0.5).value(np.array([2.0])))
     2.0
     """
     return Penalty(l1_ratio, penalty_factor, positive)
+
+
+def __getattr__(name):
+    """``ElasticNet``, the former name of :func:`ElasticNetPenalty`, with a warning: it
+    read like the ``shrinkage.ElasticNet`` estimator."""
+    if name == "ElasticNet":
+        import warnings
+
+        warnings.warn(
+            "shrinkage.penalties.ElasticNet is now ElasticNetPenalty (ElasticNet is the "
+            "estimator); the old name will be removed in 0.4.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return ElasticNetPenalty
+    raise AttributeError(f"module 'shrinkage.penalties' has no attribute {name!r}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..penalties import ElasticNet, Penalty
+from ..penalties import ElasticNetPenalty, Penalty
 from ..solvers import solve
 
 __all__ = ["PenaltyPath", "compare_paths", "alpha_grid", "compute_path"]
@@ -50,9 +50,9 @@ class PenaltyPath:
 
 
 def alpha_grid(X, y, l1_ratio, *, n_alphas=50, alpha_min_ratio=1e-3, standardize=True):
-    """Descending log-spaced α grid for ``ElasticNet(l1_ratio)``.
+    """Descending log-spaced α grid for ``ElasticNetPenalty(l1_ratio)``.
 
-    From ``α_max`` of ``ElasticNet(max(l1_ratio, 0.01))`` down to ``alpha_min_ratio`` times
+    From ``α_max`` of ``ElasticNetPenalty(max(l1_ratio, 0.01))`` down to ``alpha_min_ratio`` times
     the *lasso's* ``α_max``, so every grid, ridge's included, ends at the same small α.
 
     Examples
@@ -68,8 +68,8 @@ def alpha_grid(X, y, l1_ratio, *, n_alphas=50, alpha_min_ratio=1e-3, standardize
     Xc = X - X.mean(axis=0)
     correlation = Xc.T @ (y - y.mean()) / X.shape[0]
     scale = Xc.std(axis=0) if standardize else None
-    alpha_max = ElasticNet(max(l1_ratio, 0.01)).alpha_max(correlation, scale)
-    smallest = ElasticNet(1.0).alpha_max(correlation, scale) * alpha_min_ratio
+    alpha_max = ElasticNetPenalty(max(l1_ratio, 0.01)).alpha_max(correlation, scale)
+    smallest = ElasticNetPenalty(1.0).alpha_max(correlation, scale) * alpha_min_ratio
     return np.geomspace(alpha_max, smallest, n_alphas)
 
 
@@ -136,7 +136,9 @@ def compare_paths(
         alphas = alpha_grid(
             X, y, rho, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, standardize=standardize
         )
-        coefs = compute_path(X, y, ElasticNet(rho), alphas, standardize=standardize, tol=tol)
+        coefs = compute_path(
+            X, y, ElasticNetPenalty(rho), alphas, standardize=standardize, tol=tol
+        )
         results.append(
             PenaltyPath(name, rho, alphas, coefs, np.sum(coefs == 0, axis=1), tuple(feature_names))
         )

@@ -7,7 +7,7 @@ set with
 (b) ``l1_subgradient``: ``α Σ|w|`` added to the mean loss and back-propagated (Adam);
 (c) ``l1_proximal``: Adam wrapped in :class:`~shrinkage.nn.ProximalOptimizer` with ``L1()``;
 (d) ``weight_decay``: AdamW's decoupled weight decay;
-(e) ``elastic_net_proximal``: the proximal wrapper with ``ElasticNet(l1_ratio)``;
+(e) ``elastic_net_proximal``: the proximal wrapper with ``ElasticNetPenalty(l1_ratio)``;
 
 and each run reports test accuracy, the share of weights that are *exactly* zero, the
 saturation of the tanh units (:func:`~shrinkage.nn.metrics.saturation`), the mean absolute
@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..penalties import L1, ElasticNet
+from ..penalties import L1, ElasticNetPenalty
 from .metrics import saturation, sparsity
 from .proximal import ProximalOptimizer, penalized_groups
 
@@ -167,7 +167,7 @@ def train_mlp(
     if method == "l1_proximal":
         optimizer = ProximalOptimizer(optimizer, L1(), alpha=alpha)
     elif method == "elastic_net_proximal":
-        optimizer = ProximalOptimizer(optimizer, ElasticNet(l1_ratio), alpha=alpha)
+        optimizer = ProximalOptimizer(optimizer, ElasticNetPenalty(l1_ratio), alpha=alpha)
     penalized = groups[0]["params"]
 
     previous_threads = torch.get_num_threads()

@@ -82,7 +82,7 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows):
     Examples
     --------
     >>> import numpy as np
-    >>> from shrinkage import L1
+    >>> from shrinkage.penalties import L1
     >>> from shrinkage.path.rows import DenseRows
     >>> X = np.array([[1.0, 0.2], [0.1, 1.0], [1.2, 0.9], [0.0, 0.1], [0.9, 0.0]])
     >>> y = np.array([1.0, 0.0, 1.0, 0.0, 0.0])

@@ -147,7 +147,7 @@ def solve(
         Regularisation strength α ≥ 0.
     penalty : Penalty, default ``L1()``
         :func:`~shrinkage.penalties.L1`, :func:`~shrinkage.penalties.L2` or
-        :func:`~shrinkage.penalties.ElasticNet`, with penalty factors and positivity.
+        :func:`~shrinkage.penalties.ElasticNetPenalty`, with penalty factors and positivity.
     solver : {"auto", "working_set", "cd", "fista", "ista", "closed_form", "subgradient"}
         "auto" is the closed form for pure ridge without positivity, "cd" when some
         feature is unpenalised, else "working_set" (coordinate descent on growing
