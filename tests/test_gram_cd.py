@@ -12,6 +12,7 @@ from shrinkage.design import make_design
 from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.gram_cd import gram_cd
 from shrinkage.solvers.states import GramState
+from shrinkage.solvers.warm_start import WarmStart
 
 
 def _problem(seed, n=80, p=12, rho=0.5, weighted=False):
@@ -88,19 +89,19 @@ def test_a_warm_start_at_the_solution_still_runs_an_epoch_and_stays_certified():
     state = GramState.from_design(design)
     a, b = np.full(X.shape[1], 0.05), np.zeros(X.shape[1])
     first = gram_cd(state, a, b, tol=1e-10)
-    again = gram_cd(state, a, b, tol=1e-10, coef_init=first.coef, state_is_current=True)
+    again = gram_cd(state, a, b, tol=1e-10, coef_init=WarmStart(first.coef, True))
     assert again.n_iter >= 1 and again.relative_gap <= 1e-10
     np.testing.assert_allclose(again.coef, first.coef, atol=1e-8)
 
 
-def test_coef_init_is_copied_unless_the_caller_hands_it_over():
+def test_coef_init_is_copied_unless_a_warm_start_hands_it_over():
     X, y, _ = _problem(8)
     design = make_design(X, y, fit_intercept=True)
     a, b = np.full(X.shape[1], 0.05), np.zeros(X.shape[1])
     start = np.zeros(X.shape[1])
     result = gram_cd(GramState.from_design(design), a, b, coef_init=start)
     assert np.all(start == 0) and result.coef is not start
-    handed = gram_cd(GramState.from_design(design), a, b, coef_init=start, copy_init=False)
+    handed = gram_cd(GramState.from_design(design), a, b, coef_init=WarmStart(start))
     assert handed.coef is start and np.any(start != 0)
 
 

@@ -34,6 +34,7 @@ from shrinkage._uniform import (
 from shrinkage.design import make_design
 from shrinkage.path.active_factor import ActiveFactor
 from shrinkage.penalties import L1, ElasticNetPenalty
+from shrinkage.solvers.warm_start import WarmStart
 from shrinkage.solvers.working_set import (
     ResidualState,
     _check_arguments,
@@ -285,7 +286,7 @@ def test_solving_in_place_returns_the_given_row():
     row = np.zeros((2, 200))
     alpha = 0.3 * np.max(np.abs(state.design.rmatvec(state.y))) / 60
     result = working_set_cd(state, uniform(alpha, 200), uniform(0.0, 200), tol=1e-10,
-                            coef_init=row[1], copy_init=False)  # fmt: skip
+                            coef_init=WarmStart(row[1]))  # fmt: skip
     assert np.shares_memory(result.coef, row) and np.any(row[1] != 0)
     copied = working_set_cd(ResidualState(state.design), np.full(200, alpha), np.zeros(200),
                             tol=1e-10, coef_init=np.zeros(200))  # fmt: skip

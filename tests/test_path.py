@@ -177,13 +177,15 @@ def test_strong_rule_guess_is_corrected_by_the_kkt_check():
     np.testing.assert_array_equal(strong_set(correlation, read, unit, level, n, True), [0, 1])
     # an adversarial (empty) guess still gives the certified solution
     from shrinkage.design import make_design
+    from shrinkage.solvers.warm_start import WarmStart
     from shrinkage.solvers.working_set import ResidualState, working_set_cd
 
     X, y = _problem(n=50, p=30, seed=9)
     design = make_design(X, y, None, True)
     alpha = 0.05 * np.max(np.abs(design.rmatvec(design.y))) / 50
+    start = WarmStart(np.zeros(30), working_set=np.array([], dtype=int))
     result = working_set_cd(ResidualState(design), np.full(30, alpha), np.zeros(30),
-                            tol=1e-12, initial_working_set=np.array([], dtype=int))  # fmt: skip
+                            tol=1e-12, coef_init=start)  # fmt: skip
     assert result.relative_gap <= 1e-12
     reference = shrinkage.solve(X, y, alpha, solver="cd", tol=1e-13)
     np.testing.assert_allclose(result.coef, reference.coef, atol=1e-6)

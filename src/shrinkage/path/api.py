@@ -35,7 +35,7 @@ def path(
     sample_weight=None,
     standardize=False,
     tol=1e-4,
-    max_iter=1000,
+    max_iter=20_000,
     feature_names=None,
     strategy="auto",
     warm_start=True,
@@ -59,22 +59,24 @@ def path(
     n_alphas : int
     alpha_min_ratio : float, optional
         Smallest α as a fraction of α_max; see the module docstring for the default.
-    fit_intercept, sample_weight, standardize, tol, max_iter
+    fit_intercept, sample_weight, standardize, tol
         As in :func:`shrinkage.solve`; ``tol`` is the relative duality gap at *every* α.
+    max_iter : int
+        The budget of each α, in the unit of :func:`shrinkage.solve`: epochs of
+        coordinate descent (passes over the features being solved) for the squared
+        loss, proximal-Newton steps for the logistic loss.
     feature_names : sequence of str, optional
     strategy : {"auto", "homotopy", "working_set", "gram", "cd"}
-        How each point is solved (squared loss). "homotopy" follows the exact lasso
-        path knot by knot (:mod:`shrinkage.path.homotopy`) and reads the grid off it, one
-        ``Xᵀu`` per knot whatever the correlation of the columns (best for wide dense
-        data with few rows; lasso only; past ``4·min(n, p) + 100`` knots the rest of
-        the grid goes to "working_set"); "gram" precomputes ``XᵀX`` and updates in
-        O(p) (best for n ≫ p); "working_set" solves growing sub-problems on the likely
-        support with Anderson acceleration (best for p ≳ n, sparse data); "cd" is
-        plain cyclic coordinate descent. "auto": "cd" when some feature is
-        unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "homotopy" for the
+        How each point is solved (squared loss; :mod:`shrinkage.path.strategy`):
+        "homotopy" follows the exact lasso path knot by knot and reads the grid off it
+        (wide dense data with few rows; lasso only; past ``4·min(n, p) + 100`` knots
+        the rest of the grid goes to "working_set"); "gram" forms ``XᵀX`` once and
+        solves each α in one compiled call (n ≫ p); "working_set" solves growing
+        sub-problems on the likely support with Anderson acceleration (p ≳ n, sparse
+        data); "cd" is plain cyclic coordinate descent. "auto": "cd" when some feature
+        is unpenalised, else "gram" when n ≥ 2p and p ≤ 5000, else "homotopy" for the
         lasso on dense float64 data with n < p and n ≤ 1000 (n ≤ 200 when
-        ``tol ≥ 1e-5``: the exact path's cost does not fall with ``tol``), else
-        "working_set".
+        ``tol ≥ 1e-5``), else "working_set".
     warm_start, screening, extrapolation : bool
         The speed-ups, each switchable to measure it (``benchmarks/ablation.py``):
         start each α from the previous solution; screening — start each working set
@@ -82,12 +84,11 @@ def path(
         the full checks skip the columns a Cauchy–Schwarz bound settles
         (:mod:`~shrinkage.solvers.correlation_bounds`), neither of which changes the
         solution; Anderson extrapolation of the iterates. Only the first applies to
-        ``strategy="cd"``, none to the exact ``"homotopy"``.
+        ``"cd"`` and ``"gram"``, none to the exact ``"homotopy"``.
     coef_format : {"dense", "sparse"}
         How ``coefs`` is returned: an (n_alphas × p) array, or a
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
-        never holds the dense block (news20's dense path is 3× the size of X).
-
+        never holds the dense block (a dense path can outweigh a sparse X).
     warn : bool
         Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
         point misses ``tol``. Tools that run many paths (cross-validation, stability

@@ -121,7 +121,7 @@ def polish_points(design, rows, alphas, weight, positive, tol, points, done, fit
         a = alphas[k] * weight
         result = working_set_cd(
             state, a, np.zeros_like(a), positive, tol=tol, coef_init=rows.dense_row(k),
-            max_iter=100, per_feature_kkt=False,
+            max_outer=100, per_feature_kkt=False,
         )  # fmt: skip
         rows.store(k, result.coef)
         points["dual_gap"][k], points["relative_gap"][k] = result.dual_gap, result.relative_gap

@@ -22,6 +22,7 @@ from ..solvers.api import prepare_problem
 from ..solvers.coordinate_descent import coordinate_descent
 from ..solvers.gram_cd import gram_cd
 from ..solvers.states import GramState, ResidualState
+from ..solvers.warm_start import WarmStart
 from ..solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
 from .grid import alpha_grid, grid_l1_ratio
 from .homotopy_points import homotopy_points, knot_budget
@@ -94,27 +95,18 @@ def squared_path(X, y, request):
                 design, a, b, penalty.positive, tol=tol, max_iter=request.max_iter,
                 coef_init=w if warm_start else cold,
             )  # fmt: skip
-        elif strategy == "gram":
-            if warm_start:  # solved in place in its output row (float64 rows)
-                w = rows.solve_in(k, w)
-            result = gram_cd(
-                state, a, b, penalty.positive, tol=tol, max_epochs=request.max_iter * 20,
-                coef_init=w if warm_start else cold, state_is_current=warm_start and k > first,
-                copy_init=not warm_start,
-            )  # fmt: skip
         else:
-            guess = screening and warm_start and k > first
+            handover = cold
             if warm_start:  # solved in place in its output row: no p-vector copies
                 w = rows.solve_in(k, w)
-            result = working_set_cd(
-                state, a, b, penalty.positive, tol=tol, max_epochs=request.max_iter * 20,
-                coef_init=w if warm_start else cold, copy_init=not warm_start,
-                initial_working_set=_strong_set(state, unit_a, alpha, alpha_previous, n,
-                                                penalty.positive) if guess else None,
-                state_is_current=warm_start and k > first,
-                anderson=5 if request.extrapolation else 0, bounded_checks=screening,
-                per_feature_kkt=False,
-            )  # fmt: skip
+                guess = None
+                if strategy == "working_set" and screening and k > first:
+                    guess = _strong_set(state, unit_a, alpha, alpha_previous, n,
+                                        penalty.positive)  # fmt: skip
+                handover = WarmStart(w, state_is_current=k > first, working_set=guess)
+            result = _solve_point(state, strategy, a, b, penalty.positive, tol,
+                                  request.max_iter, handover, request.extrapolation,
+                                  screening)  # fmt: skip
             alpha_previous = alpha
         w = result.coef
         rows.store(k, w)
@@ -137,6 +129,17 @@ def squared_path(X, y, request):
     result = assemble(alphas, coefs, points, request, "squared", start, used, tol)
     # σ_j = c_j·σ̃_j in the caller's units (shrinkage.magnitudes)
     return replace(result, column_std=magnitudes.to_original_scale(scale) if standardize else None)
+
+
+def _solve_point(state, strategy, a, b, positive, tol, max_epochs, start, extrapolation,
+                 screening):  # fmt: skip
+    """One α on the Gram or residual state (:mod:`.strategy`)."""
+    if strategy == "gram":
+        return gram_cd(state, a, b, positive, tol=tol, max_epochs=max_epochs, coef_init=start)
+    return working_set_cd(
+        state, a, b, positive, tol=tol, max_epochs=max_epochs, coef_init=start,
+        anderson=5 if extrapolation else 0, bounded_checks=screening, per_feature_kkt=False,
+    )  # fmt: skip
 
 
 def squared_alpha_max(design, penalty, scale):

@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels.gram_solve import gram_solve
-from .._uniform import as_weights, for_kernel
 from ..certificates import Certificate
 from ._result import SolverResult
+from .warm_start import Weights, starting_point
 
 __all__ = ["gram_cd"]
 
@@ -26,7 +26,7 @@ INNER_FRACTION = 0.3
 
 
 def gram_cd(state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_epochs=20_000,
-            coef_init=None, state_is_current=False, copy_init=True):  # fmt: skip
+            coef_init=None):  # fmt: skip
     """Solve the weighted elastic net on a :class:`~shrinkage.solvers.states.GramState`.
 
     Parameters
@@ -41,12 +41,10 @@ def gram_cd(state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_epochs
         Target relative duality gap ``gap / P(0)``.
     max_epochs : int
         Budget of epochs (full or over the working set).
-    coef_init : ndarray, optional
-    state_is_current : bool
-        ``state.correlation`` already holds q of ``coef_init``: skip its O(p²) reset.
-    copy_init : bool
-        False: ``coef_init``, if a float64 contiguous writable array, is solved in place
-        and returned as ``coef`` (a path solves in its output rows).
+    coef_init : ndarray or WarmStart, optional
+        An array is copied; a :class:`~shrinkage.solvers.warm_start.WarmStart` of
+        float64 is solved in place (a path solves in its output rows), and its
+        ``state_is_current`` skips the O(p²) reset of q.
 
     Returns
     -------
@@ -66,23 +64,14 @@ def gram_cd(state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_epochs
     >>> bool(result.converged), bool(result.relative_gap <= 1e-10)
     (True, True)
     """
-    p = state.xty.shape[0]
-    a, b = as_weights(l1_weight, np.float64), as_weights(l2_weight, np.float64)
-    in_place = not copy_init and (
-        isinstance(coef_init, np.ndarray) and coef_init.dtype == np.float64
-        and coef_init.shape == (p,) and coef_init.flags.c_contiguous
-        and coef_init.flags.writeable
-    )  # fmt: skip
-    if in_place:
-        w = coef_init
-    else:
-        w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    if not (state_is_current and in_place):
+    weights = Weights.resolve(l1_weight, l2_weight)
+    w, start = starting_point(coef_init, np.float64, state.xty.shape[0])
+    if not start.state_is_current:
         state.reset(w)
     primal_at_zero = max(state.yy / (2 * state.n), np.finfo(float).tiny)
     epochs, gap, primal, dual, largest, screened = gram_solve(
         state.gram, state.xty, state.yy, state.n, state.lipschitz, state.norm_lipschitz, w,
-        state.correlation, for_kernel(a), for_kernel(b), bool(positive),
+        state.correlation, weights.kernel_l1, weights.kernel_l2, bool(positive),
         tol * primal_at_zero, int(max_epochs), INNER_FRACTION,
     )  # fmt: skip
     if epochs < 0:

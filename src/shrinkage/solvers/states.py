@@ -76,7 +76,6 @@ class ResidualState:
     def __init__(self, design, compact=False):
         self.design = design
         self.n = design.n_samples
-        self.last_correlation = None
         self.dtype = design.y.dtype  # of w and r
         self.lipschitz = coordinate_lipschitz(design, compact)
         self.norm_lipschitz = self.lipschitz if compact else float32_majorant(self.lipschitz)
@@ -93,8 +92,9 @@ class ResidualState:
             self.u_dot_residual = np.array([d.u @ self.residual], dtype=d.y.dtype)
 
     def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
-        """One CD epoch over ``features``; each change into ``deltas`` if not empty."""
-        d, a, b = self.design, for_kernel(a), for_kernel(b)
+        """One CD epoch over ``features``; each change into ``deltas`` if not empty.
+        ``a``, ``b`` in the kernels' form (:attr:`~.warm_start.Weights.kernel_l1`)."""
+        d = self.design
         if d.is_sparse:
             X = d.X
             return cd_epoch_sparse(
@@ -183,7 +183,6 @@ class GramState:
         self.xty = np.asarray(xty, dtype=np.float64)
         self.yy = float(yy)
         self.n = n
-        self.last_correlation = None
         self.dtype = np.dtype(np.float64)
         self.lipschitz = np.maximum(np.diag(self.gram), 0.0) / n
         self.norm_lipschitz = float32_majorant(self.lipschitz)  # for the checks
@@ -213,15 +212,15 @@ class GramState:
         subtract_columns_dense(self.gram.T, self.correlation, features, delta)
 
     def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
-        a, b = for_kernel(a), for_kernel(b)
+        """As :meth:`ResidualState.epoch`, in O(p) per moved coordinate."""
         return cd_epoch_gram(
             self.gram, w, self.correlation, self.lipschitz, a, b, positive, features, self.n,
             deltas,
         )  # fmt: skip
 
     def last_correlations(self):
-        """``(corr, read)``: the last full check's correlations, all exact here."""
-        return self.last_correlation, self._all_read
+        """``(corr, read)``: the correlations of the current w, all exact here."""
+        return self.correlation, self._all_read
 
     def statistics(self, w, features=None, l1_weight=None):
         # ‖r‖² = ‖y‖² − 2wᵀXᵀy + wᵀGw and Gw = Xᵀy − q, so ‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq

@@ -24,10 +24,11 @@ import numpy as np
 from .._kernels.anderson import combined_step, difference_gram, restricted_penalty
 from .._kernels.gap import check_summary, enet_duality_gap, kkt_and_screening
 from .._kernels.working_sets import set_candidates, union_sorted
-from .._uniform import as_weights, for_kernel, take, zero_features
+from .._uniform import as_weights, for_kernel
 from ..certificates import Certificate
 from ._result import SolverResult
 from .states import GramState, ResidualState, coordinate_lipschitz
+from .warm_start import Weights, starting_point
 
 __all__ = ["GramState", "ResidualState", "coordinate_lipschitz", "working_set_cd"]
 
@@ -70,10 +71,9 @@ def gap_safe_zeros(corr, scale, gap, column_norms, a, positive, n):
 
 
 def working_set_cd(
-    state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_iter=50,
+    state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_outer=50,
     max_epochs=20_000, coef_init=None, ws_start=10, inner_fraction=0.3, anderson=5,
-    check_every=5, initial_working_set=None, state_is_current=False, bounded_checks=True,
-    copy_init=True, per_feature_kkt=True,
+    check_every=5, bounded_checks=True, per_feature_kkt=True,
 ):  # fmt: skip
     """Solve the weighted elastic net on a state by working sets + Anderson acceleration.
 
@@ -86,11 +86,16 @@ def working_set_cd(
     positive : bool
     tol : float
         Target relative duality gap ``gap / P(0)`` on the full problem.
-    max_iter : int
+    max_outer : int
         Maximum outer iterations (working-set updates).
     max_epochs : int
-        Budget of inner epochs in total.
-    coef_init : ndarray, optional
+        Budget of epochs in total (the unit of ``max_iter`` everywhere for the squared
+        loss).
+    coef_init : ndarray or WarmStart, optional
+        The start; an array is copied. A :class:`~shrinkage.solvers.warm_start.WarmStart`
+        (a path's hand-over) is solved in place when its array has the state's dtype,
+        skips the state's reset when it says the state is current, and solves on its
+        working set (a screening guess) before the first full check.
     ws_start : int
         Smallest working set.
     inner_fraction : float
@@ -99,17 +104,9 @@ def working_set_cd(
         Number of iterates in the extrapolation (0 disables it).
     check_every : int
         Inner gap computed every this many epochs.
-    initial_working_set : array of int, optional
-        Features to solve on first, before any full pass (a screening rule's guess);
-        the support and pure-L2 features are added. Correctness does not depend on it.
-    state_is_current : bool
-        The state already holds the residual (or q) of ``coef_init``: skip the reset.
     bounded_checks : bool
         Let the full checks skip the columns a bound settles
         (:mod:`~shrinkage.solvers.correlation_bounds`); the certificate is the same.
-    copy_init : bool
-        False: ``coef_init``, if a contiguous array of the state's dtype, is updated
-        in place and returned as ``coef`` (a path solves in its output rows).
     per_feature_kkt : bool
         False: the certificate keeps only the largest KKT residual
         (``kkt_residual`` is None), so no p-vector is made for it (a path's points).
@@ -121,32 +118,24 @@ def working_set_cd(
     """
     n = state.n
     p = state.lipschitz.shape[0]
-    dtype = state.dtype  # of the data (the Lipschitz constants may be float32)
-    a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
-    pure_l2 = zero_features(a)  # never zero: always in the working set
-    if np.any(take(b, pure_l2) == 0):
+    weights = Weights.resolve(l1_weight, l2_weight, state.dtype)  # the data's dtype
+    if not weights.every_feature_penalised():
         raise ValueError("working_set_cd needs every feature penalised; use coordinate_descent.")
-    if coef_init is None:
-        w = np.zeros(p, dtype=dtype)
-    elif not copy_init and _writable_as(coef_init, dtype, p):
-        w = coef_init
-    else:
-        w = np.array(coef_init, dtype=dtype)
-    if not state_is_current:
+    a, a64, b64 = weights.l1, weights.l1_64, weights.l2_64
+    w, start = starting_point(coef_init, state.dtype, p)
+    if not start.state_is_current:
         state.reset(w)
     primal_at_zero = max(state.yy / (2 * n), np.finfo(float).tiny)
     history, epochs, stats = [], 0, None
-    a64, b64 = as_weights(a, np.float64), as_weights(b, np.float64)
-    if initial_working_set is not None:
+    if start.working_set is not None:
         # screened start (e.g. the strong rule along a path): solve on it first, without
         # a full pass; the full KKT / gap check below catches any feature it missed
-        ws = union_sorted(np.asarray(initial_working_set, dtype=np.int64), np.flatnonzero(w))
-        ws = union_sorted(ws, pure_l2)  # + pure-L2 features
-        del initial_working_set  # the caller passes it without keeping it: it goes now
-        if ws.size:
-            epochs += _inner_solve(state, w, ws, (a, b, a64, b64), positive, 0.0, max_epochs,
-                                   anderson, check_every, primal_at_zero * tol)  # fmt: skip
-    for outer in range(1, max_iter + 1):
+        ws = union_sorted(np.asarray(start.working_set, dtype=np.int64), np.flatnonzero(w))
+        ws = union_sorted(ws, weights.pure_l2())  # + pure-L2 features
+        epochs += _inner_solve(state, w, ws, weights, positive, 0.0, max_epochs, anderson,
+                               check_every, primal_at_zero * tol)  # fmt: skip
+        del start  # the guess goes now
+    for outer in range(1, max_outer + 1):
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         corr, rr, y_dot_r = stats
         last = duality_gap(corr, rr, y_dot_r, w, a64, b64, positive, n)
@@ -161,8 +150,8 @@ def working_set_cd(
                                    state.norm_lipschitz)  # fmt: skip
         ws = _choose_working_set(checked, ws_start, full=outer > 20)
         epochs += _inner_solve(
-            state, w, ws, (a, b, a64, b64), positive, inner_fraction * gap,
-            max_epochs - epochs, anderson, check_every, primal_at_zero * tol,
+            state, w, ws, weights, positive, inner_fraction * gap, max_epochs - epochs,
+            anderson, check_every, primal_at_zero * tol,
         )  # fmt: skip
         stats = None
     w64 = np.asarray(w, dtype=np.float64)
@@ -170,7 +159,6 @@ def working_set_cd(
         stats = state.statistics(w, l1_weight=a if bounded_checks else None)
         last = duality_gap(*stats, w64, a64, b64, positive, n)
     corr = stats[0]
-    state.last_correlation = corr  # for the next point's strong rule (see shrinkage.path)
     gap, primal, dual, scale = last
     checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.norm_lipschitz)
     if per_feature_kkt:
@@ -184,13 +172,6 @@ def working_set_cd(
     converged = cert.relative_gap <= tol
     return SolverResult(w, 0.0, cert, epochs, converged, tol, "working_set_cd",
                         np.asarray(history), int(screened))  # fmt: skip
-
-
-def _writable_as(array, dtype, size):
-    return (
-        isinstance(array, np.ndarray) and array.dtype == dtype and array.shape == (size,)
-        and array.flags.c_contiguous and array.flags.writeable
-    )  # fmt: skip
 
 
 def _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz):
@@ -233,9 +214,9 @@ def _choose_working_set(checked, ws_start, full=False):
 def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, check_every,
                  floor):  # fmt: skip
     """CD epochs on the working set until its gap ≤ max(target, floor/2); returns epochs.
-    ``weights``: ``(a, b)`` in the state's dtype and in float64."""
+    ``weights``: the solve's :class:`~shrinkage.solvers.warm_start.Weights`."""
     target = max(target, 0.5 * floor)
-    a, b, a64, b64 = weights
+    a, b = weights.kernel_l1, weights.kernel_l2
     # an epoch lowers the objective by at least ½ Σ L_j Δw_j² (exact minimisation along
     # each coordinate); when even |ws|·max L·max Δ² is below the target, check the gap
     # at once instead of waiting for the next regular check; once such an early check
@@ -244,7 +225,6 @@ def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, chec
     if anderson:  # the differences of the last anderson + 1 iterates, from the epochs;
         # a cycle starts with an epoch it does not record (the first iterate)
         diffs, filled = np.empty((anderson, ws.size), dtype=np.float32), -1
-        kernel_weights = for_kernel(a), for_kernel(b)
     for epoch in range(1, budget + 1):
         if anderson and filled >= 0:
             change = state.epoch(w, a, b, positive, ws, diffs[filled])
@@ -253,22 +233,24 @@ def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, chec
         if anderson:
             filled += 1
             if filled == anderson:
-                _try_extrapolation(state, w, ws, kernel_weights, positive, diffs)
+                _try_extrapolation(state, w, ws, (a, b), positive, diffs)
                 filled = -1
         early = change * change <= settle
         if epoch % check_every == 0 or epoch == budget or early:
-            if _restricted_gap(state, w, ws, a64, b64, positive) <= target:
+            if _restricted_gap(state, w, ws, weights, positive) <= target:
                 return epoch
             if early:
                 settle = -1.0
     return budget
 
 
-def _restricted_gap(state, w, ws, a, b, positive):
+def _restricted_gap(state, w, ws, weights, positive):
     """The duality gap of the problem restricted to the working set (its one
     temporary, the set's correlations, is freed on return)."""
     corr, rr, y_dot_r = state.statistics(w, ws)
-    return duality_gap(corr, rr, y_dot_r, w, a, b, positive, state.n, ws)[0]
+    return enet_duality_gap(corr, float(rr), float(y_dot_r), np.asarray(w, dtype=np.float64),
+                            for_kernel(weights.l1_64), for_kernel(weights.l2_64),
+                            bool(positive), int(state.n), ws)[0]  # fmt: skip
 
 
 def _try_extrapolation(state, w, ws, weights, positive, diffs):
