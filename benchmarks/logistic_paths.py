@@ -78,13 +78,7 @@ def path_sklearn(solver):
         n = X.shape[0]
         model = LogisticRegression(l1_ratio=1.0, solver=solver, fit_intercept=False, tol=tol,
                                    max_iter=100_000, warm_start=solver == "saga")  # fmt: skip
-        coefs = []
-        for alpha in alphas:
-            model.set_params(C=1.0 / (n * alpha))
-            model.fit(X, y)
-            coefs.append(model.coef_.ravel().copy())
-            _check(deadline)
-        return coefs
+        return _refit_along(model, X, y, [{"C": 1.0 / (n * alpha)} for alpha in alphas], deadline)
 
     return run
 
@@ -95,13 +89,7 @@ def path_celer(X, y, alphas, tol, deadline):
     n = X.shape[0]
     model = LogisticRegression(C=1.0 / (n * alphas[0]), tol=tol, fit_intercept=False,
                                warm_start=True, max_iter=1000)  # fmt: skip
-    coefs = []
-    for alpha in alphas:
-        model.set_params(C=1.0 / (n * alpha))
-        model.fit(X, y)
-        coefs.append(model.coef_.ravel().copy())
-        _check(deadline)
-    return coefs
+    return _refit_along(model, X, y, [{"C": 1.0 / (n * alpha)} for alpha in alphas], deadline)
 
 
 def path_skglm(X, y, alphas, tol, deadline):
@@ -109,13 +97,7 @@ def path_skglm(X, y, alphas, tol, deadline):
 
     model = SparseLogisticRegression(alpha=alphas[0], tol=tol, fit_intercept=False,
                                      warm_start=True, max_iter=1000)  # fmt: skip
-    coefs = []
-    for alpha in alphas:
-        model.set_params(alpha=alpha)
-        model.fit(X, y)
-        coefs.append(model.coef_.ravel().copy())
-        _check(deadline)
-    return coefs
+    return _refit_along(model, X, y, [{"alpha": alpha} for alpha in alphas], deadline)
 
 
 SOLVERS = {
@@ -125,6 +107,18 @@ SOLVERS = {
     "celer": path_celer,
     "skglm": path_skglm,
 }
+
+
+def _refit_along(model, X, y, settings, deadline):
+    """Fit a scikit-learn style ``model`` once per parameter setting, in order (warm-started
+    where the model keeps its coefficients); the coefficients of each fit."""
+    coefs = []
+    for params in settings:
+        model.set_params(**params)
+        model.fit(X, y)
+        coefs.append(model.coef_.ravel().copy())
+        _check(deadline)
+    return coefs
 
 
 def _check(deadline):

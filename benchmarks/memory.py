@@ -8,7 +8,7 @@ under tracemalloc, whose peak sees every NumPy/SciPy array (including memory the
 allocator reuses). Printed, as fractions of the size of X:
 
 * *workspace*: the peak less the (n_alphas × p) dense output, which is the measure of
-  ``run.py``'s memory check (issue 3: ≤ 0.2);
+  ``run.py``'s memory check (target: ≤ 0.2);
 * *whole path, dense*: the peak with the dense output counted;
 * *whole path, sparse*: the peak of ``path(..., coef_format="sparse")``, with its CSR
   output counted; no dense block is made at any step.

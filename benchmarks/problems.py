@@ -1,4 +1,4 @@
-"""Benchmark problems for lasso paths (issue 3, item 4), all seeded and without intercept.
+"""Benchmark problems for lasso paths, all seeded and without intercept.
 
 Each :class:`Problem` holds ``X`` (dense Fortran-ordered float64, or sparse CSC float64 —
 the layout coordinate-descent solvers work on, so no solver pays for a conversion the

@@ -1,10 +1,10 @@
-"""Lasso-path benchmark: shrinkage against its peers, under the protocol of issue 3.
+"""Lasso-path benchmark: shrinkage against its peers, every path certified to one precision.
 
     python benchmarks/run.py                       # full protocol, 1e-6, all problems
     python benchmarks/run.py --quick               # small versions, smoke run
     python benchmarks/run.py --problems toeplitz tall_dense --solvers shrinkage celer
     python benchmarks/run.py --precision 1e-6 1e-4 --cap 60
-    python benchmarks/run.py --report benchmarks/results/full_reference.json
+    python benchmarks/run.py --report benchmarks/results/lasso_paths_shrinkage_2026-11-23.json
 
 Protocol, per (problem, solver), in a fresh subprocess (so imports, JIT caches and peak
 memory are its own):
@@ -355,9 +355,9 @@ def print_tables(results, precision, solvers, out=sys.stdout):
 
 
 def _print_memory_check(cells, problems, out):
-    """The issue's memory target: peak ≤ 1.2 × (X + a Fortran copy if X is not one; the
-    problems give X Fortran-ordered or CSC), i.e. shrinkage's workspace — the peak growth
-    during the fit less the returned path — at most 0.2 × the size of X."""
+    """The memory target: peak ≤ 1.2 × (X + a Fortran copy if X is not one; the problems
+    give X Fortran-ordered or CSC), i.e. shrinkage's workspace — the peak growth during
+    the fit less the returned path — at most 0.2 × the size of X."""
     rows = []
     for problem in problems:
         c = cells.get((problem, "shrinkage"), {})
@@ -421,26 +421,34 @@ def report(paths, out=sys.stdout):
         print_tables(runs, precision, solvers, out=out)
 
 
+def _add_subset_argument(parser, flag, metavar, names):
+    """``flag NAME [NAME ...]``: some of ``names``, all of them by default."""
+    parser.add_argument(
+        flag,
+        nargs="+",
+        default=names,
+        choices=names,
+        metavar=metavar,
+        help="some of: " + ", ".join(names),
+    )
+
+
+def _default_output(quick):
+    """``results/lasso_paths[_quick]_<date>.json``, numbered if that name is taken."""
+    stem = f"lasso_paths{'_quick' if quick else ''}_{datetime.now(UTC).date().isoformat()}"
+    output, number = HERE / "results" / f"{stem}.json", 1
+    while output.exists():
+        number += 1
+        output = HERE / "results" / f"{stem}_{number}.json"
+    return output
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--problems",
-        nargs="+",
-        default=list(REGISTRY),
-        choices=list(REGISTRY),
-        metavar="PROBLEM",
-        help="some of: " + ", ".join(REGISTRY),
-    )
-    parser.add_argument(
-        "--solvers",
-        nargs="+",
-        default=ADAPTERS,
-        choices=ADAPTERS,
-        metavar="SOLVER",
-        help="some of: " + ", ".join(ADAPTERS),
-    )
+    _add_subset_argument(parser, "--problems", "PROBLEM", list(REGISTRY))
+    _add_subset_argument(parser, "--solvers", "SOLVER", list(ADAPTERS))
     parser.add_argument(
         "--precision",
         nargs="+",
@@ -473,10 +481,7 @@ def main(argv=None):
         f"# {info['cpu']}, {info['logical_cpus']} logical CPUs, "
         f"load {info['load_average_at_start']}, 1 thread"
     )
-    output = args.output
-    if output is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        output = HERE / "results" / f"lasso_paths{'_quick' if args.quick else ''}_{stamp}.json"
+    output = args.output if args.output is not None else _default_output(args.quick)
     output.parent.mkdir(parents=True, exist_ok=True)
     protocol = {
         "ladder": LADDER,

@@ -41,8 +41,7 @@ def column_dots_sparse(data, indices, indptr, vector, features, out):
 @njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def all_column_dots_sparse(data, indices, indptr, vector, out):
     """``out = Xᵀ·vector`` for CSC arrays, written into ``out`` (no centring): SciPy's
-    product makes a new p-vector; this one's speed is the same (0.8-1.0× its time on
-    the benchmark's sparse problems)."""
+    product makes a new p-vector; this one is as fast (benchmarks/README.md)."""
     for j in range(out.shape[0]):
         out[j] = _sparse_dot(data, indices, indptr, vector, j)
 

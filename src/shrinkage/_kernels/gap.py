@@ -2,7 +2,7 @@
 
 The formulas are stated in :func:`shrinkage.solvers.working_set.duality_gap`, which
 calls this kernel; one pass instead of the NumPy form's ten p-vector temporaries, which
-dominated the outer checks of a path on wide sparse data (p = 50 000: 0.66 ms a call).
+dominated the outer checks of a path on wide sparse data.
 """
 
 import numpy as np
@@ -88,7 +88,7 @@ def feature_check(c, w, a, b, lipschitz, positive, inv_n, scale, radius_sq_n):
     ``solvers.working_set.gap_safe_zeros``): ``|θ_j| + ‖x_j‖·radius < a_j`` with
     ``‖x_j‖² = n·L_j`` (:func:`column_norm`), tested squared with ``radius_sq_n =
     n·radius²``, ``radius = √(2·gap/n)``. The loops pass scalars, not arrays and an
-    index: that form stopped them vectorising (8× slower)."""
+    index: that form stops them vectorising (benchmarks/README.md)."""
     g = -c * inv_n + b * w
     if w != 0.0:
         if positive and w < 0.0:

@@ -12,12 +12,12 @@ THRESHOLD_SLACK = 1e-12
 # other fast-math licence (no "nnan"/"ninf": inputs are checked finite before they come).
 FASTMATH = {"reassoc", "contract"}
 # Sparse columns are short (tens of entries) and read r through their row indices: a
-# vectorised sum becomes gathers, which made the sparse epochs 1.3-1.7× slower on the
-# benchmark machine (AMD EPYC; benchmarks/README.md). Sequential sums there.
+# vectorised sum becomes gathers, which cost more than they save on such short columns
+# (measured in benchmarks/README.md). Sequential sums there.
 SPARSE_FASTMATH = {"contract"}
 # The sparse loops index with unsigned integers (``uint64(indptr[j])``,
 # ``vector[uint64(indices[k])]``): numba then skips its negative-index wraparound test
-# on every read, which made a sparse column dot 1.5× faster (benchmarks/README.md).
+# on every read, which is a large share of a short column's dot (benchmarks/README.md).
 
 
 def weight_at(weights, j):
