@@ -167,30 +167,6 @@ def test_speedups_can_be_switched_off_without_changing_the_solution(sparse, swit
     assert np.all(other.relative_gaps <= 1e-12)
 
 
-def test_strong_rule_guess_is_corrected_by_the_kkt_check():
-    from shrinkage._kernels.working_sets import strong_set
-
-    n, correlation = 10, 10 * np.array([0.9, 0.5, -0.45, 0.1, 0.7])
-    read, unit = np.array([True, True, True, True, False]), np.ones(5)
-    level = 2 * 0.45 - 0.5  # α_prev = 0.5, α = 0.45: keep |c|/n ≥ 0.4 among the read
-    np.testing.assert_array_equal(strong_set(correlation, read, unit, level, n, False), [0, 1, 2])
-    np.testing.assert_array_equal(strong_set(correlation, read, unit, level, n, True), [0, 1])
-    # an adversarial (empty) guess still gives the certified solution
-    from shrinkage.design import make_design
-    from shrinkage.solvers.warm_start import WarmStart
-    from shrinkage.solvers.working_set import ResidualState, working_set_cd
-
-    X, y = _problem(n=50, p=30, seed=9)
-    design = make_design(X, y, None, True)
-    alpha = 0.05 * np.max(np.abs(design.rmatvec(design.y))) / 50
-    start = WarmStart(np.zeros(30), working_set=np.array([], dtype=int))
-    result = working_set_cd(ResidualState(design), np.full(30, alpha), np.zeros(30),
-                            tol=1e-12, coef_init=start)  # fmt: skip
-    assert result.relative_gap <= 1e-12
-    reference = shrinkage.solve(X, y, alpha, solver="cd", tol=1e-13)
-    np.testing.assert_allclose(result.coef, reference.coef, atol=1e-6)
-
-
 @pytest.mark.parametrize("strategy", ["cd", "working_set", "gram"])
 def test_screened_features_are_proven_zero(strategy):
     X, y = _problem(n=90, p=40, seed=11)

@@ -54,7 +54,7 @@ def alpha_grid(alpha_max, n_alphas=100, alpha_min_ratio=1e-3, *, alphas=None, sh
     alpha_min_ratio : float or None
         None: :func:`default_alpha_min_ratio` of ``shape`` and ``l1_ratio``.
     alphas : array-like, optional
-        A grid given by the caller: validated (finite, ≥ 0, decreasing) and returned.
+        A grid given by the caller: checked (finite, > 0) and returned sorted decreasing.
     shape : (n_samples, n_features), optional
         Needed for the default ratio.
     l1_ratio : float
