@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from shrinkage.certificates_logistic import certify_logistic  # noqa: E402
+from shrinkage.certificates import certify_logistic  # noqa: E402
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic  # noqa: E402
 
 DATA = Path(

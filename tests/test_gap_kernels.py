@@ -82,21 +82,6 @@ def test_kernels_match_numpy(seed, positive, mix):
     assert largest == kkt.max() and summary_count == count
 
 
-def test_sparse_column_norms_without_a_temporary_match_dense():
-    import scipy.sparse as sp
-
-    from shrinkage.design import make_design
-
-    rng = np.random.default_rng(0)
-    X = sp.random(30, 12, density=0.3, format="csc", random_state=1)
-    y = rng.standard_normal(30)
-    weights = rng.uniform(0.5, 2.0, 30)
-    for fit_intercept in (False, True):
-        sparse = make_design(X, y, weights, fit_intercept).column_sq_norms()
-        dense = make_design(X.toarray(), y, weights, fit_intercept).column_sq_norms()
-        np.testing.assert_allclose(sparse, dense, rtol=1e-12, atol=1e-12)
-
-
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10**6), drift=st.floats(0.0, 2.0))
 def test_drift_bounds_matches_numpy(seed, drift):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
-from shrinkage.certificates_logistic import certify_logistic
+from shrinkage.certificates import certify_logistic
 from shrinkage.estimators.logistic import SparseLogisticRegression
 from shrinkage.losses import LogisticLoss
 from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty

@@ -13,7 +13,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from shrinkage.certificates_logistic import certify_logistic
+from shrinkage.certificates import certify_logistic
 from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic
 

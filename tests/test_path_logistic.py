@@ -13,13 +13,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from shrinkage.certificates_logistic import certify_from_prediction, certify_logistic
+from shrinkage.certificates import certify_from_prediction, certify_logistic
 from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_path
 from shrinkage.path.rows import DenseRows
 from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
-from shrinkage.selection import SparseLogisticRegressionCV
-from shrinkage.selection._common import deviance
-from shrinkage.selection._cv_engine import fold_errors
+from shrinkage.selection import SparseLogisticRegressionCV, deviance
+from shrinkage.selection.cv_jobs import fold_errors
 from shrinkage.solvers.logistic import solve_logistic, solve_prepared
 from shrinkage.solvers.logistic_point import certify_at, loss_at, with_dual
 

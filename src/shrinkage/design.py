@@ -11,20 +11,68 @@ and scaling each row by ``u_i = √s_i`` leaves a problem without intercept on t
 is also centred in that copy, because explicit centring is more accurate), the means x̄ and
 the vector u, and applies X_eff and X_effᵀ without forming X_eff. For sparse CSC input
 the centring stays implicit: ``X_effᵀ r = Xᵀr − x̄ (uᵀr)``.
+
+:class:`DesignOperations` lists what a solver asks of the data, with the cost of each
+operation; :class:`Design` is its in-memory implementation (dense or sparse CSC), and a
+backend that keeps the rows elsewhere implements the same operations. The column scales
+of ``standardize=True`` are :meth:`Design.column_std`, for every loss.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._kernels import cd_epoch_dense, cd_epoch_sparse
+from ._kernels.anderson import NO_DELTAS
 from ._kernels.columns import all_column_dots_sparse, column_sq_norms_sparse
-from ._uniform import as_weights, uniform
+from ._uniform import as_weights, for_kernel, uniform
+from .losses import normalise_sample_weight
 
-__all__ = ["Design", "make_design"]
+__all__ = ["Design", "DesignOperations", "make_design"]
+
+
+@runtime_checkable
+class DesignOperations(Protocol):
+    """How a solver reaches the effective design ``X_eff`` (n × p).
+
+    Costs are for the in-memory :class:`Design`, with nnz the stored entries (np when
+    dense); implicit centring adds O(n + p) to a product. A distributed design computes
+    each operation as a reduction over row blocks: the same flops over its workers.
+    """
+
+    @property
+    def n_samples(self) -> int:
+        """n, the number of rows."""
+
+    @property
+    def n_features(self) -> int:
+        """p, the number of columns."""
+
+    def matvec(self, w):
+        """``X_eff w`` (n-vector): 2·nnz flops, memory n."""
+
+    def rmatvec(self, v, out=None):
+        """``X_effᵀ v`` (p-vector, into ``out`` if given): 2·nnz flops, memory p."""
+
+    def column_sq_norms(self):
+        """``‖X_eff[:, j]‖²`` for every j (the coordinate Lipschitz constants times n):
+        2·nnz flops, memory p."""
+
+    def gram(self, features):
+        """``X_eff[:, F]ᵀ X_eff[:, F]`` for the column set F (dense float64 |F| × |F|):
+        2n|F|² flops dense, about Σ_i nnz_i(F)² sparse; memory |F|² (plus n|F| for a
+        dense copy of the columns)."""
+
+    def cd_epoch(self, w, residual, lipschitz, l1_weight, l2_weight, positive, features,
+                 deltas=NO_DELTAS, u_dot_residual=None):  # fmt: skip
+        """One cyclic coordinate-descent epoch of the squared-loss elastic net over the
+        columns F (``features``), w and the residual updated in place; returns
+        ``max_j |Δw_j|``. 4·nnz(X_F) flops, no memory beyond its inputs."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,8 +155,46 @@ class Design:
         return np.einsum("ij,ij->j", self.X, self.X)
 
     def column_std(self):
-        """Weighted standard deviation of each original column (1/n convention)."""
+        """Weighted standard deviation of each original column (1/n convention): the
+        scales σ_j of ``standardize=True``."""
         return np.sqrt(self.column_sq_norms() / self.n_samples)
+
+    def gram(self, features):
+        """``X_eff[:, F]ᵀ X_eff[:, F]`` as dense float64 (:class:`DesignOperations`).
+
+        Sparse columns are centred implicitly: ``(X_j − x̄_j u)ᵀ(X_k − x̄_k u) =
+        X_jᵀX_k − n x̄_j x̄_k``, since ``uᵀX_j = n x̄_j`` for the weighted mean.
+        """
+        columns = self.X[:, features]
+        if not self.is_sparse:
+            columns = np.asarray(columns, dtype=np.float64)
+            return columns.T @ columns
+        gram = np.asarray((columns.T @ columns).toarray(), dtype=np.float64)
+        offset = np.asarray(self.x_offset[features], dtype=np.float64)
+        return gram - self.n_samples * np.outer(offset, offset)
+
+    def cd_epoch(self, w, residual, lipschitz, l1_weight, l2_weight, positive, features,
+                 deltas=NO_DELTAS, u_dot_residual=None):  # fmt: skip
+        """One coordinate-descent epoch over ``features`` (:class:`DesignOperations`).
+
+        ``residual`` is ``y − X_eff w`` for dense X. Sparse X keeps ``r̃ = y − Xw`` with
+        the uncentred columns and ``u_dot_residual = [uᵀr̃]`` (required when
+        :attr:`has_offset`), so that the true residual is ``r̃ + (x̄ᵀw) u``
+        (:mod:`shrinkage._kernels.coordinate_descent`). ``lipschitz[j] = ‖X_eff[:, j]‖²/n``;
+        each change goes into ``deltas`` when it is not empty.
+        """
+        a, b = for_kernel(l1_weight), for_kernel(l2_weight)
+        step = (lipschitz, a, b, positive, features, deltas)
+        if not self.is_sparse:
+            return cd_epoch_dense(self.X, w, residual, *step)
+        if u_dot_residual is None:
+            if self.has_offset:
+                raise ValueError("a sparse design with an intercept needs u_dot_residual.")
+            u_dot_residual = np.zeros(1, dtype=residual.dtype)
+        X = self.X
+        return cd_epoch_sparse(X.data, X.indices, X.indptr, self.n_samples,
+                               for_kernel(self.x_offset), w, residual, u_dot_residual,
+                               *step)  # fmt: skip
 
     def intercept(self, w) -> float:
         """Intercept ``ȳ − x̄ᵀw`` on the original scale."""
@@ -119,8 +205,9 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
     """Build the :class:`Design` of a (validated) problem.
 
     ``sample_weight`` must already be validated: finite, ``>= 0``, positive sum. It is
-    rescaled to sum to n here. Dense X is copied (Fortran order) only when that is needed
-    (weights, centring, a different dtype or memory order).
+    rescaled to sum to n here (:func:`shrinkage.losses.normalise_sample_weight`). Dense
+    X is copied (Fortran order) only when that is needed (weights, centring, a
+    different dtype or memory order).
     """
     n = X.shape[0]
     y = np.asarray(y, dtype=dtype)
@@ -128,9 +215,7 @@ def make_design(X, y, sample_weight=None, fit_intercept=True, dtype=np.float64) 
         s = None
         u = uniform(1.0, n, dtype)  # no row scaling: a read-only view of ones
     else:
-        s = np.asarray(sample_weight, dtype=np.float64)
-        s = np.ldexp(s, -int(np.frexp(np.max(s))[1]))  # exact: the sum cannot overflow
-        s = s * (n / s.sum())
+        s = normalise_sample_weight(sample_weight, n)
         u = np.sqrt(s).astype(dtype)
 
     if fit_intercept:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..certificates import Certificate
+from ..certificates import Certificate, certify
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,11 @@ class SolverResult:
     def n_zeros(self) -> int:
         """Number of coefficients that are *exactly* zero."""
         return int(np.sum(self.coef == 0))
+
+
+def checked(design, w, l1_weight, l2_weight, positive, history):
+    """The certificate of ``w`` (:func:`~shrinkage.certificates.certify`), its relative
+    gap appended to ``history``: the periodic check of the iterative solvers."""
+    cert = certify(design, w, l1_weight, l2_weight, positive)
+    history.append(cert.relative_gap)
+    return cert

@@ -15,7 +15,7 @@ from .._kernels import cd_epoch_dense, cd_epoch_sparse
 from .._kernels.anderson import NO_DELTAS
 from .._uniform import as_weights, for_kernel
 from ..certificates import certify
-from ._result import SolverResult
+from ._result import SolverResult, checked
 from .states import coordinate_lipschitz
 
 __all__ = ["coordinate_descent"]
@@ -69,10 +69,7 @@ def coordinate_descent(
     if design.is_sparse:
         t = np.array([design.u @ residual], dtype=dtype)
 
-    history = []
-    cert = None
-    converged = False
-    n_iter = 0
+    history, cert, n_iter = [], None, 0
     for n_iter in range(1, max_iter + 1):
         if design.is_sparse:
             change = cd_epoch_sparse(
@@ -98,13 +95,11 @@ def coordinate_descent(
         w_scale = float(np.max(np.abs(w), initial=0.0))
         small_move = change <= np.sqrt(tol) * max(w_scale, 1e-300)
         if small_move or n_iter % check_every == 0 or n_iter == max_iter:
-            cert = certify(design, w, a, b, positive)
-            history.append(cert.relative_gap)
+            cert = checked(design, w, a, b, positive, history)
             if cert.relative_gap <= tol:
-                converged = True
                 break
-    if cert is None:
-        cert = certify(design, w, a, b, positive)
+    cert = cert or certify(design, w, a, b, positive)  # no check ran: max_iter = 0
+    converged = cert.relative_gap <= tol
     return SolverResult(
         w, 0.0, cert, n_iter, converged, tol, "coordinate_descent", np.asarray(history)
     )

@@ -2,7 +2,7 @@
 
 Minimises ``1/n Σ s_i [log(1 + e^{z_i}) − y_i z_i] + α · penalty(w)``, ``z = Xw + b``.
 
-Each outer iteration computes the duality gap (:mod:`shrinkage.certificates_logistic`)
+Each outer iteration computes the duality gap (:mod:`shrinkage.certificates.logistic`)
 and stops when it is ``≤ tol · P(0)``; otherwise it picks a *working set*: the non-zero
 and unpenalised coefficients plus the features with the largest KKT violations, doubling
 in size each time (celer: Massias, Gramfort & Salmon 2018, *ICML*; skglm: Bertrand et al.
@@ -29,27 +29,21 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 
 from .._kernels.logistic_loss import armijo_step, working_set_kkt
 from .._validation import check_alpha
-from ..certificates import Certificate
-from ..certificates_logistic import certify_from_prediction
+from ..certificates import Certificate, certify_from_prediction
+from ..losses import LogisticLoss
 from ..penalties import L1, Penalty
 from ._result import SolverResult
 from .logistic_data import prepare_logistic
-from .logistic_newton import column_direction, gram_direction, use_gram, working_set_gradient
-from .logistic_point import LossAtPoint, certify_at, loss_at, with_dual
+from .logistic_newton import column_direction, gram_direction, use_gram
+from .logistic_point import LossAtPoint, certify_at, loss_at, with_dual, working_set_gradient
 
-__all__ = [
-    "NewtonOutcome",
-    "logistic_alpha_max",
-    "prepared_alpha_max",
-    "prox_newton",
-    "solve_logistic",
-    "solve_prepared",
-]
+__all__ = ["NewtonOutcome", "logistic_alpha_max", "prepared_alpha_max", "prox_newton",
+           "solve_logistic", "solve_prepared"]  # fmt: skip
 
+LOSS = LogisticLoss()
 _FIRST_WORKING_SET = 10
 _ARMIJO = 1e-4
 # The model is solved to 0.03 × the working set's target (Lee et al.'s forcing term):
@@ -102,10 +96,8 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
         point = with_dual(point, data, simple)
         cert = certify_at(point, data, w, a, b, positive)
         history.append(cert.relative_gap)
-        if cert.relative_gap <= tol:
-            converged = True
-            break
-        if n_steps >= max_iter:
+        converged = cert.relative_gap <= tol
+        if converged or n_steps >= max_iter:
             break
         kkt = cert.kkt_residual
         intercept_violation = abs(float(np.sum(point.gradient_z))) if fit_intercept else 0.0
@@ -151,17 +143,13 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
 
 def _fit_unpenalised(data, free):
     """The fit of the intercept and unpenalised features alone (the α ≥ α_max solution)."""
-    X, y, s = data.X, data.y, data.s
-    n, p = X.shape
-    w, intercept = np.zeros(p), 0.0
-    if data.fit_intercept:
-        prior = float(s @ y) / n
-        intercept = float(np.log(prior / (1 - prior)))
+    w = np.zeros(data.X.shape[1])
+    intercept = LOSS.null_prediction(data.y, data.s, data.fit_intercept)
     if np.any(free):
         columns = np.flatnonzero(free)
         k = columns.shape[0]
         outcome = prox_newton(
-            replace(data, X=X[:, columns], scale=None), np.zeros(k), np.zeros(k), False,
+            replace(data, X=data.X[:, columns], scale=None), np.zeros(k), np.zeros(k), False,
             tol=1e-12, max_iter=100, w=np.zeros(k), intercept=intercept,
         )  # fmt: skip
         w[columns] = outcome.coef
@@ -211,7 +199,7 @@ def solve_logistic(
     See Also
     --------
     logistic_alpha_max : the smallest α with all penalised coefficients zero.
-    shrinkage.certificates_logistic.certify_logistic : the certificate on its own.
+    shrinkage.certificates.certify_logistic : the certificate on its own.
 
     Examples
     --------
@@ -243,7 +231,7 @@ def solve_prepared(
     rounded).
     """
     X, y, s = data.X, data.y, data.s
-    n, p = X.shape
+    p = X.shape[1]
     a, b = penalty.weights(alpha, p, data.scale)
     if coef_init is None:
         # start from the α_max solution: exact zeros stay exact for α ≥ α_max
@@ -253,11 +241,9 @@ def solve_prepared(
         w = np.array(coef_init, dtype=np.float64).ravel()
         if w.shape != (p,):
             raise ValueError(f"coef_init has shape {w.shape}, expected ({p},).")
-        intercept = 0.0
-        if data.fit_intercept:
-            prior = float(s @ y) / n
-            default = np.log(prior / (1 - prior))
-            intercept = float(default if intercept_init is None else intercept_init)
+        intercept = LOSS.null_prediction(y, s, data.fit_intercept)
+        if data.fit_intercept and intercept_init is not None:
+            intercept = float(intercept_init)
     if penalty.positive and np.any(w < 0):
         w = np.maximum(w, 0.0)
         point = None
@@ -309,5 +295,6 @@ def prepared_alpha_max(data, penalty) -> float:
     X, n, p = data.X, data.X.shape[0], data.X.shape[1]
     w, intercept = _fit_unpenalised(data, penalty.factors(p) == 0)
     z = np.asarray(X @ w, dtype=np.float64).ravel() + intercept
-    correlation = np.asarray(X.T @ (data.s * (data.y - expit(z))), dtype=np.float64).ravel() / n
-    return penalty.alpha_max(correlation, data.scale)
+    weighted_residual = data.s * LOSS.residual(data.y, z)  # nθ₀: Xᵀθ₀ divides after Xᵀ
+    correlation = np.asarray(X.T @ weighted_residual, dtype=np.float64).ravel() / n
+    return LOSS.alpha_max(correlation, penalty, data.scale)

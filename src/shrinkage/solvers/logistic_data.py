@@ -3,7 +3,9 @@
 Every α of a path, every fold of a cross-validation, reuses the result: validation, the
 weights' normalisation, the dense or sparse layout and the column scales of
 ``standardize=True`` are computed once per problem, not once per solve (a 10-fold CV
-with 100 α solves 1000 times).
+with 100 α solves 1000 times). The weights and the scales are those of every other loss:
+:func:`shrinkage.losses.normalise_sample_weight` and the effective design's
+:meth:`~shrinkage.design.Design.column_std`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._validation import check_sample_weight, check_varying_columns
-from ..certificates_logistic import logistic_primal_at_zero, normalise_sample_weight
+from ..design import make_design
+from ..losses import LogisticLoss
 from .api import validate_xy
 
 __all__ = ["LogisticData", "prepare_logistic"]
+
+LOSS = LogisticLoss()
 
 
 def _check_binary(y, s, sample_weight):
@@ -98,14 +103,15 @@ def prepare_logistic(X, y, sample_weight=None, standardize=False, fit_intercept=
     """Validate and lay out a logistic problem once (:class:`LogisticData`).
 
     X becomes CSC (canonical) or Fortran-ordered dense, y float64 0/1, the weights sum
-    to n; with ``standardize`` the weighted column standard deviations (1/n) are the
-    penalty's scales.
+    to n; with ``standardize`` the weighted column standard deviations (1/n) of the
+    effective design (:func:`~shrinkage.design.make_design`, centred when the intercept
+    is fitted; made for them and dropped) are the penalty's scales.
     """
     X, y = validate_xy(X, y)
     y = np.asarray(y, dtype=np.float64)
     n = X.shape[0]
     weights = check_sample_weight(sample_weight, n)
-    s = normalise_sample_weight(weights, n)
+    s = LOSS.normalise_weights(weights, n)
     _check_binary(y, s, weights)
     if sp.issparse(X):
         X = X.tocsc()
@@ -118,14 +124,7 @@ def prepare_logistic(X, y, sample_weight=None, standardize=False, fit_intercept=
         X = np.asfortranarray(X)
     scale = None
     if standardize:
-        if sp.issparse(X):
-            mean = np.asarray(X.T @ s).ravel() / n
-            second = np.asarray(X.multiply(X).T @ s).ravel() / n
-            variance = second - mean**2 if fit_intercept else second
-        else:
-            mean = (s @ X) / n if fit_intercept else np.zeros(X.shape[1])
-            variance = np.einsum("i,ij->j", s, (X - mean) ** 2) / n
-        scale = np.sqrt(np.maximum(variance, 0.0))
+        scale = make_design(X, y, weights, fit_intercept).column_std()
         check_varying_columns(scale)
-    primal_at_zero = logistic_primal_at_zero(y, s, fit_intercept)
+    primal_at_zero = LOSS.primal_at_zero(y, s, fit_intercept)
     return LogisticData(X, y, s, scale, bool(fit_intercept), primal_at_zero)

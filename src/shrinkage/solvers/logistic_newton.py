@@ -44,12 +44,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-from .._kernels.columns import (
-    column_dots_dense,
-    column_dots_sparse,
-    subtract_columns_dense,
-    subtract_columns_sparse,
-)
+from .._kernels.columns import subtract_columns_dense, subtract_columns_sparse
 from .._kernels.logistic import (
     centred_gram_dense,
     newton_cd_dense,
@@ -59,8 +54,9 @@ from .._kernels.logistic import (
     weighted_column_moments_sparse,
     weighted_gram_csr,
 )
+from .logistic_point import working_set_gradient
 
-__all__ = ["column_direction", "gram_direction", "use_gram", "working_set_gradient"]
+__all__ = ["column_direction", "gram_direction", "use_gram"]
 
 # Per Newton step: up to _FACE_STEPS rounds of CD epochs, each followed by a face step;
 # CD settles the signs, the face step solves the smooth part. Gram epochs cost |W|² and
@@ -72,16 +68,6 @@ _GRAM_EPOCHS_PER_FACE_STEP = 50
 # on rcv1_small's lasso faces (collinear columns, no L2) 200 bought nothing over 50
 _CG_MAX_ITER = 50
 _GRAM_MAX_FEATURES = 2000
-
-
-def working_set_gradient(X, vector, features):
-    """``X[:, features]ᵀ vector``, reading the columns in place (dense or CSC X)."""
-    out = np.empty(features.shape[0])
-    if sp.issparse(X):
-        column_dots_sparse(X.data, X.indices, X.indptr, vector, features, out)
-    else:
-        column_dots_dense(X, vector, features, out)
-    return out
 
 
 def use_gram(X, features):

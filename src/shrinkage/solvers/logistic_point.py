@@ -2,14 +2,15 @@
 
 The proximal-Newton solver (:mod:`shrinkage.solvers.logistic`) needs, at each z it
 visits, the loss, its gradient and curvature in z, and at each outer iteration the
-duality-gap certificate of :mod:`shrinkage.certificates_logistic`. Everything but the
+duality-gap certificate of :mod:`shrinkage.certificates.logistic`. Everything but the
 penalty's share depends on z alone, so :class:`LossAtPoint` holds that share and
 :func:`certify_at` adds the penalty. A path certifies the last point of one α and the
 warm start of the next at the same z: the second certificate then costs O(p).
 
 When the free block is the intercept alone (or empty) the dual point comes from the
 compiled loops of :mod:`shrinkage._kernels.logistic_loss`; with unpenalised features it
-comes from :func:`~shrinkage.certificates_logistic.certify_from_prediction` itself.
+comes from :func:`~shrinkage.certificates.certify_from_prediction` itself. The products
+with Xᵀ (all columns, or a working set's) read the columns in place.
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels.columns import all_column_dots_sparse
+from .._kernels.columns import all_column_dots_sparse, column_dots_dense, column_dots_sparse
 from .._kernels.logistic_loss import (
     clip_dual_point,
     dual_and_penalty,
     intercept_dual_point,
     loss_derivatives,
 )
-from ..certificates import Certificate
-from ..certificates_logistic import certify_from_prediction
+from ..certificates import Certificate, certify_from_prediction
 
-__all__ = ["LossAtPoint", "certify_at", "loss_at", "transposed_product"]
+__all__ = ["LossAtPoint", "certify_at", "loss_at", "transposed_product", "working_set_gradient"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,16 @@ def transposed_product(X, vector):
     return np.asarray(X.T @ vector, dtype=np.float64)
 
 
+def working_set_gradient(X, vector, features):
+    """``X[:, features]ᵀ vector``, reading the columns in place (dense or CSC X)."""
+    out = np.empty(features.shape[0])
+    if sp.issparse(X):
+        column_dots_sparse(X.data, X.indices, X.indptr, vector, features, out)
+    else:
+        column_dots_dense(X, vector, features, out)
+    return out
+
+
 def loss_at(y, s, z) -> LossAtPoint:
     """The loss and its derivatives in z (one pass over the samples)."""
     gradient_z, curvature = np.empty_like(z), np.empty_like(z)
@@ -104,7 +114,7 @@ def with_dual(point, data, simple) -> LossAtPoint:
 
 def certify_at(point, data, w, l1_weight, l2_weight, positive):
     """The certificate of ``(w, b)`` at its predictor ``point.z``, as
-    :func:`~shrinkage.certificates_logistic.certify_from_prediction` computes it.
+    :func:`~shrinkage.certificates.certify_from_prediction` computes it.
 
     ``point`` must carry the gradient (:func:`with_dual`); without a dual point (free
     features) the general construction runs. Returns a :class:`Certificate` with the
@@ -121,8 +131,4 @@ def certify_at(point, data, w, l1_weight, l2_weight, positive):
         data.y, data.s, point.theta, point.correlation, point.gradient, w, l1_weight,
         l2_weight, positive, kkt,
     )  # fmt: skip
-    primal = point.loss + penalty
-    primal_at_zero = data.primal_at_zero
-    gap = primal - dual
-    scale = primal_at_zero if primal_at_zero > 0 else 1.0
-    return Certificate(primal, dual, gap, primal_at_zero, gap / scale, kkt)
+    return Certificate.from_bounds(point.loss + penalty, dual, data.primal_at_zero, kkt)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..certificates import certify
 from ..penalties import prox_weighted_enet
-from ._result import SolverResult
+from ._result import SolverResult, checked
 
 __all__ = ["proximal_gradient"]
 
@@ -56,7 +56,7 @@ def proximal_gradient(
 
     lipschitz = max(float(np.max(design.column_sq_norms(), initial=0.0)) / n, 1e-12)
     z, momentum = x.copy(), 1.0
-    history, cert, converged, n_iter = [], None, False, 0
+    history, cert, n_iter = [], None, 0
     for n_iter in range(1, max_iter + 1):
         f_z, grad_z = smooth(z)
         while True:  # backtracking on the quadratic upper bound
@@ -76,12 +76,10 @@ def proximal_gradient(
             z = x_new
         x = x_new
         if n_iter % check_every == 0 or n_iter == max_iter:
-            cert = certify(design, x, a, b, positive)
-            history.append(cert.relative_gap)
+            cert = checked(design, x, a, b, positive, history)
             if cert.relative_gap <= tol:
-                converged = True
                 break
-    if cert is None:
-        cert = certify(design, x, a, b, positive)
+    cert = cert or certify(design, x, a, b, positive)  # no check ran: max_iter = 0
+    converged = cert.relative_gap <= tol
     name = "fista" if accelerated else "ista"
     return SolverResult(x, 0.0, cert, n_iter, converged, tol, name, np.asarray(history))

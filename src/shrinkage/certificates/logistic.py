@@ -1,4 +1,4 @@
-"""Duality-gap certificate for penalised logistic regression.
+"""The certificate of the logistic loss: duality gap and KKT residual for any (w, b).
 
 For labels y ∈ {0, 1}, weights s (summing to n) and the linear predictor z = Xw + b::
 
@@ -10,9 +10,9 @@ features) the lower bound::
 
     D(θ) = −1/n Σ s_i H(q_i) − Σ_j g_j*(X_jᵀθ),   q_i = y_i − nθ_i/s_i ∈ [0, 1],
 
-with ``H(q) = q log q + (1 − q) log(1 − q)`` and g_j* the conjugate of the penalty
-(:func:`shrinkage.penalties.conjugate_weighted_enet`). The dual point is built in three
-steps, each keeping the previous properties:
+with ``H(q) = q log q + (1 − q) log(1 − q)`` (:class:`shrinkage.losses.LogisticLoss`) and
+g_j* the conjugate of the penalty (:func:`shrinkage.penalties.conjugate_weighted_enet`).
+The dual point is built in three steps, each keeping the previous properties:
 
 1. **Free block.** The intercept and the unpenalised features are re-fitted by a few
    Newton steps on a copy of z (only for the dual point, the primal stays at the given
@@ -32,46 +32,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
-from scipy.special import expit, xlogy
 
-from .certificates import Certificate
-from .penalties import conjugate_weighted_enet, subdiff_distance
+from ..losses import LogisticLoss
+from ..penalties import conjugate_weighted_enet, subdiff_distance
+from .base import Certificate, penalty_value
 
-__all__ = ["certify_logistic", "logistic_primal_at_zero", "normalise_sample_weight"]
+__all__ = ["certify_from_prediction", "certify_logistic"]
 
-
-def normalise_sample_weight(sample_weight, n_samples) -> np.ndarray:
-    """Weights rescaled to sum to ``n_samples`` (ones when None).
-
-    Divided by the largest weight first: the sum of huge weights cannot overflow, and a
-    dominant weight (1e300 among ones) leaves the others small but not rounded away by
-    the sum. Weights below ~1e-308 of the largest still underflow to 0; the solver says
-    so when that removes a class.
-    """
-    if sample_weight is None:
-        return np.ones(n_samples)
-    s = np.asarray(sample_weight, dtype=np.float64)
-    s = s / np.max(s)
-    return s * (n_samples / np.sum(s))
-
-
-def _loss(z, y, s):
-    """Mean weighted log-loss at the linear predictor z."""
-    return float(s @ (np.logaddexp(0.0, z) - y * z)) / z.shape[0]
-
-
-def _penalty_value(w, l1_weight, l2_weight, positive):
-    if positive and np.any(w < 0):
-        return np.inf
-    return float(l1_weight @ np.abs(w) + 0.5 * l2_weight @ (w * w))
-
-
-def logistic_primal_at_zero(y, s, fit_intercept) -> float:
-    """P(0): the weighted entropy of the class prior, or ``log 2`` without intercept."""
-    if not fit_intercept:
-        return float(np.log(2.0))
-    prior = float(s @ y) / y.shape[0]
-    return float(-(xlogy(prior, prior) + xlogy(1 - prior, 1 - prior)))
+LOSS = LogisticLoss()
 
 
 def _free_block(X, free_cols, fit_intercept):
@@ -93,13 +61,10 @@ def _free_block(X, free_cols, fit_intercept):
 
 def _dual_residual(B, z, y, s):
     """θ with ``Bᵀθ = 0``, from Newton on the free block (step 1 of the module doc)."""
-    n = z.shape[0]
     z = z.copy()
     for _ in range(50):
-        prob = expit(z)
-        grad = B.T @ (s * (prob - y)) / n
-        curvature = s * prob * (1 - prob) / n
-        hessian = B.T @ (curvature[:, None] * B)
+        grad = B.T @ LOSS.gradient(y, z, s)
+        hessian = B.T @ (LOSS.curvature(z, s)[:, None] * B)
         step, *_ = scipy.linalg.lstsq(hessian, grad, lapack_driver="gelsy")
         move = B @ step
         t = 1.0
@@ -109,15 +74,14 @@ def _dual_residual(B, z, y, s):
             # it, so the loss drops by ≥ (1 − e^{0.5}/2)·ΔzᵀDΔz (the logistic loss is
             # self-concordant in this generalised sense: Bach 2010, *Electron. J. Stat.*
             # 4), and the two passes over the rows a loss evaluation costs are saved.
-            base = _loss(z, y, s)
-            while t > 1e-10 and _loss(z - t * move, y, s) > base + 1e-15 * abs(base):
+            base = LOSS.value(y, z, s)
+            while t > 1e-10 and LOSS.value(y, z - t * move, s) > base + 1e-15 * abs(base):
                 t *= 0.5
         z -= t * move
         if np.max(np.abs(t * move), initial=0.0) <= 1e-13 * (1.0 + np.max(np.abs(z))):
             break
-    prob = expit(z)
-    theta = s * (y - prob) / n
-    curvature = s * prob * (1 - prob) / n
+    theta = LOSS.dual_point(LOSS.residual(y, z), s)
+    curvature = LOSS.curvature(z, s)
     hessian = B.T @ (curvature[:, None] * B)
     correction, *_ = scipy.linalg.lstsq(hessian, B.T @ theta, lapack_driver="gelsy")
     return theta - curvature * (B @ correction)
@@ -132,12 +96,11 @@ def certify_from_prediction(
     ``gradient = Xᵀ(s ∘ (σ(z) − y))/n`` is the loss gradient in w (the solvers reuse it
     for their working sets).
     """
-    n = y.shape[0]
     free = (l1_weight == 0) & (l2_weight == 0)
     free_cols = np.flatnonzero(free)
-    loss_gradient_z = s * (expit(z) - y) / n
+    loss_gradient_z = LOSS.gradient(y, z, s)
     gradient = np.asarray(X.T @ loss_gradient_z, dtype=np.float64).ravel()
-    primal = _loss(z, y, s) + _penalty_value(w, l1_weight, l2_weight, positive)
+    primal = LOSS.value(y, z, s) + penalty_value(w, l1_weight, l2_weight, positive)
 
     if fit_intercept or free_cols.size:
         theta = _dual_residual(_free_block(X, free_cols, fit_intercept), z, y, s)
@@ -145,12 +108,10 @@ def certify_from_prediction(
     else:
         theta, corr = -loss_gradient_z, -gradient
     weighted = s > 0
-    q = np.full(n, 0.5)
-    q[weighted] = np.clip(y[weighted] - n * theta[weighted] / s[weighted], 0.0, 1.0)
-    theta_clipped = np.where(weighted, s * (y - q) / n, 0.0)
+    q = np.clip(LOSS.dual_mean(y, theta, s), 0.0, 1.0)
+    theta_clipped = np.where(weighted, LOSS.dual_point(y - q, s), 0.0)
     if np.any(theta_clipped != theta):
         corr = corr + np.asarray(X.T @ (theta_clipped - theta), dtype=np.float64).ravel()
-        theta = theta_clipped
 
     hard = (l2_weight == 0) & (l1_weight > 0)
     shrink = 1.0
@@ -159,16 +120,13 @@ def certify_from_prediction(
         shrink = max(1.0, float(np.max(c / l1_weight[hard], initial=0.0)))
     q[weighted] = y[weighted] - (y[weighted] - q[weighted]) / shrink
     corr = corr / shrink
-    entropy = xlogy(q, q) + xlogy(1 - q, 1 - q)
-    dual = -float(s[weighted] @ entropy[weighted]) / n
+    dual = LOSS.dual_value_at_mean(q, s)
     keep = ~free  # X_Fᵀθ = 0 by construction (to rounding): skip their indicator
     dual -= conjugate_weighted_enet(corr[keep], l1_weight[keep], l2_weight[keep], positive)
 
-    primal_at_zero = logistic_primal_at_zero(y, s, fit_intercept)
-    gap = primal - dual
+    primal_at_zero = LOSS.primal_at_zero(y, s, fit_intercept)
     kkt = subdiff_distance(w, gradient, l1_weight, l2_weight, positive)
-    scale = primal_at_zero if primal_at_zero > 0 else 1.0
-    return Certificate(primal, dual, gap, primal_at_zero, gap / scale, kkt), gradient
+    return Certificate.from_bounds(primal, dual, primal_at_zero, kkt), gradient
 
 
 def certify_logistic(
@@ -214,7 +172,7 @@ def certify_logistic(
     p = w.shape[0]
     a = np.zeros(p) if l1_weight is None else np.asarray(l1_weight, dtype=np.float64)
     b = np.zeros(p) if l2_weight is None else np.asarray(l2_weight, dtype=np.float64)
-    s = normalise_sample_weight(sample_weight, n)
+    s = LOSS.normalise_weights(sample_weight, n)
     z = np.asarray(X @ w, dtype=np.float64).ravel() + float(intercept)
     cert, _ = certify_from_prediction(X, y, s, z, w, a, b, positive, fit_intercept)
     return cert

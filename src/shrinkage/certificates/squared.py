@@ -1,4 +1,4 @@
-"""Certificates of optimality: duality gap and KKT residual for any candidate w.
+"""The certificate of the squared loss: duality gap and KKT residual for any w.
 
 For the problem (on the effective design of :mod:`shrinkage.design`)::
 
@@ -19,88 +19,27 @@ any w is from optimal in objective value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.linalg
 
-from .penalties import conjugate_weighted_enet, subdiff_distance
+from ..losses import SquaredLoss
+from ..penalties import conjugate_weighted_enet, subdiff_distance
+from .base import Certificate
 
-__all__ = ["Certificate", "certified", "certify", "describe_gap", "primal_value", "dual_point"]
+__all__ = ["certify", "columns_of", "dual_point", "primal_value"]
 
-# A computed gap is ≥ 0 up to the rounding of P − D, two sums of about P(0) each: a
-# relative gap below −GAP_ROUNDING is a broken certificate (underflow, a wrong dual
-# point), never a proof of optimality.
-GAP_ROUNDING = 1e-9
-
-
-def describe_gap(relative_gap, tol) -> str:
-    """Why a relative gap does not certify ``tol``, in words for a warning."""
-    if relative_gap < -GAP_ROUNDING:
-        return (
-            f"the certificate failed: its duality gap is negative ({relative_gap:.3g} of P(0), "
-            "beyond rounding), typical of nearly collinear or very badly scaled columns "
-            "(standardize=True, or dropping collinear columns, may help)"
-        )
-    return f"relative duality gap {relative_gap:.3g} > tol={tol:.3g}"
-
-
-def certified(relative_gap, tol) -> bool:
-    """Whether a relative duality gap proves ``tol``: ``−GAP_ROUNDING ≤ gap ≤ tol``
-    (NaN never does)."""
-    return bool(-GAP_ROUNDING <= relative_gap <= tol)
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """What a solution proves about itself.
-
-    Attributes
-    ----------
-    primal : float
-        P(w).
-    dual : float
-        D(θ) for the feasible dual point built from w.
-    dual_gap : float
-        ``primal − dual`` (≥ 0 up to rounding): an upper bound on ``P(w) − P(w*)``.
-    primal_at_zero : float
-        P(0) (with the intercept still fitted), the scale of the relative gap.
-    relative_gap : float
-        ``dual_gap / primal_at_zero``; solvers stop when it is ``≤ tol``.
-    kkt_residual : ndarray or None
-        Per-feature distance of ``−∇loss`` to the penalty's subdifferential (0 at
-        optimum); None when the solver was asked for its largest value only (the points
-        of a path, which keep no per-feature vector).
-    largest_kkt : float or None
-        That largest value, when ``kkt_residual`` is None.
-    """
-
-    primal: float
-    dual: float
-    dual_gap: float
-    primal_at_zero: float
-    relative_gap: float
-    kkt_residual: np.ndarray | None
-    largest_kkt: float | None = None
-
-    @property
-    def max_kkt_residual(self) -> float:
-        if self.kkt_residual is None:
-            return float(self.largest_kkt)
-        return float(np.max(self.kkt_residual, initial=0.0))
+LOSS = SquaredLoss()
 
 
 def primal_value(design, w, l1_weight, l2_weight, residual=None) -> float:
     """``P(w)`` on the effective design."""
     r = design.y - design.matvec(w) if residual is None else residual
-    n = design.n_samples
-    return float(r @ r / (2 * n) + l1_weight @ np.abs(w) + 0.5 * l2_weight @ (w * w))
+    return float(LOSS.residual_value(r) + l1_weight @ np.abs(w) + 0.5 * l2_weight @ (w * w))
 
 
 def dual_point(design, residual, l1_weight, l2_weight, positive):
     """A feasible dual point θ built from the residual, and ``X_effᵀθ``."""
-    n = design.n_samples
-    theta = np.asarray(residual, dtype=np.float64) / n
+    theta = LOSS.dual_point(np.asarray(residual, dtype=np.float64))
     free = (l1_weight == 0) & (l2_weight == 0)
     if np.any(free):
         # project θ onto {θ : X_Aᵀθ = 0}; X_F has few columns (unpenalised features).
@@ -175,8 +114,7 @@ def certify(design, w, l1_weight, l2_weight, positive=False, residual=None) -> C
     a, b = l1_weight[keep], l2_weight[keep]
 
     def dual_at(shrink):
-        t = theta / shrink
-        return float(t @ y - 0.5 * n * t @ t) - conjugate_weighted_enet(
+        return LOSS.dual_value(y, theta / shrink) - conjugate_weighted_enet(
             corr[keep] / shrink, a, b, positive
         )
 
@@ -189,10 +127,8 @@ def certify(design, w, l1_weight, l2_weight, positive=False, residual=None) -> C
     shrink = np.max(c[penalised] / a[penalised], initial=0.0)
     if np.any(b[penalised] > 0) and shrink > 1.0:
         dual = max(dual, dual_at(shrink))
-    primal_at_zero = float(y @ y / (2 * n))
-    gap = primal - dual
+    primal_at_zero = LOSS.primal_at_zero(y, fit_intercept=False)  # intercept folded into y
     # gradient of the loss is −X_effᵀ r / n; rescale corr back if θ was shrunk
     grad = -np.asarray(design.rmatvec(r), dtype=np.float64) / n
     kkt = subdiff_distance(w, grad, l1_weight, l2_weight, positive)
-    scale = primal_at_zero if primal_at_zero > 0 else 1.0
-    return Certificate(primal, dual, gap, primal_at_zero, gap / scale, kkt)
+    return Certificate.from_bounds(primal, dual, primal_at_zero, kkt)

@@ -1,0 +1,115 @@
+"""What every loss provides: :class:`Loss`, and the normalisation of the row weights.
+
+A loss is a function of the linear predictor ``z = Xw + b``, averaged over samples with
+row weights s normalised to sum to n::
+
+    F(z) = 1/n Σ_i s_i ℓ(y_i, z_i).
+
+Solvers and certificates read it through the methods of :class:`Loss`; a new loss
+(Poisson, multinomial) is a new subclass, not a new stack.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+__all__ = ["Loss", "normalise_sample_weight"]
+
+
+def normalise_sample_weight(sample_weight, n_samples) -> np.ndarray:
+    """Sample weights rescaled to sum to ``n_samples`` (ones when None).
+
+    ``sample_weight`` must already be validated: finite, ``≥ 0``, positive sum. It is
+    first scaled by a power of two that brings the largest weight into [½, 1): exact, so
+    the sum of huge weights cannot overflow and a dominant weight (1e300 among ones)
+    leaves the others small but not rounded away. Weights below ~1e-308 of the largest
+    still underflow to 0.
+
+    Examples
+    --------
+    >>> normalise_sample_weight([1.0, 3.0], 2)
+    array([0.5, 1.5])
+    """
+    if sample_weight is None:
+        return np.ones(n_samples)
+    s = np.asarray(sample_weight, dtype=np.float64)
+    s = np.ldexp(s, -int(np.frexp(np.max(s))[1]))  # exact: the sum cannot overflow
+    return s * (n_samples / s.sum())
+
+
+def weights_or_ones(weights, n_samples):
+    """The row weights, or ones for equal weights (None)."""
+    return np.ones(n_samples) if weights is None else weights
+
+
+class Loss(ABC):
+    """A data-fit term ``F(z) = 1/n Σ s_i ℓ(y_i, z_i)`` of the linear predictor z.
+
+    Every method takes the targets y, the linear predictor ``prediction`` (z) and the
+    row ``weights`` s, normalised to sum to n (:meth:`normalise_weights`; None: all
+    ones). Fenchel duality gives, for the penalised problem, the bound
+    ``D(θ) = −F*(−θ) − Σ_j g_j*(X_jᵀθ)`` (:mod:`shrinkage.certificates`), whose loss part
+    is :meth:`dual_value` and whose natural point is :meth:`dual_point`.
+
+    See Also
+    --------
+    shrinkage.losses.SquaredLoss, shrinkage.losses.LogisticLoss
+    """
+
+    def normalise_weights(self, sample_weight, n_samples) -> np.ndarray:
+        """The row weights s of ``sample_weight``: :func:`normalise_sample_weight`."""
+        return normalise_sample_weight(sample_weight, n_samples)
+
+    @abstractmethod
+    def mean(self, prediction):
+        """``μ(z)``, the predicted mean of y (the inverse link)."""
+
+    @abstractmethod
+    def value(self, y, prediction, weights=None) -> float:
+        """``F(z) = 1/n Σ s_i ℓ(y_i, z_i)``."""
+
+    @abstractmethod
+    def curvature(self, prediction, weights=None):
+        """``∂²F/∂z_i² = s_i μ'(z_i)/n``, per sample."""
+
+    @abstractmethod
+    def dual_value(self, y, theta, weights=None) -> float:
+        """``−F*(−θ)``, the loss part of the dual objective (``−∞`` outside its domain)."""
+
+    @abstractmethod
+    def null_prediction(self, y, weights=None, fit_intercept=True) -> float:
+        """The constant z of the fit without features: the intercept's optimum, or 0."""
+
+    def residual(self, y, prediction):
+        """``y − μ(z)``, the response residual."""
+        return y - self.mean(prediction)
+
+    def gradient(self, y, prediction, weights=None):
+        """``∂F/∂z_i = s_i (μ(z_i) − y_i)/n``, per sample (``Xᵀ`` of it is the gradient
+        in w)."""
+        difference = self.mean(prediction) - y
+        return (difference if weights is None else weights * difference) / y.shape[0]
+
+    def dual_point(self, residual, weights=None):
+        """``θ = s ∘ residual / n`` (``= −∇F(z)`` for ``residual = y − μ(z)``).
+
+        At the optimum of the penalised problem θ is dual-optimal; the certificates make
+        it feasible (projection, shrinking) elsewhere.
+        """
+        return (residual if weights is None else weights * residual) / residual.shape[0]
+
+    def primal_at_zero(self, y, weights=None, fit_intercept=True) -> float:
+        """P(0): the loss at w = 0 with the intercept fitted, the scale of relative gaps."""
+        return self.value(y, self.null_prediction(y, weights, fit_intercept), weights)
+
+    def alpha_max(self, correlation, penalty, scale=None) -> float:
+        """The smallest α with every penalised coefficient exactly zero.
+
+        ``correlation = Xᵀθ₀ = −Xᵀ∇F(z₀)``, θ₀ the :meth:`dual_point` at the null model
+        z₀ (the fit of the intercept and the unpenalised features): w = 0 is optimal iff
+        ``|X_jᵀθ₀| ≤ α ρ f_j σ_j`` for every penalised j
+        (:meth:`shrinkage.penalties.Penalty.alpha_max`).
+        """
+        return penalty.alpha_max(correlation, scale)
