@@ -11,9 +11,7 @@ a full check needs the sufficient statistics (X_effᵀr, ‖r‖², yᵀr) from 
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg.blas
 
-from .._kernels import cd_epoch_dense, cd_epoch_sparse
 from .._kernels.anderson import NO_DELTAS
 from .._kernels.columns import (
     add_to_entries,
@@ -24,7 +22,7 @@ from .._kernels.columns import (
     subtract_columns_dense,
     subtract_columns_sparse,
 )
-from .._kernels.gram import cd_epoch_gram, fill_lower_from_upper
+from .._kernels.gram import cd_epoch_gram
 from .._uniform import for_kernel
 from .correlation_bounds import CorrelationBounds
 
@@ -84,6 +82,7 @@ class ResidualState:
         self.bounds = CorrelationBounds(self.norm_lipschitz)
         self.y = np.asarray(design.y, dtype=np.float64)
         self.yy = float(self.y @ self.y)
+        self.u_dot_residual = None  # uᵀr̃ for sparse X (see reset)
 
     def reset(self, w):
         d = self.design
@@ -94,15 +93,10 @@ class ResidualState:
     def epoch(self, w, a, b, positive, features, deltas=NO_DELTAS):
         """One CD epoch over ``features``; each change into ``deltas`` if not empty.
         ``a``, ``b`` in the kernels' form (:attr:`~.warm_start.Weights.kernel_l1`)."""
-        d = self.design
-        if d.is_sparse:
-            X = d.X
-            return cd_epoch_sparse(
-                X.data, X.indices, X.indptr, self.n, for_kernel(d.x_offset), w, self.residual,
-                self.u_dot_residual, self.lipschitz, a, b, positive, features, deltas,
-            )  # fmt: skip
-        return cd_epoch_dense(d.X, w, self.residual, self.lipschitz, a, b, positive, features,
-                              deltas)  # fmt: skip
+        return self.design.cd_epoch(
+            w, self.residual, self.lipschitz, a, b, positive, features, deltas,
+            self.u_dot_residual,
+        )  # fmt: skip
 
     def shift(self, w, features, delta):
         """Apply ``w[features] += delta`` and update the residual in O(n·|features|)."""
@@ -190,17 +184,12 @@ class GramState:
 
     @classmethod
     def from_design(cls, design, xty=None):
-        """The state of ``design``; ``xty = X_effᵀy`` if the caller already has it."""
-        X = design.X
-        if design.is_sparse:
-            gram = np.asarray((X.T @ X).toarray(), dtype=np.float64)
-            gram -= design.n_samples * np.outer(design.x_offset, design.x_offset)
-        else:
-            gram = _symmetric_gram(np.asarray(X, dtype=np.float64, order="F"))
+        """The state of ``design`` (its Gram matrix, :meth:`~shrinkage.design.Design.gram`);
+        ``xty = X_effᵀy`` if the caller already has it."""
         y = np.asarray(design.y, dtype=np.float64)
         if xty is None:
             xty = design.rmatvec(y)
-        return cls(gram, np.asarray(xty, dtype=np.float64), y @ y, design.n_samples)
+        return cls(design.gram(), np.asarray(xty, dtype=np.float64), y @ y, design.n_samples)
 
     def reset(self, w):
         self.correlation = self.xty - self.gram @ w
@@ -228,10 +217,3 @@ class GramState:
         rr = max(y_dot_r - float(w @ self.correlation), 0.0)
         corr = self.correlation if features is None else self.correlation[features]
         return np.array(corr, dtype=np.float64), rr, y_dot_r
-
-
-def _symmetric_gram(X):
-    """``XᵀX`` by BLAS ``dsyrk`` (one triangle: half the flops of a general product)."""
-    gram = scipy.linalg.blas.dsyrk(1.0, X, trans=1, lower=0)  # Fortran, upper triangle
-    fill_lower_from_upper(gram)
-    return gram.T  # symmetric: the C-ordered view of the same memory, no copy
