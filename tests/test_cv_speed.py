@@ -8,13 +8,13 @@ import joblib
 import numpy as np
 import pytest
 
-from shrinkage.selection import LassoCV, SparseLogisticRegressionCV, _cv_engine
+from shrinkage.selection import LassoCV, SparseLogisticRegressionCV, cv_jobs
 
 
 @pytest.fixture
 def long_jobs(monkeypatch):
     """Every job counts as long enough for threads."""
-    monkeypatch.setattr(_cv_engine, "_PARALLEL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(cv_jobs, "PARALLEL_MIN_SECONDS", 0.0)
 
 
 def _problem(seed=0, n=90, p=8):

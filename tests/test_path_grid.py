@@ -57,7 +57,7 @@ def test_the_default_ratio_needs_the_shape():
 def test_path_and_cross_validation_share_the_grid(penalty):
     X, y = _data(80, 12)
     path_grid = shrinkage.path(X, y, penalty, n_alphas=15).alphas
-    from shrinkage.selection._common import shared_alpha_grid
+    from shrinkage.selection import shared_alpha_grid
 
     np.testing.assert_allclose(shared_alpha_grid(X, y, penalty, n_alphas=15), path_grid,
                                rtol=1e-12)  # fmt: skip

@@ -189,3 +189,23 @@ def test_dask_backend_gives_identical_results():
             spread = LassoCV(n_alphas=10, cv=3, n_jobs=-1).fit(X, y)
     np.testing.assert_array_equal(serial.cv_fold_errors_, spread.cv_fold_errors_)
     np.testing.assert_array_equal(serial.coef_, spread.coef_)
+
+
+def test_scikit_learn_names_equal_the_cv_attributes():
+    X, y = sparse_problem(seed=8)
+    lasso = LassoCV(n_alphas=6, cv=3).fit(X, y)
+    np.testing.assert_array_equal(lasso.alphas_, lasso.cv_alphas_)
+    assert lasso.mse_path_.shape == (6, 3)  # scikit-learn's (n_alphas, n_folds)
+    np.testing.assert_array_equal(lasso.mse_path_, lasso.cv_fold_errors_.T)
+    np.testing.assert_array_equal(lasso.mse_path_.mean(axis=1), lasso.cv_mean_)
+
+    several = ElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=6, cv=3).fit(X, y)
+    np.testing.assert_array_equal(several.alphas_, several.cv_alphas_)
+    assert several.mse_path_.shape == (2, 6, 3)  # (n_l1_ratio, n_alphas, n_folds)
+    np.testing.assert_array_equal(several.mse_path_, several.cv_fold_errors_.transpose(0, 2, 1))
+
+    # one l1_ratio: scikit-learn's shapes drop the l1_ratio axis, the cv_* arrays keep it
+    single = ElasticNetCV(l1_ratio=0.7, n_alphas=6, cv=3).fit(X, y)
+    assert single.cv_alphas_.shape == (1, 6) and single.alphas_.shape == (6,)
+    np.testing.assert_array_equal(single.alphas_, single.cv_alphas_[0])
+    np.testing.assert_array_equal(single.mse_path_, single.cv_fold_errors_[0].T)

@@ -105,3 +105,15 @@ def test_fold_without_both_classes_is_named():
     with pytest.raises(ValueError, match=r"fold 1 of 5 .*\{0: 48, 1: 0\}"):
         SparseLogisticRegressionCV(n_alphas=5, cv=KFold(5)).fit(X, y)
     assert SparseLogisticRegressionCV(n_alphas=5, cv=5).fit(X, y).coef_.shape == (1, 12)
+
+
+def test_scikit_learn_names_equal_the_cv_attributes():
+    X, y = classification_problem(seed=3)
+    model = SparseLogisticRegressionCV(l1_ratio=[0.5, 1.0], n_alphas=5, cv=3).fit(X, y)
+    np.testing.assert_array_equal(model.alphas_, model.cv_alphas_)
+    # LogisticRegressionCV.scores_ layout (n_folds, n_l1_ratios, n_alphas), greater is better
+    assert model.scores_.shape == (3, 2, 5)
+    np.testing.assert_array_equal(model.scores_, -model.cv_fold_errors_.transpose(1, 0, 2))
+    single = SparseLogisticRegressionCV(n_alphas=5, cv=3).fit(X, y)
+    np.testing.assert_array_equal(single.alphas_, single.cv_alphas_[0])
+    assert single.scores_.shape == (3, 1, 5)

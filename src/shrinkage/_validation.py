@@ -313,3 +313,57 @@ def check_representable(coef, intercept, dtype):
             f"the solution is too large to represent in {np.dtype(dtype).name} "
             "(coefficients or intercept overflow): rescale X or y."
         )
+
+
+def check_target_shape(y, n_samples) -> np.ndarray:
+    """``y`` as a 1-D array of ``n_samples`` values (a single column is flattened)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} samples but y has {y.shape[0]}.")
+    return y
+
+
+def binary_target(y, n_samples, model="this model"):
+    """Two-class labels (any two values) → ``(classes, y01)``, ``y01`` 1.0 where ``y`` is
+    ``classes[1]``; clear errors otherwise (``model`` names the caller in them).
+
+    Examples
+    --------
+    >>> binary_target(["no", "yes", "yes"], 3)
+    (array(['no', 'yes'], dtype='<U3'), array([0., 1., 1.]))
+    """
+    y = check_target_shape(y, n_samples)
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite value(s).")
+    if y.dtype.kind == "O" and any(v is None or v != v for v in y):
+        raise ValueError("y contains missing values (None or NaN).")
+    classes, y01 = np.unique(y, return_inverse=True)
+    if classes.size != 2:
+        which = "only one class" if classes.size < 2 else f"{classes.size} classes"
+        raise ValueError(
+            f"Only binary classification is supported: {model} needs exactly two "
+            f"classes; y has {which}: {classes[:10].tolist()}."
+        )
+    return classes, y01.astype(np.float64)
+
+
+def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
+    """The α-grid parameters as :func:`shrinkage.path` takes them: a given grid wins
+    (finite, > 0, sorted decreasing) and the other two are then not looked at; else
+    ``n_alphas`` (an integer ≥ 1) and ``alpha_min_ratio`` (None or in (0, 1]).
+
+    Returns ``(alphas, n_alphas, alpha_min_ratio)``, checked (``alphas`` None when not
+    given).
+
+    Examples
+    --------
+    >>> check_grid_parameters([0.1, 1.0], 100, None)
+    (array([1. , 0.1]), 100, None)
+    """
+    if alphas is not None:
+        return check_alphas(alphas), n_alphas, alpha_min_ratio
+    return None, check_n_alphas(n_alphas), check_alpha_min_ratio(alpha_min_ratio)

@@ -6,11 +6,24 @@ All three minimise ``1/(2n) Σ s_i (y_i − x_iᵀw − b)² + α · penalty(w)`
 
 from __future__ import annotations
 
-from ._base import PenalizedRegressor
+from sklearn.utils._param_validation import StrOptions
+
+from .base import ElasticNetRegressor
+from .contract import L1_RATIO
 
 __all__ = ["ElasticNet", "Lasso", "Ridge"]
 
-_COMMON_PARAMETERS = """
+
+class Lasso(ElasticNetRegressor):
+    """Lasso: squared loss with the L1 penalty, ``1/(2n)‖y − Xw − b‖² + α Σ f_j|w_j|``.
+
+    Same scaling as scikit-learn's ``Lasso`` (α means the same thing). Coefficients whose
+    correlation with the residual stays below ``α f_j`` are *exactly* zero.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        Regularisation strength α ≥ 0.
     fit_intercept : bool, default True
         Fit an unpenalised intercept ``b``.
     standardize : bool, default False
@@ -22,6 +35,10 @@ _COMMON_PARAMETERS = """
         unpenalised.
     positive : bool, default False
         Constrain the coefficients to be ``>= 0``.
+    solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
+        "auto" is coordinate descent on working sets with Anderson acceleration
+        ("working_set"), or plain cyclic coordinate descent ("cd") when some
+        ``penalty_factor`` is 0.
     tol : float, default 1e-4
         Stop when the duality gap is ``≤ tol · P(0)`` (P(0): the objective at w = 0).
     max_iter : int, default 1000
@@ -34,6 +51,8 @@ _COMMON_PARAMETERS = """
     coef_ : ndarray of shape (n_features,)
         Coefficients on the original scale; exact zeros where the penalty removed a
         feature.
+    sparse_coef_ : scipy.sparse.csr_matrix of shape (1, n_features)
+        ``coef_`` without its zeros.
     intercept_ : float
     n_iter_ : int
     dual_gap_ : float
@@ -46,26 +65,7 @@ _COMMON_PARAMETERS = """
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Present when X was a DataFrame with string column names.
-"""
 
-
-class Lasso(PenalizedRegressor):
-    __doc__ = (
-        """Lasso: squared loss with the L1 penalty, ``1/(2n)‖y − Xw − b‖² + α Σ f_j|w_j|``.
-
-    Same scaling as scikit-learn's ``Lasso`` (α means the same thing). Coefficients whose
-    correlation with the residual stays below ``α f_j`` are *exactly* zero.
-
-    Parameters
-    ----------
-    alpha : float, default 1.0
-        Regularisation strength α ≥ 0.
-    solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
-        "auto" is coordinate descent on working sets with Anderson acceleration
-        ("working_set"), or plain cyclic coordinate descent ("cd") when some
-        ``penalty_factor`` is 0."""
-        + _COMMON_PARAMETERS
-        + """
     See Also
     --------
     ElasticNet : L1 + L2 mix.
@@ -81,26 +81,10 @@ class Lasso(PenalizedRegressor):
     >>> int((model.coef_ == 0).sum()), model.certificate_.relative_gap <= 1e-4
     (7, True)
     """
-    )
-
-    def __init__(
-        self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, solver="auto", tol=1e-4, max_iter=1000, warm_start=False,
-    ):  # fmt: skip
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
 
 
-class ElasticNet(PenalizedRegressor):
-    __doc__ = (
-        """Elastic net: ``1/(2n)‖y − Xw − b‖² + α Σ f_j (ρ|w_j| + ½(1−ρ) w_j²)``.
+class ElasticNet(ElasticNetRegressor):
+    """Elastic net: ``1/(2n)‖y − Xw − b‖² + α Σ f_j (ρ|w_j| + ½(1−ρ) w_j²)``.
 
     Same scaling as scikit-learn's ``ElasticNet``; glmnet's ``lambda`` is α and its
     ``alpha`` is ρ = ``l1_ratio``. ``l1_ratio=1`` is :class:`Lasso`, ``l1_ratio=0`` is
@@ -109,15 +93,51 @@ class ElasticNet(PenalizedRegressor):
     Parameters
     ----------
     alpha : float, default 1.0
-        Regularisation strength α ≥ 0.
+        Regularisation strength α ≥ 0 (glmnet's ``lambda``).
     l1_ratio : float in [0, 1], default 0.5
-        ρ, the L1 share of the penalty.
+        ρ, the L1 share of the penalty (glmnet's ``alpha``).
+    fit_intercept : bool, default True
+        Leave an intercept ``b`` out of the penalty and fit it.
+    standardize : bool, default False
+        Weigh both parts of the penalty by each column's standard deviation (glmnet's
+        ``standardize=TRUE``); ``coef_`` stays on the original scale, and a constant
+        column is an error.
+    penalty_factor : array-like of shape (n_features,), optional
+        Factors ``f_j ≥ 0`` on the L1 and the L2 part alike; 0 leaves feature j
+        unpenalised.
+    positive : bool, default False
+        Keep every coefficient ``>= 0``.
     solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
-        "auto" is coordinate descent on working sets with Anderson acceleration
-        ("working_set"), or plain cyclic coordinate descent ("cd") when some
-        ``penalty_factor`` is 0."""
-        + _COMMON_PARAMETERS
-        + """
+        As in :class:`Lasso`: working sets with Anderson acceleration, or cyclic
+        coordinate descent when some ``penalty_factor`` is 0.
+    tol : float, default 1e-4
+        Target relative duality gap: stop when the gap is ``≤ tol · P(0)``.
+    max_iter : int, default 1000
+        Maximum coordinate-descent epochs or proximal-gradient iterations.
+    warm_start : bool, default False
+        Refits start from the previous ``coef_``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Coefficients on the original scale; the L1 part sets some exactly to zero.
+    sparse_coef_ : scipy.sparse.csr_matrix of shape (1, n_features)
+        The non-zero coefficients.
+    intercept_ : float
+        The unpenalised intercept (0.0 without ``fit_intercept``).
+    n_iter_ : int
+        Epochs or iterations run.
+    dual_gap_ : float
+        The certified duality gap: the objective is at most this far above its minimum.
+    certificate_ : shrinkage.certificates.Certificate
+        Primal and dual objectives, relative gap, per-feature KKT residuals.
+    solver_ : str
+        Which solver "auto" picked, or the one named.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame X (only when they are all strings).
+
     See Also
     --------
     Lasso, Ridge
@@ -131,28 +151,27 @@ class ElasticNet(PenalizedRegressor):
     >>> int((model.coef_ == 0).sum()), model.certificate_.relative_gap <= 1e-4
     (0, True)
     """
-    )
+
+    _parameter_constraints: dict = {
+        **ElasticNetRegressor._parameter_constraints,
+        "l1_ratio": L1_RATIO,
+    }
 
     def __init__(
         self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
         penalty_factor=None, positive=False, solver="auto", tol=1e-4, max_iter=1000,
         warm_start=False,
     ):  # fmt: skip
-        self.alpha = alpha
+        super().__init__(
+            alpha, fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, solver=solver, tol=tol,
+            max_iter=max_iter, warm_start=warm_start,
+        )  # fmt: skip
         self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start
 
 
-class Ridge(PenalizedRegressor):
-    __doc__ = (
-        """Ridge: ``1/(2n)‖y − Xw − b‖² + (α/2) Σ f_j w_j²`` (L2, weight decay).
+class Ridge(ElasticNetRegressor):
+    """Ridge: ``1/(2n)‖y − Xw − b‖² + (α/2) Σ f_j w_j²`` (L2, weight decay).
 
     Equals ``ElasticNet(alpha, l1_ratio=0)``. **Conversion**: scikit-learn's ``Ridge``
     minimises ``‖y − Xw − b‖² + α_sk ‖w‖²``, so ``Ridge(alpha=a)`` here equals
@@ -162,40 +181,71 @@ class Ridge(PenalizedRegressor):
     Parameters
     ----------
     alpha : float, default 1.0
-        Regularisation strength α ≥ 0.
-    solver : {"auto", "closed_form", "cd", "fista", "ista"}, default "auto"
+        Regularisation strength α ≥ 0 (``n_samples`` times smaller than scikit-learn's).
+    fit_intercept : bool, default True
+        Fit an intercept ``b``, which the L2 penalty leaves alone.
+    standardize : bool, default False
+        Shrink the coefficients of standardised columns (1/n weighted standard
+        deviation); ``coef_`` is reported on the original scale. A constant column is
+        then an error.
+    penalty_factor : array-like of shape (n_features,), optional
+        Factors ``f_j ≥ 0`` scaling each coefficient's ``½ w_j²``; 0 leaves it
+        unshrunk.
+    positive : bool, default False
+        Non-negative coefficients only (then solved by coordinate descent).
+    solver : {"auto", "closed_form", "working_set", "cd", "fista", "ista"}, default "auto"
         "auto" is the closed form (Cholesky on the smaller side, SVD when singular),
-        or coordinate descent when ``positive=True``."""
-        + _COMMON_PARAMETERS
-        + """
+        or coordinate descent when ``positive=True``.
+    tol : float, default 1e-4
+        Relative duality gap the iterative solvers stop at (gap ``≤ tol · P(0)``).
+    max_iter : int, default 1000
+        Cap on the iterative solvers' epochs or iterations.
+    warm_start : bool, default False
+        An iterative solver starts a refit from the previous ``coef_``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Coefficients on the original scale; shrunk, none exactly zero in general.
+    sparse_coef_ : scipy.sparse.csr_matrix of shape (1, n_features)
+        ``coef_`` as a sparse row.
+    intercept_ : float
+        The intercept, 0.0 when ``fit_intercept=False``.
+    n_iter_ : int
+        Iterations of the solver that ran.
+    dual_gap_ : float
+        Duality gap of the returned coefficients (an upper bound on their excess
+        objective).
+    certificate_ : shrinkage.certificates.Certificate
+        Primal, dual and relative gap, and the KKT residual of every feature.
+    solver_ : str
+        The solver used.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        The DataFrame's column names, when X had string column names.
+
     See Also
     --------
     ElasticNet, Lasso
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
+    The conversion above, checked:
+
+    >>> import numpy as np
+    >>> from sklearn import datasets, linear_model
     >>> from shrinkage import Ridge
-    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X, y = datasets.load_diabetes(return_X_y=True)
     >>> model = Ridge(alpha=0.01).fit(X, y)
-    >>> int((model.coef_ == 0).sum())
-    0
+    >>> theirs = linear_model.Ridge(alpha=0.01 * X.shape[0]).fit(X, y)
+    >>> bool(np.allclose(model.coef_, theirs.coef_)), int((model.coef_ == 0).sum())
+    (True, 0)
     """
-    )
 
     _solvers = ("auto", "closed_form", "working_set", "cd", "fista", "ista")
+    _parameter_constraints: dict = {
+        **ElasticNetRegressor._parameter_constraints,
+        "solver": [StrOptions(set(_solvers))],
+    }
     l1_ratio = 0.0
-
-    def __init__(
-        self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, solver="auto", tol=1e-4, max_iter=1000, warm_start=False,
-    ):  # fmt: skip
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
-        self.warm_start = warm_start

@@ -6,21 +6,19 @@ import warnings
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_alpha, check_fit_options, check_non_numeric, check_sample_weight
 from ..certificates import describe_gap
-from ..penalties import Penalty
 from ..solvers.logistic import solve_logistic
-from ._base import linear_predictor
+from .base import PenalizedLinearModel, linear_predictor
+from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, PENALTY_OPTIONS, classification_data
 
 __all__ = ["SparseLogisticRegression"]
 
 
-class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
+class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstimator):
     """Binary logistic regression with an L1, L2 or elastic-net penalty.
 
     Minimises the mean log-loss plus the penalty::
@@ -68,6 +66,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         The two labels; ``classes_[1]`` is the positive class.
     coef_ : ndarray of shape (1, n_features)
         Coefficients (exact zeros where the penalty removed a feature).
+    sparse_coef_ : scipy.sparse.csr_matrix of shape (1, n_features)
+        ``coef_`` with the zeros dropped.
     intercept_ : ndarray of shape (1,)
     n_iter_ : int
         Proximal-Newton steps taken.
@@ -95,67 +95,51 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     0.974
     """
 
+    _parameter_constraints: dict = {
+        "alpha": ALPHA,
+        "l1_ratio": L1_RATIO,
+        **FIT_OPTIONS,
+        **PENALTY_OPTIONS,
+        "warm_start": ["boolean"],
+    }
+
     def __init__(
         self, alpha=0.01, *, l1_ratio=1.0, fit_intercept=True, standardize=False,
         penalty_factor=None, positive=False, tol=1e-4, max_iter=100, warm_start=False,
     ):  # fmt: skip
+        super().__init__(
+            fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
+        )  # fmt: skip
         self.alpha = alpha
         self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
         self.warm_start = warm_start
 
-    def _check_params(self):
-        check_alpha(self.alpha)
-        check_fit_options(self, ("fit_intercept", "standardize", "positive", "warm_start"))
-        return Penalty(self.l1_ratio, self.penalty_factor, self.positive)
-
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Fit the model and certify it.
+        """Fit the classifier and certify the solution.
 
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
-            Training data; sparse input is used as CSC without densifying.
+            Training data (sparse: used as CSC, never densified).
         y : array-like of shape (n_samples,)
             Two distinct labels (numbers, strings, booleans).
         sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights (normalised to sum to n).
+            Non-negative weights, normalised to sum to n.
 
         Returns
         -------
         self
         """
-        penalty = self._check_params()
-        check_non_numeric(X)
-        try:
-            X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32])
-        except ValueError as exc:
-            if "could not convert" in str(exc):
-                raise TypeError(f"X contains non-numeric values: {exc}") from exc
-            raise
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if classes.shape[0] != 2:
-            which = "only one class" if classes.shape[0] < 2 else f"{classes.shape[0]} classes"
-            raise ValueError(
-                f"Only binary classification is supported: {type(self).__name__} needs "
-                f"exactly two classes; y has {which}: {classes[:10].tolist()}."
-            )
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        target = (y == classes[1]).astype(np.float64)
+        X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
         coef_init = intercept_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (1, X.shape[1]):
                 coef_init, intercept_init = self.coef_.ravel(), float(self.intercept_[0])
         result = solve_logistic(
-            X, target, self.alpha, penalty, fit_intercept=self.fit_intercept,
-            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
-            max_iter=self.max_iter, coef_init=coef_init, intercept_init=intercept_init,
+            X, target, self.alpha, self._penalty(), coef_init=coef_init,
+            intercept_init=intercept_init, **self._fit_options(sample_weight),
         )  # fmt: skip
         if not result.converged:
             warnings.warn(
@@ -164,15 +148,19 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                 "Newton steps. Try a larger max_iter, standardize=True, or a larger alpha "
                 "(separable data have no unpenalised optimum).",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,  # the caller of fit, past _fit_context's wrapper
             )
         self.classes_ = classes
+        self._store_solution(result)
+        return self
+
+    def _store_solution(self, result):
+        """The fitted attributes of one certified solve, in scikit-learn's binary shapes."""
         self.coef_ = result.coef.reshape(1, -1)
         self.intercept_ = np.array([result.intercept if self.fit_intercept else 0.0])
         self.n_iter_ = result.n_iter
         self.dual_gap_ = result.dual_gap
         self.certificate_ = result.certificate
-        return self
 
     def decision_function(self, X):
         """Linear predictor ``X @ coef_ + intercept_`` (log-odds of ``classes_[1]``)."""
@@ -194,15 +182,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         scores = self.decision_function(X)
         return self.classes_[(scores > 0).astype(int)]
 
-    @property
-    def sparse_coef_(self):
-        """``coef_`` as a scipy sparse row (exact zeros dropped)."""
-        import scipy.sparse as sp
-
-        return sp.csr_matrix(self.coef_)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.classifier_tags.multi_class = False
         return tags

@@ -1,12 +1,15 @@
 """Model selection: cross-validation (min and one-standard-error rules), information
-criteria, relaxed and adaptive lasso, stability selection."""
+criteria, relaxed and adaptive lasso, stability selection; and the pieces they share (the
+α grid of the full data, the binomial deviance, the one-standard-error rule)."""
 
+from ._common import deviance, one_standard_error_index, shared_alpha_grid
 from .adaptive import AdaptiveLasso
 from .cross_validation import ElasticNetCV, LassoCV
 from .information_criteria import LassoIC, information_criterion
 from .logistic_cv import SparseLogisticRegressionCV
 from .relaxed import RelaxedLasso, least_squares_on_support
-from .stability import StabilityResult, StabilitySelection, stability_selection
+from .stability import StabilityResult, stability_selection
+from .stability_selector import StabilitySelection
 
 __all__ = [
     "AdaptiveLasso",
@@ -17,7 +20,10 @@ __all__ = [
     "SparseLogisticRegressionCV",
     "StabilityResult",
     "StabilitySelection",
+    "deviance",
     "information_criterion",
     "least_squares_on_support",
+    "one_standard_error_index",
+    "shared_alpha_grid",
     "stability_selection",
 ]

@@ -1,4 +1,4 @@
-"""Pieces shared by the model-selection tools: the α grid, targets, errors, the 1-SE rule.
+"""Pieces shared by the model-selection tools: the α grid, held-out errors, the 1-SE rule.
 
 The α grid is computed once from the *full* data (glmnet's rule): α_max, the smallest α
 at which every penalised coefficient is exactly zero, down to ``alpha_min_ratio · α_max``
@@ -10,35 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import (
-    check_alpha_min_ratio,
-    check_alphas,
-    check_fit_options,
-    check_n_alphas,
-    check_target,
-)
+from .._validation import binary_target  # the report and the advice import it from here
 from ..path import alpha_grid, path
 from ..penalties import Penalty
 
 __all__ = [
     "binary_target",
-    "check_fit_options",
-    "check_grid_parameters",
     "deviance",
     "one_standard_error_index",
     "shared_alpha_grid",
     "weighted_mean",
 ]
-
-
-def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
-    """Validate the grid parameters (``alphas`` wins over ``n_alphas``/``alpha_min_ratio``),
-    with the checks :func:`shrinkage.path` applies."""
-    if alphas is not None:
-        check_alphas(alphas)
-        return
-    check_n_alphas(n_alphas)
-    check_alpha_min_ratio(alpha_min_ratio)
 
 
 def shared_alpha_grid(
@@ -58,33 +40,6 @@ def shared_alpha_grid(
         ).alphas[0]),
         n_alphas, alpha_min_ratio, alphas=alphas, shape=X.shape, l1_ratio=penalty.l1_ratio,
     )  # fmt: skip
-
-
-def binary_target(y, n_samples):
-    """Two-class labels (any two values) → ``(classes, y01)``; clear errors otherwise."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
-    if y.shape[0] != n_samples:
-        raise ValueError(f"X has {n_samples} samples but y has {y.shape[0]}.")
-    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
-        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite value(s).")
-    if y.dtype.kind == "O" and any(v is None or v != v for v in y):
-        raise ValueError("y contains missing values (None or NaN).")
-    classes, y01 = np.unique(y, return_inverse=True)
-    if classes.size != 2:
-        which = "only one class" if classes.size < 2 else f"{classes.size} classes"
-        raise ValueError(
-            "Only binary classification is supported: this model needs exactly two "
-            f"classes; y has {which}: {classes[:10].tolist()}."
-        )
-    return classes, y01.astype(np.float64)
-
-
-def check_regression_target(y, n_samples):
-    return check_target(y, n_samples).astype(np.float64, copy=False)
 
 
 def weighted_mean(values, sample_weight=None, axis=0):

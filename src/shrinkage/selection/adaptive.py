@@ -14,14 +14,14 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._validation import check_alpha, check_non_numeric, check_sample_weight
-from ..estimators._base import PenalizedRegressor
+from .._validation import check_alpha, check_fit_options
+from ..estimators.base import PenalizedRegressor
+from ..estimators.contract import ALPHA, FIT_OPTIONS
 from ..estimators.linear import Ridge
 from ..penalties import L1
 from ..solvers import solve
-from ._common import check_fit_options, check_regression_target
 from .relaxed import least_squares_on_support
 
 __all__ = ["AdaptiveLasso"]
@@ -46,8 +46,15 @@ class AdaptiveLasso(PenalizedRegressor):
         n > p + fit_intercept, ridge otherwise), or given coefficients.
     initial_alpha : float, default 0.01
         α of the initial ridge fit (ridge's ``1/(2n)`` scaling).
-    fit_intercept, standardize, tol, max_iter
-        As in :class:`~shrinkage.Lasso` (``standardize`` applies to both fits).
+    fit_intercept : bool, default True
+        Fit an unpenalised intercept, in the initial fit and in the weighted lasso.
+    standardize : bool, default False
+        Standardise the columns in both fits' penalties (the initial ridge's and the
+        weighted lasso's); ``coef_`` is on the original scale.
+    tol : float, default 1e-4
+        Target relative duality gap; the weighted lasso stops there.
+    max_iter : int, default 1000
+        At most this many coordinate-descent epochs for the weighted lasso.
 
     Attributes
     ----------
@@ -75,6 +82,14 @@ class AdaptiveLasso(PenalizedRegressor):
     (array([0, 1]), array([ 2. , -0.9]))
     """
 
+    _parameter_constraints: dict = {
+        "alpha": ALPHA,
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "initial": [StrOptions({"auto", "ols", "ridge"}), "array-like"],
+        "initial_alpha": ALPHA,
+        **FIT_OPTIONS,
+    }
+
     def __init__(
         self, alpha=1.0, *, gamma=1.0, initial="auto", initial_alpha=0.01, fit_intercept=True,
         standardize=False, tol=1e-4, max_iter=1000,
@@ -88,14 +103,26 @@ class AdaptiveLasso(PenalizedRegressor):
         self.tol = tol
         self.max_iter = max_iter
 
+    def _check_params(self):
+        check_alpha(self.alpha)
+        gamma = self.gamma
+        if (
+            isinstance(gamma, bool)
+            or not isinstance(gamma, Real)
+            or not (np.isfinite(gamma) and gamma >= 0)
+        ):
+            raise ValueError(f"gamma must be a finite number >= 0, got {gamma!r}.")
+        check_fit_options(self, flags=("fit_intercept", "standardize"))
+        if isinstance(self.initial, str) and self.initial not in ("auto", "ols", "ridge"):
+            raise ValueError(
+                f"initial must be 'auto', 'ols', 'ridge' or coefficients, got {self.initial!r}."
+            )
+        check_alpha(self.initial_alpha, "initial_alpha")
+
     def _initial_coef(self, X, y, sample_weight):
         n, p = X.shape
         initial = self.initial
         if isinstance(initial, str):
-            if initial not in ("auto", "ols", "ridge"):
-                raise ValueError(
-                    f"initial must be 'auto', 'ols', 'ridge' or coefficients, got {initial!r}."
-                )
             if initial == "auto":
                 initial = "ols" if n > p + int(self.fit_intercept) else "ridge"
             if initial == "ols":
@@ -103,8 +130,8 @@ class AdaptiveLasso(PenalizedRegressor):
                     X, y, np.arange(p), sample_weight, self.fit_intercept
                 )[0]
             ridge = Ridge(
-                alpha=check_alpha(self.initial_alpha, "initial_alpha"),
-                fit_intercept=self.fit_intercept, standardize=self.standardize,
+                alpha=self.initial_alpha, fit_intercept=self.fit_intercept,
+                standardize=self.standardize,
             )  # fmt: skip
             return ridge.fit(X, y, sample_weight=sample_weight).coef_.astype(np.float64)
         coef = np.asarray(initial)
@@ -117,56 +144,27 @@ class AdaptiveLasso(PenalizedRegressor):
             raise ValueError("initial coefficients contain NaN or infinity.")
         return coef
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the initial estimate, then the re-weighted lasso.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        self
-        """
-        alpha = check_alpha(self.alpha)
-        gamma = self.gamma
-        if (
-            isinstance(gamma, bool)
-            or not isinstance(gamma, Real)
-            or not (np.isfinite(gamma) and gamma >= 0)
-        ):
-            raise ValueError(f"gamma must be a finite number >= 0, got {gamma!r}.")
-        check_fit_options(self, flags=("fit_intercept", "standardize"))
-        check_non_numeric(X)
-        X, y = validate_data(
-            self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True,
-        )  # fmt: skip
-        y = check_regression_target(y, X.shape[0]).astype(X.dtype, copy=False)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+    def _fit(self, X, y, sample_weight):
+        """The initial estimate ŵ, then the lasso re-weighted by ``1/|ŵ_j|^γ``."""
         initial = self._initial_coef(X, y, sample_weight)
         with np.errstate(divide="ignore", over="ignore"):
-            factors = 1.0 / np.abs(initial) ** gamma
+            factors = 1.0 / np.abs(initial) ** self.gamma
         factors[initial == 0] = np.inf  # also for gamma = 0: a zero start is an exclusion
         kept = np.flatnonzero(np.isfinite(factors))
         self.initial_coef_ = initial
         self.penalty_factor_ = factors
-        self.coef_ = np.zeros(X.shape[1], dtype=X.dtype)
         if kept.size == 0:  # every feature excluded: the intercept-only model
+            self.coef_ = np.zeros(X.shape[1], dtype=X.dtype)
             self.intercept_ = least_squares_on_support(
                 X, y, kept, sample_weight, self.fit_intercept
             )[1]
             self.n_iter_, self.dual_gap_, self.certificate_ = 0, 0.0, None
             return self
         result = solve(
-            X[:, kept], y, alpha, L1(penalty_factor=factors[kept]),
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
+            X[:, kept], y, self.alpha, L1(penalty_factor=factors[kept]),
+            **self._fit_options(sample_weight),
         )  # fmt: skip
+        self._store_solution(result)
+        self.coef_ = np.zeros(X.shape[1], dtype=X.dtype)
         self.coef_[kept] = result.coef
-        self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
-        self.n_iter_ = result.n_iter
-        self.dual_gap_ = result.dual_gap
-        self.certificate_ = result.certificate
         return self

@@ -21,19 +21,15 @@ from numbers import Real
 
 import numpy as np
 from scipy.special import gammaln
-from sklearn.utils.validation import validate_data
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._validation import check_non_numeric, check_sample_weight
+from .._validation import check_fit_options, check_grid_parameters
 from ..design import make_design
-from ..estimators._base import PenalizedRegressor
+from ..estimators.base import PenalizedRegressor
+from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS
 from ..path import path
 from ..solvers import solve
-from ._common import (
-    check_fit_options,
-    check_grid_parameters,
-    check_regression_target,
-    shared_alpha_grid,
-)
+from ._common import shared_alpha_grid
 
 __all__ = ["LassoIC", "information_criterion"]
 
@@ -74,6 +70,7 @@ class LassoIC(PenalizedRegressor):
     Parameters
     ----------
     criterion : {"aic", "bic", "ebic"}, default "bic"
+        AIC (``k = 2``), BIC (``k = log n``) or the extended BIC of Chen & Chen.
     gamma : float in [0, 1], default 0.5
         EBIC's γ (Chen & Chen 2008); 0 gives BIC. γ > 1 − 1/(2κ) for p ≈ n^κ is consistent.
     noise_variance : float or "profile", optional
@@ -82,10 +79,21 @@ class LassoIC(PenalizedRegressor):
     alphas : array-like, optional
         The α grid; default ``n_alphas`` log-spaced values from α_max.
     n_alphas : int, default 100
-    alpha_min_ratio : float, optional
-        As in :func:`shrinkage.path`.
-    fit_intercept, standardize, penalty_factor, positive, tol, max_iter
-        As in :class:`~shrinkage.Lasso`.
+        Length of the default grid.
+    alpha_min_ratio : float in (0, 1], optional
+        End of the default grid relative to α_max, as in :func:`shrinkage.path`.
+    fit_intercept : bool, default True
+        Fit an unpenalised intercept along the path.
+    standardize : bool, default False
+        Penalise standardised columns; coefficients are reported on the original scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        L1 factors ``f_j ≥ 0``; a feature with 0 is never penalised.
+    positive : bool, default False
+        Keep the coefficients ``>= 0``.
+    tol : float, default 1e-4
+        Relative duality gap of each point of the path and of the final fit.
+    max_iter : int, default 1000
+        Epoch cap per α.
 
     Attributes
     ----------
@@ -120,25 +128,36 @@ class LassoIC(PenalizedRegressor):
     (True, 7)
     """
 
+    _parameter_constraints: dict = {
+        "criterion": [StrOptions({"aic", "bic", "ebic"})],
+        "gamma": [Interval(Real, 0, 1, closed="both")],
+        "noise_variance": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"profile"}),
+            None,
+        ],
+        **GRID_OPTIONS,
+        **FIT_OPTIONS,
+        **PENALTY_OPTIONS,
+    }
+
     def __init__(
         self, *, criterion="bic", gamma=0.5, noise_variance=None, alphas=None, n_alphas=100,
         alpha_min_ratio=None, fit_intercept=True, standardize=False, penalty_factor=None,
         positive=False, tol=1e-4, max_iter=1000,
     ):  # fmt: skip
+        super().__init__(
+            fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
+        )  # fmt: skip
         self.criterion = criterion
         self.gamma = gamma
         self.noise_variance = noise_variance
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.alpha_min_ratio = alpha_min_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
 
-    def _check_ic_params(self):
+    def _check_params(self):
         if self.criterion not in ("aic", "bic", "ebic"):
             raise ValueError(f"criterion must be 'aic', 'bic' or 'ebic', got {self.criterion!r}.")
         if (
@@ -158,28 +177,11 @@ class LassoIC(PenalizedRegressor):
                     f"noise_variance must be None, 'profile' or a number > 0, got {nv!r}."
                 )
         check_grid_parameters(self.alphas, self.n_alphas, self.alpha_min_ratio)
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit the lasso path and keep the α of least criterion.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        self
-        """
-        self._check_ic_params()
         check_fit_options(self)
-        check_non_numeric(X)
-        X, y = validate_data(
-            self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True,
-        )  # fmt: skip
-        y = check_regression_target(y, X.shape[0]).astype(X.dtype, copy=False)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        self._penalty()
+
+    def _fit(self, X, y, sample_weight):
+        """The lasso path, the criterion along it, and the certified fit at its least value."""
         n, p = X.shape
         penalty = self._penalty()
         options = dict(fit_intercept=self.fit_intercept, sample_weight=sample_weight,
@@ -203,13 +205,10 @@ class LassoIC(PenalizedRegressor):
         best = int(np.argmin(self.criterion_))
         self.alpha_ = float(self.alphas_[best])
         # Re-solve at the chosen α from the path's solution: one short certified solve.
-        final = solve(X, y, self.alpha_, penalty, tol=self.tol, max_iter=self.max_iter,
-                      coef_init=result.coefs[best], **options)  # fmt: skip
-        self.coef_ = final.coef
-        self.intercept_ = float(final.intercept) if self.fit_intercept else 0.0
+        final = solve(X, y, self.alpha_, penalty, coef_init=result.coefs[best],
+                      **self._fit_options(sample_weight))  # fmt: skip
+        self._store_solution(final)
         self.n_iter_ = int(result.n_iter.sum()) + final.n_iter  # epochs of path + re-solve
-        self.dual_gap_ = final.dual_gap
-        self.certificate_ = final.certificate
         return self
 
     def _noise_variance(self, X, y, sample_weight):

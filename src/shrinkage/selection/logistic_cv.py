@@ -9,23 +9,20 @@ the binomial deviance ``2 × mean log-loss`` on the held-out rows as the default
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.base import _fit_context
 
-from .._validation import check_non_numeric, check_sample_weight
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
+from ..estimators.contract import L1_RATIO, classification_data
 from ..estimators.logistic import SparseLogisticRegression
-from ..penalties import Penalty
 from ..solvers.logistic import solve_logistic
-from ._common import binary_target
-from .cross_validation import _CV_ATTRIBUTES, _CV_PARAMETERS, CrossValidatedMixin
+from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .folds import check_fold_classes
 
 __all__ = ["SparseLogisticRegressionCV"]
 
 
 class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
-    __doc__ = (
-        """Sparse logistic regression with α (and ``l1_ratio``) chosen by stratified K-fold CV.
+    """Sparse logistic regression with α (and ``l1_ratio``) chosen by stratified K-fold CV.
 
     Minimises ``1/n Σ s_i [log(1 + exp(z_i)) − y_i z_i] + α Σ_j f_j (ρ|w_j| + ½(1−ρ) w_j²)``
     with ``z = Xw + b`` and ``y_i ∈ {0, 1}`` (1 is ``classes_[1]``). The default CV error
@@ -35,12 +32,82 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     Parameters
     ----------
     l1_ratio : float or list of float in [0, 1], default 1.0
-        The ρ grid."""
-        + _CV_PARAMETERS.replace("Default: the mean squared error.", "Default: the deviance.")
-        + """ of shape (n_l1_ratios, n_alphas)"""
-        + _CV_ATTRIBUTES
-        + """    classes_ : ndarray of shape (2,)
+        The ρ grid: 1 is the lasso penalty, 0 ridge.
+    alphas : array-like, optional
+        The α grid, decreasing, for every ρ. By default each ρ gets ``n_alphas`` values
+        log-spaced from its own α_max (the least α giving w = 0) down to
+        ``alpha_min_ratio · α_max``.
+    n_alphas : int, default 100
+        Length of each default grid.
+    alpha_min_ratio : float in (0, 1], optional
+        Where the default grids stop, relative to α_max (as :func:`shrinkage.path`).
+    cv : int, cross-validation splitter or iterable of (train, test), default 5
+        An int K gives ``StratifiedKFold(K, shuffle=True)`` seeded by ``random_state``
+        (:mod:`shrinkage.defaults`); every training part needs both classes.
+    selection : {"min", "1se"}, default "1se"
+        The α of least mean deviance ("min"), or the largest α within one standard
+        error of it ("1se", glmnet's ``lambda.1se``: fewer features, as good).
+    random_state : int, RandomState or None, default 0
+        Seed of the stratified folds of an int ``cv``.
+    scoring : str or callable, optional
+        Default: the deviance. Else a scorer name (``"roc_auc"``, ``"accuracy"``, ...) or
+        a callable ``scorer(estimator, X, y)`` seeing 0/1 labels; the CV error is minus
+        its value.
+    fit_intercept : bool, default True
+        Fit an unpenalised intercept (the log-odds at x = 0).
+    standardize : bool, default False
+        Penalise the coefficients of standardised columns (glmnet's
+        ``standardize=TRUE``); ``coef_`` stays on the original scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        Factors ``f_j ≥ 0`` of the penalty; 0 keeps feature j unpenalised.
+    positive : bool, default False
+        Only non-negative coefficients.
+    tol : float, default 1e-4
+        Relative duality gap every fold path and the refit are certified to.
+    max_iter : int, default 100
+        Proximal-Newton steps per α.
+    n_jobs : int, optional
+        (ρ, fold) jobs run in parallel by :class:`joblib.Parallel`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The labels; ``classes_[1]`` is the positive class.
+    alpha_, l1_ratio_ : float
+        The chosen penalty strength and L1 share.
+    alpha_min_, alpha_1se_ : float
+        The α of least mean CV error, and the 1-SE α, on the chosen ρ's curve.
+    alpha_grid_extended_ : int
+        Times the grids grew because the least error was at one end (0 with ``alphas``).
+    alpha_at_edge_ : {None, "low", "high"}
+        The end where the least error still sits after the extensions (with a
+        ``UserWarning``), or None.
+    n_folds_ : int
+        How many folds.
     l1_ratios_ : ndarray of shape (n_l1_ratios,)
+        The ρ grid searched.
+    cv_alphas_ : ndarray of shape (n_l1_ratios, n_alphas)
+        The α grid of each ρ.
+    cv_mean_, cv_std_error_ : ndarray of shape (n_l1_ratios, n_alphas)
+        Mean held-out deviance (or minus the score) and its standard error.
+    cv_n_active_ : ndarray of shape (n_l1_ratios, n_alphas)
+        Non-zero coefficients of the fold fits, averaged over the folds.
+    cv_fold_errors_ : ndarray of shape (n_l1_ratios, n_folds, n_alphas)
+        Every fold's held-out error.
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratios, n_alphas)
+        ``cv_alphas_`` as scikit-learn's ``ElasticNetCV`` names and shapes it (one ρ:
+        a single row); ``LogisticRegressionCV``'s ``Cs_`` (its grid of ``C = 1/(nα)``).
+    scores_ : ndarray of shape (n_folds, n_l1_ratios, n_alphas)
+        ``-cv_fold_errors_`` in the layout of ``LogisticRegressionCV.scores_`` (its
+        default from scikit-learn 1.10): greater is better.
+    coef_ : ndarray of shape (1, n_features)
+        The refit on all the data at (``alpha_``, ``l1_ratio_``).
+    sparse_coef_, intercept_, n_iter_, dual_gap_, certificate_
+        Of the certified refit (see
+        :class:`~shrinkage.estimators.logistic.SparseLogisticRegression`).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Names of the columns of a DataFrame X (string names only).
 
     See Also
     --------
@@ -54,13 +121,16 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     >>> model = SparseLogisticRegressionCV(n_alphas=20, cv=3, standardize=True).fit(X, y)
     >>> model.cv_mean_.shape, bool(model.alpha_1se_ >= model.alpha_min_)
     ((1, 20), True)
+    >>> model.alphas_.shape, model.scores_.shape
+    ((20,), (3, 1, 20))
     >>> bool(model.score(X, y) > 0.95)
     True
     """
-    )
 
     _loss = "logistic"
     _l1_ratio_grid = True
+    _model = SparseLogisticRegression
+    _parameter_constraints: dict = {**CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"]}
 
     def __init__(
         self, *, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
@@ -68,22 +138,16 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
         max_iter=100, n_jobs=None,
     ):  # fmt: skip
+        super().__init__(
+            alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, cv=cv,
+            selection=selection, random_state=random_state, scoring=scoring,
+            fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
+            n_jobs=n_jobs,
+        )  # fmt: skip
         self.l1_ratio = l1_ratio
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.alpha_min_ratio = alpha_min_ratio
-        self.cv = cv
-        self.selection = selection
-        self.random_state = random_state
-        self.scoring = scoring
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
-        self.n_jobs = n_jobs
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose α (and ρ) by stratified cross-validation, then refit on all the data.
 
@@ -100,57 +164,22 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         -------
         self
         """
-        self._check_cv_params()
-        check_non_numeric(X)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        classes, target = binary_target(y, X.shape[0])
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        # Folds see 0/1 targets; scorers then compare 0/1 predictions with 0/1 labels.
-        template = SparseLogisticRegression(fit_intercept=self.fit_intercept)
-        template.classes_ = np.array([0.0, 1.0])
-        template.n_features_in_ = X.shape[1]
-        alpha, rho = self._run_cv(
-            X, target, sample_weight, groups, True, template,
+        X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
+        alpha, penalty = self._run_cv(
+            X, target, sample_weight, groups, True, self._template(X.shape[1]),
             check_folds=lambda folds: check_fold_classes(folds, target, classes, sample_weight),
         )  # fmt: skip
-        result = solve_logistic(
-            X, target, alpha, Penalty(rho, self.penalty_factor, self.positive),
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
-        )  # fmt: skip
+        result = solve_logistic(X, target, alpha, penalty, **self._fit_options(sample_weight))
         self.classes_ = classes
-        self.coef_ = result.coef.reshape(1, -1)
-        self.intercept_ = np.array([result.intercept if self.fit_intercept else 0.0])
         self._store_refit(result)
         return self
 
+    def _template(self, n_features):
+        # Folds see 0/1 targets; scorers then compare 0/1 predictions with 0/1 labels.
+        model = super()._template(n_features)
+        model.classes_ = np.array([0.0, 1.0])
+        return model
 
-def check_fold_classes(folds, y01, classes, sample_weight=None):
-    """Raise, naming the fold, when a training part of ``folds`` lacks a class.
-
-    A fold without both classes (with positive weight) cannot be fitted; the solver
-    would only see "one class" deep inside the fold's job.
-    """
-    counted = np.ones(y01.shape[0], bool) if sample_weight is None else sample_weight > 0
-    labels = classes.tolist()
-
-    def counts(rows):
-        return {label: int(np.sum(counted[rows] & (y01[rows] == k))) for k, label in
-                enumerate(labels)}  # fmt: skip
-
-    failing = [f for f, (train, _) in enumerate(folds) if min(counts(train).values()) == 0]
-    if not failing:
-        return
-    whole = counts(np.arange(y01.shape[0]))
-    rarest = min(whole, key=whole.get)
-    counting = "; samples with positive weight" if sample_weight is not None else ""
-    others = f" (and {len(failing) - 1} other fold(s))" if len(failing) > 1 else ""
-    train = folds[failing[0]][0]
-    raise ValueError(
-        f"Cross-validation fold {failing[0] + 1} of {len(folds)}{others} has only one class "
-        f"in its training part, so it cannot be fitted (class counts there {counts(train)}, "
-        f"in the whole data {whole}{counting}). Use fewer folds or stratified folds (an "
-        "int cv gives StratifiedKFold); a class needs at least 2 samples to be in every "
-        f"training part, and class {rarest!r} has {whole[rarest]}."
-    )
+    def _store_error_aliases(self, errors):
+        """``LogisticRegressionCV``'s ``scores_`` layout: (n_folds, n_l1_ratios, n_alphas)."""
+        self.scores_ = -np.swapaxes(errors, 0, 1)

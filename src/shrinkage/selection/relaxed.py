@@ -19,13 +19,13 @@ from numbers import Real
 
 import numpy as np
 from scipy.optimize import nnls
-from sklearn.utils.validation import validate_data
+from sklearn.utils._param_validation import Interval
 
-from .._validation import check_alpha, check_non_numeric, check_sample_weight
+from .._validation import check_alpha, check_fit_options
 from ..design import make_design
-from ..estimators._base import PenalizedRegressor
+from ..estimators.base import PenalizedRegressor
+from ..estimators.contract import ALPHA, FIT_OPTIONS, PENALTY_OPTIONS
 from ..solvers import solve
-from ._common import check_fit_options, check_regression_target
 
 __all__ = ["RelaxedLasso", "least_squares_on_support"]
 
@@ -81,8 +81,20 @@ class RelaxedLasso(PenalizedRegressor):
         Lasso strength α ≥ 0.
     gamma : float in [0, 1], default 0.5
         Weight of the lasso fit; 1 - γ goes to the unpenalised refit on the support.
-    fit_intercept, standardize, penalty_factor, positive, tol, max_iter
-        As in :class:`~shrinkage.Lasso`; ``positive`` also constrains the refit (NNLS).
+    fit_intercept : bool, default True
+        Fit an intercept in the lasso and in the refit, mixed with the same γ.
+    standardize : bool, default False
+        The lasso penalises standardised columns (the support it selects then differs);
+        the refit does not depend on the scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        The lasso's L1 factors ``f_j ≥ 0``; 0 leaves a feature unpenalised.
+    positive : bool, default False
+        Non-negative coefficients in the lasso and in the refit (non-negative least
+        squares).
+    tol : float, default 1e-4
+        Relative duality gap of the lasso fit.
+    max_iter : int, default 1000
+        Maximum epochs of the lasso fit.
 
     Attributes
     ----------
@@ -113,60 +125,45 @@ class RelaxedLasso(PenalizedRegressor):
     (array([2.38, 0.  , 0.  , 0.  , 0.  ]), array([2.99, 0.  , 0.  , 0.  , 0.  ]))
     """
 
+    _parameter_constraints: dict = {
+        "alpha": ALPHA,
+        "gamma": [Interval(Real, 0, 1, closed="both")],
+        **FIT_OPTIONS,
+        **PENALTY_OPTIONS,
+    }
+
     def __init__(
         self, alpha=1.0, *, gamma=0.5, fit_intercept=True, standardize=False,
         penalty_factor=None, positive=False, tol=1e-4, max_iter=1000,
     ):  # fmt: skip
+        super().__init__(
+            fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
+        )  # fmt: skip
         self.alpha = alpha
         self.gamma = gamma
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the lasso, refit its support, mix the two.
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        self
-        """
-        alpha = check_alpha(self.alpha)
+    def _check_params(self):
+        check_alpha(self.alpha)
         gamma = self.gamma
         if isinstance(gamma, bool) or not isinstance(gamma, Real) or not 0 <= gamma <= 1:
             raise ValueError(f"gamma must be a number in [0, 1], got {gamma!r}.")
         check_fit_options(self)
-        check_non_numeric(X)
-        X, y = validate_data(
-            self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True,
-        )  # fmt: skip
-        y = check_regression_target(y, X.shape[0]).astype(X.dtype, copy=False)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        lasso = solve(
-            X, y, alpha, self._penalty(), fit_intercept=self.fit_intercept,
-            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
-            max_iter=self.max_iter,
-        )  # fmt: skip
+        self._penalty()
+
+    def _fit(self, X, y, sample_weight):
+        """The lasso, least squares on its support, and their mix (the class docstring)."""
+        lasso = solve(X, y, self.alpha, self._penalty(), **self._fit_options(sample_weight))
+        self._store_solution(lasso)
         self.support_ = lasso.coef != 0
         refit_coef, refit_intercept = least_squares_on_support(
             X, y, np.flatnonzero(self.support_), sample_weight, self.fit_intercept,
             self.positive,
         )  # fmt: skip
-        self.lasso_coef_ = lasso.coef
-        self.lasso_intercept_ = float(lasso.intercept) if self.fit_intercept else 0.0
+        self.lasso_coef_, self.lasso_intercept_ = self.coef_, self.intercept_
         self.refit_coef_ = refit_coef.astype(X.dtype)
         self.refit_intercept_ = refit_intercept
+        gamma = self.gamma
         self.coef_ = (gamma * lasso.coef + (1 - gamma) * refit_coef).astype(X.dtype)
         self.intercept_ = float(gamma * self.lasso_intercept_ + (1 - gamma) * refit_intercept)
-        self.n_iter_ = lasso.n_iter
-        self.dual_gap_ = lasso.dual_gap
-        self.certificate_ = lasso.certificate
         return self

@@ -24,24 +24,23 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator
-from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import (
     check_flag,
+    check_grid_parameters,
     check_max_iter,
     check_non_numeric,
     check_sample_weight,
+    check_target,
     check_tol,
     working_dtype,
 )
 from ..path import path, warn_unconverged
 from ..penalties import Penalty
-from ._common import check_grid_parameters, check_regression_target, shared_alpha_grid
+from ._common import shared_alpha_grid
 
-__all__ = ["StabilityResult", "StabilitySelection", "stability_selection"]
+__all__ = ["StabilityResult", "check_subsampling", "stability_selection"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +127,26 @@ def _selected_on_subsample(X, y, sample_weight, rows, penalty, alphas, options):
     return result.coefs != 0, result.relative_gaps
 
 
+def check_subsampling(n_subsamples, threshold, sample_fraction):
+    """The parameters proper to stability selection: an integer ``n_subsamples ≥ 1``, a
+    ``threshold`` π_thr in (½, 1] (the error bound needs π_thr > ½) and a
+    ``sample_fraction`` in (0, 1)."""
+    if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, Integral):
+        raise TypeError(f"n_subsamples must be an integer, got {n_subsamples!r}.")
+    if n_subsamples < 1:
+        raise ValueError(f"n_subsamples must be >= 1, got {n_subsamples}.")
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, Real)
+        or not (0.5 < threshold <= 1)
+    ):
+        raise ValueError(
+            f"threshold must be in (0.5, 1] (the bound needs π_thr > 1/2), got {threshold!r}."
+        )
+    if not isinstance(sample_fraction, Real) or not 0 < sample_fraction < 1:
+        raise ValueError(f"sample_fraction must be in (0, 1), got {sample_fraction!r}.")
+
+
 def stability_selection(
     X, y, *, alphas=None, n_alphas=30, alpha_min_ratio=0.2, n_subsamples=100,
     complementary_pairs=True, sample_fraction=0.5, threshold=0.6, penalty=None,
@@ -182,26 +201,13 @@ def stability_selection(
     tol, max_iter = check_tol(tol, working_dtype(X)), check_max_iter(max_iter)
     fit_intercept = check_flag(fit_intercept, "fit_intercept")
     standardize = check_flag(standardize, "standardize")
-    if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, Integral):
-        raise TypeError(f"n_subsamples must be an integer, got {n_subsamples!r}.")
-    if n_subsamples < 1:
-        raise ValueError(f"n_subsamples must be >= 1, got {n_subsamples}.")
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, Real)
-        or not (0.5 < threshold <= 1)
-    ):
-        raise ValueError(
-            f"threshold must be in (0.5, 1] (the bound needs π_thr > 1/2), got {threshold!r}."
-        )
-    if not isinstance(sample_fraction, Real) or not 0 < sample_fraction < 1:
-        raise ValueError(f"sample_fraction must be in (0, 1), got {sample_fraction!r}.")
+    check_subsampling(n_subsamples, threshold, sample_fraction)
     penalty = Penalty() if penalty is None else penalty
     if feature_names is None and hasattr(X, "columns"):
         feature_names = [str(c) for c in X.columns]
     check_non_numeric(X)
     X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32], input_name="X")
-    y = check_regression_target(y, X.shape[0])
+    y = check_target(y, X.shape[0]).astype(np.float64, copy=False)
     n, p = X.shape
     if n < 4:
         raise ValueError(f"n_samples={n}: stability selection needs at least 4 samples.")
@@ -236,84 +242,3 @@ def stability_selection(
         n_subsamples=len(subsets), complementary_pairs=bool(complementary_pairs),
         feature_names=np.asarray(feature_names, dtype=object),
     )  # fmt: skip
-
-
-class StabilitySelection(SelectorMixin, BaseEstimator):
-    """Feature selector by stability selection (a scikit-learn transformer).
-
-    ``fit`` runs :func:`stability_selection` (see it for the parameters and the
-    Meinshausen & Bühlmann error bound); ``transform`` keeps the stably selected columns.
-
-    Attributes
-    ----------
-    result_ : StabilityResult
-    max_probabilities_ : ndarray of shape (n_features,)
-    error_bound_ : float
-    n_features_in_ : int
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from shrinkage.selection import StabilitySelection
-    >>> rng = np.random.default_rng(1)
-    >>> X = rng.standard_normal((80, 10))
-    >>> y = 3 * X[:, 4] + rng.standard_normal(80)
-    >>> selector = StabilitySelection(n_subsamples=20, random_state=0).fit(X, y)
-    >>> selector.get_support(indices=True), selector.transform(X).shape
-    (array([4]), (80, 1))
-    """
-
-    def __init__(
-        self, *, alphas=None, n_alphas=30, alpha_min_ratio=0.2, n_subsamples=100,
-        complementary_pairs=True, sample_fraction=0.5, threshold=0.6, l1_ratio=1.0,
-        fit_intercept=True, standardize=False, tol=1e-4, random_state=None, n_jobs=None,
-    ):  # fmt: skip
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.alpha_min_ratio = alpha_min_ratio
-        self.n_subsamples = n_subsamples
-        self.complementary_pairs = complementary_pairs
-        self.sample_fraction = sample_fraction
-        self.threshold = threshold
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.tol = tol
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    def fit(self, X, y):
-        """Run stability selection on (X, y); returns self.
-
-        No ``sample_weight``: subsampling rows is not the same as weighting them, so
-        weights would not mean repetitions here.
-        """
-        check_non_numeric(X)
-        X, y = validate_data(
-            self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32], y_numeric=True,
-        )  # fmt: skip
-        self.result_ = stability_selection(
-            X, y, alphas=self.alphas, n_alphas=self.n_alphas,
-            alpha_min_ratio=self.alpha_min_ratio, n_subsamples=self.n_subsamples,
-            complementary_pairs=self.complementary_pairs,
-            sample_fraction=self.sample_fraction, threshold=self.threshold,
-            penalty=Penalty(self.l1_ratio), fit_intercept=self.fit_intercept,
-            standardize=self.standardize, tol=self.tol,
-            random_state=self.random_state, n_jobs=self.n_jobs,
-            feature_names=getattr(self, "feature_names_in_", None),
-        )  # fmt: skip
-        self.max_probabilities_ = self.result_.max_probabilities
-        self.error_bound_ = self.result_.error_bound
-        return self
-
-    def _get_support_mask(self):
-        check_is_fitted(self)
-        mask = np.zeros(self.n_features_in_, dtype=bool)
-        mask[self.result_.selected] = True
-        return mask
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.target_tags.required = True
-        return tags

@@ -20,7 +20,7 @@ from ..path.logistic import prepare_logistic, solve_path
 from ..path.rows import DenseRows
 from ._common import deviance, weighted_mean
 
-__all__ = ["fold_errors", "run_jobs", "scorer_errors"]
+__all__ = ["PARALLEL_MIN_SECONDS", "fold_errors", "run_jobs", "scorer_errors"]
 
 # Below this, the first job's time says the rest run faster one after the other in this
 # thread than side by side on threads: a path is many short compiled calls, and every
@@ -29,7 +29,7 @@ __all__ = ["fold_errors", "run_jobs", "scorer_errors"]
 # against 0.072 s, on 300 × 3000 dense (56 ms a job) 0.285 s against 0.226 s; 4-fold
 # logistic CV on rcv1_small with 20 α (140 ms a job) 0.49 s against 0.58 s, LassoCV(cv=4)
 # on a 5000 × 20000 sparse X (1.5 s a job) 4.2 s against 6.3 s.
-_PARALLEL_MIN_SECONDS = 0.1
+PARALLEL_MIN_SECONDS = 0.1
 
 
 def run_jobs(jobs, n_jobs):
@@ -40,7 +40,7 @@ def run_jobs(jobs, n_jobs):
     threads (the kernels release the GIL, and a process pool's start-up costs seconds:
     ``LassoCV(cv=5, n_jobs=2)`` on diabetes took 2.5-5 s in a fresh process on loky,
     0.4 s with ``n_jobs=1``), and only when they pay for it: the first job runs here, and
-    when it took less than ``_PARALLEL_MIN_SECONDS`` the others follow it here too. The
+    when it took less than ``PARALLEL_MIN_SECONDS`` the others follow it here too. The
     results are the same either way; only the schedule changes.
     """
     backend, _ = get_active_backend(prefer="threads")
@@ -49,7 +49,7 @@ def run_jobs(jobs, n_jobs):
     function, args, kwargs = jobs[0]
     start = time.perf_counter()
     first = function(*args, **kwargs)
-    if time.perf_counter() - start < _PARALLEL_MIN_SECONDS:
+    if time.perf_counter() - start < PARALLEL_MIN_SECONDS:
         return [first] + [function(*args, **kwargs) for function, args, kwargs in jobs[1:]]
     return [first, *Parallel(n_jobs=n_jobs, prefer="threads")(jobs[1:])]
 

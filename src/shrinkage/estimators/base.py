@@ -1,0 +1,184 @@
+"""What the penalised linear models share, and the fit / predict of the regressors.
+
+:class:`PenalizedLinearModel` turns the parameters into a
+:class:`~shrinkage.penalties.Penalty` and checks them; :class:`PenalizedRegressor` adds
+the squared-loss fit through :func:`shrinkage.solve` and the prediction
+``X @ coef_ + intercept_``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._validation import check_alpha, check_fit_options, check_non_numeric
+from ..certificates import describe_gap
+from ..penalties import Penalty
+from ..solvers import solve
+from .contract import ALPHA, FIT_OPTIONS, PENALTY_OPTIONS, ValidatedParameters, regression_data
+
+__all__ = ["ElasticNetRegressor", "PenalizedLinearModel", "PenalizedRegressor", "linear_predictor"]
+
+
+def linear_predictor(estimator, X, coef, intercept):
+    """``X @ coef + intercept`` after checking X against what ``estimator`` was fitted on
+    (the caller has checked that it is fitted)."""
+    check_non_numeric(X)
+    X = validate_data(
+        estimator, X, accept_sparse=["csr", "csc", "coo"], dtype=[np.float64, np.float32],
+        reset=False,
+    )  # fmt: skip
+    return np.asarray(X @ coef).ravel() + intercept
+
+
+class PenalizedLinearModel(ValidatedParameters):
+    """Mixin of the penalised linear models: the penalty ``α Σ f_j (ρ|w_j| + ½(1−ρ) w_j²)``
+    from ``alpha``, ``l1_ratio`` (ρ), ``penalty_factor`` (f) and ``positive``, their
+    checks, and the options every solve takes (``fit_intercept``, ``standardize``,
+    ``tol``, ``max_iter``).
+
+    It stores the six parameters it reads; subclasses pass them on from their own
+    signatures (scikit-learn reads each estimator's parameters and defaults there).
+    """
+
+    l1_ratio = 1.0  # a parameter of ElasticNet and the logistic models, fixed elsewhere
+
+    def __init__(
+        self, *, fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
+        tol=1e-4, max_iter=1000,
+    ):  # fmt: skip
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def _penalty(self) -> Penalty:
+        return Penalty(self.l1_ratio, self.penalty_factor, self.positive)
+
+    def _check_params(self):
+        check_alpha(self.alpha)
+        check_fit_options(self, ("fit_intercept", "standardize", "positive", "warm_start"))
+        self._penalty()
+
+    def _fit_options(self, sample_weight):
+        """The keyword arguments of :func:`shrinkage.solve` (or ``solve_logistic``) that
+        come from the parameters, with ``sample_weight``."""
+        return dict(
+            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
+            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
+        )  # fmt: skip
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy sparse row (exact zeros dropped)."""
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class PenalizedRegressor(PenalizedLinearModel, RegressorMixin, BaseEstimator):
+    """Base class of the squared-loss models, ``1/(2n) Σ s_i (y_i − x_iᵀw − b)² + α·penalty(w)``:
+    ``fit`` checks the data and hands it to ``_fit``; ``predict`` is ``X @ coef_ + intercept_``.
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model and certify it.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training data; sparse input is used as CSC without densifying.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights (normalised to sum to n).
+
+        Returns
+        -------
+        self
+        """
+        X, y, sample_weight = regression_data(self, X, y, sample_weight)
+        return self._fit(X, y, sample_weight)
+
+    def _store_solution(self, result):
+        """The fitted attributes of one certified solve."""
+        self.coef_ = result.coef
+        self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
+        self.n_iter_ = result.n_iter
+        self.dual_gap_ = result.dual_gap
+        self.certificate_ = result.certificate
+
+    def predict(self, X):
+        """Predict ``X @ coef_ + intercept_``."""
+        check_is_fitted(self)
+        return linear_predictor(self, X, self.coef_, self.intercept_)
+
+
+class ElasticNetRegressor(PenalizedRegressor):
+    """The elastic net at one given α, fitted by one certified call of
+    :func:`shrinkage.solve`: the base of :class:`~shrinkage.Lasso` (ρ = 1),
+    :class:`~shrinkage.Ridge` (ρ = 0) and :class:`~shrinkage.ElasticNet` (ρ a parameter).
+    See :class:`~shrinkage.Lasso` for the parameters.
+    """
+
+    _solvers = ("auto", "working_set", "cd", "fista", "ista")
+    _parameter_constraints: dict = {
+        "alpha": ALPHA,
+        **FIT_OPTIONS,
+        **PENALTY_OPTIONS,
+        "solver": [StrOptions(set(_solvers))],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
+        positive=False, solver="auto", tol=1e-4, max_iter=1000, warm_start=False,
+    ):  # fmt: skip
+        super().__init__(
+            fit_intercept=fit_intercept, standardize=standardize,
+            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
+        )  # fmt: skip
+        self.alpha = alpha
+        self.solver = solver
+        self.warm_start = warm_start
+
+    def _check_params(self):
+        if self.solver not in self._solvers:
+            raise ValueError(f"solver must be one of {self._solvers}, got {self.solver!r}.")
+        super()._check_params()
+
+    def _fit(self, X, y, sample_weight):
+        """One certified solve, warm-started on request."""
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if np.shape(self.coef_) == (X.shape[1],):
+                coef_init = self.coef_
+        result = solve(
+            X, y, self.alpha, self._penalty(), solver=self.solver, coef_init=coef_init,
+            feature_names=getattr(self, "feature_names_in_", None),
+            **self._fit_options(sample_weight),
+        )  # fmt: skip
+        if not result.converged:
+            warnings.warn(
+                f"{type(self).__name__} ({result.solver}) did not converge: "
+                f"{describe_gap(result.relative_gap, result.tol)} after {result.n_iter} "
+                "iterations. Try a larger max_iter, a looser tol, standardize=True for "
+                "badly scaled features, or a larger alpha.",
+                ConvergenceWarning,
+                stacklevel=4,  # the caller of fit, past _fit_context's wrapper
+            )
+        self._store_solution(result)
+        self.solver_ = result.solver
+        return self
