@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_alpha_min_ratio, check_alphas, check_n_alphas
+from .._validation import check_grid_parameters
 
 __all__ = ["RIDGE_GRID_L1_RATIO", "alpha_grid", "default_alpha_min_ratio", "grid_l1_ratio"]
 
@@ -66,10 +66,9 @@ def alpha_grid(alpha_max, n_alphas=100, alpha_min_ratio=1e-3, *, alphas=None, sh
     >>> alpha_grid(2.0, 2, None, shape=(10, 100), l1_ratio=1.0)
     array([2.  , 0.02])
     """
+    alphas, n_alphas, alpha_min_ratio = check_grid_parameters(alphas, n_alphas, alpha_min_ratio)
     if alphas is not None:
-        return check_alphas(alphas)
-    n_alphas = check_n_alphas(n_alphas)
-    alpha_min_ratio = check_alpha_min_ratio(alpha_min_ratio)
+        return alphas
     if alpha_min_ratio is None:
         if shape is None:
             raise ValueError("alpha_grid needs shape= for the default alpha_min_ratio.")

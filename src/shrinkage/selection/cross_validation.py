@@ -93,8 +93,8 @@ class LassoCV(_RegressionCV):
         Constrain the coefficients to be ``>= 0``.
     tol : float, default 1e-4
         Relative duality gap of every fold path and of the refit.
-    max_iter : int, default 1000
-        Maximum epochs per α.
+    max_iter : int, default 20_000
+        Epochs per α at most (the unit of :func:`shrinkage.path`).
     n_jobs : int, optional
         Parallel fold jobs through :class:`joblib.Parallel` (its active backend).
 
@@ -196,8 +196,8 @@ class ElasticNetCV(_RegressionCV):
         Non-negative coefficients only.
     tol : float, default 1e-4
         Target relative duality gap, for the fold paths and the refit.
-    max_iter : int, default 1000
-        Epoch cap of each solve.
+    max_iter : int, default 20_000
+        Epochs per α at most (the unit of :func:`shrinkage.path`).
     n_jobs : int, optional
         Parallel (ρ, fold) jobs through :class:`joblib.Parallel` (its active backend).
 
@@ -262,7 +262,7 @@ class ElasticNetCV(_RegressionCV):
         self, *, l1_ratio=0.5, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
         cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
         fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
-        max_iter=1000, n_jobs=None,
+        max_iter=20_000, n_jobs=None,
     ):  # fmt: skip
         super().__init__(
             alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, cv=cv,

@@ -98,7 +98,7 @@ class CrossValidatedMixin:
     def __init__(
         self, *, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None, cv=CV_FOLDS,
         selection=SELECTION, random_state=RANDOM_STATE, scoring=None, fit_intercept=True,
-        standardize=False, penalty_factor=None, positive=False, tol=TOL, max_iter=1000,
+        standardize=False, penalty_factor=None, positive=False, tol=TOL, max_iter=20_000,
         n_jobs=None,
     ):  # fmt: skip
         # Not super(): after this class, SparseLogisticRegressionCV's MRO reaches

@@ -92,7 +92,7 @@ class LassoIC(PenalizedRegressor):
         Keep the coefficients ``>= 0``.
     tol : float, default 1e-4
         Relative duality gap of each point of the path and of the final fit.
-    max_iter : int, default 1000
+    max_iter : int, default 20_000
         Epoch cap per α.
 
     Attributes
@@ -144,7 +144,7 @@ class LassoIC(PenalizedRegressor):
     def __init__(
         self, *, criterion="bic", gamma=0.5, noise_variance=None, alphas=None, n_alphas=100,
         alpha_min_ratio=None, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, tol=1e-4, max_iter=1000,
+        positive=False, tol=1e-4, max_iter=20_000,
     ):  # fmt: skip
         super().__init__(
             fit_intercept=fit_intercept, standardize=standardize,

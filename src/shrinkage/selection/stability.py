@@ -150,7 +150,7 @@ def check_subsampling(n_subsamples, threshold, sample_fraction):
 def stability_selection(
     X, y, *, alphas=None, n_alphas=30, alpha_min_ratio=0.2, n_subsamples=100,
     complementary_pairs=True, sample_fraction=0.5, threshold=0.6, penalty=None,
-    fit_intercept=True, sample_weight=None, standardize=False, tol=1e-4, max_iter=1000,
+    fit_intercept=True, sample_weight=None, standardize=False, tol=1e-4, max_iter=20_000,
     random_state=None, n_jobs=None, feature_names=None,
 ) -> StabilityResult:  # fmt: skip
     """Stability selection with the lasso (or any elastic-net penalty) path.

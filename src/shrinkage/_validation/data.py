@@ -1,4 +1,4 @@
-"""Input checks shared by the functional API and the estimators.
+"""Checks of the data: X, y, sample weights, columns, and what a fit returns.
 
 Every message names the problem and the offending columns or values, so a user never sees
 a numba traceback or a silent wrong answer.
@@ -6,40 +6,22 @@ a numba traceback or a silent wrong answer.
 
 from __future__ import annotations
 
-import warnings
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
-    "check_alpha",
-    "check_alpha_min_ratio",
-    "check_alphas",
-    "check_finite_weights",
-    "check_fit_options",
-    "check_n_alphas",
-    "check_flag",
-    "check_max_iter",
-    "check_representable",
-    "check_tol",
-    "tol_floor",
-    "working_dtype",
+    "binary_target",
     "check_matrix",
     "check_non_numeric",
+    "check_representable",
     "check_sample_weight",
     "check_target",
+    "check_target_shape",
     "check_varying_columns",
+    "working_dtype",
 ]
-
-
-def check_alpha(alpha, name="alpha"):
-    """``alpha`` must be a finite real ``>= 0``."""
-    if isinstance(alpha, bool) or not isinstance(alpha, Real):
-        raise TypeError(f"{name} must be a real number, got {type(alpha).__name__}.")
-    if not np.isfinite(alpha) or alpha < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {alpha!r}.")
-    return float(alpha)
 
 
 def check_matrix(X, name="X"):
@@ -116,13 +98,7 @@ def check_non_numeric(X, name="X"):
 
 def check_target(y, n_samples):
     """y: numeric, finite, one value per sample."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
-    if y.shape[0] != n_samples:
-        raise ValueError(f"X has {n_samples} samples but y has {y.shape[0]}.")
+    y = check_target_shape(y, n_samples)
     if y.dtype.kind not in "biuf":
         try:
             y = y.astype(np.float64)
@@ -200,110 +176,10 @@ def _column_names(columns, feature_names=None, shown=10):
     return names + ["..."] if len(columns) > shown else names
 
 
-def is_sparse(X):
-    return sp.issparse(X)
-
-
-def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):
-    """``tol > 0``, integer ``max_iter >= 1`` and boolean flags of an estimator (the
-    same checks as the functional API's)."""
-    tol = estimator.tol
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a number > 0 (and finite), got {tol!r}.")
-    check_max_iter(estimator.max_iter)
-    for name in flags:
-        check_flag(getattr(estimator, name), name)
-
-
 def working_dtype(X):
     """The dtype the solvers will work in for this input: float32 stays float32,
     everything else becomes float64 (as :func:`check_matrix` converts it)."""
     return np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
-
-
-def tol_floor(dtype) -> float:
-    """The smallest relative duality gap worth asking for in ``dtype``: below its
-    machine epsilon the rounding of the coefficients alone moves the objective by more
-    than the target (float32: 1.2e-7; float64: 2.2e-16)."""
-    return float(np.finfo(dtype).eps)
-
-
-def check_tol(tol, dtype=np.float64) -> float:
-    """``tol``: a finite number > 0, raised to :func:`tol_floor` of ``dtype`` with a
-    warning when below it, so that a target that cannot be certified is never silently
-    missed."""
-    if isinstance(tol, bool) or not isinstance(tol, Real):
-        raise TypeError(f"tol must be a number > 0, got {tol!r}.")
-    if not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a number > 0 (and finite), got {tol!r}.")
-    floor = tol_floor(dtype)
-    if tol < floor:
-        warnings.warn(
-            f"tol={tol:.3g} is below what {np.dtype(dtype).name} data can certify; using "
-            f"tol={floor:.3g} (pass float64 data for a tighter target).",
-            UserWarning,
-            stacklevel=3,
-        )
-        return floor
-    return float(tol)
-
-
-def check_alphas(alphas) -> np.ndarray:
-    """A user's α grid for a path, sorted decreasing: finite and > 0. At α = 0 nothing
-    is penalised and the least-squares solution need not be unique; fit it with
-    ``solve(..., alpha=0)`` (or an unpenalised model), not on a path."""
-    grid = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-    if grid.size == 0 or not np.all(np.isfinite(grid)):
-        raise ValueError("alphas must be a non-empty array of finite values > 0.")
-    if np.any(grid <= 0):
-        raise ValueError(
-            "alphas must be > 0 on a path: at alpha = 0 nothing is penalised and the "
-            "least-squares solution need not be unique. Drop 0 from the grid, or fit it "
-            "alone with shrinkage.solve(X, y, alpha=0)."
-        )
-    return grid.copy()
-
-
-def check_n_alphas(n_alphas) -> int:
-    """An integer ``>= 1``."""
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or n_alphas < 1:
-        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
-    return int(n_alphas)
-
-
-def check_alpha_min_ratio(ratio):
-    """None (the default rule) or a number in (0, 1]."""
-    if ratio is None:
-        return None
-    if isinstance(ratio, bool) or not isinstance(ratio, Real) or not 0 < ratio <= 1:
-        raise ValueError(f"alpha_min_ratio must be in (0, 1], got {ratio!r}.")
-    return float(ratio)
-
-
-def check_max_iter(max_iter, name="max_iter") -> int:
-    """An integer ``>= 1`` (bools and floats such as 10.5 are refused)."""
-    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral):
-        raise TypeError(f"{name} must be an integer, got {max_iter!r}.")
-    if max_iter < 1:
-        raise ValueError(f"{name} must be >= 1, got {max_iter}.")
-    return int(max_iter)
-
-
-def check_flag(value, name) -> bool:
-    """``True`` or ``False`` (NumPy bools too); strings such as ``"yes"`` are refused."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}.")
-    return bool(value)
-
-
-def check_finite_weights(l1_weight, l2_weight):
-    """Penalty weights (α, factors and column scales multiplied out) must be finite:
-    an infinite one means the solution's scale cannot be represented."""
-    if not (np.all(np.isfinite(l1_weight)) and np.all(np.isfinite(l2_weight))):
-        raise ValueError(
-            "the penalty weights overflow float64 for these data and alpha (the solution "
-            "is too large to represent): rescale X or y, or choose another alpha."
-        )
 
 
 def check_representable(coef, intercept, dtype):
@@ -349,21 +225,3 @@ def binary_target(y, n_samples, model="this model"):
             f"classes; y has {which}: {classes[:10].tolist()}."
         )
     return classes, y01.astype(np.float64)
-
-
-def check_grid_parameters(alphas, n_alphas, alpha_min_ratio):
-    """The α-grid parameters as :func:`shrinkage.path` takes them: a given grid wins
-    (finite, > 0, sorted decreasing) and the other two are then not looked at; else
-    ``n_alphas`` (an integer ≥ 1) and ``alpha_min_ratio`` (None or in (0, 1]).
-
-    Returns ``(alphas, n_alphas, alpha_min_ratio)``, checked (``alphas`` None when not
-    given).
-
-    Examples
-    --------
-    >>> check_grid_parameters([0.1, 1.0], 100, None)
-    (array([1. , 0.1]), 100, None)
-    """
-    if alphas is not None:
-        return check_alphas(alphas), n_alphas, alpha_min_ratio
-    return None, check_n_alphas(n_alphas), check_alpha_min_ratio(alpha_min_ratio)
