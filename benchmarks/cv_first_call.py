@@ -7,7 +7,7 @@ settings, interleaved round by round:
 
 * ``n_jobs=1``;
 * ``n_jobs=2``: shrinkage's default schedule (threads, or this thread for short jobs:
-  :func:`shrinkage.selection._cv_engine.run_jobs`);
+  :func:`shrinkage.selection.cv_jobs.run_jobs`);
 * ``n_jobs=2, loky``: inside ``joblib.parallel_backend("loky")``, joblib's own default, a
   process pool (a surrounding backend decides).
 

@@ -7,7 +7,7 @@ it)::
 
 on 100 α from α_max down to 1e-2 α_max (log grid), warm-started, one thread (BLAS and
 OpenMP pinned to 1). Every solver is judged by *our* certificate
-(:func:`shrinkage.certificates_logistic.certify_logistic`) on the coefficients it returns,
+(:func:`shrinkage.certificates.certify_logistic`) on the coefficients it returns,
 never by its own stopping rule: for each solver we find the loosest of its own tolerances
 at which every path point has relative duality gap ≤ 1e-6, then time that path (median of
 3 runs after a warm-up). JIT compile time is reported separately (a first fit on a tiny
