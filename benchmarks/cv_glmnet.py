@@ -50,8 +50,11 @@ import pandas as pd  # noqa: E402
 
 from shrinkage.defaults import cv_splitter  # noqa: E402
 from shrinkage.penalties import L1  # noqa: E402
-from shrinkage.selection import LassoCV, SparseLogisticRegressionCV  # noqa: E402
-from shrinkage.selection import shared_alpha_grid  # noqa: E402
+from shrinkage.selection import (  # noqa: E402
+    LassoCV,
+    SparseLogisticRegressionCV,
+    shared_alpha_grid,  # noqa: E402
+)
 
 DATA = Path(
     os.environ.get("SHRINKAGE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
