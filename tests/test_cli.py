@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import shrinkage
+from _cli import write_two_class_csv
 from shrinkage import Lasso, SparseLogisticRegression
 from shrinkage.cli.main import cli
 
@@ -77,11 +78,9 @@ def test_fit_predict_round_trip_equals_the_estimator(regression):
 
 
 def test_classification_round_trip_with_text_labels(tmp_path):
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((150, 5))
-    labels = np.where(X[:, 0] - X[:, 1] + 0.5 * rng.standard_normal(150) > 0, "yes", "no")
-    frame = pd.DataFrame(X, columns=list("abcde")).assign(outcome=labels)
-    frame.to_csv(tmp_path / "d.csv", index=False)
+    _, frame = write_two_class_csv(tmp_path, seed=2, n_rows=150, columns="abcde",
+                                   target="outcome", classes=("no", "yes"), noise=0.5)  # fmt: skip
+    labels = frame["outcome"].to_numpy()
     result = _run(["fit", "d.csv", "-t", "outcome", "--cv", "3", "--select", "1se",
                    "--n-alphas", "20", "--out", "m", "--json"], tmp_path)  # fmt: skip
     summary = json.loads(result.stdout)
@@ -223,7 +222,7 @@ def test_million_rows_with_progress(tmp_path):
 def test_module_entry_point_exit_codes(tmp_path):
     shown = CliRunner().invoke(cli, ["fit", "--help"])
     assert shown.exit_code == 0 and "--penalty [l1|l2|enet]" in shown.stdout
-    command = [sys.executable, "-m", "shrinkage.cli.main"]  # one process start: ~3 s
+    command = [sys.executable, "-m", "shrinkage.cli.main"]  # one process start, the costly part
     failed = subprocess.run([*command, "fit", str(tmp_path / "none.csv"), "-t", "y", "--out",
                              str(tmp_path / "m")], capture_output=True, text=True)  # fmt: skip
     assert failed.returncode == 2 and "does not exist" in failed.stderr

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.special import expit
 
-from _cli import invoke
+from _cli import invoke, write_two_class_csv
 from shrinkage import LassoCV, defaults, path
 from shrinkage.penalties import Penalty
 
@@ -92,11 +92,8 @@ def test_predict_at_an_alpha_outside_the_grid_is_exit_2(fitted):
 
 
 def test_predict_alpha_for_a_classifier(tmp_path):
-    rng = np.random.default_rng(6)
-    X = rng.standard_normal((100, 3))
-    labels = np.where(X[:, 0] - X[:, 1] + 0.7 * rng.standard_normal(100) > 0, "sick", "well")
-    frame = pd.DataFrame(X, columns=list("abc")).assign(status=labels)
-    frame.to_csv(tmp_path / "d.csv", index=False)
+    X, _ = write_two_class_csv(tmp_path, seed=6, n_rows=100, columns="abc", target="status",
+                               classes=("well", "sick"), noise=0.7)  # fmt: skip
     invoke(tmp_path, ["fit", "d.csv", "-t", "status", "--cv", "3", "--n-alphas", "15",
                        "-o", "m"])  # fmt: skip
     alphas, intercepts, coefs = _stored(tmp_path)

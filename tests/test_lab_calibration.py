@@ -10,7 +10,7 @@ from shrinkage.lab.calibration import (
     calibration_slope,
     repeated_split_calibration,
 )
-from shrinkage.lab.paths import alpha_grid
+from shrinkage.lab.paths import penalty_alphas
 
 
 def test_slope_definition():
@@ -45,7 +45,7 @@ def test_diabetes_small_training_sets_ols_overfits_and_shrinkage_moves_slope_to_
         warnings.simplefilter("ignore", RuntimeWarning)  # NaN slopes of empty lassos
         curves = repeated_split_calibration(
             X, y, n_repeats=6, n_alphas=12, alpha_min_ratio=1e-5, seed=0,
-            lasso_alphas=alpha_grid(X, y, 1.0, n_alphas=12),
+            lasso_alphas=penalty_alphas(X, y, 1.0, n_alphas=12),
         )  # fmt: skip
     assert curves.ols_slope < 0.95
     # some moderate ridge α is better calibrated than least squares, and predicts better

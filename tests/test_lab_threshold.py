@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from shrinkage import solve
-from shrinkage.lab.paths import alpha_grid, compute_path
+from shrinkage.lab.paths import compute_path, penalty_alphas
 from shrinkage.lab.threshold import (
     kkt_check,
     lasso_orthonormal,
@@ -68,7 +68,7 @@ def test_entry_alpha_first_feature_enters_at_alpha_max():
     rng = np.random.default_rng(2)
     X = rng.standard_normal((60, 5))
     y = X @ np.array([1.5, -1.0, 0.5, 0, 0]) + 0.5 * rng.standard_normal(60)
-    alphas = alpha_grid(X, y, 1.0, n_alphas=40, standardize=False)
+    alphas = penalty_alphas(X, y, 1.0, n_alphas=40, standardize=False)
     coefs = compute_path(X, y, L1(), alphas, standardize=False)
     correlation = np.abs((X - X.mean(0)).T @ (y - y.mean())) / 60
     assert alphas[0] == pytest.approx(correlation.max(), rel=1e-12)

@@ -1,12 +1,10 @@
 """shrinkage.nn.metrics and .experiment: zeros, histograms, saturation, the comparison."""
 
+import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch", reason="PyTorch not installed: pip install shrinkage[torch]")
-
-import numpy as np  # noqa: E402
-
-from shrinkage.nn import (  # noqa: E402
+from _nn import one_thread, single_thread, torch  # noqa: F401 (one_thread: an autouse fixture)
+from shrinkage.nn import (
     METHODS,
     compare_regularization,
     make_mlp,
@@ -16,14 +14,6 @@ from shrinkage.nn import (  # noqa: E402
     sparsity,
     weight_histogram,
 )
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
 
 
 def _net_with_weights():
@@ -85,11 +75,8 @@ SMALL = {"hidden": (32,), "alpha": 2e-3, "n_epochs": 20, "weight_decay": 0.5}
 
 @pytest.fixture(scope="module")
 def comparison():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    result = compare_regularization(**SMALL)
-    torch.set_num_threads(previous)
-    return result
+    with single_thread():
+        return compare_regularization(**SMALL)
 
 
 def test_comparison_shows_exact_zeros_only_for_the_proximal_step(comparison):

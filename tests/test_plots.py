@@ -34,19 +34,20 @@ def test_trajectories_plot():
 
 
 def test_default_ax_is_created():
-    ax = plots.plot_one_dimensional_solutions(2.0)
+    ax = plots.plot_one_dimensional_solutions(dynamics.one_dimensional_solutions(2.0))
     assert len(ax.get_lines()) >= 2 and "L1" in _labels(ax)[0]
 
 
 def test_geometry_plots():
     problem = geometry.make_problem(0.6, [2.0, 0.8])
-    ax = plots.plot_constraint_geometry(problem, 1.0)
+    ax = plots.plot_constraint_geometry(geometry.constraint_geometry(problem, 1.0))
     labels = _labels(ax)
     assert any("L1 optimum (1.00, 0.00)" in label for label in labels)
     assert any("L2 ball" in label for label in labels)
-    ax = plots.plot_budget_path(problem, np.linspace(2.5, 0.1, 10))
+    optima = geometry.budget_path(problem, np.linspace(2.5, 0.1, 10))
+    ax = plots.plot_budget_path(optima, problem.ols)
     assert any("exactly 0" in label for label in _labels(ax))
-    ax = plots.plot_gradient_field("l1")
+    ax = plots.plot_gradient_field("l1", geometry.penalty_gradient_field("l1"))
     assert "45°" in ax.get_title()
     result = geometry.axis_fraction([0.2, 0.8], n_problems=20)
     ax = plots.plot_axis_fraction(result)
@@ -54,9 +55,9 @@ def test_geometry_plots():
 
 
 def test_threshold_plots():
-    ax = plots.plot_threshold_law(1.0, 1.5)
+    ax = plots.plot_threshold_law(threshold.threshold_law(1.0, 1.5))
     assert "λ = 2|xy| = 3" in _labels(ax)[1]
-    ax = plots.plot_orthonormal_maps(1.0)
+    ax = plots.plot_orthonormal_maps(threshold.orthonormal_maps(1.0))
     assert len(ax.get_lines()) >= 3 and "lasso" in _labels(ax)[1]
     X = threshold.orthonormal_design(30, 3)
     y = X[:, 0] + 0.01 * np.arange(30)
@@ -164,12 +165,12 @@ def test_spread_keeps_labels_apart_and_close_to_their_lines():
 
 
 def test_constraint_geometry_names_the_loss():
-    problem = geometry.make_problem(0.3, [1.5, 0.7])
-    squared = _labels(plots.plot_constraint_geometry(problem, 1.0))
+    problem = geometry.constraint_geometry(geometry.make_problem(0.3, [1.5, 0.7]), 1.0)
+    squared = _labels(plots.plot_constraint_geometry(problem))
     assert "least squares (no penalty)" in squared and "squared-loss contours" in squared
-    logistic = _labels(plots.plot_constraint_geometry(problem, 1.0, loss="logistic"))
+    logistic = _labels(plots.plot_constraint_geometry(problem, loss="logistic"))
     assert "unpenalised logistic fit" in logistic
     assert "log-loss contours (quadratic approximation)" in logistic
     assert not any("least squares" in label for label in logistic)
     with pytest.raises(ValueError, match="loss"):
-        plots.plot_constraint_geometry(problem, 1.0, loss="hinge")
+        plots.plot_constraint_geometry(problem, loss="hinge")

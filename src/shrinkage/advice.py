@@ -11,16 +11,9 @@ the binomial deviance for a 0/1 target (the task is detected as on the command l
   of non-zero coefficients chosen in the K folds at that α (1 = the same features in every
   fold; ridge keeps every feature, so its stability is trivially 1).
 
-The recommendation follows the seed notes' practical advice — L1 for feature selection and
-interpretability, L2 when all features are useful — made concrete:
-
-1. a penalty is *competitive* when its CV error is within one standard error of the best;
-2. the lasso is recommended when it is competitive, keeps at most 80 % of the features and
-   its selection is stable (Jaccard ≥ 0.7) — or not stable, but no competitive sparse
-   elastic net is steadier;
-3. otherwise the elastic net when it is competitive and keeps at most 80 % of the features
-   (selection, steadier than the lasso's among correlated features);
-4. otherwise ridge if competitive (the features all help), else the lowest CV error.
+The recommendation is :func:`shrinkage.recommendation.recommend`'s: the usual practical
+advice (L1 for feature selection and interpretability, L2 when all features are useful)
+made concrete with the CV error, its standard error, the model size and the stability.
 
 Every fit minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (the mean log-loss in place of
 the squared error for classification; standardised coefficients by default). A CV
@@ -31,7 +24,6 @@ a student can read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 
@@ -40,26 +32,10 @@ from .defaults import detect_task
 from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
 from .path.grid import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
 from .penalties import Penalty
+from .recommendation import PenaltySummary, jaccard_mean, recommend
 from .selection._common import binary_target, deviance, shared_alpha_grid
 
 __all__ = ["advise", "Advice", "PenaltySummary"]
-
-_SPARSE_SHARE = 0.8
-_STABLE_JACCARD = 0.7
-
-
-@dataclass(frozen=True)
-class PenaltySummary:
-    """Cross-validation summary of one penalty at its best α."""
-
-    name: str
-    l1_ratio: float
-    alpha: float
-    cv_error: float
-    cv_error_se: float
-    n_features_kept: int
-    n_features: int
-    stability: float
 
 
 @dataclass(frozen=True)
@@ -104,14 +80,6 @@ class Advice:
         lines.append(f"Recommendation: {self.recommendation}")
         lines.extend(f"  - {reason}" for reason in self.reasons)
         return "\n".join(lines)
-
-
-def _jaccard_mean(sets) -> float:
-    pairs = list(combinations(sets, 2))
-    if not pairs:
-        return 1.0
-    scores = [len(a & b) / len(a | b) if (a | b) else 1.0 for a, b in pairs]
-    return float(np.mean(scores))
 
 
 def _cross_validate(model, X, y, alphas, folds):
@@ -234,72 +202,8 @@ def advise(
                 se,
                 int(np.count_nonzero(np.ravel(model.coef_))),
                 X.shape[1],
-                _jaccard_mean(selected),
+                jaccard_mean(selected),
             )  # fmt: skip
         )
-    recommendation, reasons = _recommend(summaries)
+    recommendation, reasons = recommend(summaries)
     return Advice(recommendation, reasons, tuple(summaries), int(n_splits), task)
-
-
-def _recommend(summaries):
-    by_name = {s.name: s for s in summaries}
-    best = min(summaries, key=lambda s: s.cv_error)
-    bound = best.cv_error + best.cv_error_se
-
-    def competitive(s):
-        return s.cv_error <= bound
-
-    def sparse(s):
-        return s.n_features_kept <= _SPARSE_SHARE * s.n_features
-
-    def error_text(s):
-        if s is best:
-            return f"{s.name} has the lowest CV error ({s.cv_error:.4g})"
-        return (
-            f"{s.name}'s CV error ({s.cv_error:.4g}) is within one standard error of the "
-            f"best ({best.name}, {best.cv_error:.4g} ± {best.cv_error_se:.2g})"
-        )
-
-    lasso, ridge, enet = by_name["lasso"], by_name["ridge"], by_name["elastic net"]
-    enet_steadier = competitive(enet) and sparse(enet) and enet.stability > lasso.stability
-    if (
-        competitive(lasso)
-        and sparse(lasso)
-        and (lasso.stability >= _STABLE_JACCARD or not enet_steadier)
-    ):
-        steadiness = "stable" if lasso.stability >= _STABLE_JACCARD else "only moderately stable"
-        return "lasso", (
-            error_text(lasso),
-            f"it keeps only {lasso.n_features_kept} of {lasso.n_features} features: a "
-            "smaller model that is easier to interpret",
-            f"the selected features are {steadiness} across folds (mean Jaccard "
-            f"{lasso.stability:.2f})",
-        )
-    if competitive(enet) and sparse(enet):
-        why_not_lasso = (
-            f"the lasso's selection changes between folds (mean Jaccard "
-            f"{lasso.stability:.2f}), typical of correlated features, which the elastic net "
-            f"keeps together (Jaccard {enet.stability:.2f})"
-            if enet_steadier and lasso.stability < _STABLE_JACCARD
-            else "the lasso is not competitive or keeps most features"
-        )
-        return "elastic net", (
-            error_text(enet),
-            f"it keeps {enet.n_features_kept} of {enet.n_features} features",
-            why_not_lasso,
-        )
-    if competitive(ridge):
-        kept = max(lasso.n_features_kept, enet.n_features_kept)
-        reason = (
-            f"the sparse models keep almost all features (up to {kept} of "
-            f"{lasso.n_features}), so the features all seem useful and selection buys "
-            "little"
-            if not (sparse(lasso) or sparse(enet))
-            else "the sparse models lose accuracy by dropping features"
-        )
-        return "ridge", (
-            error_text(ridge),
-            reason,
-            "ridge shrinks every coefficient smoothly and keeps all of them",
-        )
-    return best.name, (error_text(best), "no other penalty is within one standard error")

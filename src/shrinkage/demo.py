@@ -1,4 +1,5 @@
-"""``python -m shrinkage.demo``: the seeds' claim in one table, on real data.
+"""``python -m shrinkage.demo``: "L1 gives exact zeros, L2 does not" in one table, on real
+data.
 
 Fits the lasso (L1), ridge (L2) and the elastic net on the diabetes data that ships with
 scikit-learn (442 patients, 10 standardised measurements) for a few α, and prints the

@@ -17,16 +17,13 @@ from .. import defaults
 from . import models
 from .atomic import check_output_dir, write_files_into
 from .options import (
-    alpha_min_ratio_option,
     check_alpha_or_cv,
     command_line,
     cv_options,
-    data_options,
     describe_penalty,
-    force_option,
     load_data,
-    output_options,
-    penalty_options,
+    problem_options,
+    writing_options,
 )
 
 __all__ = ["fit"]
@@ -49,20 +46,17 @@ def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_rati
 
 
 @click.command()
-@data_options
-@penalty_options
-@alpha_min_ratio_option
+@problem_options
 @click.option("--alpha", type=float, default=None, help="A fixed α (instead of --cv).")
 @functools.partial(cv_options, folds_default=None)
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Folder for model.json, coef.csv and path.csv.")  # fmt: skip
-@force_option
-@output_options
+@writing_options
 def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alpha, folds,
         select, seed, out, force, output):  # fmt: skip
     """Fit a penalised model to DATA (a file, or - for standard input); write the folder
     OUT with model.json, coef.csv and path.csv (for predict --alpha)."""
-    from .model_io import COEF_FILE, MODEL_FILE, PATH_FILE, document_writers, model_document
+    from .model_format import COEF_FILE, MODEL_FILE, PATH_FILE, document_writers, model_document
 
     check_alpha_or_cv(alpha, folds)
     rho = models.l1_ratio_for(penalty, l1_ratio)

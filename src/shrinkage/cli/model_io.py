@@ -1,29 +1,34 @@
-"""A fitted model as plain files: ``model.json``, ``coef.csv`` and ``path.csv`` (never
-pickle).
-
-``model.json`` holds everything needed to predict and to audit the fit: the parameters,
-each coefficient by feature name, the intercept, the duality-gap certificate (relative
-gap, dual gap, largest KKT residual), the data schema (columns, dtypes, one-hot encoding)
-and the package version. Predictions from the file are ``X w + b`` (regression) or the
-logistic model's class (classification), computed from the stored numbers alone; JSON
-floats round-trip exactly, so they equal the estimator's own predictions. ``path.csv``
-holds the regularization path, for predictions at another α (:mod:`.model_path`).
+"""A model folder read back (:func:`load_model`), trusting nothing: the JSON is parsed
+strictly, checked against :data:`~shrinkage.cli.model_schema.MODEL_SCHEMA`, and
+``coef.csv`` must hold the same numbers. Predictions from the file are ``X w + b``
+(regression) or the logistic model's class (classification), computed from the stored
+numbers alone. What the files hold, and writing them, is :mod:`.model_format`'s
+(re-exported here).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .encoding import encode_with_schema
 from .errors import DataError
-from .io import encode_with_schema
-from .model_path import PATH_FILE, StoredPath, path_summary, path_writer, read_path
+from .model_format import (
+    COEF_FILE,
+    FORMAT,
+    FORMAT_VERSION,
+    MODEL_FILE,
+    PATH_FILE,
+    coef_frame,
+    document_writers,
+    model_document,
+)
+from .model_path import StoredPath, read_path
 from .model_schema import InvalidModel, check_model
 
 __all__ = [
@@ -37,91 +42,6 @@ __all__ = [
     "load_model",
     "model_document",
 ]
-
-FORMAT = "shrinkage-model"
-FORMAT_VERSION = 1
-MODEL_FILE = "model.json"
-COEF_FILE = "coef.csv"
-
-
-def _number(value) -> float | None:
-    value = float(value)
-    return value if math.isfinite(value) else None  # JSON has no NaN / inf
-
-
-def model_document(estimator, schema: dict, *, parameters: dict, command: str,
-                   path: StoredPath | None = None) -> dict:  # fmt: skip
-    """The JSON-ready description of a fitted estimator and the data it was fitted on
-    (and of its stored regularization ``path``)."""
-    from .. import __version__
-
-    coef = np.asarray(estimator.coef_, dtype=np.float64).ravel()
-    intercept = float(np.asarray(estimator.intercept_, dtype=np.float64).ravel()[0])
-    certificate = estimator.certificate_
-    kkt = np.asarray(certificate.kkt_residual, dtype=np.float64).ravel()
-    features = schema["features"]
-    if len(features) != coef.size:
-        raise RuntimeError(f"{coef.size} coefficients for {len(features)} features")
-    document = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "package": "shrinkage",
-        "package_version": __version__,
-        "command": command,
-        "task": schema["task"],
-        "estimator": type(estimator).__name__,
-        "parameters": parameters,
-        "coefficients": {name: float(value) for name, value in zip(features, coef, strict=True)},
-        "intercept": intercept,
-        "n_nonzero": int(np.count_nonzero(coef)),
-        "certificate": {
-            "relative_gap": _number(certificate.relative_gap),
-            "dual_gap": _number(certificate.dual_gap),
-            "max_kkt_residual": _number(kkt.max()) if kkt.size else 0.0,
-            "primal": _number(certificate.primal),
-            "dual": _number(certificate.dual),
-        },
-        "kkt_residual": {name: _number(v) for name, v in zip(features, kkt, strict=True)},
-        "schema": schema,
-    }
-    if path is not None:
-        document["path"] = path_summary(path)
-    return document
-
-
-def coef_frame(document: dict) -> pd.DataFrame:
-    """``coef.csv``'s table: feature, coefficient, is_zero, kkt_residual (intercept first)."""
-    names = list(document["coefficients"])
-    coef = [document["coefficients"][name] for name in names]
-    kkt = [document["kkt_residual"][name] for name in names]
-    return pd.DataFrame(
-        {
-            "feature": ["(intercept)", *names],
-            "coefficient": [document["intercept"], *coef],
-            "is_zero": [False, *[value == 0.0 for value in coef]],
-            "kkt_residual": [None, *kkt],
-        }
-    )
-
-
-def document_writers(document: dict, path: StoredPath | None = None) -> dict:
-    """``{file name: writer(path)}`` for :func:`shrinkage.cli.atomic.write_files_into`;
-    ``path.csv`` too when the stored ``path`` is given."""
-
-    def write_json(path: Path):
-        path.write_text(json.dumps(document, indent=2, allow_nan=False) + "\n", "utf-8")
-
-    def write_coef(path: Path):
-        # The csv writer leaves a carriage return unquoted (it only quotes "\n"), which
-        # readers take for a line break: quote every text field when a name has one.
-        carriage_return = any("\r" in name for name in document["coefficients"])
-        quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
-        coef_frame(document).to_csv(path, index=False, quoting=quoting)
-
-    writers = {MODEL_FILE: write_json, COEF_FILE: write_coef}
-    if path is not None:
-        writers[PATH_FILE] = path_writer(path, list(document["coefficients"]))
-    return writers
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ __all__ = [
     "load_data",
     "output_options",
     "penalty_options",
+    "problem_options",
+    "writing_options",
 ]
 
 PENALTY_NAMES = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}
@@ -248,6 +250,18 @@ def cv_options(function, *, folds_default=defaults.CV_FOLDS):
         show_default=folds_default is not None,
         help=f"Choose α by K-fold cross-validation (K = {shown} by default).",
     )(function)  # fmt: skip
+
+
+def problem_options(function):
+    """The data (:func:`data_options`), the penalty (:func:`penalty_options`) and
+    ``--alpha-min-ratio``: what ``fit``, ``path`` and ``cv`` ask first."""
+    return data_options(penalty_options(alpha_min_ratio_option(function)))
+
+
+def writing_options(function):
+    """``--force`` and the output modes (:func:`output_options`), last on every command
+    that writes a file."""
+    return force_option(output_options(function))
 
 
 def describe_penalty(l1_ratio: float) -> str:

@@ -14,29 +14,17 @@ import numpy as np
 
 from . import models
 from .destinations import check_table_destination, write_table
-from .options import (
-    alpha_min_ratio_option,
-    cv_options,
-    data_options,
-    describe_penalty,
-    force_option,
-    load_data,
-    output_options,
-    penalty_options,
-)
+from .options import cv_options, describe_penalty, load_data, problem_options, writing_options
 
 __all__ = ["cv_command", "path_command"]
 
 
 @click.command("path")
-@data_options
-@penalty_options
-@alpha_min_ratio_option
+@problem_options
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="FILE.csv (coefficients per α), FILE.png (the path plot) or - (the CSV, "
               "or JSON with --json, on standard output).")  # fmt: skip
-@force_option
-@output_options
+@writing_options
 def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, out,
                  force, output):  # fmt: skip
     """The regularization path of DATA: every coefficient along a decreasing α grid."""
@@ -97,15 +85,12 @@ def _save_path_plot(result, out) -> None:
 
 
 @click.command("cv")
-@data_options
-@penalty_options
-@alpha_min_ratio_option
+@problem_options
 @cv_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="CSV file for the whole CV table, or - (the CSV, or JSON with --json, on "
               "standard output).")  # fmt: skip
-@force_option
-@output_options
+@writing_options
 def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, folds,
                select, seed, out, force, output):  # fmt: skip
     """K-fold cross-validation over the α grid: the error curve and the min / 1-SE α."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .destinations import check_table_destination, write_table
 from .errors import DataError
-from .options import force_option, id_option, output_options, separator_option
+from .options import id_option, separator_option, writing_options
 
 __all__ = ["predict"]
 
@@ -69,8 +69,7 @@ def _score(saved, frame, predictions) -> dict:
 )
 @click.option("--encoding", default="utf-8", show_default=True, help="CSV text encoding.")
 @separator_option
-@force_option
-@output_options
+@writing_options
 def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, force, output):
     """Predict DATA (a file, or - for standard input) with the model saved in the folder
     MODEL (by shrinkage fit)."""  # fmt: skip

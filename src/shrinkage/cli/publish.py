@@ -21,7 +21,7 @@ from .atomic import (
     write_text,
 )
 from .errors import DataError
-from .options import command_line, data_options, force_option, load_data, output_options
+from .options import command_line, data_options, load_data, writing_options
 
 __all__ = ["demo", "lab", "report"]
 
@@ -59,8 +59,7 @@ def _report_options(function):
 @_report_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="The HTML file to write.")  # fmt: skip
-@force_option
-@output_options
+@writing_options
 def report(request, folds, seed, select, out, force, output):
     """One self-contained HTML report on DATA: which features matter, how sure we are, and
     whether L1, L2 or a mix suits it."""
@@ -82,8 +81,7 @@ def report(request, folds, seed, select, out, force, output):
 @_report_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="The HTML file to write.")  # fmt: skip
-@force_option
-@output_options
+@writing_options
 def demo(folds, seed, select, out, force, output):
     """The report on scikit-learn's diabetes data (442 patients, 10 measurements)."""
     from sklearn.datasets import load_diabetes
@@ -106,8 +104,7 @@ def demo(folds, seed, select, out, force, output):
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Folder for the PNG figures.")  # fmt: skip
 @click.option("--dpi", type=click.IntRange(min=20), default=100, show_default=True)
-@force_option
-@output_options
+@writing_options
 def lab(out, dpi, force, output):
     """Every figure of the explanation lab (why L1 gives exact zeros) as PNG files."""
     out = Path(out)

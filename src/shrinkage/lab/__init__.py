@@ -1,5 +1,7 @@
-"""The explanation lab: the seed notes' arguments for "L1 gives zeros, L2 does not" as
-experiments that return numbers (and, in :mod:`shrinkage.plots`, figures).
+"""The explanation lab: the textbook arguments for "L1 gives zeros, L2 does not" (James,
+Witten, Hastie & Tibshirani, *An Introduction to Statistical Learning*, §6.2; Hastie,
+Tibshirani & Friedman, *The Elements of Statistical Learning*, §3.4) as experiments that
+return numbers; :mod:`shrinkage.plots` draws them.
 
 One module per experiment:
 

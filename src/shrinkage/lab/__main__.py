@@ -42,12 +42,12 @@ def make_figures(out, dpi: int = 100) -> list[Path]:
     written = []
 
     fig, (ax,) = _figure()
-    seed = [
+    from_five = [
         dynamics.penalty_descent(5.0, 0.5, "l1", n_steps=14),
         dynamics.penalty_descent(5.0, 0.5, "l2", n_steps=14),
         dynamics.penalty_descent(5.0, 1.0, "l2", n_steps=14),
     ]
-    plots.plot_trajectories(seed, ax, title="The seed's example: start at w = 5")
+    plots.plot_trajectories(from_five, ax, title="Start at w = 5 (a multiple of η = 0.5)")
     written.append(_save(fig, out, "dynamics_seed", dpi))
 
     fig, (ax,) = _figure()
@@ -59,21 +59,24 @@ def make_figures(out, dpi: int = 100) -> list[Path]:
     written.append(_save(fig, out, "dynamics_oscillation", dpi))
 
     fig, (ax,) = _figure()
-    plots.plot_one_dimensional_solutions(2.0, ax=ax)
+    plots.plot_one_dimensional_solutions(dynamics.one_dimensional_solutions(2.0), ax=ax)
     written.append(_save(fig, out, "dynamics_with_loss", dpi))
 
     problem = geometry.make_problem(0.6, [2.0, 0.8])
     fig, (ax,) = _figure(width=6.0, height=6.0)
-    plots.plot_constraint_geometry(problem, 1.0, ax, limits=(-1.6, 2.6))
+    plots.plot_constraint_geometry(
+        geometry.constraint_geometry(problem, 1.0, limits=(-1.6, 2.6)), ax
+    )
     written.append(_save(fig, out, "geometry_contours", dpi))
 
     fig, axes = _figure(2, width=4.5, height=4.5)
-    plots.plot_gradient_field("l1", axes[0])
-    plots.plot_gradient_field("l2", axes[1])
+    for penalty, ax in zip(("l1", "l2"), axes, strict=True):
+        plots.plot_gradient_field(penalty, geometry.penalty_gradient_field(penalty), ax)
     written.append(_save(fig, out, "geometry_gradient_field", dpi))
 
     fig, (ax,) = _figure(width=7.0, height=4.0)
-    plots.plot_budget_path(problem, np.linspace(2.8, 0.0, 41)[:-1], ax)
+    budgets = np.linspace(2.8, 0.0, 41)[:-1]
+    plots.plot_budget_path(geometry.budget_path(problem, budgets), problem.ols, ax)
     written.append(_save(fig, out, "geometry_budget_path", dpi))
 
     fig, (ax,) = _figure()
@@ -81,11 +84,11 @@ def make_figures(out, dpi: int = 100) -> list[Path]:
     written.append(_save(fig, out, "geometry_axis_fraction", dpi))
 
     fig, (ax,) = _figure()
-    plots.plot_threshold_law(1.0, 1.5, ax)
+    plots.plot_threshold_law(threshold.threshold_law(1.0, 1.5), ax)
     written.append(_save(fig, out, "threshold_law", dpi))
 
     fig, (ax,) = _figure()
-    plots.plot_orthonormal_maps(1.0, ax)
+    plots.plot_orthonormal_maps(threshold.orthonormal_maps(1.0), ax)
     written.append(_save(fig, out, "orthonormal_maps", dpi))
 
     X, y, names, train = load_prostate()
@@ -117,7 +120,7 @@ def make_figures(out, dpi: int = 100) -> list[Path]:
         warnings.simplefilter("ignore", RuntimeWarning)
         diabetes = calibration.repeated_split_calibration(
             Xd, yd, n_repeats=20, alpha_min_ratio=1e-5,
-            lasso_alphas=paths.alpha_grid(Xd, yd, 1.0, n_alphas=30),
+            lasso_alphas=paths.penalty_alphas(Xd, yd, 1.0, n_alphas=30),
         )  # fmt: skip
     plots.plot_calibration(diabetes, axes[1], title="Diabetes, 80 train rows (mean of 20 splits)")
     written.append(_save(fig, out, "calibration", dpi))

@@ -1,4 +1,5 @@
-"""Shrinkage and calibration on held-out data (the seed's note from Harrell).
+"""Shrinkage and calibration on held-out data (Harrell, *Regression Modeling Strategies*,
+2nd ed., p. 75).
 
 The *calibration slope* of a model on new data is the slope of the least-squares line of
 the observed ``y`` on the predictions ``ŷ``: ``cov(ŷ, y)/var(ŷ)``. A slope below 1 means
@@ -11,7 +12,7 @@ What the data say (asserted in ``tests/test_lab_calibration.py``):
 * **Prostate, ESL train/test split** (67/30 rows, 8 features): least squares is *already*
   well calibrated on the test rows (slope ≈ 1.01); shrinking raises the slope above 1
   (under-fitting), while the test error still improves a little at moderate α. There
-  is no over-fitting here for shrinkage to cure, so the seed's claim does not apply.
+  is no over-fitting here for shrinkage to cure, so Harrell's argument does not apply.
 * **Diabetes, small training sets** (80 of 442 rows, 10 features, repeated random splits):
   least squares over-fits, slope ≈ 0.8 on held-out rows, and ridge or lasso with a
   moderate α moves it to about 1, with a lower test error. Too much shrinkage overshoots
@@ -29,7 +30,7 @@ import numpy as np
 
 from ..penalties import L1, L2
 from ..solvers import solve
-from .paths import alpha_grid
+from .paths import penalty_alphas
 
 __all__ = [
     "calibration_slope",
@@ -110,9 +111,10 @@ def calibration_curves(
 ) -> CalibrationCurves:  # fmt: skip
     """Fit OLS, ridge and lasso on the training rows; slope and error on the test rows.
 
-    Default grids: :func:`shrinkage.lab.paths.alpha_grid` of the training data (lasso
-    from its ``α_max``; ridge from that of ``l1_ratio = 0.01``), down to
-    ``alpha_min_ratio`` times the lasso's ``α_max``.
+    Default grids: :func:`shrinkage.lab.paths.penalty_alphas` of the training data (lasso
+    from its ``α_max``; ridge from that of
+    :data:`~shrinkage.path.grid.RIDGE_GRID_L1_RATIO`), down to ``alpha_min_ratio`` times
+    the lasso's ``α_max``.
 
     Examples
     --------
@@ -126,9 +128,9 @@ def calibration_curves(
     y_train, y_test = np.asarray(y_train, float), np.asarray(y_test, float)
     grid = dict(n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio)
     if ridge_alphas is None:
-        ridge_alphas = alpha_grid(X_train, y_train, 0.0, **grid)
+        ridge_alphas = penalty_alphas(X_train, y_train, 0.0, **grid)
     if lasso_alphas is None:
-        lasso_alphas = alpha_grid(X_train, y_train, 1.0, **grid)
+        lasso_alphas = penalty_alphas(X_train, y_train, 1.0, **grid)
     ridge_alphas = np.asarray(ridge_alphas, dtype=float)
     lasso_alphas = np.asarray(lasso_alphas, dtype=float)
     ols_slope, ols_mse, _ = _held_out(X_train, y_train, X_test, y_test, 0.0, L2())
@@ -159,9 +161,9 @@ def repeated_split_calibration(
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     grid = dict(n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio)
     if ridge_alphas is None:
-        ridge_alphas = alpha_grid(X, y, 0.0, **grid)
+        ridge_alphas = penalty_alphas(X, y, 0.0, **grid)
     if lasso_alphas is None:
-        lasso_alphas = alpha_grid(X, y, 1.0, **grid)
+        lasso_alphas = penalty_alphas(X, y, 1.0, **grid)
     splitter = ShuffleSplit(n_splits=n_repeats, train_size=train_size, random_state=seed)
     runs = [
         calibration_curves(

@@ -1,6 +1,7 @@
 """Gradient-descent dynamics of a single weight under an L1 or an L2 penalty.
 
-The seed notes argue with one weight ``w`` and the update ``w ← w − η·∂penalty(w)``:
+The usual argument for "L1 gives zeros, L2 does not" follows one weight ``w`` under the
+update ``w ← w − η·∂penalty(w)``:
 
 * L1, ``penalty = |w|``: the (sub)gradient is ``sign(w)``, so every step moves ``w`` by the
   *same* amount ``η`` whatever its size. From ``w = 5`` with ``η = ½`` it reaches exactly 0
@@ -10,7 +11,7 @@ The seed notes argue with one weight ``w`` and the update ``w ← w − η·∂p
   floating point it underflows to 0 after about 1077 halvings of 5, which is not sparsity);
   with ``η = 1`` it lands on 0 in one step.
 
-The notes gloss over the general case, which this module also runs:
+The special case hides the general one, which this module also runs:
 
 * From a start that is not a multiple of ``η`` the L1 subgradient step jumps *over* 0 and
   then oscillates around it forever (amplitude about ``η``); it hits 0 only by luck.
@@ -40,6 +41,8 @@ __all__ = [
     "penalty_descent",
     "descent_with_loss",
     "one_dimensional_solution",
+    "OneDimensionalSolutions",
+    "one_dimensional_solutions",
 ]
 
 _PENALTIES = ("l1", "l2")
@@ -145,7 +148,7 @@ def penalty_descent(
 
     Examples
     --------
-    The seed's example: from 5 with η = ½, L1 is exactly 0 after 10 steps and stays.
+    From ``w = 5`` with η = ½, L1 is exactly 0 after 10 steps and stays; L2 halves.
 
     >>> l1 = penalty_descent(5.0, 0.5, "l1", n_steps=15)
     >>> l1.first_exact_zero, l1.stays_at_zero
@@ -218,3 +221,41 @@ def one_dimensional_solution(target, strength, penalty: str = "l1"):
     if penalty == "l1":
         return soft_threshold(target, strength)
     return np.asarray(target, dtype=float) / (1.0 + strength)
+
+
+@dataclass(frozen=True)
+class OneDimensionalSolutions:
+    """Minimisers of ``½(w − c)² + λ·penalty(w)`` along λ, for L1 and for L2.
+
+    Attributes
+    ----------
+    target : float
+        ``c``.
+    strengths : ndarray
+        The λ values.
+    l1, l2 : ndarray
+        :func:`one_dimensional_solution` at each λ for ``"l1"`` and ``"l2"``.
+    """
+
+    target: float
+    strengths: np.ndarray
+    l1: np.ndarray
+    l2: np.ndarray
+
+
+def one_dimensional_solutions(target=2.0, strengths=None) -> OneDimensionalSolutions:
+    """Both penalties' minimisers along λ (default: 301 values from 0 to ``3|c|``).
+
+    Examples
+    --------
+    >>> solutions = one_dimensional_solutions(2.0, np.array([1.0, 3.0]))
+    >>> solutions.l1, solutions.l2
+    (array([1., 0.]), array([1. , 0.5]))
+    """
+    if strengths is None:
+        strengths = np.linspace(0, 3 * abs(target), 301)
+    strengths = np.asarray(strengths, dtype=float)
+    return OneDimensionalSolutions(
+        float(target), strengths, one_dimensional_solution(target, strengths, "l1"),
+        one_dimensional_solution(target, strengths, "l2"),
+    )  # fmt: skip

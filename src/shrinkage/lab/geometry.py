@@ -19,9 +19,11 @@ corresponds to one α). Both are solved *exactly* here:
 * L2 from ``w(α) = (H + αI)⁻¹ H w_ols`` with the α that makes ``‖w(α)‖ = t``, found by
   bisection on the eigen-decomposition of H to machine precision.
 
-The seed's arrows are :func:`penalty_gradient_field`: ``sign(w)`` for L1 (every arrow at
-45°, so a point slides to an axis before the origin) and ``w`` for L2 (pointing at the
-origin). With the loss present (the seed admits the arrows "cheat" by ignoring it) the
+The picture of the penalty alone is :func:`penalty_gradient_field`: arrows ``−sign(w)`` for
+L1 (every arrow at 45°, so a point slides to an axis before the origin) and ``−w`` for L2
+(pointing at the origin). It leaves the loss out; with the loss in, the picture is the
+contours touching the diamond or the circle (:func:`constraint_geometry`; Hastie,
+Tibshirani & Friedman, *The Elements of Statistical Learning*, Figure 3.11), and the
 statement that survives is :func:`axis_fraction`: over random problems, the L1 optimum is
 on an axis for a large fraction of budgets, the L2 optimum essentially never.
 """
@@ -38,6 +40,8 @@ __all__ = [
     "constrained_l1",
     "constrained_l2",
     "budget_path",
+    "ConstraintGeometry",
+    "constraint_geometry",
     "penalty_gradient_field",
     "axis_fraction",
     "AxisFraction",
@@ -167,8 +171,61 @@ def budget_path(problem: QuadraticProblem, budgets):
     return l1, l2
 
 
+@dataclass(frozen=True)
+class ConstraintGeometry:
+    """Loss contours, a budget and the constrained L1 and L2 optima, ready to draw.
+
+    Attributes
+    ----------
+    budget : float
+    ols : ndarray of shape (2,)
+        The unconstrained minimiser.
+    l1, l2 : ndarray of shape (2,)
+        :func:`constrained_l1` and :func:`constrained_l2` at ``budget``.
+    W1, W2, loss : ndarray of shape (n_points, n_points)
+        :meth:`QuadraticProblem.loss_grid` over ``limits`` in both coordinates.
+    limits : (float, float)
+    touching : tuple of float
+        The loss at the two optima (sorted, distinct): the contours that touch the
+        constraint regions.
+    """
+
+    budget: float
+    ols: np.ndarray
+    l1: np.ndarray
+    l2: np.ndarray
+    W1: np.ndarray
+    W2: np.ndarray
+    loss: np.ndarray
+    limits: tuple[float, float]
+    touching: tuple[float, ...]
+
+
+def constraint_geometry(problem: QuadraticProblem, budget: float, *, limits=None):
+    """Both constrained optima at ``budget`` and the loss on a grid around them.
+
+    ``limits`` default to ±1.3 times the largest of ``budget`` and ``|ols|``.
+
+    Examples
+    --------
+    >>> geometry = constraint_geometry(make_problem(0.6, [2.0, 0.8]), 1.0)
+    >>> geometry.l1, geometry.limits
+    (array([1., 0.]), (-2.6, 2.6))
+    """
+    w_l1, w_l2 = constrained_l1(problem, budget), constrained_l2(problem, budget)
+    if limits is None:
+        reach = max(np.abs(problem.ols).max(), budget) * 1.3
+        limits = (-reach, reach)
+    limits = (float(limits[0]), float(limits[1]))
+    W1, W2, values = problem.loss_grid(limits)
+    touching = tuple(sorted({float(problem.loss(w_l1)), float(problem.loss(w_l2))}))
+    return ConstraintGeometry(
+        float(budget), problem.ols, w_l1, w_l2, W1, W2, values, limits, touching
+    )
+
+
 def penalty_gradient_field(penalty: str = "l1", limits=(-2.0, 2.0), n_points=9):
-    """The seed's arrows: ``(W1, W2, U, V)`` with ``(U, V) = −∇penalty(W1, W2)``.
+    """The penalty's arrows: ``(W1, W2, U, V)`` with ``(U, V) = −∇penalty(W1, W2)``.
 
     L1: ``−sign(w)`` (minimum-norm subgradient, 0 on an axis coordinate); L2: ``−w``.
     """

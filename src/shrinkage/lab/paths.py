@@ -5,11 +5,12 @@ lets features in one at a time as α decreases; the ridge path (``l1_ratio = 0``
 every coefficient smoothly towards 0 and never sets one to exactly 0; the elastic net sits
 in between: exact zeros like the lasso, smoother and more grouped entry like ridge.
 
-Each penalty gets its own α grid: from its ``α_max`` down by a factor ``alpha_min_ratio``
-for the lasso (``α_max`` of the elastic net is the lasso's divided by ρ), and, since ridge
-has no ``α_max``, starting from that of ``l1_ratio = 0.01`` for ridge (glmnet's device);
-every grid ends at the same small α, so all three panels run from "almost everything
-shrunk" to "almost least squares".
+Each penalty gets its own α grid, by the package's one rule
+(:func:`shrinkage.path.grid.alpha_grid`): from its ``α_max`` (the elastic net's is the
+lasso's divided by ρ; ridge, which has none, starts from that of
+:data:`~shrinkage.path.grid.RIDGE_GRID_L1_RATIO`, glmnet's device) down to the same small
+α for all three, so every panel runs from "almost everything shrunk" to "almost least
+squares".
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..path.grid import alpha_grid, grid_l1_ratio
 from ..penalties import ElasticNetPenalty, Penalty
 from ..solvers import solve
 
-__all__ = ["PenaltyPath", "compare_paths", "alpha_grid", "compute_path"]
+__all__ = ["PenaltyPath", "compare_paths", "penalty_alphas", "compute_path"]
 
 
 @dataclass(frozen=True)
@@ -49,28 +51,34 @@ class PenaltyPath:
     feature_names: tuple[str, ...]
 
 
-def alpha_grid(X, y, l1_ratio, *, n_alphas=50, alpha_min_ratio=1e-3, standardize=True):
-    """Descending log-spaced α grid for ``ElasticNetPenalty(l1_ratio)``.
+def penalty_alphas(X, y, l1_ratio, *, n_alphas=50, alpha_min_ratio=1e-3, standardize=True):
+    """The α grid of one penalty's panel: :func:`shrinkage.path.grid.alpha_grid` from the
+    α_max of ``ElasticNetPenalty(grid_l1_ratio(l1_ratio))`` on these data, down to
+    ``alpha_min_ratio`` times the *lasso's* α_max.
 
-    From ``α_max`` of ``ElasticNetPenalty(max(l1_ratio, 0.01))`` down to ``alpha_min_ratio`` times
-    the *lasso's* ``α_max``, so every grid, ridge's included, ends at the same small α.
+    α_max of ρ is the lasso's divided by ρ, so the grid's own ratio is
+    ``alpha_min_ratio · grid_l1_ratio(ρ)`` and every grid, ridge's included, ends at the
+    same small α.
 
     Examples
     --------
     >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0]])
     >>> y = np.array([1.0, 0.1, 1.1, 2.0])
-    >>> grid = alpha_grid(X, y, 0.5, n_alphas=3, alpha_min_ratio=0.01, standardize=False)
+    >>> grid = penalty_alphas(X, y, 0.5, n_alphas=3, alpha_min_ratio=0.01, standardize=False)
     >>> grid.round(4)
     array([0.95  , 0.0672, 0.0048])
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    Xc = X - X.mean(axis=0)
-    correlation = Xc.T @ (y - y.mean()) / X.shape[0]
-    scale = Xc.std(axis=0) if standardize else None
-    alpha_max = ElasticNetPenalty(max(l1_ratio, 0.01)).alpha_max(correlation, scale)
-    smallest = ElasticNetPenalty(1.0).alpha_max(correlation, scale) * alpha_min_ratio
-    return np.geomspace(alpha_max, smallest, n_alphas)
+    start = grid_l1_ratio(l1_ratio)
+
+    def alpha_max():
+        Xc = X - X.mean(axis=0)
+        correlation = Xc.T @ (y - y.mean()) / X.shape[0]
+        scale = Xc.std(axis=0) if standardize else None
+        return ElasticNetPenalty(start).alpha_max(correlation, scale)
+
+    return alpha_grid(alpha_max, n_alphas, alpha_min_ratio * start, l1_ratio=l1_ratio)
 
 
 def compute_path(X, y, penalty: Penalty, alphas, *, standardize=True, tol=1e-10):
@@ -133,7 +141,7 @@ def compare_paths(
         ("ridge", 0.0),
         (f"elastic net (ρ = {l1_ratio:g})", l1_ratio),
     ):
-        alphas = alpha_grid(
+        alphas = penalty_alphas(
             X, y, rho, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, standardize=standardize
         )
         coefs = compute_path(

@@ -8,7 +8,8 @@ glmnet's software)::
 
 Other conventions, and the α that gives the *same minimiser*:
 
-* **Summed loss** (ISLR's textbook form, the seed's ``(y − xθ)² + λ|θ|``):
+* **Summed loss** (ISLR's form, ``RSS + λ Σ|β_j|`` and ``RSS + λ Σβ_j²``, §6.2; its one
+  feature is :mod:`shrinkage.lab.threshold`'s ``(y − xθ)² + λ|θ|``):
   ``‖y − Xw‖² + λ Σ|w_j|`` is ``2n`` times ours with ``α = λ/(2n)``;
   ``‖y − Xw‖² + λ Σ w_j²`` is ``2n`` times ours with ``α = λ/n`` (ours has the ½).
 * **Nielsen** (*Neural Networks and Deep Learning*, ch. 3): ``C = C₀ + (λ/n) Σ|w|`` and
@@ -64,6 +65,12 @@ def _check_scale(loss_scale):
     return float(loss_scale)
 
 
+def _summed_factor(n_samples, penalty):
+    """λ/α of the summed loss: ``2n`` for L1, ``n`` for L2 (ours has the ½)."""
+    n = _check_n(n_samples)
+    return 2.0 * n if penalty == "l1" else float(n)
+
+
 def summed_to_alpha(lam, n_samples: int, penalty: str = "l1"):
     """α for ``‖y − Xw‖² + λ Σ|w|`` (``λ/(2n)``) or ``‖y − Xw‖² + λ Σw²`` (``λ/n``).
 
@@ -72,9 +79,7 @@ def summed_to_alpha(lam, n_samples: int, penalty: str = "l1"):
     >>> summed_to_alpha(10.0, 5, "l1"), summed_to_alpha(10.0, 5, "l2")
     (1.0, 2.0)
     """
-    lam = _check(lam, "lam", penalty)
-    n = _check_n(n_samples)
-    return lam / (2.0 * n) if penalty == "l1" else lam / n
+    return _check(lam, "lam", penalty) / _summed_factor(n_samples, penalty)
 
 
 def alpha_to_summed(alpha, n_samples: int, penalty: str = "l1"):
@@ -85,9 +90,7 @@ def alpha_to_summed(alpha, n_samples: int, penalty: str = "l1"):
     >>> alpha_to_summed(1.0, 5, "l1"), alpha_to_summed(2.0, 5, "l2")
     (10.0, 10.0)
     """
-    alpha = _check(alpha, "alpha", penalty)
-    n = _check_n(n_samples)
-    return alpha * 2.0 * n if penalty == "l1" else alpha * n
+    return _check(alpha, "alpha", penalty) * _summed_factor(n_samples, penalty)
 
 
 def nielsen_to_alpha(lam, n_samples: int, *, loss_scale: float = 1.0):

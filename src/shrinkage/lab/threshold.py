@@ -1,9 +1,10 @@
 r"""The threshold law: when is a lasso coefficient exactly zero?
 
-One feature, summed loss (the seed's notation)
-----------------------------------------------
+One feature, summed loss
+------------------------
 For data ``x, y`` (one sample, or vectors with ``xy`` read as ``xᵀy`` and ``x²`` as
-``xᵀx``) minimise
+``xᵀx``) minimise ISLR's form of the lasso (James, Witten, Hastie & Tibshirani, *An
+Introduction to Statistical Learning*, §6.2) for one feature,
 
     f(θ) = (y − xθ)² + λ|θ|.
 
@@ -11,9 +12,8 @@ The derivative of the loss part is
 
     d/dθ (y − xθ)² = −2x(y − xθ) = 2x²θ − 2xy.
 
-(The seed writes ``x²θ + 2xy``: the factor 2 on ``x²θ`` is missing and the sign of
-``2xy`` is wrong. Its final threshold is nevertheless right.) Where θ ≠ 0 the penalty has
-derivative ``λ·sign(θ)``; at θ = 0 its subdifferential is the interval ``[−λ, λ]``. So
+Where θ ≠ 0 the penalty has derivative ``λ·sign(θ)``; at θ = 0 its subdifferential is
+the interval ``[−λ, λ]``. So
 
 * θ > 0:  ``2x²θ − 2xy + λ = 0``  ⇒  ``θ = (2xy − λ)/(2x²)``, positive iff ``2xy > λ``;
 * θ < 0:  ``2x²θ − 2xy − λ = 0``  ⇒  ``θ = (2xy + λ)/(2x²)``, negative iff ``2xy < −λ``;
@@ -23,13 +23,14 @@ Exactly one case holds, and together they read
 
     θ̂ = S(2xy, λ) / (2x²),      θ̂ = 0 exactly when λ ≥ 2|xy|,
 
-with ``S(z, t) = sign(z)·max(|z| − t, 0)`` the soft-thresholding operator.
+with ``S(z, t) = sign(z)·max(|z| − t, 0)`` the soft-thresholding operator. With ``x = 1``
+this is ISLR's "simple special case" (eq. 6.15): ``θ̂ = y ∓ λ/2``, or 0 when ``|y| ≤ λ/2``.
 
 Conversion to this package's scaling
 ------------------------------------
 We minimise ``1/(2n)‖y − Xw‖² + α‖w‖₁``. Dividing f by ``2n`` gives
-``1/(2n)(y − xθ)² + λ/(2n)|θ|``, the same minimiser, so **α = λ/(2n)**; for the seed's
-single sample (n = 1) α = λ/2, and the law reads ``θ̂ = S(xᵀy/n, α)/(xᵀx/n)``.
+``1/(2n)(y − xθ)² + λ/(2n)|θ|``, the same minimiser, so **α = λ/(2n)**; for a single
+sample (n = 1) α = λ/2, and the law reads ``θ̂ = S(xᵀy/n, α)/(xᵀx/n)``.
 
 The general lasso (KKT)
 -----------------------
@@ -47,7 +48,8 @@ Orthonormal design
 If ``XᵀX = n·I`` (centred, orthogonal columns of norm √n) the problem separates by
 coordinate into ``½(w_j − ŵ^OLS_j)² + α·penalty(w_j)``: the lasso is soft-thresholding
 of the least-squares coefficients, ``S(ŵ^OLS, α)``, ridge (our ``½‖w‖²``) divides them,
-``ŵ^OLS/(1 + α)``.
+``ŵ^OLS/(1 + α)`` (Hastie, Tibshirani & Friedman, *The Elements of Statistical
+Learning*, Table 3.4).
 """
 
 from __future__ import annotations
@@ -61,11 +63,15 @@ from ..penalties import soft_threshold
 __all__ = [
     "threshold_minimiser",
     "zero_threshold",
+    "ThresholdLaw",
+    "threshold_law",
     "summed_lambda_to_alpha",
     "KKTCheck",
     "kkt_check",
     "lasso_orthonormal",
     "ridge_orthonormal",
+    "OrthonormalMaps",
+    "orthonormal_maps",
     "orthonormal_design",
 ]
 
@@ -96,6 +102,41 @@ def zero_threshold(x, y):
     6.0
     """
     return 2.0 * np.abs(np.asarray(x, dtype=float) * np.asarray(y, dtype=float))
+
+
+@dataclass(frozen=True)
+class ThresholdLaw:
+    """The minimiser of ``(y − xθ)² + λ|θ|`` along λ, and the λ beyond which it is 0.
+
+    Attributes
+    ----------
+    x, y : float
+    lams : ndarray
+    minimisers : ndarray
+        :func:`threshold_minimiser` at each λ.
+    threshold : float
+        :func:`zero_threshold`, ``2|xy|``.
+    """
+
+    x: float
+    y: float
+    lams: np.ndarray
+    minimisers: np.ndarray
+    threshold: float
+
+
+def threshold_law(x=1.0, y=1.5, lams=None) -> ThresholdLaw:
+    """The threshold law along λ (default: 321 values from 0 to 1.6 times the threshold).
+
+    Examples
+    --------
+    >>> law = threshold_law(1.0, 1.5, np.array([0.0, 3.0]))
+    >>> law.threshold, law.minimisers
+    (3.0, array([1.5, 0. ]))
+    """
+    threshold = float(zero_threshold(x, y))
+    lams = np.linspace(0, 1.6 * threshold, 321) if lams is None else np.asarray(lams, float)
+    return ThresholdLaw(float(x), float(y), lams, threshold_minimiser(x, y, lams), threshold)
 
 
 def summed_lambda_to_alpha(lam, n_samples: int):
@@ -202,6 +243,40 @@ def ridge_orthonormal(ols, alpha):
     array([-1.  ,  0.15,  0.5 ])
     """
     return np.asarray(ols, dtype=float) / (1.0 + alpha)
+
+
+@dataclass(frozen=True)
+class OrthonormalMaps:
+    """Lasso and ridge coefficients of an orthonormal design as maps of the OLS value.
+
+    Attributes
+    ----------
+    alpha : float
+    ols : ndarray
+        Least-squares coefficients, from ``−limit`` to ``limit``.
+    lasso, ridge : ndarray
+        :func:`lasso_orthonormal` and :func:`ridge_orthonormal` of ``ols``.
+    """
+
+    alpha: float
+    ols: np.ndarray
+    lasso: np.ndarray
+    ridge: np.ndarray
+
+
+def orthonormal_maps(alpha=1.0, *, limit=3.0, n_points=401) -> OrthonormalMaps:
+    """Both maps on ``n_points`` OLS values from ``−limit`` to ``limit``.
+
+    Examples
+    --------
+    >>> maps = orthonormal_maps(1.0, n_points=3)
+    >>> maps.ols, maps.lasso, maps.ridge
+    (array([-3.,  0.,  3.]), array([-2.,  0.,  2.]), array([-1.5,  0. ,  1.5]))
+    """
+    ols = np.linspace(-limit, limit, n_points)
+    return OrthonormalMaps(
+        float(alpha), ols, lasso_orthonormal(ols, alpha), ridge_orthonormal(ols, alpha)
+    )
 
 
 def orthonormal_design(n_samples: int, n_features: int, seed=0) -> np.ndarray:

@@ -32,11 +32,11 @@ _TORCH_NAMES = {
     "saturation": "metrics",
     "weight_histogram": "metrics",
     "plot_weight_histogram": "metrics",
-    "METHODS": "experiment",
+    "METHODS": "training",
     "ComparisonResult": "experiment",
     "compare_regularization": "experiment",
-    "make_mlp": "experiment",
-    "train_mlp": "experiment",
+    "make_mlp": "training",
+    "train_mlp": "training",
     "plot_comparison": "experiment",
 }
 

@@ -4,11 +4,12 @@
   and overall. The proximal step produces them; an L1 term in the loss does not.
 * :func:`weight_histogram` / :func:`plot_weight_histogram` show the distribution of the
   weights (a spike at 0 for proximal L1, a narrow bell for weight decay).
-* :func:`saturation` measures the seeds' claim that regularisation keeps units from
-  saturating: the share of ``tanh`` / ``sigmoid`` pre-activations ``z`` with ``|z|`` beyond a
-  threshold, collected with forward hooks. The default thresholds, 2 for tanh and 4 for the
-  sigmoid, are where the derivative has fallen to 7% of its maximum (``tanh'(2) =
-  σ'(4)/σ'(0) ≈ 0.071``; ``tanh(x) = 2σ(2x) − 1``), so both count the same thing.
+* :func:`saturation` measures Nielsen's observation (*Neural Networks and Deep Learning*,
+  ch. 3) that regularisation keeps units from saturating: the share of ``tanh`` /
+  ``sigmoid`` pre-activations ``z`` with ``|z|`` beyond a threshold, collected with
+  forward hooks. The default thresholds, 2 for tanh and 4 for the sigmoid, are where the
+  derivative has fallen to 7% of its maximum (``tanh'(2) = σ'(4)/σ'(0) ≈ 0.071``;
+  ``tanh(x) = 2σ(2x) − 1``), so both count the same thing.
 """
 
 from __future__ import annotations

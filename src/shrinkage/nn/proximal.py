@@ -13,19 +13,11 @@ and returns *exact* zeros. α is in the library's scaling (penalty added to the 
 see :mod:`shrinkage.nn.scaling` for Nielsen's ``λ/n``).
 
 The step size η (``effective_step=True``, the default) is the step the optimizer really
-took on the gradient, so that the fixed points of the iteration are the minimisers of
-``mean loss + α · penalty`` whatever the optimizer:
-
-* SGD: ``η = lr``; with momentum μ and dampening τ the buffer settles at
-  ``(1 − τ)/(1 − μ)`` times the gradient, so ``η = lr (1 − τ)/(1 − μ)``.
-* Adam / AdamW: Adam's step is preconditioned by ``D = √v̂ + ε`` (per coordinate), and the
-  matching prox is the one in the metric D: threshold ``lr · αρ / D_j`` (ProxGen; Yun, Lozano
-  and Yang, NeurIPS 2021). A weight then stays at zero exactly when its (averaged) gradient
-  is at most αρ — the lasso's KKT condition. For row/column groups the metric is replaced
-  by its mean over the group (a heuristic: the exact group prox in a diagonal metric has no
-  closed form).
-* any other optimizer, or ``effective_step=False``: ``η = lr`` (the common heuristic; for
-  Adam it thresholds by ``lr·α``, which is much weaker than Adam's own per-coordinate step).
+took on the gradient (:func:`shrinkage.nn.prox.effective_step`: momentum for SGD, the
+per-coordinate preconditioner for Adam), so that the fixed points of the iteration are the
+minimisers of ``mean loss + α · penalty`` whatever the optimizer; ``effective_step=False``
+uses ``η = lr`` (the common heuristic; for Adam it thresholds by ``lr·α``, much weaker
+than Adam's own per-coordinate step).
 
 The learning rate is read from the parameter group at every step, so LR schedulers change
 the threshold. Penalty settings live *in the optimizer's parameter groups* (keys
@@ -36,13 +28,14 @@ groups can carry their own α (0 leaves biases and norms unpenalised) and the op
 
 from __future__ import annotations
 
-import math
 import weakref
 
 import torch
 from torch import nn
 
-from ..penalties import L1, Penalty, _check_alpha
+from .._validation import check_alpha
+from ..penalties import L1, Penalty
+from .prox import as_float, effective_step, group_norms, prox_
 
 __all__ = ["ProximalOptimizer", "penalized_groups", "STRUCTURES"]
 
@@ -51,9 +44,6 @@ __all__ = ["ProximalOptimizer", "penalized_groups", "STRUCTURES"]
 STRUCTURES = ("elementwise", "row", "column")
 
 _DEFAULT_KEYS = ("penalty_alpha", "penalty_l1_ratio", "penalty_structure", "penalty_positive")
-
-# Optimizers whose step is preconditioned by Adam's √v̂ + ε (same second-moment state).
-_ADAM_FAMILY = (torch.optim.Adam, torch.optim.AdamW)
 
 # Optimizers that already have a proximal step attached: a second one would double the prox.
 _ATTACHED: weakref.WeakSet = weakref.WeakSet()
@@ -89,10 +79,6 @@ def _check_structure(structure) -> str:
     if structure not in STRUCTURES:
         raise ValueError(f"structure must be one of {STRUCTURES}, got {structure!r}.")
     return structure
-
-
-def _as_float(value) -> float:
-    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
 
 
 class ProximalOptimizer:
@@ -194,7 +180,7 @@ class ProximalOptimizer:
             raise ValueError("this optimizer already has a proximal step attached.")
         self.optimizer = optimizer
         self.defaults = {
-            "penalty_alpha": _check_alpha(alpha),
+            "penalty_alpha": check_alpha(alpha),
             "penalty_l1_ratio": float(penalty.l1_ratio),
             "penalty_structure": _check_structure(structure),
             "penalty_positive": bool(penalty.positive),
@@ -262,10 +248,10 @@ class ProximalOptimizer:
                 if alpha == 0:
                     continue
                 for param in group["params"]:
-                    norms = _group_norms(param, group["penalty_structure"])
+                    norms = group_norms(param, group["penalty_structure"])
                     total += alpha * (
-                        l1_ratio * _as_float(norms.sum())
-                        + 0.5 * (1 - l1_ratio) * _as_float((param * param).sum())
+                        l1_ratio * as_float(norms.sum())
+                        + 0.5 * (1 - l1_ratio) * as_float((param * param).sum())
                     )
         return total
 
@@ -282,17 +268,15 @@ class ProximalOptimizer:
             for param in group["params"]:
                 if param.grad is None:  # the optimizer did not update it
                     continue
-                step = self._step_size(group, param)
-                if step is None:
-                    continue
-                _prox_(
-                    param,
-                    step,
-                    l1_weight,
-                    l2_weight,
-                    group["penalty_structure"],
-                    group["penalty_positive"],
+                step = (
+                    effective_step(self.optimizer, group, param)
+                    if self.effective_step
+                    else as_float(group["lr"])
                 )
+                if step is None:  # Adam has not stepped it yet
+                    continue
+                prox_(param, step, l1_weight, l2_weight, group["penalty_structure"],
+                      group["penalty_positive"])  # fmt: skip
 
     # -- internals ---------------------------------------------------------------------
     def _post_step_hook(self, optimizer, args, kwargs) -> None:
@@ -303,67 +287,8 @@ class ProximalOptimizer:
             raise ValueError("a proximal penalty step needs maximize=False in every group.")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        group["penalty_alpha"] = _check_alpha(group["penalty_alpha"])
+        group["penalty_alpha"] = check_alpha(group["penalty_alpha"])
         ratio = group["penalty_l1_ratio"]
         if not 0.0 <= ratio <= 1.0:
             raise ValueError(f"penalty_l1_ratio must be in [0, 1], got {ratio!r}.")
         _check_structure(group["penalty_structure"])
-
-    def _step_size(self, group: dict, param: torch.Tensor):
-        """η for this parameter: a float, a tensor shaped like it (Adam), or None (skip)."""
-        lr = _as_float(group["lr"])
-        if not self.effective_step:
-            return lr
-        if isinstance(self.optimizer, _ADAM_FAMILY):
-            state = self.optimizer.state.get(param, {})
-            if "exp_avg_sq" not in state:
-                return None
-            step = _as_float(state["step"])
-            beta2 = _as_float(group["betas"][1])
-            second = state["max_exp_avg_sq"] if group.get("amsgrad") else state["exp_avg_sq"]
-            # the same denominator as Adam's update: √(v / (1 − β₂ᵗ)) + ε
-            denominator = second.sqrt() / math.sqrt(1.0 - beta2**step) + group["eps"]
-            return lr / denominator
-        if isinstance(self.optimizer, torch.optim.SGD):
-            momentum = _as_float(group.get("momentum", 0.0))
-            if momentum > 0:
-                return lr * (1.0 - _as_float(group.get("dampening", 0.0))) / (1.0 - momentum)
-        return lr
-
-
-def _reduce_dims(param: torch.Tensor, structure: str) -> tuple[int, ...] | None:
-    if structure == "elementwise" or param.dim() < 2:
-        return None
-    keep = 0 if structure == "row" else 1
-    return tuple(d for d in range(param.dim()) if d != keep)
-
-
-def _group_norms(param: torch.Tensor, structure: str) -> torch.Tensor:
-    dims = _reduce_dims(param, structure)
-    if dims is None:
-        return param.abs()
-    return torch.linalg.vector_norm(param, dim=dims)
-
-
-def _prox_(param, step, l1_weight, l2_weight, structure, positive) -> None:
-    """In place: ``param ← prox_{step·(a·‖·‖ + ½ b ‖·‖²)}(param)`` (+ ``param ≥ 0``)."""
-    dims = _reduce_dims(param, structure)
-    if dims is None:
-        threshold = step * l1_weight
-        if positive:
-            param.sub_(threshold).clamp_(min=0.0)
-        else:
-            # v − clamp(v, −t, t) is S(v, t) and is exactly 0 where |v| ≤ t
-            param.sub_(param.clamp(-threshold, threshold))
-    else:
-        if isinstance(step, torch.Tensor):  # Adam metric: its mean over the group
-            step = step.mean(dim=dims, keepdim=True)
-        if positive:  # prox of ‖·‖ + indicator(≥ 0) is the group shrink of the projection
-            param.clamp_(min=0.0)
-        if l1_weight > 0:
-            norms = torch.linalg.vector_norm(param, dim=dims, keepdim=True)
-            # 1 − t/‖v‖ clipped at 0; a zero row gives −inf → 0, never NaN
-            scale = (1.0 - step * l1_weight / norms).clamp_(min=0.0)
-            param.mul_(scale)
-    if l2_weight > 0:
-        param.div_(1.0 + step * l2_weight)

@@ -1,5 +1,9 @@
-"""Figures for results and for the lab (matplotlib imported lazily; every function takes
-``ax=None`` and returns the ax it drew on)."""
+"""Figures of results: a :class:`shrinkage.PathResult`, a cross-validation, the lab's
+experiments (:mod:`shrinkage.lab` computes, these functions only draw what it returns).
+
+matplotlib is imported lazily; every function takes ``ax=None`` and returns the ax it drew
+on.
+"""
 
 from .calibration import plot_calibration
 from .cv import plot_cv

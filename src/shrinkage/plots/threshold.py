@@ -1,53 +1,49 @@
-"""Figures for :mod:`shrinkage.lab.threshold`."""
+"""Figures for :mod:`shrinkage.lab.threshold`: they draw its results."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._axes import get_ax
+from ._axes import finish, get_ax
 from .text import plain_text
 
 
-def plot_threshold_law(x=1.0, y=1.5, ax=None, *, lams=None):
-    """θ̂ = S(2xy, λ)/(2x²) against λ, with the threshold λ = 2|xy| marked."""
-    from ..lab.threshold import threshold_minimiser, zero_threshold
+def plot_threshold_law(law, ax=None):
+    """θ̂ = S(2xy, λ)/(2x²) against λ, with the threshold λ = 2|xy| marked.
 
+    ``law`` is a :class:`~shrinkage.lab.threshold.ThresholdLaw`.
+    """
     ax = get_ax(ax)
-    threshold = float(zero_threshold(x, y))
-    lams = np.linspace(0, 1.6 * threshold, 321) if lams is None else lams
-    ax.plot(lams, threshold_minimiser(x, y, lams), color="tab:red",
-            label="θ̂ = S(2xy, λ) / (2x²)")  # fmt: skip
-    ax.axvline(threshold, color="grey", ls=":", label=f"λ = 2|xy| = {threshold:g}: θ̂ = 0 beyond")
+    ax.plot(law.lams, law.minimisers, color="tab:red", label="θ̂ = S(2xy, λ) / (2x²)")
+    ax.axvline(law.threshold, color="grey", ls=":",
+               label=f"λ = 2|xy| = {law.threshold:g}: θ̂ = 0 beyond")  # fmt: skip
     ax.axhline(0.0, color="grey", lw=0.8)
-    ax.set_xlabel("λ in (y − xθ)² + λ|θ|   (our α = λ/2)")
-    ax.set_ylabel("minimiser θ̂")
-    ax.set_title(f"The threshold law for one feature (x = {x:g}, y = {y:g})")
-    ax.legend(fontsize=8)
-    return ax
+    return finish(ax, "λ in (y − xθ)² + λ|θ|   (our α = λ/2)", "minimiser θ̂",
+                  f"The threshold law for one feature (x = {law.x:g}, y = {law.y:g})")  # fmt: skip
 
 
-def plot_orthonormal_maps(alpha=1.0, ax=None, *, limit=3.0):
-    """Lasso (soft-thresholding) and ridge (division by 1 + α) as maps of the OLS value."""
-    from ..lab.threshold import lasso_orthonormal, ridge_orthonormal
+def plot_orthonormal_maps(maps, ax=None):
+    """Lasso (soft-thresholding) and ridge (division by 1 + α) as maps of the OLS value.
 
+    ``maps`` is a :class:`~shrinkage.lab.threshold.OrthonormalMaps`.
+    """
     ax = get_ax(ax)
-    ols = np.linspace(-limit, limit, 401)
+    ols, alpha = maps.ols, maps.alpha
     ax.plot(ols, ols, color="grey", ls="--", lw=1, label="least squares (no penalty)")
-    ax.plot(ols, lasso_orthonormal(ols, alpha), color="tab:red",
+    ax.plot(ols, maps.lasso, color="tab:red",
             label=f"lasso: S(w_OLS, α), exactly 0 for |w_OLS| ≤ {alpha:g}")  # fmt: skip
-    ax.plot(ols, ridge_orthonormal(ols, alpha), color="tab:blue",
-            label=f"ridge: w_OLS / (1 + α), α = {alpha:g}")  # fmt: skip
+    ax.plot(ols, maps.ridge, color="tab:blue", label=f"ridge: w_OLS / (1 + α), α = {alpha:g}")
     ax.axhline(0, color="grey", lw=0.6)
     ax.axvline(0, color="grey", lw=0.6)
-    ax.set_xlabel("least-squares coefficient w_OLS")
-    ax.set_ylabel("penalised coefficient")
-    ax.set_title("Orthonormal design: soft-thresholding vs proportional shrinkage")
-    ax.legend(fontsize=8)
-    return ax
+    return finish(ax, "least-squares coefficient w_OLS", "penalised coefficient",
+                  "Orthonormal design: soft-thresholding vs proportional shrinkage")  # fmt: skip
 
 
 def plot_kkt(check, feature_names=None, ax=None):
-    """Per-feature ``|x_jᵀr|/n`` at a solution against its threshold ``α f_j``."""
+    """Per-feature ``|x_jᵀr|/n`` at a solution against its threshold ``α f_j``.
+
+    ``check`` is a :class:`~shrinkage.lab.threshold.KKTCheck`.
+    """
     ax = get_ax(ax)
     p = check.correlation.size
     names = feature_names if feature_names is not None else [f"x{j}" for j in range(p)]

@@ -5,104 +5,32 @@ Every model minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (squared
 log-loss plus ``α·penalty(w)`` (classification), with standardised coefficients
 (glmnet's ``standardize=TRUE``) so that features in different units are penalised alike.
 
-The cross-validation is glmnet's recipe, written out here because the report needs more
-than the CV estimators keep: one α grid per penalty from the full data, a warm-started
-:func:`shrinkage.path` per fold on that grid, and from the same fold paths
-
-* the CV curve (mean held-out error ± standard error, min and one-standard-error α),
-* the stability of the selected set (mean pairwise Jaccard of the folds' supports, as
-  :func:`shrinkage.advise`) and each feature's selection frequency across folds,
-* out-of-fold predictions at every α, for the held-out calibration plot.
-
-The recommendation applies the rules of :mod:`shrinkage.advice` to these summaries;
+Each penalty's path and cross-validation is a :class:`~shrinkage.report.runs.PenaltyRun`;
+the recommendation applies :func:`shrinkage.recommendation.recommend` to their summaries;
 stability selection and bootstrap intervals of the chosen features' refit say how sure
-the selection and the coefficients are (:mod:`shrinkage.report.confidence`).
+the selection and the coefficients are (:mod:`shrinkage.report.confidence`); the
+held-out calibration is :mod:`shrinkage.report.calibration`'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..advice import PenaltySummary, _jaccard_mean, _recommend
-from ..defaults import (
-    CV_FOLDS,
-    EDGE_DECADES,
-    EDGE_EXTENSIONS,
-    N_ALPHAS,
-    RANDOM_STATE,
-    SELECTION,
-    cv_splitter,
-)
-from ..path import PathResult, default_alpha_min_ratio, path
+from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
+from ..recommendation import PenaltySummary, recommend
 from ..selection import StabilityResult
-from ..selection._common import binary_target, deviance, one_standard_error_index
+from ..selection._common import binary_target
 from .confidence import RefitIntervals, bootstrap_refit, stable_features
+from .runs import PenaltyRun, cross_validate, cv_folds
 
 __all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "PENALTIES"]
 
 #: (name, l1_ratio) of the penalties compared, in the report's order.
 PENALTIES = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", 0.5))
 TASKS = ("regression", "classification")
-
-
-@dataclass(frozen=True)
-class PenaltyRun:
-    """One penalty's full-data path and its cross-validation on the same grid.
-
-    Attributes
-    ----------
-    name : str
-    l1_ratio : float
-    path : PathResult
-        Full-data path (standardised penalty, coefficients on the original scale).
-    fold_errors : ndarray of shape (n_folds, n_alphas)
-        Held-out mean squared error, or binomial deviance for classification.
-    fold_coefs : ndarray of shape (n_folds, n_alphas, n_features)
-    oof_decision : ndarray of shape (n_samples, n_alphas)
-        Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α.
-    index_min, index_1se : int
-        Grid indices of least mean CV error and of the one-standard-error rule.
-    grid_extended : int
-        How many times the grid was extended because the least CV error sat at its small
-        end (:mod:`shrinkage.defaults`); ``at_edge``: whether it still does.
-    """
-
-    name: str
-    l1_ratio: float
-    path: PathResult
-    fold_errors: np.ndarray
-    fold_coefs: np.ndarray
-    oof_decision: np.ndarray
-    index_min: int
-    index_1se: int
-    grid_extended: int = 0
-    at_edge: bool = False
-
-    @property
-    def cv_mean(self) -> np.ndarray:
-        return self.fold_errors.mean(axis=0)
-
-    @property
-    def cv_std_error(self) -> np.ndarray:
-        k = self.fold_errors.shape[0]
-        return self.fold_errors.std(axis=0, ddof=1) / np.sqrt(k)
-
-    def stability(self, index: int) -> float:
-        """Mean pairwise Jaccard similarity of the folds' non-zero sets at grid ``index``."""
-        sets = [frozenset(np.flatnonzero(c).tolist()) for c in self.fold_coefs[:, index]]
-        return _jaccard_mean(sets)
-
-    def selected_index(self, selection: str) -> int:
-        """The grid index that ``selection`` picks on the CV curve: ``"min"`` (least mean
-        error) or ``"1se"`` (the largest α within one standard error of it)."""
-        return int(self.index_1se if selection == "1se" else self.index_min)
-
-    def selection_frequency(self, index: int) -> np.ndarray:
-        """Share of folds in which each feature is non-zero at grid ``index``."""
-        return (self.fold_coefs[:, index] != 0).mean(axis=0)
 
 
 @dataclass(frozen=True)
@@ -209,58 +137,6 @@ def _check_inputs(X, y, task, cv):
     return values, target, None
 
 
-def _folds(X, y, task, cv, random_state):
-    """The folds of every surface (:func:`shrinkage.defaults.cv_splitter`)."""
-    splitter = cv_splitter(cv, task == "classification", random_state)
-    return list(splitter.split(X, y))
-
-
-def _cross_validate(name, rho, X, y, names, folds, loss, tick):
-    """Full-data path, then one path per fold on the same grid (see module docstring);
-    the grid of every surface (:func:`shrinkage.path.default_alpha_min_ratio`), extended
-    by ``EDGE_DECADES`` when the least CV error sits at its small end, at most
-    ``EDGE_EXTENSIONS`` times, as the cross-validation estimators do."""
-    ratio, n_alphas = default_alpha_min_ratio(*X.shape, rho), N_ALPHAS
-    for extension in range(EDGE_EXTENSIONS + 1):
-        if extension:
-            tick(f"extending the {name} grid ({count_times(extension)})")
-        run = _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas)
-        at_edge = run.index_min == run.path.alphas.size - 1
-        if not at_edge or extension == EDGE_EXTENSIONS:
-            return replace(run, grid_extended=extension, at_edge=at_edge)
-        per_decade = (n_alphas - 1) / -np.log10(ratio)
-        ratio *= 10.0**-EDGE_DECADES
-        n_alphas += int(round(per_decade * EDGE_DECADES))
-    raise AssertionError("unreachable")
-
-
-def count_times(number):
-    return "once" if number == 1 else f"{number} times"
-
-
-def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas):
-    penalty = Penalty(rho)
-    options = dict(loss=loss, standardize=True, tol=1e-6 if loss == "squared" else 1e-5)
-    full = path(X, y, penalty, n_alphas=n_alphas, alpha_min_ratio=ratio,
-                feature_names=names, **options)  # fmt: skip
-    errors = np.empty((len(folds), full.alphas.size))
-    coefs = np.empty((len(folds), full.alphas.size, X.shape[1]))
-    decision = np.empty((X.shape[0], full.alphas.size))
-    for k, (train, test) in enumerate(folds):
-        tick(f"cross-validating {name}: fold {k + 1} of {len(folds)}")
-        fold = path(X[train], y[train], penalty, alphas=full.alphas, **options)
-        z = X[test] @ fold.coefs.T + fold.intercepts
-        decision[test] = z
-        coefs[k] = fold.coefs
-        if loss == "logistic":
-            errors[k] = deviance(y[test], z)
-        else:
-            errors[k] = np.mean((y[test][:, None] - z) ** 2, axis=0)
-    run = PenaltyRun(name, rho, full, errors, coefs, decision, 0, 0)
-    index_min, index_1se = one_standard_error_index(run.cv_mean, run.cv_std_error)
-    return PenaltyRun(name, rho, full, errors, coefs, decision, index_min, index_1se)
-
-
 def _refit(run, index, X, y, loss, selection):
     """Certified refit at the grid α, warm-started from the path (tighter tolerance)."""
     from ..solvers import solve
@@ -312,7 +188,6 @@ def analyse(
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from sklearn.datasets import load_diabetes
     >>> data = load_diabetes(as_frame=True)
     >>> report = analyse(data.data, data.target, task="regression", cv=3)
@@ -326,10 +201,10 @@ def analyse(
     values, target, classes = _check_inputs(X, y, task, cv)
     names = [str(c) for c in X.columns]
     loss = "logistic" if task == "classification" else "squared"
-    folds = _folds(values, target, task, int(cv), random_state)
+    splits = cv_folds(values, target, task, int(cv), random_state)
     # each penalty's share of the bar allows for its grid's extensions; one that needs
     # none skips the rest of its share, so the bar only moves forward
-    share = (len(folds) + 1) * (EDGE_EXTENSIONS + 1)
+    share = (len(splits) + 1) * (EDGE_EXTENSIONS + 1)
     total_steps = len(PENALTIES) * share + 3
     done = [0]
 
@@ -341,7 +216,7 @@ def analyse(
     runs = []
     for k, (name, rho) in enumerate(PENALTIES):
         tick(f"fitting the {name} path")
-        runs.append(_cross_validate(name, rho, values, target, names, folds, loss, tick))
+        runs.append(cross_validate(name, rho, values, target, names, splits, loss, tick))
         done[0] = (k + 1) * share
     summaries = []
     for run in runs:
@@ -358,7 +233,7 @@ def analyse(
                 run.stability(index),
             )  # fmt: skip
         )
-    recommendation, reasons = _recommend(summaries)
+    recommendation, reasons = recommend(summaries)
     tick("certifying the chosen model")
     best = next(run for run in runs if run.name == recommendation)
     chosen = _refit(best, best.selected_index(selection), values, target, loss, selection)
@@ -373,40 +248,6 @@ def analyse(
         task=task, feature_names=names, X=values, y=target, classes=classes,
         feature_mean=values.mean(axis=0), feature_std=values.std(axis=0), runs=tuple(runs),
         summaries=tuple(summaries), recommendation=recommendation, reasons=tuple(reasons),
-        chosen=chosen, n_splits=len(folds), random_state=int(random_state),
+        chosen=chosen, n_splits=len(splits), random_state=int(random_state),
         stability=stability, refit=refit,
     )  # fmt: skip
-
-
-def calibration_regression(data: ReportData):
-    """Held-out calibration of the chosen model: slope and intercept of ``y`` regressed on
-    the out-of-fold predictions (slope 1 is perfect; < 1 means over-confident predictions).
-
-    Returns ``(predictions, slope, intercept)``.
-    """
-    predictions = data.chosen_run.oof_decision[:, data.chosen.index]
-    if np.ptp(predictions) == 0:  # all coefficients zero: the fold means only
-        return predictions, float("nan"), float("nan")
-    slope, intercept = np.polyfit(predictions, data.y, 1)
-    return predictions, float(slope), float(intercept)
-
-
-def reliability_curve(data: ReportData, n_bins: int = 10):
-    """Held-out reliability of the chosen classifier: out-of-fold probabilities in
-    ``n_bins`` quantile bins, with each bin's mean probability and observed frequency.
-
-    Returns ``(mean_predicted, observed, counts, brier)``.
-    """
-    from scipy.special import expit
-
-    probability = expit(data.chosen_run.oof_decision[:, data.chosen.index])
-    edges = np.unique(np.quantile(probability, np.linspace(0, 1, n_bins + 1)))
-    which = np.clip(np.searchsorted(edges, probability, side="right") - 1, 0, edges.size - 2)
-    if edges.size < 2:
-        which = np.zeros(probability.size, dtype=int)
-    counts = np.bincount(which)
-    keep = counts > 0
-    mean_predicted = np.bincount(which, probability)[keep] / counts[keep]
-    observed = np.bincount(which, data.y)[keep] / counts[keep]
-    brier = float(np.mean((probability - data.y) ** 2))
-    return mean_predicted, observed, counts[keep], brier

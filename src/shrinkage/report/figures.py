@@ -13,7 +13,8 @@ from dataclasses import replace
 import numpy as np
 
 from ..plots.text import plain_text
-from .analysis import ReportData, calibration_regression, reliability_curve
+from .analysis import ReportData
+from .calibration import calibration_regression, reliability_curve
 from .geometry2d import pair_problem, strongest_pair
 
 __all__ = ["to_data_uri", "path_and_cv_figure", "calibration_figure", "geometry_figure"]
@@ -117,6 +118,7 @@ def calibration_figure(data: ReportData):
 def geometry_figure(data: ReportData):
     """The lab's diamond / circle figure on the two strongest features' sub-problem, at
     half of the unpenalised solution's L1 norm; ``None`` with a single feature."""
+    from ..lab.geometry import constraint_geometry
     from ..plots.geometry import plot_constraint_geometry
 
     pair = strongest_pair(data)
@@ -129,7 +131,7 @@ def geometry_figure(data: ReportData):
     figure = _figure(5.6, 5.6)
     ax = figure.subplots()
     loss = "squared" if data.task == "regression" else "logistic"
-    plot_constraint_geometry(problem, budget, ax=ax, loss=loss)
+    plot_constraint_geometry(constraint_geometry(problem, budget), ax=ax, loss=loss)
     ax.set_xlabel(f"w₁: {plain_text(data.feature_names[first])} (standardised)")
     ax.set_ylabel(f"w₂: {plain_text(data.feature_names[second])} (standardised)")
     return figure

@@ -10,7 +10,8 @@ import html
 
 import numpy as np
 
-from .analysis import ReportData, calibration_regression, reliability_curve
+from .analysis import ReportData
+from .calibration import calibration_regression, reliability_curve
 from .wording import certificate_sentence, count, gap_text
 
 __all__ = [
