@@ -20,7 +20,7 @@ $(STAMP): $(RUN) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
-# the seeds' claim as a table, then the full report on diabetes: ./report.html
+# why L1 gives exact zeros, as a table; then the full report on diabetes: ./report.html
 demo: $(RUN)
 	$(BIN)/python -m shrinkage.demo
 	$(BIN)/shrinkage demo --force

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_matrix, check_non_numeric
+from ._validation import binary_target, check_matrix, check_non_numeric
 from .defaults import detect_task
 from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
 from .path.grid import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
 from .penalties import Penalty
 from .recommendation import PenaltySummary, jaccard_mean, recommend
-from .selection._common import binary_target, deviance, shared_alpha_grid
+from .selection import deviance, shared_alpha_grid
 
 __all__ = ["advise", "Advice", "PenaltySummary"]
 

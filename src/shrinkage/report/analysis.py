@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import binary_target
 from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import PenaltySummary, recommend
 from ..selection import StabilityResult
-from ..selection._common import binary_target
 from .confidence import RefitIntervals, bootstrap_refit, stable_features
 from .runs import PenaltyRun, cross_validate, cv_folds
 

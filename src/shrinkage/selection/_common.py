@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import binary_target  # the report and the advice import it from here
 from ..path import alpha_grid, path
 from ..penalties import Penalty
 
 __all__ = [
-    "binary_target",
     "deviance",
     "one_standard_error_index",
     "shared_alpha_grid",
