@@ -21,7 +21,14 @@ from .._validation import check_alpha, check_fit_options, check_non_numeric
 from ..certificates import describe_gap
 from ..penalties import Penalty
 from ..solvers import solve
-from .contract import ALPHA, FIT_OPTIONS, PENALTY_OPTIONS, ValidatedParameters, regression_data
+from .contract import (
+    ALPHA,
+    FIT_OPTIONS,
+    PENALTY_OPTIONS,
+    ValidatedParameters,
+    regression_data,
+    store_parameters,
+)
 
 __all__ = ["ElasticNetRegressor", "PenalizedLinearModel", "PenalizedRegressor", "linear_predictor"]
 
@@ -53,12 +60,7 @@ class PenalizedLinearModel(ValidatedParameters):
         self, *, fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
         tol=1e-4, max_iter=1000,
     ):  # fmt: skip
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.positive = positive
-        self.tol = tol
-        self.max_iter = max_iter
+        store_parameters(self, locals())
 
     def _penalty(self) -> Penalty:
         return Penalty(self.l1_ratio, self.penalty_factor, self.positive)
@@ -146,13 +148,7 @@ class ElasticNetRegressor(PenalizedRegressor):
         self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
         positive=False, solver="auto", tol=1e-4, max_iter=1000, warm_start=False,
     ):  # fmt: skip
-        super().__init__(
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-        )  # fmt: skip
-        self.alpha = alpha
-        self.solver = solver
-        self.warm_start = warm_start
+        store_parameters(self, locals())
 
     def _check_params(self):
         if self.solver not in self._solvers:

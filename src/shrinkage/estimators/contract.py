@@ -31,6 +31,7 @@ __all__ = [
     "ValidatedParameters",
     "classification_data",
     "regression_data",
+    "store_parameters",
 ]
 
 ALPHA = [Interval(Real, 0, None, closed="left")]
@@ -126,3 +127,21 @@ def classification_data(estimator, X, y, sample_weight=None):
     check_classification_targets(y)
     classes, y01 = binary_target(y, X.shape[0], model=type(estimator).__name__)
     return X, y01, check_sample_weight(sample_weight, X.shape[0]), classes
+
+
+def store_parameters(estimator, parameters):
+    """Set each constructor argument as an attribute of the same name, unchanged, as
+    scikit-learn requires of ``__init__``: ``store_parameters(self, locals())`` is the
+    whole body of every constructor here (validation happens in ``fit``).
+
+    Examples
+    --------
+    >>> class Model:
+    ...     def __init__(self, alpha=1.0, *, tol=1e-4):
+    ...         store_parameters(self, locals())
+    >>> vars(Model(tol=1e-6))
+    {'alpha': 1.0, 'tol': 1e-06}
+    """
+    for name, value in parameters.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sklearn.utils._param_validation import StrOptions
 
 from .base import ElasticNetRegressor
-from .contract import L1_RATIO
+from .contract import L1_RATIO, store_parameters
 
 __all__ = ["ElasticNet", "Lasso", "Ridge"]
 
@@ -162,12 +162,7 @@ class ElasticNet(ElasticNetRegressor):
         penalty_factor=None, positive=False, solver="auto", tol=1e-4, max_iter=1000,
         warm_start=False,
     ):  # fmt: skip
-        super().__init__(
-            alpha, fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, solver=solver, tol=tol,
-            max_iter=max_iter, warm_start=warm_start,
-        )  # fmt: skip
-        self.l1_ratio = l1_ratio
+        store_parameters(self, locals())
 
 
 class Ridge(ElasticNetRegressor):

@@ -13,7 +13,14 @@ from sklearn.utils.validation import check_is_fitted
 from ..certificates import describe_gap
 from ..solvers.logistic import solve_logistic
 from .base import PenalizedLinearModel, linear_predictor
-from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, PENALTY_OPTIONS, classification_data
+from .contract import (
+    ALPHA,
+    FIT_OPTIONS,
+    L1_RATIO,
+    PENALTY_OPTIONS,
+    classification_data,
+    store_parameters,
+)
 
 __all__ = ["SparseLogisticRegression"]
 
@@ -107,13 +114,7 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         self, alpha=0.01, *, l1_ratio=1.0, fit_intercept=True, standardize=False,
         penalty_factor=None, positive=False, tol=1e-4, max_iter=100, warm_start=False,
     ):  # fmt: skip
-        super().__init__(
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-        )  # fmt: skip
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.warm_start = warm_start
+        store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

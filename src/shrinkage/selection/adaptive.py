@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._validation import check_alpha, check_fit_options
 from ..estimators.base import PenalizedRegressor
-from ..estimators.contract import ALPHA, FIT_OPTIONS
+from ..estimators.contract import ALPHA, FIT_OPTIONS, store_parameters
 from ..estimators.linear import Ridge
 from ..penalties import L1
 from ..solvers import solve
@@ -94,14 +94,7 @@ class AdaptiveLasso(PenalizedRegressor):
         self, alpha=1.0, *, gamma=1.0, initial="auto", initial_alpha=0.01, fit_intercept=True,
         standardize=False, tol=1e-4, max_iter=1000,
     ):  # fmt: skip
-        self.alpha = alpha
-        self.gamma = gamma
-        self.initial = initial
-        self.initial_alpha = initial_alpha
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.tol = tol
-        self.max_iter = max_iter
+        store_parameters(self, locals())
 
     def _check_params(self):
         check_alpha(self.alpha)

@@ -12,7 +12,7 @@ from sklearn.base import _fit_context
 
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.base import PenalizedRegressor
-from ..estimators.contract import L1_RATIO, regression_data
+from ..estimators.contract import L1_RATIO, regression_data, store_parameters
 from ..estimators.linear import ElasticNet, Lasso
 from ..solvers import solve
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
@@ -264,11 +264,4 @@ class ElasticNetCV(_RegressionCV):
         fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
         max_iter=20_000, n_jobs=None,
     ):  # fmt: skip
-        super().__init__(
-            alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, cv=cv,
-            selection=selection, random_state=random_state, scoring=scoring,
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-            n_jobs=n_jobs,
-        )  # fmt: skip
-        self.l1_ratio = l1_ratio
+        store_parameters(self, locals())

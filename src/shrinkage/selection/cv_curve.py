@@ -41,8 +41,7 @@ from ..defaults import (
     TOL,
     cv_splitter,
 )
-from ..estimators.base import PenalizedLinearModel
-from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS
+from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS, store_parameters
 from ..path import warn_unconverged
 from ..penalties import Penalty
 from ._common import one_standard_error_index, shared_alpha_grid
@@ -101,21 +100,7 @@ class CrossValidatedMixin:
         standardize=False, penalty_factor=None, positive=False, tol=TOL, max_iter=20_000,
         n_jobs=None,
     ):  # fmt: skip
-        # Not super(): after this class, SparseLogisticRegressionCV's MRO reaches
-        # SparseLogisticRegression.__init__, whose alpha and warm_start are no parameters
-        # of a CV estimator.
-        PenalizedLinearModel.__init__(
-            self, fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-        )  # fmt: skip
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.alpha_min_ratio = alpha_min_ratio
-        self.cv = cv
-        self.selection = selection
-        self.random_state = random_state
-        self.scoring = scoring
-        self.n_jobs = n_jobs
+        store_parameters(self, locals())
 
     def _check_params(self):
         check_grid_parameters(self.alphas, self.n_alphas, self.alpha_min_ratio)

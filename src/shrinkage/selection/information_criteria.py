@@ -26,7 +26,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._validation import check_fit_options, check_grid_parameters
 from ..design import make_design
 from ..estimators.base import PenalizedRegressor
-from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS
+from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS, store_parameters
 from ..path import path
 from ..solvers import solve
 from ._common import shared_alpha_grid
@@ -146,16 +146,7 @@ class LassoIC(PenalizedRegressor):
         alpha_min_ratio=None, fit_intercept=True, standardize=False, penalty_factor=None,
         positive=False, tol=1e-4, max_iter=20_000,
     ):  # fmt: skip
-        super().__init__(
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-        )  # fmt: skip
-        self.criterion = criterion
-        self.gamma = gamma
-        self.noise_variance = noise_variance
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.alpha_min_ratio = alpha_min_ratio
+        store_parameters(self, locals())
 
     def _check_params(self):
         if self.criterion not in ("aic", "bic", "ebic"):

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import _fit_context
 
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
-from ..estimators.contract import L1_RATIO, classification_data
+from ..estimators.contract import L1_RATIO, classification_data, store_parameters
 from ..estimators.logistic import SparseLogisticRegression
 from ..solvers.logistic import solve_logistic
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
@@ -138,14 +138,7 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
         max_iter=100, n_jobs=None,
     ):  # fmt: skip
-        super().__init__(
-            alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, cv=cv,
-            selection=selection, random_state=random_state, scoring=scoring,
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-            n_jobs=n_jobs,
-        )  # fmt: skip
-        self.l1_ratio = l1_ratio
+        store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None):

@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval
 from .._validation import check_alpha, check_fit_options
 from ..design import make_design
 from ..estimators.base import PenalizedRegressor
-from ..estimators.contract import ALPHA, FIT_OPTIONS, PENALTY_OPTIONS
+from ..estimators.contract import ALPHA, FIT_OPTIONS, PENALTY_OPTIONS, store_parameters
 from ..solvers import solve
 
 __all__ = ["RelaxedLasso", "least_squares_on_support"]
@@ -136,12 +136,7 @@ class RelaxedLasso(PenalizedRegressor):
         self, alpha=1.0, *, gamma=0.5, fit_intercept=True, standardize=False,
         penalty_factor=None, positive=False, tol=1e-4, max_iter=1000,
     ):  # fmt: skip
-        super().__init__(
-            fit_intercept=fit_intercept, standardize=standardize,
-            penalty_factor=penalty_factor, positive=positive, tol=tol, max_iter=max_iter,
-        )  # fmt: skip
-        self.alpha = alpha
-        self.gamma = gamma
+        store_parameters(self, locals())
 
     def _check_params(self):
         check_alpha(self.alpha)

@@ -12,7 +12,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_flag, check_grid_parameters
-from ..estimators.contract import GRID_OPTIONS, L1_RATIO, ValidatedParameters, regression_data
+from ..estimators.contract import (
+    GRID_OPTIONS,
+    L1_RATIO,
+    ValidatedParameters,
+    regression_data,
+    store_parameters,
+)
 from ..penalties import Penalty
 from .stability import check_subsampling, stability_selection
 
@@ -106,19 +112,7 @@ class StabilitySelection(ValidatedParameters, SelectorMixin, BaseEstimator):
         complementary_pairs=True, sample_fraction=0.5, threshold=0.6, l1_ratio=1.0,
         fit_intercept=True, standardize=False, tol=1e-4, random_state=None, n_jobs=None,
     ):  # fmt: skip
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.alpha_min_ratio = alpha_min_ratio
-        self.n_subsamples = n_subsamples
-        self.complementary_pairs = complementary_pairs
-        self.sample_fraction = sample_fraction
-        self.threshold = threshold
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.tol = tol
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        store_parameters(self, locals())
 
     def _check_params(self):
         check_grid_parameters(self.alphas, self.n_alphas, self.alpha_min_ratio)
