@@ -17,6 +17,7 @@ from .._kernels.working_sets import strong_set
 from .._uniform import for_kernel, is_uniform, scaled, unit_weights
 from .._validation import check_finite_weights, check_tol, working_dtype
 from ..certificates import certify, columns_of
+from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ..solvers.api import prepare_problem
 from ..solvers.coordinate_descent import coordinate_descent
@@ -30,6 +31,8 @@ from .points import assemble, new_points, output_rows
 from .strategy import choose_strategy
 
 __all__ = ["squared_alpha_max", "squared_path"]
+
+LOSS = SquaredLoss()
 
 
 def squared_path(X, y, request):
@@ -163,7 +166,7 @@ def squared_alpha_max(design, penalty, scale):
     xtr = np.asarray(design.rmatvec(residual), dtype=np.float64)
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor,
                            penalty.positive)  # fmt: skip
-    return grid_penalty.alpha_max(xtr / n, scale), start, None if free.size else xtr
+    return LOSS.alpha_max(xtr / n, grid_penalty, scale), start, None if free.size else xtr
 
 
 def _representable(alpha_max):
