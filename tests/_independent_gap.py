@@ -143,28 +143,52 @@ def _orthonormal_basis(M):
     return U[:, singular > singular[0] * max(M.shape) * np.finfo(float).eps]
 
 
-def _problem(X, y, sample_weight, penalty_factor, alpha, l1_ratio, fit_intercept, standardize):
+@dataclass(frozen=True)
+class _Problem:
+    """A point ``(w, b)`` of one objective, with the data as the objective sees them."""
+
+    X: np.ndarray  # dense float64, shape (n, p)
+    y: np.ndarray  # float64, shape (n,)
+    s: np.ndarray  # sample weights, normalised to sum to n
+    a: np.ndarray  # L1 weight of every feature, shape (p,)
+    c: np.ndarray  # L2 weight of every feature, shape (p,)
+    w: np.ndarray  # coefficients, shape (p,)
+    b: float  # intercept, 0.0 when none is fitted
+    fit_intercept: bool
+    positive: bool
+
+
+def _problem(
+    X, y, coef, intercept, alpha, l1_ratio=1.0, *, penalty_factor=None, positive=False,
+    fit_intercept=True, sample_weight=None, standardize=False,
+) -> _Problem:  # fmt: skip
+    """The objective's data and point ``(coef, intercept)``.
+
+    α and ρ set the penalty weights :func:`penalty_weights`; ``penalty_factor`` (the f_j,
+    default 1), ``positive``, ``fit_intercept``, ``sample_weight`` (normalised here to sum
+    to n) and ``standardize`` (σ_j of :func:`column_scales` in the weights) have the
+    package's meaning. Without an intercept b is 0 whatever ``intercept`` says.
+    """
     Xd = dense(X)
-    y = np.asarray(y, dtype=np.float64).ravel()
     n, p = Xd.shape
     s = _weights(sample_weight, n)
     scale = column_scales(Xd, s, fit_intercept) if standardize else None
     a, c = penalty_weights(alpha, l1_ratio, p, penalty_factor, scale)
-    return Xd, y, s, a, c
+    return _Problem(
+        Xd, np.asarray(y, dtype=np.float64).ravel(), s, a, c,
+        np.asarray(coef, dtype=np.float64).ravel(),
+        float(intercept) if fit_intercept else 0.0, fit_intercept, positive,
+    )  # fmt: skip
 
 
-def squared_gap(
-    X, y, coef, intercept, alpha, l1_ratio=1.0, *, penalty_factor=None, positive=False,
-    fit_intercept=True, sample_weight=None, standardize=False,
-) -> Gap:  # fmt: skip
-    """Primal, dual and P(0) of ``(coef, intercept)`` for the squared loss."""
-    Xd, y, s, a, c = _problem(
-        X, y, sample_weight, penalty_factor, alpha, l1_ratio, fit_intercept, standardize
-    )
+def squared_gap(X, y, coef, intercept, alpha, l1_ratio=1.0, **options) -> Gap:
+    """Primal, dual and P(0) of ``(coef, intercept)`` for the squared loss; the other
+    arguments, keyword ``options`` included, as in :func:`_problem`."""
+    problem = _problem(X, y, coef, intercept, alpha, l1_ratio, **options)
+    Xd, y, s, a, c, w = problem.X, problem.y, problem.s, problem.a, problem.c, problem.w
+    fit_intercept, positive = problem.fit_intercept, problem.positive
+    r = y - Xd @ w - problem.b
     n = Xd.shape[0]
-    w = np.asarray(coef, dtype=np.float64).ravel()
-    b = float(intercept) if fit_intercept else 0.0
-    r = y - Xd @ w - b
     primal = float(s @ (r * r)) / (2 * n) + _penalty(w, a, c, positive)
     centre = float(s @ y) / n if fit_intercept else 0.0
     primal_at_zero = float(s @ (y - centre) ** 2) / (2 * n)
@@ -254,18 +278,14 @@ def _refit_free(B, z, y, s):
     return z
 
 
-def logistic_gap(
-    X, y, coef, intercept, alpha, l1_ratio=1.0, *, penalty_factor=None, positive=False,
-    fit_intercept=True, sample_weight=None, standardize=False,
-) -> Gap:  # fmt: skip
-    """Primal, dual and P(0) of ``(coef, intercept)`` for the logistic loss, y in {0, 1}."""
-    Xd, y, s, a, c = _problem(
-        X, y, sample_weight, penalty_factor, alpha, l1_ratio, fit_intercept, standardize
-    )
+def logistic_gap(X, y, coef, intercept, alpha, l1_ratio=1.0, **options) -> Gap:
+    """Primal, dual and P(0) of ``(coef, intercept)`` for the logistic loss, y in {0, 1};
+    the other arguments, keyword ``options`` included, as in :func:`_problem`."""
+    problem = _problem(X, y, coef, intercept, alpha, l1_ratio, **options)
+    Xd, y, s, a, c, w = problem.X, problem.y, problem.s, problem.a, problem.c, problem.w
+    fit_intercept, positive = problem.fit_intercept, problem.positive
+    z = Xd @ w + problem.b
     n = Xd.shape[0]
-    w = np.asarray(coef, dtype=np.float64).ravel()
-    b = float(intercept) if fit_intercept else 0.0
-    z = Xd @ w + b
     primal = _logistic_loss(z, y, s) + _penalty(w, a, c, positive)
     if fit_intercept:
         prior = float(s @ y) / n

@@ -223,23 +223,36 @@ def conjugate_weighted_enet(v, l1_weight, l2_weight, positive):
 
 
 def L1(penalty_factor=None, positive=False) -> Penalty:
-    """The lasso penalty ``Σ_j f_j |w_j|``.
+    """The lasso penalty ``Σ_j f_j |w_j|`` (``l1_ratio = 1``).
+
+    Its prox is the soft threshold (:func:`soft_threshold`) at ``step · α · f_j``: a value
+    within that distance of 0 becomes exactly 0, the others move that far towards 0. A
+    feature with ``f_j = 0`` is left as it is.
 
     Examples
     --------
-    >>> float(L1().value(np.array([1.0, -2.0])))
-    3.0
+    >>> lasso = L1(penalty_factor=[1.0, 0.0, 1.0])
+    >>> float(lasso.value(np.array([1.0, -2.0, 3.0])))
+    4.0
+    >>> lasso.prox(np.array([3.0, 0.5, -0.5]), step=1.0, alpha=1.0)
+    array([2. , 0.5, 0. ])
     """
     return Penalty(1.0, penalty_factor, positive)
 
 
 def L2(penalty_factor=None, positive=False) -> Penalty:
-    """The ridge penalty ``½ Σ_j f_j w_j²`` (weight decay).
+    """The ridge penalty ``½ Σ_j f_j w_j²`` (weight decay, ``l1_ratio = 0``).
+
+    Its prox divides each coefficient by ``1 + step · α · f_j``: a proportional shrink
+    that never reaches exactly 0, so ridge keeps every feature (with ``positive``,
+    negative values are set to 0 first).
 
     Examples
     --------
     >>> float(L2().value(np.array([1.0, -2.0])))
     2.5
+    >>> L2().prox(np.array([3.0, -0.5]), step=1.0, alpha=1.0)
+    array([ 1.5 , -0.25])
     """
     return Penalty(0.0, penalty_factor, positive)
 

@@ -230,11 +230,13 @@ class OneDimensionalSolutions:
     Attributes
     ----------
     target : float
-        ``c``.
-    strengths : ndarray
-        The λ values.
-    l1, l2 : ndarray
-        :func:`one_dimensional_solution` at each λ for ``"l1"`` and ``"l2"``.
+        The unpenalised minimiser ``c`` (the solution at λ = 0).
+    strengths : ndarray of shape (n_strengths,)
+        The penalty strengths λ ≥ 0, in the order given (increasing by default).
+    l1 : ndarray of shape (n_strengths,)
+        The L1 solution ``S(c, λ)`` at each λ, exactly 0 once ``λ ≥ |c|``.
+    l2 : ndarray of shape (n_strengths,)
+        The L2 solution ``c / (1 + λ)`` at each λ, never 0 unless ``c`` is.
     """
 
     target: float

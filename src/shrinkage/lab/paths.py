@@ -28,19 +28,25 @@ __all__ = ["PenaltyPath", "compare_paths", "penalty_alphas", "compute_path"]
 
 @dataclass(frozen=True)
 class PenaltyPath:
-    """One penalty's path.
+    """One penalty's regularization path, one panel of :func:`compare_paths`.
+
+    The lasso's and the elastic net's rows are all zeros at the grid's first α and fill
+    in as α decreases; ridge's are never exactly zero, so its ``n_zeros`` stays 0.
 
     Attributes
     ----------
     name : str
-        "lasso", "ridge" or "elastic net (ρ = …)".
-    l1_ratio : float
+        The panel's title: "lasso", "ridge" or "elastic net (ρ = …)".
+    l1_ratio : float in [0, 1]
+        ρ of the penalty: 1 for the lasso, 0 for ridge.
     alphas : ndarray of shape (n_alphas,)
-        Descending.
+        The penalty's α grid (:func:`penalty_alphas`), in descending order.
     coefs : ndarray of shape (n_alphas, n_features)
+        Row k: the coefficients at ``alphas[k]``, on the original scale of X.
     n_zeros : ndarray of int, shape (n_alphas,)
         Number of coefficients that are exactly 0.0 at each α.
     feature_names : tuple of str
+        One name per column of X (``x0``, ``x1``, … when none were given).
     """
 
     name: str

@@ -249,13 +249,20 @@ def ridge_orthonormal(ols, alpha):
 class OrthonormalMaps:
     """Lasso and ridge coefficients of an orthonormal design as maps of the OLS value.
 
+    With ``XᵀX = nI`` each coefficient is estimated on its own, so these two curves say
+    everything (ESL, table 3.4): the lasso translates towards 0 and stops there, ridge
+    scales.
+
     Attributes
     ----------
     alpha : float
-    ols : ndarray
-        Least-squares coefficients, from ``−limit`` to ``limit``.
-    lasso, ridge : ndarray
-        :func:`lasso_orthonormal` and :func:`ridge_orthonormal` of ``ols``.
+        The strength α ≥ 0 of both penalties.
+    ols : ndarray of shape (n_points,)
+        Least-squares coefficients ``ŵ^OLS``, evenly spaced from ``−limit`` to ``limit``.
+    lasso : ndarray of shape (n_points,)
+        :func:`lasso_orthonormal` of ``ols``: flat at 0 on ``[−α, α]``, slope 1 outside.
+    ridge : ndarray of shape (n_points,)
+        :func:`ridge_orthonormal` of ``ols``: a line through 0 of slope ``1/(1 + α)``.
     """
 
     alpha: float

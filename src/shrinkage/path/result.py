@@ -153,6 +153,12 @@ class PathResult:
         >>> result = path(X, y, n_alphas=10)
         >>> bool(np.array_equal(result.coef_at(result.alphas[3]), result.coefs[3]))
         True
+
+        Halfway between two grid points, halfway between their solutions:
+
+        >>> halfway = (result.alphas[3] + result.alphas[4]) / 2
+        >>> bool(np.allclose(result.coef_at(halfway), (result.coefs[3] + result.coefs[4]) / 2))
+        True
         """
         k, t = self._bracket(alpha)
         if t == 0.0:

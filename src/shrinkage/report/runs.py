@@ -33,7 +33,9 @@ class PenaltyRun:
     Attributes
     ----------
     name : str
-    l1_ratio : float
+        The penalty as the report names it (:data:`~shrinkage.report.analysis.PENALTIES`).
+    l1_ratio : float in [0, 1]
+        Its ρ: 1 for the lasso, 0 for ridge, 0.5 for the elastic net.
     path : PathResult
         Full-data path (standardised penalty, coefficients on the original scale).
     fold_errors : ndarray of shape (n_folds, n_alphas)

@@ -83,14 +83,14 @@ class StabilitySelection(ValidatedParameters, SelectorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from sklearn.datasets import load_diabetes
     >>> from shrinkage.selection import StabilitySelection
-    >>> rng = np.random.default_rng(1)
-    >>> X = rng.standard_normal((80, 10))
-    >>> y = 3 * X[:, 4] + rng.standard_normal(80)
-    >>> selector = StabilitySelection(n_subsamples=20, random_state=0).fit(X, y)
-    >>> selector.get_support(indices=True), selector.transform(X).shape
-    (array([4]), (80, 1))
+    >>> data = load_diabetes(as_frame=True)
+    >>> selector = StabilitySelection(n_subsamples=20, random_state=0)
+    >>> selector.fit(data.data, data.target).get_feature_names_out()
+    array(['bmi', 'bp', 's3', 's5'], dtype=object)
+    >>> selector.transform(data.data).shape
+    (442, 4)
     """
 
     _parameter_constraints: dict = {
