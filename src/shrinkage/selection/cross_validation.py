@@ -25,7 +25,8 @@ class _RegressionCV(CrossValidatedMixin, PenalizedRegressor):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None):
-        """Choose α (and ρ) by cross-validation, then refit on all the data.
+        """Choose α (and ρ) by K-fold cross-validation of the held-out squared error,
+        then refit on all the data at the chosen values.
 
         Parameters
         ----------

@@ -132,11 +132,12 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     _model = SparseLogisticRegression
     _parameter_constraints: dict = {**CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"]}
 
+    # scikit-learn's LogisticRegressionCV order where the two share a parameter
     def __init__(
-        self, *, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
-        cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
-        fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
-        max_iter=100, n_jobs=None,
+        self, *, fit_intercept=True, cv=CV_FOLDS, scoring=None, tol=TOL, max_iter=100,
+        n_jobs=None, random_state=RANDOM_STATE, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS,
+        alpha_min_ratio=None, selection=SELECTION, standardize=False, penalty_factor=None,
+        positive=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
