@@ -104,6 +104,8 @@ class Weights:
     def resolve(cls, l1_weight, l2_weight, dtype=np.float64):
         """The weights for data of ``dtype``."""
         a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
+        if np.dtype(dtype) == np.float64:  # the common case: one form serves both
+            return cls(a, b, a, b, for_kernel(a), for_kernel(b))
         a64, b64 = as_weights(a, np.float64), as_weights(b, np.float64)
         return cls(a, b, a64, b64, for_kernel(a), for_kernel(b))
 
