@@ -37,10 +37,10 @@ from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.warm_start import WarmStart
 from shrinkage.solvers.working_set import (
     ResidualState,
-    _check_arguments,
-    _choose_working_set,
-    _try_extrapolation,
+    check_arguments,
+    choose_working_set,
     gap_safe_zeros,
+    try_extrapolation,
     working_set_cd,
 )
 
@@ -148,12 +148,12 @@ def test_set_choice_equals_its_definition_from_a_score_vector(seed, positive, ws
         b[a == 0] += 0.1
     lipschitz = rng.uniform(0.2, 2.0, p) ** 2 / n
     scale, gap = rng.uniform(0.3, 1.0), rng.uniform(0.0, 0.05)
-    checked = _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz)
-    got = _choose_working_set(checked, ws_start)
+    checked = check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz)
+    got = choose_working_set(checked, ws_start)
     want = _set_from_scores(corr, w, a, b, positive, n, scale, checked[7], lipschitz, ws_start)
     np.testing.assert_array_equal(got, want)
     assert got.dtype == np.int64
-    np.testing.assert_array_equal(_choose_working_set(checked, ws_start, full=True), np.arange(p))
+    np.testing.assert_array_equal(choose_working_set(checked, ws_start, full=True), np.arange(p))
 
 
 def test_set_choice_by_hand():
@@ -164,14 +164,14 @@ def test_set_choice_by_hand():
     w[4] = 1.0
     a, lipschitz = np.full(p, 1.0), np.full(p, 0.1)
     corr = np.array([5.0, 30.0, 0.0, 20.0, 10.0, 9.5, 12.0, 8.0])  # |c|/n > a: violation
-    checked = _check_arguments(corr, w, a, np.zeros(p), False, n, 1.0, 0.02, lipschitz)
+    checked = check_arguments(corr, w, a, np.zeros(p), False, n, 1.0, 0.02, lipschitz)
     # radius 0.063, ‖x_j‖ = 1: proven zero where |c_j|/n < 0.937
-    np.testing.assert_array_equal(_choose_working_set(checked, 2), [1, 4])
-    np.testing.assert_array_equal(_choose_working_set(checked, 3), [1, 3, 4])
-    np.testing.assert_array_equal(_choose_working_set(checked, 4), [1, 3, 4, 6])
+    np.testing.assert_array_equal(choose_working_set(checked, 2), [1, 4])
+    np.testing.assert_array_equal(choose_working_set(checked, 3), [1, 3, 4])
+    np.testing.assert_array_equal(choose_working_set(checked, 4), [1, 3, 4, 6])
     # more places than candidates: features at zero fill in index order, proven zeros last
-    np.testing.assert_array_equal(_choose_working_set(checked, 6), [0, 1, 3, 4, 5, 6])
-    np.testing.assert_array_equal(_choose_working_set(checked, 8), np.arange(8))
+    np.testing.assert_array_equal(choose_working_set(checked, 6), [0, 1, 3, 4, 5, 6])
+    np.testing.assert_array_equal(choose_working_set(checked, 8), np.arange(8))
     # the kernel's candidates: always, violators by index with their residuals, the
     # set's size, and the fill-up (missing places: 8 − 1 − 3 = 4)
     always, violators, violations, size, unproven, proven = set_candidates(*checked, 8)
@@ -215,7 +215,7 @@ def test_anderson_step_from_differences_equals_the_iterate_form(positive):
     np.testing.assert_allclose(expected, exact, atol=1e-6)
     if positive:
         expected = np.maximum(expected, 0.0)
-    _try_extrapolation(state, w, ws, (0.0, 0.0), positive, diffs)
+    try_extrapolation(state, w, ws, (0.0, 0.0), positive, diffs)
     before = 0.5 * np.mean((y - X @ iterates[-1]) ** 2)
     after = 0.5 * np.mean((y - X @ expected) ** 2)
     if after < before:  # accepted: w is the extrapolated point, the residual follows
@@ -228,7 +228,7 @@ def test_anderson_step_from_differences_equals_the_iterate_form(positive):
     w_far = iterates[-1].copy()
     state.reset(w_far)
     far = np.outer(np.arange(1, K + 1), np.linspace(-50, 50, p))  # a step far too long
-    _try_extrapolation(state, w_far, ws, (0.0, 0.0), positive, far.astype(np.float32))
+    try_extrapolation(state, w_far, ws, (0.0, 0.0), positive, far.astype(np.float32))
     np.testing.assert_allclose(w_far, iterates[-1], atol=1e-15 * np.abs(far).max())
     np.testing.assert_allclose(state.residual, y - X @ w_far, atol=1e-10)
 

@@ -1,6 +1,6 @@
 """Anderson extrapolation on a working set, without working-set-sized temporaries.
 
-The readable form is :func:`shrinkage.solvers.working_set._try_extrapolation`: from
+The readable form is :func:`shrinkage.solvers.working_set.try_extrapolation`: from
 the differences ``d_i = x_{i+1} − x_i`` of the last iterates restricted to the working
 set, the step ``−Σ_l C_l d_l``. The epoch kernels write each difference as they move
 the coordinates (their ``deltas``), so no iterate is copied; the differences are kept

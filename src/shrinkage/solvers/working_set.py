@@ -146,9 +146,9 @@ def working_set_cd(
         warm = outer > 1 or epochs > 0 or bool(np.any(w != 0))
         if (warm and gap <= tol * primal_at_zero) or epochs >= max_epochs:
             break
-        checked = _check_arguments(corr, w, a64, b64, positive, n, scale, gap,
+        checked = check_arguments(corr, w, a64, b64, positive, n, scale, gap,
                                    state.norm_lipschitz)  # fmt: skip
-        ws = _choose_working_set(checked, ws_start, full=outer > 20)
+        ws = choose_working_set(checked, ws_start, full=outer > 20)
         epochs += _inner_solve(
             state, w, ws, weights, positive, inner_fraction * gap, max_epochs - epochs,
             anderson, check_every, primal_at_zero * tol,
@@ -160,7 +160,7 @@ def working_set_cd(
         last = duality_gap(*stats, w64, a64, b64, positive, n)
     corr = stats[0]
     gap, primal, dual, scale = last
-    checked = _check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.norm_lipschitz)
+    checked = check_arguments(corr, w64, a64, b64, positive, n, scale, gap, state.norm_lipschitz)
     if per_feature_kkt:
         kkt, proven = np.empty(p), np.empty(p, dtype=np.bool_)
         screened = kkt_and_screening(*checked, kkt, proven)
@@ -174,7 +174,7 @@ def working_set_cd(
                         np.asarray(history), int(screened))  # fmt: skip
 
 
-def _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz):
+def check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz):
     """The arguments of the per-feature check kernels
     (:func:`~shrinkage._kernels.gap.feature_check`) at a full check, typed for them:
     ``(corr, w, a, b, positive, n, scale, radius, lipschitz)``, radius ``√(2·gap/n)``."""
@@ -185,9 +185,9 @@ def _check_arguments(corr, w, a, b, positive, n, scale, gap, lipschitz):
     )  # fmt: skip
 
 
-def _choose_working_set(checked, ws_start, full=False):
+def choose_working_set(checked, ws_start, full=False):
     """Sorted features of the next working set, from the full check's
-    :func:`_check_arguments`.
+    :func:`check_arguments`.
 
     The set holds the support and the pure-L2 features, then the largest KKT
     violators (those the gap-safe test does not prove zero) up to ``max(ws_start,
@@ -233,7 +233,7 @@ def _inner_solve(state, w, ws, weights, positive, target, budget, anderson, chec
         if anderson:
             filled += 1
             if filled == anderson:
-                _try_extrapolation(state, w, ws, (a, b), positive, diffs)
+                try_extrapolation(state, w, ws, (a, b), positive, diffs)
                 filled = -1
         early = change * change <= settle
         if epoch % check_every == 0 or epoch == budget or early:
@@ -253,7 +253,7 @@ def _restricted_gap(state, w, ws, weights, positive):
                             bool(positive), int(state.n), ws)[0]  # fmt: skip
 
 
-def _try_extrapolation(state, w, ws, weights, positive, diffs):
+def try_extrapolation(state, w, ws, weights, positive, diffs):
     """Anderson step from the differences d_i = x_{i+1} − x_i of the last iterates
     (x_K the current ``w[ws]``); kept only if the objective decreases.
 
