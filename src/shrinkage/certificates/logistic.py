@@ -37,7 +37,7 @@ from ..losses import LogisticLoss
 from ..penalties import conjugate_weighted_enet, subdiff_distance
 from .base import Certificate, penalty_value
 
-__all__ = ["certify_from_prediction", "certify_logistic"]
+__all__ = ["certify_from_prediction", "certify_logistic", "gap_safe_zeros"]
 
 LOSS = LogisticLoss()
 
@@ -176,3 +176,32 @@ def certify_logistic(
     z = np.asarray(X @ w, dtype=np.float64).ravel() + float(intercept)
     cert, _ = certify_from_prediction(X, y, s, z, w, a, b, positive, fit_intercept)
     return cert
+
+
+def gap_safe_zeros(correlation, w, l1_weight, l2_weight, positive, gap, column_norms, weights):
+    """Features proven zero at the optimum, by the gap-safe sphere test.
+
+    ``correlation = Xᵀθ`` at the certificate's dual point before its L1 shrink (the
+    point :func:`certify_from_prediction` builds, with the intercept as the only free
+    variable), ``gap`` the duality gap certified there. Every dual optimum θ* lies
+    within ``r = √(2·gap/μ)`` of the shrunk point (:meth:`LogisticLoss.dual_radius`:
+    the binary entropy makes the dual 4n/max(s)-strongly concave), so
+    ``|X_jᵀθ*| ≤ |X_jᵀθ|/shrink + ‖X_j‖·r``; below ``a_j`` the optimality condition
+    forces ``w*_j = 0`` (for any L2 weight). With an intercept θ* − θ ⊥ 1, and
+    ``column_norms`` may be the norms of the centred columns. Only features at zero in
+    ``w`` are reported. Returns a boolean mask.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> zero = gap_safe_zeros(np.array([0.1, 0.5]), np.zeros(2), np.full(2, 0.5),
+    ...                       np.zeros(2), False, 1e-6, np.ones(2), np.ones(100))
+    >>> zero.tolist()  # the second feature sits on the boundary: not proven
+    [True, False]
+    """
+    hard = (l2_weight == 0) & (l1_weight > 0)
+    magnitude = np.maximum(correlation, 0.0) if positive else np.abs(correlation)
+    shrink = max(1.0, float(np.max(magnitude[hard] / l1_weight[hard], initial=0.0)))
+    radius = LOSS.dual_radius(gap, weights)
+    bound = magnitude / shrink + column_norms * radius
+    return (l1_weight > 0) & (w == 0) & (bound < l1_weight)

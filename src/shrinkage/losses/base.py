@@ -100,6 +100,30 @@ class Loss(ABC):
         """
         return (residual if weights is None else weights * residual) / residual.shape[0]
 
+    #: The loss's conjugate is at least this strongly convex in q = y − nθ/s (its
+    #: curvature H'' ≥ this, per unit weight): 1 for the squared loss, 4 for the
+    #: log-loss (1/(q(1 − q)) ≥ 4). The dual is then (n·c/max s)-strongly concave in θ.
+    conjugate_curvature = 1.0
+
+    def dual_radius(self, gap, weights=None, n_samples=None) -> float:
+        """``√(2·gap/μ)``: every dual optimum lies within this distance of a feasible dual
+        point whose duality gap is ``gap``, μ = n·c/max(s) the strong concavity of the
+        dual (:attr:`conjugate_curvature` c). The gap-safe sphere of Fercoq, Gramfort &
+        Salmon (2015) and Ndiaye et al. (2017, JMLR 18) for this loss.
+
+        Examples
+        --------
+        >>> from shrinkage.losses import LogisticLoss, SquaredLoss
+        >>> SquaredLoss().dual_radius(0.02, n_samples=100)
+        0.02
+        >>> LogisticLoss().dual_radius(0.02, n_samples=100)  # 4× the curvature: ½ the radius
+        0.01
+        """
+        n = n_samples if weights is None else weights.shape[0]
+        largest = 1.0 if weights is None else float(np.max(weights))
+        modulus = n * self.conjugate_curvature / largest
+        return float(np.sqrt(2.0 * max(gap, 0.0) / modulus))
+
     def primal_at_zero(self, y, weights=None, fit_intercept=True) -> float:
         """P(0): the loss at w = 0 with the intercept fitted, the scale of relative gaps."""
         return self.value(y, self.null_prediction(y, weights, fit_intercept), weights)

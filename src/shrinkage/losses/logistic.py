@@ -31,6 +31,8 @@ class LogisticLoss(Loss):
     0.562335
     """
 
+    conjugate_curvature = 4.0  # H''(q) = 1/(q(1 − q)) ≥ 4 on [0, 1]
+
     def mean(self, prediction):
         """``σ(z) = 1/(1 + e^{−z})``, without overflow for large |z|."""
         return expit(prediction)

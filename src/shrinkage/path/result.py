@@ -32,8 +32,9 @@ class PathResult:
         Epochs spent and number of non-zero coefficients at each α.
     n_screened : ndarray of int, shape (n_alphas,)
         Features *proven* zero at each α by the gap-safe sphere test at the returned
-        solution (:func:`~shrinkage.solvers.working_set.gap_safe_zeros`); 0 for the
-        logistic loss, where the test is not implemented.
+        solution (:func:`~shrinkage.solvers.working_set.gap_safe_zeros`; for the
+        logistic loss :func:`~shrinkage.certificates.logistic.gap_safe_zeros`, 0 where
+        unpenalised features make the dual point the general one).
     entry_alpha : ndarray of shape (n_features,)
         The largest grid α at which the feature is non-zero (0 if it never enters):
         the threshold above which its coefficient is exactly zero.

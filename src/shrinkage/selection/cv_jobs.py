@@ -105,7 +105,7 @@ def _logistic_fold_path(X, y, sample_weight, penalty, alphas, *, fit_intercept, 
     coefs = np.zeros((alphas.shape[0], X.shape[1]))
     points = solve_path(
         data, penalty, alphas, tol=check_tol(tol, working_dtype(X)), max_iter=max_iter,
-        rows=DenseRows(coefs),
+        rows=DenseRows(coefs), screen=False,
     )  # fmt: skip
     return coefs, points["intercept"].copy(), points["relative_gap"].copy()
 

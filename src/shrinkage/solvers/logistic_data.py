@@ -91,6 +91,25 @@ class LogisticData:
     primal_at_zero: float
 
     @cached_property
+    def dual_column_norms(self):
+        """``‖X_j − x̄_j‖`` (plain mean) with an intercept, ``‖X_j‖`` without: what the
+        gap-safe test multiplies its radius by
+        (:func:`~shrinkage.certificates.logistic.gap_safe_zeros`). Centring by
+        subtraction of ``n·x̄²`` cancels, so the bound of that rounding
+        (``(n + 2)·ε·‖X_j‖²``) is added back: the norms are never underestimated."""
+        X, n = self.X, self.X.shape[0]
+        if sp.issparse(X):
+            squares = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel()
+            sums = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+        else:
+            squares = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+            sums = np.asarray(X.sum(axis=0), dtype=np.float64)
+        if not self.fit_intercept:
+            return np.sqrt(squares)
+        centred = np.maximum(squares - sums * sums / n, 0.0)
+        return np.sqrt(centred + (n + 2) * np.finfo(float).eps * squares)
+
+    @cached_property
     def rows(self):
         """The CSR copy of sparse X with sorted indices, for the row-wise Gram kernel
         (made on first use, then kept for every α)."""
