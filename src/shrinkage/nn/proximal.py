@@ -98,7 +98,7 @@ class ProximalOptimizer:
         Any optimizer; SGD (with or without momentum), Adam and AdamW get the exact
         effective step.
     penalty : Penalty, default L1()
-        ``L1()``, ``ElasticNet(l1_ratio)``, ``L2()`` from :mod:`shrinkage.penalties` (with
+        ``L1()``, ``ElasticNetPenalty(l1_ratio)``, ``L2()`` from :mod:`shrinkage.penalties` (with
         ``positive=True`` for non-negative weights). Per-feature ``penalty_factor`` is not
         used here: give parameter groups their own ``penalty_alpha`` instead.
     alpha : float, default 1e-4
@@ -125,7 +125,7 @@ class ProximalOptimizer:
     Notes
     -----
     AdamW's decoupled ``weight_decay`` still applies on top of the proximal step; set it to
-    0 and use ``ElasticNet`` for an L2 part in the α-scaling.
+    0 and use ``ElasticNetPenalty`` for an L2 part in the α-scaling.
 
     Examples
     --------
@@ -168,7 +168,7 @@ class ProximalOptimizer:
             penalty = L1()
         if not isinstance(penalty, Penalty):
             raise TypeError(
-                "penalty must be a shrinkage.penalties.Penalty (L1(), L2(), ElasticNet()), "
+                "penalty must be a shrinkage.penalties.Penalty (L1(), L2(), ElasticNetPenalty()), "
                 f"got {type(penalty).__name__}."
             )
         if penalty.penalty_factor is not None:
