@@ -31,3 +31,6 @@ def test_command_writes_every_figure(tmp_path, capsys):
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
     out = capsys.readouterr().out
     assert str(tmp_path / "geometry_contours.png") in out
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(f'src="{name}"' in index for name in EXPECTED)  # every figure, listed
+    assert "exactly 0 for λ ≥ 3 = 2|xy|" in index  # with its finding
