@@ -71,6 +71,7 @@ def _dynamics(out, dpi):
     fig, (ax,) = new_figure()
     solutions = dynamics.one_dimensional_solutions(2.0)
     plots.plot_one_dimensional_solutions(solutions, ax=ax)
+    ax.set_title("Minimiser of ½(w − 2)² + λ·penalty(w), L1 = |w|, L2 = ½w²", fontsize=10)
     first = solutions.strengths[np.flatnonzero(solutions.l1 == 0)[0]]
     yield (
         save(fig, out, "dynamics_with_loss", dpi),
@@ -178,7 +179,7 @@ def _paths(out, dpi):
 
     X, y, names, _ = load_prostate()
     comparison = paths.compare_paths(X, y, feature_names=names)
-    fig, axes = new_figure(3, width=4.6, height=4.2)
+    fig, axes = new_figure(3, width=5.3, height=4.2)  # room for each panel's title
     for path, ax in zip(comparison, axes, strict=True):
         plots.plot_penalty_path(path, ax)
     fig.suptitle("Prostate data: L1, L2 and elastic-net paths (standardised penalty)")
