@@ -20,6 +20,10 @@ EXPECTED = {
     "paths_prostate.png",
     "paths_zero_counts.png",
     "threshold_law.png",
+    "orthonormal_four_maps.png",
+    "l2_descent_stability.png",
+    "bayes_mode_mean.png",
+    "group_lasso_path.png",
 }
 
 

@@ -14,7 +14,7 @@ import importlib
 from pathlib import Path
 
 # the lab modules beyond the basic figures, each with ``figures(out, dpi)``
-MODULES = ()
+MODULES = ("orthonormal", "bayes", "group_lasso")
 
 
 def make_figures(out, dpi: int = 100) -> list[tuple[Path, str]]:
