@@ -24,6 +24,10 @@ EXPECTED = {
     "l2_descent_stability.png",
     "bayes_mode_mean.png",
     "group_lasso_path.png",
+    "bias_variance.png",
+    "selection_failure.png",
+    "selection_cv.png",
+    "degrees_of_freedom.png",
 }
 
 

@@ -14,7 +14,10 @@ import importlib
 from pathlib import Path
 
 # the lab modules beyond the basic figures, each with ``figures(out, dpi)``
-MODULES = ("orthonormal", "bayes", "group_lasso")
+MODULES = (
+    "orthonormal", "bayes", "bias_variance", "selection_failure", "degrees_of_freedom",
+    "group_lasso",
+)  # fmt: skip
 
 
 def make_figures(out, dpi: int = 100) -> list[tuple[Path, str]]:

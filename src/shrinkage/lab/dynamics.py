@@ -7,9 +7,11 @@ update ``w ← w − η·∂penalty(w)``:
   *same* amount ``η`` whatever its size. From ``w = 5`` with ``η = ½`` it reaches exactly 0
   after 10 steps and stays there, because the subgradient used at 0 is ``sign(0) = 0``.
 * L2, ``penalty = ½w²``: the gradient is ``w``, so each step multiplies ``w`` by
-  ``1 − η``. With ``η = ½`` it halves forever and never reaches 0 (mathematically; in
-  floating point it underflows to 0 after about 1077 halvings of 5, which is not sparsity);
-  with ``η = 1`` it lands on 0 in one step.
+  ``1 − η``. With ``η = ½`` it halves forever and never reaches 0 mathematically; with
+  ``η = 1`` it lands on 0 in one step. In floating point (:func:`halving_underflow`),
+  ``w ← (1 − η)·w`` from 5 rounds to 0.0 at step 1077 (float64) or 152 (float32), but
+  the literal ``w ← w − η·w`` never does: at the smallest subnormal (4.9e-324, 1.4e-45)
+  ``η·w`` rounds to 0 (a tie, to even) and ``w`` stays put. Neither is sparsity.
 
 The special case hides the general one, which this module also runs:
 
@@ -43,6 +45,7 @@ __all__ = [
     "one_dimensional_solution",
     "OneDimensionalSolutions",
     "one_dimensional_solutions",
+    "halving_underflow",
 ]
 
 _PENALTIES = ("l1", "l2")
@@ -261,3 +264,37 @@ def one_dimensional_solutions(target=2.0, strengths=None) -> OneDimensionalSolut
         float(target), strengths, one_dimensional_solution(target, strengths, "l1"),
         one_dimensional_solution(target, strengths, "l2"),
     )  # fmt: skip
+
+
+def halving_underflow(start=5.0, step=0.5, *, update="multiply", dtype=np.float64, max_steps=5000):
+    """The L2 gradient step on ``½w²`` in floating point, run until ``w`` stops changing;
+    returns ``(n_steps, final)``: the step at which ``w`` reached its fixed point (0.0 or
+    not) and that value.
+
+    Parameters
+    ----------
+    start, step : float
+        ``w₀`` and η (both cast to ``dtype``).
+    update : {"multiply", "subtract"}
+        ``w ← (1 − η)·w`` or the literal gradient step ``w ← w − η·w``: equal in exact
+        arithmetic, they round differently at the bottom of the subnormal range.
+    dtype, max_steps : numpy floating type, int
+
+    Examples
+    --------
+    >>> halving_underflow(5.0, 0.5, update="multiply")
+    (1077, 0.0)
+    >>> halving_underflow(5.0, 0.5, update="subtract")  # sticks at the smallest subnormal
+    (1076, 5e-324)
+    >>> halving_underflow(5.0, 0.5, update="multiply", dtype=np.float32)
+    (152, 0.0)
+    """
+    if update not in ("multiply", "subtract"):
+        raise ValueError(f"update must be 'multiply' or 'subtract', got {update!r}.")
+    w, eta, one = dtype(start), dtype(step), dtype(1.0)
+    for k in range(1, int(max_steps) + 1):
+        new = (one - eta) * w if update == "multiply" else w - eta * w
+        if new == w:
+            return k - 1, float(w)
+        w = new
+    raise RuntimeError(f"w still changing after {max_steps} steps.")

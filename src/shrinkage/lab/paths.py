@@ -1,9 +1,12 @@
 """L1, L2 and elastic-net regularization paths side by side, with their exact zeros.
 
 The lasso path (``l1_ratio = 1``) starts at ``α_max`` with every coefficient exactly 0 and
-lets features in one at a time as α decreases; the ridge path (``l1_ratio = 0``) shrinks
-every coefficient smoothly towards 0 and never sets one to exactly 0; the elastic net sits
-in between: exact zeros like the lasso, smoother and more grouped entry like ridge.
+lets features in one at a time as α decreases, and a lasso zero holds on a whole interval
+of α; the ridge path (``l1_ratio = 0``) is smooth, and a ridge coefficient is exactly 0
+only at isolated α values where it changes sign (on the prostate data ``lcp`` at
+α ≈ 0.1514 and ``age`` at α ≈ 1.3935: :mod:`shrinkage.lab.ridge_crossings`), so a grid
+practically never lands on one; the elastic net sits in between: exact zeros like the
+lasso, smoother and more grouped entry like ridge.
 
 Each penalty gets its own α grid, by the package's one rule
 (:func:`shrinkage.path.grid.alpha_grid`): from its ``α_max`` (the elastic net's is the
@@ -31,7 +34,9 @@ class PenaltyPath:
     """One penalty's regularization path, one panel of :func:`compare_paths`.
 
     The lasso's and the elastic net's rows are all zeros at the grid's first α and fill
-    in as α decreases; ridge's are never exactly zero, so its ``n_zeros`` stays 0.
+    in as α decreases; ridge's ``n_zeros`` is 0 at every grid point in practice, since its
+    coefficients vanish only at isolated α values
+    (:func:`shrinkage.lab.ridge_crossings.ridge_crossings`).
 
     Attributes
     ----------

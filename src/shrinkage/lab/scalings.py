@@ -21,6 +21,11 @@ Other conventions, and the α that gives the *same minimiser*:
   our loss this is ``α = d``; Nielsen's rescaling factor ``1 − ηλ/n`` is the same with
   ``d = λ/n``.
 
+* **Mean loss** (:mod:`shrinkage.nn`, and any network trained on ``loss + α·penalty``):
+  α there is relative to the *mean* loss. With ``torch.nn.MSELoss`` (``1/n Σr²``, twice
+  ``Lasso``'s ``1/(2n)Σr²``) the same minimiser needs ``α_nn = 2·α_Lasso``
+  (:func:`lasso_alpha_to_nn`).
+
 ``loss_scale`` covers losses that are a multiple of ours: 1 for ``1/(2n)Σr²`` (Nielsen's
 C₀), 2 for the plain mean squared error ``1/n Σr²`` (PyTorch's ``MSELoss``), ``2n`` for the
 summed squared error. Minimising ``loss_scale·ours + penalty`` is the same as minimising
@@ -39,6 +44,8 @@ __all__ = [
     "weight_decay_to_alpha",
     "alpha_to_weight_decay",
     "decay_per_step",
+    "lasso_alpha_to_nn",
+    "nn_alpha_to_lasso",
 ]
 
 _PENALTIES = ("l1", "l2")
@@ -155,3 +162,33 @@ def decay_per_step(learning_rate, weight_decay):
     """
     learning_rate = _check(learning_rate, "learning_rate")
     return learning_rate * _check(weight_decay, "weight_decay")
+
+
+def lasso_alpha_to_nn(alpha, *, loss_scale: float = 2.0):
+    """α for ``mean loss + α·penalty`` (:mod:`shrinkage.nn`) with the minimiser of
+    ``Lasso(alpha)`` / ``Ridge(alpha)``: ``α_nn = loss_scale · α``.
+
+    ``Lasso`` minimises ``1/(2n)‖y − Xw‖² + α·penalty``; a network's mean loss is
+    ``loss_scale`` times that loss: 2 for ``torch.nn.MSELoss()`` (``1/n Σr²``, the
+    default here), 1 for ``0.5 * MSELoss()``. The penalty is the same (L1, L2 with the ½,
+    or the elastic-net mix), so only α changes.
+
+    Examples
+    --------
+    >>> lasso_alpha_to_nn(0.05)  # torch.nn.MSELoss
+    0.1
+    >>> lasso_alpha_to_nn(0.05, loss_scale=1.0)  # 0.5 * torch.nn.MSELoss
+    0.05
+    """
+    return _check(alpha, "alpha") * _check_scale(loss_scale)
+
+
+def nn_alpha_to_lasso(alpha_nn, *, loss_scale: float = 2.0):
+    """Inverse of :func:`lasso_alpha_to_nn`: ``α_Lasso = α_nn / loss_scale``.
+
+    Examples
+    --------
+    >>> nn_alpha_to_lasso(0.1)
+    0.05
+    """
+    return _check(alpha_nn, "alpha_nn") / _check_scale(loss_scale)
