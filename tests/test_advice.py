@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from shrinkage.advice import Advice, advise
+from shrinkage.recommendation import STABILITY_MARGIN, PenaltySummary, recommend
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +94,48 @@ def test_correlated_group_recommends_elastic_net():
     assert advice.recommendation == "elastic net"
     assert advice["elastic net"].stability > advice["lasso"].stability
     assert advice["elastic net"].n_features_kept <= 16
+
+
+def _summaries(lasso=(2.0, 0.0, 3, 0.5), ridge=(2.3, 0.2, 20, 1.0), enet=(2.1, 0.1, 5, 0.6)):
+    """Summaries from (cv_error, difference_se, kept, stability), each with SE 0.4."""
+    names, ratios = ("lasso", "ridge", "elastic net"), (1.0, 0.0, 0.5)
+    return [
+        PenaltySummary(
+            name,
+            rho,
+            0.1,
+            error,
+            0.4,
+            kept,
+            20,
+            stability,
+            difference_se=se,
+            selection="1se",
+            selection_alpha=0.2,
+        )  # fmt: skip
+        for name, rho, (error, se, kept, stability) in zip(
+            names, ratios, (lasso, ridge, enet), strict=True
+        )
+    ]
+
+
+def test_competitive_uses_the_paired_difference():
+    # ridge is 0.3 worse than the lasso: within the lasso's own SE (0.4), not within the
+    # SE of the per-fold differences (0.2); the lasso's selection is only 0.5 stable
+    name, reasons = recommend(_summaries())
+    assert name == "lasso" and "3 of 20 features at the one-standard-error α" in reasons[1]
+    unpaired = [dataclasses.replace(s, difference_se=None) for s in _summaries()]
+    assert recommend(unpaired)[0] == "ridge"  # competitive by the unpaired SE
+    name, reasons = recommend(_summaries(ridge=(2.3, 0.4, 20, 1.0)))
+    assert name == "ridge" and "unstable" in reasons[1]
+
+
+def test_elastic_net_needs_a_clear_lead_in_stability():
+    # a lead of 0.1 (the size of what a larger set gains by chance) is not enough
+    assert recommend(_summaries(enet=(2.05, 0.1, 8, 0.6)))[0] == "lasso"
+    assert STABILITY_MARGIN == 0.2
+    name, reasons = recommend(_summaries(enet=(2.05, 0.1, 8, 0.75)))
+    assert name == "elastic net" and "Jaccard 0.50" in reasons[2]
+    # a stable lasso is kept whatever the elastic net does
+    steady = _summaries(lasso=(2.0, 0.0, 3, 0.8), enet=(2.0, 0.1, 8, 1.0))
+    assert recommend(steady)[0] == "lasso"

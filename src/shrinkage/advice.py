@@ -5,11 +5,17 @@ picks the α with the lowest mean held-out error — the squared error for a reg
 the binomial deviance for a 0/1 target (the task is detected as on the command line,
 :func:`shrinkage.defaults.detect_task`, and recorded in the result) — and reports
 
-* the CV error and its standard error across folds,
-* the number of features the model refitted on all data keeps (non-zero coefficients),
-* the *stability* of the selected set: the mean pairwise Jaccard similarity of the sets
-  of non-zero coefficients chosen in the K folds at that α (1 = the same features in every
-  fold; ridge keeps every feature, so its stability is trivially 1).
+* the least CV error and its standard error across folds, and the standard error of the
+  per-fold difference from the best penalty (the penalties share the folds, so a penalty
+  is *competitive* when the paired difference is within one standard error);
+* at the α of the package's selection rule (:data:`shrinkage.defaults.SELECTION`, the
+  one-standard-error α: the CV minimum lets the lasso keep noise features),
+  the number of features the model refitted on all data keeps (non-zero coefficients)
+  and the *stability* of the selection: the mean Jaccard similarity of the sets chosen on
+  the two halves of ``STABILITY_PAIRS`` complementary pairs of half-samples
+  (:func:`shrinkage.selection.stability_selection`; disjoint halves, where K-fold
+  training sets share most of their rows and look steadier than they are; ridge keeps
+  every feature, so its stability is 1).
 
 The recommendation is :func:`shrinkage.recommendation.recommend`'s: the usual practical
 advice (L1 for feature selection and interpretability, L2 when all features are useful)
@@ -28,14 +34,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import binary_target, check_matrix, check_non_numeric
-from .defaults import detect_task
+from .defaults import SELECTION, detect_task
 from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
 from .path.grid import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
 from .penalties import Penalty
-from .recommendation import PenaltySummary, jaccard_mean, recommend
-from .selection import deviance, shared_alpha_grid
+from .recommendation import PenaltySummary, recommend
+from .selection import (
+    deviance,
+    one_standard_error_index,
+    shared_alpha_grid,
+    stability_selection,
+)
 
-__all__ = ["advise", "Advice", "PenaltySummary"]
+__all__ = ["STABILITY_PAIRS", "advise", "Advice", "PenaltySummary"]
+
+#: Complementary pairs of half-samples that measure the stability of a selection.
+STABILITY_PAIRS = 10
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,8 @@ class Advice:
     n_splits : int
     task : {"regression", "classification"}
         What was fitted: squared loss, or logistic loss with the deviance as CV error.
+    selection : {"min", "1se"}
+        The α rule at which model sizes and stabilities were measured.
     """
 
     recommendation: str
@@ -59,6 +75,7 @@ class Advice:
     summaries: tuple[PenaltySummary, ...]
     n_splits: int
     task: str = "regression"
+    selection: str = SELECTION
 
     def __getitem__(self, name: str) -> PenaltySummary:
         for summary in self.summaries:
@@ -70,23 +87,29 @@ class Advice:
         error = "deviance" if self.task == "classification" else "CV error"
         lines = [
             f"{self.task} ({'logistic' if self.task == 'classification' else 'squared'} loss)",
-            f"{'penalty':<12}{'alpha':>10}{error:>12}{'± SE':>10}{'kept':>8}{'stability':>11}",
+            f"{'penalty':<12}{'alpha min':>10}{error:>10}{'± SE':>8}{'± SE diff':>10}"
+            f"{'alpha ' + self.selection:>10}{'kept':>7}{'stability':>10}",
         ]
         for s in self.summaries:
+            alpha = s.alpha if s.selection_alpha is None else s.selection_alpha
             lines.append(
-                f"{s.name:<12}{s.alpha:>10.3g}{s.cv_error:>12.4g}{s.cv_error_se:>10.2g}"
-                f"{f'{s.n_features_kept}/{s.n_features}':>8}{s.stability:>11.2f}"
+                f"{s.name:<12}{s.alpha:>10.3g}{s.cv_error:>10.4g}{s.cv_error_se:>8.2g}"
+                f"{s.difference_se or 0.0:>10.2g}{alpha:>10.3g}"
+                f"{f'{s.n_features_kept}/{s.n_features}':>7}{s.stability:>10.2f}"
             )
+        lines.append(
+            f"(SE diff: of the per-fold difference from the best; kept and stability at "
+            f"the {self.selection} alpha, stability over complementary half-samples)"
+        )
         lines.append(f"Recommendation: {self.recommendation}")
         lines.extend(f"  - {reason}" for reason in self.reasons)
         return "\n".join(lines)
 
 
 def _cross_validate(model, X, y, alphas, folds):
-    """Held-out errors (n_folds, n_alphas) — mean squared error, or the deviance for a
-    classifier — and coefficients (n_folds, n_alphas, p)."""
+    """Held-out errors (n_folds, n_alphas): the mean squared error, or the deviance for a
+    classifier."""
     errors = np.empty((len(folds), len(alphas)))
-    coefs = np.empty((len(folds), len(alphas), X.shape[1]))
     for k, (train, test) in enumerate(folds):
         model.set_params(warm_start=False)
         for i, alpha in enumerate(alphas):  # descending α, warm-started
@@ -97,8 +120,33 @@ def _cross_validate(model, X, y, alphas, folds):
                 errors[k, i] = deviance(y[test], model.decision_function(X[test])[:, None])[0]
             else:
                 errors[k, i] = np.mean((y[test] - model.predict(X[test])) ** 2)
-            coefs[k, i] = np.ravel(model.coef_)
-    return errors, coefs
+    return errors
+
+
+def _stability(X, y, l1_ratio, alpha, standardize, random_state):
+    """Mean Jaccard similarity of the two sets selected at ``alpha`` on each of
+    ``STABILITY_PAIRS`` complementary pairs of half-samples (NaN below 4 samples).
+
+    Each :func:`~shrinkage.selection.stability_selection` call with two subsamples fits
+    one random half and its complement, so a feature's selection probability is 1 (both
+    halves select it), ½ (one) or 0: ``|A ∩ B| / |A ∪ B|`` is the count of ones over the
+    count of non-zeros. A 0/1 target is selected by the squared-loss fit on the labels,
+    as in the report's stability selection: its α_max is the logistic one (the gradients
+    at w = 0 agree) and, to first order about the null model, so is its path of supports.
+    """
+    if X.shape[0] < 4:
+        return float("nan")
+    state = np.random.RandomState(random_state)  # successive calls draw new pairs
+    scores = []
+    for _ in range(STABILITY_PAIRS):
+        result = stability_selection(
+            X, y, alphas=[alpha], n_subsamples=2, penalty=Penalty(l1_ratio),
+            standardize=standardize, tol=1e-6, random_state=state,
+        )  # fmt: skip
+        share = result.selection_probabilities[0]
+        either = np.count_nonzero(share)
+        scores.append(np.count_nonzero(share == 1.0) / either if either else 1.0)
+    return float(np.mean(scores))
 
 
 def advise(
@@ -178,32 +226,45 @@ def advise(
             ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
         )
     loss = "logistic" if task == "classification" else "squared"
-    summaries = []
+    end = alpha_min_ratio or default_alpha_min_ratio(*X.shape, 1.0)
+    runs, fold_errors = [], {}
     for name, rho, model in candidates:
         # each grid starts at its penalty's α_max (α_max of the lasso / ρ, ridge's at
         # ρ = 1e-3) and all end at the same α, so the penalties are compared on one range
-        end = alpha_min_ratio or default_alpha_min_ratio(*X.shape, 1.0)
         alphas = shared_alpha_grid(
             X, y, Penalty(rho), loss=loss, n_alphas=n_alphas,
             alpha_min_ratio=end * max(rho, RIDGE_GRID_L1_RATIO), standardize=standardize,
         )  # fmt: skip
-        errors, coefs = _cross_validate(model, X, y, alphas, folds)
-        mean = errors.mean(axis=0)
-        best = int(np.argmin(mean))
-        se = float(errors[:, best].std(ddof=1) / np.sqrt(len(folds)))
-        selected = [frozenset(np.flatnonzero(c).tolist()) for c in coefs[:, best]]
-        model.set_params(alpha=float(alphas[best]), warm_start=False).fit(X, y)
+        errors = _cross_validate(model, X, y, alphas, folds)
+        index_min, index_1se = one_standard_error_index(
+            errors.mean(axis=0), errors.std(axis=0, ddof=1) / np.sqrt(len(folds))
+        )
+        selected = index_1se if SELECTION == "1se" else index_min
+        fold_errors[name] = errors[:, index_min]
+        runs.append((name, rho, model, float(alphas[index_min]), float(alphas[selected])))
+    # the penalties share the folds: a penalty is judged by the per-fold difference of
+    # its held-out errors from the best penalty's (paired), not by the best's own spread
+    best = min(fold_errors.values(), key=np.mean)
+    summaries = []
+    for name, rho, model, alpha_min, alpha in runs:
+        errors, difference = fold_errors[name], fold_errors[name] - best
+        model.set_params(alpha=alpha, warm_start=False).fit(X, y)
+        stability = 1.0 if rho == 0.0 else _stability(X, y, rho, alpha, standardize,
+                                                      random_state)  # fmt: skip
         summaries.append(
             PenaltySummary(
                 name,
                 rho,
-                float(alphas[best]),
-                float(mean[best]),
-                se,
+                alpha_min,
+                float(errors.mean()),
+                float(errors.std(ddof=1) / np.sqrt(len(folds))),
                 int(np.count_nonzero(np.ravel(model.coef_))),
                 X.shape[1],
-                jaccard_mean(selected),
+                stability,
+                difference_se=float(difference.std(ddof=1) / np.sqrt(len(folds))),
+                selection=SELECTION,
+                selection_alpha=alpha,
             )  # fmt: skip
         )
     recommendation, reasons = recommend(summaries)
-    return Advice(recommendation, reasons, tuple(summaries), int(n_splits), task)
+    return Advice(recommendation, reasons, tuple(summaries), int(n_splits), task, SELECTION)

@@ -46,7 +46,9 @@ def plot_constraint_geometry(geometry, ax=None, *, loss="squared"):
     ax.contour(W1, W2, geometry.loss, levels=np.unique(levels), colors="0.7", linewidths=0.8)
     ax.contour(W1, W2, geometry.loss, levels=list(geometry.touching), colors="0.35",
                linewidths=1.4, linestyles="--")  # fmt: skip
-    ax.plot([], [], color="0.7", lw=0.8, label=contour_label)  # legend entry of the contours
+    # legend entries of the contour sets (contour lines carry no label of their own)
+    ax.plot([], [], color="0.7", lw=0.8, label=contour_label)
+    ax.plot([], [], color="0.35", lw=1.4, ls="--", label="contour through each optimum")
     diamond = _diamond(budget)
     ax.fill(diamond[:, 0], diamond[:, 1], color="tab:red", alpha=0.15)
     ax.plot(diamond[:, 0], diamond[:, 1], color="tab:red", label=f"L1 ball |w₁|+|w₂| ≤ {budget:g}")
@@ -110,14 +112,17 @@ def plot_budget_path(optima, ols, ax=None):
 def plot_axis_fraction(result, ax=None):
     """Share of random problems with an optimum on an axis, against the budget.
 
-    ``result`` is an :class:`~shrinkage.lab.geometry.AxisFraction`.
+    ``result`` is an :class:`~shrinkage.lab.geometry.AxisFraction`. Each shape's budget
+    is measured in its own norm: the diamond's ``‖w‖₁ ≤ t`` against ``‖ŵ‖₁``, the
+    circle's ``‖w‖₂ ≤ t`` against ``‖ŵ‖₂`` (ŵ the least-squares solution), so both
+    constraints become active at the ratio 1; the x label and the legend say which.
     """
     ax = get_ax(ax)
     ax.plot(result.budget_ratios, result.l1, "-o", color="tab:red", ms=4,
-            label="L1 (diamond): a coordinate exactly 0")  # fmt: skip
+            label="L1 (diamond, ‖w‖₁ ≤ t): a coordinate exactly 0")  # fmt: skip
     ax.plot(result.budget_ratios, result.l2, "-s", color="tab:blue", ms=4,
-            label="L2 (circle): a coordinate exactly 0")  # fmt: skip
+            label="L2 (circle, ‖w‖₂ ≤ t): a coordinate exactly 0")  # fmt: skip
     ax.set_ylim(-0.03, 1.03)
-    title = f"{result.n_problems} random 2-feature problems (seed {result.seed})"
-    return finish(ax, "budget t / (norm of the least-squares solution)",
-                  "fraction of problems with the optimum on an axis", title)  # fmt: skip
+    title = f"{result.n_problems} random 2-feature problems (seed {result.seed}); ŵ: least squares"
+    xlabel = "budget ratio: ‖w‖₁ budget t / ‖ŵ‖₁ (diamond), ‖w‖₂ budget t / ‖ŵ‖₂ (circle)"
+    return finish(ax, xlabel, "fraction of problems with the optimum on an axis", title)
