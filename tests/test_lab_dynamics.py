@@ -3,6 +3,7 @@ import pytest
 
 from shrinkage.lab.dynamics import (
     descent_with_loss,
+    halving_underflow,
     one_dimensional_solution,
     penalty_descent,
 )
@@ -21,6 +22,23 @@ def test_seed_l2_halves_and_never_reaches_zero():
     assert run.first_exact_zero is None
     np.testing.assert_allclose(run.weights, 5.0 * 0.5 ** np.arange(101), rtol=0)
     assert np.all(run.weights > 0)
+
+
+def test_halving_in_floating_point_depends_on_how_the_update_is_written():
+    # w ← (1 − η)w: 5·2⁻ᵏ rounds to 0.0 once it falls to half the smallest subnormal
+    assert halving_underflow(5.0, 0.5, update="multiply") == (1077, 0.0)
+    assert halving_underflow(5.0, 0.5, update="multiply", dtype=np.float32) == (152, 0.0)
+    # w ← w − ηw: at the smallest subnormal ηw rounds to 0 and w never moves again
+    steps, final = halving_underflow(5.0, 0.5, update="subtract")
+    assert (steps, final) == (1076, float(np.finfo(np.float64).smallest_subnormal))
+    assert final == pytest.approx(4.94e-324, rel=1e-3)
+    steps, final = halving_underflow(5.0, 0.5, update="subtract", dtype=np.float32)
+    assert (steps, final) == (151, float(np.finfo(np.float32).smallest_subnormal))
+    # the lab's own trajectory uses the first form and agrees to the last step
+    run = penalty_descent(5.0, 0.5, "l2", n_steps=1080)
+    assert run.first_exact_zero == 1077 and run.weights[1076] > 0
+    with pytest.raises(ValueError, match="update"):
+        halving_underflow(update="divide")
 
 
 def test_l2_with_unit_step_reaches_zero_in_one_step():

@@ -28,6 +28,8 @@ EXPECTED = {
     "selection_failure.png",
     "selection_cv.png",
     "degrees_of_freedom.png",
+    "ridge_crossings.png",
+    "calibration_intervals.png",
 }
 
 

@@ -69,6 +69,29 @@ def test_weight_decay_step_is_our_l2_gradient_step():
     assert scalings.weight_decay_to_alpha(decay, loss_scale=2.0) == decay / 2
 
 
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_lasso_alpha_is_half_the_mse_loss_alpha(penalty):
+    # Lasso's solution satisfies the optimality conditions of mean((y − Xw − b)²) +
+    # α_nn·penalty(w) with α_nn = 2α: the MSE gradient is −2Xᵀr/n, twice ours.
+    X, y = _data()
+    n, alpha = X.shape[0], 0.1
+    fitted = solve(X, y, alpha, L1() if penalty == "l1" else L2(), tol=1e-14)
+    alpha_nn = scalings.lasso_alpha_to_nn(alpha)
+    assert alpha_nn == 0.2 and scalings.nn_alpha_to_lasso(alpha_nn) == alpha
+    residual = y - X @ fitted.coef - fitted.intercept
+    mse_gradient = -2.0 * X.T @ residual / n
+    w = fitted.coef
+    if penalty == "l2":  # gradient of mse + α_nn·½‖w‖² vanishes
+        np.testing.assert_allclose(mse_gradient + alpha_nn * w, 0.0, atol=1e-10)
+    else:  # KKT: −∇mse_j = α_nn·sign(w_j) on the support, |∇mse_j| ≤ α_nn off it
+        active = w != 0
+        assert active.sum() == 3
+        np.testing.assert_allclose(
+            -mse_gradient[active], alpha_nn * np.sign(w[active]), atol=1e-10
+        )
+        assert np.all(np.abs(mse_gradient[~active]) <= alpha_nn + 1e-10)
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="n_samples"):
         scalings.summed_to_alpha(1.0, 0)
@@ -78,3 +101,5 @@ def test_bad_input():
         scalings.summed_to_alpha(1.0, 10, "l3")
     with pytest.raises(ValueError, match="loss_scale"):
         scalings.weight_decay_to_alpha(1.0, loss_scale=0.0)
+    with pytest.raises(ValueError, match="alpha_nn"):
+        scalings.nn_alpha_to_lasso(-0.1)

@@ -46,7 +46,7 @@ from .selection import (
     stability_selection,
 )
 
-__all__ = ["STABILITY_PAIRS", "advise", "Advice", "PenaltySummary"]
+__all__ = ["STABILITY_PAIRS", "Advice", "PenaltySummary", "advise", "half_sample_stability"]
 
 #: Complementary pairs of half-samples that measure the stability of a selection.
 STABILITY_PAIRS = 10
@@ -123,7 +123,7 @@ def _cross_validate(model, X, y, alphas, folds):
     return errors
 
 
-def _stability(X, y, l1_ratio, alpha, standardize, random_state):
+def half_sample_stability(X, y, l1_ratio, alpha, standardize, random_state):
     """Mean Jaccard similarity of the two sets selected at ``alpha`` on each of
     ``STABILITY_PAIRS`` complementary pairs of half-samples (NaN below 4 samples).
 
@@ -249,7 +249,7 @@ def advise(
     for name, rho, model, alpha_min, alpha in runs:
         errors, difference = fold_errors[name], fold_errors[name] - best
         model.set_params(alpha=alpha, warm_start=False).fit(X, y)
-        stability = 1.0 if rho == 0.0 else _stability(X, y, rho, alpha, standardize,
+        stability = 1.0 if rho == 0.0 else half_sample_stability(X, y, rho, alpha, standardize,
                                                       random_state)  # fmt: skip
         summaries.append(
             PenaltySummary(

@@ -175,7 +175,8 @@ class Penalty:
 
         ``correlation`` is ``−∇loss(0)`` restricted to the fit of the unpenalised part
         (for squared loss ``X_jᵀ r / n``, r the residual of intercept and unpenalised
-        features). Pure ridge never gives exact zeros: ``inf``.
+        features). Pure ridge zeroes no coefficient on a whole interval of α (only
+        isolated sign changes): ``inf``.
         """
         c = np.asarray(correlation, dtype=float)
         if self.penalty_factor is None and scale is None:  # a_j = ρ for all: no p-vectors
@@ -245,7 +246,8 @@ def L2(penalty_factor=None, positive=False) -> Penalty:
 
     Its prox divides each coefficient by ``1 + step · α · f_j``: a proportional shrink
     that never reaches exactly 0, so ridge keeps every feature (with ``positive``,
-    negative values are set to 0 first).
+    negative values are set to 0 first); along a ridge path a coefficient is 0 only at
+    isolated α where it changes sign.
 
     Examples
     --------

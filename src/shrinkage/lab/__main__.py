@@ -15,8 +15,8 @@ from pathlib import Path
 
 # the lab modules beyond the basic figures, each with ``figures(out, dpi)``
 MODULES = (
-    "orthonormal", "bayes", "bias_variance", "selection_failure", "degrees_of_freedom",
-    "group_lasso",
+    "ridge_crossings", "calibration_intervals", "orthonormal", "bayes", "bias_variance",
+    "selection_failure", "degrees_of_freedom", "group_lasso",
 )  # fmt: skip
 
 

@@ -218,16 +218,16 @@ def _calibration(out, dpi):
     with warnings.catch_warnings():  # NaN slopes of all-zero lassos are expected
         warnings.simplefilter("ignore", RuntimeWarning)
         diabetes = calibration.repeated_split_calibration(
-            Xd, yd, n_repeats=20, alpha_min_ratio=1e-5,
+            Xd, yd, n_repeats=200, alpha_min_ratio=1e-5,
             lasso_alphas=paths.penalty_alphas(Xd, yd, 1.0, n_alphas=30),
         )  # fmt: skip
-    plots.plot_calibration(diabetes, axes[1], title="Diabetes, 80 train rows (mean of 20 splits)")
+    plots.plot_calibration(diabetes, axes[1], title="Diabetes, 80 train rows (mean of 200 splits)")
     yield (
         save(fig, out, "calibration", dpi),
         (
             f"Calibration slope of least squares on held-out rows: prostate "
             f"{prostate.ols_slope:.3g} (one split), diabetes {diabetes.ols_slope:.3g} (mean of "
-            "20 splits); penalising moves it towards or past 1."
+            "200 splits); penalising moves it towards or past 1."
         ),
     )
 

@@ -8,7 +8,7 @@ import numpy as np
 from ._axes import get_ax
 from .text import plain_text
 
-__all__ = ["plot_path", "plot_penalty_path", "plot_zero_counts"]
+__all__ = ["plot_path", "plot_penalty_path", "plot_zero_counts", "plot_ridge_crossings"]
 
 _KIND = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}
 
@@ -123,7 +123,7 @@ def plot_penalty_path(path, ax=None):
         f"{int(path.n_zeros[-1])} at the smallest",
         fontsize=9,
     )
-    ax.legend(fontsize=6, ncol=2)
+    ax.legend(fontsize=6, ncol=2, loc="lower right")
     return ax
 
 
@@ -137,6 +137,49 @@ def plot_zero_counts(paths, ax=None):
     ax.set_xlabel("α / (largest α of the grid), decreasing →")
     ax.set_ylabel("number of coefficients exactly 0")
     ax.set_yticks(np.arange(0, len(paths[0].feature_names) + 1))
-    ax.set_title("Exact zeros along the path: ridge never has any")
+    ax.set_title("Exact zeros at the grid's α values (ridge: none on this grid)", fontsize=10)
     ax.legend(fontsize=8)
+    return ax
+
+
+def plot_ridge_crossings(result, ax=None, *, floor=1e-6):
+    """``|w_j(α)|`` (log scale) along a fine ridge path, with each exact zero marked.
+
+    ``result`` is a :class:`~shrinkage.lab.ridge_crossings.RidgeMagnitudes`. A crossing
+    shows as a dip to ``floor`` (values below it are drawn at it) and a dotted line at its α.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from shrinkage.datasets import load_prostate
+    >>> from shrinkage.lab.ridge_crossings import ridge_magnitudes
+    >>> X, y, names, _ = load_prostate()
+    >>> ax = plot_ridge_crossings(ridge_magnitudes(X, y, feature_names=names, n_grid=201))
+    >>> len(ax.lines)
+    10
+    """
+    ax = get_ax(ax)
+    crossing_features = {c.feature for c in result.crossings}
+    magnitudes = np.maximum(np.abs(result.coefs), floor)
+    for j, name in enumerate(result.feature_names):
+        style = dict(lw=1.6) if j in crossing_features else dict(lw=0.8, alpha=0.6)
+        ax.plot(result.alphas, magnitudes[:, j], label=plain_text(name), **style)
+    for crossing in result.crossings:
+        ax.axvline(crossing.alpha, color="0.3", ls=":", lw=0.9)
+        ax.annotate(
+            f"{plain_text(crossing.name)} = 0\nat α = {crossing.alpha:.4g}",
+            (crossing.alpha, floor), xytext=(-4, 12), textcoords="offset points", fontsize=7,
+            ha="right",
+        )  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    if not ax.xaxis_inverted():
+        ax.invert_xaxis()
+    ax.set_xlabel("α (log scale, decreasing →)")
+    ax.set_ylabel("|coefficient| (original units, log scale)")
+    ax.set_title(
+        "Ridge: a coefficient is 0 only at isolated α, where it changes sign", fontsize=10
+    )
+    ax.legend(fontsize=6, ncol=2, loc="lower right")
     return ax

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import binary_target
+from ..advice import half_sample_stability
 from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import PenaltySummary, recommend
@@ -137,6 +138,37 @@ def _check_inputs(X, y, task, cv):
     return values, target, None
 
 
+def _summaries(runs, X, y, selection, random_state):
+    """Each penalty as :func:`shrinkage.advise` judges it: CV error at its least-error α,
+    compared with the best penalty's through the per-fold differences (the penalties
+    share the folds), and the model size and the stability (complementary half-samples)
+    at the α the ``selection`` rule picks."""
+    best = min((run.fold_errors[:, run.index_min] for run in runs), key=np.mean)
+    summaries = []
+    for run in runs:
+        index, chosen = run.index_min, run.selected_index(selection)
+        errors, alpha = run.fold_errors[:, index], float(run.path.alphas[chosen])
+        stability = 1.0 if run.l1_ratio == 0 else half_sample_stability(
+            X, y, run.l1_ratio, alpha, True, random_state
+        )  # fmt: skip
+        summaries.append(
+            PenaltySummary(
+                run.name,
+                run.l1_ratio,
+                float(run.path.alphas[index]),
+                float(run.cv_mean[index]),
+                float(run.cv_std_error[index]),
+                int(run.path.n_active[chosen]),
+                X.shape[1],
+                stability,
+                difference_se=float((errors - best).std(ddof=1) / np.sqrt(errors.size)),
+                selection=selection,
+                selection_alpha=alpha,
+            )  # fmt: skip
+        )
+    return summaries
+
+
 def _refit(run, index, X, y, loss, selection):
     """Certified refit at the grid α, warm-started from the path (tighter tolerance)."""
     from ..solvers import solve
@@ -218,21 +250,7 @@ def analyse(
         tick(f"fitting the {name} path")
         runs.append(cross_validate(name, rho, values, target, names, splits, loss, tick))
         done[0] = (k + 1) * share
-    summaries = []
-    for run in runs:
-        index = run.index_min
-        summaries.append(
-            PenaltySummary(
-                run.name,
-                run.l1_ratio,
-                float(run.path.alphas[index]),
-                float(run.cv_mean[index]),
-                float(run.cv_std_error[index]),
-                int(run.path.n_active[index]),
-                values.shape[1],
-                run.stability(index),
-            )  # fmt: skip
-        )
+    summaries = _summaries(runs, values, target, selection, random_state)
     recommendation, reasons = recommend(summaries)
     tick("certifying the chosen model")
     best = next(run for run in runs if run.name == recommendation)

@@ -154,7 +154,10 @@ def coefficient_section(data: ReportData) -> str:
         classes.append("zero" if chosen.coef[j] == 0 else "")
     header = ["feature", "coefficient", "standardised", *(["entry α"] if sparse else []),
               "KKT residual"]  # fmt: skip
-    entry_note = " Ridge never sets a coefficient to exactly zero: there is no entry α."
+    entry_note = (
+        " Ridge sets no coefficient to zero on an interval of α (a coefficient can cross 0"
+        " only at isolated α, through a sign change): there is no entry α."
+    )
     if sparse:
         entry_note = (
             " Entry α: the largest α of the path at which the feature is non-zero "
