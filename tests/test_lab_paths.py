@@ -52,3 +52,11 @@ def test_bad_input():
     with pytest.raises(ValueError, match="feature_names"):
         compare_paths(X, y, feature_names=["a"])
     assert penalty_alphas(X, y, 1.0, n_alphas=3).shape == (3,)
+
+
+def test_norm_fraction_puts_every_penalty_on_one_axis(prostate_paths):
+    lasso, ridge, enet = prostate_paths[2]
+    assert lasso.norm_fraction[0] == 0.0 and enet.norm_fraction[0] == 0.0
+    assert np.all(np.diff(lasso.norm_fraction) >= -1e-9)  # grows along the path
+    assert 0.95 < lasso.norm_fraction[-1] <= 1.0 + 1e-9  # the lasso's norm is bounded by OLS'
+    assert ridge.norm_fraction[0] < 0.01  # ridge's grid starts far up, near 0

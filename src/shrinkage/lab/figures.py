@@ -194,12 +194,15 @@ def _paths(out, dpi):
     )
     fig, (ax,) = new_figure()
     plots.plot_zero_counts(comparison, ax)
+    halfway = {
+        path.name: int(path.n_zeros[np.flatnonzero(path.norm_fraction >= 0.5)[0]])
+        for path in comparison
+    }
     yield (
         save(fig, out, "paths_zero_counts", dpi),
-        (
-            "Exact zeros along each path: the lasso's count grows as α grows, ridge's stays 0 "
-            "on the grid."
-        ),
+        "Halfway along each path (half the least-squares L1 norm): "
+        + ", ".join(f"{name} {count} zeros" for name, count in halfway.items())
+        + ".",
     )
 
 

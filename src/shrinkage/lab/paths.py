@@ -52,6 +52,10 @@ class PenaltyPath:
         Number of coefficients that are exactly 0.0 at each α.
     feature_names : tuple of str
         One name per column of X (``x0``, ``x1``, … when none were given).
+    norm_fraction : ndarray of shape (n_alphas,)
+        ``Σ_j |σ_j w_j(α)| / Σ_j |σ_j ŵ_j|``, ŵ the least-squares fit and σ_j the column
+        scales (1 without standardisation): how far along the path each point is, on
+        one axis for every penalty (their α grids start at different α_max).
     """
 
     name: str
@@ -60,6 +64,7 @@ class PenaltyPath:
     coefs: np.ndarray
     n_zeros: np.ndarray
     feature_names: tuple[str, ...]
+    norm_fraction: np.ndarray
 
 
 def penalty_alphas(X, y, l1_ratio, *, n_alphas=50, alpha_min_ratio=1e-3, standardize=True):
@@ -146,6 +151,9 @@ def compare_paths(
         feature_names = [f"x{j}" for j in range(X.shape[1])]
     if len(feature_names) != X.shape[1]:
         raise ValueError(f"{len(feature_names)} feature_names for {X.shape[1]} features.")
+    scale = X.std(axis=0) if standardize else np.ones(X.shape[1])
+    design = np.column_stack([np.ones(X.shape[0]), X])
+    ols = np.linalg.lstsq(design, y, rcond=None)[0][1:]  # the unpenalised fit's slopes
     results = []
     for name, rho in (
         ("lasso", 1.0),
@@ -158,7 +166,16 @@ def compare_paths(
         coefs = compute_path(
             X, y, ElasticNetPenalty(rho), alphas, standardize=standardize, tol=tol
         )
+        fraction = np.abs(coefs * scale).sum(axis=1) / np.abs(ols * scale).sum()
         results.append(
-            PenaltyPath(name, rho, alphas, coefs, np.sum(coefs == 0, axis=1), tuple(feature_names))
+            PenaltyPath(
+                name,
+                rho,
+                alphas,
+                coefs,
+                np.sum(coefs == 0, axis=1),
+                tuple(feature_names),
+                fraction,
+            )  # fmt: skip
         )
     return tuple(results)

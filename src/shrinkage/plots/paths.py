@@ -128,16 +128,17 @@ def plot_penalty_path(path, ax=None):
 
 
 def plot_zero_counts(paths, ax=None):
-    """Number of exactly-zero coefficients against α/α_max for several penalties."""
+    """Number of exactly-zero coefficients of several penalties on one axis: the path's
+    L1 norm as a fraction of the least-squares one
+    (:attr:`~shrinkage.lab.paths.PenaltyPath.norm_fraction`), so that the penalties,
+    whose α grids differ, are compared at the same distance along their paths."""
     ax = get_ax(ax)
     for path in paths:
-        ax.step(path.alphas / path.alphas[0], path.n_zeros, where="post", label=path.name)
-    ax.set_xscale("log")
-    ax.invert_xaxis()
-    ax.set_xlabel("α / (largest α of the grid), decreasing →")
+        ax.step(path.norm_fraction, path.n_zeros, where="post", label=path.name)
+    ax.set_xlabel("‖σ∘w(α)‖₁ / ‖σ∘ŵ_OLS‖₁  (0: all penalised away, 1: least squares)")
     ax.set_ylabel("number of coefficients exactly 0")
     ax.set_yticks(np.arange(0, len(paths[0].feature_names) + 1))
-    ax.set_title("Exact zeros at the grid's α values (ridge: none on this grid)", fontsize=10)
+    ax.set_title("Exact zeros along each path (ridge: none on its grid)", fontsize=10)
     ax.legend(fontsize=8)
     return ax
 
