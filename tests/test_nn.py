@@ -103,13 +103,6 @@ def test_per_group_alpha_and_unpenalised_groups_untouched():
     assert np.array_equal(bias.detach().numpy(), copies[2])
 
 
-def test_penalized_groups_leaves_biases_unpenalised():
-    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.LayerNorm(3))
-    groups = penalized_groups(model)
-    assert [p.dim() for p in groups[0]["params"]] == [2]
-    assert len(groups[1]["params"]) == 3 and groups[1]["penalty_alpha"] == 0.0
-
-
 def test_adam_step_size_is_its_diagonal_preconditioner():
     param = _param((5, 3), seed=7)
     with torch.no_grad():
@@ -138,7 +131,7 @@ def test_lr_scheduler_changes_the_threshold():
     param = torch.nn.Parameter(torch.tensor([1.0, -1.0, 0.5], dtype=torch.float64))
     sgd = torch.optim.SGD([param], lr=1.0)
     scheduler = torch.optim.lr_scheduler.StepLR(sgd, step_size=1, gamma=0.1)
-    opt = ProximalOptimizer(sgd, L1(), alpha=0.2)
+    opt = ProximalOptimizer(sgd, L1(), alpha=0.2, penalize_biases=True)  # a 1-D tensor
     _sgd_step_with_zero_grad(opt)  # threshold 1.0 · 0.2
     assert param.tolist() == pytest.approx([0.8, -0.8, 0.3])
     scheduler.step()

@@ -5,9 +5,10 @@ imports torch; ``import shrinkage.nn`` works without it (only the conversions in
 :mod:`shrinkage.nn.scaling` are then available) and names that need torch raise an
 ``ImportError`` that says how to install it.
 
-* :class:`ProximalOptimizer` — wraps any ``torch.optim`` optimizer: after every step it
-  applies the prox of ``α · penalty`` (exact zeros), per parameter group.
-* :func:`penalized_groups` — weights penalised, biases and norms not.
+* :class:`ProximalOptimizer` — wraps a ``torch.optim`` optimizer (SGD, Adam, AdamW,
+  RMSprop with their exact step; others with ``effective_step=False``): after every step it
+  applies the prox of ``α · penalty`` (exact zeros) to the weights, per parameter group.
+* :func:`penalized_groups` — weights penalised, biases and norms not, as groups.
 * :func:`sparsity`, :func:`saturation`, :func:`weight_histogram`,
   :func:`plot_weight_histogram` — what the penalty did.
 * :func:`compare_regularization`, :func:`plot_comparison` — the subgradient vs proximal vs
@@ -25,8 +26,8 @@ from .scaling import alpha_to_nielsen, nielsen_to_alpha
 # name → submodule; imported eagerly when torch is there, else a clear ImportError on use
 _TORCH_NAMES = {
     "ProximalOptimizer": "proximal",
-    "penalized_groups": "proximal",
-    "STRUCTURES": "proximal",
+    "penalized_groups": "groups",
+    "STRUCTURES": "groups",
     "LayerCounts": "metrics",
     "sparsity": "metrics",
     "saturation": "metrics",

@@ -13,17 +13,17 @@ and returns *exact* zeros. α is in the library's scaling (penalty added to the 
 see :mod:`shrinkage.nn.scaling` for Nielsen's ``λ/n``).
 
 The step size η (``effective_step=True``, the default) is the step the optimizer really
-took on the gradient (:func:`shrinkage.nn.prox.effective_step`: momentum for SGD, the
-per-coordinate preconditioner for Adam), so that the fixed points of the iteration are the
-minimisers of ``mean loss + α · penalty`` whatever the optimizer; ``effective_step=False``
-uses ``η = lr`` (the common heuristic; for Adam it thresholds by ``lr·α``, much weaker
-than Adam's own per-coordinate step).
+took on the gradient (:mod:`shrinkage.nn.steps`: SGD with its momentum transient, Adam's and
+RMSprop's per-coordinate preconditioner), so that the fixed points of the iteration are the
+minimisers of ``mean loss + α · penalty``; an optimizer whose step is not known is refused
+rather than thresholded by a wrong η. ``effective_step=False`` uses ``η = lr`` for any
+optimizer (the common heuristic; for Adam it thresholds by ``lr·α``, much weaker than
+Adam's own per-coordinate step).
 
-The learning rate is read from the parameter group at every step, so LR schedulers change
-the threshold. Penalty settings live *in the optimizer's parameter groups* (keys
-``penalty_alpha``, ``penalty_l1_ratio``, ``penalty_structure``, ``penalty_positive``), so
-groups can carry their own α (0 leaves biases and norms unpenalised) and the optimizer's own
-``state_dict`` saves and restores them.
+One-dimensional tensors (biases, normalisation gains and shifts) are not penalised unless
+``penalize_biases=True``; penalty settings live in the optimizer's parameter groups
+(:mod:`shrinkage.nn.groups`, :func:`~shrinkage.nn.penalized_groups`). The learning rate is
+read from the group at every step, so LR schedulers change the threshold.
 """
 
 from __future__ import annotations
@@ -31,54 +31,17 @@ from __future__ import annotations
 import weakref
 
 import torch
-from torch import nn
 
 from .._validation import check_alpha
 from ..penalties import L1, Penalty
-from .prox import as_float, effective_step, group_norms, prox_
+from .groups import DEFAULT_KEYS, check_structure, fill_group
+from .prox import as_float, group_norms, prox_elementwise_, prox_grouped_
+from .steps import group_steps, step_kind
 
-__all__ = ["ProximalOptimizer", "penalized_groups", "STRUCTURES"]
-
-#: Allowed values of ``structure``: soft-threshold each weight, or shrink whole rows
-#: (``dim 0``: one output unit / conv filter) or columns (``dim 1``: one input) by their norm.
-STRUCTURES = ("elementwise", "row", "column")
-
-_DEFAULT_KEYS = ("penalty_alpha", "penalty_l1_ratio", "penalty_structure", "penalty_positive")
+__all__ = ["ProximalOptimizer"]
 
 # Optimizers that already have a proximal step attached: a second one would double the prox.
 _ATTACHED: weakref.WeakSet = weakref.WeakSet()
-
-
-def penalized_groups(module: nn.Module) -> list[dict]:
-    """Split a module's parameters into a penalised and an unpenalised parameter group.
-
-    Weights (tensors with two or more dimensions: linear, convolution, embedding) are
-    penalised; biases and normalisation scales (one-dimensional tensors) get
-    ``penalty_alpha = 0``. Pass the result to the optimizer's constructor.
-
-    Examples
-    --------
-    >>> import torch
-    >>> groups = penalized_groups(torch.nn.Linear(3, 2))
-    >>> [len(g["params"]) for g in groups], groups[1]["penalty_alpha"]
-    ([1, 1], 0.0)
-    """
-    if not isinstance(module, nn.Module):
-        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}.")
-    weights, others = [], []
-    for param in module.parameters():
-        if param.requires_grad:
-            (weights if param.dim() >= 2 else others).append(param)
-    groups = [{"params": weights}]
-    if others:
-        groups.append({"params": others, "penalty_alpha": 0.0})
-    return groups
-
-
-def _check_structure(structure) -> str:
-    if structure not in STRUCTURES:
-        raise ValueError(f"structure must be one of {STRUCTURES}, got {structure!r}.")
-    return structure
 
 
 class ProximalOptimizer:
@@ -90,13 +53,15 @@ class ProximalOptimizer:
         w ← prox_{η α penalty}(w),     penalty(w) = Σ_j (ρ|w_j| + ½(1 − ρ) w_j²)
 
     for every parameter that the optimizer updated, with η the step size (see the module
-    docstring). The objective is ``mean loss + α · penalty``.
+    docstring). The objective is ``mean loss + α · penalty``. One-dimensional tensors
+    (biases, normalisation gains and shifts) are not penalised unless ``penalize_biases``.
 
     Parameters
     ----------
     optimizer : torch.optim.Optimizer
-        Any optimizer; SGD (with or without momentum), Adam and AdamW get the exact
-        effective step.
+        SGD (with or without momentum, Nesterov), Adam, AdamW and RMSprop (centered or not,
+        with or without momentum) get their exact effective step; any other optimizer
+        raises a ``TypeError`` unless ``effective_step=False``.
     penalty : Penalty, default L1()
         ``L1()``, ``ElasticNetPenalty(l1_ratio)``, ``L2()`` from :mod:`shrinkage.penalties` (with
         ``positive=True`` for non-negative weights). Per-feature ``penalty_factor`` is not
@@ -108,8 +73,13 @@ class ProximalOptimizer:
         convolution filter), "column" over ``dim 1`` (an input); whole groups become zero.
         One-dimensional tensors are always treated elementwise.
     effective_step : bool, default True
-        Use the step the optimizer really took (momentum factor, Adam's preconditioner);
-        False uses the group's ``lr`` alone.
+        Use the step the optimizer really took (:mod:`shrinkage.nn.steps`: SGD momentum from
+        its first step on, Adam's and RMSprop's preconditioner); False: ``lr``, any optimizer.
+    penalize_biases : bool, default False
+        Also penalise one-dimensional tensors: biases and the gains and shifts of
+        ``LayerNorm`` / ``BatchNorm``. By default they are left alone (the weight-decay
+        convention). :func:`penalized_groups` and per-group ``penalty_alpha`` choose
+        parameter by parameter.
 
     Attributes
     ----------
@@ -118,7 +88,7 @@ class ProximalOptimizer:
 
     See Also
     --------
-    penalized_groups : weights penalised, biases and norms not.
+    shrinkage.nn.penalized_groups : weights penalised, biases and norms not.
     shrinkage.penalties.prox_weighted_enet : the NumPy reference of the prox.
     shrinkage.nn.scaling.nielsen_to_alpha : Nielsen's λ/n to α.
 
@@ -133,6 +103,7 @@ class ProximalOptimizer:
 
     >>> import torch
     >>> from shrinkage import Lasso
+    >>> from shrinkage.nn import penalized_groups
     >>> from shrinkage.penalties import L1
     >>> gen = torch.Generator().manual_seed(0)
     >>> X = torch.randn(100, 10, generator=gen)
@@ -159,6 +130,7 @@ class ProximalOptimizer:
         *,
         structure: str = "elementwise",
         effective_step: bool = True,
+        penalize_biases: bool = False,
     ) -> None:
         if not isinstance(optimizer, torch.optim.Optimizer):
             raise TypeError(
@@ -182,10 +154,10 @@ class ProximalOptimizer:
         self.defaults = {
             "penalty_alpha": check_alpha(alpha),
             "penalty_l1_ratio": float(penalty.l1_ratio),
-            "penalty_structure": _check_structure(structure),
+            "penalty_structure": check_structure(structure),
             "penalty_positive": bool(penalty.positive),
         }
-        self.effective_step = bool(effective_step)
+        self._set_options(effective_step, penalize_biases)
         for group in optimizer.param_groups:
             self._fill_group(group)
         self._handle = optimizer.register_step_post_hook(self._post_step_hook)
@@ -211,7 +183,7 @@ class ProximalOptimizer:
         """The optimizer's state dict (its groups hold the penalty keys) and our settings."""
         return {
             "optimizer": self.optimizer.state_dict(),
-            "proximal": {**self.defaults, "effective_step": self.effective_step},
+            "proximal": {**self.defaults, **self._options()},
         }
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -222,8 +194,8 @@ class ProximalOptimizer:
                 "with keys 'optimizer' and 'proximal'."
             )
         settings = dict(state_dict["proximal"])
-        self.effective_step = bool(settings.pop("effective_step"))
-        self.defaults = {key: settings[key] for key in _DEFAULT_KEYS}
+        self._set_options(settings.pop("effective_step"), settings.pop("penalize_biases"))
+        self.defaults = {key: settings[key] for key in DEFAULT_KEYS}
         self.optimizer.load_state_dict(state_dict["optimizer"])
         for group in self.optimizer.param_groups:
             self._fill_group(group)
@@ -234,61 +206,95 @@ class ProximalOptimizer:
         _ATTACHED.discard(self.optimizer)
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self.defaults.items())
+        settings = ", ".join(f"{k}={v!r}" for k, v in {**self.defaults, **self._options()}.items())
         return f"ProximalOptimizer({type(self.optimizer).__name__}, {settings})"
 
-    # -- the penalty -------------------------------------------------------------------
+    @torch.no_grad()
     def penalty_value(self) -> float:
         """``Σ_groups α · penalty(w)`` at the current weights (add to the mean loss)."""
         total = 0.0
-        with torch.no_grad():
-            for group in self.optimizer.param_groups:
-                self._fill_group(group)
-                alpha, l1_ratio = group["penalty_alpha"], group["penalty_l1_ratio"]
-                if alpha == 0:
-                    continue
-                for param in group["params"]:
-                    norms = group_norms(param, group["penalty_structure"])
-                    total += alpha * (
-                        l1_ratio * as_float(norms.sum())
-                        + 0.5 * (1 - l1_ratio) * as_float((param * param).sum())
-                    )
+        for group in self.optimizer.param_groups:
+            self._fill_group(group)
+            alpha, l1_ratio = group["penalty_alpha"], group["penalty_l1_ratio"]
+            if alpha == 0:
+                continue
+            for param in self._penalized(group["params"]):
+                norms = group_norms(param, group["penalty_structure"])
+                total += alpha * (
+                    l1_ratio * as_float(norms.sum())
+                    + 0.5 * (1 - l1_ratio) * as_float((param * param).sum())
+                )
         return total
 
     @torch.no_grad()
     def apply_prox(self) -> None:
-        """Apply the prox to every parameter that has a gradient (the hook calls this)."""
+        """Apply the prox to every penalised parameter that has a gradient (the hook calls
+        this): a few fused ``torch._foreach`` operations per parameter group."""
         for group in self.optimizer.param_groups:
-            self._fill_group(group)
+            if "penalty_structure" not in group:  # a group added after construction
+                self._fill_group(group)
             alpha = group["penalty_alpha"]
             if alpha == 0:
                 continue
-            l1_weight = alpha * group["penalty_l1_ratio"]
-            l2_weight = alpha * (1.0 - group["penalty_l1_ratio"])
-            for param in group["params"]:
-                if param.grad is None:  # the optimizer did not update it
-                    continue
-                step = (
-                    effective_step(self.optimizer, group, param)
-                    if self.effective_step
-                    else as_float(group["lr"])
-                )
-                if step is None:  # Adam has not stepped it yet
-                    continue
-                prox_(param, step, l1_weight, l2_weight, group["penalty_structure"],
-                      group["penalty_positive"])  # fmt: skip
+            every = self.penalize_biases
+            params = [p for p in group["params"] if p.grad is not None and (every or p.dim() > 1)]
+            structure = group["penalty_structure"]
+            if structure != "elementwise":
+                matrices = [p for p in params if p.dim() >= 2]
+                params = [p for p in params if p.dim() < 2]
+                self._prox_matrices(group, matrices, alpha)
+            if params:
+                self._prox_elementwise(group, params, alpha)
 
     # -- internals ---------------------------------------------------------------------
+    def _penalized(self, params: list) -> list:
+        return list(params) if self.penalize_biases else [p for p in params if p.dim() >= 2]
+
+    def _steps(self, group: dict, params: list, scale: float) -> list | None:
+        """``scale·η`` per parameter, or None when the optimizer has no state for them."""
+        if self._kind == "lr":
+            return [as_float(group["lr"]) * scale] * len(params)
+        return group_steps(self.optimizer, self._kind, group, params, scale)
+
+    def _prox_elementwise(self, group: dict, params: list, alpha: float) -> None:
+        l1_weight = alpha * group["penalty_l1_ratio"]
+        l2_weight = alpha - l1_weight
+        if l1_weight > 0:
+            thresholds = self._steps(group, params, l1_weight)
+            if thresholds is None:
+                return
+            l2_steps = None
+            if l2_weight > 0:  # η·α(1 − ρ) from η·αρ, before the prox consumes it
+                ratio = l2_weight / l1_weight
+                if isinstance(thresholds[0], torch.Tensor):
+                    l2_steps = torch._foreach_mul(thresholds, ratio)
+                else:
+                    l2_steps = [t * ratio for t in thresholds]
+        else:
+            thresholds, l2_steps = None, self._steps(group, params, l2_weight)
+            if l2_steps is None:
+                return
+        prox_elementwise_(params, thresholds, l2_steps, group["penalty_positive"])
+
+    def _prox_matrices(self, group: dict, matrices: list, alpha: float) -> None:
+        steps = self._steps(group, matrices, 1.0) if matrices else None
+        if steps is None:
+            return
+        l1_weight = alpha * group["penalty_l1_ratio"]
+        for param, step in zip(matrices, steps, strict=True):
+            prox_grouped_(param, step, l1_weight, alpha - l1_weight,
+                          group["penalty_structure"], group["penalty_positive"])  # fmt: skip
+
     def _post_step_hook(self, optimizer, args, kwargs) -> None:
         self.apply_prox()
 
+    def _options(self) -> dict:
+        return {"effective_step": self.effective_step, "penalize_biases": self.penalize_biases}
+
+    def _set_options(self, effective: bool, penalize_biases: bool) -> None:
+        # the optimizer's kind, or a TypeError when its step is not known
+        self._kind = step_kind(self.optimizer) if effective else "lr"
+        self.effective_step, self.penalize_biases = bool(effective), bool(penalize_biases)
+
     def _fill_group(self, group: dict) -> None:
-        if group.get("maximize", False):
-            raise ValueError("a proximal penalty step needs maximize=False in every group.")
-        for key, value in self.defaults.items():
-            group.setdefault(key, value)
-        group["penalty_alpha"] = check_alpha(group["penalty_alpha"])
-        ratio = group["penalty_l1_ratio"]
-        if not 0.0 <= ratio <= 1.0:
-            raise ValueError(f"penalty_l1_ratio must be in [0, 1], got {ratio!r}.")
-        _check_structure(group["penalty_structure"])
+        fill_group(group, self.defaults)

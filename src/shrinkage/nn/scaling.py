@@ -1,7 +1,7 @@
 """Converting penalty strengths between our α-scaling and the conventions of network texts.
 
-Everything in :mod:`shrinkage.nn` uses the library's one scaling: the penalty is added to the
-*mean* loss, ``cost(w) = C₀(w) + α · penalty(w)`` with ``C₀ = 1/n Σ_i loss_i`` and
+Everything in :mod:`shrinkage.nn` adds the penalty to the *mean* loss,
+``cost(w) = C₀(w) + α · penalty(w)`` with ``C₀ = 1/n Σ_i loss_i`` and
 
     penalty(w) = Σ_j ( ρ |w_j| + ½ (1 − ρ) w_j² )          (ρ = l1_ratio)
 
@@ -12,6 +12,10 @@ minimiser as ``C₀ + (λ/n) Σ|w|``: again ``α = λ / n``. Coupled weight deca
 ``torch.optim.SGD(weight_decay=wd)`` adds ``wd · w`` to the gradient of the mean loss, which
 is the L2 penalty with ``α = wd``; AdamW's *decoupled* decay has no exact α equivalent (it is
 not preconditioned), which is why :mod:`shrinkage.nn.experiment` reports it as its own method.
+
+For squared error that is not the estimators' scaling: ``Lasso`` adds the penalty to
+``1/(2n)‖y − Xw‖²``, half the mean squared error, so with ``torch.nn.MSELoss`` the same
+solution needs ``α_nn = 2·α_Lasso`` (:func:`shrinkage.lab.scalings.lasso_alpha_to_nn`).
 
 This module is deliberately tiny and has no dependency on torch or on ``shrinkage.lab``;
 its functions mirror ``shrinkage.lab.scalings.nielsen_to_alpha`` / ``alpha_to_nielsen`` with

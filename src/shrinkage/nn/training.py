@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from ..penalties import L1, ElasticNetPenalty
-from .proximal import ProximalOptimizer, penalized_groups
+from .groups import penalized_groups
+from .proximal import ProximalOptimizer
 
 __all__ = ["METHODS", "load_breast_cancer_split", "make_mlp", "split_standardize", "train_mlp"]
 
