@@ -16,6 +16,10 @@ from .gap import check_at, check_summary, enet_duality_gap
 from .gram import cd_epoch_gram
 from .prox import weight_at
 
+# full checks without progress before q is recomputed from scratch, and then before the
+# solve stops: the gap is then at the precision of the Gram form's statistics
+_STALLED_CHECKS = 5
+
 
 @njit(cache=True, nogil=True)
 def _statistics(w, xty, q, yy):
@@ -54,6 +58,10 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     already meet a loose target, and returning it unchanged would make exact zeros
     misrepresent an L2 penalty, or a path stand still between close α.
 
+    When the full gap stops falling (:data:`_STALLED_CHECKS` checks in a row), q is
+    recomputed from ``Xᵀy − Gw`` once; if it stalls again the solve stops short of the
+    target, where rounding in ``‖r‖² = yᵀr − wᵀq`` bounds what this form can certify.
+
     Returns ``(epochs, gap, primal, dual, largest KKT residual, number screened)``; the
     screened count is of features proven zero at the optimum by the gap-safe test.
     Every feature must be penalised (``a_j > 0`` or ``b_j > 0``): epochs is −1 if not.
@@ -65,12 +73,22 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     features = np.empty(p, dtype=np.int64)
     restricted = np.empty(p)
     no_deltas = np.empty(0, dtype=np.float32)  # the epochs record no changes
-    epochs = 0
+    epochs, best, stalled, refreshed = 0, np.inf, 0, False
     while True:
         y_dot_r, rr = _statistics(w, xty, q, yy)
         gap, primal, dual, scale = enet_duality_gap(q, rr, y_dot_r, w, a, b, positive, n)
         if (epochs > 0 and gap <= target) or epochs >= max_epochs:
             break
+        if gap < 0.99 * best:
+            best, stalled = gap, 0
+        else:  # no progress: rounding in q or in the gap's statistics
+            stalled += 1
+            if stalled >= _STALLED_CHECKS:
+                if refreshed:
+                    break  # at the precision the Gram form can certify
+                q[:] = xty - gram @ w  # drop the rounding the updates accumulated
+                best, stalled, refreshed = np.inf, 0, True
+                continue
         size = _working_set(q, w, a, b, positive, n, scale, gap, check_lipschitz, features)
         chosen = features[:size]
         inner_target = max(inner_fraction * gap, 0.5 * target)

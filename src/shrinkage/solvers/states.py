@@ -172,7 +172,8 @@ class GramState:
     n : int
     """
 
-    def __init__(self, gram, xty, yy, n):
+    def __init__(self, gram, xty, yy, n, design=None):
+        self.design = design  # for an exact certificate where the Gram form's rounds off
         self.gram = np.ascontiguousarray(gram, dtype=np.float64)
         self.xty = np.asarray(xty, dtype=np.float64)
         self.yy = float(yy)
@@ -189,7 +190,8 @@ class GramState:
         y = np.asarray(design.y, dtype=np.float64)
         if xty is None:
             xty = design.rmatvec(y)
-        return cls(design.gram(), np.asarray(xty, dtype=np.float64), y @ y, design.n_samples)
+        return cls(design.gram(), np.asarray(xty, dtype=np.float64), y @ y, design.n_samples,
+                   design)  # fmt: skip
 
     def reset(self, w):
         self.correlation = self.xty - self.gram @ w
