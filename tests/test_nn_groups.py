@@ -3,22 +3,13 @@ normalisation gains and shifts (one-dimensional tensors) only on request."""
 
 import pytest
 
-from _nn import one_thread, torch  # noqa: F401 (one_thread: an autouse fixture)
+from _nn import layer_norm_mlp, one_thread, torch  # noqa: F401 (one_thread: an autouse fixture)
 from shrinkage.nn import ProximalOptimizer, penalized_groups
 from shrinkage.penalties import L1
 
 
 def _mlp_with_layer_norm():
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        return torch.nn.Sequential(
-            torch.nn.Linear(6, 8),
-            torch.nn.LayerNorm(8),
-            torch.nn.Tanh(),
-            torch.nn.Linear(8, 8),
-            torch.nn.Tanh(),
-            torch.nn.Linear(8, 2),
-        ).double()
+    return layer_norm_mlp(6, 8, 8, 2)
 
 
 def _one_step(penalize_biases=None):

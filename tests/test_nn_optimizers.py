@@ -4,7 +4,7 @@ the coordinate-descent lasso, with its exact zeros."""
 import numpy as np
 import pytest
 
-from _nn import one_thread, torch  # noqa: F401 (one_thread: an autouse fixture)
+from _nn import layer_norm_mlp, one_thread, torch  # noqa: F401 (one_thread: an autouse fixture)
 from shrinkage import Lasso
 from shrinkage.nn import ProximalOptimizer, penalized_groups
 from shrinkage.penalties import L1, prox_weighted_enet
@@ -71,14 +71,7 @@ def test_adam_preconditioned_prox_reaches_the_lasso_zeros(optimizer_class):
 def _mlp_with_vectors():
     """The structure that once broke under torch.compile: matrices and one-dimensional
     tensors (biases, LayerNorm gains) of different shapes in one parameter group."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        return torch.nn.Sequential(
-            torch.nn.Linear(8, 16),
-            torch.nn.LayerNorm(16),
-            torch.nn.Tanh(),
-            torch.nn.Linear(16, 3),
-        ).double()
+    return layer_norm_mlp(8, 16, 3)
 
 
 def test_adam_prox_reads_each_parameters_own_state():

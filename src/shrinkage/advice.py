@@ -56,14 +56,20 @@ STABILITY_PAIRS = 10
 class Advice:
     """Result of :func:`advise`.
 
+    The recommended penalty, the reasons for it and the cross-validated summary of each
+    candidate; ``print(advice)`` shows them as a table.
+
     Attributes
     ----------
     recommendation : {"lasso", "ridge", "elastic net"}
+        The penalty to use, chosen by :func:`~shrinkage.recommendation.recommend` from
+        ``summaries``.
     reasons : tuple of str
         Plain-language reasons, most important first.
     summaries : tuple of PenaltySummary
-        Lasso, ridge, elastic net.
+        Lasso, ridge, elastic net, in this order; ``advice["ridge"]`` picks one by name.
     n_splits : int
+        Number of cross-validation folds behind every CV error and its standard error.
     task : {"regression", "classification"}
         What was fitted: squared loss, or logistic loss with the deviance as CV error.
     selection : {"min", "1se"}

@@ -70,6 +70,7 @@ class PenaltySummary:
     ----------
     name : {"lasso", "ridge", "elastic net"}
     l1_ratio : float
+        Share ρ of the L1 term in the penalty: 1 for the lasso, 0 for ridge.
     alpha : float
         The α of least mean CV error.
     cv_error, cv_error_se : float

@@ -193,15 +193,13 @@ def bayes_maps(sigma=1.0, rate=1.0, *, limit=3.0, n_points=601) -> BayesMaps:
 
 def figures(out: Path, dpi: int) -> list[tuple[Path, str]]:
     """Draw the mode-versus-mean figure into ``out``; return (path, finding) pairs."""
-    from matplotlib.figure import Figure  # Agg canvas, no pyplot state touched
-
     from ..plots.bayes import plot_bayes_maps
+    from .figures import new_figure, save
 
     maps = bayes_maps()
-    fig = Figure(figsize=(6.0, 4.2), layout="tight")
-    plot_bayes_maps(maps, fig.subplots())
-    path = Path(out) / "bayes_mode_mean.png"
-    fig.savefig(path, dpi=dpi)
+    fig, (ax,) = new_figure()
+    plot_bayes_maps(maps, ax)
+    path = save(fig, out, "bayes_mode_mean", dpi)
     finding = (
         f"Laplace prior: the posterior mode (lasso) is 0 for |y| <= {maps.mode_zero_width:g}, "
         f"the posterior mean never is (min |mean| = {maps.smallest_mean_away_from_zero:.4f} "

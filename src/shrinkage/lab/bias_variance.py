@@ -145,18 +145,8 @@ def bias_variance(
 def figures(out: Path, dpi: int = 100) -> list[tuple[Path, str]]:
     """Draw and save ``bias_variance.png`` (sparse and dense truth side by side) into
     ``out``; return its path with the one-line finding."""
-    import matplotlib.pyplot as plt
-
     from ..plots.bias_variance import plot_bias_variance
+    from .figures import save_side_by_side
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     results = [bias_variance("sparse"), bias_variance("dense")]
-    fig, axes = plt.subplots(1, 2, figsize=(12.0, 4.4))
-    for result, ax in zip(results, axes, strict=True):
-        plot_bias_variance(result, ax)
-    fig.tight_layout()
-    target = out / "bias_variance.png"
-    fig.savefig(target, dpi=dpi)
-    plt.close(fig)
-    return [(target, "; ".join(result.summary() for result in results))]
+    return save_side_by_side(results, plot_bias_variance, out, "bias_variance", dpi, 4.4)

@@ -52,11 +52,16 @@ __all__ = [
 class SlopeEstimate:
     """One estimate of the calibration slope of least squares on new data.
 
+    The slope of the new targets on the least-squares predictions: 1 when the fit is
+    calibrated, below 1 when it over-fits. :func:`slope_estimates` gives one per method.
+
     Attributes
     ----------
     method : str
         "single split", "random splits", "optimism bootstrap" or "heuristic".
     estimate : float
+        The slope: on the one test set, the mean over splits or over bootstrap samples
+        (optimism-corrected), or the ``(LR − p)/LR`` formula's value.
     low, high : float
         The 95 % interval: a t-interval for one split; the 2.5 and 97.5 percentiles of
         the per-draw slopes for splits and bootstrap; equal to ``estimate`` for the

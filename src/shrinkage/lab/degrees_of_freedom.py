@@ -176,18 +176,8 @@ def degrees_of_freedom(
 def figures(out: Path, dpi: int = 100) -> list[tuple[Path, str]]:
     """Draw and save ``degrees_of_freedom.png`` (lasso and ridge side by side) into
     ``out``; return its path with the one-line finding."""
-    import matplotlib.pyplot as plt
-
     from ..plots.degrees_of_freedom import plot_degrees_of_freedom
+    from .figures import save_side_by_side
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     results = [degrees_of_freedom("lasso"), degrees_of_freedom("ridge")]
-    fig, axes = plt.subplots(1, 2, figsize=(12.0, 4.2))
-    for result, ax in zip(results, axes, strict=True):
-        plot_degrees_of_freedom(result, ax)
-    fig.tight_layout()
-    target = out / "degrees_of_freedom.png"
-    fig.savefig(target, dpi=dpi)
-    plt.close(fig)
-    return [(target, "; ".join(result.summary() for result in results))]
+    return save_side_by_side(results, plot_degrees_of_freedom, out, "degrees_of_freedom", dpi)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["basic_figures", "new_figure", "save"]
+__all__ = ["basic_figures", "new_figure", "save", "save_side_by_side"]
 
 
 def new_figure(ncols=1, width=6.0, height=4.2):
@@ -28,6 +28,18 @@ def save(fig, out: Path, name: str, dpi: int) -> Path:
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
+
+
+def save_side_by_side(results, draw, out: Path, name: str, dpi: int, height=4.2):
+    """Draw each of ``results`` into its own panel with ``draw(result, ax)``, save the
+    row as ``out/name.png`` (creating ``out``) and return ``[(path, finding)]``, the
+    finding being the results' ``summary()`` lines joined by ``"; "``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fig, axes = new_figure(len(results), height=height)
+    for result, ax in zip(results, axes, strict=True):
+        draw(result, ax)
+    return [(save(fig, out, name, dpi), "; ".join(result.summary() for result in results))]
 
 
 def _first_zero(trajectory):

@@ -52,6 +52,9 @@ __all__ = [
 class QuadraticProblem:
     """``loss(w) = ½ (w − ols)ᵀ hessian (w − ols)``: 2-feature least squares up to a constant.
 
+    Its contours are ellipses centred at ``ols``; :func:`make_problem` builds one from a
+    feature correlation, :meth:`from_data` from a design of two columns.
+
     Attributes
     ----------
     hessian : ndarray of shape (2, 2)

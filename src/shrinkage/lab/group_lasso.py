@@ -116,8 +116,11 @@ class GroupLassoFit:
     Attributes
     ----------
     coef : ndarray of shape (n_features,)
+        The weights; the lasso penalty on each group's norm zeroes a group as a whole.
     intercept : float
+        ``mean(y) − mean(X)·coef`` with ``fit_intercept``, else 0.
     alpha : float
+        The strength α that was fitted (``dual_gap`` and ``dual_norm`` are at it).
     dual_gap : float
         Primal minus dual objective: an upper bound on the objective's distance to optimum.
     dual_norm : float

@@ -204,21 +204,18 @@ def l2_descent(step_products=(0.5, 1.5, 2.0, 2.1), *, start=1.0, n_steps=30) -> 
 
 def figures(out: Path, dpi: int) -> list[tuple[Path, str]]:
     """Draw the four maps and the L2 descent into ``out``; return (path, finding) pairs."""
-    from matplotlib.figure import Figure  # Agg canvas, no pyplot state touched
-
     from ..plots.orthonormal import plot_four_maps, plot_l2_descent
+    from .figures import new_figure, save
 
     maps = four_maps()
-    fig = Figure(figsize=(6.0, 4.2), layout="tight")
-    plot_four_maps(maps, fig.subplots())
-    maps_path = Path(out) / "orthonormal_four_maps.png"
-    fig.savefig(maps_path, dpi=dpi)
+    fig, (ax,) = new_figure()
+    plot_four_maps(maps, ax)
+    maps_path = save(fig, out, "orthonormal_four_maps", dpi)
 
     run = l2_descent()
-    fig = Figure(figsize=(6.0, 4.2), layout="tight")
-    plot_l2_descent(run, fig.subplots())
-    descent_path = Path(out) / "l2_descent_stability.png"
-    fig.savefig(descent_path, dpi=dpi)
+    fig, (ax,) = new_figure()
+    plot_l2_descent(run, ax)
+    descent_path = save(fig, out, "l2_descent_stability", dpi)
     last = np.abs(run.weights[:, -1])
     return [
         (maps_path, "Orthonormal design at α = 1: lasso and best subset are 0 for "

@@ -44,12 +44,14 @@ __all__ = [
 class RidgeSpectrum:
     """Ridge's closed form on standardised data: ``v(α) = Q diag(1/(λ + α)) c``.
 
+    Built by :func:`ridge_spectrum`; one decomposition gives the coefficients at every α.
+
     Attributes
     ----------
     eigenvalues : ndarray of shape (n_features,)
-        λ_k of ``ZᵀZ/n``.
+        λ_k of ``ZᵀZ/n``, in ascending order (``numpy.linalg.eigh``).
     eigenvectors : ndarray of shape (n_features, n_features)
-        Columns ``q_k``.
+        Columns ``q_k``, the orthonormal eigenvector of each ``λ_k``.
     projections : ndarray of shape (n_features,)
         ``c_k = q_kᵀZᵀy/n``.
     scale : ndarray of shape (n_features,)

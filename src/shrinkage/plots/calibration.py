@@ -35,14 +35,17 @@ def plot_slope_intervals(estimates, ax=None, *, labels=None, title=None):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    Drawn on axes of a figure of one's own (no pyplot), the rows named by ``method``
+    and their number of draws:
+
+    >>> from matplotlib.figure import Figure
     >>> from shrinkage.datasets import load_prostate
     >>> from shrinkage.lab.calibration_intervals import slope_estimates
     >>> X, y, _, train = load_prostate()
-    >>> ax = plot_slope_intervals(slope_estimates(X, y, train, n_splits=50, n_bootstraps=50))
-    >>> [label.get_text() for label in ax.get_yticklabels()][0]
-    'single split'
+    >>> estimates = slope_estimates(X, y, train, n_splits=50, n_bootstraps=50)
+    >>> ax = plot_slope_intervals(estimates, Figure().subplots())
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['single split', 'random splits (50)', 'optimism bootstrap (50)', 'heuristic']
     """
     ax = get_ax(ax)
     if labels is None:

@@ -26,14 +26,16 @@ def plot_cv(estimator, ax=None):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    The title names the estimator, its folds and ρ; the error axis names the default
+    scoring:
+
     >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage.plots.cv import plot_cv
     >>> from shrinkage.selection import LassoCV
     >>> X, y = load_diabetes(return_X_y=True)
     >>> ax = plot_cv(LassoCV(n_alphas=20, cv=3).fit(X, y))
-    >>> ax.get_xscale()
+    >>> ax.get_title(), ax.get_ylabel()
+    ('LassoCV: 3-fold CV, ρ = 1', 'mean squared error')
+    >>> ax.get_xscale()  # inverted too: the large α of the sparsest fits on the left
     'log'
     """
     ax = get_ax(ax)

@@ -151,14 +151,15 @@ def plot_ridge_crossings(result, ax=None, *, floor=1e-6):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
+    One curve per feature of the prostate data, plus one dotted line per crossing:
+
     >>> from shrinkage.datasets import load_prostate
     >>> from shrinkage.lab.ridge_crossings import ridge_magnitudes
     >>> X, y, names, _ = load_prostate()
-    >>> ax = plot_ridge_crossings(ridge_magnitudes(X, y, feature_names=names, n_grid=201))
-    >>> len(ax.lines)
-    10
+    >>> result = ridge_magnitudes(X, y, feature_names=names, n_grid=201)
+    >>> ax = plot_ridge_crossings(result)
+    >>> len(ax.lines) == len(names) + len(result.crossings), len(result.crossings)
+    (True, 2)
     """
     ax = get_ax(ax)
     crossing_features = {c.feature for c in result.crossings}

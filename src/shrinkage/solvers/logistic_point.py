@@ -39,6 +39,7 @@ class LossAtPoint:
     Attributes
     ----------
     z : ndarray of shape (n_samples,)
+        The linear predictor (log-odds) the other attributes were computed at.
     loss : float
         Mean weighted log-loss.
     gradient_z, curvature : ndarray of shape (n_samples,)
