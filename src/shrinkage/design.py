@@ -172,6 +172,7 @@ class Design:
         columns = self.X if features is None else self.X[:, features]
         if not self.is_sparse:
             return _symmetric_gram(np.asarray(columns, dtype=np.float64, order="F"))
+        columns = columns.astype(np.float64)  # float32 products lose the small columns
         gram = np.asarray((columns.T @ columns).toarray(), dtype=np.float64)
         offset = self.x_offset if features is None else self.x_offset[features]
         offset = np.asarray(offset, dtype=np.float64)

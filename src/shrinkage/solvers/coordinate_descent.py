@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._kernels import cd_epoch_dense, cd_epoch_sparse
-from .._kernels.anderson import NO_DELTAS
 from .._uniform import as_weights, for_kernel
 from ..certificates import certify
 from ._result import SolverResult, checked
-from .states import coordinate_lipschitz
+from .states import ResidualState
 
 __all__ = ["coordinate_descent"]
 
@@ -58,40 +56,17 @@ def coordinate_descent(
         With ``intercept`` 0: the caller adds it back (see :func:`shrinkage.solvers.solve`).
     """
     dtype = design.y.dtype
-    n, p = design.X.shape
+    p = design.n_features
     w = np.zeros(p, dtype=dtype) if coef_init is None else np.array(coef_init, dtype=dtype)
-    lipschitz = coordinate_lipschitz(design, compact=False)  # exact, in the data's dtype
+    state = ResidualState(design)  # exact coordinate constants, in the data's dtype
     a, b = as_weights(l1_weight, dtype), as_weights(l2_weight, dtype)
     a_kernel, b_kernel = for_kernel(a), for_kernel(b)  # one number each when uniform
     features = np.arange(p, dtype=np.int64)
-    X = design.X
-    residual = np.array(design.y - X @ w, dtype=dtype)  # r̃ for sparse, r for dense
-    if design.is_sparse:
-        t = np.array([design.u @ residual], dtype=dtype)
+    state.reset(w)
 
     history, cert, n_iter = [], None, 0
     for n_iter in range(1, max_iter + 1):
-        if design.is_sparse:
-            change = cd_epoch_sparse(
-                X.data,
-                X.indices,
-                X.indptr,
-                n,
-                for_kernel(design.x_offset),
-                w,
-                residual,
-                t,
-                lipschitz,
-                a_kernel,
-                b_kernel,
-                positive,
-                features,
-                NO_DELTAS,
-            )
-        else:
-            change = cd_epoch_dense(
-                X, w, residual, lipschitz, a_kernel, b_kernel, positive, features, NO_DELTAS
-            )
+        change = state.epoch(w, a_kernel, b_kernel, positive, features)
         w_scale = float(np.max(np.abs(w), initial=0.0))
         small_move = change <= np.sqrt(tol) * max(w_scale, 1e-300)
         if small_move or n_iter % check_every == 0 or n_iter == max_iter:

@@ -60,20 +60,9 @@ def ridge_closed_form(design, l2_weight, positive=False, *, tol=1e-4, **_ignored
     return SolverResult(w, 0.0, cert, 1, cert.relative_gap <= tol, tol, method)
 
 
-def _gram(design):
-    X = design.X
-    if design.is_sparse:  # in float64: float32 products lose the small columns
-        X = X.astype(np.float64)
-        G = np.asarray((X.T @ X).toarray(), dtype=np.float64)
-        G -= design.n_samples * np.outer(design.x_offset, design.x_offset)
-        return G
-    X = np.asarray(X, dtype=np.float64)
-    return X.T @ X
-
-
 def _normal_equations(design, b, y):
     n = design.n_samples
-    A = _gram(design) / n
+    A = design.gram() / n
     A[np.diag_indices_from(A)] += b
     rhs = np.asarray(design.rmatvec(y), dtype=np.float64) / n
     try:
