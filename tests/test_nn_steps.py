@@ -189,3 +189,35 @@ def test_a_subclass_with_its_own_step_is_refused():
     param.grad = torch.zeros_like(param)
     opt.step()
     assert param.detach().ravel().tolist() == pytest.approx([0.99] * 4)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4, 0.0])
+@pytest.mark.parametrize("metric", [False, True])
+def test_scaled_prox_is_the_elementwise_elastic_net_prox(metric, l1_ratio, positive):
+    """``S(w·D, fa)/(D + fb)`` equals ``prox_{η(a|·| + ½b·²)}(w)`` with ``η = f/D``."""
+    from shrinkage.nn.prox import prox_elementwise_
+    from shrinkage.nn.steps import Steps
+    from shrinkage.penalties import prox_weighted_enet
+
+    gen = torch.Generator().manual_seed(3)
+    params = [torch.randn(7, 5, generator=gen, dtype=torch.float64), torch.randn(4, 3,
+              generator=gen, dtype=torch.float64)]  # fmt: skip
+    factors = [0.3, 0.7]
+    metrics = [torch.rand(p.shape, generator=gen, dtype=torch.float64) + 0.2 for p in params]
+    etas = [f / m for f, m in zip(factors, metrics)] if metric else factors
+    alpha = 0.5
+    a, b = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    expected = [
+        prox_weighted_enet(p.numpy(), np.broadcast_to(np.asarray(eta), p.shape), a, b, positive)
+        for p, eta in zip(params, etas)
+    ]
+    steps = Steps(factors, [m.clone() for m in metrics] if metric else None)
+    with torch.no_grad():
+        prox_elementwise_(params, steps, a, b, positive)
+    for got, want in zip(params, expected):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-13, atol=1e-15)
+        assert np.array_equal(got.numpy() == 0, want == 0)  # the same exact zeros
+    zeros = sum(int((want == 0).sum()) for want in expected)
+    if a > 0:  # some thresholded, some not
+        assert 0 < zeros < sum(want.size for want in expected)

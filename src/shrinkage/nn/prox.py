@@ -4,13 +4,16 @@ tensors, in place.
 :class:`~shrinkage.nn.ProximalOptimizer` applies them after every optimizer step with the
 step sizes of :mod:`shrinkage.nn.steps`; see :mod:`shrinkage.nn.proximal` for the maths.
 The elementwise prox of a whole parameter group is a handful of ``torch._foreach`` calls
-(one kernel launch each for all tensors of the group), the way torch's own optimizers work:
-a Python loop over tensors would cost more than the arithmetic on a small network.
+(one kernel launch each for all tensors of the group, the way torch's own optimizers work)
+and one soft-threshold kernel per tensor: on a small network the number of operations,
+not the arithmetic, is the cost.
 """
 
 from __future__ import annotations
 
 import torch
+
+from .steps import Steps
 
 __all__ = ["as_float", "group_norms", "prox_elementwise_", "prox_grouped_"]
 
@@ -35,40 +38,49 @@ def group_norms(param: torch.Tensor, structure: str) -> torch.Tensor:
     return torch.linalg.vector_norm(param, dim=dims)
 
 
-def _shrink_(params: list, l2_steps: list) -> None:
-    """``params /= 1 + l2_steps`` (floats or tensors; ``l2_steps`` is consumed)."""
-    if isinstance(l2_steps[0], torch.Tensor):
-        torch._foreach_add_(l2_steps, 1.0)
-        torch._foreach_div_(params, l2_steps)
-    else:
-        torch._foreach_div_(params, [1.0 + s for s in l2_steps])
+def _soft_threshold_(tensor: torch.Tensor, threshold: float) -> None:
+    """In place: ``S(v, t) = sign(v)·max(|v| − t, 0)``, exactly 0 where ``|v| ≤ t`` (one kernel)."""
+    torch._C._nn.softshrink(tensor, threshold, out=tensor)
 
 
-def prox_elementwise_(params: list, thresholds: list | None, l2_steps: list | None,
+def prox_elementwise_(params: list, steps: Steps, l1_weight: float, l2_weight: float,
                       positive: bool) -> None:  # fmt: skip
-    """In place, for all tensors at once: ``w ← S(w, t) / (1 + s)`` (and ``w ≥ 0``).
+    """In place, for all tensors of a group: ``w ← S(w, ηa) / (1 + ηb)`` (and ``w ≥ 0``).
 
-    ``thresholds`` are ``η·αρ`` and ``l2_steps`` are ``η·α(1 − ρ)``, one per tensor, each a
-    float or a tensor shaped like its parameter (None: that part is absent). Both may be
-    overwritten. ``S(v, t) = v − clamp(v, −t, t)``, exactly 0 where ``|v| ≤ t``.
+    ``a = αρ`` and ``b = α(1 − ρ)`` are the L1 and L2 weights, ``η = f / D`` the step sizes
+    (:class:`~shrinkage.nn.steps.Steps`; ``D`` may be overwritten). With a per-coordinate
+    metric ``D`` the prox runs in the scaled variable ``u = w·D``, where the threshold is the
+    scalar ``f·a``:
+
+        S(w, f a / D) / (1 + f b / D) = S(w·D, f a) / (D + f b),
+
+    five elementwise operations per tensor instead of nine for ``w − clamp(w, −t, t)`` with
+    a tensor ``t``.
     """
-    if thresholds is None:
-        if positive:
+    factors = steps.factors
+    if steps.metrics is None:
+        if positive:  # prox of t·w + indicator(w ≥ 0)
+            if l1_weight > 0:
+                torch._foreach_sub_(params, [f * l1_weight for f in factors])
             torch._foreach_clamp_min_(params, 0.0)
-    elif positive:  # prox of t·w + indicator(w ≥ 0)
-        torch._foreach_sub_(params, thresholds)
+        elif l1_weight > 0:
+            for param, factor in zip(params, factors, strict=True):
+                _soft_threshold_(param, factor * l1_weight)
+        if l2_weight > 0:
+            torch._foreach_div_(params, [1.0 + f * l2_weight for f in factors])
+        return
+    metrics = steps.metrics
+    torch._foreach_mul_(params, metrics)  # the parameters hold u = w·D until the division
+    if positive:
+        if l1_weight > 0:
+            torch._foreach_sub_(params, [f * l1_weight for f in factors])
         torch._foreach_clamp_min_(params, 0.0)
-    elif isinstance(thresholds[0], torch.Tensor):
-        inside = torch._foreach_minimum(params, thresholds)
-        torch._foreach_neg_(thresholds)
-        torch._foreach_maximum_(inside, thresholds)
-        torch._foreach_sub_(params, inside)
-    else:
-        inside = torch._foreach_clamp_max(params, thresholds)
-        torch._foreach_clamp_min_(inside, [-t for t in thresholds])
-        torch._foreach_sub_(params, inside)
-    if l2_steps is not None:
-        _shrink_(params, l2_steps)
+    elif l1_weight > 0:
+        for param, factor in zip(params, factors, strict=True):
+            _soft_threshold_(param, factor * l1_weight)
+    if l2_weight > 0:
+        torch._foreach_add_(metrics, [f * l2_weight for f in factors])
+    torch._foreach_div_(params, metrics)
 
 
 def prox_grouped_(param, step, l1_weight, l2_weight, structure, positive) -> None:

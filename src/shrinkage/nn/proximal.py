@@ -36,7 +36,7 @@ from .._validation import check_alpha
 from ..penalties import L1, Penalty
 from .groups import DEFAULT_KEYS, check_structure, fill_group
 from .prox import as_float, group_norms, prox_elementwise_, prox_grouped_
-from .steps import group_steps, step_kind
+from .steps import Steps, group_steps, step_kind
 
 __all__ = ["ProximalOptimizer"]
 
@@ -226,10 +226,18 @@ class ProximalOptimizer:
                 )
         return total
 
-    @torch.no_grad()
     def apply_prox(self) -> None:
         """Apply the prox to every penalised parameter that has a gradient (the hook calls
         this): a few fused ``torch._foreach`` operations per parameter group."""
+        # a bare switch of the grad mode: torch.no_grad() costs more than the prox of a layer
+        enabled = torch.is_grad_enabled()
+        torch._C._set_grad_enabled(False)
+        try:
+            self._apply_prox()
+        finally:
+            torch._C._set_grad_enabled(enabled)
+
+    def _apply_prox(self) -> None:
         for group in self.optimizer.param_groups:
             if "penalty_structure" not in group:  # a group added after construction
                 self._fill_group(group)
@@ -250,38 +258,25 @@ class ProximalOptimizer:
     def _penalized(self, params: list) -> list:
         return list(params) if self.penalize_biases else [p for p in params if p.dim() >= 2]
 
-    def _steps(self, group: dict, params: list, scale: float) -> list | None:
-        """``scale·η`` per parameter, or None when the optimizer has no state for them."""
+    def _steps(self, group: dict, params: list) -> Steps | None:
+        """The step sizes η of ``params``, or None when the optimizer has no state for them."""
         if self._kind == "lr":
-            return [as_float(group["lr"]) * scale] * len(params)
-        return group_steps(self.optimizer, self._kind, group, params, scale)
+            return Steps([as_float(group["lr"])] * len(params))
+        return group_steps(self.optimizer, self._kind, group, params)
 
     def _prox_elementwise(self, group: dict, params: list, alpha: float) -> None:
-        l1_weight = alpha * group["penalty_l1_ratio"]
-        l2_weight = alpha - l1_weight
-        if l1_weight > 0:
-            thresholds = self._steps(group, params, l1_weight)
-            if thresholds is None:
-                return
-            l2_steps = None
-            if l2_weight > 0:  # η·α(1 − ρ) from η·αρ, before the prox consumes it
-                ratio = l2_weight / l1_weight
-                if isinstance(thresholds[0], torch.Tensor):
-                    l2_steps = torch._foreach_mul(thresholds, ratio)
-                else:
-                    l2_steps = [t * ratio for t in thresholds]
-        else:
-            thresholds, l2_steps = None, self._steps(group, params, l2_weight)
-            if l2_steps is None:
-                return
-        prox_elementwise_(params, thresholds, l2_steps, group["penalty_positive"])
+        steps = self._steps(group, params)
+        if steps is not None:
+            l1_weight = alpha * group["penalty_l1_ratio"]
+            prox_elementwise_(params, steps, l1_weight, alpha - l1_weight,
+                              group["penalty_positive"])  # fmt: skip
 
     def _prox_matrices(self, group: dict, matrices: list, alpha: float) -> None:
-        steps = self._steps(group, matrices, 1.0) if matrices else None
+        steps = self._steps(group, matrices) if matrices else None
         if steps is None:
             return
         l1_weight = alpha * group["penalty_l1_ratio"]
-        for param, step in zip(matrices, steps, strict=True):
+        for param, step in zip(matrices, steps.sizes(), strict=True):
             prox_grouped_(param, step, l1_weight, alpha - l1_weight,
                           group["penalty_structure"], group["penalty_positive"])  # fmt: skip
 

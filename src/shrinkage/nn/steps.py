@@ -25,10 +25,11 @@ that does not match the step moves the fixed point, silently.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import torch
 
-__all__ = ["SUPPORTED", "group_steps", "step_kind"]
+__all__ = ["SUPPORTED", "Steps", "group_steps", "step_kind"]
 
 #: Optimizers whose effective step is known exactly (subclasses included).
 SUPPORTED = (torch.optim.SGD, torch.optim.Adam, torch.optim.RMSprop)
@@ -65,20 +66,40 @@ def momentum_factor(k: int, momentum: float, dampening: float, nesterov: bool) -
     return 1.0 + momentum * factor if nesterov else factor
 
 
-def group_steps(optimizer, kind: str, group: dict, params: list, scale: float = 1.0):
-    """``scale·η`` for each of ``params`` (one group, each with a gradient) after a step.
+class Steps(NamedTuple):
+    """The step sizes of one group's parameters: ``η_i = factors[i] / metrics[i]``.
 
-    Returns a list of floats (SGD) or of tensors shaped like the parameters (Adam, RMSprop),
-    or None when the optimizer has no state for them yet. For SGD with momentum this also
-    advances the step count kept in the optimizer's state under ``"penalty_momentum_steps"``
-    (so ``state_dict`` carries it).
+    ``metrics`` is None for SGD (``η_i = factors[i]``, a float) and holds the per-coordinate
+    preconditioner ``D`` of Adam and RMSprop otherwise (fresh tensors: the prox may overwrite
+    them). Keeping the factor apart lets the prox work in the scaled variable ``w·D``, where
+    the threshold is one scalar per tensor (:func:`shrinkage.nn.prox.prox_elementwise_`).
     """
-    lr = _scalar(group["lr"]) * scale
+
+    factors: list
+    metrics: list | None = None
+
+    def sizes(self) -> list:
+        """``η`` per parameter: a float, or a tensor shaped like the parameter."""
+        if self.metrics is None:
+            return list(self.factors)
+        etas = torch._foreach_reciprocal(self.metrics)
+        torch._foreach_mul_(etas, self.factors)
+        return etas
+
+
+def group_steps(optimizer, kind: str, group: dict, params: list) -> Steps | None:
+    """The step sizes :class:`Steps` of ``params`` (one group, each with a gradient) after a
+    step, or None when the optimizer has no state for them yet.
+
+    For SGD with momentum this also advances the step count kept in the optimizer's state
+    under ``"penalty_momentum_steps"`` (so ``state_dict`` carries it).
+    """
+    lr = _scalar(group["lr"])
     state = optimizer.state
     if kind == "sgd":
         momentum = _scalar(group.get("momentum", 0.0))
         if momentum == 0:
-            return [lr] * len(params)
+            return Steps([lr] * len(params))
         dampening = _scalar(group.get("dampening", 0.0))
         nesterov = bool(group.get("nesterov", False))
         steps = []
@@ -87,7 +108,7 @@ def group_steps(optimizer, kind: str, group: dict, params: list, scale: float = 
             k = param_state.get(MOMENTUM_STEPS, 0) + 1
             param_state[MOMENTUM_STEPS] = k
             steps.append(lr * momentum_factor(k, momentum, dampening, nesterov))
-        return steps
+        return Steps(steps)
     states = [state[param] for param in params]
     eps = _scalar(group["eps"])
     if kind == "adam":
@@ -95,27 +116,25 @@ def group_steps(optimizer, kind: str, group: dict, params: list, scale: float = 
         if any(key not in s for s in states):
             return None
         beta2 = _scalar(group["betas"][1])
-        # lr / (√v / c + ε) with c = √(1 − β₂ᵗ) is lr·c / (√v + ε·c): one operation less
+        # lr / (√v / c + ε) with c = √(1 − β₂ᵗ) is lr·c / (√v + ε·c)
         corrections = [math.sqrt(1.0 - beta2 ** _scalar(s["step"])) for s in states]
-        denominators = torch._foreach_sqrt([s[key] for s in states])
-        torch._foreach_add_(denominators, [eps * c for c in corrections])
-        factors = [lr * c for c in corrections]
-    else:  # rmsprop: lr (1 − μᵏ)/(1 − μ) / (√v + ε), v centred by the gradient's mean
-        if any("square_avg" not in s for s in states):
-            return None
-        squares = [s["square_avg"] for s in states]
-        if group.get("centered"):
-            averages = [s["grad_avg"] for s in states]
-            denominators = torch._foreach_addcmul(squares, averages, averages, value=-1)
-            torch._foreach_sqrt_(denominators)
-        else:
-            denominators = torch._foreach_sqrt(squares)
-        torch._foreach_add_(denominators, eps)
-        momentum = _scalar(group.get("momentum", 0.0))
-        factors = [
-            lr * (1.0 - momentum ** _scalar(s["step"])) / (1.0 - momentum) if momentum else lr
-            for s in states
-        ]
-    torch._foreach_reciprocal_(denominators)
-    torch._foreach_mul_(denominators, factors)
-    return denominators
+        metrics = torch._foreach_sqrt([s[key] for s in states])
+        torch._foreach_add_(metrics, [eps * c for c in corrections])
+        return Steps([lr * c for c in corrections], metrics)
+    # rmsprop: lr (1 − μᵏ)/(1 − μ) / (√v + ε), v centred by the gradient's mean
+    if any("square_avg" not in s for s in states):
+        return None
+    squares = [s["square_avg"] for s in states]
+    if group.get("centered"):
+        averages = [s["grad_avg"] for s in states]
+        metrics = torch._foreach_addcmul(squares, averages, averages, value=-1)
+        torch._foreach_sqrt_(metrics)
+    else:
+        metrics = torch._foreach_sqrt(squares)
+    torch._foreach_add_(metrics, eps)
+    momentum = _scalar(group.get("momentum", 0.0))
+    factors = [
+        lr * (1.0 - momentum ** _scalar(s["step"])) / (1.0 - momentum) if momentum else lr
+        for s in states
+    ]
+    return Steps(factors, metrics)
