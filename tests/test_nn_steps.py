@@ -205,17 +205,17 @@ def test_scaled_prox_is_the_elementwise_elastic_net_prox(metric, l1_ratio, posit
               generator=gen, dtype=torch.float64)]  # fmt: skip
     factors = [0.3, 0.7]
     metrics = [torch.rand(p.shape, generator=gen, dtype=torch.float64) + 0.2 for p in params]
-    etas = [f / m for f, m in zip(factors, metrics)] if metric else factors
+    etas = [f / m for f, m in zip(factors, metrics, strict=True)] if metric else factors
     alpha = 0.5
     a, b = alpha * l1_ratio, alpha * (1 - l1_ratio)
     expected = [
         prox_weighted_enet(p.numpy(), np.broadcast_to(np.asarray(eta), p.shape), a, b, positive)
-        for p, eta in zip(params, etas)
+        for p, eta in zip(params, etas, strict=True)
     ]
     steps = Steps(factors, [m.clone() for m in metrics] if metric else None)
     with torch.no_grad():
         prox_elementwise_(params, steps, a, b, positive)
-    for got, want in zip(params, expected):
+    for got, want in zip(params, expected, strict=True):
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-13, atol=1e-15)
         assert np.array_equal(got.numpy() == 0, want == 0)  # the same exact zeros
     zeros = sum(int((want == 0).sum()) for want in expected)

@@ -39,7 +39,7 @@ def group_norms(param: torch.Tensor, structure: str) -> torch.Tensor:
 
 
 def _soft_threshold_(tensor: torch.Tensor, threshold: float) -> None:
-    """In place: ``S(v, t) = sign(v)·max(|v| − t, 0)``, exactly 0 where ``|v| ≤ t`` (one kernel)."""
+    """In place: ``S(v, t) = sign(v)·max(|v| − t, 0)``, exactly 0 where ``|v| ≤ t``."""
     torch._C._nn.softshrink(tensor, threshold, out=tensor)
 
 
