@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..defaults import EDGE_DECADES
 from ..path import alpha_grid, path
 from ..penalties import Penalty
 
 __all__ = [
     "deviance",
+    "extended_grid",
+    "grid_edge",
     "one_standard_error_index",
     "shared_alpha_grid",
     "weighted_mean",
@@ -70,3 +73,27 @@ def one_standard_error_index(mean, std_error):
     threshold = mean[index_min] + std_error[index_min]
     index_1se = int(np.flatnonzero(finite & (mean <= threshold))[0])
     return index_min, index_1se
+
+
+def grid_edge(index_min, n_alphas, mean_active):
+    """Which end of the grid the CV minimum sits at, if one that more grid could move:
+    the small-α end, or the large-α end while the model there is not empty (ridge; at
+    a lasso's α_max every coefficient is zero, and larger α change nothing)."""
+    if index_min == n_alphas - 1 and n_alphas > 1:
+        return "low"
+    if index_min == 0 and mean_active[0] > 0:
+        return "high"
+    return None
+
+
+def extended_grid(grid, edge):
+    """``grid`` with ``EDGE_DECADES`` more decades on the ``edge`` side, log-spaced at
+    the grid's own density."""
+    decades = np.log10(grid[0] / grid[-1]) if grid.size > 1 else 1.0
+    per_decade = (grid.size - 1) / decades if decades > 0 else 10.0
+    extra = max(1, int(round(per_decade * EDGE_DECADES)))
+    if edge == "low":
+        more = np.geomspace(grid[-1], grid[-1] * 10.0**-EDGE_DECADES, extra + 1)[1:]
+        return np.concatenate([grid, more])
+    more = np.geomspace(grid[0] * 10.0**EDGE_DECADES, grid[0], extra + 1)[:-1]
+    return np.concatenate([more, grid])

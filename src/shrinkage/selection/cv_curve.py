@@ -44,7 +44,7 @@ from ..defaults import (
 from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS, store_parameters
 from ..path import warn_unconverged
 from ..penalties import Penalty
-from ._common import one_standard_error_index, shared_alpha_grid
+from ._common import extended_grid, grid_edge, one_standard_error_index, shared_alpha_grid
 from .cv_jobs import fold_errors, run_jobs
 from .folds import check_fold_weights
 
@@ -60,30 +60,6 @@ CV_PARAMETERS = {
     **PENALTY_OPTIONS,
     "n_jobs": [Integral, None],
 }
-
-
-def _edge(index_min, n_alphas, mean_active):
-    """Which end of the grid the CV minimum sits at, if one that more grid could move:
-    the small-α end, or the large-α end while the model there is not empty (ridge; at
-    a lasso's α_max every coefficient is zero, and larger α change nothing)."""
-    if index_min == n_alphas - 1 and n_alphas > 1:
-        return "low"
-    if index_min == 0 and mean_active[0] > 0:
-        return "high"
-    return None
-
-
-def _extended(grid, edge):
-    """``grid`` with ``EDGE_DECADES`` more decades on the ``edge`` side, log-spaced at
-    the grid's own density."""
-    decades = np.log10(grid[0] / grid[-1]) if grid.size > 1 else 1.0
-    per_decade = (grid.size - 1) / decades if decades > 0 else 10.0
-    extra = max(1, int(round(per_decade * EDGE_DECADES)))
-    if edge == "low":
-        more = np.geomspace(grid[-1], grid[-1] * 10.0**-EDGE_DECADES, extra + 1)[1:]
-        return np.concatenate([grid, more])
-    more = np.geomspace(grid[0] * 10.0**EDGE_DECADES, grid[0], extra + 1)[:-1]
-    return np.concatenate([more, grid])
 
 
 class CrossValidatedMixin:
@@ -181,7 +157,7 @@ class CrossValidatedMixin:
             )
             best = int(np.argmin(np.nanmin(mean, axis=1)))
             index_min, index_1se = one_standard_error_index(mean[best], std_error[best])
-            edge = _edge(index_min, grids.shape[1], n_active[best].mean(axis=0))
+            edge = grid_edge(index_min, grids.shape[1], n_active[best].mean(axis=0))
             if edge is None or self.alphas is not None:
                 break
             if self.alpha_grid_extended_ == EDGE_EXTENSIONS:
@@ -194,7 +170,7 @@ class CrossValidatedMixin:
                     stacklevel=4,  # the caller of fit, past _fit_context's wrapper
                 )
                 break
-            grids = np.array([_extended(grid, edge) for grid in grids])
+            grids = np.array([extended_grid(grid, edge) for grid in grids])
             self.alpha_grid_extended_ += 1
         # one warning for the fold paths of the final grid, which hold every point used
         fold_alphas = np.repeat(grids, n_folds, axis=0)

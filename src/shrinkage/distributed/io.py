@@ -1,0 +1,67 @@
+"""Parquet data sets on disk as row blocks of an engine: :func:`read_parquet`."""
+
+from __future__ import annotations
+
+import glob as globbing
+import os
+
+from .engines import as_partitioned
+
+__all__ = ["ENGINES", "read_parquet"]
+
+ENGINES = ("dask", "spark")
+
+
+def _paths(path_or_glob) -> list[str]:
+    """The files or directories named (a glob is expanded here, so a missing data set is
+    reported by name before any engine starts)."""
+    pattern = os.fspath(path_or_glob)
+    paths = sorted(globbing.glob(pattern)) if globbing.has_magic(pattern) else [pattern]
+    if not paths or not all(os.path.exists(p) for p in paths):
+        raise FileNotFoundError(f"no Parquet file or directory matches {pattern!r}.")
+    return paths
+
+
+def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=None,
+                 spark=None):  # fmt: skip
+    """A Parquet file, directory or glob as the row blocks of Dask or Spark.
+
+    Nothing is read but the schema (and, for Spark, the categories of string columns):
+    the fits read the data in passes. Pass the result to any estimator's ``fit``, to
+    :func:`shrinkage.path` or to the CV classes in place of ``X`` (with ``y=None``).
+
+    Parameters
+    ----------
+    path_or_glob : str or path-like
+        A ``.parquet`` file, a directory of them (a Parquet "lake", partitioned
+        directories included), or a glob such as ``"data/part-*.parquet"``.
+    target : str
+        The target column.
+    engine : {"dask", "spark"}
+        Dask reads with ``dask.dataframe.read_parquet`` on the active
+        ``distributed.Client`` (or Dask's default scheduler); Spark with
+        ``spark.read.parquet`` on the active SparkSession (or ``spark``).
+    weight : str, optional
+        A column of sample weights.
+    features : sequence of str, optional
+        The feature columns (default: every column but ``target`` and ``weight``).
+    spark : pyspark.sql.SparkSession, optional
+        The session to read with (default: the active one, else a new local one).
+
+    Returns
+    -------
+    PartitionedData
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}.")
+    paths = _paths(path_or_glob)
+    if engine == "dask":
+        import dask.dataframe as dd
+
+        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+    else:
+        from pyspark.sql import SparkSession
+
+        session = spark or SparkSession.builder.getOrCreate()
+        frame = session.read.parquet(*paths)
+    return as_partitioned(frame, target=target, weight=weight, features=features)
