@@ -23,19 +23,19 @@ statistics (:func:`held_out_error`), so a path plus a K-fold CV reads the data o
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
-from ..defaults import EDGE_DECADES, EDGE_EXTENSIONS, N_ALPHAS, SELECTION, TOL
-from ..path import PathResult, default_alpha_min_ratio, path, warn_unconverged
+from ..defaults import N_ALPHAS, SELECTION, TOL
+from ..path import PathResult, default_alpha_min_ratio, path
 from ..penalties import L1, L2
-from ..selection._common import extended_grid, grid_edge, one_standard_error_index
 from ..solvers import solve
+from .cv import CVResult, cross_validate
 from .statistics import BlockStatistics, FoldStatistics, equivalent_rows
 
-__all__ = ["TallCVResult", "held_out_error", "tall_cv", "tall_path", "tall_ridge"]
+__all__ = ["held_out_error", "tall_cv", "tall_path", "tall_ridge"]
 
 
 def tall_path(
@@ -149,56 +149,11 @@ def held_out_error(fold: BlockStatistics, coefs, intercepts) -> np.ndarray:
     return spread / fold.weight + offset**2
 
 
-@dataclass(frozen=True)
-class TallCVResult:
-    """K-fold cross-validation of a path on tall data.
-
-    Attributes
-    ----------
-    alphas : ndarray of shape (n_alphas,)
-        The grid of all the data, shared by every fold.
-    fold_errors : ndarray of shape (n_folds, n_alphas)
-        Weighted mean squared error on each held-out fold.
-    mean, std_error : ndarray of shape (n_alphas,)
-        Mean over folds, and the sample std over folds / √K (glmnet's ``cvsd``).
-    index_min, index_1se : int
-    alpha_grid_extended : int
-        How many times the grid was extended because the least error sat at its edge
-        (as the in-memory CV classes, :mod:`shrinkage.defaults`).
-    selection : str
-        ``"min"`` or ``"1se"``.
-    alpha_ : float
-        The chosen α.
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
-    relative_gap_ : float
-        The certificate of the fit at ``alpha_`` on all the data.
-    path : PathResult
-        The path of all the data (``coef_`` is its point at ``alpha_``).
-    fold_relative_gaps : ndarray of shape (n_folds, n_alphas)
-    """
-
-    alphas: np.ndarray
-    fold_errors: np.ndarray
-    mean: np.ndarray
-    std_error: np.ndarray
-    index_min: int
-    index_1se: int
-    alpha_grid_extended: int
-    selection: str
-    alpha_: float
-    coef_: np.ndarray
-    intercept_: float
-    relative_gap_: float
-    path: PathResult
-    fold_relative_gaps: np.ndarray
-
-
 def tall_cv(
     folds: FoldStatistics, penalty=None, *, alphas=None, n_alphas=N_ALPHAS,
     alpha_min_ratio=None, fit_intercept=True, standardize=False, tol=TOL, max_iter=20_000,
     selection=SELECTION, feature_names=None, warn=True,
-) -> TallCVResult:  # fmt: skip
+) -> CVResult:  # fmt: skip
     """K-fold cross-validation from the fold statistics of one pass.
 
     The grid is that of the path of all the data (:func:`tall_path`); each fold's path
@@ -220,7 +175,7 @@ def tall_cv(
 
     Returns
     -------
-    TallCVResult
+    CVResult
 
     Examples
     --------
@@ -234,8 +189,6 @@ def tall_cv(
     >>> np.flatnonzero(cv.coef_).tolist(), data.passes, cv.fold_errors.shape
     ([0, 3], 1, (5, 30))
     """
-    if selection not in ("min", "1se"):
-        raise ValueError(f"selection must be 'min' or '1se', got {selection!r}.")
     if folds.n_folds < 2:
         raise ValueError("cross-validation needs fold statistics of at least 2 folds.")
     empty = [k for k, fold in enumerate(folds.folds) if fold.weight <= 0]
@@ -244,43 +197,17 @@ def tall_cv(
     options = dict(penalty=penalty, fit_intercept=fit_intercept, standardize=standardize,
                    tol=tol, max_iter=max_iter, feature_names=feature_names)  # fmt: skip
     total = folds.total()
-    full = tall_path(total, alphas=alphas, n_alphas=n_alphas,
-                     alpha_min_ratio=alpha_min_ratio, warn=False, **options)  # fmt: skip
-    grid, extended = full.alphas, 0
-    while True:
-        errors, n_active, gaps = _fold_curves(folds, grid, options)
-        mean = errors.mean(axis=0)
-        std_error = errors.std(axis=0, ddof=1) / np.sqrt(folds.n_folds)
-        index_min, index_1se = one_standard_error_index(mean, std_error)
-        edge = grid_edge(index_min, grid.size, n_active.mean(axis=0))
-        if edge is None or alphas is not None:
-            break
-        if extended == EDGE_EXTENSIONS:
-            warnings.warn(
-                f"tall_cv: the least CV error is still at the {edge} end of the alpha grid "
-                f"after extending it {EDGE_EXTENSIONS} times by {EDGE_DECADES} decades "
-                f"(alpha={grid[index_min]:.4g}); the CV curve had not turned. Pass alphas= "
-                "to look further.",
-                UserWarning,
-                stacklevel=2,
-            )
-            break
-        grid, extended = extended_grid(grid, edge), extended + 1
-    if extended:
-        full = tall_path(total, alphas=grid, warn=False, **options)
-    if warn:
-        warn_unconverged("tall_cv", grid, np.vstack([full.relative_gaps, gaps]), full.tol)
-    chosen = index_min if selection == "min" else index_1se
-    return TallCVResult(
-        alphas=grid, fold_errors=errors, mean=mean, std_error=std_error,
-        index_min=index_min, index_1se=index_1se, alpha_grid_extended=extended,
-        selection=selection, alpha_=float(grid[chosen]),
-        coef_=full.dense_coefs()[chosen].copy(), intercept_=float(full.intercepts[chosen]),
-        relative_gap_=float(full.relative_gaps[chosen]), path=full, fold_relative_gaps=gaps,
-    )  # fmt: skip
+
+    def full_path(grid):
+        return tall_path(total, alphas=alphas if grid is None else grid, n_alphas=n_alphas,
+                         alpha_min_ratio=alpha_min_ratio, warn=False, **options)  # fmt: skip
+
+    return cross_validate(full_path, partial(_fold_curves, folds, options=options),
+                          grid_given=alphas is not None, selection=selection, warn=warn,
+                          name="tall_cv")  # fmt: skip
 
 
-def _fold_curves(folds, grid, options):
+def _fold_curves(folds, grid, *, options):
     """``(errors, n_active, relative_gaps)``, each (n_folds, n_alphas): the path of the
     other folds' statistics on ``grid``, scored on each fold."""
     errors = np.empty((folds.n_folds, grid.size))
