@@ -2,17 +2,28 @@
 
 The algorithms ask the data for reductions over row blocks
 (:class:`~shrinkage.distributed.blocks.PartitionedData`), each one pass, and solve on the
-driver; the engines (:mod:`shrinkage.distributed.engines`) implement the reductions.
+driver; the engines (:mod:`shrinkage.distributed.engines`) implement the reductions, and
+:class:`~shrinkage.distributed.api.DistributedProblem` chooses the algorithm from the
+shape. The estimators, :func:`shrinkage.path` and the command line call it when given
+Dask or Spark data.
 """
 
+from .api import DistributedProblem, choose_strategy
 from .blocks import Block, DistributedDataError, PartitionedData, combine, make_block
+from .engines import as_partitioned, is_distributed
 from .engines.memory import ArrayBlocks
+from .io import read_parquet
 
 __all__ = [
     "ArrayBlocks",
     "Block",
     "DistributedDataError",
+    "DistributedProblem",
     "PartitionedData",
+    "as_partitioned",
+    "choose_strategy",
     "combine",
+    "is_distributed",
     "make_block",
+    "read_parquet",
 ]

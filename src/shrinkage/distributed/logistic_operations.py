@@ -59,9 +59,9 @@ from ..certificates import Certificate, penalty_value
 from ..losses import LogisticLoss
 from ..penalties import conjugate_weighted_enet, subdiff_distance
 from .blocks import DistributedDataError
+from .operations import ColumnMoments
 
 __all__ = [
-    "ColumnMoments",
     "LogisticProblem",
     "LogisticMoments",
     "LogisticState",
@@ -74,60 +74,6 @@ __all__ = [
 ]
 
 LOSS = LogisticLoss()
-
-
-@dataclass(frozen=True, eq=False)
-class ColumnMoments:
-    """Weighted column means and centred sums of squares, merged by Chan, Golub &
-    LeVeque's pairwise update (1979), never raw sums of squares (whose cancellation
-    loses the digits of a column with a large mean).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[1e8 + 1.0], [1e8 + 3.0], [1e8 + 5.0]])
-    >>> left = ColumnMoments.of(X[:1], np.ones(1))
-    >>> both = left.merge(ColumnMoments.of(X[1:], np.ones(2)))
-    >>> both.std(centred=True).tolist()
-    [1.632993161855452]
-    """
-
-    weight: float
-    mean: np.ndarray
-    centred_squares: np.ndarray
-
-    @classmethod
-    def of(cls, X, s):
-        """The moments of the rows of X with weights s."""
-        total = float(s.sum())
-        if total == 0:
-            return cls(0.0, np.zeros(X.shape[1]), np.zeros(X.shape[1]))
-        mean = np.asarray(X.T @ s, dtype=np.float64).ravel() / total
-        if sp.issparse(X):
-            squares = np.asarray(X.multiply(X).T @ s, dtype=np.float64).ravel()
-            centred = np.maximum(squares - total * mean * mean, 0.0)
-        else:
-            centred = ((X - mean) ** 2).T @ s
-        return cls(total, mean, centred)
-
-    def merge(self, other):
-        total = self.weight + other.weight
-        if other.weight == 0:
-            return self
-        if self.weight == 0:
-            return other
-        delta = other.mean - self.mean
-        mean = self.mean + (other.weight / total) * delta
-        centred = (self.centred_squares + other.centred_squares
-                   + (self.weight * other.weight / total) * delta * delta)  # fmt: skip
-        return ColumnMoments(total, mean, centred)
-
-    def std(self, centred):
-        """Weighted standard deviations (1/W), about the mean or about 0."""
-        squares = self.centred_squares
-        if not centred:
-            squares = squares + self.weight * self.mean * self.mean
-        return np.sqrt(squares / self.weight)
 
 
 @dataclass(frozen=True, eq=False)
