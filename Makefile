@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN    := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint clean browser-deps
+.PHONY: demo test lint clean browser-deps java-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ demo: $(RUN)
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || echo "chromium not installed: tests/test_report_browser.py will skip"
 
-test: $(STAMP) browser-deps
+# Debian's Java 17 for the Spark engine's tests (root on CI; slim images lack the man
+# directory its installer links into); without it tests/test_distributed_spark.py skips.
+java-deps:
+	@command -v java >/dev/null 2>&1 || (mkdir -p /usr/share/man/man1 && apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null) || echo "java not installed: tests/test_distributed_spark.py will skip"
+
+test: $(STAMP) browser-deps java-deps
 	$(BIN)/python -m pytest -n 2 --doctest-modules src tests
 
 lint: $(STAMP)
