@@ -13,6 +13,7 @@ the sample weights, non-negative weights.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -23,6 +24,7 @@ __all__ = [
     "Block",
     "BlockFunction",
     "DistributedDataError",
+    "Engine",
     "PartitionedData",
     "combine",
     "combine_all",
@@ -95,6 +97,36 @@ class PartitionedData(Protocol):
         wraps worker errors unwraps them), so a :class:`DistributedDataError` from a
         worker arrives with its message.
         """
+
+
+class Engine:
+    """What every engine shares: the feature names, the count of passes run so far (the
+    tests and benchmarks count data passes) and the optional progress hook, called as
+    ``progress(label, seconds)`` after each pass (an attribute: the command line sets it).
+
+    A subclass sets ``_names`` and implements ``_reduce(function, label)``.
+    """
+
+    _names: list
+    passes = 0
+    progress = None
+
+    @property
+    def n_features(self) -> int:
+        return len(self._names)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self._names)
+
+    def reduce(self, function, *, label="pass"):
+        """One pass: ``function`` on every block, combined (see :class:`PartitionedData`)."""
+        self.passes += 1
+        start = time.perf_counter()
+        result = self._reduce(function, label)
+        if self.progress is not None:
+            self.progress(label, time.perf_counter() - start)
+        return result
 
 
 def combine(left, right):

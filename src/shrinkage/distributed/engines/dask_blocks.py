@@ -19,13 +19,12 @@ resolves the collinearity with the intercept).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..blocks import DistributedDataError, combine, make_block
+from ..blocks import DistributedDataError, Engine, combine, make_block
 
 __all__ = ["DaskBlocks", "SchedulerUnreachableError", "connect"]
 
@@ -178,7 +177,7 @@ def _rows_like(vector, X, name):
     return vector.rechunk((X.chunks[0],))
 
 
-class DaskBlocks:
+class DaskBlocks(Engine):
     """A Dask array (with y) or a Dask DataFrame (with a target column) as row blocks.
 
     Parameters
@@ -224,7 +223,6 @@ class DaskBlocks:
         from dask import delayed
 
         self.progress = progress
-        self.passes = 0  # reductions run so far (the tests count data passes)
         if isinstance(X, da.Array):
             if target is not None or weight is not None or features is not None:
                 raise ValueError("target=, weight= and features= name DataFrame columns; "
@@ -264,23 +262,13 @@ class DaskBlocks:
         self._count = X.numblocks[0]
 
     @property
-    def n_features(self) -> int:
-        return len(self._names)
-
-    @property
-    def feature_names(self) -> list[str]:
-        return list(self._names)
-
-    @property
     def n_partitions(self) -> int:
         return self._count
 
-    def reduce(self, function, *, label="pass"):
-        """One pass: ``function`` on every block, combined pairwise on the cluster."""
+    def _reduce(self, function, label):
+        """``function`` on every block, combined pairwise on the cluster."""
         from dask import delayed
 
-        start = time.perf_counter()
-        self.passes += 1
         shared = delayed(function, traverse=False)
         nodes = [delayed(_apply, pure=True)(shared, build, *arguments)
                  for build, arguments in self._leaves]  # fmt: skip
@@ -294,6 +282,4 @@ class DaskBlocks:
             result = nodes[0].compute()
         else:
             result = client.compute(nodes[0]).result()
-        if self.progress is not None:
-            self.progress(label, time.perf_counter() - start)
         return result

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..blocks import combine_all, make_block
+from ..blocks import Engine, combine_all, make_block
 
 __all__ = ["ArrayBlocks"]
 
 
-class ArrayBlocks:
+class ArrayBlocks(Engine):
     """``X``, ``y`` (and ``sample_weight``) split into ``n_partitions`` row blocks.
 
     Parameters
@@ -46,15 +46,6 @@ class ArrayBlocks:
         self._names = [f"x{j}" for j in range(p)] if feature_names is None else list(
             feature_names
         )  # fmt: skip
-        self.passes = 0  # reductions run so far (the tests count data passes)
-
-    @property
-    def n_features(self) -> int:
-        return self._X.shape[1]
-
-    @property
-    def feature_names(self) -> list[str]:
-        return list(self._names)
 
     @property
     def n_partitions(self) -> int:
@@ -70,7 +61,5 @@ class ArrayBlocks:
                                  None if weights is None else weights[rows], k,
                                  self._names)  # fmt: skip
 
-    def reduce(self, function, *, label="pass"):
-        """One pass: ``function`` on every block, combined pairwise."""
-        self.passes += 1
+    def _reduce(self, function, label):
         return combine_all([function(block) for block in self.blocks()])

@@ -35,14 +35,13 @@ import pickle
 import re
 import shutil
 import sys
-import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import numpy as np
 
-from ..blocks import DistributedDataError, combine_all, make_block
+from ..blocks import DistributedDataError, Engine, combine_all, make_block
 
 __all__ = ["SparkBlocks", "spark_session"]
 
@@ -232,7 +231,7 @@ def _spark_failure(exc, label):
     return RuntimeError(f"Spark pass {label!r} failed: " + " ".join(filter(None, lines[:6])))
 
 
-class SparkBlocks:
+class SparkBlocks(Engine):
     """A Spark DataFrame as row blocks (one per partition) for the distributed algorithms.
 
     Parameters
@@ -310,17 +309,8 @@ class SparkBlocks:
         columns += [_quoted(name).cast("double") for name, _ in roles]
         self._selected = df.select(*[c.alias(f"_{k}") for k, c in enumerate(columns)])
         self._has_weight = weight is not None
-        self._progress = progress
+        self.progress = progress
         self._n_partitions = None
-        self.passes = 0
-
-    @property
-    def n_features(self) -> int:
-        return len(self._names)
-
-    @property
-    def feature_names(self) -> list[str]:
-        return list(self._names)
 
     @property
     def n_partitions(self) -> int:
@@ -329,8 +319,8 @@ class SparkBlocks:
             self._n_partitions = self._selected.rdd.getNumPartitions()
         return self._n_partitions
 
-    def reduce(self, function, *, label="pass"):
-        """One pass, one Spark job: ``function`` on every partition's block, the results
+    def _reduce(self, function, label):
+        """One Spark job: ``function`` on every partition's block, the results
         combined in partition order.
 
         An exception raised by ``function`` or by the checks of a block (a
@@ -341,8 +331,6 @@ class SparkBlocks:
         from py4j.protocol import Py4JError
         from pyspark.errors import PythonException
 
-        self.passes += 1
-        start = time.perf_counter()
         work = partial(_reduce_partition, function=function, layout=self._layout,
                        names=self._names, has_weight=self._has_weight)  # fmt: skip
         try:
@@ -357,6 +345,4 @@ class SparkBlocks:
                 error.add_note(f"raised in Spark partition {row.partition}:\n{outcome[2]}")
                 raise error
             results.append(outcome[1])
-        if self._progress is not None:
-            self._progress(label, time.perf_counter() - start)
         return combine_all(results)
