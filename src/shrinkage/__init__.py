@@ -28,6 +28,7 @@ _LAZY = {
         "selection",
     ),
     "advise": "advice",
+    "read_parquet": "distributed.io",  # Parquet as Dask or Spark row blocks
     "lab": None,
     "selection": None,
 }  # fmt: skip
@@ -83,5 +84,6 @@ __all__ = [
     "lasso_homotopy",
     "path",
     "penalties",
+    "read_parquet",
     "solve",
 ]

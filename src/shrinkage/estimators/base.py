@@ -29,13 +29,18 @@ from .contract import (
     regression_data,
     store_parameters,
 )
+from .distributed import is_distributed
 
 __all__ = ["ElasticNetRegressor", "PenalizedLinearModel", "PenalizedRegressor", "linear_predictor"]
 
 
 def linear_predictor(estimator, X, coef, intercept):
     """``X @ coef + intercept`` after checking X against what ``estimator`` was fitted on
-    (the caller has checked that it is fitted)."""
+    (the caller has checked that it is fitted); a lazy Dask array for Dask data."""
+    if is_distributed(X):
+        from .distributed import dask_linear_predictor
+
+        return dask_linear_predictor(estimator, X, coef, intercept)
     check_non_numeric(X)
     X = validate_data(
         estimator, X, accept_sparse=["csr", "csc", "coo"], dtype=[np.float64, np.float32],
@@ -94,23 +99,35 @@ class PenalizedRegressor(PenalizedLinearModel, RegressorMixin, BaseEstimator):
     ``fit`` checks the data and hands it to ``_fit``; ``predict`` is ``X @ coef_ + intercept_``.
     """
 
+    _loss = "squared"
+    _fits_distributed = False  # True: fit takes Dask / Spark data (fit_distributed)
+
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Fit the model and certify it.
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Training data; sparse input is used as CSC without densifying.
-        y : array-like of shape (n_samples,)
-            Target values.
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights (normalised to sum to n).
+        X : array-like, sparse matrix, or Dask, Spark or partitioned data
+            Training data of shape (n_samples, n_features); sparse input is used as CSC
+            without densifying. Distributed data (a Dask array or DataFrame, a Spark
+            DataFrame, a ``PartitionedData`` such as :func:`shrinkage.read_parquet`'s)
+            is fitted by :class:`~shrinkage.distributed.api.DistributedProblem`, with
+            the same fitted attributes; ``solver`` and ``warm_start`` then do not apply.
+        y : array-like of shape (n_samples,), or str
+            Target values; with a DataFrame, the name of the target column (or a Dask
+            Series aligned with it); None with a ``PartitionedData``.
+        sample_weight : array-like of shape (n_samples,), or str, optional
+            Non-negative weights (normalised to sum to n); as ``y`` for distributed data.
 
         Returns
         -------
         self
         """
+        if self._fits_distributed and is_distributed(X):
+            from .distributed import fit_distributed
+
+            return fit_distributed(self, X, y, sample_weight)
         X, y, sample_weight = regression_data(self, X, y, sample_weight)
         return self._fit(X, y, sample_weight)
 
@@ -123,9 +140,17 @@ class PenalizedRegressor(PenalizedLinearModel, RegressorMixin, BaseEstimator):
         self.certificate_ = result.certificate
 
     def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``."""
+        """Predict ``X @ coef_ + intercept_`` (for Dask data, a lazy Dask array)."""
         check_is_fitted(self)
         return linear_predictor(self, X, self.coef_, self.intercept_)
+
+    def score(self, X, y, sample_weight=None):
+        """The coefficient of determination R² (of Dask data: from block sums)."""
+        if is_distributed(X):
+            from .distributed import dask_score
+
+            return dask_score(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight)
 
 
 class ElasticNetRegressor(PenalizedRegressor):
@@ -135,6 +160,7 @@ class ElasticNetRegressor(PenalizedRegressor):
     See :class:`~shrinkage.Lasso` for the parameters.
     """
 
+    _fits_distributed = True
     _solvers = ("auto", "working_set", "cd", "fista", "ista")
     _parameter_constraints: dict = {
         "alpha": ALPHA,
@@ -166,6 +192,13 @@ class ElasticNetRegressor(PenalizedRegressor):
             feature_names=getattr(self, "feature_names_in_", None),
             **self._fit_options(sample_weight),
         )  # fmt: skip
+        self._warn_unconverged(result, stacklevel=5)  # the caller of fit, past the wrapper
+        self._store_solution(result)
+        self.solver_ = result.solver
+        return self
+
+    def _warn_unconverged(self, result, stacklevel):
+        """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
         if not result.converged:
             warnings.warn(
                 f"{type(self).__name__} ({result.solver}) did not converge: "
@@ -173,8 +206,5 @@ class ElasticNetRegressor(PenalizedRegressor):
                 "iterations. Try a larger max_iter, a looser tol, standardize=True for "
                 "badly scaled features, or a larger alpha.",
                 ConvergenceWarning,
-                stacklevel=4,  # the caller of fit, past _fit_context's wrapper
+                stacklevel=stacklevel,
             )
-        self._store_solution(result)
-        self.solver_ = result.solver
-        return self

@@ -21,8 +21,18 @@ from .contract import (
     classification_data,
     store_parameters,
 )
+from .distributed import blockwise, is_distributed
 
 __all__ = ["SparseLogisticRegression"]
+
+
+def _probabilities(z):
+    positive = expit(z)
+    return np.column_stack([1.0 - positive, positive])
+
+
+def _log_probabilities(z):
+    return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
 
 
 class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstimator):
@@ -36,6 +46,13 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     normalised to sum to n, ``ρ = l1_ratio`` and penalty factors f. The fit stops when the
     relative duality gap is ``≤ tol`` (proximal Newton with working sets, see
     :func:`shrinkage.solvers.logistic.solve_logistic`).
+
+    **Distributed data** (Dask, Spark, a ``PartitionedData``) is fitted by distributed
+    proximal Newton (:class:`~shrinkage.distributed.api.DistributedProblem`); its labels
+    must be coded 0/1 (or bool), checked as the rows are read (a
+    ``DistributedDataError`` names the partition otherwise), and ``classes_`` is then
+    ``[0, 1]``. ``predict``, ``predict_proba`` and ``decision_function`` of Dask data
+    are lazy Dask arrays.
 
     **Conversion to scikit-learn.** ``LogisticRegression`` minimises
     ``C Σ_i s_i ℓ_i + ρ‖w‖₁ + ½(1 − ρ)‖w‖²``, the same problem divided by ``α Σ_i s_i``.
@@ -102,6 +119,7 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     0.974
     """
 
+    _loss = "logistic"
     _parameter_constraints: dict = {
         "alpha": ALPHA,
         "l1_ratio": L1_RATIO,
@@ -117,22 +135,28 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Fit the classifier and certify the solution.
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Training data (sparse: used as CSC, never densified).
-        y : array-like of shape (n_samples,)
-            Two distinct labels (numbers, strings, booleans).
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights, normalised to sum to n.
+        X : array-like, sparse matrix, or Dask, Spark or partitioned data
+            Training data of shape (n_samples, n_features) (sparse: used as CSC, never
+            densified; distributed: see the class docstring).
+        y : array-like of shape (n_samples,), or str
+            Two distinct labels (numbers, strings, booleans); for distributed data 0/1
+            labels, the name of the target column with a DataFrame.
+        sample_weight : array-like of shape (n_samples,), or str, optional
+            Non-negative weights, normalised to sum to n (a column name as ``y``).
 
         Returns
         -------
         self
         """
+        if is_distributed(X):
+            from .distributed import fit_distributed
+
+            return fit_distributed(self, X, y, sample_weight)
         X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
         coef_init = intercept_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
@@ -142,6 +166,13 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
             X, target, self.alpha, self._penalty(), coef_init=coef_init,
             intercept_init=intercept_init, **self._fit_options(sample_weight),
         )  # fmt: skip
+        self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
+        self.classes_ = classes
+        self._store_solution(result)
+        return self
+
+    def _warn_unconverged(self, result, stacklevel):
+        """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
         if not result.converged:
             warnings.warn(
                 f"{type(self).__name__} did not converge: "
@@ -149,11 +180,8 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
                 "Newton steps. Try a larger max_iter, standardize=True, or a larger alpha "
                 "(separable data have no unpenalised optimum).",
                 ConvergenceWarning,
-                stacklevel=3,  # the caller of fit, past _fit_context's wrapper
+                stacklevel=stacklevel,
             )
-        self.classes_ = classes
-        self._store_solution(result)
-        return self
 
     def _store_solution(self, result):
         """The fitted attributes of one certified solve, in scikit-learn's binary shapes."""
@@ -170,18 +198,24 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
 
     def predict_proba(self, X):
         """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n_samples, 2)."""
-        positive = expit(self.decision_function(X))
-        return np.column_stack([1.0 - positive, positive])
+        return blockwise(_probabilities, self.decision_function(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed without underflow."""
-        z = self.decision_function(X)
-        return np.column_stack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+        return blockwise(_log_probabilities, self.decision_function(X))
 
     def predict(self, X):
         """The class with the larger probability (``classes_[1]`` when log-odds > 0)."""
-        scores = self.decision_function(X)
-        return self.classes_[(scores > 0).astype(int)]
+        scores, classes = self.decision_function(X), self.classes_
+        return blockwise(lambda z: classes[(z > 0).astype(int)], scores)
+
+    def score(self, X, y, sample_weight=None):
+        """The mean accuracy (of Dask data: from block sums)."""
+        if is_distributed(X):
+            from .distributed import dask_score
+
+            return dask_score(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

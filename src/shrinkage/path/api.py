@@ -99,6 +99,16 @@ def path(
     PathResult
         The coefficients and intercept at every α, with each point's duality gap.
 
+    Notes
+    -----
+    Distributed ``X`` (a Dask array or DataFrame, a Spark DataFrame, a
+    ``PartitionedData``) goes to
+    :meth:`shrinkage.distributed.api.DistributedProblem.path`: ``y`` and
+    ``sample_weight`` are then column names with a DataFrame (None with a
+    ``PartitionedData``); ``strategy`` is ``"auto"`` or a distributed strategy
+    (``"statistics"``, ``"working_set"``, ``"newton"``); feature names come from the
+    data; ``warm_start``, ``screening`` and ``extrapolation`` do not apply.
+
     Examples
     --------
     The lasso path of the prostate data (all 97 rows, standardised penalty): which
@@ -114,6 +124,13 @@ def path(
     (0, 8, True)
     """
     penalty = L1() if penalty is None else penalty
+    if is_distributed(X):
+        return _distributed_path(
+            X, y, sample_weight, penalty, loss=loss, strategy=strategy,
+            coef_format=coef_format, feature_names=feature_names, alphas=alphas,
+            n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, fit_intercept=fit_intercept,
+            standardize=standardize, tol=tol, max_iter=max_iter, warn=warn,
+        )  # fmt: skip
     if coef_format not in ("dense", "sparse"):
         raise ValueError(f"coef_format must be 'dense' or 'sparse', got {coef_format!r}.")
     if loss not in ("squared", "logistic"):
@@ -143,6 +160,34 @@ def path(
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result
+
+
+def _distributed_path(X, y, sample_weight, penalty, *, loss, strategy, coef_format,
+                      feature_names, **options) -> PathResult:  # fmt: skip
+    """:func:`path` of distributed data, by
+    :meth:`~shrinkage.distributed.api.DistributedProblem.path`."""
+    from ..distributed.api import STRATEGIES, DistributedProblem
+    from ..estimators.distributed import distributed_inputs
+
+    if strategy not in STRATEGIES:
+        raise ValueError(
+            f"strategy {strategy!r} solves data in memory; distributed data takes one of "
+            f"{STRATEGIES} (shrinkage.distributed.api)."
+        )
+    if coef_format != "dense" or feature_names is not None:
+        raise ValueError("with distributed data, coef_format is 'dense' and the feature "
+                         "names are the data's columns.")  # fmt: skip
+    problem = DistributedProblem(**distributed_inputs(X, y, sample_weight), loss=loss,
+                                 strategy=strategy)  # fmt: skip
+    return problem.path(penalty, **options)
+
+
+def is_distributed(X) -> bool:
+    """:func:`shrinkage.distributed.engines.is_distributed`, imported when first asked
+    (the distributed package imports the selection tools, which import this module)."""
+    from ..distributed.engines import is_distributed as engine_data
+
+    return engine_data(X)
 
 
 def warn_unconverged(caller, alphas, relative_gaps, tol, stacklevel=3):

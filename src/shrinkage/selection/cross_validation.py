@@ -13,6 +13,7 @@ from sklearn.base import _fit_context
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.base import PenalizedRegressor
 from ..estimators.contract import L1_RATIO, regression_data, store_parameters
+from ..estimators.distributed import fit_distributed_cv, is_distributed
 from ..estimators.linear import ElasticNet, Lasso
 from ..solvers import solve
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
@@ -24,15 +25,21 @@ class _RegressionCV(CrossValidatedMixin, PenalizedRegressor):
     """Squared-loss CV estimator: the CV curve, then the refit with :func:`shrinkage.solve`."""
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y=None, sample_weight=None, groups=None):
         """Choose α (and ρ) by K-fold cross-validation of the held-out squared error,
         then refit on all the data at the chosen values.
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
+        X : array-like, sparse matrix, or Dask, Spark or partitioned data
+            Of shape (n_samples, n_features). Distributed data is cross-validated by
+            :meth:`shrinkage.distributed.api.DistributedProblem.cv`: one pass over the
+            data for every ρ, the folds and the refit (p small enough for statistics);
+            ``cv`` must then be an int or None (folds by a seeded hash of the rows,
+            ``random_state`` the seed), without ``groups`` or ``scoring``.
+        y : array-like of shape (n_samples,), or str
+            With a DataFrame, the name of the target column.
+        sample_weight : array-like of shape (n_samples,), or str, optional
             Used in the fits and to weight the held-out errors.
         groups : array-like of shape (n_samples,), optional
             Group labels for group-aware splitters (``GroupKFold``).
@@ -41,6 +48,8 @@ class _RegressionCV(CrossValidatedMixin, PenalizedRegressor):
         -------
         self
         """
+        if is_distributed(X):
+            return fit_distributed_cv(self, X, y, sample_weight, groups)
         X, y, sample_weight = regression_data(self, X, y, sample_weight)
         template = self._template(X.shape[1])
         alpha, penalty = self._run_cv(X, y, sample_weight, groups, False, template)

@@ -227,16 +227,17 @@ class CrossValidatedMixin:
         gaps = np.array([g for _, _, g in jobs]).reshape(-1, grids.shape[1])
         return errors, n_active, gaps
 
-    def _store_refit(self, result):
+    def _store_refit(self, result, stacklevel=4):
         """The fitted attributes of the refit at ``alpha_``, with a warning when it did
-        not reach ``tol``."""
+        not reach ``tol`` (``stacklevel`` 4: the caller of fit, past _fit_context's
+        wrapper)."""
         if not result.converged:
             warnings.warn(
                 f"{type(self).__name__}: the refit at alpha={self.alpha_:.4g} did not "
                 f"converge ({describe_gap(result.relative_gap, result.tol)}); increase "
                 "max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=4,  # the caller of fit, past _fit_context's wrapper
+                stacklevel=stacklevel,
             )
         self._store_solution(result)
 

@@ -13,6 +13,7 @@ from sklearn.base import _fit_context
 
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.contract import L1_RATIO, classification_data, store_parameters
+from ..estimators.distributed import fit_distributed_cv, is_distributed
 from ..estimators.logistic import SparseLogisticRegression
 from ..solvers.logistic import solve_logistic
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
@@ -142,14 +143,20 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y=None, sample_weight=None, groups=None):
         """Choose α (and ρ) by stratified cross-validation, then refit on all the data.
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            Two distinct labels.
+        X : array-like, sparse matrix, or Dask, Spark or partitioned data
+            Of shape (n_samples, n_features). Distributed data (0/1 labels) is
+            cross-validated by
+            :meth:`shrinkage.distributed.api.DistributedProblem.cv` (unstratified
+            folds by a seeded hash of the rows, ``random_state`` the seed): ``cv`` must
+            be an int or None, without ``groups`` or ``scoring``; ``classes_`` is [0, 1].
+        y : array-like of shape (n_samples,), or str
+            Two distinct labels (0/1 for distributed data; with a DataFrame, the name
+            of the target column).
         sample_weight : array-like of shape (n_samples,), optional
         groups : array-like of shape (n_samples,), optional
             Group labels for group-aware splitters.
@@ -158,6 +165,8 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         -------
         self
         """
+        if is_distributed(X):
+            return fit_distributed_cv(self, X, y, sample_weight, groups)
         X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
         alpha, penalty = self._run_cv(
             X, target, sample_weight, groups, True, self._template(X.shape[1]),
