@@ -122,6 +122,7 @@ def test_lasso_cv_on_dask_reads_the_data_once_and_equals_the_tall_cv():
     assert model.alpha_ == tall.alpha_ == model.alpha_1se_
     np.testing.assert_allclose(model.cv_mean_, tall.mean, rtol=1e-10)
     np.testing.assert_allclose(model.cv_fold_errors_, tall.fold_errors, rtol=1e-10)
+    np.testing.assert_array_equal(model.cv_n_active_, tall.fold_n_active.mean(axis=0))
     np.testing.assert_allclose(model.cv_alphas_, tall.alphas)
     np.testing.assert_allclose(model.coef_, tall.coef_, atol=1e-4 * np.abs(tall.coef_).max())
     assert model.mse_path_.shape == (model.cv_alphas_.size, 5) and model.n_folds_ == 5

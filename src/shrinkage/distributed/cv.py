@@ -53,6 +53,9 @@ class CVResult:
     path : PathResult
         The path of all the data (``coef_`` is its point at ``alpha_``).
     fold_relative_gaps : ndarray of shape (n_folds, n_alphas)
+    fold_n_active : ndarray of shape (n_folds, n_alphas)
+        The non-zero coefficients of each fold's path (their mean over folds decides
+        whether the large-α end of the grid is an edge).
     """
 
     alphas: np.ndarray
@@ -69,6 +72,7 @@ class CVResult:
     relative_gap_: float
     path: PathResult
     fold_relative_gaps: np.ndarray
+    fold_n_active: np.ndarray
 
 
 def cross_validate(full_path, fold_curves, *, grid_given, selection=SELECTION, warn=True,
@@ -129,6 +133,7 @@ def cross_validate(full_path, fold_curves, *, grid_given, selection=SELECTION, w
         selection=selection, alpha_=float(grid[chosen]),
         coef_=full.dense_coefs()[chosen].copy(), intercept_=float(full.intercepts[chosen]),
         relative_gap_=float(full.relative_gaps[chosen]), path=full, fold_relative_gaps=gaps,
+        fold_n_active=n_active,
     )  # fmt: skip
 
 

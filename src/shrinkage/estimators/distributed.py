@@ -211,7 +211,6 @@ def fit_distributed_cv(estimator, X, y=None, sample_weight=None, groups=None):
     the data once for every ρ, the folds and the refit); the ρ of least mean CV error
     wins, as in memory. Each ρ's grid is extended on its own when its least error sits
     at an end; shorter rows of ``cv_alphas_`` and the curves are then padded with NaN.
-    ``cv_n_active_`` counts the non-zero coefficients of the path of all the data.
 
     Examples
     --------
@@ -241,9 +240,10 @@ def fit_distributed_cv(estimator, X, y=None, sample_weight=None, groups=None):
     ]  # fmt: skip
     best = int(np.argmin([np.nanmin(result.mean) for result in results]))
     chosen = results[best]
-    n_active = [result.path.n_active for result in results]
+    n_active = [result.fold_n_active for result in results]  # (n_folds, n_alphas) each
     estimator.alpha_grid_extended_ = chosen.alpha_grid_extended
-    estimator.alpha_at_edge_ = grid_edge(chosen.index_min, chosen.alphas.size, n_active[best])
+    estimator.alpha_at_edge_ = grid_edge(chosen.index_min, chosen.alphas.size,
+                                         n_active[best].mean(axis=0))  # fmt: skip
     estimator.alpha_min_ = float(chosen.alphas[chosen.index_min])
     estimator.alpha_1se_ = float(chosen.alphas[chosen.index_1se])
     estimator.alpha_ = chosen.alpha_
@@ -252,7 +252,7 @@ def fit_distributed_cv(estimator, X, y=None, sample_weight=None, groups=None):
     estimator._store_curves(
         _padded([r.alphas for r in results]), ratios, _padded([r.mean for r in results]),
         _padded([r.std_error for r in results]), _padded([r.fold_errors for r in results]),
-        _padded(n_active)[:, None, :],
+        _padded(n_active),
     )  # fmt: skip
     refit = problem.fit(chosen.alpha_, penalties[best], **options)
     if estimator._loss == "logistic":
