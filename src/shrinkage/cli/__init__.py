@@ -9,7 +9,9 @@ work starts; a file is written beside its target and renamed onto it; a model fo
 interrupted run never leaves a half-written output or a mixed model folder, and an
 existing output is only replaced with ``--force``. A model file is checked against its
 schema before use (:mod:`shrinkage.cli.model_schema`). Tables can also go to standard
-output (``-o -``). Every default is :mod:`shrinkage.defaults`.
+output (``-o -``). Every default is :mod:`shrinkage.defaults`. With ``--engine dask`` or
+``--engine spark``, ``fit``, ``path`` and ``cv`` read Parquet data as row blocks of that
+engine and write the same outputs (:mod:`shrinkage.cli.engines`).
 
 Exit codes: 0 success, 1 an unexpected internal error (a short message; the traceback
 with ``--debug``), 2 a usage or data error (a message naming the problem), 130

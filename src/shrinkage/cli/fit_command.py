@@ -16,6 +16,8 @@ import click
 from .. import defaults
 from . import models
 from .atomic import check_output_dir, write_files_into
+from .engines import engine_options
+from .model_path import StoredPath
 from .options import (
     check_alpha_or_cv,
     command_line,
@@ -31,8 +33,6 @@ __all__ = ["fit"]
 
 def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_ratio, output):
     """The full-data path to store: on the estimator's CV grid, or the library's grid."""
-    from .model_path import StoredPath
-
     grid = None
     if hasattr(estimator, "cv_alphas_"):
         grid = models.chosen_curve(estimator, estimator.cv_alphas_)
@@ -49,20 +49,42 @@ def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_rati
 @problem_options
 @click.option("--alpha", type=float, default=None, help="A fixed α (instead of --cv).")
 @functools.partial(cv_options, folds_default=None)
+@engine_options
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Folder for model.json, coef.csv and path.csv.")  # fmt: skip
 @writing_options
 def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alpha, folds,
-        select, seed, out, force, output):  # fmt: skip
-    """Fit a penalised model to DATA (a file, or - for standard input); write the folder
-    OUT with model.json, coef.csv and path.csv (for predict --alpha)."""
-    from .model_format import COEF_FILE, MODEL_FILE, PATH_FILE, document_writers, model_document
+        select, seed, engine, out, force, output):  # fmt: skip
+    """Fit a penalised model to DATA (a file, or - for standard input; with --engine, a
+    Parquet file, directory or glob); write the folder OUT with model.json, coef.csv and
+    path.csv (for predict --alpha)."""
+    from .model_format import COEF_FILE, MODEL_FILE, PATH_FILE
 
     check_alpha_or_cv(alpha, folds)
     rho = models.l1_ratio_for(penalty, l1_ratio)
     out = check_output_dir(out, [MODEL_FILE, COEF_FILE, PATH_FILE], force=force)
-    table = load_data(output, request)
     folds = defaults.CV_FOLDS if alpha is None and folds is None else folds
+    choices = dict(penalty=penalty, rho=rho, alpha=alpha, folds=folds, select=select,
+                   standardize=standardize, n_alphas=n_alphas,
+                   alpha_min_ratio=alpha_min_ratio, seed=seed)  # fmt: skip
+    if engine.name is not None:
+        from .engine_models import fit_model
+        from .engines import open_data
+
+        with open_data(engine, request, output) as source:
+            how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
+            output.note(f"fitting {describe_penalty(rho)}, {how}, on {source.n_rows:,} rows "
+                        f"({engine.name})")  # fmt: skip
+            start = time.perf_counter()
+            estimator = fit_model(source, output, l1_ratio=rho, alpha=alpha, folds=folds,
+                                  select=select, standardize=standardize, n_alphas=n_alphas,
+                                  alpha_min_ratio=alpha_min_ratio, seed=seed)  # fmt: skip
+            seconds = time.perf_counter() - start
+            stored = StoredPath.from_result(estimator.path)
+        _write_model(output, out, estimator, stored, source.schema, source.n_rows, seconds,
+                     **choices)  # fmt: skip
+        return
+    table = load_data(output, request)
     estimator = models.build_estimator(
         table.task, l1_ratio=rho, alpha=alpha, folds=folds, select=select,
         standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X), random_state=seed,
@@ -74,14 +96,24 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
         for note in models.fit_quietly(estimator, table.X, table.y):
             output.note(note)
     seconds = time.perf_counter() - start
+    stored = _stored_path(estimator, table, rho=rho, n_alphas=n_alphas,
+                          standardize=standardize, alpha_min_ratio=alpha_min_ratio,
+                          output=output)  # fmt: skip
+    _write_model(output, out, estimator, stored, table.schema, len(table.X), seconds,
+                 **choices)  # fmt: skip
+
+
+def _write_model(output, out, estimator, stored, schema, n_rows, seconds, *, penalty, rho,
+                 alpha, folds, select, standardize, n_alphas, alpha_min_ratio,
+                 seed) -> None:  # fmt: skip
+    """Edge messages, then the model folder OUT written in one step, then the summary."""
+    from .model_format import document_writers, model_document
+
     notes, warnings = models.edge_report(estimator)
     for note in notes:
         output.note(note)
     for warning in warnings:
         output.warn(warning)
-    stored = _stored_path(estimator, table, rho=rho, n_alphas=n_alphas,
-                          standardize=standardize, alpha_min_ratio=alpha_min_ratio,
-                          output=output)  # fmt: skip
     cv = alpha is None
     parameters = {
         "penalty": penalty, "l1_ratio": rho, "alpha": float(getattr(estimator, "alpha_", alpha)),
@@ -93,32 +125,37 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
         "alpha_grid_extended": getattr(estimator, "alpha_grid_extended_", None),
         "alpha_at_edge": getattr(estimator, "alpha_at_edge_", None),
     }  # fmt: skip
-    document = model_document(estimator, table.schema, parameters=parameters,
+    document = model_document(estimator, schema, parameters=parameters,
                               command=command_line(), path=stored)  # fmt: skip
-    document["n_rows"], document["fit_seconds"] = len(table.X), round(seconds, 4)
+    document["n_rows"], document["fit_seconds"] = n_rows, round(seconds, 4)
     paths = write_files_into(out, document_writers(document, stored))
-    _summary(output, document, table, rho, seconds, paths, stored)
+    _summary(output, document, schema["task"], n_rows, rho, seconds, paths, stored)
 
 
-def _summary(output, document, table, rho, seconds, paths, stored) -> None:
+def _summary(output, document, task, n_rows, rho, seconds, paths, stored) -> None:
     certificate = document["certificate"]
     parameters = document["parameters"]
     n_features, n_nonzero = len(document["coefficients"]), document["n_nonzero"]
     output.summary(
-        {"task": table.task, "estimator": document["estimator"], "alpha": parameters["alpha"],
-         "l1_ratio": rho, "n_rows": len(table.X), "n_features": n_features,
+        {"task": task, "estimator": document["estimator"], "alpha": parameters["alpha"],
+         "l1_ratio": rho, "n_rows": n_rows, "n_features": n_features,
          "n_nonzero": n_nonzero, "certificate": certificate, "fit_seconds": seconds,
          "alpha_grid_extended": parameters["alpha_grid_extended"],
          "alpha_at_edge": parameters["alpha_at_edge"], "path": document["path"],
          "files": [str(p) for p in paths]},
         [
             f"{document['estimator']} ({describe_penalty(rho)}, α = {parameters['alpha']:.4g}) "
-            f"on {len(table.X):,} rows × {n_features} features, {table.task}: "
+            f"on {n_rows:,} rows × {n_features} features, {task}: "
             f"{n_nonzero} non-zero, {n_features - n_nonzero} exactly zero ({seconds:.2f} s)",
             f"certificate: relative duality gap {certificate['relative_gap']:.2e}, largest "
-            f"KKT residual {certificate['max_kkt_residual']:.2e}",
+            f"KKT residual {_scientific(certificate['max_kkt_residual'])}",
             f"path: {stored.alphas.size} α from {stored.alphas[0]:.4g} to "
             f"{stored.alphas[-1]:.4g} (shrinkage predict --alpha A predicts at any α there)",
             f"wrote {', '.join(str(p) for p in paths)}",
         ],
     )  # fmt: skip
+
+
+def _scientific(value) -> str:
+    """``1.20e-09``, or ``not computed`` for a value the fit did not compute (None)."""
+    return "not computed" if value is None else f"{value:.2e}"

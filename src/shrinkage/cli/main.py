@@ -28,8 +28,9 @@ def cli():
     """Fast, certified and explained L1 / L2 / elastic-net regularization.
 
     DATA is a CSV (comma, tab, ; or | separated) or Parquet file, or - for standard
-    input. Exit codes: 0 success, 1 internal error, 2 usage or data error, 130
-    interrupted.
+    input; with --engine dask|spark (fit, path, cv), a Parquet file, directory or glob
+    whose rows stay on the engine. Exit codes: 0 success, 1 internal error, 2 usage or
+    data error, 130 interrupted.
     """
 
 

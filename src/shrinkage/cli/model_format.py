@@ -43,6 +43,15 @@ def _number(value) -> float | None:
     return value if math.isfinite(value) else None  # JSON has no NaN / inf
 
 
+def _largest_kkt(certificate, kkt) -> float:
+    """The largest KKT residual: of the per-feature vector, else the certificate's own
+    (NaN when neither is known)."""
+    if certificate.kkt_residual is not None:
+        return float(kkt.max()) if kkt.size else 0.0
+    largest = getattr(certificate, "largest_kkt", None)
+    return np.nan if largest is None else float(largest)
+
+
 def model_document(estimator, schema: dict, *, parameters: dict, command: str,
                    path: StoredPath | None = None) -> dict:  # fmt: skip
     """The JSON-ready description of a fitted estimator and the data it was fitted on
@@ -52,7 +61,9 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str,
     coef = np.asarray(estimator.coef_, dtype=np.float64).ravel()
     intercept = float(np.asarray(estimator.intercept_, dtype=np.float64).ravel()[0])
     certificate = estimator.certificate_
-    kkt = np.asarray(certificate.kkt_residual, dtype=np.float64).ravel()
+    kkt = np.full(coef.size, np.nan)  # unknown: written as null
+    if certificate.kkt_residual is not None:  # None from the fits of the distributed path
+        kkt = np.asarray(certificate.kkt_residual, dtype=np.float64).ravel()
     features = schema["features"]
     if len(features) != coef.size:
         raise RuntimeError(f"{coef.size} coefficients for {len(features)} features")
@@ -63,7 +74,7 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str,
         "package_version": __version__,
         "command": command,
         "task": schema["task"],
-        "estimator": type(estimator).__name__,
+        "estimator": getattr(estimator, "name", type(estimator).__name__),
         "parameters": parameters,
         "coefficients": {name: float(value) for name, value in zip(features, coef, strict=True)},
         "intercept": intercept,
@@ -71,7 +82,7 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str,
         "certificate": {
             "relative_gap": _number(certificate.relative_gap),
             "dual_gap": _number(certificate.dual_gap),
-            "max_kkt_residual": _number(kkt.max()) if kkt.size else 0.0,
+            "max_kkt_residual": _number(_largest_kkt(certificate, kkt)),
             "primal": _number(certificate.primal),
             "dual": _number(certificate.dual),
         },

@@ -189,7 +189,8 @@ def cv_table(estimator, full_path=None) -> pd.DataFrame:
     """The CV curve of a fitted CV estimator: alpha, mean and standard error of the
     held-out error, the number of non-zeros of the full-data path (``full_path``, a
     :class:`~shrinkage.path.PathResult` on the same grid; glmnet's ``nzero``) and their
-    mean over the fold fits, and which rows the min / 1-SE rules chose."""
+    mean over the fold fits (where the estimator kept them), and which rows the min / 1-SE
+    rules chose."""
     alphas = chosen_curve(estimator, estimator.cv_alphas_)
     table = pd.DataFrame(
         {
@@ -200,7 +201,8 @@ def cv_table(estimator, full_path=None) -> pd.DataFrame:
     )
     if full_path is not None:
         table["n_nonzero"] = np.asarray(full_path.n_active, dtype=np.int64)
-    table["mean_nonzero_over_folds"] = chosen_curve(estimator, estimator.cv_n_active_)
+    if getattr(estimator, "cv_n_active_", None) is not None:  # not kept by distributed CV
+        table["mean_nonzero_over_folds"] = chosen_curve(estimator, estimator.cv_n_active_)
     choice = np.full(alphas.size, "", dtype=object)
     choice[alphas == estimator.alpha_1se_] = "1se"
     choice[alphas == estimator.alpha_min_] = "min"

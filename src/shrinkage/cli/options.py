@@ -110,6 +110,10 @@ def id_option(function):
     )(function)  # fmt: skip
 
 
+#: What DATA must be when the rows are read into memory: a file, or - for standard input.
+_LOCAL_DATA = click.Path(exists=True, dir_okay=False, allow_dash=True)
+
+
 def data_options(function):
     """DATA (a file, or - for standard input), ``--target`` and the table-reading and
     column options; the command receives them as ``request`` (a :class:`DataRequest`)."""
@@ -119,6 +123,11 @@ def data_options(function):
                 features, **kwargs):  # fmt: skip
         from .reading import parse_separator
 
+        if kwargs.get("engine") is None:  # --engine reads a Parquet directory or glob too
+            context = click.get_current_context()
+            parameter = next(p for p in context.command.params if p.name == "data")
+            data = _LOCAL_DATA.convert(data, parameter, context)
+
         request = DataRequest(
             data=data, target=target, task=task, encoding=encoding, sep=parse_separator(sep),
             encode=not no_encode, dropna=dropna, id_column=id_column, drop=tuple(drop),
@@ -127,7 +136,7 @@ def data_options(function):
         return function(*args, request=request, **kwargs)
 
     decorators = [
-        click.argument("data", type=click.Path(exists=True, dir_okay=False, allow_dash=True)),
+        click.argument("data", type=click.Path(allow_dash=True)),
         click.option("--target", "-t", required=True, help="Name of the target column."),
         click.option(
             "--task", type=click.Choice(["auto", "regression", "classification"]),

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import models
 from .destinations import check_table_destination, write_table
+from .engines import engine_options
 from .options import cv_options, describe_penalty, load_data, problem_options, writing_options
 
 __all__ = ["cv_command", "path_command"]
@@ -21,21 +22,30 @@ __all__ = ["cv_command", "path_command"]
 
 @click.command("path")
 @problem_options
+@engine_options
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="FILE.csv (coefficients per α), FILE.png (the path plot) or - (the CSV, "
               "or JSON with --json, on standard output).")  # fmt: skip
 @writing_options
-def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, out,
-                 force, output):  # fmt: skip
+def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, engine,
+                 out, force, output):  # fmt: skip
     """The regularization path of DATA: every coefficient along a decreasing α grid."""
     rho = models.l1_ratio_for(penalty, l1_ratio)
     destination = check_table_destination(out, output, force=force, suffixes=(".csv", ".png"))
-    table = load_data(output, request)
-    with output.progress(f"path of {describe_penalty(rho)}, {n_alphas} α, {len(table.X):,} rows"):
-        result = models.run_path(
-            table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
-            n_alphas=n_alphas, standardize=standardize, alpha_min_ratio=alpha_min_ratio,
-        )  # fmt: skip
+    options = dict(l1_ratio=rho, n_alphas=n_alphas, standardize=standardize,
+                   alpha_min_ratio=alpha_min_ratio)  # fmt: skip
+    if engine.name is not None:
+        from . import engine_models
+        from .engines import open_data
+
+        with open_data(engine, request, output) as source:
+            result = engine_models.run_path(source, output, **options)
+    else:
+        table = load_data(output, request)
+        with output.progress(f"path of {describe_penalty(rho)}, {n_alphas} α, "
+                             f"{len(table.X):,} rows"):  # fmt: skip
+            result = models.run_path(table.X, table.y, table.task, table.schema["classes"],
+                                     **options)  # fmt: skip
     frame = result.to_frame()
     frame.insert(0, "n_nonzero", result.n_active)
     frame.insert(1, "relative_gap", result.relative_gaps)
@@ -87,38 +97,55 @@ def _save_path_plot(result, out) -> None:
 @click.command("cv")
 @problem_options
 @cv_options
+@engine_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="CSV file for the whole CV table, or - (the CSV, or JSON with --json, on "
               "standard output).")  # fmt: skip
 @writing_options
 def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, folds,
-               select, seed, out, force, output):  # fmt: skip
+               select, seed, engine, out, force, output):  # fmt: skip
     """K-fold cross-validation over the α grid: the error curve and the min / 1-SE α."""
     rho = models.l1_ratio_for(penalty, l1_ratio)
     destination = check_table_destination(out, output, force=force, suffixes=(".csv",))
-    table = load_data(output, request)
-    estimator = models.build_estimator(
-        table.task, l1_ratio=rho, alpha=None, folds=folds, select=select,
-        standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X), random_state=seed,
-        alpha_min_ratio=alpha_min_ratio,
-    )  # fmt: skip
-    with output.progress(f"{folds}-fold CV of {describe_penalty(rho)} over {n_alphas} α"):
-        for note in models.fit_quietly(estimator, table.X, table.y):
-            output.note(note)
-        full_path = models.run_path(
-            table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
-            standardize=standardize, alphas=models.chosen_curve(estimator, estimator.cv_alphas_),
+    if engine.name is not None:
+        from . import engine_models
+        from .engines import open_data
+
+        with open_data(engine, request, output) as source:
+            estimator = engine_models.fit_model(
+                source, output, l1_ratio=rho, alpha=None, folds=folds, select=select,
+                standardize=standardize, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
+                seed=seed,
+            )  # fmt: skip
+        task, full_path = source.task, estimator.path
+    else:
+        table = load_data(output, request)
+        estimator = models.build_estimator(
+            table.task, l1_ratio=rho, alpha=None, folds=folds, select=select,
+            standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X),
+            random_state=seed, alpha_min_ratio=alpha_min_ratio,
         )  # fmt: skip
+        with output.progress(f"{folds}-fold CV of {describe_penalty(rho)} over {n_alphas} α"):
+            for note in models.fit_quietly(estimator, table.X, table.y):
+                output.note(note)
+            full_path = models.run_path(
+                table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
+                standardize=standardize,
+                alphas=models.chosen_curve(estimator, estimator.cv_alphas_),
+            )  # fmt: skip
+        task = table.task
     curve = models.cv_table(estimator, full_path)
     _edge_messages(output, estimator, curve)
     write_table(curve, destination, output)
-    error = "deviance" if table.task == "classification" else "mean squared error"
+    error = "deviance" if task == "classification" else "mean squared error"
     n_nonzero = int(np.count_nonzero(estimator.coef_))
     chosen = curve.index[curve["alpha"] == estimator.alpha_]
-    fold_mean = float(curve.loc[chosen[0], "mean_nonzero_over_folds"]) if len(chosen) else None
+    fold_mean = None
+    if len(chosen) and "mean_nonzero_over_folds" in curve:
+        fold_mean = float(curve.loc[chosen[0], "mean_nonzero_over_folds"])
     shown = sorted(set(np.linspace(0, len(curve) - 1, 15).round().astype(int))
                    | set(np.flatnonzero(curve["choice"] != "")))  # fmt: skip
-    lines = [f"{folds}-fold CV, {describe_penalty(rho)}, {table.task} ({error}; "
+    lines = [f"{folds}-fold CV, {describe_penalty(rho)}, {task} ({error}; "
              f"{len(shown)} of {len(curve)} α shown; n_nonzero: full-data fit)",
              curve.iloc[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"),
              f"alpha_min = {estimator.alpha_min_:.4g}, alpha_1se = {estimator.alpha_1se_:.4g}; "
@@ -127,7 +154,7 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
     if not isinstance(destination, str) and destination is not None:
         lines.append(f"wrote {destination}")
     output.summary(
-        {"task": table.task, "l1_ratio": rho, "folds": folds, "alpha_min": estimator.alpha_min_,
+        {"task": task, "l1_ratio": rho, "folds": folds, "alpha_min": estimator.alpha_min_,
          "alpha_1se": estimator.alpha_1se_, "alpha": estimator.alpha_, "selection": select,
          "n_nonzero": n_nonzero, "mean_nonzero_over_folds": fold_mean,
          "alpha_grid_extended": getattr(estimator, "alpha_grid_extended_", None),

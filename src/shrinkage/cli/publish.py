@@ -20,6 +20,7 @@ from .atomic import (
     write_error,
     write_text,
 )
+from .engines import engine_options, refuse_report
 from .errors import DataError
 from .options import command_line, data_options, load_data, writing_options
 
@@ -57,12 +58,14 @@ def _report_options(function):
 @click.command()
 @data_options
 @_report_options
+@engine_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="The HTML file to write.")  # fmt: skip
 @writing_options
-def report(request, folds, seed, select, out, force, output):
+def report(request, folds, seed, select, engine, out, force, output):
     """One self-contained HTML report on DATA: which features matter, how sure we are, and
     whether L1, L2 or a mix suits it."""
+    refuse_report(engine)
     out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
     table = load_data(output, request)
     if folds > len(table.X):
