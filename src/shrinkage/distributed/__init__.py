@@ -8,7 +8,6 @@ shape. The estimators, :func:`shrinkage.path` and the command line call it when 
 Dask or Spark data.
 """
 
-from .api import DistributedProblem, choose_strategy
 from .blocks import Block, DistributedDataError, PartitionedData, combine, make_block
 from .engines import as_partitioned, is_distributed
 from .engines.memory import ArrayBlocks
@@ -27,3 +26,15 @@ __all__ = [
     "make_block",
     "read_parquet",
 ]
+
+# the algorithms load on first use: they import the model-selection tools, and with them
+# scikit-learn, which recognising distributed data (is_distributed) must not pay for
+_LAZY = {"DistributedProblem", "choose_strategy"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

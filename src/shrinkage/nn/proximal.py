@@ -115,7 +115,7 @@ class ProximalOptimizer:
     ...     opt.zero_grad()
     ...     (0.5 * torch.nn.functional.mse_loss(model(X), y)).backward()  # 1/(2n)‖r‖²
     ...     opt.step()
-    >>> [round(w, 2) for w in model.weight[0].tolist()]
+    >>> [round(w, 2) + 0.0 for w in model.weight[0].tolist()]  # + 0.0: -0.0 prints as 0.0
     [1.62, -2.67, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     >>> lasso = Lasso(alpha=0.3).fit(X.double().numpy(), y.double().numpy().ravel())
     >>> [round(w, 2) for w in lasso.coef_.tolist()]
