@@ -297,3 +297,38 @@ def test_worker_killed_mid_pass_changes_nothing(client):
     client.wait_for_workers(2, timeout=30)
     assert victim not in client.run(os.getpid).values()
     np.testing.assert_array_equal(data.reduce(_weighted_xty), X.T @ y)  # the cluster recovered
+
+
+def _slowly(chunk):
+    time.sleep(0.25)
+    return chunk
+
+
+def test_worker_killed_mid_fit_gives_the_certified_path(client):
+    """A whole fit (the statistics pass of a lasso path and a 5-fold CV) with a worker
+    killed while it reads: the lost blocks are recomputed, and the path and the choice
+    equal those of the in-memory engine."""
+    from shrinkage.distributed import DistributedProblem
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 5))
+    y = X @ [1.0, 0.0, -2.0, 0.0, 0.5] + rng.normal(size=400)
+    slow = da.from_array(X, chunks=(25, 5)).map_blocks(_slowly, dtype=X.dtype)  # 16 blocks
+    data = DaskBlocks(slow, da.from_array(y, chunks=25))
+    client.wait_for_workers(2, timeout=30)
+    victim = min(client.run(os.getpid).values())
+    timer = threading.Timer(1.0, os.kill, (victim, signal.SIGKILL))
+    timer.start()
+    try:
+        cv = DistributedProblem(data, n_folds=5).cv(n_alphas=20, tol=1e-10)
+    finally:
+        timer.cancel()
+    assert victim not in client.run(os.getpid).values()  # it did die during the fit
+    reference = DistributedProblem(ArrayBlocks(X, y, n_partitions=16), n_folds=5).cv(
+        n_alphas=20, tol=1e-10
+    )
+    assert data.passes == 1
+    np.testing.assert_allclose(cv.fold_errors, reference.fold_errors, rtol=1e-9)
+    assert cv.alpha_ == reference.alpha_
+    np.testing.assert_allclose(cv.coef_, reference.coef_, atol=1e-8)
+    client.wait_for_workers(2, timeout=30)
