@@ -190,8 +190,6 @@ def test_unknown_target_and_misplaced_options(tmp_path, data):
                   "target column 'z' not found")  # fmt: skip
     fails_cleanly(tmp_path, ["fit", "all.parquet", "-t", "y", "--scheduler", "tcp://h:1",
                              "--alpha", "0.1", "-o", "model"], "add --engine dask")  # fmt: skip
-    fails_cleanly(tmp_path, ["report", "lake", "-t", "y", "--engine", "dask"],
-                  "report does not run with --engine", "shrinkage path DATA")  # fmt: skip
 
 
 @pytest.mark.slow  # a JVM start: 20 s to a minute

@@ -1,4 +1,5 @@
-"""``--engine dask|spark``: ``fit``, ``path`` and ``cv`` on Parquet data kept as row blocks.
+"""``--engine dask|spark``: ``fit``, ``path``, ``cv`` and ``report`` on Parquet data kept as row
+blocks.
 
 DATA is then a Parquet file, a directory of them or a glob (quoted, ``"data/*.parquet"``);
 nothing is read on the driver but the schema, and every pass over the data is a reduction
@@ -34,8 +35,8 @@ import numpy as np
 from .errors import DataError
 from .reading import names_listed
 
-__all__ = ["EngineData", "EngineRequest", "check_engine_request", "engine_options", "open_data",
-           "refuse_report"]  # fmt: skip
+__all__ = ["EngineData", "EngineRequest", "check_engine_request", "engine_options",
+           "open_data"]  # fmt: skip
 
 ENGINES = ("dask", "spark")
 CONNECT_TIMEOUT = 10.0
@@ -84,19 +85,6 @@ def engine_options(function):
     for decorator in reversed(decorators):
         wrapper = decorator(wrapper)
     return wrapper
-
-
-def refuse_report(engine: EngineRequest) -> None:
-    """``report --engine``: a usage error naming what works instead. Most of the report
-    (repeated splits for the advice, stability, calibration, the refits) needs the rows in
-    memory, and a report without them would not be the report."""
-    if engine.name is not None:
-        raise DataError(
-            f"report does not run with --engine: its advice, stability and refits need the "
-            f"rows in memory. With --engine {engine.name} use `shrinkage path DATA -o "
-            "path.png` (the path plot), `shrinkage cv DATA -o cv.csv` (the CV curve) and "
-            "`shrinkage fit DATA -o model` (coefficients and certificate)."
-        )
 
 
 def _parquet_paths(pattern: str) -> list[str]:

@@ -1,7 +1,8 @@
 """``shrinkage report``, ``shrinkage demo`` and ``shrinkage lab``: files for people.
 
 The HTML report itself is made by :func:`shrinkage.report.write_report` (one
-self-contained file, written atomically); these commands check the inputs and the
+self-contained file, written atomically), or with ``--engine`` from passes over the row
+blocks by :mod:`shrinkage.report.distributed`; these commands check the inputs and the
 output path first, connect its progress to the progress bar and say where the file is.
 """
 
@@ -20,7 +21,7 @@ from .atomic import (
     write_error,
     write_text,
 )
-from .engines import engine_options, refuse_report
+from .engines import engine_options
 from .errors import DataError
 from .options import command_line, data_options, load_data, writing_options
 
@@ -40,6 +41,38 @@ def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: 
         write_text(out, page)  # atomic, and a write error is exit code 2
         update("report written", 1.0)
     return Path(out)
+
+
+def _engine_report(engine, request, output, *, out: Path, folds: int, seed: int, select: str):
+    """``report --engine``: the report of :mod:`shrinkage.report.distributed` (a line on
+    stderr per pass over the data), written atomically once the page is complete."""
+    from ..distributed import DistributedDataError
+    from .engines import open_data
+
+    try:
+        from ..report.distributed import build_engine_report
+    except ImportError as exc:
+        raise click.ClickException(f"the HTML report is not available: {exc}") from None
+    with open_data(engine, request, output) as source:
+        if folds > source.n_rows:
+            raise DataError(f"--cv {folds} is more than the {source.n_rows} rows.")
+        try:
+            page = build_engine_report(
+                source.data, task=source.task, command=command_line(), engine=engine.name,
+                cv=folds, random_state=seed, selection=select,
+                classes=source.schema["classes"],
+            )  # fmt: skip
+        except DistributedDataError:
+            raise  # reported with the data's name by open_data
+        except ValueError as exc:
+            raise DataError(f"the report failed: {exc}") from None
+    written = write_text(out, page)  # atomic, and a write error is exit code 2
+    output.summary(
+        {"out": str(written), "path": str(written.resolve()), "task": source.task,
+         "n_rows": source.n_rows, "n_features": len(source.schema["features"]),
+         "engine": engine.name},
+        [f"wrote the report to {written.resolve()}"],
+    )  # fmt: skip
 
 
 def _report_options(function):
@@ -65,8 +98,10 @@ def _report_options(function):
 def report(request, folds, seed, select, engine, out, force, output):
     """One self-contained HTML report on DATA: which features matter, how sure we are, and
     whether L1, L2 or a mix suits it."""
-    refuse_report(engine)
     out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
+    if engine.name is not None:
+        _engine_report(engine, request, output, out=out, folds=folds, seed=seed, select=select)
+        return
     table = load_data(output, request)
     if folds > len(table.X):
         raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")

@@ -27,7 +27,7 @@ from ..selection import StabilityResult
 from .confidence import RefitIntervals, bootstrap_refit, stable_features
 from .runs import PenaltyRun, cross_validate, cv_folds
 
-__all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "PENALTIES"]
+__all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "summarise", "PENALTIES"]
 
 #: (name, l1_ratio) of the penalties compared, in the report's order.
 PENALTIES = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", 0.5))
@@ -138,19 +138,32 @@ def _check_inputs(X, y, task, cv):
     return values, target, None
 
 
-def _summaries(runs, X, y, selection, random_state):
+def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
     """Each penalty as :func:`shrinkage.advise` judges it: CV error at its least-error α,
     compared with the best penalty's through the per-fold differences (the penalties
-    share the folds), and the model size and the stability (complementary half-samples)
-    at the α the ``selection`` rule picks."""
+    share the folds), and the model size and the stability at the α the ``selection``
+    rule picks.
+
+    ``stability(run, alpha)`` is the mean Jaccard similarity of the penalty's selections
+    on resamples at ``alpha`` (ridge selects nothing: 1 without calling it).
+
+    Examples
+    --------
+    >>> from shrinkage.report.runs import cross_validate, cv_folds
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(80, 4)); y = X @ [2.0, 0, 0, -1.0] + rng.normal(size=80)
+    >>> folds = cv_folds(X, y, "regression", 3, 0)
+    >>> runs = [cross_validate(name, rho, X, y, list("abcd"), folds, "squared",
+    ...                        lambda _: None) for name, rho in PENALTIES]
+    >>> summaries = summarise(runs, 4, "1se", lambda run, alpha: 0.9)
+    >>> [s.stability for s in summaries], summaries[0].n_features
+    ([0.9, 1.0, 0.9], 4)
+    """
     best = min((run.fold_errors[:, run.index_min] for run in runs), key=np.mean)
     summaries = []
     for run in runs:
         index, chosen = run.index_min, run.selected_index(selection)
         errors, alpha = run.fold_errors[:, index], float(run.path.alphas[chosen])
-        stability = 1.0 if run.l1_ratio == 0 else half_sample_stability(
-            X, y, run.l1_ratio, alpha, True, random_state
-        )  # fmt: skip
         summaries.append(
             PenaltySummary(
                 run.name,
@@ -159,14 +172,22 @@ def _summaries(runs, X, y, selection, random_state):
                 float(run.cv_mean[index]),
                 float(run.cv_std_error[index]),
                 int(run.path.n_active[chosen]),
-                X.shape[1],
-                stability,
+                int(n_features),
+                1.0 if run.l1_ratio == 0 else float(stability(run, alpha)),
                 difference_se=float((errors - best).std(ddof=1) / np.sqrt(errors.size)),
                 selection=selection,
                 selection_alpha=alpha,
             )  # fmt: skip
         )
     return summaries
+
+
+def _summaries(runs, X, y, selection, random_state):
+    """:func:`summarise` with the stability on complementary half-samples of the rows."""
+    return summarise(
+        runs, X.shape[1], selection,
+        lambda run, alpha: half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state),
+    )  # fmt: skip
 
 
 def _refit(run, index, X, y, loss, selection):

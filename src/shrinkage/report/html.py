@@ -38,7 +38,15 @@ from .sections import (
     how_sure_section,
 )
 
-__all__ = ["build_report", "write_report", "package_versions"]
+__all__ = [
+    "build_report",
+    "figure_html",
+    "package_versions",
+    "page_html",
+    "paths_section",
+    "write_page",
+    "write_report",
+]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1240px;margin:auto;
@@ -72,7 +80,7 @@ def package_versions() -> dict:
     return versions
 
 
-def _figure_html(figure, alt, element_id):
+def figure_html(figure, alt, element_id):
     if figure is None:
         return "<p>(not available for this data)</p>"
     return f'<img id="{element_id}" alt="{html.escape(alt)}" src="{to_data_uri(figure)}">'
@@ -106,34 +114,20 @@ def build_report(
     report("computing the 2-D geometry", 0.82)
     geometry = explorer_geometry(data)
     report("drawing the path and CV figures", 0.86)
-    paths = _figure_html(path_and_cv_figure(data), "paths and CV curves", "figure-paths")
+    paths = figure_html(path_and_cv_figure(data), "paths and CV curves", "figure-paths")
     report("drawing the calibration figure", 0.92)
-    calibration = _figure_html(calibration_figure(data), "calibration", "figure-calibration")
+    calibration = figure_html(calibration_figure(data), "calibration", "figure-calibration")
     report("drawing the geometry figure", 0.95)
-    geometry_png = _figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
+    geometry_png = figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
     pair = strongest_pair(data) or ()
     pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
     restricted = ("The squared loss" if task == "regression" else
                   "The log-loss (its quadratic approximation around the unpenalised logistic "
                   "fit)")  # fmt: skip
     report("assembling the page", 0.98)
-    versions = "".join(f"<tr><td class=name>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
-                       for k, v in package_versions().items())  # fmt: skip
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>shrinkage report: which features matter?</title><style>{_CSS}</style></head>
-<body><h1>Which features matter, how sure are we, and L1, L2 or a mix?</h1>
-<p>Every model minimises {
-        "½ × mean squared error" if task == "regression" else "the mean log-loss"
-    } + α × penalty(w) on standardised features; every reported solution
-carries its duality-gap certificate.</p>
-{data_section(data)}{comparison_section(data)}{advice_section(data)}
+    body = f"""{data_section(data)}{comparison_section(data)}{advice_section(data)}
 {coefficient_section(data)}{how_sure_section(data)}
-<section id="paths"><h2>Paths and cross-validation</h2>
-<p>Top: standardised coefficients against α, each feature that is ever non-zero labelled at
-the right end of its line (at most {MAX_PATH_LABELS}, those that enter first). Bottom: the
-CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{paths}</section>
+{paths_section(paths)}
 <section id="calibration"><h2>Held-out calibration</h2><p>{calibration_text(data)}</p>
 {calibration}</section>
 <section id="geometry"><h2>Geometry: the two strongest features</h2>
@@ -143,14 +137,39 @@ is where the growing contours first touch each region: when that point is a corn
 diamond, a coefficient is exactly zero; the circle has no corners, so the L2 optimum keeps
 both. Use the explorer below to watch this for other α and other pairs.</p>
 {geometry_png}</section>
-{explorer_section(data, explorer_payload(data, geometry))}
+{explorer_section(data, explorer_payload(data, geometry))}"""
+    return page_html(task, body, command)
+
+
+def paths_section(figure: str) -> str:
+    """The section of the path and CV figure (``figure``: its ``<img>``)."""
+    return f"""<section id="paths"><h2>Paths and cross-validation</h2>
+<p>Top: standardised coefficients against α, each feature that is ever non-zero labelled at
+the right end of its line (at most {MAX_PATH_LABELS}, those that enter first). Bottom: the
+CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{figure}</section>"""
+
+
+def page_html(task: str, body: str, command: str) -> str:
+    """The whole page around the sections in ``body``: title, style, the objective in
+    one sentence, and the provenance section (``command`` and :func:`package_versions`)."""
+    versions = "".join(f"<tr><td class=name>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                       for k, v in package_versions().items())  # fmt: skip
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>shrinkage report: which features matter?</title><style>{_CSS}</style></head>
+<body><h1>Which features matter, how sure are we, and L1, L2 or a mix?</h1>
+<p>Every model minimises {
+        "½ × mean squared error" if task == "regression" else "the mean log-loss"
+    } + α × penalty(w) on standardised features; every reported solution
+carries its duality-gap certificate.</p>
+{body}
 <section id="provenance"><h2>How this report was made</h2>
 <p>Command:</p><pre id="command">{html.escape(command)}</pre>
 <table id="versions"><thead><tr><th class=name>package</th><th>version</th></tr></thead>
 <tbody>{versions}</tbody></table></section>
 </body></html>
 """
-    return page
 
 
 def write_report(
@@ -196,6 +215,15 @@ def write_report(
         raise IsADirectoryError(f"the output path {str(out)!r} is a directory.")
     page = build_report(X, y, task=task, command=command, cv=cv, random_state=random_state,
                         selection=selection, progress=progress)  # fmt: skip
+    write_page(out, page)
+    if progress is not None:
+        progress("report written", 1.0)
+    return out
+
+
+def write_page(out: Path, page: str) -> Path:
+    """Write ``page`` to ``out`` atomically (see :func:`write_report`); return ``out``."""
+    out = Path(out)
     temporary = out.parent / f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         with open(temporary, "x", encoding="utf-8") as handle:  # "x": never clobber
@@ -206,6 +234,4 @@ def write_report(
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    if progress is not None:
-        progress("report written", 1.0)
     return out

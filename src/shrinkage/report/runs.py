@@ -40,9 +40,11 @@ class PenaltyRun:
         Full-data path (standardised penalty, coefficients on the original scale).
     fold_errors : ndarray of shape (n_folds, n_alphas)
         Held-out mean squared error, or binomial deviance for classification.
-    fold_coefs : ndarray of shape (n_folds, n_alphas, n_features)
-    oof_decision : ndarray of shape (n_samples, n_alphas)
-        Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α.
+    fold_coefs : ndarray of shape (n_folds, n_alphas, n_features) or None
+    oof_decision : ndarray of shape (n_samples, n_alphas) or None
+        Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α. Both None
+        for data kept as row blocks (:mod:`shrinkage.report.distributed`), whose report
+        has no section that reads them.
     index_min, index_1se : int
         Grid indices of least mean CV error and of the one-standard-error rule.
     grid_extended : int
@@ -54,8 +56,8 @@ class PenaltyRun:
     l1_ratio: float
     path: PathResult
     fold_errors: np.ndarray
-    fold_coefs: np.ndarray
-    oof_decision: np.ndarray
+    fold_coefs: np.ndarray | None
+    oof_decision: np.ndarray | None
     index_min: int
     index_1se: int
     grid_extended: int = 0

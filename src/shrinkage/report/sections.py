@@ -17,9 +17,11 @@ from .wording import certificate_sentence, count, gap_text
 __all__ = [
     "advice_section",
     "calibration_text",
+    "class_table",
     "coefficient_section",
     "comparison_section",
     "data_section",
+    "data_summary_section",
     "how_sure_section",
     "table",
 ]
@@ -42,35 +44,39 @@ def table(header, rows, classes=None, element_id=None) -> str:
             f"<tbody>{''.join(body)}</tbody></table>")  # fmt: skip
 
 
+def class_table(classes, counts) -> str:
+    """The two classes with their counts and shares."""
+    total = int(np.sum(counts))
+    rows = [[str(c), int(n), f"{n / total:.1%}"] for c, n in zip(classes, counts, strict=True)]
+    return table(["class", "count", "share"], rows)
+
+
 def data_section(data: ReportData) -> str:
     if data.task == "classification":
-        counts = np.bincount(data.y.astype(int), minlength=2)
-        rows = [
-            [str(c), int(n), f"{n / data.n_samples:.1%}"]
-            for c, n in zip(data.classes, counts, strict=True)
-        ]
-        target = table(["class", "count", "share"], rows)
+        target = class_table(data.classes, np.bincount(data.y.astype(int), minlength=2))
     else:
         q = np.quantile(data.y, [0, 0.25, 0.5, 0.75, 1])
         target = table(["target", "mean", "std", "min", "25%", "median", "75%", "max"], [
             ["y", *(f"{v:.4g}" for v in (data.y.mean(), data.y.std(ddof=1), *q))]
         ])  # fmt: skip
+    return data_summary_section(
+        data.task, data.n_samples, data.feature_names, target, data.feature_mean,
+        data.feature_std, data.X.min(axis=0), data.X.max(axis=0),
+    )  # fmt: skip
+
+
+def data_summary_section(task, n_samples, feature_names, target, mean, std, low, high) -> str:
+    """The data section from plain numbers: the size and task, the ``target`` table
+    (HTML) and each feature's mean, standard deviation, least and largest value."""
     rows = [
         [name, f"{m:.4g}", f"{s:.4g}", f"{lo:.4g}", f"{hi:.4g}"]
-        for name, m, s, lo, hi in zip(
-            data.feature_names,
-            data.feature_mean,
-            data.feature_std,
-            data.X.min(axis=0),
-            data.X.max(axis=0),
-            strict=True,
-        )  # fmt: skip
+        for name, m, s, lo, hi in zip(feature_names, mean, std, low, high, strict=True)
     ][:MAX_FEATURE_ROWS]
-    more = data.n_features - len(rows)
+    more = len(feature_names) - len(rows)
     note = f"<p>… and {count(more, 'more feature')}.</p>" if more > 0 else ""
     return f"""<section id="data-summary"><h2>Data</h2>
-<p><strong>n = {data.n_samples}</strong> samples, <strong>p = {data.n_features}</strong>
-features, task: <strong>{data.task}</strong>. Features are standardised inside the
+<p><strong>n = {n_samples}</strong> samples, <strong>p = {len(feature_names)}</strong>
+features, task: <strong>{task}</strong>. Features are standardised inside the
 penalty (coefficients are reported on the original scale).</p>{target}
 <h3>Features</h3>{table(["feature", "mean", "std", "min", "max"], rows)}{note}</section>"""
 
