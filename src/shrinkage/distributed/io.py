@@ -22,8 +22,23 @@ def _paths(path_or_glob) -> list[str]:
     return paths
 
 
+def _metadata_n_features(paths) -> int:
+    """p from the key ``n_features`` of the first Parquet file's metadata."""
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    files = ds.dataset(paths[0], format="parquet").files
+    metadata = (pq.read_schema(files[0]).metadata or {}) if files else {}
+    if b"n_features" not in metadata:
+        raise ValueError(
+            f"{paths[0]!r} has no 'n_features' in its Parquet metadata: pass the number of "
+            "columns, sparse=(indices, values, n_features)."
+        )
+    return int(metadata[b"n_features"])
+
+
 def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=None,
-                 spark=None):  # fmt: skip
+                 sparse=None, spark=None):  # fmt: skip
     """A Parquet file, directory or glob as the row blocks of Dask or Spark.
 
     Nothing is read but the schema (and, for Spark, the categories of string columns):
@@ -45,6 +60,11 @@ def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=N
         A column of sample weights.
     features : sequence of str, optional
         The feature columns (default: every column but ``target`` and ``weight``).
+    sparse : tuple (indices, values, n_features), optional
+        The data set is in the CSR row layout (one row per sample: a list of sorted
+        column indices and a list of values): the two list columns and p, or the p
+        feature names; with ``n_features=None``, p is read from the key ``n_features``
+        of the first file's Parquet metadata. Each partition becomes a CSR block.
     spark : pyspark.sql.SparkSession, optional
         The session to read with (default: the active one, else a new local one).
 
@@ -55,13 +75,16 @@ def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=N
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}.")
     paths = _paths(path_or_glob)
+    if sparse is not None and len(sparse) == 3 and sparse[2] is None:
+        sparse = (*sparse[:2], _metadata_n_features(paths))
     if engine == "dask":
         import dask.dataframe as dd
 
-        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+        arrow = {} if sparse is None else {"dtype_backend": "pyarrow"}  # lists as Arrow lists
+        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0], **arrow)
     else:
         from pyspark.sql import SparkSession
 
         session = spark or SparkSession.builder.getOrCreate()
         frame = session.read.parquet(*paths)
-    return as_partitioned(frame, target=target, weight=weight, features=features)
+    return as_partitioned(frame, target=target, weight=weight, features=features, sparse=sparse)

@@ -31,7 +31,7 @@ def is_distributed(X) -> bool:
 
 
 def as_partitioned(X, y=None, sample_weight=None, *, target=None, weight=None,
-                   features=None):  # fmt: skip
+                   features=None, sparse=None):  # fmt: skip
     """The :class:`PartitionedData` of ``X`` (and ``y``), or None for in-memory data.
 
     Parameters
@@ -46,16 +46,21 @@ def as_partitioned(X, y=None, sample_weight=None, *, target=None, weight=None,
         With a DataFrame: the names of the target and weight columns (then y and
         sample_weight are not given).
     features : sequence of str, optional
+    sparse : tuple (indices, values, n_features), optional
+        With a DataFrame in the CSR row layout (one row per sample: a list of column
+        indices and a list of values): the two list columns and p, or the p feature names
+        (:func:`~shrinkage.distributed.engines.sparse_rows.sparse_rows`). Each partition
+        becomes a CSR block; no other feature columns.
     """
     if isinstance(X, PartitionedData):
-        if y is not None or sample_weight is not None or target is not None:
+        if any(v is not None for v in (y, sample_weight, target, sparse)):
             raise ValueError("a PartitionedData already holds its target and weights.")
         return X
     if _is_dask(X):
         from .dask_blocks import DaskBlocks
 
         return DaskBlocks(X, y, sample_weight, target=target, weight=weight,
-                          features=features)  # fmt: skip
+                          features=features, sparse=sparse)  # fmt: skip
     if _is_spark(X):
         from .spark_blocks import SparkBlocks
 
@@ -64,5 +69,5 @@ def as_partitioned(X, y=None, sample_weight=None, *, target=None, weight=None,
                 "with a Spark DataFrame, name the target (and weight) columns: "
                 "target='y', weight='w'; y and sample_weight arrays cannot be aligned."
             )
-        return SparkBlocks(X, target=target, weight=weight, features=features)
+        return SparkBlocks(X, target=target, weight=weight, features=features, sparse=sparse)
     return None

@@ -14,7 +14,8 @@ dead worker are recomputed), else on Dask's default scheduler.
 DataFrame columns become floats: numeric and bool columns as they are, categorical
 columns with known categories one-hot encoded with one column per category (named
 ``"column=category"``, no reference level dropped: the penalty, not a dropped level,
-resolves the collinearity with the intercept).
+resolves the collinearity with the intercept). A DataFrame in the CSR row layout
+(``sparse=``, :mod:`~shrinkage.distributed.engines.sparse_rows`) gives CSR blocks.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..blocks import DistributedDataError, Engine, combine, make_block
+from .sparse_rows import SparseRows, sparse_rows
 
 __all__ = ["DaskBlocks", "SchedulerUnreachableError", "connect"]
 
@@ -192,6 +194,11 @@ class DaskBlocks(Engine):
         With a DataFrame: the target and weight columns.
     features : sequence of str, optional
         With a DataFrame: the feature columns (default: every other column).
+    sparse : tuple (indices, values, n_features), optional
+        With a DataFrame in the CSR row layout: its two list columns (pyarrow-backed
+        lists, or objects holding arrays) and p, or the p feature names; see
+        :func:`~shrinkage.distributed.engines.sparse_rows.sparse_rows`. Each partition
+        becomes one CSR block.
     progress : callable, optional
         Called as ``progress(label, seconds)`` after each pass; an attribute, so it can be
         set after construction.
@@ -218,20 +225,23 @@ class DaskBlocks(Engine):
     """
 
     def __init__(self, X, y=None, sample_weight=None, *, target=None, weight=None,
-                 features=None, progress=None):  # fmt: skip
+                 features=None, sparse=None, progress=None):  # fmt: skip
         import dask.array as da
         from dask import delayed
 
         self.progress = progress
         if isinstance(X, da.Array):
-            if target is not None or weight is not None or features is not None:
-                raise ValueError("target=, weight= and features= name DataFrame columns; "
+            if any(v is not None for v in (target, weight, features, sparse)):
+                raise ValueError("target=, weight=, features= and sparse= name DataFrame columns; "
                                  "with a Dask array pass y and sample_weight.")  # fmt: skip
             self._init_array(X, y, sample_weight)
         elif hasattr(X, "to_delayed") and hasattr(X, "columns"):
             if y is not None or sample_weight is not None:
                 raise ValueError("with a DataFrame, name the target (and weight) columns: "
                                  "target='y', weight='w'.")  # fmt: skip
+            if sparse is not None:
+                self._init_sparse(X, sparse_rows(sparse, target, weight, features))
+                return
             layout = _frame_layout(X, target, weight, features)
             self._names = list(layout.feature_names)
             shared = delayed(layout, traverse=False)
@@ -240,6 +250,28 @@ class DaskBlocks(Engine):
             self._count = X.npartitions
         else:
             raise TypeError(f"expected a Dask array or DataFrame, got {type(X).__name__}.")
+
+    def _init_sparse(self, frame, layout):
+        """The CSR blocks of a DataFrame in the CSR row layout (only its columns are read)."""
+        from dask import delayed
+
+        _frame_layout(frame, layout.target, layout.weight, [])  # the columns exist, numeric
+        for name in (layout.indices, layout.values):
+            if name not in frame.columns:
+                raise ValueError(f"list column {name!r} is not in the DataFrame "
+                                 f"{list(frame.columns)}.")  # fmt: skip
+            if isinstance(frame.dtypes[name], pd.StringDtype):
+                raise ValueError(
+                    f"list column {name!r} has dtype {frame.dtypes[name]}: Dask converted its "
+                    "lists to strings; give it a list dtype, pd.ArrowDtype(pa.list_(...)), or "
+                    "build the frame under dask.config.set({'dataframe.convert-string': False})."
+                )
+        self._names = layout.feature_names
+        shared = delayed(layout, traverse=False)
+        parts = frame[layout.columns].to_delayed()
+        self._leaves = [(SparseRows.pandas_block, (shared, part, k))
+                        for k, part in enumerate(parts)]  # fmt: skip
+        self._count = frame.npartitions
 
     def _init_array(self, X, y, sample_weight):
         from dask import delayed

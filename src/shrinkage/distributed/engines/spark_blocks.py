@@ -10,7 +10,10 @@ back one pickled result. The driver combines the results in partition order, as
 A worker holds one partition as a dense float64 matrix (its record batches concatenated),
 so a partition should fit a worker's memory several times over: ``repartition`` larger
 data into more partitions. Data that is read by many passes is worth ``df.cache()``: each
-pass otherwise reads (and shuffles) the source again.
+pass otherwise reads (and shuffles) the source again. A DataFrame in the CSR row layout
+(``sparse=``: ``array<int>`` indices and ``array<double>`` values, see
+:mod:`~shrinkage.distributed.engines.sparse_rows`) gives one CSR block per partition,
+built from the Arrow list offsets and values.
 
 Examples
 --------
@@ -42,6 +45,7 @@ from functools import partial
 import numpy as np
 
 from ..blocks import DistributedDataError, Engine, combine_all, make_block
+from .sparse_rows import sparse_rows
 
 __all__ = ["SparkBlocks", "spark_session"]
 
@@ -183,7 +187,7 @@ def _partition_block(table, layout, names, has_weight, partition):
     return make_block(X, y, weights, partition, names)
 
 
-def _reduce_partition(batches, *, function, layout, names, has_weight):
+def _reduce_partition(batches, *, function, build):
     """mapInArrow's function: one row (partition id, pickled ("ok", result) or ("error",
     exception, worker traceback)) per non-empty partition.
 
@@ -200,7 +204,7 @@ def _reduce_partition(batches, *, function, layout, names, has_weight):
         return
     try:
         table = pa.Table.from_batches(batches)
-        block = _partition_block(table, layout, names, has_weight, partition)
+        block = build(table, partition=partition)
         payload = pickle.dumps(("ok", function(block)), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         text = traceback.format_exc()
@@ -246,6 +250,11 @@ class SparkBlocks(Engine):
         and boolean columns become one float64 column each; string columns are one-hot
         encoded, one column ``"name=value"`` per category (sorted, none dropped), with the
         categories collected here by one Spark job over the string columns.
+    sparse : tuple (indices, values, n_features), optional
+        The DataFrame is in the CSR row layout: its ``array`` columns of column indices
+        and of values, and p (or the p feature names); see
+        :func:`~shrinkage.distributed.engines.sparse_rows.sparse_rows`. No other
+        feature columns then.
     max_categories : int
         The most categories a string column may have (a guard against one-hot encoding
         an identifier into thousands of dense columns).
@@ -272,11 +281,17 @@ class SparkBlocks(Engine):
     """
 
     def __init__(self, df, *, target: str | None = None, weight: str | None = None,
-                 features: Sequence[str] | None = None, max_categories: int = 1000,
+                 features: Sequence[str] | None = None, sparse=None,
+                 max_categories: int = 1000,
                  progress: Callable[[str, float], None] | None = None):  # fmt: skip
         if target is None:
             raise ValueError("a Spark DataFrame needs its target column named: target='y'.")
         schema = {field.name: field.dataType for field in df.schema.fields}
+        self.progress = progress
+        self._n_partitions = None
+        if sparse is not None:
+            self._init_sparse(df, schema, sparse_rows(sparse, target, weight, features))
+            return
         if features is None:
             features = [name for name in schema if name not in (target, weight)]
         features = [features] if isinstance(features, str) else list(features)
@@ -308,9 +323,33 @@ class SparkBlocks(Engine):
         ]
         columns += [_quoted(name).cast("double") for name, _ in roles]
         self._selected = df.select(*[c.alias(f"_{k}") for k, c in enumerate(columns)])
-        self._has_weight = weight is not None
-        self.progress = progress
-        self._n_partitions = None
+        self._build = partial(_partition_block, layout=self._layout, names=self._names,
+                              has_weight=weight is not None)  # fmt: skip
+
+    def _init_sparse(self, df, schema, layout):
+        """Select the list, target and weight columns of the CSR row layout."""
+        from pyspark.sql import types
+
+        for name in layout.columns:
+            if name not in schema:
+                raise ValueError(f"column {name!r} is not in the DataFrame; its columns are "
+                                 f"{sorted(schema)}.")  # fmt: skip
+        for name, role in zip(layout.columns[2:], ("target", "weight"), strict=False):
+            _feature_kind(name, schema[name], role)
+        for name, kind in ((layout.indices, types.IntegralType),
+                           (layout.values, types.NumericType)):  # fmt: skip
+            data_type = schema[name]
+            if not (isinstance(data_type, types.ArrayType)
+                    and isinstance(data_type.elementType, kind)):  # fmt: skip
+                raise ValueError(f"column {name!r} has Spark type {data_type.simpleString()}; "
+                                 "sparse rows need array<int> indices and array<double> "
+                                 "values.")  # fmt: skip
+        casts = ["array<long>", "array<double>", "double", "double"][: len(layout.columns)]
+        pairs = zip(layout.columns, casts, strict=True)
+        columns = [_quoted(name).cast(cast).alias(f"_{k}") for k, (name, cast) in enumerate(pairs)]
+        self._selected = df.select(*columns)
+        self._names = layout.feature_names
+        self._build = layout.arrow_block
 
     @property
     def n_partitions(self) -> int:
@@ -331,8 +370,7 @@ class SparkBlocks(Engine):
         from py4j.protocol import Py4JError
         from pyspark.errors import PythonException
 
-        work = partial(_reduce_partition, function=function, layout=self._layout,
-                       names=self._names, has_weight=self._has_weight)  # fmt: skip
+        work = partial(_reduce_partition, function=function, build=self._build)
         try:
             rows = self._selected.mapInArrow(work, _RESULT_SCHEMA).collect()
         except (PythonException, Py4JError) as exc:
