@@ -62,6 +62,8 @@ def test_ridge_fit_is_the_closed_form(strategy):
     ours = _objective(X, y, None, fit.coef, fit.intercept, 0.3, L2())
     best = _objective(X, y, None, reference.coef, reference.intercept, 0.3, L2())
     assert abs(ours - best) <= 1e-11 * best  # the gap bounds the objective, not w
+    assert fit.certificate.primal == pytest.approx(ours, rel=1e-9)
+    assert np.isfinite([fit.certificate.primal, fit.certificate.dual]).all()
     np.testing.assert_allclose(fit.coef, reference.coef, rtol=1e-4)
     assert fit.converged
 

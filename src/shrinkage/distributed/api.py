@@ -23,6 +23,7 @@ block; else ``"working_set"``. The logistic loss always takes ``"newton"``.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 
 import numpy as np
@@ -84,6 +85,12 @@ def _as_solver_result(path, k, name, primal) -> SolverResult:
         converged=bool(relative <= path.tol), tol=path.tol, solver=name,
         n_screened=int(path.n_screened[k]),
     )  # fmt: skip
+
+
+def _kept(data):
+    """The engine's :meth:`~shrinkage.distributed.blocks.Engine.kept` block, for the
+    strategies of many passes (nothing for data that cannot keep its rows)."""
+    return data.kept() if hasattr(data, "kept") else nullcontext()
 
 
 def _penalty_value(penalty, alpha, coef, column_std) -> float:
@@ -160,13 +167,14 @@ class DistributedProblem:
             options["max_iter"] = max_iter
         if self.strategy == "statistics":
             return tall_path(self.statistics().total(), penalty, **options)
-        if self.strategy == "working_set":
-            from .wide import wide_path
+        with _kept(self.data):
+            if self.strategy == "working_set":
+                from .wide import wide_path
 
-            return wide_path(self.data, penalty, **options)
-        from .logistic import logistic_path
+                return wide_path(self.data, penalty, **options)
+            from .logistic import logistic_path
 
-        return logistic_path(self.data, penalty, **options)
+            return logistic_path(self.data, penalty, **options)
 
     def fit(self, alpha, penalty: Penalty | None = None, *, fit_intercept=True,
             standardize=False, tol=TOL, max_iter=None) -> SolverResult:  # fmt: skip
@@ -177,7 +185,8 @@ class DistributedProblem:
             from .logistic import logistic_fit
 
             extra = {} if max_iter is None else {"max_iter": max_iter}
-            return logistic_fit(self.data, alpha, penalty, **options, **extra)
+            with _kept(self.data):
+                return logistic_fit(self.data, alpha, penalty, **options, **extra)
         if penalty.l1_ratio == 0 and not penalty.positive:
             if self.strategy == "statistics":
                 return tall_ridge(self.statistics().total(), alpha,
@@ -226,18 +235,22 @@ class DistributedProblem:
             problem = DistributedProblem(part, loss=self.loss, strategy=self.strategy)
             return problem.path(penalty, alphas=grid_alphas, warn=False, **grid, **options)
 
-        return blocked_cv(self.data, fit_path, loss=self.loss, n_folds=n_folds,
-                          seed=self.seed, alphas=alphas, selection=selection, warn=warn,
-                          name=f"distributed CV ({self.strategy})")  # fmt: skip
+        with _kept(self.data):
+            return blocked_cv(self.data, fit_path, loss=self.loss, n_folds=n_folds,
+                              seed=self.seed, alphas=alphas, selection=selection, warn=warn,
+                              name=f"distributed CV ({self.strategy})")  # fmt: skip
 
     def _ridge_cg(self, alpha, penalty, options, max_iter):
         from .ridge_cg import ridge_cg
 
         extra = {} if max_iter is None else {"max_iter": max_iter}
-        fit = ridge_cg(self.data, alpha, penalty_factor=penalty.penalty_factor, **options,
-                       **extra)  # fmt: skip
-        scale = fit.dual_gap / fit.relative_gap if fit.relative_gap > 0 else 1.0
-        certificate = Certificate(np.nan, np.nan, fit.dual_gap, scale, fit.relative_gap,
-                                  None, None)  # fmt: skip
+        with _kept(self.data):
+            fit = ridge_cg(self.data, alpha, penalty_factor=penalty.penalty_factor,
+                           **options, **extra)  # fmt: skip
+            primal = self._loss_value(fit.coef, fit.intercept, options["fit_intercept"])
+        primal += _penalty_value(penalty, alpha, fit.coef, fit.column_std)
+        scale = fit.dual_gap / fit.relative_gap if fit.relative_gap > 0 else primal
+        certificate = Certificate(primal, primal - fit.dual_gap, fit.dual_gap, scale,
+                                  fit.relative_gap, None, None)  # fmt: skip
         return SolverResult(fit.coef, fit.intercept, certificate, fit.n_iter, fit.converged,
                             options["tol"], "distributed conjugate gradient")  # fmt: skip

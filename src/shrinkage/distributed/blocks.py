@@ -14,6 +14,7 @@ the sample weights, non-negative weights.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -127,6 +128,14 @@ class Engine:
         if self.progress is not None:
             self.progress(label, time.perf_counter() - start)
         return result
+
+    @contextmanager
+    def kept(self):
+        """While the block is open, an algorithm of many passes may have the engine keep
+        the rows in the cluster's memory (spilling to disk) rather than read the source
+        again on every pass; the engine releases them afterwards. Nothing here: a subclass
+        that can keep its rows overrides it."""
+        yield self
 
 
 def combine(left, right):

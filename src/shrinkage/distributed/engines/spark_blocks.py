@@ -40,6 +40,7 @@ import shutil
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
 
 import numpy as np
@@ -357,6 +358,22 @@ class SparkBlocks(Engine):
         if self._n_partitions is None:
             self._n_partitions = self._selected.rdd.getNumPartitions()
         return self._n_partitions
+
+    @contextmanager
+    def kept(self):
+        """The selected columns persisted (memory, then disk) for the passes of the block,
+        as Spark MLlib persists its input for its iterations; unpersisted afterwards. A
+        DataFrame the caller has cached already is left as it is."""
+        if self._selected.storageLevel.useMemory or self._selected.storageLevel.useDisk:
+            yield self
+            return
+        from pyspark import StorageLevel
+
+        self._selected.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            yield self
+        finally:
+            self._selected.unpersist()
 
     def _reduce(self, function, label):
         """One Spark job: ``function`` on every partition's block, the results
