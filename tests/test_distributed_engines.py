@@ -1,8 +1,6 @@
 """The same Parquet data fitted on Dask (a LocalCluster), on Spark (local[2]) and in memory:
 the paths agree to 1e-8 relative objective at every α, for each strategy."""
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,22 +43,6 @@ def dask_client():
     yield client
     client.close()
     cluster.close()
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (make java-deps)")
-    from shrinkage.distributed.engines.spark_blocks import spark_session
-
-    session = spark_session("local[2]", config={
-        "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2",
-        "spark.driver.memory": "1g", "spark.ui.showConsoleProgress": "false",
-    })  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _objectives(X, y, s, result, loss):

@@ -19,7 +19,7 @@ from pyspark.sql import functions as F  # noqa: E402
 
 from shrinkage.distributed import ArrayBlocks, DistributedDataError, PartitionedData  # noqa: E402
 from shrinkage.distributed.engines import as_partitioned  # noqa: E402
-from shrinkage.distributed.engines.spark_blocks import SparkBlocks, spark_session  # noqa: E402
+from shrinkage.distributed.engines.spark_blocks import SparkBlocks  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
@@ -29,22 +29,6 @@ pytestmark = pytest.mark.filterwarnings(
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 COLORS = ["blue", "green", "red"]  # sorted: the one-hot column order
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = spark_session(
-        "local[2]",
-        config={
-            "spark.ui.enabled": "false",
-            "spark.sql.shuffle.partitions": "2",
-            "spark.driver.memory": "1g",
-            "spark.ui.showConsoleProgress": "false",
-        },
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ and Spark engines as CSR blocks: reductions and paths equal scipy's in memory, b
 are named by partition."""
 
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
@@ -62,27 +61,6 @@ def sets(tmp_path_factory):
     for spec in specs.values():
         data.write(spec, out, rows_per_file=spec.n_rows // 2, rows_per_group=spec.n_rows // 4)
     return {name: out / name for name in specs}
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (make java-deps)")
-    from shrinkage.distributed.engines.spark_blocks import spark_session
-
-    session = spark_session(
-        "local[2]",
-        config={
-            "spark.ui.enabled": "false",
-            "spark.sql.shuffle.partitions": "2",
-            "spark.driver.memory": "1g",
-            "spark.ui.showConsoleProgress": "false",
-        },
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def _statistics(block):

@@ -55,8 +55,23 @@ class Chosen:
     n_iter: int
 
 
+class PenaltyRuns:
+    """The lookup of one penalty's run, shared by the report's data classes (which hold
+    ``runs`` and ``chosen``)."""
+
+    def run(self, name: str) -> PenaltyRun:
+        for run in self.runs:
+            if run.name == name:
+                return run
+        raise KeyError(f"no penalty named {name!r}.")
+
+    @property
+    def chosen_run(self) -> PenaltyRun:
+        return self.run(self.chosen.name)
+
+
 @dataclass(frozen=True)
-class ReportData:
+class ReportData(PenaltyRuns):
     """Everything the report shows, as numbers (see :func:`analyse`).
 
     ``stability`` and ``refit`` answer "how sure": stability selection with its error
@@ -80,16 +95,6 @@ class ReportData:
     random_state: int
     stability: StabilityResult
     refit: RefitIntervals
-
-    def run(self, name: str) -> PenaltyRun:
-        for run in self.runs:
-            if run.name == name:
-                return run
-        raise KeyError(f"no penalty named {name!r}.")
-
-    @property
-    def chosen_run(self) -> PenaltyRun:
-        return self.run(self.chosen.name)
 
     @property
     def n_samples(self) -> int:

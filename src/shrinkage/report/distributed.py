@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from ..defaults import CV_FOLDS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import jaccard_mean, recommend
-from .analysis import PENALTIES, TASKS, Chosen, summarise
+from .analysis import PENALTIES, TASKS, Chosen, PenaltyRuns, summarise
 from .figures import path_and_cv_figure
 from .html import figure_html, page_html, paths_section, write_page
 from .runs import PenaltyRun
@@ -115,7 +115,7 @@ class ColumnSummary:
 
 
 @dataclass(frozen=True)
-class EngineReportData:
+class EngineReportData(PenaltyRuns):
     """The numbers of the report of engine data (see :func:`analyse_engine`); the
     attributes the sections read have the names of :class:`~shrinkage.report.ReportData`.
 
@@ -137,16 +137,6 @@ class EngineReportData:
     random_state: int
     strategy: str
     fold_supports: dict
-
-    def run(self, name: str) -> PenaltyRun:
-        for run in self.runs:
-            if run.name == name:
-                return run
-        raise KeyError(f"no penalty named {name!r}.")
-
-    @property
-    def chosen_run(self) -> PenaltyRun:
-        return self.run(self.chosen.name)
 
     @property
     def n_samples(self) -> int:
