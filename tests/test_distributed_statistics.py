@@ -35,7 +35,9 @@ def assert_matches(stats, X, y, s=None, rtol=1e-10):
     np.testing.assert_allclose(stats.x_mean, xm, rtol=1e-10, atol=1e-12 * np.abs(xm).max())
     np.testing.assert_allclose(stats.y_mean, ym, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(stats.xx, xx, rtol=rtol, atol=rtol * scale)
-    np.testing.assert_allclose(stats.xy, xy, rtol=rtol, atol=rtol * max(np.abs(xy).max(), 1.0))
+    # |xy_j| ≤ √(xx_jj·yy) (Cauchy–Schwarz): the scale of a cross product's rounding
+    cross = np.sqrt(scale * max(yy, 1.0))
+    np.testing.assert_allclose(stats.xy, xy, rtol=rtol, atol=rtol * cross)
     np.testing.assert_allclose(stats.yy, yy, rtol=rtol, atol=rtol)
 
 
@@ -181,3 +183,17 @@ def test_equivalent_rows_reproduce_the_objective(fit_intercept, singular):
         original = s @ (y - X @ w - b) ** 2 / (2 * s.sum())
         equivalent = np.sum((y_rows - X_rows @ w) ** 2) / (2 * q)
         np.testing.assert_allclose(equivalent, original, rtol=1e-10)
+
+
+def test_a_dense_block_is_centred_in_slices_with_the_same_statistics(monkeypatch):
+    """A block larger than SLICE_BYTES is summarised slice by slice (bounded copies) and
+    merged: the same statistics as in one piece."""
+    from shrinkage.distributed import statistics
+
+    X, y, s = make_data(n=500, p=4, weights=True, offset=1e3)
+    whole = BlockStatistics.of_arrays(X, y, s)
+    monkeypatch.setattr(statistics, "SLICE_BYTES", 8 * 4 * 37)  # slices of 37 rows
+    sliced = BlockStatistics.of_arrays(X, y, s)
+    assert sliced.rows == 500
+    assert_matches(sliced, X, y, s)
+    np.testing.assert_allclose(sliced.xx, whole.xx, atol=1e-11 * np.abs(whole.xx).max())

@@ -11,6 +11,10 @@ __all__ = ["ENGINES", "read_parquet"]
 
 ENGINES = ("dask", "spark")
 
+#: The size Dask aims at for each partition of a Parquet data set (row groups merged or
+#: split to about this size).
+BLOCK_BYTES = 64 * 1024**2
+
 
 def _paths(path_or_glob) -> list[str]:
     """The files or directories named (a glob is expanded here, so a missing data set is
@@ -81,7 +85,10 @@ def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=N
         import dask.dataframe as dd
 
         arrow = {} if sparse is None else {"dtype_backend": "pyarrow"}  # lists as Arrow lists
-        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0], **arrow)
+        # partitions of about BLOCK_BYTES: a worker holds one with its pandas and NumPy
+        # copies (Dask's default, 256 MiB, is too much for a worker of 1 GiB)
+        frame = dd.read_parquet(paths if len(paths) > 1 else paths[0], blocksize=BLOCK_BYTES,
+                                **arrow)  # fmt: skip
     else:
         from pyspark.sql import SparkSession
 

@@ -53,6 +53,8 @@ __all__ = [
 ]
 
 MAX_BLOCK_RESULT_BYTES = 2 * 1024**3  # one block's K scatter matrices, sent to the driver
+#: Rows of a dense block are centred in slices of at most this many bytes.
+SLICE_BYTES = 16 * 1024**2
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -110,12 +112,21 @@ class BlockStatistics:
     def of_arrays(cls, X, y, sample_weight=None) -> BlockStatistics:
         """The statistics of the rows of dense or sparse (CSR) ``X`` and ``y``.
 
-        Dense X is centred explicitly; sparse X keeps its zeros, with the scatter
+        Dense X is centred explicitly, in slices of rows of at most :data:`SLICE_BYTES`
+        merged by the stable update (a worker then holds two slices of copies beside its
+        block, not two copies of the block); sparse X keeps its zeros, with the scatter
         ``XᵀSX − W x̄x̄ᵀ`` (the rounding of that difference is that of one block only:
         the blocks are then merged by the stable update).
         """
         y = np.asarray(y, dtype=np.float64)
         m, p = X.shape
+        rows = max(1, SLICE_BYTES // (8 * max(p, 1)))
+        if not sp.issparse(X) and m > rows:  # slices merged: the copies stay small
+            return combine_all([
+                cls.of_arrays(X[k : k + rows], y[k : k + rows],
+                              None if sample_weight is None else sample_weight[k : k + rows])
+                for k in range(0, m, rows)
+            ])  # fmt: skip
         s = np.ones(m) if sample_weight is None else np.asarray(sample_weight, np.float64)
         weight = float(s.sum())
         if m == 0 or weight <= 0:
