@@ -10,7 +10,9 @@ a Markdown table (mean ± sd over seeds). The table in docs/nn.md was made with
 ``--overhead`` instead measures what the proximal step costs per training step: a
 64 → 128 → 10 tanh network, batches of 64, the bare optimizer against the same optimizer
 wrapped in ProximalOptimizer (L1), for SGD with momentum and Adam; one pinned CPU and one
-thread, bare and wrapped interleaved round by round, medians over rounds:
+thread, bare and wrapped interleaved round by round. The overhead is the median over rounds
+of each round's paired ratio (with its interquartile range), which a slow drift of the
+shared machine moves less than a ratio of medians:
 
     python benchmarks/nn_comparison.py --overhead
 
@@ -135,7 +137,8 @@ def _overhead(n_rounds, penalize_biases, steps_per_round=50) -> int:
     print(f"{n_rounds} rounds of {steps_per_round} steps each, medians", end="")
     print(", biases penalised too\n" if penalize_biases else "\n")
     print(
-        "| optimizer | bare step (µs) | with prox (µs) | overhead | apply_prox alone, warm (µs) |"
+        "| optimizer | bare step (µs) | with prox (µs) | overhead (IQR) "
+        "| apply_prox alone, warm (µs) |"
     )
     print("|---|---|---|---|---|")
     for name in ("SGD, momentum 0.9", "Adam"):
@@ -153,9 +156,11 @@ def _overhead(n_rounds, penalize_biases, steps_per_round=50) -> int:
                 proximal[1].apply_prox()
             times["apply"].append((time.perf_counter() - start) / steps_per_round)
         med = {key: 1e6 * float(np.median(value)) for key, value in times.items()}
+        ratios = 100 * (np.divide(times["prox"], times["bare"]) - 1)
+        low, mid, high = np.percentile(ratios, [25, 50, 75])
         print(
             f"| {name} | {med['bare']:.0f} | {med['prox']:.0f} | "
-            f"{100 * (med['prox'] / med['bare'] - 1):+.1f}% | {med['apply']:.1f} |"
+            f"{mid:+.1f}% ({low:+.1f}% to {high:+.1f}%) | {med['apply']:.1f} |"
         )
     return 0
 

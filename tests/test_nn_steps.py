@@ -193,18 +193,20 @@ def test_a_subclass_with_its_own_step_is_refused():
 
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.4, 0.0])
-@pytest.mark.parametrize("metric", [False, True])
+@pytest.mark.parametrize("metric", [None, "foreach", "fused"])
 def test_scaled_prox_is_the_elementwise_elastic_net_prox(metric, l1_ratio, positive):
-    """``S(w·D, fa)/(D + fb)`` equals ``prox_{η(a|·| + ½b·²)}(w)`` with ``η = f/D``."""
-    from shrinkage.nn.prox import prox_elementwise_
+    """``S(w·D, fa)/(D + fb)`` equals ``prox_{η(a|·| + ½b·²)}(w)`` with ``η = f/D`` and
+    ``D = √v + c``, by torch operations and by the compiled loop."""
+    from shrinkage.nn.prox import FlatViews, prox_elementwise_
     from shrinkage.nn.steps import Steps
     from shrinkage.penalties import prox_weighted_enet
 
     gen = torch.Generator().manual_seed(3)
     params = [torch.randn(7, 5, generator=gen, dtype=torch.float64), torch.randn(4, 3,
               generator=gen, dtype=torch.float64)]  # fmt: skip
-    factors = [0.3, 0.7]
-    metrics = [torch.rand(p.shape, generator=gen, dtype=torch.float64) + 0.2 for p in params]
+    factors, offsets = [0.3, 0.7], [0.2, 0.05]
+    roots = [torch.rand(p.shape, generator=gen, dtype=torch.float64) for p in params]
+    metrics = [np.sqrt(v.numpy()) + c for v, c in zip(roots, offsets, strict=True)]
     etas = [f / m for f, m in zip(factors, metrics, strict=True)] if metric else factors
     alpha = 0.5
     a, b = alpha * l1_ratio, alpha * (1 - l1_ratio)
@@ -212,12 +214,88 @@ def test_scaled_prox_is_the_elementwise_elastic_net_prox(metric, l1_ratio, posit
         prox_weighted_enet(p.numpy(), np.broadcast_to(np.asarray(eta), p.shape), a, b, positive)
         for p, eta in zip(params, etas, strict=True)
     ]
-    steps = Steps(factors, [m.clone() for m in metrics] if metric else None)
+    steps = Steps(factors, roots, offsets) if metric else Steps(factors)
+    kept = [v.clone() for v in roots]
     with torch.no_grad():
-        prox_elementwise_(params, steps, a, b, positive)
+        prox_elementwise_(params, steps, a, b, positive,
+                          FlatViews() if metric == "fused" else None)  # fmt: skip
     for got, want in zip(params, expected, strict=True):
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-13, atol=1e-15)
         assert np.array_equal(got.numpy() == 0, want == 0)  # the same exact zeros
+    assert all(torch.equal(v, k) for v, k in zip(roots, kept, strict=True))  # read only
     zeros = sum(int((want == 0).sum()) for want in expected)
     if a > 0:  # some thresholded, some not
         assert 0 < zeros < sum(want.size for want in expected)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_compiled_metric_prox_matches_torch_in_float32_and_keeps_nan(positive):
+    """The compiled loop and the torch operations agree in float32 (to rounding), give the
+    same exact zeros, and a NaN weight stays NaN (a diverging network stays visible)."""
+    from shrinkage.nn.prox import FlatViews, prox_elementwise_
+    from shrinkage.nn.steps import Steps
+
+    gen = torch.Generator().manual_seed(5)
+    shapes = [(64, 32), (10, 3, 3), (17,)]
+    params = [torch.randn(s, generator=gen) for s in shapes]
+    params[0][3, 4] = float("nan")
+    roots = [torch.rand(s, generator=gen) * 1e-3 for s in shapes]
+    steps = Steps([1e-3, 2e-3, 5e-4], roots, [1e-8, 1e-8, 3e-8])
+    fused = [p.clone() for p in params]
+    with torch.no_grad():
+        prox_elementwise_(params, steps, 5.0, 0.5, positive)
+        prox_elementwise_(fused, steps, 5.0, 0.5, positive, FlatViews())
+    for want, got in zip(params, fused, strict=True):
+        torch.testing.assert_close(got, want, rtol=1e-6, atol=1e-7, equal_nan=True)  # float32 ε
+        assert torch.equal(got == 0, want == 0)
+        assert 0 < int((got == 0).sum()) < got.numel()
+    assert torch.isnan(fused[0][3, 4])
+
+
+def test_flat_views_follow_the_storage():
+    """A parameter given new storage (``param.data = …``) or a reloaded optimizer state is
+    read afresh, not through a stale view; tensors the loop cannot take fall back."""
+    from shrinkage.nn.prox import FlatViews
+
+    views = FlatViews()
+    param = torch.nn.Parameter(torch.ones(3, 2))
+    root = torch.ones(3, 2)
+    first = views.flat([param], [root])
+    assert first is not None and first[0][0].base is not None
+    assert views.flat([param], [root])[0][0] is first[0][0]  # reused
+    param.data = torch.full((3, 2), 2.0)
+    ((w, _),) = views.flat([param], [root])
+    assert w.tolist() == [2.0] * 6
+    w[0] = 5.0  # a view of the parameter itself
+    assert param[0, 0].item() == 5.0
+    new_root = torch.full((3, 2), 4.0)
+    assert views.flat([param], [new_root])[0][1].tolist() == [4.0] * 6
+    assert views.flat([param], [torch.ones(2, 3)]) is None  # shapes differ
+    assert views.flat([param], [torch.ones(3, 2, dtype=torch.float64)]) is None
+    assert views.flat([torch.nn.Parameter(torch.ones(4, 4).t())], [torch.ones(4, 4)]) is None
+
+
+def test_adam_prox_is_the_same_fused_or_not():
+    """Ten Adam steps of a proximal network: the compiled loop and torch's operations give
+    the same weights (float64, to rounding) and the same zeros."""
+    from shrinkage.nn import ProximalOptimizer
+
+    def train(fused):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.Tanh(),
+                                    torch.nn.Linear(8, 2)).double()  # fmt: skip
+        opt = ProximalOptimizer(torch.optim.Adam(model.parameters(), lr=0.05), alpha=0.05)
+        if not fused:
+            opt._views.flat = lambda params, roots: None
+        X, y = torch.randn(32, 6, dtype=torch.float64), torch.randn(32, 2, dtype=torch.float64)
+        for _ in range(10):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(X), y).backward()
+            opt.step()
+        return [p.detach().clone() for p in model.parameters()]
+
+    fused, plain = train(True), train(False)
+    for a, b in zip(fused, plain, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-14)
+        assert torch.equal(a == 0, b == 0)
+    assert sum(int((p == 0).sum()) for p in fused) > 0

@@ -35,7 +35,7 @@ import torch
 from .._validation import check_alpha
 from ..penalties import L1, Penalty
 from .groups import DEFAULT_KEYS, check_structure, fill_group
-from .prox import as_float, group_norms, prox_elementwise_, prox_grouped_
+from .prox import FlatViews, as_float, group_norms, prox_elementwise_, prox_grouped_
 from .steps import Steps, group_steps, step_kind
 
 __all__ = ["ProximalOptimizer"]
@@ -158,6 +158,7 @@ class ProximalOptimizer:
             "penalty_positive": bool(penalty.positive),
         }
         self._set_options(effective_step, penalize_biases)
+        self._views = FlatViews()
         for group in optimizer.param_groups:
             self._fill_group(group)
         self._handle = optimizer.register_step_post_hook(self._post_step_hook)
@@ -269,7 +270,7 @@ class ProximalOptimizer:
         if steps is not None:
             l1_weight = alpha * group["penalty_l1_ratio"]
             prox_elementwise_(params, steps, l1_weight, alpha - l1_weight,
-                              group["penalty_positive"])  # fmt: skip
+                              group["penalty_positive"], self._views)  # fmt: skip
 
     def _prox_matrices(self, group: dict, matrices: list, alpha: float) -> None:
         steps = self._steps(group, matrices) if matrices else None

@@ -67,22 +67,37 @@ def momentum_factor(k: int, momentum: float, dampening: float, nesterov: bool) -
 
 
 class Steps(NamedTuple):
-    """The step sizes of one group's parameters: ``η_i = factors[i] / metrics[i]``.
+    """The step sizes of one group's parameters: ``η_i = factors[i] / D_i``.
 
-    ``metrics`` is None for SGD (``η_i = factors[i]``, a float) and holds the per-coordinate
-    preconditioner ``D`` of Adam and RMSprop otherwise (fresh tensors: the prox may overwrite
-    them). Keeping the factor apart lets the prox work in the scaled variable ``w·D``, where
-    the threshold is one scalar per tensor (:func:`shrinkage.nn.prox.prox_elementwise_`).
+    ``roots`` is None for SGD (``η_i = factors[i]``, a float). For Adam and RMSprop the
+    per-coordinate preconditioner is ``D_i = √roots[i] + offsets[i]``: ``roots`` are the
+    optimizer's second moments themselves (read, never written) or fresh tensors. Keeping
+    the factor and the metric apart lets the prox work in the scaled variable ``w·D``,
+    where the threshold is one scalar per tensor, and fuse ``D`` into the same loop
+    (:func:`shrinkage.nn.prox.prox_elementwise_`).
     """
 
     factors: list
-    metrics: list | None = None
+    roots: list | None = None
+    offsets: list | None = None
+
+    def metrics(self) -> list | None:
+        """Fresh tensors ``D_i = √roots[i] + offsets[i]``, or None for SGD."""
+        if self.roots is None:
+            return None
+        metrics = torch._foreach_sqrt(self.roots)
+        offsets = self.offsets
+        if all(offset == offsets[0] for offset in offsets):  # one scalar: torch's fast path
+            torch._foreach_add_(metrics, offsets[0])
+        else:
+            torch._foreach_add_(metrics, offsets)
+        return metrics
 
     def sizes(self) -> list:
         """``η`` per parameter: a float, or a tensor shaped like the parameter."""
-        if self.metrics is None:
+        if self.roots is None:
             return list(self.factors)
-        etas = torch._foreach_reciprocal(self.metrics)
+        etas = torch._foreach_reciprocal(self.metrics())
         torch._foreach_mul_(etas, self.factors)
         return etas
 
@@ -118,23 +133,18 @@ def group_steps(optimizer, kind: str, group: dict, params: list) -> Steps | None
         beta2 = _scalar(group["betas"][1])
         # lr / (√v / c + ε) with c = √(1 − β₂ᵗ) is lr·c / (√v + ε·c)
         corrections = [math.sqrt(1.0 - beta2 ** _scalar(s["step"])) for s in states]
-        metrics = torch._foreach_sqrt([s[key] for s in states])
-        torch._foreach_add_(metrics, [eps * c for c in corrections])
-        return Steps([lr * c for c in corrections], metrics)
+        roots = [s[key] for s in states]
+        return Steps([lr * c for c in corrections], roots, [eps * c for c in corrections])
     # rmsprop: lr (1 − μᵏ)/(1 − μ) / (√v + ε), v centred by the gradient's mean
     if any("square_avg" not in s for s in states):
         return None
-    squares = [s["square_avg"] for s in states]
+    roots = [s["square_avg"] for s in states]
     if group.get("centered"):
         averages = [s["grad_avg"] for s in states]
-        metrics = torch._foreach_addcmul(squares, averages, averages, value=-1)
-        torch._foreach_sqrt_(metrics)
-    else:
-        metrics = torch._foreach_sqrt(squares)
-    torch._foreach_add_(metrics, eps)
+        roots = torch._foreach_addcmul(roots, averages, averages, value=-1)
     momentum = _scalar(group.get("momentum", 0.0))
     factors = [
         lr * (1.0 - momentum ** _scalar(s["step"])) / (1.0 - momentum) if momentum else lr
         for s in states
     ]
-    return Steps(factors, metrics)
+    return Steps(factors, roots, [eps] * len(states))
