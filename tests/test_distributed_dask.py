@@ -332,3 +332,97 @@ def test_worker_killed_mid_fit_gives_the_certified_path(client):
     assert cv.alpha_ == reference.alpha_
     np.testing.assert_allclose(cv.coef_, reference.coef_, atol=1e-8)
     client.wait_for_workers(2, timeout=30)
+
+
+def _logged(chunk, log):
+    with open(log, "a") as handle:  # the workers are processes: count through a file
+        handle.write("built\n")
+    return chunk
+
+
+def _builds(log) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def test_kept_blocks_are_read_once_and_released(client, tmp_path):
+    """Inside ``kept()`` the blocks stay on the workers: three passes read the source once
+    and give exactly the results of three passes outside it; afterwards passes read the
+    source again."""
+    X, y, w = _data(n=60, p=3)
+    log = tmp_path / "log"
+    source = da.from_array(X, chunks=(12, 3)).map_blocks(_logged, log, meta=np.empty((0, 0)))
+    data = DaskBlocks(source, y, w)
+    assert data.memory_bytes == 8 * 60 * 5
+    outside = [data.reduce(f) for f in (_weighted_xty, _statistics, _one)]
+    assert _builds(log) == 3 * 5
+    with data.kept():
+        inside = [data.reduce(f) for f in (_weighted_xty, _statistics, _one)]
+        assert _builds(log) == 3 * 5 + 5
+    np.testing.assert_array_equal(inside[0], outside[0])
+    _assert_same(inside[1], outside[1])
+    np.testing.assert_array_equal(inside[2], [5.0])
+    data.reduce(_one)
+    assert _builds(log) == 3 * 5 + 5 + 5
+    assert data.passes == 7
+
+
+def test_blocks_too_large_or_of_unknown_size_are_not_kept(client, tmp_path):
+    """Kept only when the estimated size fits the cluster's memory budget: otherwise each
+    pass reads the source, as outside ``kept()``."""
+    X, y, _ = _data(n=20, p=2)
+    log = tmp_path / "log"
+    source = da.from_array(X, chunks=(10, 2)).map_blocks(_logged, log, meta=np.empty((0, 0)))
+    data = DaskBlocks(source, y)
+    for size in (None, 10**15):
+        data.memory_bytes = size
+        with data.kept():
+            data.reduce(_one)
+            data.reduce(_one)
+    assert _builds(log) == 2 * 2 * 2
+
+
+def test_kept_blocks_of_a_parquet_directory(client, tmp_path):
+    """read_parquet estimates the blocks' size from the files' footers, and a logistic path
+    (many passes, over kept blocks) equals the in-memory one."""
+    from shrinkage.distributed import DistributedProblem, read_parquet
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(300, 4))
+    y = (X @ [1.5, 0.0, -1.0, 0.0] + rng.logistic(size=300) > 0).astype(float)
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(4)]).assign(y=y)
+    for k in range(3):
+        frame.iloc[100 * k : 100 * (k + 1)].to_parquet(tmp_path / f"part-{k}.parquet")
+    data = read_parquet(tmp_path, "y", engine="dask")
+    assert data.memory_bytes == 8 * 300 * (4 + 2)
+    path = DistributedProblem(data, loss="logistic").path(n_alphas=8, tol=1e-8)
+    reference = DistributedProblem(ArrayBlocks(X, y, n_partitions=3), loss="logistic").path(
+        n_alphas=8, tol=1e-8
+    )
+    np.testing.assert_allclose(path.dense_coefs(), reference.dense_coefs(), atol=1e-7)
+    assert data.passes > 8
+
+
+def test_worker_killed_while_blocks_are_kept_gives_the_certified_path(client):
+    """A logistic path over kept blocks with a worker killed during it: Dask recomputes the
+    kept blocks it held, and the path equals the in-memory one."""
+    from shrinkage.distributed import DistributedProblem
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(400, 5))
+    y = (X @ [1.0, 0.0, -2.0, 0.0, 0.5] + rng.logistic(size=400) > 0).astype(float)
+    slow = da.from_array(X, chunks=(25, 5)).map_blocks(_slowly, dtype=X.dtype)  # 16 blocks
+    data = DaskBlocks(slow, da.from_array(y, chunks=25))
+    client.wait_for_workers(2, timeout=30)
+    victim = min(client.run(os.getpid).values())
+    timer = threading.Timer(1.5, os.kill, (victim, signal.SIGKILL))
+    timer.start()
+    try:
+        path = DistributedProblem(data, loss="logistic").path(n_alphas=10, tol=1e-8)
+    finally:
+        timer.cancel()
+    assert victim not in client.run(os.getpid).values()  # it did die during the fit
+    reference = DistributedProblem(ArrayBlocks(X, y, n_partitions=16), loss="logistic")
+    expected = reference.path(n_alphas=10, tol=1e-8)
+    np.testing.assert_allclose(path.dense_coefs(), expected.dense_coefs(), atol=1e-7)
+    assert np.all(path.relative_gaps <= 1e-8)
+    client.wait_for_workers(2, timeout=30)

@@ -239,3 +239,58 @@ def test_worker_crash_is_a_python_error_without_jvm_frames(blocks):
     with pytest.raises(RuntimeError, match="Spark pass 'crash' failed") as info:
         blocks.reduce(lambda block: os._exit(3), label="crash")
     assert "at org.apache" not in str(info.value)
+
+
+@pytest.mark.parametrize("piece_bytes", [None, 500])
+def test_kept_blocks_give_the_same_passes(spark, frame, piece_bytes, monkeypatch):
+    """Passes over kept blocks (stored in pieces, reassembled by the workers) equal passes
+    over the DataFrame, block for block; the RDD is released afterwards."""
+    from shrinkage.distributed.engines import spark_blocks
+
+    if piece_bytes is not None:  # many pieces per block
+        monkeypatch.setattr(spark_blocks, "PIECE_BYTES", piece_bytes)
+    data = SparkBlocks(spark.createDataFrame(frame).repartition(3), target="y", weight="w")
+    outside = data.reduce(all_three)
+    rows = data.reduce(lambda block: {block.partition: block.n_rows})
+    with data.kept():
+        kept = data._kept
+        assert data.reduce(lambda block: {block.partition: block.n_rows}) == rows
+        inside = data.reduce(all_three)
+        with data.kept():  # nested: the same kept blocks
+            assert data._kept is kept
+        assert kept.is_cached
+    assert data._kept is None and not kept.is_cached
+    for a, b in zip(inside, outside, strict=True):
+        assert_same(a, b)
+    assert data.passes == 4
+
+
+def test_kept_blocks_keep_the_data_errors(spark, frame):
+    """A block that cannot be built is kept as its error: every pass over it raises it,
+    naming the partition and the column, and a function's error arrives as itself."""
+    bad = frame.copy()
+    bad.loc[17, "x1"] = np.inf
+    data = SparkBlocks(spark.createDataFrame(bad).repartition(3), target="y", weight="w")
+    good = SparkBlocks(spark.createDataFrame(frame).repartition(3), target="y", weight="w")
+    with data.kept(), good.kept():
+        for _ in range(2):
+            with pytest.raises(DistributedDataError, match=r"partition \d, column 'x1'"):
+                data.reduce(column_sums)
+
+        def fails(block):
+            raise KeyError(f"missing {block.partition}")
+
+        with pytest.raises(KeyError, match="missing 0"):
+            good.reduce(fails)
+
+
+def test_read_parquet_resolves_a_relative_path_here_not_in_the_jvm(spark, frame, tmp_path,
+                                                                   monkeypatch):  # fmt: skip
+    """The JVM runs in the directory it started in; a relative path names a folder of the
+    caller's working directory."""
+    from shrinkage.distributed import read_parquet
+
+    spark.createDataFrame(frame).repartition(2).write.parquet(str(tmp_path / "lake"))
+    monkeypatch.chdir(tmp_path)
+    data = read_parquet("lake", "y", engine="spark", weight="w")
+    assert_same(data.reduce(statistics), reference(frame).reduce(statistics))

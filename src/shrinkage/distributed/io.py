@@ -17,13 +17,15 @@ BLOCK_BYTES = 64 * 1024**2
 
 
 def _paths(path_or_glob) -> list[str]:
-    """The files or directories named (a glob is expanded here, so a missing data set is
-    reported by name before any engine starts)."""
+    """The files or directories named, as absolute paths (a glob is expanded here, so a
+    missing data set is reported by name before any engine starts; absolute, because a
+    running Spark JVM resolves a relative path against its own working directory, which
+    need not be this process's)."""
     pattern = os.fspath(path_or_glob)
     paths = sorted(globbing.glob(pattern)) if globbing.has_magic(pattern) else [pattern]
     if not paths or not all(os.path.exists(p) for p in paths):
         raise FileNotFoundError(f"no Parquet file or directory matches {pattern!r}.")
-    return paths
+    return [os.path.abspath(path) for path in paths]
 
 
 def _metadata_n_features(paths) -> int:
@@ -41,11 +43,27 @@ def _metadata_n_features(paths) -> int:
     return int(metadata[b"n_features"])
 
 
+def _parquet_size(paths) -> tuple[int, int]:
+    """Rows and uncompressed bytes of the Parquet files under ``paths`` (their footers)."""
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    rows = size = 0
+    for path in paths:
+        for name in ds.dataset(path, format="parquet").files:
+            metadata = pq.ParquetFile(name).metadata
+            rows += metadata.num_rows
+            size += sum(metadata.row_group(i).total_byte_size
+                        for i in range(metadata.num_row_groups))  # fmt: skip
+    return rows, size
+
+
 def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=None,
                  sparse=None, spark=None):  # fmt: skip
     """A Parquet file, directory or glob as the row blocks of Dask or Spark.
 
-    Nothing is read but the schema (and, for Spark, the categories of string columns):
+    Nothing is read but the schema and the files' footers (and, for Spark, the categories
+    of string columns):
     the fits read the data in passes. Pass the result to any estimator's ``fit``, to
     :func:`shrinkage.path` or to the CV classes in place of ``X`` (with ``y=None``).
 
@@ -94,4 +112,8 @@ def read_parquet(path_or_glob, target, *, engine="dask", weight=None, features=N
 
         session = spark or SparkSession.builder.getOrCreate()
         frame = session.read.parquet(*paths)
-    return as_partitioned(frame, target=target, weight=weight, features=features, sparse=sparse)
+    data = as_partitioned(frame, target=target, weight=weight, features=features, sparse=sparse)
+    if engine == "dask":  # the size the kept blocks would have (DaskBlocks.kept)
+        rows, size = _parquet_size(paths)
+        data.memory_bytes = size if sparse is not None else 8 * rows * (data.n_features + 2)
+    return data

@@ -9,7 +9,10 @@ the rounding of BLAS kernels, which depends on where an array lies in memory. (E
 DataFrame partitions, whose sizes are unknown until read, give None, the identity of
 ``combine``, and shift the pairing.) Only the combined value comes back to the driver.
 The graph runs on the active ``distributed.Client`` when there is one (lost tasks of a
-dead worker are recomputed), else on Dask's default scheduler.
+dead worker are recomputed), else on Dask's default scheduler. During an algorithm of many
+passes (:meth:`DaskBlocks.kept`) the built blocks stay on the workers when they fit in a
+fraction :data:`KEEP_FRACTION` of the cluster's memory, so a pass costs the arithmetic
+rather than a read of the source.
 
 DataFrame columns become floats: numeric and bool columns as they are, categorical
 columns with known categories one-hot encoded with one column per category (named
@@ -20,6 +23,7 @@ resolves the collinearity with the intercept). A DataFrame in the CSR row layout
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +32,12 @@ import pandas as pd
 from ..blocks import DistributedDataError, Engine, combine, make_block
 from .sparse_rows import SparseRows, sparse_rows
 
-__all__ = ["DaskBlocks", "SchedulerUnreachableError", "connect"]
+__all__ = ["KEEP_FRACTION", "DaskBlocks", "SchedulerUnreachableError", "connect"]
+
+#: Blocks are kept on the workers between passes only when their estimated size is at
+#: most this fraction of the workers' summed memory limits: the rest is the workers'
+#: room for the pass itself (Dask pauses a worker at 80 % of its limit).
+KEEP_FRACTION = 0.5
 
 
 class SchedulerUnreachableError(ConnectionError):
@@ -161,6 +170,35 @@ def _apply(function, build, *arguments):
     return None if block is None else function(block)
 
 
+def _reduce_kept(blocks, function):
+    """``function`` on the blocks kept on the workers (futures), combined pairwise there.
+
+    Tasks submitted one by one on futures: the scheduler takes them at a fraction of the
+    cost of a graph, which for a pass over kept blocks is most of the pass. The function
+    goes to the cluster once.
+    """
+    from distributed import default_client
+
+    client = default_client()
+    nodes = [client.submit(_apply_kept, function, block, pure=False) for block in blocks]
+    while len(nodes) > 1:  # the pairing of combine_all
+        nodes = [client.submit(combine, *nodes[i : i + 2], pure=False) if i + 1 < len(nodes)
+                 else nodes[i] for i in range(0, len(nodes), 2)]  # fmt: skip
+    return nodes[0].result() if nodes else None
+
+
+def _apply_kept(function, block):
+    """One task of a pass over kept blocks (None for an empty block)."""
+    return None if block is None else function(block)
+
+
+def _cluster_memory(client) -> int:
+    """The summed memory limits of the client's workers, 0 when one has no limit."""
+    limits = [info.get("memory_limit") or 0
+              for info in client.scheduler_info()["workers"].values()]  # fmt: skip
+    return 0 if not limits or min(limits) <= 0 else int(sum(limits))
+
+
 def _rows_like(vector, X, name):
     """``vector`` (NumPy or Dask, length n) as a Dask array chunked along X's rows."""
     import dask.array as da
@@ -207,6 +245,10 @@ class DaskBlocks(Engine):
     ----------
     passes : int
         Reductions run so far.
+    memory_bytes : int or None
+        The estimated size of the blocks in memory (known for a dense array and for
+        :func:`~shrinkage.distributed.read_parquet`, from the files' footers), which
+        :meth:`kept` compares with the cluster's memory; None when unknown.
 
     See Also
     --------
@@ -230,6 +272,8 @@ class DaskBlocks(Engine):
         from dask import delayed
 
         self.progress = progress
+        self.memory_bytes = None
+        self._kept = None  # futures of the built blocks while kept()
         if isinstance(X, da.Array):
             if any(v is not None for v in (target, weight, features, sparse)):
                 raise ValueError("target=, weight=, features= and sparse= name DataFrame columns; "
@@ -292,15 +336,47 @@ class DaskBlocks(Engine):
         self._leaves = [(_array_block, (x_parts[k], y_parts[k], w_parts[k], k, shared))
                         for k, rows in enumerate(X.chunks[0]) if rows > 0]  # fmt: skip
         self._count = X.numblocks[0]
+        if isinstance(X._meta, np.ndarray):  # dense chunks: float64 X, y and weights
+            self.memory_bytes = 8 * X.shape[0] * (X.shape[1] + 1 + (weights is not None))
 
     @property
     def n_partitions(self) -> int:
         return self._count
 
+    @contextmanager
+    def kept(self):
+        """While open, the built blocks stay on the workers (``Client.persist``; Dask
+        spills them to disk under memory pressure and recomputes those of a lost worker)
+        and every pass reads them there; released afterwards.
+
+        Only with a ``distributed.Client`` and when :attr:`memory_bytes` is known and at
+        most :data:`KEEP_FRACTION` of the workers' summed memory limits; otherwise each
+        pass reads the source, as outside the block.
+        """
+        from dask import delayed
+
+        client = _active_client()
+        if (
+            client is None
+            or self.memory_bytes is None
+            or self.memory_bytes > KEEP_FRACTION * _cluster_memory(client)
+            or self._kept is not None
+        ):
+            yield self
+            return
+        self._kept = client.compute([delayed(build, pure=True)(*arguments)
+                                     for build, arguments in self._leaves])  # fmt: skip
+        try:
+            yield self
+        finally:
+            self._kept = None  # the futures go, and with them the workers' copies
+
     def _reduce(self, function, label):
         """``function`` on every block, combined pairwise on the cluster."""
         from dask import delayed
 
+        if self._kept is not None:
+            return _reduce_kept(self._kept, function)
         shared = delayed(function, traverse=False)
         nodes = [delayed(_apply, pure=True)(shared, build, *arguments)
                  for build, arguments in self._leaves]  # fmt: skip

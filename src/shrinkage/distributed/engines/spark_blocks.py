@@ -9,8 +9,8 @@ back one pickled result. The driver combines the results in partition order, as
 
 A worker holds one partition as a dense float64 matrix (its record batches concatenated),
 so a partition should fit a worker's memory several times over: ``repartition`` larger
-data into more partitions. Data that is read by many passes is worth ``df.cache()``: each
-pass otherwise reads (and shuffles) the source again. A DataFrame in the CSR row layout
+data into more partitions. An algorithm of many passes keeps the built blocks in Spark
+(:meth:`SparkBlocks.kept`); a single pass reads the source. A DataFrame in the CSR row layout
 (``sparse=``: ``array<int>`` indices and ``array<double>`` values, see
 :mod:`~shrinkage.distributed.engines.sparse_rows`) gives one CSR block per partition,
 built from the Arrow list offsets and values.
@@ -48,9 +48,12 @@ import numpy as np
 from ..blocks import DistributedDataError, Engine, combine_all, make_block
 from .sparse_rows import sparse_rows
 
-__all__ = ["SparkBlocks", "spark_session"]
+__all__ = ["PIECE_BYTES", "SparkBlocks", "spark_session"]
 
 _RESULT_SCHEMA = "partition long, payload binary"
+_PIECES_SCHEMA = "partition long, piece long, payload binary"
+#: The size of the pieces a kept block is stored in (:meth:`SparkBlocks.kept`).
+PIECE_BYTES = 8 * 1024**2
 _JAVA_HINT = (
     "Spark needs a Java runtime (17 or later): install one (Debian: `apt-get install "
     "openjdk-17-jre-headless`, or `make java-deps`) or set JAVA_HOME."
@@ -188,25 +191,15 @@ def _partition_block(table, layout, names, has_weight, partition):
     return make_block(X, y, weights, partition, names)
 
 
-def _reduce_partition(batches, *, function, build):
-    """mapInArrow's function: one row (partition id, pickled ("ok", result) or ("error",
-    exception, worker traceback)) per non-empty partition.
+def _outcome(compute) -> bytes:
+    """``compute()`` pickled as ("ok", value), or as ("error", exception, worker traceback).
 
     Errors travel as data rather than failing the Spark task: a data error is
     deterministic, so Spark's task retries would only repeat it, and the driver re-raises
     the exception itself instead of Spark's wrapped text.
     """
-    import pyarrow as pa
-    from pyspark import TaskContext
-
-    partition = TaskContext.get().partitionId()
-    batches = list(batches)
-    if sum(batch.num_rows for batch in batches) == 0:
-        return
     try:
-        table = pa.Table.from_batches(batches)
-        block = build(table, partition=partition)
-        payload = pickle.dumps(("ok", function(block)), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(("ok", compute()), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         text = traceback.format_exc()
         try:
@@ -214,10 +207,70 @@ def _reduce_partition(batches, *, function, build):
             pickle.loads(payload)
         except Exception:  # an exception that does not survive pickling: its text does
             payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), text))
+        return payload
+
+
+def _partition_batches(batches):
+    """The partition's id and its record batches, or None for an empty partition."""
+    from pyspark import TaskContext
+
+    batches = list(batches)
+    if sum(batch.num_rows for batch in batches) == 0:
+        return None
+    return TaskContext.get().partitionId(), batches
+
+
+def _reduce_partition(batches, *, function, build):
+    """mapInArrow's function: one row (partition id, :func:`_outcome` of the function on
+    the partition's block) per non-empty partition."""
+    import pyarrow as pa
+
+    read = _partition_batches(batches)
+    if read is None:
+        return
+    partition, batches = read
+    payload = _outcome(lambda: function(build(pa.Table.from_batches(batches),
+                                              partition=partition)))  # fmt: skip
     yield pa.RecordBatch.from_arrays(
         [pa.array([partition], pa.int64()), pa.array([payload], pa.binary())],
         names=["partition", "payload"],
     )
+
+
+def _pack_partition(batches, *, build, piece_bytes):
+    """mapInArrow's function for :meth:`SparkBlocks.kept`: the :func:`_outcome` of the
+    partition's block, pickled, as rows (partition, piece, bytes) of at most
+    ``piece_bytes`` each (the JVM handles a few large values less well than many)."""
+    import pyarrow as pa
+
+    read = _partition_batches(batches)
+    if read is None:
+        return
+    partition, batches = read
+    payload = _outcome(lambda: build(pa.Table.from_batches(batches), partition=partition))
+    starts = range(0, len(payload), piece_bytes)
+    yield pa.RecordBatch.from_arrays(
+        [
+            pa.array([partition] * len(starts), pa.int64()),
+            pa.array(range(len(starts)), pa.int64()),
+            pa.array([payload[start : start + piece_bytes] for start in starts], pa.binary()),
+        ],
+        names=["partition", "piece", "payload"],
+    )
+
+
+def _reduce_pieces(rows, *, function):
+    """A pass over kept blocks (an RDD partition of :func:`_pack_partition`'s rows): the
+    blocks reassembled, the function applied, one (partition, outcome) per block."""
+    pieces: dict = {}
+    for partition, piece, payload in rows:
+        pieces.setdefault(partition, []).append((piece, payload))
+    for partition, parts in sorted(pieces.items()):
+        stored = pickle.loads(b"".join(payload for _, payload in sorted(parts)))
+        if stored[0] == "error":  # the block could not be built: its error, as it came
+            yield partition, pickle.dumps(stored)
+        else:
+            yield partition, _outcome(lambda block=stored[1]: function(block))
 
 
 def _spark_failure(exc, label):
@@ -290,6 +343,7 @@ class SparkBlocks(Engine):
         schema = {field.name: field.dataType for field in df.schema.fields}
         self.progress = progress
         self._n_partitions = None
+        self._kept = None  # the RDD of kept blocks while kept()
         if sparse is not None:
             self._init_sparse(df, schema, sparse_rows(sparse, target, weight, features))
             return
@@ -361,19 +415,27 @@ class SparkBlocks(Engine):
 
     @contextmanager
     def kept(self):
-        """The selected columns persisted (memory, then disk) for the passes of the block,
-        as Spark MLlib persists its input for its iterations; unpersisted afterwards. A
-        DataFrame the caller has cached already is left as it is."""
-        if self._selected.storageLevel.useMemory or self._selected.storageLevel.useDisk:
+        """While open, the built blocks are kept by Spark (an RDD of pickled blocks,
+        persisted in memory, then on disk) and every pass reads them there: the source is
+        read, and the rows converted to Arrow, once; the blocks are released afterwards.
+
+        A pass over kept blocks moves bytes to the Python workers rather than rows through
+        Arrow, several times faster (``benchmarks/README.md``). Spark recomputes a lost
+        piece from the source, as it does for any persisted RDD.
+        """
+        if self._kept is not None:
             yield self
             return
         from pyspark import StorageLevel
 
-        self._selected.persist(StorageLevel.MEMORY_AND_DISK)
+        pack = partial(_pack_partition, build=self._build, piece_bytes=PIECE_BYTES)
+        packed = self._selected.mapInArrow(pack, _PIECES_SCHEMA).rdd
+        self._kept = packed.map(tuple).persist(StorageLevel.MEMORY_AND_DISK)
         try:
             yield self
         finally:
-            self._selected.unpersist()
+            self._kept.unpersist()
+            self._kept = None
 
     def _reduce(self, function, label):
         """One Spark job: ``function`` on every partition's block, the results
@@ -387,17 +449,21 @@ class SparkBlocks(Engine):
         from py4j.protocol import Py4JError
         from pyspark.errors import PythonException
 
-        work = partial(_reduce_partition, function=function, build=self._build)
         try:
-            rows = self._selected.mapInArrow(work, _RESULT_SCHEMA).collect()
+            if self._kept is None:
+                work = partial(_reduce_partition, function=function, build=self._build)
+                rows = self._selected.mapInArrow(work, _RESULT_SCHEMA).collect()
+            else:
+                rows = self._kept.mapPartitions(partial(_reduce_pieces, function=function))
+                rows = rows.collect()
         except (PythonException, Py4JError) as exc:
             raise _spark_failure(exc, label) from exc
         results = []
-        for row in sorted(rows, key=lambda row: row.partition):
-            outcome = pickle.loads(row.payload)
+        for partition, payload in sorted(rows, key=lambda row: row[0]):
+            outcome = pickle.loads(payload)
             if outcome[0] == "error":
                 error = outcome[1]
-                error.add_note(f"raised in Spark partition {row.partition}:\n{outcome[2]}")
+                error.add_note(f"raised in Spark partition {partition}:\n{outcome[2]}")
                 raise error
             results.append(outcome[1])
         return combine_all(results)
