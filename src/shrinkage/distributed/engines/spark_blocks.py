@@ -38,20 +38,16 @@ import pickle
 import re
 import shutil
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 
-import numpy as np
-
-from ..blocks import DistributedDataError, Engine, combine_all, make_block
+from ..blocks import DistributedDataError, Engine, combine_all
+from . import spark_worker
 from .sparse_rows import sparse_rows
 
 __all__ = ["PIECE_BYTES", "SparkBlocks", "spark_session"]
 
-_RESULT_SCHEMA = "partition long, payload binary"
-_PIECES_SCHEMA = "partition long, piece long, payload binary"
 #: The size of the pieces a kept block is stored in (:meth:`SparkBlocks.kept`).
 PIECE_BYTES = 8 * 1024**2
 _JAVA_HINT = (
@@ -151,126 +147,6 @@ def _collect_categories(df, strings, max_categories):
             )
         categories[name] = tuple(sorted(values))
     return categories
-
-
-def _one_hot(column, name, categories, partition):
-    """The (m, len(categories)) indicator matrix of an Arrow string column."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    codes = pc.index_in(column, value_set=pa.array(categories, type=column.type))
-    unknown = codes.is_null()
-    if pc.any(unknown).as_py():
-        value = pc.filter(column, unknown)[0].as_py()
-        what = "a missing (null) value" if value is None else f"category {value!r}"
-        raise DistributedDataError(
-            f"partition {partition}, column {name!r}: {what} not among the categories "
-            f"found when the columns were set up {list(categories)}; build the SparkBlocks "
-            "again from the current data."
-        )
-    codes = codes.to_numpy(zero_copy_only=False)
-    indicators = np.zeros((codes.size, len(categories)))
-    indicators[np.arange(codes.size), codes] = 1.0
-    return indicators
-
-
-def _partition_block(table, layout, names, has_weight, partition):
-    """The checked Block of one partition's Arrow table (features, target, weight)."""
-    X = np.empty((table.num_rows, len(names)))
-    j = 0
-    for i, (name, categories) in enumerate(layout):
-        column = table.column(i)
-        if categories is None:
-            X[:, j] = column.to_numpy()  # nulls become NaN: make_block names the column
-            j += 1
-        else:
-            X[:, j : j + len(categories)] = _one_hot(column, name, categories, partition)
-            j += len(categories)
-    y = table.column(len(layout)).to_numpy()
-    weights = table.column(len(layout) + 1).to_numpy() if has_weight else None
-    return make_block(X, y, weights, partition, names)
-
-
-def _outcome(compute) -> bytes:
-    """``compute()`` pickled as ("ok", value), or as ("error", exception, worker traceback).
-
-    Errors travel as data rather than failing the Spark task: a data error is
-    deterministic, so Spark's task retries would only repeat it, and the driver re-raises
-    the exception itself instead of Spark's wrapped text.
-    """
-    try:
-        return pickle.dumps(("ok", compute()), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:
-        text = traceback.format_exc()
-        try:
-            payload = pickle.dumps(("error", exc, text))
-            pickle.loads(payload)
-        except Exception:  # an exception that does not survive pickling: its text does
-            payload = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), text))
-        return payload
-
-
-def _partition_batches(batches):
-    """The partition's id and its record batches, or None for an empty partition."""
-    from pyspark import TaskContext
-
-    batches = list(batches)
-    if sum(batch.num_rows for batch in batches) == 0:
-        return None
-    return TaskContext.get().partitionId(), batches
-
-
-def _reduce_partition(batches, *, function, build):
-    """mapInArrow's function: one row (partition id, :func:`_outcome` of the function on
-    the partition's block) per non-empty partition."""
-    import pyarrow as pa
-
-    read = _partition_batches(batches)
-    if read is None:
-        return
-    partition, batches = read
-    payload = _outcome(lambda: function(build(pa.Table.from_batches(batches),
-                                              partition=partition)))  # fmt: skip
-    yield pa.RecordBatch.from_arrays(
-        [pa.array([partition], pa.int64()), pa.array([payload], pa.binary())],
-        names=["partition", "payload"],
-    )
-
-
-def _pack_partition(batches, *, build, piece_bytes):
-    """mapInArrow's function for :meth:`SparkBlocks.kept`: the :func:`_outcome` of the
-    partition's block, pickled, as rows (partition, piece, bytes) of at most
-    ``piece_bytes`` each (the JVM handles a few large values less well than many)."""
-    import pyarrow as pa
-
-    read = _partition_batches(batches)
-    if read is None:
-        return
-    partition, batches = read
-    payload = _outcome(lambda: build(pa.Table.from_batches(batches), partition=partition))
-    starts = range(0, len(payload), piece_bytes)
-    yield pa.RecordBatch.from_arrays(
-        [
-            pa.array([partition] * len(starts), pa.int64()),
-            pa.array(range(len(starts)), pa.int64()),
-            pa.array([payload[start : start + piece_bytes] for start in starts], pa.binary()),
-        ],
-        names=["partition", "piece", "payload"],
-    )
-
-
-def _reduce_pieces(rows, *, function):
-    """A pass over kept blocks (an RDD partition of :func:`_pack_partition`'s rows): the
-    blocks reassembled, the function applied, one (partition, outcome) per block."""
-    pieces: dict = {}
-    for partition, piece, payload in rows:
-        pieces.setdefault(partition, []).append((piece, payload))
-    for partition, parts in sorted(pieces.items()):
-        stored = pickle.loads(b"".join(payload for _, payload in sorted(parts)))
-        if stored[0] == "error":  # the block could not be built: its error, as it came
-            yield partition, pickle.dumps(stored)
-        else:
-            yield partition, _outcome(lambda block=stored[1]: function(block))
 
 
 def _spark_failure(exc, label):
@@ -378,7 +254,7 @@ class SparkBlocks(Engine):
         ]
         columns += [_quoted(name).cast("double") for name, _ in roles]
         self._selected = df.select(*[c.alias(f"_{k}") for k, c in enumerate(columns)])
-        self._build = partial(_partition_block, layout=self._layout, names=self._names,
+        self._build = partial(spark_worker.partition_block, layout=self._layout, names=self._names,
                               has_weight=weight is not None)  # fmt: skip
 
     def _init_sparse(self, df, schema, layout):
@@ -428,8 +304,8 @@ class SparkBlocks(Engine):
             return
         from pyspark import StorageLevel
 
-        pack = partial(_pack_partition, build=self._build, piece_bytes=PIECE_BYTES)
-        packed = self._selected.mapInArrow(pack, _PIECES_SCHEMA).rdd
+        pack = partial(spark_worker.pack_partition, build=self._build, piece_bytes=PIECE_BYTES)
+        packed = self._selected.mapInArrow(pack, spark_worker.PIECES_SCHEMA).rdd
         self._kept = packed.map(tuple).persist(StorageLevel.MEMORY_AND_DISK)
         try:
             yield self
@@ -451,11 +327,11 @@ class SparkBlocks(Engine):
 
         try:
             if self._kept is None:
-                work = partial(_reduce_partition, function=function, build=self._build)
-                rows = self._selected.mapInArrow(work, _RESULT_SCHEMA).collect()
+                work = partial(spark_worker.reduce_partition, function=function, build=self._build)
+                rows = self._selected.mapInArrow(work, spark_worker.RESULT_SCHEMA).collect()
             else:
-                rows = self._kept.mapPartitions(partial(_reduce_pieces, function=function))
-                rows = rows.collect()
+                work = partial(spark_worker.reduce_pieces, function=function)
+                rows = self._kept.mapPartitions(work).collect()
         except (PythonException, Py4JError) as exc:
             raise _spark_failure(exc, label) from exc
         results = []
