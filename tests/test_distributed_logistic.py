@@ -212,3 +212,41 @@ def test_dask_blocks_give_the_array_blocks_path():
     reference = logistic_path(ArrayBlocks(X, y, weights, n_partitions=3), n_alphas=5, tol=1e-8)
     np.testing.assert_allclose(result.coefs, reference.coefs, rtol=0, atol=1e-12)
     assert np.all(result.relative_gaps <= 1e-8)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_block_state_equals_the_numpy_formulas(sparse):
+    """The compiled row sums of a pass equal the NumPy expressions of the quantities, with
+    zero weights and predictors far in both tails (|z| up to 900)."""
+    from scipy.special import expit
+
+    from shrinkage.distributed.blocks import make_block
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(300, 6))
+    X[:5] *= 200.0  # predictors of several hundred: σ at 0 or 1 in floating point
+    y = (rng.random(300) < 0.4).astype(float)
+    s = rng.integers(0, 3, 300).astype(float)  # some zero weights
+    coef, intercept, features = rng.normal(size=6), 0.3, np.array([1, 4])
+    block = make_block(sp.csr_matrix(X) if sparse else X, y, s, 0, [f"x{j}" for j in range(6)])
+    state = block_state(block, coef, intercept, features)
+    z = X @ coef + intercept
+    prob = expit(z)
+    curvature = s * prob * (1.0 - prob)
+    log_p, log_q = log_expit(z), log_expit(-z)
+    expected = {
+        "loss": -s @ (y * log_p + (1 - y) * log_q),
+        "gradient": X.T @ (s * (prob - y)),
+        "residual_sum": s @ (prob - y),
+        "entropy": s @ (prob * log_p + (1 - prob) * log_q),
+        "curvature_sum": curvature.sum(),
+        "curvature_z": curvature @ z,
+        "curvature_x": X.T @ curvature,
+        "residual_z": s @ ((prob - y) * z),
+        "odds": s @ np.exp(np.minimum((1 - 2 * y) * z, 700.0)),
+        "gram": X[:, features].T @ (curvature[:, None] * X[:, features]),
+    }
+    assert np.abs(z).max() > 700
+    for name, value in expected.items():
+        np.testing.assert_allclose(getattr(state, name), value, rtol=1e-12, atol=1e-9,
+                                   err_msg=name)  # fmt: skip

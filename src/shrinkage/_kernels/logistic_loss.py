@@ -226,19 +226,25 @@ def _penalty_change(w, step, t, l1_weight, l2_weight):
     return total
 
 
+@njit(cache=True, nogil=True, inline="always")
+def row_loss_change(z, prob, v, y):
+    """``ℓ(z + v) − ℓ(z)`` for one row's log-loss ``ℓ(z) = softplus(z) − y z``, given
+    ``prob = σ(z)``, accurate when it is far below ``ε·ℓ``: ``softplus(z + v) − softplus(z)
+    = log1p(σ(z)·expm1(v))`` exactly; for |v| > 1 the plain difference is as accurate and
+    cannot overflow."""
+    if abs(v) <= 1.0:
+        change = np.log1p(prob * np.expm1(v))
+    else:
+        change = _softplus(z + v) - _softplus(z)
+    return change - y * v
+
+
 @njit(cache=True, nogil=True)
 def _loss_change(z, u, t, y, s):
-    """``F(z + t·u) − F(z)`` summed term by term, accurate when it is far below ``ε·F``:
-    ``softplus(z + v) − softplus(z) = log1p(σ(z)·expm1(v))`` exactly; for |v| > 1 the
-    plain difference is as accurate and cannot overflow."""
+    """``F(z + t·u) − F(z)`` summed term by term (:func:`row_loss_change`), over n."""
     total = 0.0
     for i in range(z.shape[0]):
-        v = t * u[i]
-        if abs(v) <= 1.0:
-            change = np.log1p(_sigmoid(z[i]) * np.expm1(v))
-        else:
-            change = _softplus(z[i] + v) - _softplus(z[i])
-        total += s[i] * (change - y[i] * v)
+        total += s[i] * row_loss_change(z[i], _sigmoid(z[i]), t * u[i], y[i])
     return total / z.shape[0]
 
 

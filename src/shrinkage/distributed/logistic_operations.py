@@ -52,8 +52,8 @@ from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit, log_expit
 
+from .._kernels.logistic_sums import loss_changes, state_sums
 from .._validation import check_varying_columns
 from ..certificates import Certificate, penalty_value
 from ..losses import LogisticLoss
@@ -173,29 +173,37 @@ def _transposed(X, vector):
     return np.asarray(X.T @ vector, dtype=np.float64).ravel()
 
 
+def _row_products(X, rows):
+    """``rows @ X`` (each row vector times X) in one read of X, dense or sparse."""
+    if sp.issparse(X):
+        return np.asarray(X.T @ rows.T, dtype=np.float64).T
+    return rows @ X
+
+
 def block_state(block, coef, intercept, features) -> LogisticState:
     """:class:`LogisticState` of one block at ``(coef, intercept)``, with the Gram matrix
     of the columns ``features`` (an int array, possibly empty)."""
     X, y, s = block.X, block.y, block.weights()
     z = _predictor(X, coef, intercept)
-    prob = expit(z)
-    log_prob, log_complement = log_expit(z), log_expit(-z)
-    curvature = s * prob * (1.0 - prob)
+    rows = np.empty((2, z.shape[0]))  # s(σ − y) and sσ(1 − σ)
+    sums = state_sums(z, y, s, rows[0], rows[1])
+    loss, entropy, residual_sum, curvature_sum, curvature_z, residual_z, odds = sums
+    gradient, curvature_x = _row_products(X, rows)
     columns = X[:, features]
     if sp.issparse(columns):
-        gram = (columns.T @ columns.multiply(curvature[:, None])).toarray()
+        gram = (columns.T @ columns.multiply(rows[1][:, None])).toarray()
     else:
-        gram = columns.T @ (curvature[:, None] * columns)
+        gram = columns.T @ (rows[1][:, None] * columns)
     return LogisticState(
-        loss=-float(s @ (y * log_prob + (1.0 - y) * log_complement)),
-        gradient=_transposed(X, s * (prob - y)),
-        residual_sum=float(s @ (prob - y)),
-        entropy=float(s @ (prob * log_prob + (1.0 - prob) * log_complement)),
-        curvature_sum=float(curvature.sum()),
-        curvature_z=float(curvature @ z),
-        curvature_x=_transposed(X, curvature),
-        residual_z=float(s @ ((prob - y) * z)),
-        odds=float(s @ np.exp(np.minimum((1.0 - 2.0 * y) * z, 700.0))),
+        loss=loss,
+        gradient=np.ascontiguousarray(gradient),
+        residual_sum=residual_sum,
+        entropy=entropy,
+        curvature_sum=curvature_sum,
+        curvature_z=curvature_z,
+        curvature_x=np.ascontiguousarray(curvature_x),
+        residual_z=residual_z,
+        odds=odds,
         gram=np.asarray(gram, dtype=np.float64),
     )
 
@@ -206,22 +214,13 @@ def block_loss_changes(block, coef, intercept, coef_step, intercept_step, steps)
 
     ``log(1 + e^{z + tu}) − log(1 + e^z) = log1p(σ(z)·expm1(tu))`` keeps the digits of
     small changes; for ``|tu| > 1`` the difference of the two terms is as accurate and
-    cannot overflow.
+    cannot overflow (:func:`shrinkage._kernels.logistic_loss.row_loss_change`).
     """
     X, y, s = block.X, block.y, block.weights()
     z = _predictor(X, coef, intercept)
     u = _predictor(X, coef_step, intercept_step)
-    prob = expit(z)
     changes = np.empty(len(steps))
-    for k, t in enumerate(steps):
-        move = t * u
-        small = np.abs(move) <= 1.0
-        softplus = np.where(
-            small,
-            np.log1p(prob * np.expm1(np.where(small, move, 0.0))),
-            np.logaddexp(0.0, z + move) - np.logaddexp(0.0, z),
-        )
-        changes[k] = float(s @ (softplus - y * move))
+    loss_changes(z, u, np.asarray(steps, dtype=np.float64), y, s, changes)
     return changes
 
 
