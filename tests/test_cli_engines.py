@@ -64,6 +64,8 @@ def test_fit_with_dask_threads_equals_the_fit_in_memory(data):
         assert engine["coefficients"][name] == pytest.approx(value, abs=1e-10)
     assert engine["intercept"] == pytest.approx(memory["intercept"], abs=1e-10)
     assert engine["certificate"]["relative_gap"] <= engine["parameters"]["tol"]
+    for name, value in memory["kkt_residual"].items():  # each feature's
+        assert engine["kkt_residual"][name] == pytest.approx(value, abs=1e-8)
     assert engine["n_nonzero"] == memory["n_nonzero"] == 4
     stored = [pd.read_csv(data / f"lasso-{kind}" / "path.csv") for kind in ("engine", "memory")]
     assert np.abs(stored[0].to_numpy() - stored[1].to_numpy()).max() < 1e-8

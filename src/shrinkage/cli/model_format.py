@@ -62,7 +62,7 @@ def model_document(estimator, schema: dict, *, parameters: dict, command: str,
     intercept = float(np.asarray(estimator.intercept_, dtype=np.float64).ravel()[0])
     certificate = estimator.certificate_
     kkt = np.full(coef.size, np.nan)  # unknown: written as null
-    if certificate.kkt_residual is not None:  # None from the fits of the distributed path
+    if certificate.kkt_residual is not None:  # None: a solver that kept only the largest
         kkt = np.asarray(certificate.kkt_residual, dtype=np.float64).ravel()
     features = schema["features"]
     if len(features) != coef.size:

@@ -34,6 +34,7 @@ from ..penalties import L1, Penalty
 from ..solvers import SolverResult
 from .cv import CVResult, blocked_cv, held_out_losses
 from .engines import as_partitioned
+from .operations import squared_gradient
 from .statistics import sufficient_statistics
 from .tall import tall_cv, tall_path, tall_ridge
 
@@ -73,12 +74,12 @@ def choose_strategy(loss, n_features, n_folds=0, strategy="auto") -> str:
     return "statistics" if fits else "working_set"
 
 
-def _as_solver_result(path, k, name, primal) -> SolverResult:
-    """Point ``k`` of a path, whose objective is ``primal``, as a :class:`SolverResult`
-    (a path keeps the largest KKT residual of no point)."""
+def _as_solver_result(path, k, name, primal, kkt) -> SolverResult:
+    """Point ``k`` of a path, whose objective is ``primal`` and per-feature KKT residual
+    ``kkt``, as a :class:`SolverResult`."""
     gap, relative = float(path.dual_gaps[k]), float(path.relative_gaps[k])
     scale = gap / relative if relative > 0 else max(primal, np.finfo(float).tiny)
-    certificate = Certificate(primal, primal - gap, gap, scale, relative, None, None)
+    certificate = Certificate(primal, primal - gap, gap, scale, relative, kkt, None)
     return SolverResult(
         coef=path.dense_coefs()[k].copy(), intercept=float(path.intercepts[k]),
         certificate=certificate, n_iter=int(path.n_iter[k]),
@@ -197,7 +198,19 @@ class DistributedProblem:
         primal = self._loss_value(coef, intercept, fit_intercept) + _penalty_value(
             penalty, alpha, coef, path.column_std
         )  # fmt: skip
-        return _as_solver_result(path, 0, f"distributed {self.strategy}", primal)
+        gradient = self._gradient(coef, intercept, fit_intercept)
+        kkt = penalty.subdiff_distance(coef, gradient, alpha, path.column_std)
+        return _as_solver_result(path, 0, f"distributed {self.strategy}", primal, kkt)
+
+    def _gradient(self, coef, intercept, fit_intercept) -> np.ndarray:
+        """The squared loss's gradient at (w, b) (intercept profiled out when fitted):
+        ``(S_xx w − S_xy)/W`` from the statistics when they are kept, else in one pass
+        (:func:`~shrinkage.distributed.operations.squared_gradient`)."""
+        if self._statistics is not None:
+            stats = self._statistics.total()
+            xx, xy, _ = stats.moments(fit_intercept)
+            return (xx @ coef - xy) / stats.weight
+        return squared_gradient(self.data, coef, intercept, fit_intercept)
 
     def _loss_value(self, coef, intercept, fit_intercept) -> float:
         """``1/(2W) Σ s (y − xᵀw − b)²``: from the statistics when they are kept, else in
@@ -248,9 +261,11 @@ class DistributedProblem:
             fit = ridge_cg(self.data, alpha, penalty_factor=penalty.penalty_factor,
                            **options, **extra)  # fmt: skip
             primal = self._loss_value(fit.coef, fit.intercept, options["fit_intercept"])
+            gradient = self._gradient(fit.coef, fit.intercept, options["fit_intercept"])
         primal += _penalty_value(penalty, alpha, fit.coef, fit.column_std)
+        kkt = penalty.subdiff_distance(fit.coef, gradient, alpha, fit.column_std)
         scale = fit.dual_gap / fit.relative_gap if fit.relative_gap > 0 else primal
         certificate = Certificate(primal, primal - fit.dual_gap, fit.dual_gap, scale,
-                                  fit.relative_gap, None, None)  # fmt: skip
+                                  fit.relative_gap, kkt, None)  # fmt: skip
         return SolverResult(fit.coef, fit.intercept, certificate, fit.n_iter, fit.converged,
                             options["tol"], "distributed conjugate gradient")  # fmt: skip

@@ -188,6 +188,36 @@ def correlation_block(block, w, offset, y_offset):
     return xsr, float(sr.sum()), float(sr @ r), float(sr @ (block.y - y_offset))
 
 
+def gradient_block(block, w, intercept):
+    """``(Xᵀ(s∘r), Σ s r, Xᵀs, Σ s)`` for ``r = y − Xw − b``: the squared loss's gradient
+    at (w, b) with the columns centred (:func:`squared_gradient`)."""
+    s = block.weights()
+    sr = s * (block.y - np.asarray(block.X @ w).ravel() - intercept)
+    return (np.asarray(block.X.T @ sr).ravel(), float(sr.sum()),
+            np.asarray(block.X.T @ s).ravel(), float(s.sum()))  # fmt: skip
+
+
+def squared_gradient(data, w, intercept, fit_intercept) -> np.ndarray:
+    """One pass: the gradient in w of ``1/(2W) Σ s (y − xᵀw − b)²`` at (w, b), the intercept
+    profiled out when it is fitted: ``−(Xᵀ(s∘r) − x̄ Σ s r)/W`` (``x̄`` the weighted column
+    means; the term vanishes at the optimal intercept), else ``−Xᵀ(s∘r)/W``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.distributed import ArrayBlocks
+    >>> X, y = np.array([[1.0], [2.0], [3.0]]), np.array([1.0, 1.0, 4.0])
+    >>> squared_gradient(ArrayBlocks(X, y, n_partitions=2), np.zeros(1), 2.0, True).tolist()
+    [-1.0]
+    """
+    w = np.asarray(w, dtype=np.float64)
+    function = partial(gradient_block, w=w, intercept=float(intercept))
+    xsr, sr, xs, weight = data.reduce(function, label="gradient")
+    if fit_intercept:
+        xsr = xsr - (xs / weight) * sr
+    return -xsr / weight
+
+
 def _weighted_cross(A, B, s, a_offset, b_offset):
     """``Σ s (a − a_off)(b − b_off)ᵀ`` over the rows of A and B (dense: centred first;
     sparse: expanded, ``Aᵀ S B − a_off (sᵀB)ᵀ − (sᵀA) b_offᵀ + Σs a_off b_offᵀ``)."""
