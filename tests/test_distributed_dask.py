@@ -304,6 +304,26 @@ def _slowly(chunk):
     return chunk
 
 
+def _slow_blocks(X, y):
+    """16 blocks of 25 rows, each read in 0.25 s: a fit lasts long enough to lose a worker."""
+    slow = da.from_array(X, chunks=(25, X.shape[1])).map_blocks(_slowly, dtype=X.dtype)
+    return DaskBlocks(slow, da.from_array(y, chunks=25))
+
+
+def _with_a_worker_killed(client, seconds, run):
+    """``run()`` with one worker killed ``seconds`` after it starts; asserts it died."""
+    client.wait_for_workers(2, timeout=30)
+    victim = min(client.run(os.getpid).values())
+    timer = threading.Timer(seconds, os.kill, (victim, signal.SIGKILL))
+    timer.start()
+    try:
+        result = run()
+    finally:
+        timer.cancel()
+    assert victim not in client.run(os.getpid).values()  # it did die during the fit
+    return result
+
+
 def test_worker_killed_mid_fit_gives_the_certified_path(client):
     """A whole fit (the statistics pass of a lasso path and a 5-fold CV) with a worker
     killed while it reads: the lost blocks are recomputed, and the path and the choice
@@ -313,17 +333,9 @@ def test_worker_killed_mid_fit_gives_the_certified_path(client):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(400, 5))
     y = X @ [1.0, 0.0, -2.0, 0.0, 0.5] + rng.normal(size=400)
-    slow = da.from_array(X, chunks=(25, 5)).map_blocks(_slowly, dtype=X.dtype)  # 16 blocks
-    data = DaskBlocks(slow, da.from_array(y, chunks=25))
-    client.wait_for_workers(2, timeout=30)
-    victim = min(client.run(os.getpid).values())
-    timer = threading.Timer(1.0, os.kill, (victim, signal.SIGKILL))
-    timer.start()
-    try:
-        cv = DistributedProblem(data, n_folds=5).cv(n_alphas=20, tol=1e-10)
-    finally:
-        timer.cancel()
-    assert victim not in client.run(os.getpid).values()  # it did die during the fit
+    data = _slow_blocks(X, y)
+    problem = DistributedProblem(data, n_folds=5)
+    cv = _with_a_worker_killed(client, 1.0, lambda: problem.cv(n_alphas=20, tol=1e-10))
     reference = DistributedProblem(ArrayBlocks(X, y, n_partitions=16), n_folds=5).cv(
         n_alphas=20, tol=1e-10
     )
@@ -410,17 +422,9 @@ def test_worker_killed_while_blocks_are_kept_gives_the_certified_path(client):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(400, 5))
     y = (X @ [1.0, 0.0, -2.0, 0.0, 0.5] + rng.logistic(size=400) > 0).astype(float)
-    slow = da.from_array(X, chunks=(25, 5)).map_blocks(_slowly, dtype=X.dtype)  # 16 blocks
-    data = DaskBlocks(slow, da.from_array(y, chunks=25))
-    client.wait_for_workers(2, timeout=30)
-    victim = min(client.run(os.getpid).values())
-    timer = threading.Timer(1.5, os.kill, (victim, signal.SIGKILL))
-    timer.start()
-    try:
-        path = DistributedProblem(data, loss="logistic").path(n_alphas=10, tol=1e-8)
-    finally:
-        timer.cancel()
-    assert victim not in client.run(os.getpid).values()  # it did die during the fit
+    data = _slow_blocks(X, y)
+    problem = DistributedProblem(data, loss="logistic")
+    path = _with_a_worker_killed(client, 1.5, lambda: problem.path(n_alphas=10, tol=1e-8))
     reference = DistributedProblem(ArrayBlocks(X, y, n_partitions=16), loss="logistic")
     expected = reference.path(n_alphas=10, tol=1e-8)
     np.testing.assert_allclose(path.dense_coefs(), expected.dense_coefs(), atol=1e-7)
