@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN    := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint clean browser-deps java-deps
+.PHONY: demo test lint clean browser-deps java-deps bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ browser-deps:
 # directory its installer links into); without it tests/test_distributed_spark.py skips.
 java-deps:
 	@command -v java >/dev/null 2>&1 || (mkdir -p /usr/share/man/man1 && apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null) || echo "java not installed: tests/test_distributed_spark.py will skip"
+
+# The benchmarks' peers (not needed by the tests): the Python libraries pinned in
+# benchmarks/requirements-bench.txt, adelie without its numpy pin, and R's glmnet.
+BENCH := $(VENV)/.installed-bench
+$(BENCH): $(STAMP) benchmarks/requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --no-deps adelie==1.1.52
+	touch $(BENCH)
+
+bench-deps: $(BENCH) java-deps
+	@Rscript -e 'library(glmnet)' >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq r-cran-glmnet >/dev/null) || echo "R's glmnet not installed: the glmnet-R columns will be errors"
 
 test: $(STAMP) browser-deps java-deps
 	$(BIN)/python -m pytest -n 2 --doctest-modules src tests
