@@ -27,6 +27,7 @@ from ..penalties import Penalty
 from ..solvers.logistic import prepared_alpha_max, solve_prepared
 from ..solvers.logistic_data import LogisticData, prepare_logistic
 from .grid import alpha_grid, grid_l1_ratio
+from .logistic_compiled import compiled_path, covers
 from .points import assemble, new_points, output_rows
 
 __all__ = ["LogisticData", "logistic_path", "prepare_logistic", "prepared_alpha_max",
@@ -99,6 +100,9 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
     >>> rows.coefs[0], bool(np.all(points["relative_gap"] <= 1e-6))
     (array([0., 0.]), True)
     """
+    if covers(data, penalty):
+        return compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
+                             screen=screen)  # fmt: skip
     points = new_points(alphas.shape[0])
     w = intercept = point = None
     for k, alpha in enumerate(alphas):

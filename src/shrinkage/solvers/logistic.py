@@ -37,11 +37,11 @@ from ..losses import LogisticLoss
 from ..penalties import L1, Penalty
 from ._result import SolverResult
 from .logistic_data import prepare_logistic
-from .logistic_newton import column_direction, gram_direction, use_gram
+from .logistic_newton import FACE_SETTINGS, column_direction, gram_direction, use_gram
 from .logistic_point import LossAtPoint, certify_at, loss_at, with_dual, working_set_gradient
 
-__all__ = ["NewtonOutcome", "logistic_alpha_max", "prepared_alpha_max", "prox_newton",
-           "solve_logistic", "solve_prepared"]  # fmt: skip
+__all__ = ["COMPILED_SETTINGS", "NewtonOutcome", "logistic_alpha_max", "prepared_alpha_max",
+           "prox_newton", "solve_logistic", "solve_prepared"]  # fmt: skip
 
 LOSS = LogisticLoss()
 _FIRST_WORKING_SET = 10
@@ -57,6 +57,9 @@ _MODEL_TOL = 0.03
 # were mixed: wdbc up to 1.4× faster, the 1000 × 100 synthetic and rcv1_small (1e-6)
 # 1.2× slower.
 _WORKING_SET_TOL = 0.3
+# the same rules, for the compiled path (:mod:`shrinkage._kernels.logistic_path`)
+COMPILED_SETTINGS = (float(_FIRST_WORKING_SET), _WORKING_SET_TOL, _MODEL_TOL, _ARMIJO,
+                     *FACE_SETTINGS)  # fmt: skip
 
 
 @dataclass(frozen=True)

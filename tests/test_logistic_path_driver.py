@@ -1,0 +1,196 @@
+"""The compiled logistic path (shrinkage._kernels.logistic_path) against the Python loop.
+
+The compiled path runs the proximal-Newton loop of :mod:`shrinkage.solvers.logistic` in
+one call for the problems :func:`shrinkage.path.logistic_compiled.covers` accepts. It must
+prove what the Python loop proves: every point's gap recomputed from the returned
+coefficients alone, the same solutions within the certificates' bounds, the same
+gap-safe count, and an honest gap where it stops early.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
+
+import shrinkage
+from shrinkage.certificates import certify_logistic
+from shrinkage.certificates.logistic import gap_safe_zeros
+from shrinkage.path import logistic as logistic_module
+from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_path
+from shrinkage.path.logistic_compiled import compiled_path, covers
+from shrinkage.path.rows import DenseRows
+from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
+from shrinkage.solvers.logistic_point import certify_at, loss_at, with_dual
+
+
+def problem(n=150, p=12, seed=0, sparse=False, density=0.5):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 3.0, p)
+    X[:, 1] = X[:, 0] + 0.2 * rng.standard_normal(n)  # two correlated columns
+    coef = np.zeros(p)
+    coef[: min(p, 3)] = [1.5, -1.0, 0.8][: min(p, 3)]
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ coef - 0.3)))).astype(float)
+    if sparse:
+        X[rng.random((n, p)) > density] = 0.0
+        X = sp.csc_matrix(X)
+    return X, y
+
+
+def python_loop(data, penalty, alphas, tol, max_iter=1000, screen=True):
+    """The Python loop of solve_path, with the compiled path switched off."""
+    original = logistic_module.covers
+    logistic_module.covers = lambda data, penalty: False
+    try:
+        rows = DenseRows(np.zeros((alphas.shape[0], data.X.shape[1])))
+        points = solve_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
+                            screen=screen)  # fmt: skip
+    finally:
+        logistic_module.covers = original
+    return rows.coefs, points
+
+
+def compiled(data, penalty, alphas, tol, max_iter=1000, screen=True):
+    assert covers(data, penalty)
+    rows = DenseRows(np.zeros((alphas.shape[0], data.X.shape[1])))
+    points = compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
+                           screen=screen)  # fmt: skip
+    return rows.coefs, points
+
+
+def grid(data, penalty, n_alphas=12):
+    grid_penalty = penalty if penalty.l1_ratio > 0 else Penalty(1e-3, penalty.penalty_factor)
+    return prepared_alpha_max(data, grid_penalty) * np.geomspace(1.0, 1e-2, n_alphas)
+
+
+CASES = [
+    (dict(), L1(), dict()),
+    (dict(sparse=True), L1(), dict()),
+    (dict(), ElasticNetPenalty(0.5), dict(fit_intercept=False)),
+    (dict(sparse=True), ElasticNetPenalty(0.1), dict(standardize=True)),
+    (dict(), L1(positive=True), dict()),
+    (dict(), L2(), dict(weights=True)),
+    (dict(sparse=True), Penalty(0.7, np.linspace(0.5, 2.0, 12)), dict(weights=True)),
+]
+
+
+@pytest.mark.parametrize(("shape", "penalty", "options"), CASES)
+def test_compiled_points_are_certified_and_match_the_python_loop(shape, penalty, options):
+    X, y = problem(**shape)
+    weights = None
+    if options.get("weights"):
+        weights = np.random.default_rng(3).uniform(0.0, 2.0, y.shape[0])
+    fit_intercept = options.get("fit_intercept", True)
+    data = prepare_logistic(X, y, weights, options.get("standardize", False), fit_intercept)
+    alphas = grid(data, penalty)
+    tol = 1e-9
+    coefs, points = compiled(data, penalty, alphas, tol)
+    reference, reference_points = python_loop(data, penalty, alphas, tol)
+    for k, alpha in enumerate(alphas):
+        a, b = penalty.weights(alpha, X.shape[1], data.scale)
+        # recomputed from the returned coefficients alone, by the public certificate
+        cert = certify_logistic(X, y, coefs[k], points["intercept"][k], a, b,
+                                positive=penalty.positive, fit_intercept=fit_intercept,
+                                sample_weight=weights)  # fmt: skip
+        assert cert.relative_gap <= tol
+        assert points["relative_gap"][k] == pytest.approx(cert.relative_gap, abs=1e-12)
+        assert points["n_iter"][k] >= 0 and points["seconds"][k] >= 0.0
+    # two certified solutions of a strongly convex-in-z problem: the same model
+    scale = max(1.0, float(np.max(np.abs(reference))))
+    assert np.max(np.abs(coefs - reference)) <= 1e-3 * scale
+    assert np.array_equal(coefs == 0, reference == 0) or penalty.l1_ratio == 0
+    np.testing.assert_allclose(points["intercept"], reference_points["intercept"], atol=1e-3)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_screened_counts_are_the_gap_safe_test_at_each_point(sparse):
+    X, y = problem(n=200, p=14, seed=4, sparse=sparse, density=0.7)
+    penalty = L1()
+    data = prepare_logistic(X, y)
+    alphas = grid(data, penalty, 10)
+    coefs, points = compiled(data, penalty, alphas, 1e-4)
+    assert points["n_screened"].sum() > 0
+    for k, alpha in enumerate(alphas):
+        a, b = penalty.weights(alpha, X.shape[1])
+        z = np.asarray(X @ coefs[k]).ravel() + points["intercept"][k]
+        point = with_dual(loss_at(data.y, data.s, z), data, True)
+        gap = certify_at(point, data, coefs[k], a, b, False).dual_gap
+        zero = gap_safe_zeros(point.correlation, coefs[k], a, b, False, gap,
+                              data.dual_column_norms, data.s)  # fmt: skip
+        assert abs(int(points["n_screened"][k]) - int(zero.sum())) <= 1
+    # what is screened is zero at a far tighter solution
+    tight, _ = compiled(data, penalty, alphas, 1e-12, screen=False)
+    for k, alpha in enumerate(alphas):
+        a, b = penalty.weights(alpha, X.shape[1])
+        z = np.asarray(X @ coefs[k]).ravel() + points["intercept"][k]
+        point = with_dual(loss_at(data.y, data.s, z), data, True)
+        gap = certify_at(point, data, coefs[k], a, b, False).dual_gap
+        zero = gap_safe_zeros(point.correlation, coefs[k], a, b, False, gap,
+                              data.dual_column_norms, data.s)  # fmt: skip
+        assert np.all(tight[k][zero] == 0.0)
+    _, unscreened = compiled(data, penalty, alphas, 1e-4, screen=False)
+    assert unscreened["n_screened"].sum() == 0
+
+
+def test_early_stop_reports_the_true_gap_and_warns():
+    X, y = problem(n=300, p=20, seed=7)
+    data = prepare_logistic(X, y)
+    penalty = ElasticNetPenalty(0.5)
+    alphas = grid(data, penalty, 8)
+    coefs, points = compiled(data, penalty, alphas, 1e-14, max_iter=1)
+    assert np.all(points["n_iter"] <= 1)
+    for k, alpha in enumerate(alphas):
+        a, b = penalty.weights(alpha, X.shape[1])
+        cert = certify_logistic(X, y, coefs[k], points["intercept"][k], a, b)
+        assert points["dual_gap"][k] == pytest.approx(cert.dual_gap, rel=1e-6, abs=1e-12)
+    with pytest.warns(ConvergenceWarning, match="relative duality gap"):
+        shrinkage.path(X, y, penalty, loss="logistic", alphas=alphas, tol=1e-14, max_iter=1)
+
+
+def test_what_the_compiled_path_covers():
+    X, y = problem(n=50, p=12)
+    assert covers(prepare_logistic(X, y), L1())
+    assert not covers(prepare_logistic(X[:, :11].astype(np.float32), y), L1())
+    free = Penalty(1.0, np.r_[0.0, np.ones(11)])
+    assert not covers(prepare_logistic(X, y), free)  # an unpenalised feature
+    wide = np.hstack([X, X, X, X, X])  # 60 > 50 samples
+    assert not covers(prepare_logistic(wide, y), L1())
+    assert covers(prepare_logistic(sp.csc_matrix(X), y), L1())  # nnz 600 ≥ 144
+    sparse_wide = sp.random(50, 40, density=0.05, format="csc", random_state=0)
+    assert not covers(prepare_logistic(sparse_wide, y), L1())  # nnz 100 < 1600
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    l1_ratio=st.sampled_from([1.0, 0.5, 0.05]),
+    fit_intercept=st.booleans(),
+    sparse=st.booleans(),
+    positive=st.booleans(),
+)
+def test_every_compiled_point_certifies_on_random_problems(seed, l1_ratio, fit_intercept,
+                                                           sparse, positive):  # fmt: skip
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(20, 120)), int(rng.integers(1, 15))
+    X, y = problem(n=n, p=max(p, 2), seed=seed, sparse=sparse, density=0.8)
+    if len(np.unique(y)) < 2:
+        y[0] = 1.0 - y[0]
+    penalty = ElasticNetPenalty(l1_ratio, positive=positive)
+    data = prepare_logistic(X, y, None, False, fit_intercept)
+    if not covers(data, penalty):
+        return
+    alphas = grid(data, penalty, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        coefs, points = compiled(data, penalty, alphas, 1e-8, max_iter=200)
+    for k, alpha in enumerate(alphas):
+        a, b = penalty.weights(alpha, X.shape[1])
+        cert = certify_logistic(X, y, coefs[k], points["intercept"][k], a, b,
+                                positive=positive, fit_intercept=fit_intercept)  # fmt: skip
+        assert cert.relative_gap <= 1e-8
+        assert np.all(np.isfinite(coefs[k]))
+        if positive:
+            assert np.all(coefs[k] >= 0.0)
