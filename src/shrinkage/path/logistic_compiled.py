@@ -40,7 +40,7 @@ def covers(data, penalty) -> bool:
 def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
     """:func:`shrinkage.path.logistic.solve_path` in one compiled call (same arguments,
     same points); the caller checks :func:`covers` first."""
-    X, n, p = data.X, data.X.shape[0], data.X.shape[1]
+    X, p = data.X, data.X.shape[1]
     if sp.issparse(X):
         csr = data.rows
         arrays = (np.empty((0, 0), order="F"), X.data, X.indices, X.indptr, csr.data,
