@@ -157,10 +157,10 @@ def test_what_the_compiled_path_covers():
     free = Penalty(1.0, np.r_[0.0, np.ones(11)])
     assert not covers(prepare_logistic(X, y), free)  # an unpenalised feature
     wide = np.hstack([X, X, X, X, X])  # 60 > 50 samples
-    assert not covers(prepare_logistic(wide, y), L1())
+    assert covers(prepare_logistic(wide, y), L1())  # column mode
     assert covers(prepare_logistic(sp.csc_matrix(X), y), L1())  # nnz 600 ≥ 144
     sparse_wide = sp.random(50, 40, density=0.05, format="csc", random_state=0)
-    assert not covers(prepare_logistic(sparse_wide, y), L1())  # nnz 100 < 1600
+    assert covers(prepare_logistic(sparse_wide, y), L1())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

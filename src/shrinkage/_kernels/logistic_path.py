@@ -1,19 +1,18 @@
-"""A whole logistic path in one compiled call: proximal Newton on weighted-Gram models.
+"""A whole logistic path in one compiled call: the proximal-Newton loop, run by numba.
 
-The loop of :func:`shrinkage.solvers.logistic.prox_newton`, step for step, with the
-direction of :func:`shrinkage.solvers.logistic_newton.gram_direction`: certificate at
-the top of each outer iteration, working set of the non-zeros and the largest KKT
-residuals (doubling), Newton steps on the working set's h-weighted Gram matrix (CD
-epochs alternating with face steps by Cholesky), Lee, Sun & Saunders' backtracking on
-the true objective, and the next α warm-started at the last predictor, whose
-certificate is reused. What changes is who runs the loop: on small problems the
-Python version spent most of each α calling kernels (a 20-α path on a 569 × 30 table:
-about 5,000 Python calls, 0.35 ms per α), and here one call runs every α.
+The loop of :func:`shrinkage.solvers.logistic.prox_newton`, step for step, with the two
+directions of :mod:`shrinkage.solvers.logistic_newton` chosen per working set by the
+same rule (the weighted Gram matrix and Cholesky face steps, or CD epochs on the columns
+and conjugate-gradient face steps): the certificate at the top of each outer iteration,
+a working set of the non-zeros and the largest KKT residuals (doubling), Lee, Sun &
+Saunders' backtracking on the true objective, and the next α warm-started at the last
+predictor, whose dual side is reused. What changes is who runs the loop: on small
+problems the Python version spent most of each α calling kernels (a 20-α path on a
+569 × 30 table: about 5,000 Python calls, 0.35 ms per α); here one call runs every α.
 
-The caller (:mod:`shrinkage.path.logistic`) sends here the problems whose every working
-set is solved in Gram mode (p ≤ n for dense X, a Gram matrix no larger than the data
-for sparse X), float64 data and no unpenalised feature (the dual point is then the
-intercept's own, :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`).
+The caller (:mod:`shrinkage.path.logistic_compiled`) sends here float64 problems with no
+unpenalised feature, whose dual point is the intercept's own
+(:func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`).
 ``tests/test_logistic_path_driver.py`` checks it against the Python loop.
 """
 
@@ -29,7 +28,15 @@ from .columns import (
     subtract_columns_dense,
     subtract_columns_sparse,
 )
-from .logistic import centred_gram_dense, newton_cd_gram, weighted_gram_csr
+from .logistic import (
+    centred_gram_dense,
+    newton_cd_dense,
+    newton_cd_gram,
+    newton_cd_sparse,
+    weighted_column_moments_dense,
+    weighted_column_moments_sparse,
+    weighted_gram_csr,
+)
 from .logistic_loss import (
     armijo_step,
     clip_dual_point,
@@ -58,6 +65,27 @@ def _some_columns(X, data, indices, indptr, is_sparse, vector, features):
     else:
         column_dots_dense(X, vector, features, out)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _largest(score, size):
+    """The indices of the ``size`` largest scores, increasing, in O(p) (a partition,
+    not a sort: on 47,000 features the sort took longer than the Newton steps)."""
+    p = score.shape[0]
+    threshold = np.partition(score, p - size)[p - size]
+    chosen = np.empty(size, dtype=np.int64)
+    count = 0
+    for j in range(p):
+        if score[j] > threshold:
+            chosen[count] = j
+            count += 1
+    for j in range(p):  # ties at the threshold, in order, until the set is full
+        if count == size:
+            break
+        if score[j] == threshold:
+            chosen[count] = j
+            count += 1
+    return np.sort(chosen[:count])
 
 
 @njit(cache=True, nogil=True)
@@ -107,7 +135,7 @@ def _move_in_face(w, direction, l1_weight, positive):
         if (l1_weight[j] > 0.0 or positive) and (ratio[j] <= tau or new * w[j] < 0.0):
             new = 0.0
         step[j] = new - w[j]
-    return step
+    return step, tau
 
 
 @njit(cache=True, nogil=True)
@@ -156,12 +184,164 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
                 face_hessian[i, k] = hessian[j, face[k]]
             face_hessian[i, i] += b_ws[j]
         direction = -_solve_positive_semidefinite(face_hessian, face_grad)
-        step = _move_in_face(w_ws[face], direction, a_ws[face], positive)
+        step, _ = _move_in_face(w_ws[face], direction, a_ws[face], positive)
         if face_grad @ step + 0.5 * (step @ (face_hessian @ step)) < 0.0:  # rounding guard
             for i in range(m):
                 w_ws[face[i]] += step[i]
                 for r in range(grad.shape[0]):
                     grad[r] += hessian[r, face[i]] * step[i]
+
+
+@njit(cache=True, nogil=True)
+def _use_gram(indptr, is_sparse, n, features, max_features):
+    """:func:`shrinkage.solvers.logistic_newton.use_gram`."""
+    k = features.shape[0]
+    if k > max_features:
+        return False
+    if not is_sparse:
+        return n >= k
+    nnz = 0
+    for j in features:
+        nnz += indptr[j + 1] - indptr[j]
+    return nnz >= k * k
+
+
+@njit(cache=True, nogil=True)
+def _face_image(X, data, indices, indptr, is_sparse, n, face, v, fit_intercept):
+    """``[X_F 1] v`` (the last entry of v the intercept's, when fitted)."""
+    m = face.shape[0]
+    out = np.full(n, v[m] if fit_intercept else 0.0)
+    if is_sparse:
+        subtract_columns_sparse(data, indices, indptr, out, face, -v[:m])
+    else:
+        subtract_columns_dense(X, out, face, -v[:m])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, hess, a, b,
+                       positive, fit_intercept, step_b, tol, cg_max_iter):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton._face_step_columns`: the face system
+    ``[X_F 1]ᵀ H [X_F 1] + diag(b_F, 0)`` by Jacobi-preconditioned conjugate gradients;
+    ``w``, ``u``, ``q``, ``step_b`` in place."""
+    n = q.shape[0]
+    mask = np.zeros(features.shape[0], dtype=np.bool_)
+    for k in range(features.shape[0]):
+        j = features[k]
+        mask[k] = w[j] != 0.0 or (a[j] == 0.0 and not positive)
+    face = features[mask]
+    m = face.shape[0]
+    if m == 0:
+        return
+    size = m + 1 if fit_intercept else m
+    a_face, b_face, w_face = a[face], b[face], w[face]
+    face_grad = np.zeros(size)
+    face_grad[:m] = _some_columns(X, data, indices, indptr, is_sparse, q, face)
+    face_grad[:m] += b_face * w_face + a_face * np.sign(w_face)
+    diagonal = np.zeros(size)
+    sums = np.empty(m)
+    square_norms = np.empty(m)
+    if is_sparse:
+        weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
+    else:
+        weighted_column_moments_dense(X, hess, face, sums, square_norms)
+    diagonal[:m] = square_norms + b_face
+    if fit_intercept:
+        face_grad[m] = q.sum()
+        diagonal[m] = hess.sum()
+    # Jacobi-preconditioned CG from 0 for A x = −face_grad (every iterate lowers the
+    # face quadratic, so a truncated solve is still a descent direction)
+    inverse = np.ones(size)
+    for i in range(size):
+        if diagonal[i] > 0.0:
+            inverse[i] = 1.0 / diagonal[i]
+    x = np.zeros(size)
+    residual = -face_grad
+    preconditioned = inverse * residual
+    direction = preconditioned.copy()
+    rz = residual @ preconditioned
+    for _ in range(cg_max_iter):
+        if np.max(np.abs(residual)) <= 0.5 * tol:
+            break
+        weighted = hess * _face_image(X, data, indices, indptr, is_sparse, n, face, direction,
+                                      fit_intercept)  # fmt: skip
+        image = np.zeros(size)
+        image[:m] = _some_columns(X, data, indices, indptr, is_sparse, weighted, face)
+        image[:m] += b_face * direction[:m]
+        if fit_intercept:
+            image[m] = weighted.sum()
+        curvature = direction @ image
+        if not curvature > 0.0:
+            break
+        step_size = rz / curvature
+        x += step_size * direction
+        residual -= step_size * image
+        preconditioned = inverse * residual
+        previous = rz
+        rz = residual @ preconditioned
+        direction = preconditioned + (rz / previous) * direction
+    step, tau = _move_in_face(w_face, x[:m], a_face, positive)
+    full_step = np.zeros(size)
+    full_step[:m] = step
+    if fit_intercept:
+        full_step[m] = tau * x[m]
+    change = _face_image(X, data, indices, indptr, is_sparse, n, face, full_step,
+                         fit_intercept)  # fmt: skip
+    quadratic = hess @ (change * change) + b_face @ (step * step)
+    model_change = face_grad @ full_step + 0.5 * quadratic
+    if model_change < 0.0:  # rounding guard: the model must drop
+        for k in range(m):
+            w[face[k]] += step[k]
+        u += change
+        q += hess * change
+        if fit_intercept:
+            step_b[0] += full_step[m]
+
+
+@njit(cache=True, nogil=True)
+def _column_direction(X, data, indices, indptr, is_sparse, features, w, g, hess, a, b,
+                      positive, fit_intercept, tol, face_steps, epochs, cg_max_iter):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``."""
+    n = g.shape[0]
+    w_new, u, q, step_b = w.copy(), np.zeros(n), g.copy(), np.zeros(1)
+    for _ in range(face_steps):
+        if is_sparse:
+            violation = newton_cd_sparse(data, indices, indptr, w_new, u, q, hess, a, b,
+                                         positive, features, fit_intercept, epochs, tol,
+                                         step_b)  # fmt: skip
+        else:
+            violation = newton_cd_dense(X, w_new, u, q, hess, a, b, positive, features,
+                                        fit_intercept, epochs, tol, step_b)  # fmt: skip
+        if violation <= tol:
+            break
+        _face_step_columns(X, data, indices, indptr, is_sparse, features, w_new, u, q, hess,
+                           a, b, positive, fit_intercept, step_b, tol, cg_max_iter)  # fmt: skip
+    return w_new, u, step_b[0]
+
+
+@njit(cache=True, nogil=True)
+def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, features,
+                    w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
+                    epochs):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb)``."""
+    hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata, rindices,
+                                             rindptr, is_sparse, g, hess, features,
+                                             fit_intercept)  # fmt: skip
+    w_ws = w[features]
+    _minimise_model(hessian, grad, w_ws, a[features], b[features], positive, tol, face_steps,
+                    epochs)  # fmt: skip
+    w_new = w.copy()
+    w_new[features] = w_ws
+    u = np.zeros(g.shape[0])
+    if is_sparse:
+        subtract_columns_sparse(data, indices, indptr, u, features, w[features] - w_ws)
+    else:
+        subtract_columns_dense(X, u, features, w[features] - w_ws)
+    step_b = 0.0
+    if fit_intercept:
+        step_b = -(grad_b + hess @ u) / hess_sum
+        u += step_b
+    return w_new, u, step_b
 
 
 @njit(cache=True, nogil=True)
@@ -193,7 +373,8 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
                  settings):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
     ``(intercept, gap, n_steps)``; ``w`` and ``state`` in place."""
-    first_ws, ws_tol, model_tol, armijo, face_steps, epochs = settings
+    first_ws, ws_tol, model_tol, armijo, face_steps, gram_epochs = settings[:6]
+    epochs, cg_max_iter, gram_max = settings[6:]
     z, g, hess, gradient, theta, corr, change, loss, current = state
     n, p = z.shape[0], w.shape[0]
     kkt = np.empty(p)
@@ -218,31 +399,26 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
                     n_nonzero += 1
             size = min(p, max(ws_size, 2 * n_nonzero))
         if size < p:
-            features = np.sort(np.argsort(-score)[:size]).astype(np.int64)
+            features = _largest(score, size)
         else:
             features = np.arange(p).astype(np.int64)
         ws_size = min(p, 2 * size)
-        a_ws, b_ws = a[features], b[features]
+        by_gram = _use_gram(indptr, is_sparse, n, features, int(gram_max))
         progress = False
         while n_steps < max_iter:
-            hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata,
-                                                     rindices, rindptr, is_sparse, g, hess,
-                                                     features, fit_intercept)  # fmt: skip
-            w_ws = w[features]
-            _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, model_tol * target,
-                            int(face_steps), int(epochs))  # fmt: skip
-            step_w = np.zeros(p)
-            for k in range(features.shape[0]):
-                step_w[features[k]] = w_ws[k] - w[features[k]]
-            u = np.zeros(n)
-            if is_sparse:
-                subtract_columns_sparse(data, indices, indptr, u, features, -step_w[features])
+            if by_gram:
+                w_new, u, step_b = _gram_direction(
+                    X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, features,
+                    w, g, hess, a, b, positive, fit_intercept, model_tol * target,
+                    int(face_steps), int(gram_epochs),
+                )  # fmt: skip
             else:
-                subtract_columns_dense(X, u, features, -step_w[features])
-            step_b = 0.0
-            if fit_intercept:
-                step_b = -(grad_b + hess @ u) / hess_sum
-                u += step_b
+                w_new, u, step_b = _column_direction(
+                    X, data, indices, indptr, is_sparse, features, w, g, hess, a, b,
+                    positive, fit_intercept, model_tol * target, int(face_steps),
+                    int(epochs), int(cg_max_iter),
+                )  # fmt: skip
+            step_w = w_new - w
             n_steps += 1
             t = armijo_step(z, u, y, s, w, step_w, a, b, g, armijo)
             if t == 0.0:

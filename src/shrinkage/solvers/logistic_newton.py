@@ -56,7 +56,7 @@ from .._kernels.logistic import (
 )
 from .logistic_point import working_set_gradient
 
-__all__ = ["FACE_SETTINGS", "column_direction", "gram_direction", "gram_throughout", "use_gram"]
+__all__ = ["FACE_SETTINGS", "column_direction", "gram_direction", "use_gram"]
 
 # Per Newton step: up to _FACE_STEPS rounds of CD epochs, each followed by a face step;
 # CD settles the signs, the face step solves the smooth part. Gram epochs cost |W|² and
@@ -87,16 +87,10 @@ def use_gram(X, features):
 
 
 # what the compiled path (:mod:`shrinkage._kernels.logistic_path`) reads of the above
-FACE_SETTINGS = (float(_FACE_STEPS), float(_GRAM_EPOCHS_PER_FACE_STEP))
-
-
-def gram_throughout(X):
-    """Whether every working set of X can be solved in Gram mode: p ≤ n for dense X, and
-    for sparse X a Gram matrix of all p features no larger than the data (nnz ≥ p²)."""
-    n, p = X.shape
-    if p > _GRAM_MAX_FEATURES:
-        return False
-    return use_gram(X, np.arange(p)) if sp.issparse(X) else p <= n
+FACE_SETTINGS = (
+    float(_FACE_STEPS), float(_GRAM_EPOCHS_PER_FACE_STEP), float(_EPOCHS_PER_FACE_STEP),
+    float(_CG_MAX_ITER), float(_GRAM_MAX_FEATURES),
+)  # fmt: skip
 
 
 def _face(w, a, positive):
