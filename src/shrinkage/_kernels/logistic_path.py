@@ -14,6 +14,15 @@ The caller (:mod:`shrinkage.path.logistic_compiled`) sends here float64 problems
 unpenalised feature, whose dual point is the intercept's own
 (:func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`).
 ``tests/test_logistic_path_driver.py`` checks it against the Python loop.
+
+Dense data come as X with the sparse arrays None, sparse data as the CSC and CSR arrays
+with X None, and each layout's code sits under ``if X is not None`` or ``if data is not
+None``: numba prunes a branch on an argument typed None before typing, so a problem
+compiles the code of its own layout only. Compilation is the price of the loop: numba
+re-optimises every callee at each level of calls, and this is the deepest call tree of
+the library (``benchmarks/README.md`` gives the cold-start seconds). NumPy's sort,
+partition, BLAS and LAPACK bindings are avoided here for that reason: each cost seconds
+of compilation and nothing measurable at run time on the working sets they served.
 """
 
 import time
@@ -47,58 +56,90 @@ from .logistic_loss import (
 )
 
 
-@njit(cache=True, nogil=True)
-def _transposed(X, data, indices, indptr, is_sparse, vector, out):
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _transposed(X, data, indices, indptr, vector, out):
     """``out = Xᵀ vector``."""
-    if is_sparse:
+    if X is not None:  # a loop: numba's BLAS binding doubled this module's compile time
+        for j in range(X.shape[1]):
+            total = 0.0
+            for i in range(X.shape[0]):
+                total += X[i, j] * vector[i]
+            out[j] = total
+    if data is not None:
         all_column_dots_sparse(data, indices, indptr, vector, out)
-    else:
-        out[:] = np.dot(X.T, vector)
 
 
-@njit(cache=True, nogil=True)
-def _some_columns(X, data, indices, indptr, is_sparse, vector, features):
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _some_columns(X, data, indices, indptr, vector, features):
     """``X[:, features]ᵀ vector``."""
     out = np.empty(features.shape[0])
-    if is_sparse:
-        column_dots_sparse(data, indices, indptr, vector, features, out)
-    else:
+    if X is not None:
         column_dots_dense(X, vector, features, out)
+    if data is not None:
+        column_dots_sparse(data, indices, indptr, vector, features, out)
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _kth_largest(values, k):
+    """The k-th largest of ``values`` (k ≥ 1) by quickselect on a copy, O(p) expected
+    (NumPy's ``partition`` costs numba five seconds of compilation)."""
+    work = values.copy()
+    low, high = 0, work.shape[0] - 1
+    target = k - 1  # position in decreasing order
+    while low < high:
+        pivot = work[(low + high) // 2]
+        i, j = low, high
+        while i <= j:
+            while work[i] > pivot:
+                i += 1
+            while work[j] < pivot:
+                j -= 1
+            if i <= j:
+                work[i], work[j] = work[j], work[i]
+                i += 1
+                j -= 1
+        if target <= j:
+            high = j
+        elif target >= i:
+            low = i
+        else:
+            break
+    return work[target]
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _largest(score, size):
-    """The indices of the ``size`` largest scores, increasing, in O(p) (a partition,
+    """The indices of the ``size`` largest scores, increasing, in O(p) (a selection,
     not a sort: on 47,000 features the sort took longer than the Newton steps)."""
     p = score.shape[0]
-    threshold = np.partition(score, p - size)[p - size]
-    chosen = np.empty(size, dtype=np.int64)
-    count = 0
+    threshold = _kth_largest(score, size)
+    ties = size
     for j in range(p):
         if score[j] > threshold:
+            ties -= 1
+    chosen = np.empty(size, dtype=np.int64)
+    count = 0
+    for j in range(p):  # in increasing order; ties at the threshold first come first
+        if score[j] > threshold or (score[j] == threshold and ties > 0):
+            if score[j] == threshold:
+                ties -= 1
             chosen[count] = j
             count += 1
-    for j in range(p):  # ties at the threshold, in order, until the set is full
-        if count == size:
-            break
-        if score[j] == threshold:
-            chosen[count] = j
-            count += 1
-    return np.sort(chosen[:count])
+    return chosen[:count]
 
 
-@njit(cache=True, nogil=True)
-def _solve_positive_semidefinite(matrix, rhs):
-    """Cholesky, or least squares when a pivot is not positive (collinear columns)."""
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _cholesky_solve(matrix, rhs, shift):
+    """``(matrix + shift·I)⁻¹ rhs`` by Cholesky; None when a pivot is not positive."""
     m = rhs.shape[0]
     factor = np.zeros((m, m))
     for j in range(m):
-        total = matrix[j, j]
+        total = matrix[j, j] + shift
         for k in range(j):
             total -= factor[j, k] * factor[j, k]
         if not total > 0.0:
-            return np.linalg.lstsq(matrix, rhs)[0]
+            return None
         factor[j, j] = np.sqrt(total)
         for i in range(j + 1, m):
             value = matrix[i, j]
@@ -117,7 +158,26 @@ def _solve_positive_semidefinite(matrix, rhs):
     return x
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _solve_positive_semidefinite(matrix, rhs):
+    """Cholesky; where the matrix is singular (collinear columns), Cholesky of the
+    matrix plus a growing multiple of I, from 1e-12 of its largest diagonal entry: any
+    positive-definite system gives a descent direction for the face quadratic (and the
+    caller takes the step only if the model drops)."""
+    x = _cholesky_solve(matrix, rhs, 0.0)
+    largest = 0.0
+    for j in range(rhs.shape[0]):
+        largest = max(largest, abs(matrix[j, j]))
+    shift = 1e-12 * max(largest, 1e-300)
+    while x is None and shift < np.inf:
+        x = _cholesky_solve(matrix, rhs, shift)
+        shift *= 100.0
+    if x is None:
+        return np.zeros_like(rhs)
+    return x
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _move_in_face(w, direction, l1_weight, positive):
     """:func:`shrinkage.solvers.logistic_newton._move_in_face`: the step ``τ·direction``
     (largest τ ≤ 1 that changes no sign the penalty depends on), the coordinate that
@@ -138,33 +198,34 @@ def _move_in_face(w, direction, l1_weight, positive):
     return step, tau
 
 
-@njit(cache=True, nogil=True)
-def _model(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, g, hess, features,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
            fit_intercept):  # fmt: skip
     """The h-centred Gram model on W: ``(hessian, linear, Σh, Σg)``."""
     k = features.shape[0]
     hessian = np.zeros((k, k))
     linear = np.empty(k)
-    if not is_sparse:
+    hess_sum, grad_b = 0.0, 0.0
+    if X is not None:
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
                                               linear)  # fmt: skip
-        return hessian, linear, hess_sum, grad_b
-    position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
-    for i in range(k):
-        position[features[i]] = i
-    weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian)
-    column_dots_sparse(data, indices, indptr, g, features, linear)
-    hess_sum, grad_b = hess.sum(), g.sum()
-    if fit_intercept and hess_sum > 0.0:
-        hess_x = _some_columns(X, data, indices, indptr, True, hess, features)
+    if data is not None:
+        position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
         for i in range(k):
-            linear[i] -= hess_x[i] * (grad_b / hess_sum)
-            for j in range(k):
-                hessian[i, j] -= hess_x[i] * hess_x[j] / hess_sum
+            position[features[i]] = i
+        weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian)
+        column_dots_sparse(data, indices, indptr, g, features, linear)
+        hess_sum, grad_b = hess.sum(), g.sum()
+        if fit_intercept and hess_sum > 0.0:
+            hess_x = _some_columns(X, data, indices, indptr, hess, features)
+            for i in range(k):
+                linear[i] -= hess_x[i] * (grad_b / hess_sum)
+                for j in range(k):
+                    hessian[i, j] -= hess_x[i] * hess_x[j] / hess_sum
     return hessian, linear, hess_sum, grad_b
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, epochs):
     """CD epochs alternating with face steps, ``w_ws`` and ``grad`` in place (the loop
     of :func:`~shrinkage.solvers.logistic_newton.gram_direction`)."""
@@ -192,34 +253,34 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
                     grad[r] += hessian[r, face[i]] * step[i]
 
 
-@njit(cache=True, nogil=True)
-def _use_gram(indptr, is_sparse, n, features, max_features):
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _use_gram(X, indptr, n, features, max_features):
     """:func:`shrinkage.solvers.logistic_newton.use_gram`."""
     k = features.shape[0]
     if k > max_features:
         return False
-    if not is_sparse:
-        return n >= k
-    nnz = 0
-    for j in features:
-        nnz += indptr[j + 1] - indptr[j]
+    nnz = n * k
+    if indptr is not None:
+        nnz = 0
+        for j in features:
+            nnz += indptr[j + 1] - indptr[j]
     return nnz >= k * k
 
 
-@njit(cache=True, nogil=True)
-def _face_image(X, data, indices, indptr, is_sparse, n, face, v, fit_intercept):
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _face_image(X, data, indices, indptr, n, face, v, fit_intercept):
     """``[X_F 1] v`` (the last entry of v the intercept's, when fitted)."""
     m = face.shape[0]
     out = np.full(n, v[m] if fit_intercept else 0.0)
-    if is_sparse:
-        subtract_columns_sparse(data, indices, indptr, out, face, -v[:m])
-    else:
+    if X is not None:
         subtract_columns_dense(X, out, face, -v[:m])
+    if data is not None:
+        subtract_columns_sparse(data, indices, indptr, out, face, -v[:m])
     return out
 
 
-@njit(cache=True, nogil=True)
-def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, hess, a, b,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
                        positive, fit_intercept, step_b, tol, cg_max_iter):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton._face_step_columns`: the face system
     ``[X_F 1]ᵀ H [X_F 1] + diag(b_F, 0)`` by Jacobi-preconditioned conjugate gradients;
@@ -236,15 +297,15 @@ def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, h
     size = m + 1 if fit_intercept else m
     a_face, b_face, w_face = a[face], b[face], w[face]
     face_grad = np.zeros(size)
-    face_grad[:m] = _some_columns(X, data, indices, indptr, is_sparse, q, face)
+    face_grad[:m] = _some_columns(X, data, indices, indptr, q, face)
     face_grad[:m] += b_face * w_face + a_face * np.sign(w_face)
     diagonal = np.zeros(size)
     sums = np.empty(m)
     square_norms = np.empty(m)
-    if is_sparse:
-        weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
-    else:
+    if X is not None:
         weighted_column_moments_dense(X, hess, face, sums, square_norms)
+    if data is not None:
+        weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
     diagonal[:m] = square_norms + b_face
     if fit_intercept:
         face_grad[m] = q.sum()
@@ -263,10 +324,10 @@ def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, h
     for _ in range(cg_max_iter):
         if np.max(np.abs(residual)) <= 0.5 * tol:
             break
-        weighted = hess * _face_image(X, data, indices, indptr, is_sparse, n, face, direction,
+        weighted = hess * _face_image(X, data, indices, indptr, n, face, direction,
                                       fit_intercept)  # fmt: skip
         image = np.zeros(size)
-        image[:m] = _some_columns(X, data, indices, indptr, is_sparse, weighted, face)
+        image[:m] = _some_columns(X, data, indices, indptr, weighted, face)
         image[:m] += b_face * direction[:m]
         if fit_intercept:
             image[m] = weighted.sum()
@@ -285,7 +346,7 @@ def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, h
     full_step[:m] = step
     if fit_intercept:
         full_step[m] = tau * x[m]
-    change = _face_image(X, data, indices, indptr, is_sparse, n, face, full_step,
+    change = _face_image(X, data, indices, indptr, n, face, full_step,
                          fit_intercept)  # fmt: skip
     quadratic = hess @ (change * change) + b_face @ (step * step)
     model_change = face_grad @ full_step + 0.5 * quadratic
@@ -298,34 +359,35 @@ def _face_step_columns(X, data, indices, indptr, is_sparse, features, w, u, q, h
             step_b[0] += full_step[m]
 
 
-@njit(cache=True, nogil=True)
-def _column_direction(X, data, indices, indptr, is_sparse, features, w, g, hess, a, b,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
                       positive, fit_intercept, tol, face_steps, epochs, cg_max_iter):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``."""
     n = g.shape[0]
     w_new, u, q, step_b = w.copy(), np.zeros(n), g.copy(), np.zeros(1)
     for _ in range(face_steps):
-        if is_sparse:
+        violation = np.inf
+        if X is not None:
+            violation = newton_cd_dense(X, w_new, u, q, hess, a, b, positive, features,
+                                        fit_intercept, epochs, tol, step_b)  # fmt: skip
+        if data is not None:
             violation = newton_cd_sparse(data, indices, indptr, w_new, u, q, hess, a, b,
                                          positive, features, fit_intercept, epochs, tol,
                                          step_b)  # fmt: skip
-        else:
-            violation = newton_cd_dense(X, w_new, u, q, hess, a, b, positive, features,
-                                        fit_intercept, epochs, tol, step_b)  # fmt: skip
         if violation <= tol:
             break
-        _face_step_columns(X, data, indices, indptr, is_sparse, features, w_new, u, q, hess,
+        _face_step_columns(X, data, indices, indptr, features, w_new, u, q, hess,
                            a, b, positive, fit_intercept, step_b, tol, cg_max_iter)  # fmt: skip
     return w_new, u, step_b[0]
 
 
-@njit(cache=True, nogil=True)
-def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, features,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
                     epochs):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb)``."""
     hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata, rindices,
-                                             rindptr, is_sparse, g, hess, features,
+                                             rindptr, g, hess, features,
                                              fit_intercept)  # fmt: skip
     w_ws = w[features]
     _minimise_model(hessian, grad, w_ws, a[features], b[features], positive, tol, face_steps,
@@ -333,10 +395,10 @@ def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, is_spars
     w_new = w.copy()
     w_new[features] = w_ws
     u = np.zeros(g.shape[0])
-    if is_sparse:
-        subtract_columns_sparse(data, indices, indptr, u, features, w[features] - w_ws)
-    else:
+    if X is not None:
         subtract_columns_dense(X, u, features, w[features] - w_ws)
+    if data is not None:
+        subtract_columns_sparse(data, indices, indptr, u, features, w[features] - w_ws)
     step_b = 0.0
     if fit_intercept:
         step_b = -(grad_b + hess @ u) / hess_sum
@@ -344,22 +406,22 @@ def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, is_spars
     return w_new, u, step_b
 
 
-@njit(cache=True, nogil=True)
-def _certificate(X, data, indices, indptr, is_sparse, y, s, fit_intercept, state, w, a, b,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
                  positive, kkt):  # fmt: skip
     """The duality gap at the state's predictor (dual side computed unless current)."""
     z, g, hess, gradient, theta, corr, change, loss, current = state
     if not current[0]:
-        _transposed(X, data, indices, indptr, is_sparse, g, gradient)
+        _transposed(X, data, indices, indptr, g, gradient)
         if fit_intercept:
             intercept_dual_point(z, y, s, g, hess, theta)
-            _transposed(X, data, indices, indptr, is_sparse, theta, corr)
+            _transposed(X, data, indices, indptr, theta, corr)
         else:
             theta[:] = -g
             corr[:] = -gradient
         if clip_dual_point(y, s, theta, change):
             extra = np.empty(corr.shape[0])
-            _transposed(X, data, indices, indptr, is_sparse, change, extra)
+            _transposed(X, data, indices, indptr, change, extra)
             corr += extra
         current[0] = True
     penalty, dual, largest = dual_and_penalty(y, s, theta, corr, gradient, w, a, b, positive,
@@ -367,8 +429,8 @@ def _certificate(X, data, indices, indptr, is_sparse, y, s, fit_intercept, state
     return loss[0] + penalty - dual, largest
 
 
-@njit(cache=True, nogil=True)
-def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, y, s,
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
                  settings):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
@@ -381,7 +443,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
     ws_size = min(int(first_ws), p)
     n_steps = 0
     while True:
-        gap, largest = _certificate(X, data, indices, indptr, is_sparse, y, s, fit_intercept,
+        gap, largest = _certificate(X, data, indices, indptr, y, s, fit_intercept,
                                     state, w, a, b, positive, kkt)  # fmt: skip
         if gap / scale <= tol or n_steps >= max_iter:
             return intercept, gap, n_steps
@@ -403,18 +465,18 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
         else:
             features = np.arange(p).astype(np.int64)
         ws_size = min(p, 2 * size)
-        by_gram = _use_gram(indptr, is_sparse, n, features, int(gram_max))
+        by_gram = _use_gram(X, indptr, n, features, int(gram_max))
         progress = False
         while n_steps < max_iter:
             if by_gram:
                 w_new, u, step_b = _gram_direction(
-                    X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, features,
+                    X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, model_tol * target,
                     int(face_steps), int(gram_epochs),
                 )  # fmt: skip
             else:
                 w_new, u, step_b = _column_direction(
-                    X, data, indices, indptr, is_sparse, features, w, g, hess, a, b,
+                    X, data, indices, indptr, features, w, g, hess, a, b,
                     positive, fit_intercept, model_tol * target, int(face_steps),
                     int(epochs), int(cg_max_iter),
                 )  # fmt: skip
@@ -429,7 +491,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
             intercept += t * step_b
             loss[0] = loss_derivatives(z, y, s, g, hess)
             current[0] = False
-            ws_grad = _some_columns(X, data, indices, indptr, is_sparse, g, features)
+            ws_grad = _some_columns(X, data, indices, indptr, g, features)
             ws_kkt = working_set_kkt(ws_grad, w, a, b, positive, features)
             if fit_intercept:
                 ws_kkt = max(ws_kkt, abs(g.sum()))
@@ -439,7 +501,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, 
             return intercept, gap, n_steps  # stalled at machine precision: as certified
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _screened(corr, w, a, b, positive, radius):
     """:func:`shrinkage.certificates.logistic.gap_safe_zeros`, counted."""
     shrink = 1.0
@@ -456,17 +518,16 @@ def _screened(corr, w, a, b, positive, radius):
 
 
 @njit(cache=True)  # objmode reads the clock: no nogil
-def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, y, s,
+def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
                   intercept, column_norms, unit_radius, settings, coefs, points):  # fmt: skip
     """Every α of a decreasing grid, warm-started, from w = 0 and ``intercept``.
 
     Parameters
     ----------
-    X : ndarray (Fortran) of shape (n, p), or (0, 0) for sparse data
-    data, indices, indptr : CSC arrays of sparse X (empty for dense X)
-    rdata, rindices, rindptr : its CSR arrays, sorted rows (empty for dense X)
-    is_sparse : bool
+    X : ndarray (Fortran) of shape (n, p), or None for sparse data
+    data, indices, indptr : CSC arrays of sparse X (None for dense X)
+    rdata, rindices, rindptr : its CSR arrays, sorted rows (None for dense X)
     y, s : ndarray of shape (n,)
         Labels 0/1 and weights summing to n.
     fit_intercept : bool
@@ -507,7 +568,7 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, is_sparse,
             tick = time.perf_counter()
         a, b = alphas[k] * l1_unit, alphas[k] * l2_unit
         intercept, gap, n_steps = _prox_newton(
-            X, data, indices, indptr, rdata, rindices, rindptr, is_sparse, y, s,
+            X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state, settings,
         )  # fmt: skip
         coefs[k] = w

@@ -20,7 +20,6 @@ from .points import new_points
 __all__ = ["compiled_path", "covers"]
 
 LOSS = LogisticLoss()
-_NO_INTEGERS = np.empty(0, dtype=np.int32)
 _NO_VALUES = np.empty(0)
 
 
@@ -36,11 +35,9 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
     X, p = data.X, data.X.shape[1]
     if sp.issparse(X):
         csr = data.rows
-        arrays = (np.empty((0, 0), order="F"), X.data, X.indices, X.indptr, csr.data,
-                  csr.indices, csr.indptr, True)  # fmt: skip
+        arrays = (None, X.data, X.indices, X.indptr, csr.data, csr.indices, csr.indptr)
     else:
-        arrays = (X, _NO_VALUES, _NO_INTEGERS, _NO_INTEGERS, _NO_VALUES, _NO_INTEGERS,
-                  _NO_INTEGERS, False)  # fmt: skip
+        arrays = (X, None, None, None, None, None, None)
     l1_unit, l2_unit = penalty.weights(1.0, p, data.scale)
     norms = data.dual_column_norms if screen else _NO_VALUES
     scale = data.primal_at_zero if data.primal_at_zero > 0 else 1.0
