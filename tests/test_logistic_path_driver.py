@@ -96,7 +96,10 @@ def test_compiled_points_are_certified_and_match_the_python_loop(shape, penalty,
                                 positive=penalty.positive, fit_intercept=fit_intercept,
                                 sample_weight=weights)  # fmt: skip
         assert cert.relative_gap <= tol
-        assert points["relative_gap"][k] == pytest.approx(cert.relative_gap, abs=1e-12)
+        # the reported gap bounds the exact construction's, and is at most a thousandth of
+        # tol looser (the intercept's dual point stops early: intercept_dual_point's slack)
+        assert cert.relative_gap <= points["relative_gap"][k] + 1e-12
+        assert points["relative_gap"][k] <= cert.relative_gap + 2e-3 * tol + 1e-12
         assert points["n_iter"][k] >= 0 and points["seconds"][k] >= 0.0
     # two certified solutions of a strongly convex-in-z problem: the same model
     scale = max(1.0, float(np.max(np.abs(reference))))

@@ -262,12 +262,14 @@ def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, 
 
 
 @njit(cache=True, nogil=True)
-def weighted_gram_csr(data, indices, indptr, hess, position, out):
-    """``out = X_Wᵀ diag(hess) X_W`` from the CSR arrays of the full X (sorted rows).
+def weighted_gram_csr(data, indices, indptr, hess, position, out, sums):
+    """``out = X_Wᵀ diag(hess) X_W`` and ``sums = X_Wᵀ hess`` from the CSR arrays of the
+    full X (sorted rows).
 
     ``position[j]`` is the index of feature j in the working set W, or −1. Row by row,
     so the cost is ``Σ_i nnz_i²``: far below a sparse-sparse product when rows are short
-    (one-hot data such as a9a). ``out`` (|W| × |W|) must be zero on entry.
+    (one-hot data such as a9a). ``out`` (|W| × |W|) and ``sums`` (|W|) must be zero on
+    entry; the sums (the intercept's centring) come at no extra pass.
     """
     for i in range(indptr.shape[0] - 1):
         weight = hess[i]
@@ -277,6 +279,7 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out):
             if row < 0:
                 continue
             scaled = weight * data[first]
+            sums[row] += scaled
             for second in range(first, uint64(end)):
                 col = position[uint64(indices[second])]
                 if col >= 0:

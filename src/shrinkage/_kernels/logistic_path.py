@@ -200,8 +200,9 @@ def _move_in_face(w, direction, l1_weight, positive):
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
-           fit_intercept):  # fmt: skip
-    """The h-centred Gram model on W: ``(hessian, linear, Σh, Σg)``."""
+           fit_intercept, gradient, gradient_current):  # fmt: skip
+    """The h-centred Gram model on W: ``(hessian, linear, Σh, Σg)``; ``gradient`` is
+    ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
     k = features.shape[0]
     hessian = np.zeros((k, k))
     linear = np.empty(k)
@@ -213,11 +214,15 @@ def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features
         position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
         for i in range(k):
             position[features[i]] = i
-        weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian)
-        column_dots_sparse(data, indices, indptr, g, features, linear)
+        hess_x = np.zeros(k)
+        weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
+        if gradient_current:
+            for i in range(k):
+                linear[i] = gradient[features[i]]
+        else:
+            column_dots_sparse(data, indices, indptr, g, features, linear)
         hess_sum, grad_b = hess.sum(), g.sum()
         if fit_intercept and hess_sum > 0.0:
-            hess_x = _some_columns(X, data, indices, indptr, hess, features)
             for i in range(k):
                 linear[i] -= hess_x[i] * (grad_b / hess_sum)
                 for j in range(k):
@@ -254,17 +259,14 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _use_gram(X, indptr, n, features, max_features):
-    """:func:`shrinkage.solvers.logistic_newton.use_gram`."""
-    k = features.shape[0]
-    if k > max_features:
-        return False
-    nnz = n * k
+def _entries(indptr, n, features):
+    """The stored entries of ``X[:, features]`` (n per column for dense X)."""
+    nnz = n * features.shape[0]
     if indptr is not None:
         nnz = 0
         for j in features:
             nnz += indptr[j + 1] - indptr[j]
-    return nnz >= k * k
+    return nnz
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -384,11 +386,11 @@ def _column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
-                    epochs):  # fmt: skip
+                    epochs, gradient, gradient_current):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb)``."""
     hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata, rindices,
-                                             rindptr, g, hess, features,
-                                             fit_intercept)  # fmt: skip
+                                             rindptr, g, hess, features, fit_intercept,
+                                             gradient, gradient_current)  # fmt: skip
     w_ws = w[features]
     _minimise_model(hessian, grad, w_ws, a[features], b[features], positive, tol, face_steps,
                     epochs)  # fmt: skip
@@ -408,13 +410,16 @@ def _gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
-                 positive, kkt):  # fmt: skip
-    """The duality gap at the state's predictor (dual side computed unless current)."""
+                 positive, kkt, slack):  # fmt: skip
+    """The duality gap at the state's predictor (dual side computed unless current);
+    ``slack`` as :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`."""
     z, g, hess, gradient, theta, corr, change, loss, current = state
-    if not current[0]:
+    if not current[1]:
         _transposed(X, data, indices, indptr, g, gradient)
+        current[1] = True
+    if not current[0]:
         if fit_intercept:
-            intercept_dual_point(z, y, s, g, hess, theta)
+            intercept_dual_point(z, y, s, g, hess, theta, slack)
             _transposed(X, data, indices, indptr, theta, corr)
         else:
             theta[:] = -g
@@ -442,9 +447,15 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     kkt = np.empty(p)
     ws_size = min(int(first_ws), p)
     n_steps = 0
+    # the intercept's dual point may be that much from the exact one: a thousandth of the
+    # target gap, so never the difference between certified and not
+    slack = 1e-3 * tol * scale
+    total = n * p  # the stored entries of X
+    if indptr is not None:
+        total = indptr[p]
     while True:
         gap, largest = _certificate(X, data, indices, indptr, y, s, fit_intercept,
-                                    state, w, a, b, positive, kkt)  # fmt: skip
+                                    state, w, a, b, positive, kkt, slack)  # fmt: skip
         if gap / scale <= tol or n_steps >= max_iter:
             return intercept, gap, n_steps
         violation = largest
@@ -465,14 +476,20 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         else:
             features = np.arange(p).astype(np.int64)
         ws_size = min(p, 2 * size)
-        by_gram = _use_gram(X, indptr, n, features, int(gram_max))
+        k = features.shape[0]
+        nnz = _entries(indptr, n, features)
+        # :func:`shrinkage.solvers.logistic_newton.use_gram`
+        by_gram = k <= gram_max and nnz >= k * k
+        # after a step, all of Xᵀg (which the certificate needs next) costs at most twice
+        # the working set's part: then it is computed once and read for both
+        whole = 2 * nnz >= total
         progress = False
         while n_steps < max_iter:
             if by_gram:
                 w_new, u, step_b = _gram_direction(
                     X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, model_tol * target,
-                    int(face_steps), int(gram_epochs),
+                    int(face_steps), int(gram_epochs), gradient, current[1],
                 )  # fmt: skip
             else:
                 w_new, u, step_b = _column_direction(
@@ -490,8 +507,13 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             z += t * u
             intercept += t * step_b
             loss[0] = loss_derivatives(z, y, s, g, hess)
-            current[0] = False
-            ws_grad = _some_columns(X, data, indices, indptr, g, features)
+            current[0] = current[1] = False
+            if whole:
+                _transposed(X, data, indices, indptr, g, gradient)
+                current[1] = True
+                ws_grad = gradient[features]
+            else:
+                ws_grad = _some_columns(X, data, indices, indptr, g, features)
             ws_kkt = working_set_kkt(ws_grad, w, a, b, positive, features)
             if fit_intercept:
                 ws_kkt = max(ws_kkt, abs(g.sum()))
@@ -561,8 +583,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     z = np.full(n, intercept)
     g, hess = np.empty(n), np.empty(n)
     loss = np.array([loss_derivatives(z, y, s, g, hess)])
+    # the flags: the dual side, then the gradient Xᵀg, computed at the current z
     state = (z, g, hess, np.empty(p), np.empty(n), np.empty(p), np.empty(n), loss,
-             np.array([False]))  # fmt: skip
+             np.array([False, False]))  # fmt: skip
     for k in range(alphas.shape[0]):
         with objmode(tick="f8"):
             tick = time.perf_counter()

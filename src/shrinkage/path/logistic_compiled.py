@@ -29,9 +29,12 @@ def covers(data, penalty) -> bool:
     return X.dtype == np.float64 and bool(np.all(penalty.factors(X.shape[1]) > 0))
 
 
-def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
+def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
+                  settings=COMPILED_SETTINGS):  # fmt: skip
     """:func:`shrinkage.path.logistic.solve_path` in one compiled call (same arguments,
-    same points); the caller checks :func:`covers` first."""
+    same points); the caller checks :func:`covers` first. ``settings`` are the solver's
+    rules (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`), which only
+    ``benchmarks/ablation.py`` changes, to switch one speed-up off at a time."""
     X, p = data.X, data.X.shape[1]
     if sp.issparse(X):
         csr = data.rows
@@ -48,7 +51,7 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
         *arrays, data.y, data.s, data.fit_intercept, float(scale),
         np.ascontiguousarray(alphas, dtype=np.float64), l1_unit, l2_unit,
         bool(penalty.positive), float(tol), int(max_iter), float(intercept), norms,
-        LOSS.dual_radius(1.0, data.s), COMPILED_SETTINGS, coefs, values,
+        LOSS.dual_radius(1.0, data.s), tuple(float(v) for v in settings), coefs, values,
     )  # fmt: skip
     points = new_points(alphas.shape[0])
     for k, name in enumerate(points.dtype.names):

@@ -162,12 +162,11 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
     else:
         position = np.full(X.shape[1], -1, dtype=np.int64)
         position[features] = np.arange(k)
-        hessian = np.zeros((k, k))
-        weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian)
+        hessian, hess_x = np.zeros((k, k)), np.zeros(k)
+        weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian, hess_x)
         linear = working_set_gradient(X, g, features)
         hess_sum, grad_b = float(hess.sum()), float(g.sum())
         if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)
-            hess_x = working_set_gradient(X, hess, features)
             hessian = hessian - np.outer(hess_x, hess_x) / hess_sum
             linear = linear - hess_x * (grad_b / hess_sum)
     a_ws, b_ws = a[features], b[features]

@@ -101,7 +101,7 @@ def with_dual(point, data, simple) -> LossAtPoint:
     if simple:
         if data.fit_intercept:
             theta = np.empty_like(point.z)
-            intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature, theta)
+            intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature, theta, 0.0)
             correlation = transposed_product(X, theta)
         else:
             theta, correlation = -point.gradient_z, -gradient
