@@ -82,8 +82,9 @@ def _python_loop(data, penalty, alphas, tol):
     logistic_path_module.covers = lambda data, penalty: False
     try:
         rows = DenseRows(np.zeros((alphas.shape[0], data.X.shape[1])))
-        points = logistic_path_module.solve_path(data, penalty, alphas, tol=tol,
-                                                 max_iter=1000, rows=rows, screen=False)  # fmt: skip
+        points = logistic_path_module.solve_path(
+            data, penalty, alphas, tol=tol, max_iter=1000, rows=rows, screen=False
+        )
         return rows.coefs, points
     finally:
         logistic_path_module.covers = covers
