@@ -10,6 +10,11 @@ same relative duality gap ``tol`` as :func:`~shrinkage.solvers.logistic.solve_lo
 with the same certificate. The loss at the last predictor of one α (its gradient and dual
 point) is handed to the next, whose first certificate then costs O(p).
 
+For float64 data with every feature penalised (every path of the estimators but those
+with a zero penalty factor), the loop runs compiled, in one call
+(:mod:`shrinkage.path.logistic_compiled`): the same steps and certificates without the
+Python between them. The loop below serves the other problems.
+
 Calling ``solve_logistic`` at each α instead validates and prepares the data, and
 certifies the warm start from scratch, at every point: the ten fold paths of a 100-α CV
 on saheart twice as long that way (``benchmarks/cv_glmnet.py`` times the CV).
