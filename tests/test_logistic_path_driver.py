@@ -191,3 +191,22 @@ def test_every_compiled_point_certifies_on_random_problems(seed, l1_ratio, fit_i
         assert np.all(np.isfinite(coefs[k]))
         if positive:
             assert np.all(coefs[k] >= 0.0)
+
+
+@pytest.mark.parametrize("size", [1, 7, 40])
+def test_weighted_gram_of_a_working_set_from_rows(size):
+    from shrinkage._kernels.logistic import weighted_gram_csr
+
+    rng = np.random.default_rng(size)
+    X = sp.random(300, 40, density=0.3, format="csr", random_state=size)
+    X.sort_indices()
+    hess = rng.uniform(0.0, 1.0, 300)
+    features = np.sort(rng.choice(40, size, replace=False))
+    position = np.full(40, -1, dtype=np.int64)
+    position[features] = np.arange(size)
+    gram, sums = np.zeros((size, size)), np.zeros(size)
+    weighted_gram_csr(X.data, X.indices, X.indptr, hess, position, gram, sums)
+    columns = X[:, features].toarray()
+    np.testing.assert_allclose(gram, columns.T @ (hess[:, None] * columns), rtol=1e-12,
+                               atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(sums, columns.T @ hess, rtol=1e-12, atol=1e-12)
