@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit, objmode
 
 from .columns import (
+    all_column_dots_dense,
     all_column_dots_sparse,
     column_dots_dense,
     column_dots_sparse,
@@ -59,12 +60,8 @@ from .logistic_loss import (
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _transposed(X, data, indices, indptr, vector, out):
     """``out = Xᵀ vector``."""
-    if X is not None:  # a loop: numba's BLAS binding doubled this module's compile time
-        for j in range(X.shape[1]):
-            total = 0.0
-            for i in range(X.shape[0]):
-                total += X[i, j] * vector[i]
-            out[j] = total
+    if X is not None:
+        all_column_dots_dense(X, vector, out)
     if data is not None:
         all_column_dots_sparse(data, indices, indptr, vector, out)
 
