@@ -1,0 +1,321 @@
+"""The two proximal-Newton directions of the compiled logistic path, on plain arrays.
+
+:mod:`shrinkage._kernels.logistic_path` runs the loop; these are its steps, as
+:mod:`shrinkage.solvers.logistic_newton` states them for the Python loop:
+:func:`gram_direction` minimises the Newton model on the working set's h-weighted Gram
+matrix (CD epochs alternating with face steps solved by Cholesky), and
+:func:`column_direction` by CD epochs on the columns alternating with face steps by
+Jacobi-preconditioned conjugate gradients. Dense data come as X with the sparse arrays
+None, sparse data as CSC (and CSR) arrays with X None; each layout's code sits under
+``if X is not None`` or ``if data is not None``, so numba compiles only the layout in use
+(see :mod:`shrinkage._kernels.logistic_path`).
+"""
+
+import numpy as np
+from numba import njit
+
+from .columns import (
+    all_column_dots_dense,
+    all_column_dots_sparse,
+    column_dots_dense,
+    column_dots_sparse,
+    subtract_columns_dense,
+    subtract_columns_sparse,
+)
+from .logistic import (
+    centred_gram_dense,
+    newton_cd_dense,
+    newton_cd_gram,
+    newton_cd_sparse,
+    weighted_column_moments_dense,
+    weighted_column_moments_sparse,
+    weighted_gram_csr,
+)
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def transposed(X, data, indices, indptr, vector, out):
+    """``out = Xᵀ vector``."""
+    if X is not None:
+        all_column_dots_dense(X, vector, out)
+    if data is not None:
+        all_column_dots_sparse(data, indices, indptr, vector, out)
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def some_columns(X, data, indices, indptr, vector, features):
+    """``X[:, features]ᵀ vector``."""
+    out = np.empty(features.shape[0])
+    if X is not None:
+        column_dots_dense(X, vector, features, out)
+    if data is not None:
+        column_dots_sparse(data, indices, indptr, vector, features, out)
+    return out
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _cholesky_solve(matrix, rhs, shift):
+    """``(matrix + shift·I)⁻¹ rhs`` by Cholesky; None when a pivot is not positive."""
+    m = rhs.shape[0]
+    factor = np.zeros((m, m))
+    for j in range(m):
+        total = matrix[j, j] + shift
+        for k in range(j):
+            total -= factor[j, k] * factor[j, k]
+        if not total > 0.0:
+            return None
+        factor[j, j] = np.sqrt(total)
+        for i in range(j + 1, m):
+            value = matrix[i, j]
+            for k in range(j):
+                value -= factor[i, k] * factor[j, k]
+            factor[i, j] = value / factor[j, j]
+    x = rhs.copy()
+    for i in range(m):  # L x' = rhs
+        for k in range(i):
+            x[i] -= factor[i, k] * x[k]
+        x[i] /= factor[i, i]
+    for i in range(m - 1, -1, -1):  # Lᵀ x = x'
+        for k in range(i + 1, m):
+            x[i] -= factor[k, i] * x[k]
+        x[i] /= factor[i, i]
+    return x
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _solve_positive_semidefinite(matrix, rhs):
+    """Cholesky; where the matrix is singular (collinear columns), Cholesky of the
+    matrix plus a growing multiple of I, from 1e-12 of its largest diagonal entry: any
+    positive-definite system gives a descent direction for the face quadratic (and the
+    caller takes the step only if the model drops)."""
+    x = _cholesky_solve(matrix, rhs, 0.0)
+    largest = 0.0
+    for j in range(rhs.shape[0]):
+        largest = max(largest, abs(matrix[j, j]))
+    shift = 1e-12 * max(largest, 1e-300)
+    while x is None and shift < np.inf:
+        x = _cholesky_solve(matrix, rhs, shift)
+        shift *= 100.0
+    if x is None:
+        return np.zeros_like(rhs)
+    return x
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _move_in_face(w, direction, l1_weight, positive):
+    """:func:`shrinkage.solvers.logistic_newton._move_in_face`: the step ``τ·direction``
+    (largest τ ≤ 1 that changes no sign the penalty depends on), the coordinate that
+    reaches 0 set to exactly 0."""
+    m = w.shape[0]
+    ratio = np.full(m, np.inf)
+    tau = 1.0
+    for j in range(m):
+        if (l1_weight[j] > 0.0 or positive) and w[j] * direction[j] < 0.0:
+            ratio[j] = -w[j] / direction[j]
+            tau = min(tau, ratio[j])
+    step = np.empty(m)
+    for j in range(m):
+        new = w[j] + tau * direction[j]
+        if (l1_weight[j] > 0.0 or positive) and (ratio[j] <= tau or new * w[j] < 0.0):
+            new = 0.0
+        step[j] = new - w[j]
+    return step, tau
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
+           fit_intercept, gradient, gradient_current):  # fmt: skip
+    """The h-centred Gram model on W: ``(hessian, linear, Σh, Σg)``; ``gradient`` is
+    ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
+    k = features.shape[0]
+    hessian = np.zeros((k, k))
+    linear = np.empty(k)
+    hess_sum, grad_b = 0.0, 0.0
+    if X is not None:
+        hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
+                                              linear)  # fmt: skip
+    if data is not None:
+        position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
+        for i in range(k):
+            position[features[i]] = i
+        hess_x = np.zeros(k)
+        weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
+        if gradient_current:
+            for i in range(k):
+                linear[i] = gradient[features[i]]
+        else:
+            column_dots_sparse(data, indices, indptr, g, features, linear)
+        hess_sum, grad_b = hess.sum(), g.sum()
+        if fit_intercept and hess_sum > 0.0:
+            for i in range(k):
+                linear[i] -= hess_x[i] * (grad_b / hess_sum)
+                for j in range(k):
+                    hessian[i, j] -= hess_x[i] * hess_x[j] / hess_sum
+    return hessian, linear, hess_sum, grad_b
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, epochs):
+    """CD epochs alternating with face steps, ``w_ws`` and ``grad`` in place (the loop
+    of :func:`~shrinkage.solvers.logistic_newton.gram_direction`)."""
+    for _ in range(face_steps):
+        if newton_cd_gram(hessian, grad, w_ws, a_ws, b_ws, positive, epochs, tol) <= tol:
+            return
+        face = np.flatnonzero((w_ws != 0.0) | ((a_ws == 0.0) & (not positive)))
+        m = face.shape[0]
+        if m == 0:
+            continue
+        face_grad = np.empty(m)
+        face_hessian = np.empty((m, m))
+        for i in range(m):
+            j = face[i]
+            face_grad[i] = grad[j] + b_ws[j] * w_ws[j] + a_ws[j] * np.sign(w_ws[j])
+            for k in range(m):
+                face_hessian[i, k] = hessian[j, face[k]]
+            face_hessian[i, i] += b_ws[j]
+        direction = -_solve_positive_semidefinite(face_hessian, face_grad)
+        step, _ = _move_in_face(w_ws[face], direction, a_ws[face], positive)
+        if face_grad @ step + 0.5 * (step @ (face_hessian @ step)) < 0.0:  # rounding guard
+            for i in range(m):
+                w_ws[face[i]] += step[i]
+                for r in range(grad.shape[0]):
+                    grad[r] += hessian[r, face[i]] * step[i]
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _face_image(X, data, indices, indptr, n, face, v, fit_intercept):
+    """``[X_F 1] v`` (the last entry of v the intercept's, when fitted)."""
+    m = face.shape[0]
+    out = np.full(n, v[m] if fit_intercept else 0.0)
+    if X is not None:
+        subtract_columns_dense(X, out, face, -v[:m])
+    if data is not None:
+        subtract_columns_sparse(data, indices, indptr, out, face, -v[:m])
+    return out
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
+                       positive, fit_intercept, step_b, tol, cg_max_iter):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton._face_step_columns`: the face system
+    ``[X_F 1]ᵀ H [X_F 1] + diag(b_F, 0)`` by Jacobi-preconditioned conjugate gradients;
+    ``w``, ``u``, ``q``, ``step_b`` in place."""
+    n = q.shape[0]
+    mask = np.zeros(features.shape[0], dtype=np.bool_)
+    for k in range(features.shape[0]):
+        j = features[k]
+        mask[k] = w[j] != 0.0 or (a[j] == 0.0 and not positive)
+    face = features[mask]
+    m = face.shape[0]
+    if m == 0:
+        return
+    size = m + 1 if fit_intercept else m
+    a_face, b_face, w_face = a[face], b[face], w[face]
+    face_grad = np.zeros(size)
+    face_grad[:m] = some_columns(X, data, indices, indptr, q, face)
+    face_grad[:m] += b_face * w_face + a_face * np.sign(w_face)
+    diagonal = np.zeros(size)
+    sums = np.empty(m)
+    square_norms = np.empty(m)
+    if X is not None:
+        weighted_column_moments_dense(X, hess, face, sums, square_norms)
+    if data is not None:
+        weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
+    diagonal[:m] = square_norms + b_face
+    if fit_intercept:
+        face_grad[m] = q.sum()
+        diagonal[m] = hess.sum()
+    # Jacobi-preconditioned CG from 0 for A x = −face_grad (every iterate lowers the
+    # face quadratic, so a truncated solve is still a descent direction)
+    inverse = np.ones(size)
+    for i in range(size):
+        if diagonal[i] > 0.0:
+            inverse[i] = 1.0 / diagonal[i]
+    x = np.zeros(size)
+    residual = -face_grad
+    preconditioned = inverse * residual
+    direction = preconditioned.copy()
+    rz = residual @ preconditioned
+    for _ in range(cg_max_iter):
+        if np.max(np.abs(residual)) <= 0.5 * tol:
+            break
+        weighted = hess * _face_image(X, data, indices, indptr, n, face, direction,
+                                      fit_intercept)  # fmt: skip
+        image = np.zeros(size)
+        image[:m] = some_columns(X, data, indices, indptr, weighted, face)
+        image[:m] += b_face * direction[:m]
+        if fit_intercept:
+            image[m] = weighted.sum()
+        curvature = direction @ image
+        if not curvature > 0.0:
+            break
+        step_size = rz / curvature
+        x += step_size * direction
+        residual -= step_size * image
+        preconditioned = inverse * residual
+        previous = rz
+        rz = residual @ preconditioned
+        direction = preconditioned + (rz / previous) * direction
+    step, tau = _move_in_face(w_face, x[:m], a_face, positive)
+    full_step = np.zeros(size)
+    full_step[:m] = step
+    if fit_intercept:
+        full_step[m] = tau * x[m]
+    change = _face_image(X, data, indices, indptr, n, face, full_step,
+                         fit_intercept)  # fmt: skip
+    quadratic = hess @ (change * change) + b_face @ (step * step)
+    model_change = face_grad @ full_step + 0.5 * quadratic
+    if model_change < 0.0:  # rounding guard: the model must drop
+        for k in range(m):
+            w[face[k]] += step[k]
+        u += change
+        q += hess * change
+        if fit_intercept:
+            step_b[0] += full_step[m]
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
+                      positive, fit_intercept, tol, face_steps, epochs, cg_max_iter):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``."""
+    n = g.shape[0]
+    w_new, u, q, step_b = w.copy(), np.zeros(n), g.copy(), np.zeros(1)
+    for _ in range(face_steps):
+        violation = np.inf
+        if X is not None:
+            violation = newton_cd_dense(X, w_new, u, q, hess, a, b, positive, features,
+                                        fit_intercept, epochs, tol, step_b)  # fmt: skip
+        if data is not None:
+            violation = newton_cd_sparse(data, indices, indptr, w_new, u, q, hess, a, b,
+                                         positive, features, fit_intercept, epochs, tol,
+                                         step_b)  # fmt: skip
+        if violation <= tol:
+            break
+        _face_step_columns(X, data, indices, indptr, features, w_new, u, q, hess,
+                           a, b, positive, fit_intercept, step_b, tol, cg_max_iter)  # fmt: skip
+    return w_new, u, step_b[0]
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
+                    w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
+                    epochs, gradient, gradient_current):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb)``."""
+    hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata, rindices,
+                                             rindptr, g, hess, features, fit_intercept,
+                                             gradient, gradient_current)  # fmt: skip
+    w_ws = w[features]
+    _minimise_model(hessian, grad, w_ws, a[features], b[features], positive, tol, face_steps,
+                    epochs)  # fmt: skip
+    w_new = w.copy()
+    w_new[features] = w_ws
+    u = np.zeros(g.shape[0])
+    if X is not None:
+        subtract_columns_dense(X, u, features, w[features] - w_ws)
+    if data is not None:
+        subtract_columns_sparse(data, indices, indptr, u, features, w[features] - w_ws)
+    step_b = 0.0
+    if fit_intercept:
+        step_b = -(grad_b + hess @ u) / hess_sum
+        u += step_b
+    return w_new, u, step_b
