@@ -210,3 +210,26 @@ def test_weighted_gram_of_a_working_set_from_rows(size):
     np.testing.assert_allclose(gram, columns.T @ (hess[:, None] * columns), rtol=1e-12,
                                atol=1e-12)  # fmt: skip
     np.testing.assert_allclose(sums, columns.T @ hess, rtol=1e-12, atol=1e-12)
+
+
+def test_every_layout_reaches_one_of_two_compilations():
+    """Read-only arrays, 64-bit sparse indices and one-column data would each compile the
+    loop anew (20-30 s): they are copied into the two canonical forms, or left to the
+    Python loop, with the same certified points."""
+    from shrinkage._kernels.logistic_path import logistic_path as kernel
+
+    X, y = problem(n=80, p=6, seed=11)
+    frozen = np.asfortranarray(X)
+    frozen.setflags(write=False)
+    frozen_y = y.copy()
+    frozen_y.setflags(write=False)
+    wide_indices = sp.csc_matrix(X)
+    wide_indices.indices = wide_indices.indices.astype(np.int64)
+    wide_indices.indptr = wide_indices.indptr.astype(np.int64)
+    reference = shrinkage.path(X, y, L1(), loss="logistic", n_alphas=6, tol=1e-10)
+    for data in (frozen, wide_indices, sp.csc_matrix(X)):
+        result = shrinkage.path(data, frozen_y, L1(), loss="logistic", n_alphas=6, tol=1e-10)
+        np.testing.assert_allclose(result.dense_coefs(), reference.dense_coefs(), atol=1e-6)
+    column = shrinkage.path(X[:, :1], y, L1(), loss="logistic", n_alphas=4, tol=1e-10)
+    assert np.all(column.relative_gaps <= 1e-10)
+    assert len(kernel.signatures) <= 2, kernel.signatures  # dense, and sparse

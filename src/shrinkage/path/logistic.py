@@ -106,8 +106,10 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
     (array([0., 0.]), True)
     """
     if covers(data, penalty):
-        return compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
-                             screen=screen)  # fmt: skip
+        points = compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
+                               screen=screen)  # fmt: skip
+        if points is not None:
+            return points
     points = new_points(alphas.shape[0])
     w = intercept = point = None
     for k, alpha in enumerate(alphas):

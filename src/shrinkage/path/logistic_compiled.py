@@ -4,7 +4,7 @@
 logistic_path`, the proximal-Newton loop of :mod:`shrinkage.solvers.logistic` run by
 numba, when X is float64 and every feature is penalised. The points it returns are
 certified by the same duality gap at the same tolerance; only the Python calls between
-the kernels are gone (``benchmarks/ablation.py`` measures the difference).
+the kernels are gone (``benchmarks/ablation_logistic.py`` measures the difference).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ __all__ = ["compiled_path", "covers"]
 
 LOSS = LogisticLoss()
 _NO_VALUES = np.empty(0)
+# read-only data up to this size is copied for the compiled loop (see _layout)
+_COPY_LIMIT = 64 * 2**20
 
 
 def covers(data, penalty) -> bool:
@@ -32,15 +34,14 @@ def covers(data, penalty) -> bool:
 def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
                   settings=COMPILED_SETTINGS):  # fmt: skip
     """:func:`shrinkage.path.logistic.solve_path` in one compiled call (same arguments,
-    same points); the caller checks :func:`covers` first. ``settings`` are the solver's
-    rules (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`), which only
-    ``benchmarks/ablation.py`` changes, to switch one speed-up off at a time."""
-    X, p = data.X, data.X.shape[1]
-    if sp.issparse(X):
-        csr = data.rows
-        arrays = (None, X.data, X.indices, X.indptr, csr.data, csr.indices, csr.indptr)
-    else:
-        arrays = (X, None, None, None, None, None, None)
+    same points), or None where the data's arrays would need a compilation of their own
+    (:func:`_layout`); the caller checks :func:`covers` first. ``settings`` are the
+    solver's rules (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`), which only
+    ``benchmarks/ablation_logistic.py`` changes, to switch one speed-up off at a time."""
+    arrays = _layout(data)
+    if arrays is None:
+        return None
+    p = data.X.shape[1]
     l1_unit, l2_unit = penalty.weights(1.0, p, data.scale)
     norms = data.dual_column_norms if screen else _NO_VALUES
     scale = data.primal_at_zero if data.primal_at_zero > 0 else 1.0
@@ -48,9 +49,9 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     coefs = np.zeros((alphas.shape[0], p))
     values = np.zeros((alphas.shape[0], 6))
     logistic_path(
-        *arrays, data.y, data.s, data.fit_intercept, float(scale),
-        np.ascontiguousarray(alphas, dtype=np.float64), l1_unit, l2_unit,
-        bool(penalty.positive), float(tol), int(max_iter), float(intercept), norms,
+        *arrays, np.array(data.y, dtype=np.float64), np.array(data.s, dtype=np.float64),
+        data.fit_intercept, float(scale), np.array(alphas, dtype=np.float64), l1_unit,
+        l2_unit, bool(penalty.positive), float(tol), int(max_iter), float(intercept), norms,
         LOSS.dual_radius(1.0, data.s), tuple(float(v) for v in settings), coefs, values,
     )  # fmt: skip
     points = new_points(alphas.shape[0])
@@ -59,3 +60,41 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     for k in range(alphas.shape[0]):
         rows.store(k, coefs[k])
     return points
+
+
+def _layout(data):
+    """The arrays of X as the compiled loop takes them, or None.
+
+    numba compiles the loop anew for every new array type, at 20-30 s a compilation, and
+    a read-only array, 64-bit sparse indices or a one-column matrix (which numba sees as
+    C-ordered) are each a new type. So the compiled loop sees two kinds of data only:
+    writable Fortran-ordered dense X, and writable CSC and CSR arrays with 32-bit
+    indices. Read-only arrays up to ``_COPY_LIMIT`` bytes and 64-bit indices are copied
+    into that form; larger read-only data and a single row or column are left to the
+    Python loop, which solves them to the same certificate.
+    """
+    X = data.X
+    if sp.issparse(X):
+        if X.nnz >= np.iinfo(np.int32).max or X.shape[1] >= np.iinfo(np.int32).max:
+            return None
+        csr = data.rows
+        arrays = []
+        for array in (X.data, X.indices, X.indptr, csr.data, csr.indices, csr.indptr):
+            if array.dtype == np.int64:
+                array = array.astype(np.int32)
+            array = _writable(array)
+            if array is None:
+                return None
+            arrays.append(array)
+        return (None, *arrays)
+    if 1 in X.shape:
+        return None
+    X = _writable(X)
+    return None if X is None else (X, None, None, None, None, None, None)
+
+
+def _writable(array):
+    """``array``, a writable copy of it when it is read-only and small, or None."""
+    if array.flags.writeable:
+        return array
+    return array.copy(order="K") if array.nbytes <= _COPY_LIMIT else None
