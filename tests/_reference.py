@@ -93,3 +93,14 @@ def cvxpy_fit(
         max_iter=500,
     )  # fmt: skip
     return np.asarray(w.value), float(b.value) if fit_intercept else 0.0
+
+
+def certified_distance(X, gaps):
+    """A bound on ``‖w_a − w_b‖`` for two fits of one squared-loss problem with an
+    intercept, from their duality gaps alone: the loss is μ-strongly convex in w with μ
+    the least eigenvalue of the centred ``XᵀX/n``, so ``‖w − w*‖ ≤ √(2·gap/μ)`` for each
+    (Nesterov 2004, Thm 2.1.8) and the triangle inequality adds them. Two solvers that
+    both meet a tolerance agree to this, not to rounding."""
+    Xc = X - X.mean(axis=0)
+    mu = np.linalg.eigvalsh(Xc.T @ Xc / X.shape[0])[0]
+    return sum(np.sqrt(2.0 * max(gap, 0.0) / mu) for gap in gaps)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from tests._cli import fails_cleanly, invoke
+from tests._reference import certified_distance
 
 # dask's Parquet reader on pandas 3
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")
@@ -60,12 +61,19 @@ def test_fit_with_dask_threads_equals_the_fit_in_memory(data):
     result, engine, memory = _fit_both(data, "lasso", "--engine", "dask", "--alpha", "0.05")
     assert engine["estimator"] == memory["estimator"] == "Lasso"
     assert engine["schema"] == memory["schema"] and engine["n_rows"] == N_ROWS
-    for name, value in memory["coefficients"].items():
-        assert engine["coefficients"][name] == pytest.approx(value, abs=1e-10)
-    assert engine["intercept"] == pytest.approx(memory["intercept"], abs=1e-10)
+    # the engine solves from the data's statistics, memory from the rows: two solvers,
+    # each certified, so they agree to the distance their gaps allow
+    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
+    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
+                                      memory["certificate"]["dual_gap"]])  # fmt: skip
+    assert 0 < distance < 0.05
+    difference = [engine["coefficients"][name] - value
+                  for name, value in memory["coefficients"].items()]  # fmt: skip
+    assert np.linalg.norm(difference) <= distance
+    centred_norms = np.linalg.norm(X - X.mean(axis=0), axis=1)
+    bound = distance * (centred_norms.max() + np.linalg.norm(X.mean(axis=0)))
+    assert engine["intercept"] == pytest.approx(memory["intercept"], abs=bound)
     assert engine["certificate"]["relative_gap"] <= engine["parameters"]["tol"]
-    for name, value in memory["kkt_residual"].items():  # each feature's
-        assert engine["kkt_residual"][name] == pytest.approx(value, abs=1e-8)
     assert engine["n_nonzero"] == memory["n_nonzero"] == 4
     stored = [pd.read_csv(data / f"lasso-{kind}" / "path.csv") for kind in ("engine", "memory")]
     assert np.abs(stored[0].to_numpy() - stored[1].to_numpy()).max() < 1e-8
@@ -73,7 +81,7 @@ def test_fit_with_dask_threads_equals_the_fit_in_memory(data):
         invoke(data, ["predict", f"lasso-{kind}", "all.parquet", "-o", f"{kind}.csv",
                       "--force", "-q"])  # fmt: skip
     predictions = [pd.read_csv(data / f"{kind}.csv") for kind in ("engine", "memory")]
-    assert np.abs(predictions[0] - predictions[1]).to_numpy().max() < 1e-9
+    assert np.abs(predictions[0] - predictions[1]).to_numpy().max() <= 2 * bound
     # one line per pass: the target, then the one-pass sufficient statistics
     assert "pass 1 (target):" in result.stderr
     assert "pass 2 (sufficient statistics):" in result.stderr
@@ -140,8 +148,12 @@ def test_fit_on_a_running_scheduler(data, cluster):
     invoke(data, ["fit", "all.parquet", "-t", "y", "--alpha", "0.05", "-o", "in-memory",
                   "--force"])  # fmt: skip
     engine, memory = _model(data / "on-cluster"), _model(data / "in-memory")
-    assert np.allclose(list(engine["coefficients"].values()),
-                       list(memory["coefficients"].values()), rtol=0, atol=1e-10)  # fmt: skip
+    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
+    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
+                                      memory["certificate"]["dual_gap"]])  # fmt: skip
+    difference = [engine["coefficients"][name] - value
+                  for name, value in memory["coefficients"].items()]  # fmt: skip
+    assert np.linalg.norm(difference) <= distance < 0.05
     assert "pass 2 (sufficient statistics)" in result.stderr
 
 
@@ -202,6 +214,10 @@ def test_fit_with_spark_equals_the_fit_in_memory(data):
     result, engine, memory = _fit_both(data, "spark", "--engine", "spark", "--master",
                                        "local[2]", "--alpha", "0.05")  # fmt: skip
     assert engine["schema"] == memory["schema"]
-    for name, value in memory["coefficients"].items():
-        assert engine["coefficients"][name] == pytest.approx(value, abs=1e-10)
+    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
+    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
+                                      memory["certificate"]["dual_gap"]])  # fmt: skip
+    difference = [engine["coefficients"][name] - value
+                  for name, value in memory["coefficients"].items()]  # fmt: skip
+    assert np.linalg.norm(difference) <= distance < 0.05
     assert "pass 1 (target):" in result.stderr

@@ -101,14 +101,16 @@ def test_tall_path_equals_the_in_memory_path(case):
 
 @pytest.mark.parametrize("case", ["enet weighted standardized", "factors sparse no intercept"])
 def test_tall_duality_gaps_certify_the_original_objective(case):
-    # at the default tol the tall points are not optimal: their gaps must still bound
-    # the distance to the optimum of the original objective, found in memory at TIGHT
+    # stopped after one epoch the tall points are not optimal: their gaps must still
+    # bound the distance to the optimum of the original objective, found in memory at TIGHT
     options = dict(CASES[case])
     penalty = options.pop("penalty")
-    X, y, s = make_data(sparse=options.pop("sparse", False), weights=options.pop("weights"),
-                        seed=6)  # fmt: skip
+    factors = penalty.penalty_factor
+    sparse, weights = options.pop("sparse", False), options.pop("weights")
+    X, y, s = make_data(p=30 if factors is None else len(factors), seed=6, sparse=sparse,
+                        weights=weights)  # fmt: skip
     stats = sufficient_statistics(ArrayBlocks(X, y, s, n_partitions=4)).total()
-    tall = tall_path(stats, penalty, n_alphas=40, tol=1e-4, **options)
+    tall = tall_path(stats, penalty, n_alphas=4, tol=1e-12, max_iter=1, warn=False, **options)
     best = path(X, y, penalty, alphas=tall.alphas, sample_weight=s, tol=TIGHT, **options)
     args = (penalty, options.get("fit_intercept", True), options.get("standardize", False))
     slack = []
@@ -116,7 +118,6 @@ def test_tall_duality_gaps_certify_the_original_objective(case):
         p_tall = objective(X, y, s, tall.coefs[k], tall.intercepts[k], alpha, *args)
         p_best = objective(X, y, s, best.coefs[k], best.intercepts[k], alpha, *args)
         slack.append(tall.dual_gaps[k] - (p_tall - p_best))
-    assert tall.converged.all() and np.all(tall.relative_gaps <= 1e-4)
     assert min(slack) >= -1e-13
     assert max(tall.dual_gaps) > 1e-9  # the check is not vacuous: the points are inexact
 

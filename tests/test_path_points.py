@@ -6,6 +6,8 @@ import time
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shrinkage.path.points import POINT_FIELDS, PathRequest, assemble, new_points, output_rows
 from shrinkage.penalties import L1
@@ -57,3 +59,24 @@ def test_assemble_reads_every_field_and_checks_the_names():
     with pytest.raises(ValueError, match="3 names for 2 features"):
         assemble(alphas, coefs, points, _request(feature_names=["a", "b", "c"]), "squared",
                  time.perf_counter(), "gram", 1e-4)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n_alphas=st.integers(1, 12), p=st.integers(1, 9),
+       block=st.integers(1, 40))  # fmt: skip
+def test_support_summary_of_blocks_equals_the_row_by_row_count(seed, n_alphas, p, block):
+    from shrinkage.path import rows
+
+    rng = np.random.default_rng(seed)
+    coefs = rng.standard_normal((n_alphas, p)) * (rng.random((n_alphas, p)) < 0.4)
+    alphas = np.sort(rng.uniform(0.1, 2.0, n_alphas))[::-1]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rows, "_BLOCK_ENTRIES", block)  # blocks of a few rows
+        entry, n_active = rows.support_summary(coefs, alphas)
+    sparse_entry, sparse_active = rows.support_summary(sp.csr_array(coefs), alphas)
+    expected = [alphas[np.flatnonzero(coefs[:, j])[0]] if coefs[:, j].any() else 0.0
+                for j in range(p)]  # fmt: skip
+    np.testing.assert_array_equal(entry, expected)
+    np.testing.assert_array_equal(n_active, np.count_nonzero(coefs, axis=1))
+    np.testing.assert_array_equal(sparse_entry, entry)
+    np.testing.assert_array_equal(sparse_active, n_active)

@@ -232,9 +232,13 @@ def test_geometry_panel_draws_every_pair_at_every_alpha(make_report, tmp_path, b
         rows = page.evaluate(SWEEP)
     finally:
         page.close()
-    n_features, n_alphas = len(geometry["features"]), len(document["geometry_alphas"])
+    n_features, n_alphas = len(geometry["features"]), len(alphas)
     assert len(rows) == n_features * (n_features - 1) * n_alphas
-    for a, b, k, label_1, label_2, diamond, message, caption in rows:
+    # the lasso's geometry at its grid point nearest (in log α) to the slider's α
+    lasso_alphas = np.log(document["geometry_alphas"])
+    nearest = [int(np.argmin(np.abs(lasso_alphas - np.log(alpha)))) for alpha in alphas]
+    for a, b, slider, label_1, label_2, diamond, message, caption in rows:
+        k = nearest[slider]
         assert (label_1, label_2) == (names[a], names[b])
         entry, swapped = find_pair(geometry, a, b)
         assert entry is not None

@@ -9,9 +9,12 @@ check; working set = support, pure-L2 features and every KKT violator; inner epo
 until the set's own gap is below a fraction of the full one) in one compiled call.
 """
 
-import numpy as np
-from numba import njit
+import time
 
+import numpy as np
+from numba import njit, objmode
+
+from .face import face_step_gram
 from .gap import check_at, check_summary, enet_duality_gap
 from .gram import cd_epoch_gram
 from .prox import weight_at
@@ -19,6 +22,8 @@ from .prox import weight_at
 # full checks without progress before q is recomputed from scratch, and then before the
 # solve stops: the gap is then at the precision of the Gram form's statistics
 _STALLED_CHECKS = 5
+# a face step's Cholesky costs at most this share of the epochs between two of them
+_FACE_SHARE = 4
 
 
 @njit(cache=True, nogil=True)
@@ -26,6 +31,14 @@ def _statistics(w, xty, q, yy):
     """``(yᵀr, ‖r‖²)`` from the Gram state (``‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq``)."""
     y_dot_r = yy - np.dot(w, xty)
     return y_dot_r, max(y_dot_r - np.dot(w, q), 0.0)
+
+
+@njit(cache=True, nogil=True)
+def _support_size(w, features):
+    count = 0
+    for j in features:
+        count += w[j] != 0.0
+    return count
 
 
 @njit(cache=True, nogil=True)
@@ -92,9 +105,15 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
         size = _working_set(q, w, a, b, positive, n, scale, gap, check_lipschitz, features)
         chosen = features[:size]
         inner_target = max(inner_fraction * gap, 0.5 * target)
+        # a face of m costs about m³/3 to factor, an epoch size·p: one face step every
+        # `every` epochs costs at most 1/_FACE_SHARE of the epochs between them
+        support = _support_size(w, chosen)
+        every = 1 + support**3 // (3 * _FACE_SHARE * size * p)
         while epochs < max_epochs:
             cd_epoch_gram(gram, w, q, lipschitz, a, b, positive, chosen, n, no_deltas)
             epochs += 1
+            if epochs % every == 0:
+                face_step_gram(gram, q, w, a, b, positive, n, chosen)
             for k in range(size):
                 restricted[k] = q[chosen[k]]
             y_dot_r, rr = _statistics(w, xty, q, yy)
@@ -105,3 +124,33 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     radius = np.sqrt(2.0 * max(gap, 0.0) / n)
     largest, screened = check_summary(q, w, a, b, positive, n, scale, radius, check_lipschitz)
     return epochs, gap, primal, dual, largest, screened
+
+
+@njit(cache=True)  # objmode reads the clock: no nogil
+def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a, unit_b,
+              positive, target, max_epochs, inner_fraction, coefs, points):  # fmt: skip
+    """:func:`gram_solve` at every α of a grid, each warm-started from the last, in one
+    call: on small problems the Python between the points cost more than the points.
+
+    ``unit_a``, ``unit_b``: the weights at α = 1 (arrays, or one number each); those at
+    α are α times them. ``w`` and ``q = Xᵀy − Gw`` are the first start, and are left at
+    the last point. Row k of ``coefs`` receives the solution at ``alphas[k]``, row k of
+    ``points`` its epochs, gap, primal, dual, largest KKT residual, screened count and
+    seconds. Every feature must be penalised (the first epochs are then −1).
+    """
+    with objmode(tick="f8"):
+        tick = time.perf_counter()
+    for k in range(alphas.shape[0]):
+        a, b = alphas[k] * unit_a, alphas[k] * unit_b
+        epochs, gap, primal, dual, largest, screened = gram_solve(
+            gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positive, target,
+            max_epochs, inner_fraction,
+        )  # fmt: skip
+        coefs[k] = w
+        with objmode(tock="f8"):
+            tock = time.perf_counter()
+        points[k, 0], points[k, 1], points[k, 2], points[k, 3] = epochs, gap, primal, dual
+        points[k, 4], points[k, 5], points[k, 6] = largest, screened, tock - tick
+        tick = tock
+        if epochs < 0:
+            return

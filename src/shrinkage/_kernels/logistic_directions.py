@@ -22,6 +22,7 @@ from .columns import (
     subtract_columns_dense,
     subtract_columns_sparse,
 )
+from .face import move_in_face, solve_positive_semidefinite
 from .logistic import (
     centred_gram_dense,
     newton_cd_dense,
@@ -51,75 +52,6 @@ def some_columns(X, data, indices, indptr, vector, features):
     if data is not None:
         column_dots_sparse(data, indices, indptr, vector, features, out)
     return out
-
-
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _cholesky_solve(matrix, rhs, shift):
-    """``(matrix + shift·I)⁻¹ rhs`` by Cholesky; None when a pivot is not positive."""
-    m = rhs.shape[0]
-    factor = np.zeros((m, m))
-    for j in range(m):
-        total = matrix[j, j] + shift
-        for k in range(j):
-            total -= factor[j, k] * factor[j, k]
-        if not total > 0.0:
-            return None
-        factor[j, j] = np.sqrt(total)
-        for i in range(j + 1, m):
-            value = matrix[i, j]
-            for k in range(j):
-                value -= factor[i, k] * factor[j, k]
-            factor[i, j] = value / factor[j, j]
-    x = rhs.copy()
-    for i in range(m):  # L x' = rhs
-        for k in range(i):
-            x[i] -= factor[i, k] * x[k]
-        x[i] /= factor[i, i]
-    for i in range(m - 1, -1, -1):  # Lᵀ x = x'
-        for k in range(i + 1, m):
-            x[i] -= factor[k, i] * x[k]
-        x[i] /= factor[i, i]
-    return x
-
-
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _solve_positive_semidefinite(matrix, rhs):
-    """Cholesky; where the matrix is singular (collinear columns), Cholesky of the
-    matrix plus a growing multiple of I, from 1e-12 of its largest diagonal entry: any
-    positive-definite system gives a descent direction for the face quadratic (and the
-    caller takes the step only if the model drops)."""
-    x = _cholesky_solve(matrix, rhs, 0.0)
-    largest = 0.0
-    for j in range(rhs.shape[0]):
-        largest = max(largest, abs(matrix[j, j]))
-    shift = 1e-12 * max(largest, 1e-300)
-    while x is None and shift < np.inf:
-        x = _cholesky_solve(matrix, rhs, shift)
-        shift *= 100.0
-    if x is None:
-        return np.zeros_like(rhs)
-    return x
-
-
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _move_in_face(w, direction, l1_weight, positive):
-    """:func:`shrinkage.solvers.logistic_newton._move_in_face`: the step ``τ·direction``
-    (largest τ ≤ 1 that changes no sign the penalty depends on), the coordinate that
-    reaches 0 set to exactly 0."""
-    m = w.shape[0]
-    ratio = np.full(m, np.inf)
-    tau = 1.0
-    for j in range(m):
-        if (l1_weight[j] > 0.0 or positive) and w[j] * direction[j] < 0.0:
-            ratio[j] = -w[j] / direction[j]
-            tau = min(tau, ratio[j])
-    step = np.empty(m)
-    for j in range(m):
-        new = w[j] + tau * direction[j]
-        if (l1_weight[j] > 0.0 or positive) and (ratio[j] <= tau or new * w[j] < 0.0):
-            new = 0.0
-        step[j] = new - w[j]
-    return step, tau
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -173,8 +105,8 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
             for k in range(m):
                 face_hessian[i, k] = hessian[j, face[k]]
             face_hessian[i, i] += b_ws[j]
-        direction = -_solve_positive_semidefinite(face_hessian, face_grad)
-        step, _ = _move_in_face(w_ws[face], direction, a_ws[face], positive)
+        direction = -solve_positive_semidefinite(face_hessian, face_grad)
+        step, _ = move_in_face(w_ws[face], direction, a_ws[face], positive)
         if face_grad @ step + 0.5 * (step @ (face_hessian @ step)) < 0.0:  # rounding guard
             for i in range(m):
                 w_ws[face[i]] += step[i]
@@ -256,7 +188,7 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         previous = rz
         rz = residual @ preconditioned
         direction = preconditioned + (rz / previous) * direction
-    step, tau = _move_in_face(w_face, x[:m], a_face, positive)
+    step, tau = move_in_face(w_face, x[:m], a_face, positive)
     full_step = np.zeros(size)
     full_step[:m] = step
     if fit_intercept:

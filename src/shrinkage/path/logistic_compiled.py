@@ -57,8 +57,7 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     points = new_points(alphas.shape[0])
     for k, name in enumerate(points.dtype.names):
         points[name] = values[:, k]
-    for k in range(alphas.shape[0]):
-        rows.store(k, coefs[k])
+    rows.store_block(0, coefs)
     return points
 
 

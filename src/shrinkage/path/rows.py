@@ -16,6 +16,8 @@ import scipy.sparse as sp
 
 __all__ = ["DenseRows", "SparseRows", "support_summary"]
 
+_BLOCK_ENTRIES = 2**16  # entries of a dense path read at a time by support_summary
+
 
 class DenseRows:
     """Rows of a dense ``coefs`` array (the default format)."""
@@ -30,6 +32,11 @@ class DenseRows:
 
     def store(self, k, w):
         self.coefs[k] = w
+
+    def store_block(self, start, block):
+        """Rows ``start, start + 1, …`` are the rows of ``block``."""
+        stop = start + block.shape[0]
+        self.coefs[start:stop] = block
 
     def put(self, k, features, values):
         """Row k is ``values`` at ``features`` and 0 elsewhere (it was all zero)."""
@@ -67,6 +74,10 @@ class SparseRows:
         nonzero = np.flatnonzero(w)
         self.indices[k], self.values[k] = nonzero, np.asarray(w[nonzero], dtype=self.dtype)
 
+    def store_block(self, start, block):
+        for i in range(block.shape[0]):
+            self.store(start + i, block[i])
+
     def put(self, k, features, values):
         features, values = np.asarray(features, dtype=np.int64), np.asarray(values)
         keep = values != 0
@@ -100,16 +111,29 @@ class SparseRows:
 
 def support_summary(coefs, alphas):
     """``(entry_alpha, n_active)``: per feature the largest α where it is non-zero (0 if
-    never), per α the number of non-zeros; row by row, without (n_alphas × p)
-    temporaries, for a dense array or a CSR array."""
+    never), per α the number of non-zeros; for a dense array a block of rows at a time
+    (no (n_alphas × p) temporaries), for a CSR array row by row.
+
+    Examples
+    --------
+    >>> entry, n_active = support_summary(np.array([[0.0, 1.0], [2.0, 3.0]]), np.array([1.0, 0.5]))
+    >>> entry.tolist(), n_active.tolist()
+    ([0.5, 1.0], [1, 2])
+    """
     n_alphas, p = coefs.shape
     entry, n_active = np.zeros(p), np.zeros(n_alphas, dtype=np.int64)
-    for k in range(n_alphas - 1, -1, -1):  # the largest α where non-zero wins
-        if sp.issparse(coefs):
-            row = slice(coefs.indptr[k], coefs.indptr[k + 1])
-            nonzero = coefs.indices[row][coefs.data[row] != 0]
-        else:
-            nonzero = np.flatnonzero(coefs[k])
+    if not sp.issparse(coefs):
+        step = max(1, _BLOCK_ENTRIES // max(p, 1))
+        for start in range(step * ((n_alphas - 1) // step), -1, -step):  # last block first
+            stop = start + step
+            nonzero = coefs[start:stop] != 0
+            n_active[start:stop] = nonzero.sum(axis=1)
+            ever = nonzero.any(axis=0)  # the largest α where non-zero wins
+            entry[ever] = alphas[start + nonzero.argmax(axis=0)[ever]]
+        return entry, n_active
+    for k in range(n_alphas - 1, -1, -1):
+        row = slice(coefs.indptr[k], coefs.indptr[k + 1])
+        nonzero = coefs.indices[row][coefs.data[row] != 0]
         entry[nonzero] = alphas[k]
         n_active[k] = nonzero.size
     return entry, n_active

@@ -21,7 +21,7 @@ from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ..solvers.api import prepare_problem
 from ..solvers.coordinate_descent import coordinate_descent
-from ..solvers.gram_cd import gram_cd
+from ..solvers.gram_cd import gram_cd, gram_cd_path
 from ..solvers.states import GramState, ResidualState
 from ..solvers.warm_start import WarmStart
 from ..solvers.working_set import duality_gap, gap_safe_zeros, working_set_cd
@@ -89,6 +89,9 @@ def squared_path(X, y, request):
         exact_a, exact_b = unit_weights(penalty, p, exact_scale)
         exact_a = magnitudes.l1_weights(exact_a)
     alpha_previous = None
+    if strategy == "gram" and warm_start and exact is None:  # the grid in one call
+        first = _gram_points(state, alphas, unit_a, unit_b, penalty.positive, tol,
+                             request.max_iter, w, rows, points, design, fit_intercept)  # fmt: skip
     for k in range(first, alphas.size):
         alpha = float(alphas[k])
         tick = time.perf_counter()
@@ -132,6 +135,21 @@ def squared_path(X, y, request):
     result = assemble(alphas, coefs, points, request, "squared", start, used, tol)
     # σ_j = c_j·σ̃_j in the caller's units (shrinkage.magnitudes)
     return replace(result, column_std=magnitudes.to_original_scale(scale) if standardize else None)
+
+
+def _gram_points(state, alphas, unit_a, unit_b, positive, tol, max_epochs, start, rows,
+                 points, design, fit_intercept):  # fmt: skip
+    """Every point of the grid on the Gram state in one compiled call
+    (:func:`~shrinkage.solvers.gram_cd.gram_cd_path`), stored; returns the number of
+    points solved (all)."""
+    coefs, stats = gram_cd_path(state, alphas, unit_a, unit_b, positive, tol=tol,
+                                max_epochs=max_epochs, coef_init=start)  # fmt: skip
+    rows.store_block(0, coefs)
+    if fit_intercept:
+        points["intercept"] = design.y_mean - coefs @ design.x_mean
+    for name in ("dual_gap", "relative_gap", "n_iter", "seconds", "n_screened"):
+        points[name] = getattr(stats, name)
+    return alphas.size
 
 
 def _solve_point(state, strategy, a, b, positive, tol, max_epochs, start, extrapolation,

@@ -196,7 +196,16 @@ EXPLORER_JS = r"""
       k === path.chosen_index ? " (the cross-validated choice)" : "";
     drawBars(path, k);
     drawPath(path, k);
-    drawGeometry(Math.min(k, data.geometry_alphas.length - 1));
+    drawGeometry(nearestGeometry(path.alphas[k]));
+  }
+
+  // the geometry is the lasso's: drawn at its grid point nearest (in log α) to the slider's α
+  function nearestGeometry(alpha) {
+    var alphas = data.geometry_alphas, best = alphas.length - 1;
+    if (!(alpha > 0)) return best;
+    var distance = function (i) { return Math.abs(Math.log(alphas[i] / alpha)); };
+    for (var i = 0; i < alphas.length; i++) if (distance(i) < distance(best)) best = i;
+    return best;
   }
 
   slider.addEventListener("input", update);

@@ -13,15 +13,16 @@ was most of its cost.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
-from .._kernels.gram_solve import gram_solve
+from .._kernels.gram_solve import gram_path, gram_solve
 from ..certificates import Certificate, certify
 from ._result import SolverResult
 from .warm_start import Weights, starting_point
 
-__all__ = ["gram_cd"]
+__all__ = ["GramPathPoints", "gram_cd", "gram_cd_path"]
 
 # inner epochs stop when the working set's own gap is below this fraction of the full gap
 INNER_FRACTION = 0.3
@@ -79,11 +80,98 @@ def gram_cd(state, l1_weight, l2_weight, positive=False, *, tol=1e-4, max_epochs
     if epochs < 0:
         raise ValueError("gram_cd needs every feature penalised; use coordinate_descent.")
     cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, None, largest)
-    if cert.relative_gap > tol and state.design is not None:
-        # short of tol: the residual form is exact where ‖r‖² = yᵀr − wᵀq rounds off
-        exact = certify(state.design, w, weights.l1_64, weights.l2_64, bool(positive))
-        if exact.relative_gap < cert.relative_gap:
-            largest = float(np.max(exact.kkt_residual, initial=0.0))
-            cert = replace(exact, kkt_residual=None, largest_kkt=largest)
+    cert = _exact_if_short(state, w, weights.l1_64, weights.l2_64, positive, cert, tol)
     return SolverResult(w, 0.0, cert, epochs, cert.relative_gap <= tol, tol, "gram_cd",
                         n_screened=int(screened))  # fmt: skip
+
+
+class GramPathPoints(NamedTuple):
+    """The statistics of each point of :func:`gram_cd_path`, one array each."""
+
+    n_iter: np.ndarray
+    dual_gap: np.ndarray
+    relative_gap: np.ndarray
+    largest_kkt: np.ndarray
+    n_screened: np.ndarray
+    seconds: np.ndarray
+
+
+def gram_cd_path(state, alphas, unit_l1, unit_l2, positive=False, *, tol=1e-4,
+                 max_epochs=20_000, coef_init=None, out=None):  # fmt: skip
+    """:func:`gram_cd` at every α of a grid, each point warm-started from the last, in
+    one compiled call (:func:`shrinkage._kernels.gram_solve.gram_path`).
+
+    Parameters
+    ----------
+    state : GramState
+    alphas : ndarray of shape (n_alphas,)
+    unit_l1, unit_l2 : ndarray of shape (n_features,)
+        The weights at α = 1 (uniform views allowed): those at α are α times them.
+    positive : bool
+    tol : float
+        Target relative duality gap at every point.
+    max_epochs : int
+        Budget of epochs per point.
+    coef_init : ndarray, optional
+        The start of the first point (zero by default).
+    out : ndarray of shape (n_alphas, n_features), optional
+        A C-ordered float64 array to receive the coefficients.
+
+    Returns
+    -------
+    coefs : ndarray of shape (n_alphas, n_features)
+        Row k solves ``alphas[k]``.
+    points : GramPathPoints
+        Epochs, certificate (as :func:`gram_cd` gives it) and seconds of each point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.design import make_design
+    >>> from shrinkage.solvers.states import GramState
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((200, 5)), rng.standard_normal(200)
+    >>> state = GramState.from_design(make_design(X, y))
+    >>> coefs, points = gram_cd_path(state, np.array([0.1, 0.01]), np.ones(5), np.zeros(5),
+    ...                              tol=1e-10)
+    >>> coefs.shape, bool(np.all(points.relative_gap <= 1e-10))
+    ((2, 5), True)
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    weights = Weights.resolve(unit_l1, unit_l2)
+    w, _ = starting_point(coef_init, np.float64, state.xty.shape[0])
+    state.reset(w)
+    primal_at_zero = max(state.yy / (2 * state.n), np.finfo(float).tiny)
+    coefs = np.zeros((alphas.shape[0], w.shape[0])) if out is None else out
+    values = np.zeros((alphas.shape[0], 7))
+    gram_path(
+        state.gram, state.xty, state.yy, state.n, state.lipschitz, state.norm_lipschitz, w,
+        state.correlation, alphas, weights.kernel_l1, weights.kernel_l2, bool(positive),
+        tol * primal_at_zero, int(max_epochs), INNER_FRACTION, coefs, values,
+    )  # fmt: skip
+    if values.shape[0] and values[0, 0] < 0:
+        raise ValueError("gram_cd needs every feature penalised; use coordinate_descent.")
+    points = GramPathPoints(values[:, 0].astype(np.int64), values[:, 1],
+                            values[:, 1] / primal_at_zero, values[:, 4],
+                            values[:, 5].astype(np.int64), values[:, 6])  # fmt: skip
+    for k in np.flatnonzero(points.relative_gap > tol):  # rare: try the exact form
+        epochs, gap, primal, dual, largest = values[k, :5]
+        cert = Certificate(primal, dual, gap, primal_at_zero, gap / primal_at_zero, None,
+                           largest)  # fmt: skip
+        l1, l2 = alphas[k] * weights.l1_64, alphas[k] * weights.l2_64
+        cert = _exact_if_short(state, coefs[k], l1, l2, positive, cert, tol)
+        points.dual_gap[k], points.relative_gap[k] = cert.dual_gap, cert.relative_gap
+        points.largest_kkt[k] = cert.largest_kkt
+    return coefs, points
+
+
+def _exact_if_short(state, w, l1, l2, positive, cert, tol):
+    """``cert``, or the exact certificate of ``w`` where it is better: short of ``tol``,
+    the residual form is exact where ``‖r‖² = yᵀr − wᵀq`` rounds off."""
+    if cert.relative_gap <= tol or state.design is None:
+        return cert
+    exact = certify(state.design, w, l1, l2, bool(positive))
+    if exact.relative_gap >= cert.relative_gap:
+        return cert
+    largest = float(np.max(exact.kkt_residual, initial=0.0))
+    return replace(exact, kkt_residual=None, largest_kkt=largest)
