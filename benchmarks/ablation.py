@@ -12,7 +12,8 @@ process (compile time excluded). The configurations:
 * ``working_set`` — the iterative strategy forced where ``auto`` picks the exact homotopy
   (the switches below then act on that iterative strategy);
 * ``no screening`` — no strong rule and no bound-settled columns in the full checks;
-* ``no extrapolation`` — no Anderson acceleration;
+* ``no extrapolation`` — no Anderson acceleration (in Gram mode: no Newton steps on the
+  face of the signs);
 * ``no warm start`` — every α from zero.
 
 Printed: median seconds, the ratio to ``auto``, total epochs (knots for the homotopy) and
@@ -40,7 +41,7 @@ from problems import available, load  # noqa: E402
 import shrinkage  # noqa: E402
 from shrinkage.penalties import L1  # noqa: E402
 
-DEFAULT = ["leukemia", "riboflavin", "toeplitz", "tall_dense", "rcv1_small@1e-2",
+DEFAULT = ["leukemia", "riboflavin", "toeplitz", "tall_dense", "diabetes", "rcv1_small@1e-2",
            "sparse_synthetic@1e-2", "news20_bow@1e-2"]  # fmt: skip
 CONFIGS = {
     "auto": {},

@@ -21,10 +21,12 @@ from .solvers.logistic import logistic_alpha_max, solve_logistic
 # scikit-learn-based parts load on first use, so that ``import shrinkage`` for path /
 # solve does not pay for importing scikit-learn (about a second on a small machine)
 _LAZY = {
-    **dict.fromkeys(["ElasticNet", "Lasso", "Ridge", "SparseLogisticRegression"], "estimators"),
+    **dict.fromkeys(["ElasticNet", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso", "Ridge",
+                     "SparseLogisticRegression"], "estimators"),
     **dict.fromkeys(
-        ["AdaptiveLasso", "ElasticNetCV", "LassoCV", "LassoIC", "RelaxedLasso",
-         "SparseLogisticRegressionCV", "StabilitySelection", "stability_selection"],
+        ["AdaptiveLasso", "ElasticNetCV", "LassoCV", "LassoIC", "MultiTaskElasticNetCV",
+         "MultiTaskLassoCV", "RelaxedLasso", "SparseLogisticRegressionCV",
+         "StabilitySelection", "stability_selection"],
         "selection",
     ),
     "advise": "advice",
@@ -66,6 +68,8 @@ __all__ = [
     "HomotopyResult",
     "LassoCV",
     "LassoIC",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLassoCV",
     "RelaxedLasso",
     "SparseLogisticRegressionCV",
     "StabilitySelection",
@@ -73,6 +77,8 @@ __all__ = [
     "stability_selection",
     "ElasticNet",
     "Lasso",
+    "MultiTaskElasticNet",
+    "MultiTaskLasso",
     "PathResult",
     "Ridge",
     "SolverResult",

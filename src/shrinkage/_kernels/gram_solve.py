@@ -22,8 +22,6 @@ from .prox import weight_at
 # full checks without progress before q is recomputed from scratch, and then before the
 # solve stops: the gap is then at the precision of the Gram form's statistics
 _STALLED_CHECKS = 5
-# a face step's Cholesky costs at most this share of the epochs between two of them
-_FACE_SHARE = 4
 
 
 @njit(cache=True, nogil=True)
@@ -61,7 +59,7 @@ def _working_set(q, w, a, b, positive, n, scale, gap, lipschitz, out):
 
 @njit(cache=True, nogil=True)
 def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positive, target,
-               max_epochs, inner_fraction):  # fmt: skip
+               max_epochs, inner_fraction, face_share):  # fmt: skip
     """Solve ``1/(2n)‖y − Xw‖² + Σ a_j|w_j| + ½ b_j w_j²`` from ``w`` (in place, with
     ``q = Xᵀy − Gw`` kept current) until the duality gap is ``≤ target``.
 
@@ -70,6 +68,11 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     solve runs at least one epoch: a start (zero, or the previous point of a path) can
     already meet a loose target, and returning it unchanged would make exact zeros
     misrepresent an L2 penalty, or a path stand still between close α.
+
+    After each epoch of the working set (every few epochs when the support is large), a
+    Newton step on the face of the current signs (:func:`.face.face_step_gram`) while
+    its Cholesky costs at most ``1/face_share`` of the epochs between two steps; none
+    when ``face_share`` is 0.
 
     When the full gap stops falling (:data:`_STALLED_CHECKS` checks in a row), q is
     recomputed from ``Xᵀy − Gw`` once; if it stalls again the solve stops short of the
@@ -106,13 +109,14 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
         chosen = features[:size]
         inner_target = max(inner_fraction * gap, 0.5 * target)
         # a face of m costs about m³/3 to factor, an epoch size·p: one face step every
-        # `every` epochs costs at most 1/_FACE_SHARE of the epochs between them
-        support = _support_size(w, chosen)
-        every = 1 + support**3 // (3 * _FACE_SHARE * size * p)
+        # `every` epochs costs at most 1/face_share of the epochs between them
+        every = 0
+        if face_share > 0:
+            every = 1 + _support_size(w, chosen) ** 3 // (3 * face_share * size * p)
         while epochs < max_epochs:
             cd_epoch_gram(gram, w, q, lipschitz, a, b, positive, chosen, n, no_deltas)
             epochs += 1
-            if epochs % every == 0:
+            if every > 0 and epochs % every == 0:
                 face_step_gram(gram, q, w, a, b, positive, n, chosen)
             for k in range(size):
                 restricted[k] = q[chosen[k]]
@@ -128,7 +132,8 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
 
 @njit(cache=True)  # objmode reads the clock: no nogil
 def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a, unit_b,
-              positive, target, max_epochs, inner_fraction, coefs, points):  # fmt: skip
+              positive, target, max_epochs, inner_fraction, face_share, coefs,
+              points):  # fmt: skip
     """:func:`gram_solve` at every α of a grid, each warm-started from the last, in one
     call: on small problems the Python between the points cost more than the points.
 
@@ -144,7 +149,7 @@ def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a
         a, b = alphas[k] * unit_a, alphas[k] * unit_b
         epochs, gap, primal, dual, largest, screened = gram_solve(
             gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positive, target,
-            max_epochs, inner_fraction,
+            max_epochs, inner_fraction, face_share,
         )  # fmt: skip
         coefs[k] = w
         with objmode(tock="f8"):

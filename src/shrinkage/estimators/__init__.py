@@ -2,5 +2,9 @@
 
 from .linear import ElasticNet, Lasso, Ridge
 from .logistic import SparseLogisticRegression
+from .multitask import MultiTaskElasticNet, MultiTaskLasso
 
-__all__ = ["ElasticNet", "Lasso", "Ridge", "SparseLogisticRegression"]
+__all__ = [
+    "ElasticNet", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso", "Ridge",
+    "SparseLogisticRegression",
+]  # fmt: skip

@@ -15,11 +15,14 @@ from .._validation import check_flag, check_max_iter
 from ..certificates import certified, describe_gap
 from ..penalties import L1, Penalty
 from .logistic import logistic_path
+from .multitask import multitask_path
 from .points import PathRequest
 from .result import PathResult
 from .squared import squared_path
 
-__all__ = ["path", "warn_unconverged"]
+__all__ = ["LOSSES", "path", "warn_unconverged"]
+
+LOSSES = ("squared", "logistic", "multitask")
 
 
 def path(
@@ -49,11 +52,16 @@ def path(
     Parameters
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    y : array-like of shape (n_samples,), or (n_samples, n_tasks) for "multitask"
         Targets; for ``loss="logistic"`` two classes coded 0/1.
     penalty : Penalty, default ``L1()``
-    loss : {"squared", "logistic"}
-        ``1/(2n)‖y − Xw − b‖²`` or the mean log-loss.
+    loss : {"squared", "logistic", "multitask"}
+        ``1/(2n)‖y − Xw − b‖²``, the mean log-loss, or the multi-task squared loss
+        ``1/(2n)‖Y − XW − 1bᵀ‖²_F`` with the row-group norm ``Σ_j f_j‖W_j‖₂`` as the L1
+        part (:mod:`shrinkage.solvers.multitask`, glmnet's ``mgaussian``): dense X, no
+        positivity, every feature penalised; the result's ``coefs`` are then
+        (n_alphas, p, T) (:class:`~shrinkage.path.multitask.MultiTaskPathResult`) and
+        ``strategy``, ``screening`` and ``extrapolation`` do not apply.
     alphas : array-like, optional
         The grid (sorted decreasing). Default: ``n_alphas`` log-spaced from α_max.
     n_alphas : int
@@ -83,8 +91,10 @@ def path(
         from the sequential strong rule (a guess the full KKT check corrects) and let
         the full checks skip the columns a Cauchy–Schwarz bound settles
         (:mod:`~shrinkage.solvers.correlation_bounds`), neither of which changes the
-        solution; Anderson extrapolation of the iterates. Only the first applies to
-        ``"cd"`` and ``"gram"``, none to the exact ``"homotopy"``.
+        solution; extrapolation — Anderson extrapolation of the working sets' iterates,
+        and the Newton steps on the face of the signs of ``"gram"``. Only the first
+        applies to ``"cd"``, the first and the last to ``"gram"``, none to the exact
+        ``"homotopy"``.
     coef_format : {"dense", "sparse"}
         How ``coefs`` is returned: an (n_alphas × p) array, or a
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
@@ -133,8 +143,8 @@ def path(
         )  # fmt: skip
     if coef_format not in ("dense", "sparse"):
         raise ValueError(f"coef_format must be 'dense' or 'sparse', got {coef_format!r}.")
-    if loss not in ("squared", "logistic"):
-        raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}.")
     if not isinstance(penalty, Penalty):
         raise TypeError(f"penalty must be a Penalty (L1(), L2(), ...), got {penalty!r}.")
     if penalty.penalty_factor is not None and not np.any(np.asarray(penalty.penalty_factor)):
@@ -156,7 +166,8 @@ def path(
         standardize, tol, max_iter, feature_names, coef_format, strategy, warm_start,
         screening, extrapolation,
     )  # fmt: skip
-    result = (logistic_path if loss == "logistic" else squared_path)(X, y, request)
+    result = {"squared": squared_path, "logistic": logistic_path,
+              "multitask": multitask_path}[loss](X, y, request)  # fmt: skip
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result

@@ -91,7 +91,8 @@ def squared_path(X, y, request):
     alpha_previous = None
     if strategy == "gram" and warm_start and exact is None:  # the grid in one call
         first = _gram_points(state, alphas, unit_a, unit_b, penalty.positive, tol,
-                             request.max_iter, w, rows, points, design, fit_intercept)  # fmt: skip
+                             request.max_iter, w, rows, points, design, fit_intercept,
+                             request.extrapolation)  # fmt: skip
     for k in range(first, alphas.size):
         alpha = float(alphas[k])
         tick = time.perf_counter()
@@ -138,12 +139,13 @@ def squared_path(X, y, request):
 
 
 def _gram_points(state, alphas, unit_a, unit_b, positive, tol, max_epochs, start, rows,
-                 points, design, fit_intercept):  # fmt: skip
+                 points, design, fit_intercept, face_steps):  # fmt: skip
     """Every point of the grid on the Gram state in one compiled call
     (:func:`~shrinkage.solvers.gram_cd.gram_cd_path`), stored; returns the number of
     points solved (all)."""
     coefs, stats = gram_cd_path(state, alphas, unit_a, unit_b, positive, tol=tol,
-                                max_epochs=max_epochs, coef_init=start)  # fmt: skip
+                                max_epochs=max_epochs, coef_init=start,
+                                face_steps=face_steps)  # fmt: skip
     rows.store_block(0, coefs)
     if fit_intercept:
         points["intercept"] = design.y_mean - coefs @ design.x_mean
@@ -156,7 +158,8 @@ def _solve_point(state, strategy, a, b, positive, tol, max_epochs, start, extrap
                  screening):  # fmt: skip
     """One α on the Gram or residual state (:mod:`.strategy`)."""
     if strategy == "gram":
-        return gram_cd(state, a, b, positive, tol=tol, max_epochs=max_epochs, coef_init=start)
+        return gram_cd(state, a, b, positive, tol=tol, max_epochs=max_epochs, coef_init=start,
+                       face_steps=extrapolation)  # fmt: skip
     return working_set_cd(
         state, a, b, positive, tol=tol, max_epochs=max_epochs, coef_init=start,
         anderson=5 if extrapolation else 0, bounded_checks=screening, per_feature_kkt=False,

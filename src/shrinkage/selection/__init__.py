@@ -7,6 +7,7 @@ from .adaptive import AdaptiveLasso
 from .cross_validation import ElasticNetCV, LassoCV
 from .information_criteria import LassoIC, information_criterion
 from .logistic_cv import SparseLogisticRegressionCV
+from .multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from .relaxed import RelaxedLasso, least_squares_on_support
 from .stability import StabilityResult, stability_selection
 from .stability_selector import StabilitySelection
@@ -16,6 +17,8 @@ __all__ = [
     "ElasticNetCV",
     "LassoCV",
     "LassoIC",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLassoCV",
     "RelaxedLasso",
     "SparseLogisticRegressionCV",
     "StabilityResult",

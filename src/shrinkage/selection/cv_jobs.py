@@ -81,8 +81,12 @@ def fold_errors(
             warn=False, **path_options,
         )  # fmt: skip
         coefs, intercepts, relative_gaps = result.coefs, result.intercepts, result.relative_gaps
-    n_active = np.count_nonzero(coefs, axis=1)
     X_test, y_test = X[test], y[test]
+    if coefs.ndim == 3:  # multi-task: (n_alphas, p, T); a feature is its row
+        errors = _multitask_errors(coefs, intercepts, X_test, y_test, test_weight, scorer,
+                                   template, alphas)  # fmt: skip
+        return errors, np.count_nonzero(np.any(coefs != 0, axis=2), axis=1), relative_gaps
+    n_active = np.count_nonzero(coefs, axis=1)
     if scorer is not None:
         errors = scorer_errors(
             scorer, template, alphas, coefs, intercepts, X_test, y_test, test_weight
@@ -94,6 +98,20 @@ def fold_errors(
     else:
         errors = weighted_mean((y_test[:, None] - decision) ** 2, test_weight)
     return np.asarray(errors, dtype=np.float64), n_active, relative_gaps
+
+
+def _multitask_errors(coefs, intercepts, X_test, Y_test, test_weight, scorer, template,
+                      alphas):  # fmt: skip
+    """Held-out errors of a multi-task path: the squared error averaged over the rows
+    (weighted) and the tasks, or minus the scorer."""
+    if scorer is not None:
+        return scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, Y_test,
+                             test_weight)  # fmt: skip
+    errors = np.empty(alphas.shape[0])
+    for k in range(alphas.shape[0]):
+        residual = Y_test - X_test @ coefs[k] - intercepts[k]
+        errors[k] = float(np.mean(weighted_mean(residual**2, test_weight)))
+    return errors
 
 
 def _logistic_fold_path(X, y, sample_weight, penalty, alphas, *, fit_intercept, standardize,
@@ -121,7 +139,10 @@ def scorer_errors(scorer, template, alphas, coefs, intercepts, X_test, y_test, t
     for k, alpha in enumerate(alphas):
         model = copy.copy(template)
         model.alpha = float(alpha)
-        if hasattr(template, "classes_"):  # classifiers keep sklearn's (1, p) / (1,) shapes
+        if coefs.ndim == 3:  # multi-task models keep sklearn's (T, p) / (T,) shapes
+            model.coef_ = coefs[k].T
+            model.intercept_ = intercepts[k]
+        elif hasattr(template, "classes_"):  # classifiers keep sklearn's (1, p) / (1,)
             model.coef_ = coefs[k][None, :]
             model.intercept_ = np.array([intercepts[k]])
         else:

@@ -1,0 +1,199 @@
+"""Multi-task regression with a shared support: ``MultiTaskLasso``, ``MultiTaskElasticNet``.
+
+T regressions on the same X, fitted together with the row-group penalty
+(:mod:`shrinkage.solvers.multitask`): a feature is in every task's model or in none.
+scikit-learn's ``MultiTaskLasso`` / ``MultiTaskElasticNet`` and glmnet's
+``family="mgaussian"`` solve the same objective; here every fit carries its duality-gap
+certificate, and sample weights, per-feature penalty factors and ``standardize`` work.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._validation import check_alpha, check_fit_options, check_non_numeric, check_sample_weight
+from ..certificates import describe_gap
+from ..penalties import Penalty
+from ..solvers.multitask import solve_multitask
+from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, ValidatedParameters, store_parameters
+
+__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "MultiTaskRegressor", "multitask_data"]
+
+
+def multitask_data(estimator, X, Y, sample_weight=None):
+    """The preamble of a multi-task ``fit``: dense float64 X, Y of shape (n, T) with
+    T ≥ 1 columns (a 1-D y is refused: one task is :class:`~shrinkage.Lasso`'s), and
+    the checked weights."""
+    check_non_numeric(X)
+    X, Y = validate_data(estimator, X, Y, multi_output=True, y_numeric=True,
+                         dtype=np.float64)  # fmt: skip
+    if Y.ndim == 1:
+        raise ValueError(
+            f"{type(estimator).__name__} fits several tasks: Y must be 2-D (n_samples, "
+            "n_tasks). For one target use Lasso or ElasticNet."
+        )
+    return X, np.asarray(Y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
+
+
+class MultiTaskRegressor(ValidatedParameters, MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """What the multi-task models share: the penalty, the fitted attributes in
+    scikit-learn's shapes (``coef_`` (T, p), ``intercept_`` (T,)), prediction."""
+
+    l1_ratio = 1.0  # a parameter of MultiTaskElasticNet, fixed for MultiTaskLasso
+    positive = False  # the row norm has no sign: no positivity
+
+    def _penalty(self) -> Penalty:
+        return Penalty(self.l1_ratio, self.penalty_factor)
+
+    def _fit_options(self, sample_weight):
+        return dict(
+            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
+            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
+        )  # fmt: skip
+
+    def _store_solution(self, result):
+        self.coef_ = np.ascontiguousarray(result.coef.T)
+        n_tasks = result.coef.shape[1]
+        self.intercept_ = result.intercept if self.fit_intercept else np.zeros(n_tasks)
+        self.n_iter_ = result.n_iter
+        self.dual_gap_ = result.dual_gap
+        self.certificate_ = result.certificate
+
+    def predict(self, X):
+        """``X @ coef_.T + intercept_``, of shape (n_samples, n_tasks)."""
+        check_is_fitted(self)
+        check_non_numeric(X)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_.T + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        return tags
+
+
+class MultiTaskElasticNet(MultiTaskRegressor):
+    """``1/(2n) Σ s_i ‖y_i − Wᵀx_i − b‖² + α Σ_j f_j (ρ‖W_j‖₂ + ½(1−ρ)‖W_j‖₂²)``,
+    certified.
+
+    scikit-learn's ``MultiTaskElasticNet`` (same α and ``l1_ratio``) and glmnet's
+    ``mgaussian`` (its λ is our α, its ``alpha`` our ``l1_ratio``).
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+    l1_ratio : float in [0, 1], default 0.5
+    fit_intercept : bool, default True
+    standardize : bool, default False
+        Penalise the rows as if each column had unit standard deviation (glmnet's
+        ``standardize=TRUE``); coefficients stay on the data's scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-feature multipliers f_j > 0.
+    tol : float, default 1e-4
+        Relative duality gap to certify.
+    max_iter : int, default 1000
+        Epochs of block coordinate descent.
+    warm_start : bool, default False
+        A refit starts from the previous ``coef_``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_tasks, n_features)
+    intercept_ : ndarray of shape (n_tasks,)
+    n_iter_ : int
+    dual_gap_ : float
+    certificate_ : Certificate
+        Duality gap and the KKT residual of each row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import MultiTaskElasticNet
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 5))
+    >>> Y = np.column_stack([X[:, 0], X[:, 0] - X[:, 1]]) + 0.1 * rng.standard_normal((60, 2))
+    >>> model = MultiTaskElasticNet(alpha=0.1, l1_ratio=0.9).fit(X, Y)
+    >>> model.coef_.shape, np.flatnonzero(np.abs(model.coef_).sum(axis=0)).tolist()
+    ((2, 5), [0, 1])
+    """
+
+    _parameter_constraints: dict = {
+        "alpha": ALPHA, "l1_ratio": L1_RATIO, **FIT_OPTIONS,
+        "penalty_factor": ["array-like", None], "warm_start": ["boolean"],
+    }  # fmt: skip
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
+                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):  # fmt: skip
+        store_parameters(self, locals())
+
+    def _check_params(self):
+        check_alpha(self.alpha)
+        check_fit_options(self, ("fit_intercept", "standardize", "warm_start"))
+        self._penalty()
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit and certify.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Dense.
+        y : array-like of shape (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        X, Y, sample_weight = multitask_data(self, X, y, sample_weight)
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if self.coef_.shape == (Y.shape[1], X.shape[1]):
+                coef_init = self.coef_.T
+        result = solve_multitask(X, Y, self.alpha, self._penalty(), coef_init=coef_init,
+                                 **self._fit_options(sample_weight))  # fmt: skip
+        if not result.converged:
+            warnings.warn(
+                f"{type(self).__name__}: {describe_gap(result.relative_gap, result.tol)} "
+                f"after {result.n_iter} epochs; increase max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self._store_solution(result)
+        return self
+
+
+class MultiTaskLasso(MultiTaskElasticNet):
+    """``1/(2n) Σ s_i ‖y_i − Wᵀx_i − b‖² + α Σ_j f_j ‖W_j‖₂``: the group lasso over the
+    rows of W, certified (scikit-learn's ``MultiTaskLasso``). Parameters and attributes
+    as :class:`MultiTaskElasticNet`, without ``l1_ratio`` (1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import MultiTaskLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((60, 5))
+    >>> Y = np.column_stack([X[:, 0], X[:, 0] - X[:, 1]]) + 0.1 * rng.standard_normal((60, 2))
+    >>> model = MultiTaskLasso(alpha=0.1).fit(X, Y)
+    >>> np.flatnonzero(np.abs(model.coef_).sum(axis=0)).tolist(), model.dual_gap_ >= 0
+    ([0, 1], True)
+    """
+
+    _parameter_constraints: dict = {
+        key: value for key, value in MultiTaskElasticNet._parameter_constraints.items()
+        if key != "l1_ratio"
+    }  # fmt: skip
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, standardize=False,
+                 penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):  # fmt: skip
+        store_parameters(self, locals())
+
+    l1_ratio = 1.0

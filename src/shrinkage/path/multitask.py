@@ -1,0 +1,153 @@
+"""The multi-task path: W (p × T) at every α of a grid, warm-started and certified.
+
+:func:`multitask_path` is :func:`shrinkage.path` with ``loss="multitask"``: the problem
+is prepared once (:func:`~shrinkage.solvers.multitask.prepare_multitask`), the grid is
+the one rule of :mod:`.grid` with α_max from the row norms of ``XᵀY``, and each point is
+solved from the previous one by :func:`~shrinkage.solvers.multitask.
+solve_multitask_prepared`. The result is a :class:`MultiTaskPathResult`: a
+:class:`~shrinkage.path.result.PathResult` whose ``coefs`` are (n_alphas, p, T) and
+``intercepts`` (n_alphas, T); a feature is active when its row is non-zero.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .._validation import check_tol
+from ..penalties import Penalty
+from ..solvers.multitask import (
+    _weights,
+    multitask_alpha_max,
+    prepare_multitask,
+    solve_multitask,
+    solve_multitask_prepared,
+)
+from .grid import alpha_grid, grid_l1_ratio
+from .result import PathResult
+
+__all__ = ["MultiTaskPathResult", "multitask_path"]
+
+
+@dataclass(frozen=True)
+class MultiTaskPathResult(PathResult):
+    """A multi-task path: as :class:`~shrinkage.path.result.PathResult`, with
+    ``coefs`` of shape (n_alphas, n_features, n_tasks), ``intercepts`` (n_alphas,
+    n_tasks), and ``n_active`` / ``entry_alpha`` counting a feature when its row (all
+    tasks) is non-zero."""
+
+    def intercept_at(self, alpha):
+        """The intercepts (one per task) at α, interpolated as :meth:`coef_at`."""
+        k, t = self._bracket(alpha)
+        if t == 0.0:
+            return np.array(self.intercepts[k])
+        return (1.0 - t) * self.intercepts[k] + t * self.intercepts[k + 1]
+
+    def predict(self, X, alpha=None):
+        """``X W + b``: (n, n_alphas, T) at every grid α, or (n, T) at one ``alpha``."""
+        from .._validation import check_matrix
+
+        X = check_matrix(X)
+        if X.shape[1] != self.coefs.shape[1]:
+            raise ValueError(
+                f"X has {X.shape[1]} features; the path was fitted on "
+                f"{self.coefs.shape[1]} features."
+            )
+        if alpha is None:
+            out = np.empty((X.shape[0], *self.intercepts.shape))
+            for t in range(out.shape[2]):
+                out[:, :, t] = np.asarray(X @ self.coefs[:, :, t].T) + self.intercepts[:, t]
+            return out
+        return np.asarray(X @ self.coef_at(alpha)) + self.intercept_at(alpha)
+
+    def to_frame(self):
+        """The coefficients as a long pandas DataFrame: one row per (α, task), columns
+        ``intercept`` and the features."""
+        import pandas as pd
+
+        n_alphas, p, n_tasks = self.coefs.shape
+        rows = self.coefs.transpose(0, 2, 1).reshape(n_alphas * n_tasks, p)
+        frame = pd.DataFrame(rows, columns=list(self.feature_names))
+        frame.insert(0, "intercept", self.intercepts.reshape(-1))
+        frame.index = pd.MultiIndex.from_product(
+            [self.alphas, range(n_tasks)], names=["alpha", "task"]
+        )
+        return frame
+
+    def refit_at(self, alpha, X, y, *, sample_weight=None):
+        """Solve exactly at ``alpha`` from the nearest grid point (the path's data and
+        options); returns a :class:`~shrinkage.solvers.multitask.MultiTaskResult`."""
+        from .._validation import check_alpha
+
+        alpha = check_alpha(alpha)
+        nearest = int(np.argmin(np.abs(np.log(self.alphas / max(alpha, 1e-300)))))
+        return solve_multitask(
+            X, y, alpha, self.penalty, fit_intercept=self.fit_intercept,
+            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
+            coef_init=self.coefs[nearest],
+        )  # fmt: skip
+
+    def plot(self, ax=None, *, standardized=None, label="all"):
+        """The row norms ``‖W_j‖₂`` against α (:func:`shrinkage.plots.paths.plot_path`
+        of the path of norms); returns the axes."""
+        from ..plots.paths import plot_path
+
+        values = {field.name: getattr(self, field.name) for field in fields(PathResult)}
+        values.update(coefs=np.linalg.norm(self.coefs, axis=2), intercepts=self.intercepts[:, 0])
+        norms = PathResult(**values)
+        return plot_path(norms, ax, standardized=standardized, label=label)
+
+
+def multitask_path(X, Y, request) -> MultiTaskPathResult:
+    """The path of a :class:`~shrinkage.path.points.PathRequest` with a matrix of
+    targets Y (n × T), before any warning."""
+    start = time.perf_counter()
+    penalty = request.penalty
+    tol = check_tol(request.tol, np.float64)
+    if request.coef_format != "dense":
+        raise ValueError("a multi-task path returns dense coefs (n_alphas, p, T).")
+    data = prepare_multitask(X, Y, request.sample_weight, request.fit_intercept,
+                             request.standardize)  # fmt: skip
+    n, p = data.X.shape
+    n_tasks = data.Y.shape[1]
+    grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)
+    alphas = alpha_grid(
+        lambda: multitask_alpha_max(data, grid_penalty), request.n_alphas,
+        request.alpha_min_ratio, alphas=request.alphas, shape=(n, p),
+        l1_ratio=penalty.l1_ratio,
+    )  # fmt: skip
+    coefs = np.zeros((alphas.size, p, n_tasks))
+    intercepts = np.zeros((alphas.size, n_tasks))
+    gaps, relative, n_iter, screened, seconds = (np.zeros(alphas.size) for _ in range(5))
+    W = None
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        a, b = _weights(data, float(alpha), penalty)
+        start_k = W if request.warm_start else None
+        result = solve_multitask_prepared(data, a, b, tol=tol, max_epochs=request.max_iter,
+                                          coef_init=start_k)  # fmt: skip
+        W = result.coef
+        coefs[k], intercepts[k] = W, result.intercept
+        gaps[k], relative[k] = result.dual_gap, result.relative_gap
+        n_iter[k], screened[k] = result.n_iter, result.n_screened
+        seconds[k] = time.perf_counter() - tick
+    active = np.any(coefs != 0, axis=2)  # (n_alphas, p)
+    entry = np.zeros(p)
+    ever = active.any(axis=0)
+    entry[ever] = alphas[active.argmax(axis=0)[ever]]
+    names = request.feature_names
+    if names is not None:
+        names = np.asarray(names, dtype=object)
+        if names.shape != (p,):
+            raise ValueError(f"feature_names has {names.size} names for {p} features.")
+    return MultiTaskPathResult(
+        alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
+        relative_gaps=relative, n_iter=n_iter.astype(int), n_active=active.sum(axis=1),
+        n_screened=screened.astype(int), entry_alpha=entry,
+        timings={"total": time.perf_counter() - start, "per_alpha": seconds}, _names=names,
+        l1_ratio=float(penalty.l1_ratio), loss="multitask", strategy="block_cd", tol=tol,
+        column_std=data.scale, penalty=penalty, fit_intercept=request.fit_intercept,
+        standardize=request.standardize,
+    )  # fmt: skip

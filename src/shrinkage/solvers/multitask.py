@@ -1,0 +1,288 @@
+r"""The multi-task elastic net: one sparsity pattern shared by T regressions, certified.
+
+Minimises, over W (p × T) and the intercepts b (T),
+
+    1/(2n) Σ_i s_i ‖y_i − Wᵀx_i − b‖² + α Σ_j f_j σ_j (ρ‖W_j‖₂ + ½(1 − ρ) σ_j ‖W_j‖₂²),
+
+the objective of scikit-learn's ``MultiTaskElasticNet`` and of glmnet's
+``family="mgaussian"`` (σ_j = 1 unless ``standardize``; glmnet's λ is our α). The row
+norm ``‖W_j‖₂`` couples the tasks: feature j is in every task's model or in none.
+
+Solved by block coordinate descent over the rows
+(:func:`shrinkage._kernels.multitask.bcd_epoch_dense`) with the duality gap of
+:mod:`shrinkage.certificates.multitask` checked every few epochs; at each check the rows
+the gap-safe test proves zero leave the epochs for good (dynamic screening, Ndiaye et
+al. 2015), and the solve stops at ``gap ≤ tol · P(0)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._kernels.multitask import bcd_epoch_dense
+from .._validation import check_alpha, check_max_iter, check_tol
+from .._validation.data import check_matrix, check_sample_weight
+from ..certificates import Certificate, certified
+from ..certificates.multitask import certify_multitask, gap_safe_rows
+from ..losses import normalise_sample_weight
+from ..penalties import L1, Penalty
+
+__all__ = [
+    "MultiTaskData", "MultiTaskResult", "multitask_alpha_max", "prepare_multitask",
+    "solve_multitask", "solve_multitask_prepared",
+]  # fmt: skip
+
+# epochs between two certificates (one certificate costs about one epoch: Xᵀ R)
+CHECK_EVERY = 5
+
+
+@dataclass(frozen=True)
+class MultiTaskData:
+    """A validated multi-task problem on its effective design.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features), Fortran-ordered float64
+        Centred (with an intercept) and scaled by ``√s`` (with weights).
+    Y : ndarray of shape (n_samples, n_tasks), C-ordered float64
+        The targets, centred and scaled alike.
+    x_mean, y_mean : ndarray
+        Weighted means of the original columns and targets (zeros without intercept).
+    scale : ndarray or None
+        σ_j of each column (``standardize=True``), else None.
+    column_norms : ndarray of shape (n_features,)
+        ``‖X_j‖`` of the effective columns.
+    fit_intercept : bool
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    x_mean: np.ndarray
+    y_mean: np.ndarray
+    scale: np.ndarray | None
+    column_norms: np.ndarray
+    fit_intercept: bool
+
+    @property
+    def primal_at_zero(self) -> float:
+        """P(0) = ‖Y‖²/(2n), the scale of the relative gap."""
+        return float(np.vdot(self.Y, self.Y)) / (2 * self.X.shape[0])
+
+    def intercept(self, W):
+        """The intercepts ``ȳ − Wᵀx̄`` of each task (zeros without intercept)."""
+        return self.y_mean - W.T @ self.x_mean
+
+
+@dataclass(frozen=True)
+class MultiTaskResult:
+    """A certified multi-task solution.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features, n_tasks)
+    intercept : ndarray of shape (n_tasks,)
+    certificate : Certificate
+        Duality gap and per-row KKT residual.
+    n_iter : int
+        Epochs run (over the rows not yet screened).
+    converged : bool
+    tol : float
+    n_screened : int
+        Rows proven zero at the optimum by the gap-safe test at the last check.
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    certificate: Certificate
+    n_iter: int
+    converged: bool
+    tol: float
+    n_screened: int
+
+    @property
+    def dual_gap(self) -> float:
+        return self.certificate.dual_gap
+
+    @property
+    def relative_gap(self) -> float:
+        return self.certificate.relative_gap
+
+
+def check_targets(Y, n_samples):
+    """Y as a finite float64 (n_samples × T) array, T ≥ 1: a 1-D y is one task."""
+    Y = np.asarray(Y)
+    if Y.ndim == 1:
+        Y = Y[:, None]
+    if Y.ndim != 2:
+        raise ValueError(f"Y must be a 2-D array (n_samples, n_tasks), got shape {Y.shape}.")
+    if Y.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} samples but Y has {Y.shape[0]}.")
+    if Y.shape[1] < 1:
+        raise ValueError("Y has no task (0 columns).")
+    if Y.dtype.kind not in "biuf":
+        try:
+            Y = Y.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"Y must be numeric, got dtype {Y.dtype}: {exc}") from exc
+    Y = np.asarray(Y, dtype=np.float64)
+    if not np.all(np.isfinite(Y)):
+        raise ValueError(f"Y contains {int(np.sum(~np.isfinite(Y)))} NaN or infinite value(s).")
+    return Y
+
+
+def prepare_multitask(X, Y, sample_weight=None, fit_intercept=True, standardize=False):
+    """Validate and lay out a multi-task problem once (:class:`MultiTaskData`).
+
+    X must be dense (a sparse X is refused with a clear error: the row updates of
+    every task read each column n times T); it is copied once, centred and row-scaled.
+
+    Examples
+    --------
+    >>> data = prepare_multitask(np.eye(3), np.arange(6.0).reshape(3, 2))
+    >>> data.X.shape, data.Y.shape, data.y_mean.tolist()
+    ((3, 3), (3, 2), [2.0, 3.0])
+    """
+    if sp.issparse(X):
+        raise TypeError(
+            "multi-task fits take dense X; convert a sparse matrix with X.toarray() "
+            "(scikit-learn's MultiTaskLasso does not take sparse X either)."
+        )
+    X = check_matrix(X)
+    n, p = X.shape
+    Y = check_targets(Y, n)
+    weights = check_sample_weight(sample_weight, n)
+    s = None if weights is None else normalise_sample_weight(weights, n)
+    Xd = np.array(X, dtype=np.float64, order="F", copy=True)
+    Yd = np.array(Y, dtype=np.float64, order="C", copy=True)
+    if fit_intercept:
+        w = np.ones(n) if s is None else s
+        x_mean, y_mean = Xd.T @ w / n, Yd.T @ w / n
+        Xd -= x_mean
+        Yd -= y_mean
+    else:
+        x_mean, y_mean = np.zeros(p), np.zeros(Y.shape[1])
+    if s is not None:
+        root = np.sqrt(s)
+        Xd *= root[:, None]
+        Yd *= root[:, None]
+    column_norms = np.sqrt(np.einsum("ij,ij->j", Xd, Xd))
+    scale = None
+    if standardize:
+        scale = column_norms / np.sqrt(n)
+        if np.any(scale == 0):
+            constant = np.flatnonzero(scale == 0)[:10].tolist()
+            raise ValueError(
+                f"standardize=True: columns {constant} are constant (standard deviation 0); "
+                "drop them or use standardize=False."
+            )
+    return MultiTaskData(Xd, Yd, x_mean, y_mean, scale, column_norms, fit_intercept)
+
+
+def _weights(data, alpha, penalty):
+    """``(a, b)`` of α for the data, with the checks every multi-task fit needs."""
+    if penalty.positive:
+        raise ValueError("multi-task fits have no positivity constraint (positive=True).")
+    p = data.X.shape[1]
+    a, b = penalty.weights(alpha, p, data.scale)
+    if np.any((a == 0) & (b == 0)) and alpha > 0:
+        free = np.flatnonzero((a == 0) & (b == 0))[:10].tolist()
+        raise ValueError(
+            f"multi-task fits need every feature penalised; penalty_factor is 0 at {free}."
+        )
+    return a, b
+
+
+def multitask_alpha_max(data, penalty) -> float:
+    """The smallest α with W = 0 optimal: ``max_j ‖X_jᵀY‖/(n ρ f_j σ_j)``
+    (:meth:`~shrinkage.penalties.Penalty.alpha_max` of the row norms; ``inf`` for ridge).
+
+    Examples
+    --------
+    >>> data = prepare_multitask(np.eye(2), np.array([[1.0, 0.0], [0.0, 2.0]]),
+    ...                          fit_intercept=False)
+    >>> multitask_alpha_max(data, L1())
+    1.0
+    """
+    norms = np.linalg.norm(data.X.T @ data.Y, axis=1) / data.X.shape[0]
+    return penalty.alpha_max(norms, data.scale)
+
+
+def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
+    """Solve on prepared data with weights ``(a, b)``; W starts at ``coef_init`` (zero)."""
+    X, Y = data.X, data.Y
+    n, p = X.shape
+    W = np.zeros((p, Y.shape[1])) if coef_init is None else np.array(coef_init, order="C")
+    R = Y - X @ W
+    lipschitz = data.column_norms**2 / n
+    active = np.arange(p, dtype=np.int64)
+    epochs, screened = 0, 0
+    while True:
+        certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
+        safe = gap_safe_rows(dual_norms, data.column_norms, certificate.dual_gap, n, a)
+        safe &= ~np.any(W != 0, axis=1)
+        screened = int(np.count_nonzero(safe))
+        if (epochs > 0 and certified(certificate.relative_gap, tol)) or epochs >= max_epochs:
+            break
+        active = np.flatnonzero(~safe).astype(np.int64)
+        for _ in range(min(CHECK_EVERY, max_epochs - epochs)):
+            change = bcd_epoch_dense(X, W, R, lipschitz, a, b, active)
+            epochs += 1
+            if change == 0.0:
+                break
+        R = Y - X @ W  # drop the rounding the updates accumulated
+    converged = certified(certificate.relative_gap, tol)
+    return MultiTaskResult(W, data.intercept(W), certificate, epochs, converged, tol, screened)
+
+
+def solve_multitask(
+    X, Y, alpha, penalty: Penalty | None = None, *, fit_intercept=True, sample_weight=None,
+    standardize=False, tol=1e-4, max_iter=20_000, coef_init=None,
+) -> MultiTaskResult:  # fmt: skip
+    """Minimise the multi-task elastic net (module docstring) at one α and certify it.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Dense.
+    Y : array-like of shape (n_samples, n_tasks)
+    alpha : float
+    penalty : Penalty, default ``L1()``
+        Its ρ (``l1_ratio``) and penalty factors (all > 0); no positivity.
+    fit_intercept, sample_weight, standardize, tol
+        As in :func:`shrinkage.solve`.
+    max_iter : int
+        Epochs (passes over the rows not screened).
+    coef_init : array-like of shape (n_features, n_tasks), optional
+
+    Returns
+    -------
+    MultiTaskResult
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 8))
+    >>> W = np.zeros((8, 3)); W[:2] = rng.standard_normal((2, 3))
+    >>> Y = X @ W + 0.1 * rng.standard_normal((100, 3))
+    >>> fit = solve_multitask(X, Y, 0.1, tol=1e-8)
+    >>> np.flatnonzero(np.linalg.norm(fit.coef, axis=1)).tolist(), bool(fit.converged)
+    ([0, 1], True)
+    """
+    penalty = L1() if penalty is None else penalty
+    alpha = check_alpha(alpha)
+    tol = check_tol(tol, np.float64)
+    max_iter = check_max_iter(max_iter)
+    data = prepare_multitask(X, Y, sample_weight, fit_intercept, standardize)
+    a, b = _weights(data, alpha, penalty)
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=np.float64)
+        expected = (data.X.shape[1], data.Y.shape[1])
+        if coef_init.shape != expected:
+            raise ValueError(f"coef_init has shape {coef_init.shape}, expected {expected}.")
+        if not np.all(np.isfinite(coef_init)):
+            raise ValueError("coef_init contains NaN or infinity.")
+    return solve_multitask_prepared(data, a, b, tol=tol, max_epochs=max_iter,
+                                    coef_init=coef_init)  # fmt: skip
