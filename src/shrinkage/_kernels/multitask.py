@@ -1,9 +1,9 @@
 """Block coordinate descent for the multi-task elastic net, one row of W at a time.
 
-Minimises ``1/(2n)‖R‖²_F + Σ_j a_j‖W_j‖₂ + ½ b_j‖W_j‖₂²`` with ``R = Y − XW`` (n × T, C
-order) over the rows ``W_j`` (T values: feature j in every task). The block minimiser is
-exact: with ``L_j = ‖X_j‖²/n`` and ``z = X_jᵀR/n + L_j W_j`` (the row's correlations with
-its own contribution put back), ``W_j = max(1 − a_j/‖z‖, 0)·z / (L_j + b_j)``, the *group*
+Minimises ``1/(2n)‖R‖²_F + Σ_j a_j‖W_j‖₂ + ½ b_j‖W_j‖₂²`` with ``R = Y − XW`` (n × T)
+over the rows ``W_j`` (T values: feature j in every task). The block minimiser is exact:
+with ``L_j = ‖X_j‖²/n`` and ``z = X_jᵀR/n + L_j W_j`` (the row's correlations with its
+own contribution put back), ``W_j = max(1 − a_j/‖z‖, 0)·z / (L_j + b_j)``, the *group*
 soft threshold, which sets the whole row to exactly zero when ``‖z‖ ≤ a_j``.
 """
 
@@ -17,8 +17,9 @@ from .prox import FASTMATH, THRESHOLD_SLACK
 def bcd_epoch_dense(X, W, R, lipschitz, l1_weight, l2_weight, features):
     """One epoch over the rows ``features`` of W, with R kept equal to ``Y − XW``.
 
-    ``X`` is Fortran-ordered (n × p), ``W`` (p × T) and ``R`` (n × T) C-ordered.
-    Returns the largest change of a row, ``max_j ‖ΔW_j‖``.
+    ``X`` (n × p) and ``R`` (n × T) are Fortran-ordered, so that each product and update
+    runs down a contiguous column; ``W`` (p × T) is C-ordered. Returns the largest change
+    of a row, ``max_j ‖ΔW_j‖``.
     """
     n, n_tasks = R.shape
     inv_n = 1.0 / n
@@ -28,15 +29,12 @@ def bcd_epoch_dense(X, W, R, lipschitz, l1_weight, l2_weight, features):
     for position in range(features.shape[0]):
         j = features[position]
         lip = lipschitz[j]
-        for t in range(n_tasks):
-            z[t] = 0.0
-        for i in range(n):
-            x = X[i, j]
-            for t in range(n_tasks):
-                z[t] += x * R[i, t]
         norm = 0.0
         for t in range(n_tasks):
-            z[t] = z[t] * inv_n + lip * W[j, t]
+            total = 0.0
+            for i in range(n):
+                total += X[i, j] * R[i, t]
+            z[t] = total * inv_n + lip * W[j, t]
             norm += z[t] * z[t]
         norm = np.sqrt(norm)
         a = l1_weight[j]
@@ -52,9 +50,9 @@ def bcd_epoch_dense(X, W, R, lipschitz, l1_weight, l2_weight, features):
             continue
         for t in range(n_tasks):
             W[j, t] += delta[t]
-        for i in range(n):
-            x = X[i, j]
-            for t in range(n_tasks):
-                R[i, t] -= x * delta[t]
+            step = delta[t]
+            if step != 0.0:
+                for i in range(n):
+                    R[i, t] -= X[i, j] * step
         largest = max(largest, np.sqrt(change))
     return largest

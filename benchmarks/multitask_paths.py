@@ -1,0 +1,218 @@
+"""Multi-task lasso paths against scikit-learn, skglm and R's glmnet (``mgaussian``),
+every point certified by the same duality gap.
+
+Problem, with an intercept per task::
+
+    min_W 1/(2n) ‖Y − XW − 1bᵀ‖²_F + α Σ_j ‖W_j‖₂      (W: p × T)
+
+on α from α_max down to 1e-2·α_max (log grid), warm-started, one thread. Every solver is
+judged by *our* certificate (:func:`shrinkage.certificates.multitask.certify_multitask`)
+on the coefficients it returns: for each target relative gap (1e-4, 1e-6) the loosest of
+its own tolerances at which every point meets the target is found, then that path is
+timed (median of 3 runs after the search's run, the warm-up; R's glmnet is timed inside
+R by ``system.time``). Compile time apart.
+
+    python benchmarks/multitask_paths.py --quick        # 20 α, smaller problems
+    python benchmarks/multitask_paths.py                # 100 α, 1000 × 5000 × 20
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import shrinkage  # noqa: E402
+from shrinkage.certificates.multitask import certify_multitask  # noqa: E402
+from shrinkage.solvers.multitask import prepare_multitask  # noqa: E402
+
+TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
+
+
+def synthetic(n, p, n_tasks, n_rows=20, rho=0.5, seed=0):
+    """AR(1)-correlated columns, ``n_rows`` non-zero rows, SNR about 3."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, p))
+    X = np.empty((n, p), order="F")
+    X[:, 0] = Z[:, 0]
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
+    W = np.zeros((p, n_tasks))
+    W[rng.choice(p, n_rows, replace=False)] = rng.standard_normal((n_rows, n_tasks))
+    signal = X @ W
+    Y = signal + rng.standard_normal((n, n_tasks)) * signal.std() / np.sqrt(3.0)
+    return X, Y
+
+
+PROBLEMS = {
+    "synthetic 1000×5000×20": lambda: synthetic(1000, 5000, 20),
+    "synthetic 300×2000×10": lambda: synthetic(300, 2000, 10, seed=1),
+}
+QUICK = {
+    "synthetic 300×2000×10": lambda: synthetic(300, 2000, 10, seed=1),
+    "synthetic 200×1000×5 ρ=0.9": lambda: synthetic(200, 1000, 5, rho=0.9, seed=2),
+}
+
+
+def worst_gap(data, alphas, coefs):
+    p = data.X.shape[1]
+    worst = 0.0
+    for alpha, W in zip(alphas, coefs, strict=True):
+        if not np.all(np.isfinite(W)):
+            return np.inf
+        cert, _ = certify_multitask(data.X, data.Y, W, np.full(p, alpha), np.zeros(p))
+        worst = max(worst, cert.relative_gap)
+    return worst
+
+
+def ours(X, Y, alphas, tol):
+    result = shrinkage.path(X, Y, loss="multitask", alphas=alphas, tol=tol, warn=False)
+    return result.coefs, None
+
+
+def sklearn_path(X, Y, alphas, tol):
+    from sklearn.linear_model import MultiTaskLasso
+
+    model = MultiTaskLasso(alpha=alphas[0], tol=tol, warm_start=True, max_iter=100_000)
+    coefs = []
+    for alpha in alphas:
+        model.set_params(alpha=alpha)
+        model.fit(X, Y)
+        coefs.append(model.coef_.T.copy())
+    return np.array(coefs), None
+
+
+def skglm_path(X, Y, alphas, tol):
+    from skglm import MultiTaskLasso
+
+    model = MultiTaskLasso(alpha=alphas[0], tol=tol, warm_start=True, max_iter=1000)
+    coefs = []
+    for alpha in alphas:
+        model.set_params(alpha=alpha)
+        model.fit(X, Y)
+        coefs.append(model.coef_.T.copy())
+    return np.array(coefs), None
+
+
+R_SCRIPT = """
+suppressMessages(library(glmnet))
+dims <- scan("{folder}/dims.txt", quiet = TRUE)
+n <- dims[1]; p <- dims[2]; k <- dims[3]
+X <- matrix(readBin("{folder}/X.bin", "double", n * p), n, p)
+Y <- matrix(readBin("{folder}/Y.bin", "double", n * k), n, k)
+lambda <- scan("{folder}/alphas.txt", quiet = TRUE)
+fit <- glmnet(X, Y, family = "mgaussian", lambda = lambda, standardize = FALSE,
+              thresh = {tol}, maxit = 1e7)
+timed <- system.time(fit <- glmnet(X, Y, family = "mgaussian", lambda = lambda,
+                                   standardize = FALSE, thresh = {tol}, maxit = 1e7))
+seconds <- timed[["elapsed"]]
+B <- do.call(cbind, lapply(coef(fit), function(m) as.numeric(as.matrix(m)[-1, ])))
+writeBin(as.numeric(B), "{folder}/B.bin")
+cat(seconds, file = "{folder}/seconds.txt")
+"""
+
+
+def glmnet_path(X, Y, alphas, tol):
+    if shutil.which("Rscript") is None:
+        raise RuntimeError("Rscript not found")
+    with tempfile.TemporaryDirectory() as folder:
+        np.savetxt(f"{folder}/dims.txt", [X.shape[0], X.shape[1], Y.shape[1]], fmt="%d")
+        np.asfortranarray(X).T.ravel().tofile(f"{folder}/X.bin")  # column-major, as R
+        np.asfortranarray(Y).T.ravel().tofile(f"{folder}/Y.bin")
+        np.savetxt(f"{folder}/alphas.txt", alphas)
+        run = subprocess.run(["Rscript", "-e", R_SCRIPT.format(folder=folder, tol=tol)],
+                             capture_output=True, text=True)  # fmt: skip
+        if run.returncode != 0:
+            raise RuntimeError(run.stderr.strip().splitlines()[-1])
+        B = np.fromfile(f"{folder}/B.bin")  # (p × (n_alphas·T)), column-major by task
+        seconds = float(Path(f"{folder}/seconds.txt").read_text())
+    p, n_tasks, k = X.shape[1], Y.shape[1], len(alphas)
+    B = B.reshape(n_tasks * k, p).T  # column c = task (c // k), alpha (c % k)
+    coefs = np.stack([B[:, [t * k + a for t in range(n_tasks)]] for a in range(k)])
+    return coefs, seconds
+
+
+SOLVERS = {"shrinkage": ours, "sklearn": sklearn_path, "skglm": skglm_path,
+           "glmnet-R": glmnet_path}  # fmt: skip
+
+
+def benchmark(solver, X, Y, data, alphas, target, cap):
+    run = SOLVERS[solver]
+    for tol in TOLERANCES:
+        start = time.perf_counter()
+        try:
+            coefs, _ = run(X, Y, alphas, tol)
+        except Exception as exc:  # a peer failing is a result, not a crash
+            return dict(status=f"error: {type(exc).__name__}: {exc}"[:80])
+        if time.perf_counter() - start > cap:
+            return dict(status=f"> {cap:g} s", tol=tol)
+        gap = worst_gap(data, alphas, coefs)
+        if gap <= target:
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                _, seconds = run(X, Y, alphas, tol)
+                times.append(seconds if seconds is not None else time.perf_counter() - start)
+            return dict(status="ok", tol=tol, seconds=float(np.median(times)), gap=gap)
+    return dict(status=f"gap {gap:.1e} at tol {TOLERANCES[-1]:g}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 α, smaller problems")
+    parser.add_argument("--cap", type=float, default=None, help="seconds per path run")
+    parser.add_argument("--solvers", nargs="*", default=list(SOLVERS), choices=list(SOLVERS))
+    parser.add_argument("--targets", nargs="*", type=float, default=[1e-4, 1e-6])
+    parser.add_argument("--problems", nargs="*", default=None,
+                        help="names of PROBLEMS or QUICK (default: the mode's set)")  # fmt: skip
+    args = parser.parse_args()
+    n_alphas = 20 if args.quick else 100
+    cap = args.cap if args.cap is not None else (60.0 if args.quick else 600.0)
+    warnings.filterwarnings("ignore")
+    rows = []
+    with threadpool_limits(limits=1):
+        chosen = QUICK if args.quick else PROBLEMS
+        if args.problems:
+            chosen = {name: {**PROBLEMS, **QUICK}[name] for name in args.problems}
+        for name, make in chosen.items():
+            X, Y = make()
+            data = prepare_multitask(X, Y)
+            top = np.max(np.linalg.norm(data.X.T @ data.Y, axis=1)) / X.shape[0]
+            alphas = top * np.logspace(0, -2, n_alphas)
+            ours(X[:20, :5], Y[:20], alphas[:2], 1e-4)  # compile apart
+            for target in args.targets:
+                for solver in args.solvers:
+                    result = benchmark(solver, X, Y, data, alphas, target, cap)
+                    rows.append((name, target, solver, result))
+                    print(f"  {name} {target:g} {solver:10s} {result}", flush=True)
+    print(f"\n{n_alphas} α to 1e-2·α_max, with intercepts, one thread\n")
+    solvers = list(dict.fromkeys(s for _, _, s, _ in rows))
+    print("| data | target | " + " | ".join(solvers) + " | fastest peer / ours |")
+    print("|---" * (len(solvers) + 3) + "|")
+    for key in dict.fromkeys((n, t) for n, t, _, _ in rows):
+        results = {s: r for n, t, s, r in rows if (n, t) == key}
+        cells = [f"{r['seconds']:.3g} s" if r["status"] == "ok" else r["status"]
+                 for r in (results[s] for s in solvers)]  # fmt: skip
+        peers = [r["seconds"] for s, r in results.items() if s != "shrinkage"
+                 and r["status"] == "ok"]  # fmt: skip
+        mine = results.get("shrinkage", {})
+        ratio = ""
+        if peers and mine.get("status") == "ok":
+            ratio = f"{min(peers) / mine['seconds']:.2f}×"
+        print(f"| {key[0]} | {key[1]:g} | " + " | ".join(cells) + f" | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
