@@ -82,28 +82,28 @@ def ours(X, Y, alphas, tol):
     return result.coefs, None
 
 
-def sklearn_path(X, Y, alphas, tol):
-    from sklearn.linear_model import MultiTaskLasso
-
-    model = MultiTaskLasso(alpha=alphas[0], tol=tol, warm_start=True, max_iter=100_000)
+def _refit_along(model, X, Y, alphas):
+    """A warm-started model refitted at each α: the path of a library without one."""
     coefs = []
     for alpha in alphas:
         model.set_params(alpha=alpha)
         model.fit(X, Y)
         coefs.append(model.coef_.T.copy())
     return np.array(coefs), None
+
+
+def sklearn_path(X, Y, alphas, tol):
+    from sklearn.linear_model import MultiTaskLasso
+
+    model = MultiTaskLasso(alpha=alphas[0], tol=tol, warm_start=True, max_iter=100_000)
+    return _refit_along(model, X, Y, alphas)
 
 
 def skglm_path(X, Y, alphas, tol):
     from skglm import MultiTaskLasso
 
     model = MultiTaskLasso(alpha=alphas[0], tol=tol, warm_start=True, max_iter=1000)
-    coefs = []
-    for alpha in alphas:
-        model.set_params(alpha=alpha)
-        model.fit(X, Y)
-        coefs.append(model.coef_.T.copy())
-    return np.array(coefs), None
+    return _refit_along(model, X, Y, alphas)
 
 
 R_SCRIPT = """

@@ -48,6 +48,19 @@ def _model(folder):
     return json.loads((folder / "model.json").read_text())
 
 
+def _assert_within_certificates(data, engine, memory):
+    """The engine solves from the data's statistics, memory from the rows: two solvers,
+    each certified, so their coefficients agree to the distance their gaps allow
+    (:func:`tests._reference.certified_distance`). Returns ``(distance, X)``."""
+    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
+    gaps = [engine["certificate"]["dual_gap"], memory["certificate"]["dual_gap"]]
+    distance = certified_distance(X, gaps)
+    difference = [engine["coefficients"][name] - value
+                  for name, value in memory["coefficients"].items()]  # fmt: skip
+    assert np.linalg.norm(difference) <= distance < 0.05
+    return distance, X
+
+
 def _fit_both(data, out, *options, source="lake"):
     """``fit`` of the Parquet directory with the options, and in memory of the one file."""
     engine = invoke(data, ["fit", source, "-t", "y", *options, "-o", f"{out}-engine", "--force"])
@@ -61,15 +74,7 @@ def test_fit_with_dask_threads_equals_the_fit_in_memory(data):
     result, engine, memory = _fit_both(data, "lasso", "--engine", "dask", "--alpha", "0.05")
     assert engine["estimator"] == memory["estimator"] == "Lasso"
     assert engine["schema"] == memory["schema"] and engine["n_rows"] == N_ROWS
-    # the engine solves from the data's statistics, memory from the rows: two solvers,
-    # each certified, so they agree to the distance their gaps allow
-    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
-    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
-                                      memory["certificate"]["dual_gap"]])  # fmt: skip
-    assert 0 < distance < 0.05
-    difference = [engine["coefficients"][name] - value
-                  for name, value in memory["coefficients"].items()]  # fmt: skip
-    assert np.linalg.norm(difference) <= distance
+    distance, X = _assert_within_certificates(data, engine, memory)
     centred_norms = np.linalg.norm(X - X.mean(axis=0), axis=1)
     bound = distance * (centred_norms.max() + np.linalg.norm(X.mean(axis=0)))
     assert engine["intercept"] == pytest.approx(memory["intercept"], abs=bound)
@@ -148,12 +153,7 @@ def test_fit_on_a_running_scheduler(data, cluster):
     invoke(data, ["fit", "all.parquet", "-t", "y", "--alpha", "0.05", "-o", "in-memory",
                   "--force"])  # fmt: skip
     engine, memory = _model(data / "on-cluster"), _model(data / "in-memory")
-    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
-    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
-                                      memory["certificate"]["dual_gap"]])  # fmt: skip
-    difference = [engine["coefficients"][name] - value
-                  for name, value in memory["coefficients"].items()]  # fmt: skip
-    assert np.linalg.norm(difference) <= distance < 0.05
+    _assert_within_certificates(data, engine, memory)
     assert "pass 2 (sufficient statistics)" in result.stderr
 
 
@@ -214,10 +214,5 @@ def test_fit_with_spark_equals_the_fit_in_memory(data):
     result, engine, memory = _fit_both(data, "spark", "--engine", "spark", "--master",
                                        "local[2]", "--alpha", "0.05")  # fmt: skip
     assert engine["schema"] == memory["schema"]
-    X = pd.read_parquet(data / "all.parquet")[list("abcde")].to_numpy()
-    distance = certified_distance(X, [engine["certificate"]["dual_gap"],
-                                      memory["certificate"]["dual_gap"]])  # fmt: skip
-    difference = [engine["coefficients"][name] - value
-                  for name, value in memory["coefficients"].items()]  # fmt: skip
-    assert np.linalg.norm(difference) <= distance < 0.05
+    _assert_within_certificates(data, engine, memory)
     assert "pass 1 (target):" in result.stderr

@@ -47,14 +47,7 @@ class MultiTaskPathResult(PathResult):
 
     def predict(self, X, alpha=None):
         """``X W + b``: (n, n_alphas, T) at every grid α, or (n, T) at one ``alpha``."""
-        from .._validation import check_matrix
-
-        X = check_matrix(X)
-        if X.shape[1] != self.coefs.shape[1]:
-            raise ValueError(
-                f"X has {X.shape[1]} features; the path was fitted on "
-                f"{self.coefs.shape[1]} features."
-            )
+        X = self._checked(X)
         if alpha is None:
             out = np.empty((X.shape[0], *self.intercepts.shape))
             for t in range(out.shape[2]):
@@ -78,7 +71,7 @@ class MultiTaskPathResult(PathResult):
 
     def refit_at(self, alpha, X, y, *, sample_weight=None):
         """Solve exactly at ``alpha`` from the nearest grid point (the path's data and
-        options); returns a :class:`~shrinkage.solvers.multitask.MultiTaskResult`."""
+        options); returns a :class:`~shrinkage.solvers.SolverResult` (``coef`` p × T)."""
         from .._validation import check_alpha
 
         alpha = check_alpha(alpha)

@@ -177,6 +177,14 @@ class PathResult:
         """The linear predictor ``X w + b``: at every grid α (an n × n_alphas array, as
         glmnet's ``predict(fit, newx)``), or at one ``alpha`` (:meth:`coef_at`). For the
         logistic loss this is the log-odds."""
+        X = self._checked(X)
+        if alpha is None:
+            return np.asarray(X @ self.coefs.T) + self.intercepts
+        return np.asarray(X @ self.coef_at(alpha)).ravel() + self.intercept_at(alpha)
+
+    def _checked(self, X):
+        """X checked (:func:`~shrinkage._validation.check_matrix`) and with the path's
+        number of features."""
         from .._validation import check_matrix
 
         X = check_matrix(X)
@@ -185,9 +193,7 @@ class PathResult:
                 f"X has {X.shape[1]} features; the path was fitted on "
                 f"{self.coefs.shape[1]} features."
             )
-        if alpha is None:
-            return np.asarray(X @ self.coefs.T) + self.intercepts
-        return np.asarray(X @ self.coef_at(alpha)).ravel() + self.intercept_at(alpha)
+        return X
 
     def refit_at(self, alpha, X, y, *, sample_weight=None):
         """Solve exactly at ``alpha`` (any α ≥ 0), warm-started from the nearest grid

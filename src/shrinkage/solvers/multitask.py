@@ -25,13 +25,14 @@ import scipy.sparse as sp
 from .._kernels.multitask import bcd_epoch_dense
 from .._validation import check_alpha, check_max_iter, check_tol
 from .._validation.data import check_matrix, check_sample_weight
-from ..certificates import Certificate, certified
+from ..certificates import certified
 from ..certificates.multitask import certify_multitask, gap_safe_rows
 from ..losses import normalise_sample_weight
 from ..penalties import L1, Penalty
+from ._result import SolverResult
 
 __all__ = [
-    "MultiTaskData", "MultiTaskResult", "multitask_alpha_max", "prepare_multitask",
+    "MultiTaskData", "multitask_alpha_max", "prepare_multitask",
     "solve_multitask", "solve_multitask_prepared",
 ]  # fmt: skip
 
@@ -78,41 +79,6 @@ class MultiTaskData:
     def intercept(self, W):
         """The intercepts ``ȳ − Wᵀx̄`` of each task (zeros without intercept)."""
         return self.y_mean - W.T @ self.x_mean
-
-
-@dataclass(frozen=True)
-class MultiTaskResult:
-    """A certified multi-task solution.
-
-    Attributes
-    ----------
-    coef : ndarray of shape (n_features, n_tasks)
-    intercept : ndarray of shape (n_tasks,)
-    certificate : Certificate
-        Duality gap and per-row KKT residual.
-    n_iter : int
-        Epochs run (over the rows not yet screened).
-    converged : bool
-    tol : float
-    n_screened : int
-        Rows proven zero at the optimum by the gap-safe test at the last check.
-    """
-
-    coef: np.ndarray
-    intercept: np.ndarray
-    certificate: Certificate
-    n_iter: int
-    converged: bool
-    tol: float
-    n_screened: int
-
-    @property
-    def dual_gap(self) -> float:
-        return self.certificate.dual_gap
-
-    @property
-    def relative_gap(self) -> float:
-        return self.certificate.relative_gap
 
 
 def check_targets(Y, n_samples):
@@ -248,7 +214,8 @@ def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
                                     max_epochs, INNER_FRACTION * certificate.dual_gap)  # fmt: skip
         R = np.asfortranarray(Y - X @ W)  # drop the rounding the updates accumulated
     converged = certified(certificate.relative_gap, tol)
-    return MultiTaskResult(W, data.intercept(W), certificate, epochs, converged, tol, screened)
+    return SolverResult(W, data.intercept(W), certificate, epochs, converged, tol, "block_cd",
+                        n_screened=screened)  # fmt: skip
 
 
 def _solve_working_set(data, W, R, lipschitz, a, b, features, epochs, max_epochs, target):
@@ -307,7 +274,7 @@ def _extrapolate(iterates, columns, Y, rows, R, a, b):
 def solve_multitask(
     X, Y, alpha, penalty: Penalty | None = None, *, fit_intercept=True, sample_weight=None,
     standardize=False, tol=1e-4, max_iter=20_000, coef_init=None,
-) -> MultiTaskResult:  # fmt: skip
+) -> SolverResult:  # fmt: skip
     """Minimise the multi-task elastic net (module docstring) at one α and certify it.
 
     Parameters
@@ -326,7 +293,10 @@ def solve_multitask(
 
     Returns
     -------
-    MultiTaskResult
+    SolverResult
+        ``coef`` of shape (n_features, n_tasks), ``intercept`` (n_tasks,), the
+        certificate with each row's KKT residual, ``n_iter`` epochs, and ``n_screened``
+        the rows the gap-safe test proves zero at the returned point.
 
     Examples
     --------
