@@ -21,12 +21,12 @@ from .solvers.logistic import logistic_alpha_max, solve_logistic
 # scikit-learn-based parts load on first use, so that ``import shrinkage`` for path /
 # solve does not pay for importing scikit-learn (about a second on a small machine)
 _LAZY = {
-    **dict.fromkeys(["ElasticNet", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso", "Ridge",
-                     "SparseLogisticRegression"], "estimators"),
+    **dict.fromkeys(["ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet",
+                     "MultiTaskLasso", "Ridge", "SparseLogisticRegression"], "estimators"),
     **dict.fromkeys(
-        ["AdaptiveLasso", "ElasticNetCV", "LassoCV", "LassoIC", "MultiTaskElasticNetCV",
-         "MultiTaskLassoCV", "RelaxedLasso", "SparseLogisticRegressionCV",
-         "StabilitySelection", "stability_selection"],
+        ["AdaptiveLasso", "ElasticNetCV", "GroupLassoCV", "LassoCV", "LassoIC",
+         "MultiTaskElasticNetCV", "MultiTaskLassoCV", "RelaxedLasso",
+         "SparseLogisticRegressionCV", "StabilitySelection", "stability_selection"],
         "selection",
     ),
     "advise": "advice",
@@ -65,6 +65,7 @@ __version__ = "0.6.0"
 __all__ = [
     "AdaptiveLasso",
     "ElasticNetCV",
+    "GroupLassoCV",
     "HomotopyResult",
     "LassoCV",
     "LassoIC",
@@ -76,6 +77,7 @@ __all__ = [
     "selection",
     "stability_selection",
     "ElasticNet",
+    "GroupLasso",
     "Lasso",
     "MultiTaskElasticNet",
     "MultiTaskLasso",

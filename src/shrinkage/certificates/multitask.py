@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Certificate
+from .group_norm import block_kkt, gap_safe_blocks, group_norm_certificate
 
-__all__ = ["certify_multitask", "gap_safe_rows", "row_kkt"]
+__all__ = ["certify_multitask", "gap_safe_rows"]
 
 
 def certify_multitask(X, Y, W, l1_weight, l2_weight, residual=None):
@@ -61,35 +61,22 @@ def certify_multitask(X, Y, W, l1_weight, l2_weight, residual=None):
     """
     n = X.shape[0]
     R = Y - X @ W if residual is None else residual
-    correlation = X.T @ R
-    norms = np.linalg.norm(correlation, axis=1) / n
+    gradient = (X.T @ R) / n - l2_weight[:, None] * W  # −∇ of the smooth part, per row
     row_norms = np.linalg.norm(W, axis=1)
-    rr = float(np.vdot(R, R))
-    primal = rr / (2 * n) + float(l1_weight @ row_norms + 0.5 * l2_weight @ row_norms**2)
-    pure = (l2_weight == 0) & (l1_weight > 0)
-    kappa = max(1.0, float(np.max(norms[pure] / l1_weight[pure], initial=0.0)))
-    dual_norms = norms / kappa
-    ridge = l2_weight > 0
-    excess = np.maximum(dual_norms[ridge] - l1_weight[ridge], 0.0)
-    dual = (float(np.vdot(R, Y)) / (n * kappa) - rr / (2 * n * kappa**2)
-            - float(np.sum(excess**2 / (2 * l2_weight[ridge]))))  # fmt: skip
-    primal_at_zero = float(np.vdot(Y, Y)) / (2 * n)
-    kkt = row_kkt(correlation / n, W, row_norms, l1_weight, l2_weight)
-    return Certificate.from_bounds(primal, dual, primal_at_zero, kkt), dual_norms
-
-
-def row_kkt(correlation, W, row_norms, l1_weight, l2_weight):
-    """Per row, the distance of ``−∇`` of the smooth part (``X_jᵀR/n − b_j W_j``) to
-    ``a_j ∂‖W_j‖``: ``(‖·‖ − a_j)₊`` at a zero row, else ``‖· − a_j W_j/‖W_j‖‖``."""
-    gradient = correlation - l2_weight[:, None] * W
     nonzero = row_norms > 0
-    kkt = np.maximum(np.linalg.norm(gradient, axis=1) - l1_weight, 0.0)
-    pull = l1_weight[nonzero, None] * W[nonzero] / row_norms[nonzero, None]
-    kkt[nonzero] = np.linalg.norm(gradient[nonzero] - pull, axis=1)
-    return kkt
+    pulled = np.zeros_like(row_norms)
+    direction = W[nonzero] / row_norms[nonzero, None]
+    pulled[nonzero] = np.linalg.norm(gradient[nonzero] - l1_weight[nonzero, None] * direction,
+                                     axis=1)  # fmt: skip
+    kkt = block_kkt(np.linalg.norm(gradient, axis=1), pulled, row_norms, l1_weight)
+    correlation_norms = np.linalg.norm(gradient + l2_weight[:, None] * W, axis=1)
+    return group_norm_certificate(
+        float(np.vdot(R, R)), float(np.vdot(R, Y)), float(np.vdot(Y, Y)), n,
+        correlation_norms, row_norms, l1_weight, l2_weight, kkt,
+    )  # fmt: skip
 
 
 def gap_safe_rows(dual_norms, column_norms, gap, n_samples, l1_weight):
-    """Rows proven zero at the optimum: ``‖X_jᵀΘ‖ + √(2·gap/n)·‖X_j‖ < a_j``."""
-    radius = np.sqrt(2.0 * max(gap, 0.0) / n_samples)
-    return dual_norms + radius * column_norms < l1_weight
+    """Rows proven zero at the optimum: ``‖X_jᵀΘ‖ + √(2·gap/n)·‖X_j‖ < a_j``
+    (:func:`~.group_norm.gap_safe_blocks`, a row's block norm being ``‖X_j‖``)."""
+    return gap_safe_blocks(dual_norms, column_norms, gap, n_samples, l1_weight)

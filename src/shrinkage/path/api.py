@@ -14,6 +14,7 @@ import numpy as np
 from .._validation import check_flag, check_max_iter
 from ..certificates import certified, describe_gap
 from ..penalties import L1, Penalty
+from .groups import group_path
 from .logistic import logistic_path
 from .multitask import multitask_path
 from .points import PathRequest
@@ -46,6 +47,8 @@ def path(
     extrapolation=True,
     coef_format="dense",
     warn=True,
+    groups=None,
+    group_weights=None,
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -99,6 +102,13 @@ def path(
         How ``coefs`` is returned: an (n_alphas × p) array, or a
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
         never holds the dense block (a dense path can outweigh a sparse X).
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features for the group lasso / group elastic net (squared loss, dense
+        X; :mod:`shrinkage.solvers.group_lasso`): the L1 part becomes
+        ``Σ_g ω_g‖w_g‖₂`` and a group enters or leaves the model whole; ``strategy``,
+        ``screening`` and ``extrapolation`` do not apply.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g, ``√p_g`` by default (in the order of the sorted labels, or of the lists).
     warn : bool
         Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
         point misses ``tol``. Tools that run many paths (cross-validation, stability
@@ -166,8 +176,15 @@ def path(
         standardize, tol, max_iter, feature_names, coef_format, strategy, warm_start,
         screening, extrapolation,
     )  # fmt: skip
-    result = {"squared": squared_path, "logistic": logistic_path,
-              "multitask": multitask_path}[loss](X, y, request)  # fmt: skip
+    if groups is not None:
+        if loss != "squared":
+            raise ValueError(f"groups work with the squared loss; got loss={loss!r}.")
+        result = group_path(X, y, request, groups, group_weights)
+    else:
+        if group_weights is not None:
+            raise ValueError("group_weights needs groups.")
+        result = {"squared": squared_path, "logistic": logistic_path,
+                  "multitask": multitask_path}[loss](X, y, request)  # fmt: skip
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result

@@ -5,6 +5,7 @@ criteria, relaxed and adaptive lasso, stability selection; and the pieces they s
 from ._common import deviance, one_standard_error_index, shared_alpha_grid
 from .adaptive import AdaptiveLasso
 from .cross_validation import ElasticNetCV, LassoCV
+from .group_cv import GroupLassoCV
 from .information_criteria import LassoIC, information_criterion
 from .logistic_cv import SparseLogisticRegressionCV
 from .multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -15,6 +16,7 @@ from .stability_selector import StabilitySelection
 __all__ = [
     "AdaptiveLasso",
     "ElasticNetCV",
+    "GroupLassoCV",
     "LassoCV",
     "LassoIC",
     "MultiTaskElasticNetCV",

@@ -27,17 +27,19 @@ __all__ = [
 def shared_alpha_grid(
     X, y, penalty: Penalty, *, loss="squared", alphas=None, n_alphas=100,
     alpha_min_ratio=None, fit_intercept=True, sample_weight=None, standardize=False,
+    **path_options,
 ) -> np.ndarray:  # fmt: skip
     """The decreasing α grid of the full data, shared by all folds / subsamples.
 
     The rule of :func:`shrinkage.path.alpha_grid`, with α_max from a one-point
     :func:`shrinkage.path` (the grid's first point *is* α_max, and solving there costs
     one epoch from w = 0); with ``alphas`` given they are only checked.
+    ``path_options`` (``groups``, ``group_weights``) go to that path.
     """
     return alpha_grid(
         lambda: float(path(
             X, y, penalty, loss=loss, n_alphas=1, fit_intercept=fit_intercept,
-            sample_weight=sample_weight, standardize=standardize,
+            sample_weight=sample_weight, standardize=standardize, **path_options,
         ).alphas[0]),
         n_alphas, alpha_min_ratio, alphas=alphas, shape=X.shape, l1_ratio=penalty.l1_ratio,
     )  # fmt: skip

@@ -98,6 +98,10 @@ class CrossValidatedMixin:
         """One penalty per ρ of the ``l1_ratio`` grid."""
         return [Penalty(rho, self.penalty_factor, self.positive) for rho in ratios]
 
+    def _path_options(self) -> dict:
+        """Options of the fold paths beyond the fit's (the groups of a group lasso)."""
+        return {}
+
     def _scorer(self):
         if self.scoring is None:
             return None
@@ -142,6 +146,7 @@ class CrossValidatedMixin:
             loss=self._loss, alphas=self.alphas, n_alphas=self.n_alphas,
             alpha_min_ratio=self.alpha_min_ratio, sample_weight=sample_weight,
             fit_intercept=self.fit_intercept, standardize=self.standardize,
+            **self._path_options(),
         )  # fmt: skip
         grids = np.array([shared_alpha_grid(X, y, pen, **grid_options) for pen in penalties])
         self.alpha_grid_extended_ = 0
@@ -206,7 +211,7 @@ class CrossValidatedMixin:
         certificates one row per job."""
         options = dict(
             fit_intercept=self.fit_intercept, standardize=self.standardize, tol=self.tol,
-            max_iter=self.max_iter,
+            max_iter=self.max_iter, **self._path_options(),
         )  # fmt: skip
         job_options = dict(
             loss=self._loss, scorer=self._scorer(), template=template, path_options=options

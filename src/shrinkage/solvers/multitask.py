@@ -30,6 +30,7 @@ from ..certificates.multitask import certify_multitask, gap_safe_rows
 from ..losses import normalise_sample_weight
 from ..penalties import L1, Penalty
 from ._result import SolverResult
+from .extrapolation import anderson_combination
 
 __all__ = [
     "MultiTaskData", "multitask_alpha_max", "prepare_multitask",
@@ -246,19 +247,11 @@ def _solve_working_set(data, W, R, lipschitz, a, b, features, epochs, max_epochs
 
 
 def _extrapolate(iterates, columns, Y, rows, R, a, b):
-    """Anderson extrapolation of the last iterates (Bertrand & Massias 2021, AISTATS):
-    the combination ``Σ c_k W_{k+1}`` with ``c`` minimising ``‖Σ c_k ΔW_k‖`` under
-    ``Σ c_k = 1``, taken (rows and R in place) only if it lowers the objective."""
-    flat = np.array([iterate.ravel() for iterate in iterates])
-    differences = np.diff(flat, axis=0)
-    gram = differences @ differences.T
-    try:
-        z = np.linalg.solve(gram, np.ones(gram.shape[0]))
-    except np.linalg.LinAlgError:
+    """The Anderson point of the last iterates (:func:`.extrapolation.
+    anderson_combination`), taken (rows and R in place) only if it lowers the objective."""
+    candidate = anderson_combination(iterates)
+    if candidate is None:
         return
-    if not np.all(np.isfinite(z)) or z.sum() == 0:
-        return
-    candidate = ((z / z.sum()) @ flat[1:]).reshape(rows.shape)
     residual = Y - columns @ candidate
     n = Y.shape[0]
 

@@ -1,0 +1,65 @@
+"""The group-lasso path: ``shrinkage.path(X, y, penalty, groups=...)``.
+
+The problem is prepared once (:func:`~shrinkage.solvers.group_lasso.prepare_groups`),
+the grid is the one rule of :mod:`.grid` with α_max from the groups' correlation norms,
+and each point is solved from the previous one by
+:func:`~shrinkage.solvers.group_lasso.solve_groups_prepared`, certified. The result is
+an ordinary :class:`~shrinkage.path.result.PathResult` (a feature's ``entry_alpha`` is
+its group's: a group enters whole).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .._validation import check_tol
+from ..solvers.group_lasso import (
+    check_group_weights,
+    group_alpha_max,
+    prepare_groups,
+    solve_groups_prepared,
+)
+from .grid import alpha_grid
+from .points import assemble, new_points
+
+__all__ = ["group_path"]
+
+
+def group_path(X, y, request, groups, group_weights=None):
+    """The path of a :class:`~shrinkage.path.points.PathRequest` with ``groups``, before
+    any warning."""
+    start = time.perf_counter()
+    penalty = request.penalty
+    if penalty.positive or penalty.penalty_factor is not None:
+        raise ValueError(
+            "with groups, weight the groups by group_weights (one per group); "
+            "penalty_factor and positive=True do not apply."
+        )
+    if request.coef_format != "dense":
+        raise ValueError("a group-lasso path returns dense coefs.")
+    tol = check_tol(request.tol, np.float64)
+    data = prepare_groups(X, y, groups, request.sample_weight, request.fit_intercept,
+                          request.standardize)  # fmt: skip
+    omega = check_group_weights(data.groups, group_weights)
+    rho = penalty.l1_ratio
+    n, p = data.X.shape
+    alphas = alpha_grid(
+        lambda: group_alpha_max(data, omega, rho), request.n_alphas, request.alpha_min_ratio,
+        alphas=request.alphas, shape=(n, p), l1_ratio=rho,
+    )  # fmt: skip
+    coefs = np.zeros((alphas.size, p))
+    points = new_points(alphas.size)
+    w = None
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        a, b = alpha * rho * omega, alpha * (1.0 - rho) * omega
+        result = solve_groups_prepared(data, a, b, tol=tol, max_epochs=request.max_iter,
+                                       coef_init=w if request.warm_start else None)  # fmt: skip
+        w = result.coef
+        coefs[k], intercept = data.coefficients(w)
+        points[k] = (intercept if request.fit_intercept else 0.0, result.dual_gap,
+                     result.relative_gap, result.n_iter, time.perf_counter() - tick,
+                     result.n_screened)  # fmt: skip
+    return assemble(alphas, coefs, points, request, "squared", start, "group_bcd", tol)
