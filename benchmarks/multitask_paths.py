@@ -27,18 +27,17 @@ import argparse  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 import warnings  # noqa: E402
+from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from certified_protocol import print_table, search_and_time  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import shrinkage  # noqa: E402
 from shrinkage.certificates.multitask import certify_multitask  # noqa: E402
 from shrinkage.solvers.multitask import prepare_multitask  # noqa: E402
-
-TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
 
 
 def synthetic(n, p, n_tasks, n_rows=20, rho=0.5, seed=0):
@@ -149,24 +148,8 @@ SOLVERS = {"shrinkage": ours, "sklearn": sklearn_path, "skglm": skglm_path,
 
 
 def benchmark(solver, X, Y, data, alphas, target, cap):
-    run = SOLVERS[solver]
-    for tol in TOLERANCES:
-        start = time.perf_counter()
-        try:
-            coefs, _ = run(X, Y, alphas, tol)
-        except Exception as exc:  # a peer failing is a result, not a crash
-            return dict(status=f"error: {type(exc).__name__}: {exc}"[:80])
-        if time.perf_counter() - start > cap:
-            return dict(status=f"> {cap:g} s", tol=tol)
-        gap = worst_gap(data, alphas, coefs)
-        if gap <= target:
-            times = []
-            for _ in range(3):
-                start = time.perf_counter()
-                _, seconds = run(X, Y, alphas, tol)
-                times.append(seconds if seconds is not None else time.perf_counter() - start)
-            return dict(status="ok", tol=tol, seconds=float(np.median(times)), gap=gap)
-    return dict(status=f"gap {gap:.1e} at tol {TOLERANCES[-1]:g}")
+    return search_and_time(partial(SOLVERS[solver], X, Y, alphas),
+                           partial(worst_gap, data, alphas), target, cap)  # fmt: skip
 
 
 def main():
@@ -198,20 +181,7 @@ def main():
                     rows.append((name, target, solver, result))
                     print(f"  {name} {target:g} {solver:10s} {result}", flush=True)
     print(f"\n{n_alphas} α to 1e-2·α_max, with intercepts, one thread\n")
-    solvers = list(dict.fromkeys(s for _, _, s, _ in rows))
-    print("| data | target | " + " | ".join(solvers) + " | fastest peer / ours |")
-    print("|---" * (len(solvers) + 3) + "|")
-    for key in dict.fromkeys((n, t) for n, t, _, _ in rows):
-        results = {s: r for n, t, s, r in rows if (n, t) == key}
-        cells = [f"{r['seconds']:.3g} s" if r["status"] == "ok" else r["status"]
-                 for r in (results[s] for s in solvers)]  # fmt: skip
-        peers = [r["seconds"] for s, r in results.items() if s != "shrinkage"
-                 and r["status"] == "ok"]  # fmt: skip
-        mine = results.get("shrinkage", {})
-        ratio = ""
-        if peers and mine.get("status") == "ok":
-            ratio = f"{min(peers) / mine['seconds']:.2f}×"
-        print(f"| {key[0]} | {key[1]:g} | " + " | ".join(cells) + f" | {ratio} |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

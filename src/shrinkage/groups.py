@@ -42,12 +42,6 @@ class Groups:
     def sizes(self) -> np.ndarray:
         return np.diff(self.start)
 
-    def of_feature(self) -> np.ndarray:
-        """The group index of each feature."""
-        out = np.empty(self.members.shape[0], dtype=np.int64)
-        out[self.members] = np.repeat(np.arange(self.n_groups), self.sizes)
-        return out
-
     def norms(self, w) -> np.ndarray:
         """``‖w_g‖₂`` of each group."""
         return np.sqrt(np.add.reduceat(w[self.members] ** 2, self.start[:-1]))

@@ -10,10 +10,11 @@ penalised less per feature than a single one) — adelie's group elastic net and
 ``σ_j w_j`` inside the norms (the columns scaled to unit standard deviation, the
 coefficients returned on the data's scale).
 
-Block coordinate descent (:func:`shrinkage._kernels.group_cd.group_epoch_dense`) with the
-certificate of :mod:`shrinkage.certificates.groups` every few epochs: groups the gap-safe
-test proves zero leave the epochs, and Anderson extrapolation of the last epochs is
-tried at each check (:mod:`.extrapolation`).
+Block coordinate descent, each group minimised exactly
+(:func:`shrinkage._kernels.group_cd.group_epoch_dense`), with the certificate of
+:mod:`shrinkage.certificates.groups` every few epochs: groups the gap-safe test proves
+zero leave the epochs, and Anderson extrapolation of the last epochs is tried at each
+check (:mod:`.extrapolation`).
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ class GroupData:
     scale : ndarray or None
         σ_j (``standardize=True``).
     groups : Groups
-    lipschitz : ndarray of shape (n_groups,)
-        Largest eigenvalue of ``X_gᵀX_g/n``.
+    eigvals, eigvecs, eig_start : ndarray
+        Each group's ``X_gᵀX_g/n = V diag(d) Vᵀ`` (:func:`_eigen`), for the exact
+        block solves of :mod:`shrinkage._kernels.group_cd`.
     """
 
     X: np.ndarray
@@ -65,7 +67,15 @@ class GroupData:
     design: object
     scale: np.ndarray | None
     groups: Groups
-    lipschitz: np.ndarray
+    eigvals: np.ndarray
+    eigvecs: np.ndarray
+    eig_start: np.ndarray
+
+    @property
+    def block_norms(self) -> np.ndarray:
+        """``‖X_g‖₂`` of each group (for the gap-safe test)."""
+        top = np.maximum.reduceat(self.eigvals, self.groups.start[:-1])
+        return np.sqrt(top * self.X.shape[0])
 
     def coefficients(self, w):
         """``(coef, intercept)`` on the data's scale from the solver's w."""
@@ -79,8 +89,8 @@ def prepare_groups(X, y, groups, sample_weight=None, fit_intercept=True, standar
     Examples
     --------
     >>> data = prepare_groups(np.eye(4), np.arange(4.0), [0, 0, 1, 1])
-    >>> data.groups.sizes.tolist(), data.lipschitz.round(3).tolist()
-    ([2, 2], [0.25, 0.25])
+    >>> data.groups.sizes.tolist(), data.block_norms.round(3).tolist()
+    ([2, 2], [1.0, 1.0])
     """
     if sp.issparse(X):
         raise TypeError("group-lasso fits take dense X; convert with X.toarray().")
@@ -99,13 +109,23 @@ def prepare_groups(X, y, groups, sample_weight=None, fit_intercept=True, standar
                 "constant (standard deviation 0); drop them or use standardize=False."
             )
         Xd = Xd / scale
-    n = X.shape[0]
-    lipschitz = np.array([
-        np.linalg.norm(Xd[:, partition.members[a:b]], 2) ** 2 / n
-        for a, b in zip(partition.start[:-1], partition.start[1:], strict=True)
-    ])  # fmt: skip
+    eigvals, eigvecs, eig_start = _eigen(Xd, partition)
     return GroupData(Xd, np.asarray(design.y, dtype=np.float64), design, scale, partition,
-                     lipschitz)  # fmt: skip
+                     eigvals, eigvecs, eig_start)  # fmt: skip
+
+
+def _eigen(X, groups):
+    """Each group's ``X_gᵀX_g/n = V diag(d) Vᵀ``: the eigenvalues (flat, group by group)
+    and the eigenvectors (flat, row-major p_g × p_g each) with the offsets of each."""
+    n = X.shape[0]
+    values, vectors = [], []
+    for first, stop in zip(groups.start[:-1], groups.start[1:], strict=True):
+        columns = X[:, groups.members[first:stop]]
+        d, V = np.linalg.eigh(columns.T @ columns / n)
+        values.append(np.maximum(d, 0.0))
+        vectors.append(V.ravel())
+    offsets = np.concatenate([[0], np.cumsum(groups.sizes**2)]).astype(np.int64)
+    return np.concatenate(values), np.concatenate(vectors), offsets
 
 
 def check_group_weights(groups, weights=None):
@@ -140,8 +160,7 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
     n, p = X.shape
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
     r = y - X @ w
-    block_norms = np.sqrt(data.lipschitz * n)
-    of_feature = groups.of_feature()
+    block_norms = data.block_norms
     epochs, screened = 0, 0
     while True:
         certificate, dual_norms = certify_groups(X, y, w, groups, a, b, r)
@@ -153,21 +172,21 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
         active = np.flatnonzero(~safe).astype(np.int64)
         iterates = [w.copy()]
         for _ in range(min(CHECK_EVERY, max_epochs - epochs)):
-            change = group_epoch_dense(X, w, r, groups.members, groups.start, data.lipschitz,
-                                       a, b, active)  # fmt: skip
+            change = group_epoch_dense(X, w, r, groups.members, groups.start, data.eigvals,
+                                       data.eigvecs, data.eig_start, a, b, active)  # fmt: skip
             epochs += 1
             iterates.append(w.copy())
             if change == 0.0:
                 break
         if len(iterates) == CHECK_EVERY + 1:
-            _extrapolate(iterates, data, w, r, a, b, of_feature)
+            _extrapolate(iterates, data, w, r, a, b)
         r = y - X @ w  # drop the rounding the updates accumulated
     converged = certified(certificate.relative_gap, tol)
     return SolverResult(w, 0.0, certificate, epochs, converged, tol, "group_bcd",
                         n_screened=screened)  # fmt: skip
 
 
-def _extrapolate(iterates, data, w, r, a, b, of_feature):
+def _extrapolate(iterates, data, w, r, a, b):
     """The Anderson point of the last epochs, kept (w and r in place) if it lowers the
     objective."""
     candidate = anderson_combination(iterates)

@@ -1,0 +1,54 @@
+"""The protocol the family benchmarks share (``multitask_paths.py``, ``group_paths.py``):
+for a target relative gap, the loosest of a solver's own tolerances whose path passes
+*our* certificate at every point, then that path timed (median of 3 after the search's
+run, the warm-up); and the Markdown table with the ratio to the fastest peer."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
+
+
+def search_and_time(run, worst_gap, target, cap):
+    """``run(tol) → (coefs, seconds or None)``; ``worst_gap(coefs)`` our certificate's
+    worst relative gap. Returns a result dict (``status``, ``tol``, ``seconds``, ``gap``)."""
+    gap = np.inf
+    for tol in TOLERANCES:
+        start = time.perf_counter()
+        try:
+            coefs, _ = run(tol)
+        except Exception as exc:  # a peer failing is a result, not a crash
+            return dict(status=f"error: {type(exc).__name__}: {exc}"[:80])
+        if time.perf_counter() - start > cap:
+            return dict(status=f"> {cap:g} s", tol=tol)
+        gap = worst_gap(coefs)
+        if gap <= target:
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                _, seconds = run(tol)
+                times.append(seconds if seconds is not None else time.perf_counter() - start)
+            return dict(status="ok", tol=tol, seconds=float(np.median(times)), gap=gap)
+    return dict(status=f"gap {gap:.1e} at tol {TOLERANCES[-1]:g}")
+
+
+def print_table(rows):
+    """``rows`` of ``(problem, target, solver, result)``: one Markdown row per problem
+    and target, each solver's seconds, and the fastest peer's time over ours."""
+    solvers = list(dict.fromkeys(s for _, _, s, _ in rows))
+    print("| data | target | " + " | ".join(solvers) + " | fastest peer / ours |")
+    print("|---" * (len(solvers) + 3) + "|")
+    for key in dict.fromkeys((n, t) for n, t, _, _ in rows):
+        results = {s: r for n, t, s, r in rows if (n, t) == key}
+        cells = [f"{r['seconds']:.3g} s" if r["status"] == "ok" else r["status"]
+                 for r in (results[s] for s in solvers)]  # fmt: skip
+        peers = [r["seconds"] for s, r in results.items()
+                 if s != "shrinkage" and r["status"] == "ok"]  # fmt: skip
+        mine = results.get("shrinkage", {})
+        ratio = ""
+        if peers and mine.get("status") == "ok":
+            ratio = f"{min(peers) / mine['seconds']:.2f}×"
+        print(f"| {key[0]} | {key[1]:g} | " + " | ".join(cells) + f" | {ratio} |")
