@@ -198,3 +198,15 @@ def test_inputs_are_not_modified():
     shrinkage.path(X, y, groups=labels, n_alphas=5, sample_weight=s)
     for before, after in zip(copies, (X, y, s, labels), strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+def test_one_group_is_solved_exactly_in_one_epoch(l1_ratio):
+    # with a single group the block solve (the secular equation) is the whole problem
+    X, y, _ = _problem(10, n=60, sizes=(5,), active=1, rho=0.9)
+    fit = solve_group_lasso(X, y, 0.2, np.zeros(5), l1_ratio=l1_ratio, tol=1e-12,
+                            max_iter=1)  # fmt: skip
+    assert fit.n_iter == 1 and fit.converged and np.all(fit.coef != 0)
+    reference = solve_group_lasso(X, y, 0.2, np.zeros(5), l1_ratio=l1_ratio, tol=1e-14,
+                                  max_iter=1000)  # fmt: skip
+    np.testing.assert_allclose(fit.coef, reference.coef, atol=1e-10)
