@@ -95,17 +95,19 @@ def test_weighted_standardized_elastic_net_agrees_with_cvxpy():
 @given(
     seed=st.integers(0, 10_000), fraction=st.floats(0.02, 1.1),
     l1_ratio=st.sampled_from([1.0, 0.5]), weighted=st.booleans(), standardize=st.booleans(),
+    fit_intercept=st.booleans(),
 )  # fmt: skip
 def test_the_certificate_bounds_the_true_suboptimality(seed, fraction, l1_ratio, weighted,
-                                                        standardize):  # fmt: skip
+                                                        standardize, fit_intercept):  # fmt: skip
     X, y, labels = _problem(seed, n=40)
     s = np.random.default_rng(seed).uniform(0.1, 3.0, 40) if weighted else None
-    data = prepare_groups(X, y, labels, s, standardize=standardize)
+    data = prepare_groups(X, y, labels, s, fit_intercept, standardize)
     correlation = data.X.T @ data.y / 40
     groups = data.groups
     norms = np.sqrt(np.add.reduceat(correlation[groups.members] ** 2, groups.start[:-1]))
     alpha = fraction * np.max(norms / np.sqrt(groups.sizes)) / l1_ratio
-    options = dict(l1_ratio=l1_ratio, sample_weight=s, standardize=standardize)
+    options = dict(l1_ratio=l1_ratio, sample_weight=s, standardize=standardize,
+                   fit_intercept=fit_intercept)  # fmt: skip
     loose = solve_group_lasso(X, y, alpha, labels, tol=1e-3, max_iter=2, **options)
     best = solve_group_lasso(X, y, alpha, labels, tol=1e-14, max_iter=200_000, **options)
     args = (alpha, labels, l1_ratio, s, None, data.scale)
