@@ -83,6 +83,18 @@ class PenalizedLinearModel(ValidatedParameters):
             standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
         )  # fmt: skip
 
+    def _warn_unconverged(self, result, stacklevel):
+        """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
+        if not result.converged:
+            warnings.warn(
+                f"{type(self).__name__} ({result.solver}) did not converge: "
+                f"{describe_gap(result.relative_gap, result.tol)} after {result.n_iter} "
+                "iterations. Try a larger max_iter, a looser tol, standardize=True for "
+                "badly scaled features, or a larger alpha.",
+                ConvergenceWarning,
+                stacklevel=stacklevel,
+            )
+
     @property
     def sparse_coef_(self):
         """``coef_`` as a scipy sparse row (exact zeros dropped)."""
@@ -196,15 +208,3 @@ class ElasticNetRegressor(PenalizedRegressor):
         self._store_solution(result)
         self.solver_ = result.solver
         return self
-
-    def _warn_unconverged(self, result, stacklevel):
-        """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
-        if not result.converged:
-            warnings.warn(
-                f"{type(self).__name__} ({result.solver}) did not converge: "
-                f"{describe_gap(result.relative_gap, result.tol)} after {result.n_iter} "
-                "iterations. Try a larger max_iter, a looser tol, standardize=True for "
-                "badly scaled features, or a larger alpha.",
-                ConvergenceWarning,
-                stacklevel=stacklevel,
-            )

@@ -8,24 +8,15 @@ one spline, the lags of one series.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.base import _fit_context
+from sklearn.utils.validation import validate_data
 
-from .._validation import (
-    check_alpha,
-    check_fit_options,
-    check_non_numeric,
-    check_sample_weight,
-    check_target,
-)
-from ..certificates import describe_gap
+from .._validation import check_non_numeric, check_sample_weight, check_target
 from ..penalties import Penalty
 from ..solvers.group_lasso import solve_group_lasso
-from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, ValidatedParameters, store_parameters
+from .base import PenalizedRegressor
+from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, store_parameters
 
 __all__ = ["GroupLasso", "GroupRegressor", "group_data"]
 
@@ -39,9 +30,11 @@ def group_data(estimator, X, y, sample_weight=None):
     return X, check_target(y, X.shape[0]), check_sample_weight(sample_weight, X.shape[0])
 
 
-class GroupRegressor(ValidatedParameters, RegressorMixin, BaseEstimator):
+class GroupRegressor(PenalizedRegressor):
     """What the group models share: the groups (``None``: every feature its own group,
-    which is the lasso), the fitted attributes, prediction; dense X."""
+    which is the lasso) and the penalty without per-feature factors or positivity; the
+    fit, prediction and attributes of :class:`~shrinkage.estimators.base.
+    PenalizedRegressor`, on dense X."""
 
     positive = False
     penalty_factor = None
@@ -51,26 +44,6 @@ class GroupRegressor(ValidatedParameters, RegressorMixin, BaseEstimator):
 
     def _penalty(self) -> Penalty:
         return Penalty(self.l1_ratio)
-
-    def _fit_options(self, sample_weight):
-        return dict(
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
-        )  # fmt: skip
-
-    def _store_solution(self, result):
-        self.coef_ = result.coef
-        self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
-        self.n_iter_ = result.n_iter
-        self.dual_gap_ = result.dual_gap
-        self.certificate_ = result.certificate
-
-    def predict(self, X):
-        """``X @ coef_ + intercept_``."""
-        check_is_fitted(self)
-        check_non_numeric(X)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_ + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -129,11 +102,6 @@ class GroupLasso(GroupRegressor):
                  warm_start=False):  # fmt: skip
         store_parameters(self, locals())
 
-    def _check_params(self):
-        check_alpha(self.alpha)
-        check_fit_options(self, ("fit_intercept", "standardize", "warm_start"))
-        self._penalty()
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit and certify.
@@ -159,12 +127,6 @@ class GroupLasso(GroupRegressor):
             group_weights=self.group_weights, coef_init=coef_init,
             **self._fit_options(sample_weight),
         )  # fmt: skip
-        if not result.converged:
-            warnings.warn(
-                f"{type(self).__name__}: {describe_gap(result.relative_gap, result.tol)} "
-                f"after {result.n_iter} epochs; increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
         self._store_solution(result)
         return self

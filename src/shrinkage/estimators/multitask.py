@@ -9,18 +9,14 @@ certificate, and sample weights, per-feature penalty factors and ``standardize``
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_alpha, check_fit_options, check_non_numeric, check_sample_weight
-from ..certificates import describe_gap
-from ..penalties import Penalty
+from .._validation import check_non_numeric, check_sample_weight
 from ..solvers.multitask import solve_multitask
-from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, ValidatedParameters, store_parameters
+from .base import PenalizedLinearModel
+from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, store_parameters
 
 __all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "MultiTaskRegressor", "multitask_data"]
 
@@ -40,21 +36,14 @@ def multitask_data(estimator, X, Y, sample_weight=None):
     return X, np.asarray(Y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
 
 
-class MultiTaskRegressor(ValidatedParameters, MultiOutputMixin, RegressorMixin, BaseEstimator):
-    """What the multi-task models share: the penalty, the fitted attributes in
+class MultiTaskRegressor(PenalizedLinearModel, MultiOutputMixin, RegressorMixin,
+                         BaseEstimator):  # fmt: skip
+    """What the multi-task models share: the penalty and its checks
+    (:class:`~shrinkage.estimators.base.PenalizedLinearModel`), the fitted attributes in
     scikit-learn's shapes (``coef_`` (T, p), ``intercept_`` (T,)), prediction."""
 
     l1_ratio = 1.0  # a parameter of MultiTaskElasticNet, fixed for MultiTaskLasso
     positive = False  # the row norm has no sign: no positivity
-
-    def _penalty(self) -> Penalty:
-        return Penalty(self.l1_ratio, self.penalty_factor)
-
-    def _fit_options(self, sample_weight):
-        return dict(
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
-        )  # fmt: skip
 
     def _store_solution(self, result):
         self.coef_ = np.ascontiguousarray(result.coef.T)
@@ -73,6 +62,7 @@ class MultiTaskRegressor(ValidatedParameters, MultiOutputMixin, RegressorMixin, 
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
         return tags
@@ -132,11 +122,6 @@ class MultiTaskElasticNet(MultiTaskRegressor):
                  penalty_factor=None, tol=1e-4, max_iter=1000, warm_start=False):  # fmt: skip
         store_parameters(self, locals())
 
-    def _check_params(self):
-        check_alpha(self.alpha)
-        check_fit_options(self, ("fit_intercept", "standardize", "warm_start"))
-        self._penalty()
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit and certify.
@@ -159,13 +144,7 @@ class MultiTaskElasticNet(MultiTaskRegressor):
                 coef_init = self.coef_.T
         result = solve_multitask(X, Y, self.alpha, self._penalty(), coef_init=coef_init,
                                  **self._fit_options(sample_weight))  # fmt: skip
-        if not result.converged:
-            warnings.warn(
-                f"{type(self).__name__}: {describe_gap(result.relative_gap, result.tol)} "
-                f"after {result.n_iter} epochs; increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+        self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
         self._store_solution(result)
         return self
 
