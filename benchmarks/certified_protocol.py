@@ -5,6 +5,7 @@ run, the warm-up); and the Markdown table with the ratio to the fastest peer."""
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
@@ -52,3 +53,22 @@ def print_table(rows):
         if peers and mine.get("status") == "ok":
             ratio = f"{min(peers) / mine['seconds']:.2f}×"
         print(f"| {key[0]} | {key[1]:g} | " + " | ".join(cells) + f" | {ratio} |")
+
+
+def command_line(doc, solvers, problems, quick):
+    """The options every family benchmark takes: ``(args, n_alphas, cap, chosen)``, the
+    chosen problems a dict of name → builder (``--problems`` picks from both sets)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 α, smaller problems")
+    parser.add_argument("--cap", type=float, default=None, help="seconds per path run")
+    parser.add_argument("--solvers", nargs="*", default=list(solvers), choices=list(solvers))
+    parser.add_argument("--targets", nargs="*", type=float, default=[1e-4, 1e-6])
+    parser.add_argument("--problems", nargs="*", default=None,
+                        help="names of problems (default: the mode's set)")  # fmt: skip
+    args = parser.parse_args()
+    n_alphas = 20 if args.quick else 100
+    cap = args.cap if args.cap is not None else (60.0 if args.quick else 600.0)
+    chosen = quick if args.quick else problems
+    if args.problems:
+        chosen = {name: {**problems, **quick}[name] for name in args.problems}
+    return args, n_alphas, cap, chosen

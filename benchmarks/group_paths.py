@@ -19,12 +19,11 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
 import warnings  # noqa: E402
 from functools import partial  # noqa: E402
 
 import numpy as np  # noqa: E402
-from certified_protocol import print_table, search_and_time  # noqa: E402
+from certified_protocol import command_line, print_table, search_and_time  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import shrinkage  # noqa: E402
@@ -120,22 +119,10 @@ def worst_gap(data, omega, alphas, coefs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 α, a smaller problem")
-    parser.add_argument("--cap", type=float, default=None, help="seconds per path run")
-    parser.add_argument("--solvers", nargs="*", default=list(SOLVERS), choices=list(SOLVERS))
-    parser.add_argument("--targets", nargs="*", type=float, default=[1e-4, 1e-6])
-    parser.add_argument("--problems", nargs="*", default=None,
-                        help="names of PROBLEMS or QUICK (default: the mode's set)")  # fmt: skip
-    args = parser.parse_args()
-    n_alphas = 20 if args.quick else 100
-    cap = args.cap if args.cap is not None else (60.0 if args.quick else 600.0)
+    args, n_alphas, cap, chosen = command_line(__doc__, SOLVERS, PROBLEMS, QUICK)
     warnings.filterwarnings("ignore")
     rows = []
     with threadpool_limits(limits=1):
-        chosen = QUICK if args.quick else PROBLEMS
-        if args.problems:
-            chosen = {name: {**PROBLEMS, **QUICK}[name] for name in args.problems}
         for name, make in chosen.items():
             X, y, labels = make()
             data = prepare_groups(X, y, labels)
