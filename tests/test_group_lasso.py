@@ -212,3 +212,22 @@ def test_one_group_is_solved_exactly_in_one_epoch(l1_ratio):
     reference = solve_group_lasso(X, y, 0.2, np.zeros(5), l1_ratio=l1_ratio, tol=1e-14,
                                   max_iter=1000)  # fmt: skip
     np.testing.assert_allclose(fit.coef, reference.coef, atol=1e-10)
+
+
+def test_a_group_ridge_is_the_closed_form():
+    # l1_ratio = 0: no L1 part, each block solved by (H + b I)⁻¹c without the secular root
+    X, y, labels = _problem(11, n=70)
+    fit = solve_group_lasso(X, y, 0.3, labels, l1_ratio=0.0, tol=1e-13, max_iter=10_000)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    b = 0.3 * np.sqrt(np.bincount(labels)[labels])  # α(1 − ρ)ω_g on each feature
+    closed = np.linalg.solve(Xc.T @ Xc / 70 + np.diag(b), Xc.T @ yc / 70)
+    np.testing.assert_allclose(fit.coef, closed, atol=1e-8)
+
+
+def test_alpha_zero_is_refused():
+    # nothing penalised: the certificate's dual point would not be feasible
+    X, y, labels = _problem(12, n=30)
+    with pytest.raises(ValueError, match="alpha > 0"):
+        solve_group_lasso(X, y, 0.0, labels)
+    with pytest.raises(ValueError, match="alpha > 0"):
+        GroupLasso(alpha=0.0, groups=labels).fit(X, y)

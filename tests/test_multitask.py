@@ -238,6 +238,7 @@ def test_held_out_errors_are_the_mean_squared_error_over_tasks():
         (lambda X, Y: solve_multitask(X, np.where(Y > 1, np.nan, Y), 0.1), "NaN"),
         (lambda X, Y: solve_multitask(X, Y, 0.1, coef_init=np.zeros(5)), "coef_init"),
         (lambda X, Y: MultiTaskLasso(alpha=-1.0).fit(X, Y), "alpha"),
+        (lambda X, Y: solve_multitask(X, Y, 0.0), "alpha > 0"),
         (lambda X, Y: shrinkage.path(X, Y, loss="multitask", coef_format="sparse"), "dense"),
     ],
 )  # fmt: skip

@@ -87,8 +87,10 @@ def group_epoch_dense(X, w, r, members, start, eigvals, eigvecs, eig_start, l1_w
         for k in range(size):
             beta[k] = 0.0
         if norm > a * (1.0 + THRESHOLD_SLACK):
-            t = _secular_root(c_hat[:size], e[:size], a)
-            for k in range(size):  # β̂_k = ĉ_k t/(e_k t + a), then β = V β̂
+            # β̂_k = ĉ_k t/(e_k t + a), then β = V β̂; without an L1 part (a = 0, ridge)
+            # β̂_k = ĉ_k/e_k directly
+            t = _secular_root(c_hat[:size], e[:size], a) if a > 0.0 else 1.0
+            for k in range(size):
                 scaled = c_hat[k] * t / (e[k] * t + a) if e[k] * t + a > 0.0 else 0.0
                 for m in range(size):
                     beta[m] += eigvecs[offset + m * size + k] * scaled

@@ -17,6 +17,7 @@ __all__ = [
     "check_grid_parameters",
     "check_max_iter",
     "check_n_alphas",
+    "check_positive_alpha",
     "check_tol",
     "tol_floor",
 ]
@@ -29,6 +30,18 @@ def check_alpha(alpha, name="alpha"):
     if not np.isfinite(alpha) or alpha < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {alpha!r}.")
     return float(alpha)
+
+
+def check_positive_alpha(alpha, fit):
+    """``alpha`` a finite real ``> 0``: the ``fit`` (named in the message) certifies with
+    a dual point that needs every coefficient penalised, which α = 0 is not."""
+    alpha = check_alpha(alpha)
+    if alpha == 0:
+        raise ValueError(
+            f"{fit} fits need alpha > 0 (at alpha = 0 nothing is penalised: that is least "
+            "squares, e.g. numpy.linalg.lstsq)."
+        )
+    return alpha
 
 
 def check_fit_options(estimator, flags=("fit_intercept", "standardize", "positive")):

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._kernels.group_cd import group_epoch_dense
-from .._validation import check_alpha, check_max_iter, check_tol
+from .._validation import check_max_iter, check_positive_alpha, check_tol
 from .._validation.data import check_matrix, check_sample_weight, check_target
 from ..certificates import certified
 from ..certificates.group_norm import gap_safe_blocks
@@ -243,7 +243,7 @@ def solve_group_lasso(
     >>> np.flatnonzero(fit.coef).tolist(), bool(fit.converged)
     ([0, 1], True)
     """
-    alpha = check_alpha(alpha)
+    alpha = check_positive_alpha(alpha, "group-lasso")
     tol = check_tol(tol, np.float64)
     max_iter = check_max_iter(max_iter)
     if not 0.0 <= float(l1_ratio) <= 1.0:

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._kernels.multitask import bcd_epoch_dense
-from .._validation import check_alpha, check_max_iter, check_tol
+from .._validation import check_max_iter, check_positive_alpha, check_tol
 from .._validation.data import check_matrix, check_sample_weight
 from ..certificates import certified
 from ..certificates.multitask import certify_multitask, gap_safe_rows
@@ -158,7 +158,7 @@ def _weights(data, alpha, penalty):
         raise ValueError("multi-task fits have no positivity constraint (positive=True).")
     p = data.X.shape[1]
     a, b = penalty.weights(alpha, p, data.scale)
-    if np.any((a == 0) & (b == 0)) and alpha > 0:
+    if np.any((a == 0) & (b == 0)):
         free = np.flatnonzero((a == 0) & (b == 0))[:10].tolist()
         raise ValueError(
             f"multi-task fits need every feature penalised; penalty_factor is 0 at {free}."
@@ -302,7 +302,7 @@ def solve_multitask(
     ([0, 1], True)
     """
     penalty = L1() if penalty is None else penalty
-    alpha = check_alpha(alpha)
+    alpha = check_positive_alpha(alpha, "multi-task")
     tol = check_tol(tol, np.float64)
     max_iter = check_max_iter(max_iter)
     data = prepare_multitask(X, Y, sample_weight, fit_intercept, standardize)
