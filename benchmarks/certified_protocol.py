@@ -72,3 +72,13 @@ def command_line(doc, solvers, problems, quick):
     if args.problems:
         chosen = {name: {**problems, **quick}[name] for name in args.problems}
     return args, n_alphas, cap, chosen
+
+
+def measure(name, args, cap, runs, check, rows):
+    """Every (target, solver) cell of one problem into ``rows``, printed as it comes:
+    ``runs[solver]`` is the solver's ``run(tol)``, ``check`` the worst-gap function."""
+    for target in args.targets:
+        for solver in args.solvers:
+            result = search_and_time(runs[solver], check, target, cap)
+            rows.append((name, target, solver, result))
+            print(f"  {name} {target:g} {solver:10s} {result}", flush=True)

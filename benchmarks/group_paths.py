@@ -23,7 +23,7 @@ import warnings  # noqa: E402
 from functools import partial  # noqa: E402
 
 import numpy as np  # noqa: E402
-from certified_protocol import command_line, print_table, search_and_time  # noqa: E402
+from certified_protocol import command_line, measure, print_table  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import shrinkage  # noqa: E402
@@ -131,13 +131,8 @@ def main():
             norms = np.sqrt(np.add.reduceat(correlation**2, data.groups.start[:-1]))
             alphas = np.max(norms / omega) * np.logspace(0, -2, n_alphas)
             ours(X[:20, :4], y[:20], labels[:4], alphas[:2], 1e-4)  # compile apart
-            for target in args.targets:
-                for solver in args.solvers:
-                    run = partial(SOLVERS[solver], X, y, labels, alphas)
-                    check = partial(worst_gap, data, omega, alphas)
-                    result = search_and_time(run, check, target, cap)
-                    rows.append((name, target, solver, result))
-                    print(f"  {name} {target:g} {solver:10s} {result}", flush=True)
+            runs = {s: partial(SOLVERS[s], X, y, labels, alphas) for s in args.solvers}
+            measure(name, args, cap, runs, partial(worst_gap, data, omega, alphas), rows)
     print(f"\n{n_alphas} α to 1e-2·α_max, with an intercept, one thread\n")
     print_table(rows)
 

@@ -31,7 +31,7 @@ from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from certified_protocol import command_line, print_table, search_and_time  # noqa: E402
+from certified_protocol import command_line, measure, print_table  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import shrinkage  # noqa: E402
@@ -146,11 +146,6 @@ SOLVERS = {"shrinkage": ours, "sklearn": sklearn_path, "skglm": skglm_path,
            "glmnet-R": glmnet_path}  # fmt: skip
 
 
-def benchmark(solver, X, Y, data, alphas, target, cap):
-    return search_and_time(partial(SOLVERS[solver], X, Y, alphas),
-                           partial(worst_gap, data, alphas), target, cap)  # fmt: skip
-
-
 def main():
     args, n_alphas, cap, chosen = command_line(__doc__, SOLVERS, PROBLEMS, QUICK)
     warnings.filterwarnings("ignore")
@@ -162,11 +157,8 @@ def main():
             top = np.max(np.linalg.norm(data.X.T @ data.Y, axis=1)) / X.shape[0]
             alphas = top * np.logspace(0, -2, n_alphas)
             ours(X[:20, :5], Y[:20], alphas[:2], 1e-4)  # compile apart
-            for target in args.targets:
-                for solver in args.solvers:
-                    result = benchmark(solver, X, Y, data, alphas, target, cap)
-                    rows.append((name, target, solver, result))
-                    print(f"  {name} {target:g} {solver:10s} {result}", flush=True)
+            runs = {s: partial(SOLVERS[s], X, Y, alphas) for s in args.solvers}
+            measure(name, args, cap, runs, partial(worst_gap, data, alphas), rows)
     print(f"\n{n_alphas} α to 1e-2·α_max, with intercepts, one thread\n")
     print_table(rows)
 

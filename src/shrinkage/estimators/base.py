@@ -83,6 +83,14 @@ class PenalizedLinearModel(ValidatedParameters):
             standardize=self.standardize, tol=self.tol, max_iter=self.max_iter,
         )  # fmt: skip
 
+    def _previous_coef(self, shape):
+        """The last fit's ``coef_`` to start from: with ``warm_start`` and the same
+        shape, else None."""
+        coef = getattr(self, "coef_", None)
+        if self.warm_start and coef is not None and np.shape(coef) == shape:
+            return coef
+        return None
+
     def _warn_unconverged(self, result, stacklevel):
         """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
         if not result.converged:
@@ -195,10 +203,7 @@ class ElasticNetRegressor(PenalizedRegressor):
 
     def _fit(self, X, y, sample_weight):
         """One certified solve, warm-started on request."""
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if np.shape(self.coef_) == (X.shape[1],):
-                coef_init = self.coef_
+        coef_init = self._previous_coef((X.shape[1],))
         result = solve(
             X, y, self.alpha, self._penalty(), solver=self.solver, coef_init=coef_init,
             feature_names=getattr(self, "feature_names_in_", None),

@@ -118,10 +118,7 @@ class GroupLasso(GroupRegressor):
         self
         """
         X, y, sample_weight = group_data(self, X, y, sample_weight)
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if np.shape(self.coef_) == (X.shape[1],):
-                coef_init = self.coef_
+        coef_init = self._previous_coef((X.shape[1],))
         result = solve_group_lasso(
             X, y, self.alpha, self._groups(X.shape[1]), l1_ratio=self.l1_ratio,
             group_weights=self.group_weights, coef_init=coef_init,

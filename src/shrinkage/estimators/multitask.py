@@ -138,10 +138,8 @@ class MultiTaskElasticNet(MultiTaskRegressor):
         self
         """
         X, Y, sample_weight = multitask_data(self, X, y, sample_weight)
-        coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (Y.shape[1], X.shape[1]):
-                coef_init = self.coef_.T
+        previous = self._previous_coef((Y.shape[1], X.shape[1]))
+        coef_init = None if previous is None else previous.T
         result = solve_multitask(X, Y, self.alpha, self._penalty(), coef_init=coef_init,
                                  **self._fit_options(sample_weight))  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
