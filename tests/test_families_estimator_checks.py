@@ -1,4 +1,4 @@
-"""scikit-learn's estimator contract for the multi-task and group models (every check,
+"""scikit-learn's estimator contract for the multi-task, group and Poisson models (every check,
 no expected failures), and their parameter contract.
 
 The sample-weight equivalence checks compare predictions to rtol 1e-7: the models are
@@ -15,6 +15,10 @@ from shrinkage import (
     MultiTaskElasticNetCV,
     MultiTaskLasso,
     MultiTaskLassoCV,
+    PoissonElasticNet,
+    PoissonElasticNetCV,
+    PoissonLasso,
+    PoissonLassoCV,
 )
 
 ESTIMATORS = [
@@ -26,6 +30,10 @@ ESTIMATORS = [
     MultiTaskLassoCV(alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     GroupLassoCV(n_alphas=5, cv=2, tol=1e-12),
+    PoissonLasso(alpha=0.01, tol=1e-12),
+    PoissonElasticNet(alpha=0.01, tol=1e-12),
+    PoissonLassoCV(alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
+    PoissonElasticNetCV(l1_ratio=[0.5, 1.0], alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
 ]
 
 

@@ -120,7 +120,7 @@ def test_screened_counts_are_the_gap_safe_test_at_each_point(sparse):
     for k, alpha in enumerate(alphas):
         a, b = penalty.weights(alpha, X.shape[1])
         z = np.asarray(X @ coefs[k]).ravel() + points["intercept"][k]
-        point = with_dual(loss_at(data.y, data.s, z), data, True)
+        point = with_dual(loss_at(data, z), data, True)
         gap = certify_at(point, data, coefs[k], a, b, False).dual_gap
         zero = gap_safe_zeros(point.correlation, coefs[k], a, b, False, gap,
                               data.dual_column_norms, data.s)  # fmt: skip

@@ -1,42 +1,18 @@
 """The loss objects: derivatives, conjugate, P(0), α_max and the weights' normalisation."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import xlogy
 
 from shrinkage import solve
-from shrinkage.losses import LogisticLoss, Loss, SquaredLoss, normalise_sample_weight
+from shrinkage.losses import LogisticLoss, Loss, PoissonLoss, SquaredLoss, normalise_sample_weight
 from shrinkage.penalties import L1, L2, ElasticNetPenalty
 from shrinkage.solvers.logistic import logistic_alpha_max, solve_logistic
 from shrinkage.solvers.logistic_point import loss_at
-
-
-class PoissonLoss(Loss):
-    """``1/n Σ s_i (e^{z_i} − y_i z_i)``: a new loss is a subclass, nothing else."""
-
-    def mean(self, prediction):
-        return np.exp(prediction)
-
-    def value(self, y, prediction, weights=None):
-        s = np.ones(y.shape[0]) if weights is None else weights
-        return float(s @ (np.exp(prediction) - y * prediction)) / y.shape[0]
-
-    def curvature(self, prediction, weights=None):
-        s = np.ones(prediction.shape[0]) if weights is None else weights
-        return s * np.exp(prediction) / prediction.shape[0]
-
-    def dual_value(self, y, theta, weights=None):
-        n = y.shape[0]
-        s = np.ones(n) if weights is None else weights
-        q = y - n * theta / s  # the mean whose dual point is θ
-        return -float(s @ (xlogy(q, q) - q)) / n if np.all(q >= 0) else -np.inf
-
-    def null_prediction(self, y, weights=None, fit_intercept=True):
-        s = np.ones(y.shape[0]) if weights is None else weights
-        return float(np.log(s @ y / y.shape[0])) if fit_intercept else 0.0
 
 
 def _problem(seed, n=30, weighted=True):
@@ -144,7 +120,7 @@ def test_primal_at_zero_is_the_loss_of_the_null_model(fit_intercept, weighted):
 def test_the_compiled_loss_computes_the_same_derivatives():
     targets, z, weights, _ = _problem(4)
     y, loss = targets["logistic"], LogisticLoss()
-    point = loss_at(y, weights, z)
+    point = loss_at(SimpleNamespace(y=y, s=weights, loss=loss), z)
     assert point.loss == pytest.approx(loss.value(y, z, weights), rel=1e-13)
     np.testing.assert_allclose(point.gradient_z, loss.gradient(y, z, weights), rtol=1e-12)
     np.testing.assert_allclose(point.curvature, loss.curvature(z, weights), rtol=1e-12)

@@ -73,7 +73,7 @@ def test_compiled_certificate_equals_numpy_certificate(problem, penalty, options
             w = np.abs(w)
         z = np.asarray(data.X @ w).ravel() + (0.2 if data.fit_intercept else 0.0)
         simple = not np.any((a == 0) & (b == 0))
-        point = with_dual(loss_at(data.y, data.s, z), data, simple)
+        point = with_dual(loss_at(data, z), data, simple)
         compiled = certify_at(point, data, w, a, b, penalty.positive)
         reference, gradient = certify_from_prediction(
             data.X, data.y, data.s, z, w, a, b, penalty.positive, data.fit_intercept

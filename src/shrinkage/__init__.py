@@ -17,15 +17,18 @@ from .path import PathResult, path
 from .path.homotopy import HomotopyResult, lasso_homotopy
 from .solvers import SolverResult, solve
 from .solvers.logistic import logistic_alpha_max, solve_logistic
+from .solvers.poisson import poisson_alpha_max, solve_poisson
 
 # scikit-learn-based parts load on first use, so that ``import shrinkage`` for path /
 # solve does not pay for importing scikit-learn (about a second on a small machine)
 _LAZY = {
     **dict.fromkeys(["ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet",
-                     "MultiTaskLasso", "Ridge", "SparseLogisticRegression"], "estimators"),
+                     "MultiTaskLasso", "PoissonElasticNet", "PoissonLasso", "Ridge",
+                     "SparseLogisticRegression"], "estimators"),
     **dict.fromkeys(
         ["AdaptiveLasso", "ElasticNetCV", "GroupLassoCV", "LassoCV", "LassoIC",
-         "MultiTaskElasticNetCV", "MultiTaskLassoCV", "RelaxedLasso",
+         "MultiTaskElasticNetCV", "MultiTaskLassoCV", "PoissonElasticNetCV",
+         "PoissonLassoCV", "RelaxedLasso",
          "SparseLogisticRegressionCV", "StabilitySelection", "stability_selection"],
         "selection",
     ),
@@ -71,6 +74,8 @@ __all__ = [
     "LassoIC",
     "MultiTaskElasticNetCV",
     "MultiTaskLassoCV",
+    "PoissonElasticNetCV",
+    "PoissonLassoCV",
     "RelaxedLasso",
     "SparseLogisticRegressionCV",
     "StabilitySelection",
@@ -82,11 +87,15 @@ __all__ = [
     "MultiTaskElasticNet",
     "MultiTaskLasso",
     "PathResult",
+    "PoissonElasticNet",
+    "PoissonLasso",
     "Ridge",
     "SolverResult",
     "SparseLogisticRegression",
     "logistic_alpha_max",
+    "poisson_alpha_max",
     "solve_logistic",
+    "solve_poisson",
     "advise",
     "lab",
     "lasso_homotopy",

@@ -15,11 +15,13 @@ __all__ = [
     "binary_target",
     "check_matrix",
     "check_non_numeric",
+    "check_offset",
     "check_representable",
     "check_sample_weight",
     "check_target",
     "check_target_shape",
     "check_varying_columns",
+    "offset_of",
     "working_dtype",
 ]
 
@@ -135,6 +137,48 @@ def check_sample_weight(sample_weight, n_samples):
     if largest <= 0:
         raise ValueError("sample_weight sums to zero: at least one sample needs weight > 0.")
     return s
+
+
+def check_offset(offset, n_samples, name="offset"):
+    """An offset: None, or a finite float64 vector of length n (a copy: never the
+    caller's array)."""
+    if offset is None:
+        return None
+    o = np.asarray(offset)
+    if o.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric, got dtype {o.dtype}.")
+    o = np.array(o, dtype=np.float64)  # a copy
+    if o.ndim == 2 and o.shape[1] == 1:
+        o = o[:, 0]
+    if o.ndim != 1 or o.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has shape {np.shape(offset)}, expected ({n_samples},): one value per sample."
+        )
+    if not np.all(np.isfinite(o)):
+        raise ValueError(f"{name} contains {int(np.sum(~np.isfinite(o)))} NaN or infinite "
+                         "value(s).")  # fmt: skip
+    return o
+
+
+def offset_of(n_samples, offset=None, exposure=None):
+    """The offset of a fit given an ``offset`` or an ``exposure`` (its log), or None.
+
+    Examples
+    --------
+    >>> offset_of(2, exposure=[1.0, np.e])
+    array([0., 1.])
+    """
+    if exposure is None:
+        return check_offset(offset, n_samples)
+    if offset is not None:
+        raise ValueError("give offset or exposure, not both (the offset is log(exposure)).")
+    e = check_offset(exposure, n_samples, name="exposure")
+    if np.any(e <= 0):
+        raise ValueError(
+            f"exposure must be > 0 (its log is the offset); found {int(np.sum(e <= 0))} "
+            f"value(s) <= 0, e.g. {float(e[e <= 0][0])!r}."
+        )
+    return np.log(e)
 
 
 def check_varying_columns(std, feature_names=None, magnitude=None, dtype=np.float64):

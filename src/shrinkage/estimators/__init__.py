@@ -4,8 +4,10 @@ from .groups import GroupLasso
 from .linear import ElasticNet, Lasso, Ridge
 from .logistic import SparseLogisticRegression
 from .multitask import MultiTaskElasticNet, MultiTaskLasso
+from .poisson import PoissonElasticNet, PoissonLasso
 
 __all__ = [
-    "ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso", "Ridge",
+    "ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso",
+    "PoissonElasticNet", "PoissonLasso", "Ridge",
     "SparseLogisticRegression",
 ]  # fmt: skip

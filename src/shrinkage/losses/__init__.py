@@ -4,6 +4,7 @@ Every loss is a function of ``z = Xw + b`` with row weights s normalised to sum 
 
     squared:   F(z) = 1/(2n) Σ_i s_i (y_i − z_i)²
     logistic:  F(z) = 1/n Σ_i s_i [log(1 + e^{z_i}) − y_i z_i],     y ∈ {0, 1}
+    Poisson:   F(z) = 1/n Σ_i s_i [e^{z_i} − y_i z_i + y_i log y_i − y_i],   y ≥ 0
 
 Each is an object (:class:`Loss`) with its value, gradient and curvature in z, the loss
 part of the dual objective and the dual point the certificates start from, P(0) and
@@ -15,6 +16,7 @@ check the two agree.
 
 from .base import Loss, normalise_sample_weight
 from .logistic import LogisticLoss
+from .poisson import PoissonLoss
 from .squared import SquaredLoss
 
-__all__ = ["LogisticLoss", "Loss", "SquaredLoss", "normalise_sample_weight"]
+__all__ = ["LogisticLoss", "Loss", "PoissonLoss", "SquaredLoss", "normalise_sample_weight"]

@@ -1,7 +1,8 @@
 """What every loss provides: :class:`Loss`, and the normalisation of the row weights.
 
-A loss is a function of the linear predictor ``z = Xw + b``, averaged over samples with
-row weights s normalised to sum to n::
+A loss is a function of the linear predictor ``z = Xw + b + o`` (o: an optional offset,
+such as a log exposure), averaged over samples with row weights s normalised to sum to
+n::
 
     F(z) = 1/n Σ_i s_i ℓ(y_i, z_i).
 
@@ -78,9 +79,80 @@ class Loss(ABC):
     def dual_value(self, y, theta, weights=None) -> float:
         """``−F*(−θ)``, the loss part of the dual objective (``−∞`` outside its domain)."""
 
+    #: The interval the mean μ(z) (and the dual's mean q) lives in.
+    mean_bounds = (-np.inf, np.inf)
+
     @abstractmethod
-    def null_prediction(self, y, weights=None, fit_intercept=True) -> float:
-        """The constant z of the fit without features: the intercept's optimum, or 0."""
+    def intercept_without_offset(self, y, weights=None) -> float:
+        """The optimal constant z of the fit without features or offset."""
+
+    def null_prediction(self, y, weights=None, fit_intercept=True, offset=None) -> float:
+        """The intercept b₀ of the fit without features (0 without intercept): the null
+        model's predictor is ``b₀ + offset``.
+
+        With an offset, b₀ solves ``Σ s_i (μ(b₀ + o_i) − y_i) = 0`` by Newton's method
+        (monotone for the convex losses here), from the offset-free optimum; subclasses
+        with a closed form override :meth:`intercept_with_offset`.
+        """
+        if not fit_intercept:
+            return 0.0
+        if offset is None:
+            return self.intercept_without_offset(y, weights)
+        return self.intercept_with_offset(y, weights, offset)
+
+    def intercept_with_offset(self, y, weights, offset) -> float:
+        """The b₀ of :meth:`null_prediction` for a given offset, by safeguarded Newton."""
+        n = y.shape[0]
+        s = weights_or_ones(weights, n)
+        b = self.intercept_without_offset(y, s) - float(s @ offset) / float(s.sum())
+        for _ in range(100):
+            z = b + offset
+            slope = float(np.sum(self.gradient(y, z, s)))
+            curve = float(np.sum(self.curvature(z, s)))
+            if not curve > 0:
+                break
+            step = float(np.clip(slope / curve, -1.0, 1.0))  # damped: a bounded move
+            b -= step
+            if abs(step) <= 1e-14 * (1.0 + abs(b)):
+                break
+        return b
+
+    def clip_mean(self, q):
+        """``q`` moved into :attr:`mean_bounds` (the dual's domain), against rounding."""
+        low, high = self.mean_bounds
+        return np.clip(q, low, high)
+
+    def dual_mean(self, y, theta, weights=None):
+        """``q = y − nθ/s``, the mean whose :meth:`dual_point` is θ (y where ``s_i = 0``:
+        those samples constrain only ``θ_i = 0`` and add nothing to the dual)."""
+        n = y.shape[0]
+        s = weights_or_ones(weights, n)
+        weighted = s > 0
+        q = np.array(y, dtype=np.float64)
+        q[weighted] = y[weighted] - n * theta[weighted] / s[weighted]
+        return q
+
+    def dual_value_at_mean(self, y, q, weights=None) -> float:
+        """``−F*(−θ)`` written in the mean q of θ (:meth:`dual_mean`), q in its bounds."""
+        raise NotImplementedError(f"{type(self).__name__} has no dual in the mean")
+
+    def loss_change(self, y, prediction, change, weights=None) -> float:
+        """``F(z + u) − F(z)``; subclasses sum it term by term, so that a change far
+        below ``ε·F`` keeps its sign (the solvers' line searches read it)."""
+        return self.value(y, prediction + change, weights) - self.value(y, prediction, weights)
+
+    def derivatives(self, y, prediction, weights=None):
+        """``(F(z), ∂F/∂z, curvature)``, the curvature floored at ``1e-12/n`` (a Newton
+        model needs it positive)."""
+        n = y.shape[0]
+        curvature = np.maximum(self.curvature(prediction, weights), 1e-12 / n)
+        return self.value(y, prediction, weights), self.gradient(y, prediction, weights), curvature
+
+    def check_target(self, y, weights, sample_weight):
+        """Raise ``ValueError`` when y is not a valid target for this loss (``weights``:
+        normalised, ``sample_weight``: as the caller gave them, or None). Any finite y
+        by default."""
+        return None
 
     def residual(self, y, prediction):
         """``y − μ(z)``, the response residual."""
@@ -122,11 +194,15 @@ class Loss(ABC):
         n = n_samples if weights is None else weights.shape[0]
         largest = 1.0 if weights is None else float(np.max(weights))
         modulus = n * self.conjugate_curvature / largest
+        if modulus <= 0:
+            return np.inf  # no strong concavity (Poisson): no sphere
         return float(np.sqrt(2.0 * max(gap, 0.0) / modulus))
 
-    def primal_at_zero(self, y, weights=None, fit_intercept=True) -> float:
+    def primal_at_zero(self, y, weights=None, fit_intercept=True, offset=None) -> float:
         """P(0): the loss at w = 0 with the intercept fitted, the scale of relative gaps."""
-        return self.value(y, self.null_prediction(y, weights, fit_intercept), weights)
+        b = self.null_prediction(y, weights, fit_intercept, offset)
+        z = np.full(y.shape[0], b) if offset is None else b + offset
+        return self.value(y, z, weights)
 
     def alpha_max(self, correlation, penalty, scale=None) -> float:
         """The smallest α with every penalised coefficient exactly zero.

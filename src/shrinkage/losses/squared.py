@@ -62,8 +62,10 @@ class SquaredLoss(Loss):
         spread = theta[weighted] ** 2 / weights[weighted]
         return float(theta @ y - 0.5 * n * np.sum(spread))
 
-    def null_prediction(self, y, weights=None, fit_intercept=True) -> float:
-        """The weighted mean ``Σ s_i y_i / n`` of y (0 without intercept)."""
-        if not fit_intercept:
-            return 0.0
+    def intercept_without_offset(self, y, weights=None) -> float:
+        """The weighted mean ``Σ s_i y_i / n`` of y."""
         return float(weights_or_ones(weights, y.shape[0]) @ y) / y.shape[0]
+
+    def intercept_with_offset(self, y, weights, offset) -> float:
+        """The weighted mean of ``y − offset``."""
+        return self.intercept_without_offset(y - offset, weights)

@@ -1,7 +1,8 @@
 """``path``: the solution for every α of a grid, warm-started and certified.
 
 ``path`` validates its arguments into a :class:`~shrinkage.path.points.PathRequest` and
-hands it to the driver of its loss (:mod:`.squared`, :mod:`.logistic`); the grid rule is
+hands it to the driver of its loss (:mod:`.squared`; :mod:`.logistic` for the logistic
+and Poisson losses; :mod:`.multitask`; :mod:`.groups`); the grid rule is
 :mod:`.grid`'s, the choice of strategy :mod:`.strategy`'s.
 """
 
@@ -11,11 +12,11 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_flag, check_max_iter
+from .._validation import check_flag, check_max_iter, offset_of
 from ..certificates import certified, describe_gap
 from ..penalties import L1, Penalty
 from .groups import group_path
-from .logistic import logistic_path
+from .logistic import glm_path
 from .multitask import multitask_path
 from .points import PathRequest
 from .result import PathResult
@@ -23,7 +24,7 @@ from .squared import squared_path
 
 __all__ = ["LOSSES", "path", "warn_unconverged"]
 
-LOSSES = ("squared", "logistic", "multitask")
+LOSSES = ("squared", "logistic", "poisson", "multitask")
 
 
 def path(
@@ -49,6 +50,8 @@ def path(
     warn=True,
     groups=None,
     group_weights=None,
+    offset=None,
+    exposure=None,
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -56,10 +59,12 @@ def path(
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), or (n_samples, n_tasks) for "multitask"
-        Targets; for ``loss="logistic"`` two classes coded 0/1.
+        Targets; for ``loss="logistic"`` two classes coded 0/1, for ``"poisson"`` counts
+        ``y ≥ 0``.
     penalty : Penalty, default ``L1()``
-    loss : {"squared", "logistic", "multitask"}
-        ``1/(2n)‖y − Xw − b‖²``, the mean log-loss, or the multi-task squared loss
+    loss : {"squared", "logistic", "poisson", "multitask"}
+        ``1/(2n)‖y − Xw − b‖²``, the mean log-loss, half the mean Poisson deviance
+        (log link, :mod:`shrinkage.solvers.poisson`), or the multi-task squared loss
         ``1/(2n)‖Y − XW − 1bᵀ‖²_F`` with the row-group norm ``Σ_j f_j‖W_j‖₂`` as the L1
         part (:mod:`shrinkage.solvers.multitask`, glmnet's ``mgaussian``): dense X, no
         positivity, every feature penalised; the result's ``coefs`` are then
@@ -75,7 +80,7 @@ def path(
     max_iter : int
         The budget of each α, in the unit of :func:`shrinkage.solve`: epochs of
         coordinate descent (passes over the features being solved) for the squared
-        loss, proximal-Newton steps for the logistic loss.
+        loss, proximal-Newton steps for the logistic and Poisson losses.
     feature_names : sequence of str, optional
     strategy : {"auto", "homotopy", "working_set", "gram", "cd"}
         How each point is solved (squared loss; :mod:`shrinkage.path.strategy`):
@@ -109,6 +114,12 @@ def path(
         ``screening`` and ``extrapolation`` do not apply.
     group_weights : array-like of shape (n_groups,), optional
         ω_g, ``√p_g`` by default (in the order of the sorted labels, or of the lists).
+    offset : array-like of shape (n_samples,), optional
+        A fixed part o of the linear predictor ``z = Xw + b + o`` (glmnet's ``offset``),
+        for the squared, logistic and Poisson losses; the intercepts are those of the
+        model with the offset.
+    exposure : array-like of shape (n_samples,), optional
+        Positive exposures of a Poisson rate model: ``offset = log(exposure)``.
     warn : bool
         Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
         point misses ``tol``. Tools that run many paths (cross-validation, stability
@@ -145,6 +156,9 @@ def path(
     """
     penalty = L1() if penalty is None else penalty
     if is_distributed(X):
+        if offset is not None or exposure is not None:
+            raise ValueError("offset and exposure apply to data in memory, not to "
+                             "distributed data.")  # fmt: skip
         return _distributed_path(
             X, y, sample_weight, penalty, loss=loss, strategy=strategy,
             coef_format=coef_format, feature_names=feature_names, alphas=alphas,
@@ -164,6 +178,13 @@ def path(
             "alpha=0, ...), or give some feature a factor > 0."
         )
     max_iter = check_max_iter(max_iter)
+    offset = offset_of(_n_rows(X), offset, exposure)
+    if offset is not None and (loss == "multitask" or groups is not None):
+        raise ValueError("offset and exposure work with the squared, logistic and poisson "
+                         "losses, without groups.")  # fmt: skip
+    if offset is not None and loss == "squared":
+        y = np.asarray(y, dtype=np.float64) - offset  # the squared loss of y − o: exact
+        offset = None
     fit_intercept = check_flag(fit_intercept, "fit_intercept")
     standardize = check_flag(standardize, "standardize")
     for name, value in (("warm_start", warm_start), ("screening", screening),
@@ -174,7 +195,7 @@ def path(
     request = PathRequest(
         penalty, alphas, n_alphas, alpha_min_ratio, fit_intercept, sample_weight,
         standardize, tol, max_iter, feature_names, coef_format, strategy, warm_start,
-        screening, extrapolation,
+        screening, extrapolation, offset,
     )  # fmt: skip
     if groups is not None:
         if loss != "squared":
@@ -183,8 +204,11 @@ def path(
     else:
         if group_weights is not None:
             raise ValueError("group_weights needs groups.")
-        result = {"squared": squared_path, "logistic": logistic_path,
-                  "multitask": multitask_path}[loss](X, y, request)  # fmt: skip
+        drivers = {"squared": squared_path, "multitask": multitask_path}
+        if loss in drivers:
+            result = drivers[loss](X, y, request)
+        else:
+            result = glm_path(X, y, request, loss)
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result
@@ -208,6 +232,11 @@ def _distributed_path(X, y, sample_weight, penalty, *, loss, strategy, coef_form
     problem = DistributedProblem(**distributed_inputs(X, y, sample_weight), loss=loss,
                                  strategy=strategy)  # fmt: skip
     return problem.path(penalty, **options)
+
+
+def _n_rows(X):
+    """The number of rows of X (an array, a sparse matrix, a DataFrame or a list)."""
+    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 def is_distributed(X) -> bool:

@@ -1,8 +1,8 @@
-"""The logistic path: one prepared problem, one proximal-Newton solve per α.
+"""The logistic and Poisson paths: one prepared problem, one proximal-Newton solve per α.
 
-:func:`logistic_path` is ``shrinkage.path(..., loss="logistic")``; :func:`solve_path` is
-its loop, and that of ``shrinkage.path(..., loss="logistic")`` and of every
-fold of :class:`~shrinkage.selection.SparseLogisticRegressionCV`. The problem is
+:func:`glm_path` is ``shrinkage.path(..., loss="logistic" | "poisson")``; :func:`solve_path`
+is its loop, and that of every fold of
+:class:`~shrinkage.selection.SparseLogisticRegressionCV` and of the Poisson CV. The problem is
 validated and laid out once (:func:`~shrinkage.solvers.logistic_data.prepare_logistic`:
 weights, standardisation, dense or sparse layout), then each α is solved by
 :func:`~shrinkage.solvers.logistic.solve_prepared` from the previous solution, to the
@@ -10,8 +10,8 @@ same relative duality gap ``tol`` as :func:`~shrinkage.solvers.logistic.solve_lo
 with the same certificate. The loss at the last predictor of one α (its gradient and dual
 point) is handed to the next, whose first certificate then costs O(p).
 
-For float64 data with every feature penalised (every path of the estimators but those
-with a zero penalty factor), the loop runs compiled, in one call
+For the log-loss on float64 data with every feature penalised and no offset (every path
+of the estimators but those with a zero penalty factor), the loop runs compiled, in one call
 (:mod:`shrinkage.path.logistic_compiled`): the same steps and certificates without the
 Python between them. The loop below serves the other problems.
 
@@ -28,25 +28,29 @@ import numpy as np
 
 from .._validation import check_tol, working_dtype
 from ..certificates.logistic import gap_safe_zeros
+from ..losses import LogisticLoss, PoissonLoss
 from ..penalties import Penalty
 from ..solvers.logistic import prepared_alpha_max, solve_prepared
-from ..solvers.logistic_data import LogisticData, prepare_logistic
+from ..solvers.logistic_data import GLMData, prepare_glm, prepare_logistic
 from .grid import alpha_grid, grid_l1_ratio
 from .logistic_compiled import compiled_path, covers
 from .points import assemble, new_points, output_rows
 
-__all__ = ["LogisticData", "logistic_path", "prepare_logistic", "prepared_alpha_max",
+__all__ = ["GLM_LOSSES", "GLMData", "glm_path", "prepare_logistic", "prepared_alpha_max",
            "solve_path"]  # fmt: skip
 
+#: the losses this module's paths solve, by the name :func:`shrinkage.path` takes
+GLM_LOSSES = {"logistic": LogisticLoss(), "poisson": PoissonLoss()}
 
-def logistic_path(X, y, request):
-    """The path of a :class:`~shrinkage.path.points.PathRequest` for the mean log-loss,
-    before any warning."""
+
+def glm_path(X, y, request, loss):
+    """The path of a :class:`~shrinkage.path.points.PathRequest` for the loss named
+    ``loss`` (a key of :data:`GLM_LOSSES`), before any warning."""
     start = time.perf_counter()
     penalty = request.penalty
     tol = check_tol(request.tol, working_dtype(X))
-    data = prepare_logistic(X, y, request.sample_weight, request.standardize,
-                            request.fit_intercept)  # fmt: skip
+    data = prepare_glm(GLM_LOSSES[loss], X, y, request.sample_weight, request.standardize,
+                       request.fit_intercept, request.offset)  # fmt: skip
     n, p = data.X.shape
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor,
                            penalty.positive)  # fmt: skip
@@ -57,7 +61,7 @@ def logistic_path(X, y, request):
     )  # fmt: skip
     rows = output_rows(request.coef_format, alphas.size, p, np.float64)
     points = solve_path(data, penalty, alphas, tol=tol, max_iter=request.max_iter, rows=rows)
-    return assemble(alphas, rows.finish(), points, request, "logistic", start,
+    return assemble(alphas, rows.finish(), points, request, loss, start,
                     "proximal_newton", tol)  # fmt: skip
 
 
@@ -66,8 +70,8 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
 
     Parameters
     ----------
-    data : LogisticData
-        The prepared problem (:func:`prepare_logistic`).
+    data : GLMData
+        The prepared problem (:func:`prepare_logistic`, :func:`prepare_glm`).
     penalty : Penalty
     alphas : ndarray of shape (n_alphas,)
         The grid, decreasing.

@@ -26,8 +26,11 @@ _COPY_LIMIT = 64 * 2**20
 
 
 def covers(data, penalty) -> bool:
-    """Whether :func:`compiled_path` solves this prepared problem and penalty."""
+    """Whether :func:`compiled_path` solves this prepared problem and penalty: the
+    log-loss without offset, float64 X, every feature penalised."""
     X = data.X
+    if not isinstance(data.loss, LogisticLoss) or data.offset is not None:
+        return False
     return X.dtype == np.float64 and bool(np.all(penalty.factors(X.shape[1]) > 0))
 
 

@@ -41,6 +41,7 @@ class PathRequest:
     warm_start: bool = True
     screening: bool = True
     extrapolation: bool = True
+    offset: np.ndarray | None = None
 
 
 def new_points(n_alphas):

@@ -9,6 +9,7 @@ from .group_cv import GroupLassoCV
 from .information_criteria import LassoIC, information_criterion
 from .logistic_cv import SparseLogisticRegressionCV
 from .multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
+from .poisson_cv import PoissonElasticNetCV, PoissonLassoCV
 from .relaxed import RelaxedLasso, least_squares_on_support
 from .stability import StabilityResult, stability_selection
 from .stability_selector import StabilitySelection
@@ -21,6 +22,8 @@ __all__ = [
     "LassoIC",
     "MultiTaskElasticNetCV",
     "MultiTaskLassoCV",
+    "PoissonElasticNetCV",
+    "PoissonLassoCV",
     "RelaxedLasso",
     "SparseLogisticRegressionCV",
     "StabilityResult",

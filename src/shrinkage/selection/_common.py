@@ -9,6 +9,7 @@ curves can be averaged point by point.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import xlogy
 
 from ..defaults import EDGE_DECADES
 from ..path import alpha_grid, path
@@ -19,6 +20,7 @@ __all__ = [
     "extended_grid",
     "grid_edge",
     "one_standard_error_index",
+    "poisson_deviance",
     "shared_alpha_grid",
     "weighted_mean",
 ]
@@ -59,6 +61,22 @@ def deviance(y01, decision, sample_weight=None):
     """
     margin = (2.0 * y01 - 1.0)[:, None] * decision
     return 2.0 * weighted_mean(np.logaddexp(0.0, -margin), sample_weight)
+
+
+def poisson_deviance(y, log_mean, sample_weight=None):
+    """Mean Poisson deviance ``2[y log(y/μ) − y + μ]`` of each column of ``log_mean``
+    (log μ), glmnet's ``type.measure="deviance"`` for counts.
+
+    Examples
+    --------
+    >>> y = np.array([1.0, 3.0])
+    >>> poisson_deviance(y, np.log(np.array([[1.0, 2.0], [3.0, 2.0]]))).round(4)  # μ = y, 2
+    array([0.    , 0.5232])
+    """
+    y = y[:, None]
+    with np.errstate(over="ignore"):
+        terms = xlogy(y, y) - y * log_mean - y + np.exp(log_mean)
+    return 2.0 * weighted_mean(terms, sample_weight)
 
 
 def one_standard_error_index(mean, std_error):

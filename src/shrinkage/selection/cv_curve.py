@@ -130,8 +130,12 @@ class CrossValidatedMixin:
         check_fold_weights(folds, sample_weight)
         return folds
 
-    def _run_cv(self, X, y, sample_weight, groups, classifier, template, check_folds=None):
+    def _run_cv(self, X, y, sample_weight, groups, classifier, template, check_folds=None,
+                row_options=None):  # fmt: skip
         """Fill the curve attributes and return the chosen ``(alpha, penalty)``.
+
+        ``row_options`` are path options with one value per row (an ``offset``): the
+        full arrays give the grid, each fold's paths and errors take its rows.
 
         Without a user grid, a curve whose minimum is at the small end of the grid (or
         at the large end while the model there is not empty, as for ridge) is computed
@@ -146,13 +150,13 @@ class CrossValidatedMixin:
             loss=self._loss, alphas=self.alphas, n_alphas=self.n_alphas,
             alpha_min_ratio=self.alpha_min_ratio, sample_weight=sample_weight,
             fit_intercept=self.fit_intercept, standardize=self.standardize,
-            **self._path_options(),
+            **self._path_options(), **(row_options or {}),
         )  # fmt: skip
         grids = np.array([shared_alpha_grid(X, y, pen, **grid_options) for pen in penalties])
         self.alpha_grid_extended_ = 0
         while True:
             errors, n_active, gaps = self._fold_curves(
-                X, y, sample_weight, folds, penalties, grids, template
+                X, y, sample_weight, folds, penalties, grids, template, row_options
             )
             mean = errors.mean(axis=1)
             n_folds = len(folds)
@@ -205,13 +209,14 @@ class CrossValidatedMixin:
         self.alphas_ = grids[0] if grids.shape[0] == 1 else grids
         self._store_error_aliases(errors)
 
-    def _fold_curves(self, X, y, sample_weight, folds, penalties, grids, template):
+    def _fold_curves(self, X, y, sample_weight, folds, penalties, grids, template,
+                     row_options=None):  # fmt: skip
         """``(errors, n_active, relative_gaps)``: one warm-started path per (ρ, fold)
         job; errors and active counts (n_ratios, n_folds, n_alphas), the paths'
         certificates one row per job."""
         options = dict(
             fit_intercept=self.fit_intercept, standardize=self.standardize, tol=self.tol,
-            max_iter=self.max_iter, **self._path_options(),
+            max_iter=self.max_iter, **self._path_options(), **(row_options or {}),
         )  # fmt: skip
         job_options = dict(
             loss=self._loss, scorer=self._scorer(), template=template, path_options=options

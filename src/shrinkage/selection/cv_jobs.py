@@ -18,7 +18,7 @@ from .._validation import check_tol, working_dtype
 from ..path import path
 from ..path.logistic import prepare_logistic, solve_path
 from ..path.rows import DenseRows
-from ._common import deviance, weighted_mean
+from ._common import deviance, poisson_deviance, weighted_mean
 
 __all__ = ["PARALLEL_MIN_SECONDS", "fold_errors", "run_jobs", "scorer_errors"]
 
@@ -60,10 +60,14 @@ def fold_errors(
 ):  # fmt: skip
     """CV errors of one fold along the α grid.
 
+    ``path_options`` may hold an ``offset`` of every row: the training rows' go to the
+    path, the held-out rows' to their predictions.
+
     Returns
     -------
     errors : ndarray of shape (n_alphas,)
-        Lower is better: mean squared error, binomial deviance, or minus the scorer.
+        Lower is better: mean squared error, binomial or Poisson deviance, or minus the
+        scorer.
     n_active : ndarray of shape (n_alphas,)
         Non-zero coefficients of the training-fold fit at each α.
     relative_gaps : ndarray of shape (n_alphas,)
@@ -71,6 +75,10 @@ def fold_errors(
     """
     train_weight = None if sample_weight is None else sample_weight[train]
     test_weight = None if sample_weight is None else sample_weight[test]
+    path_options = dict(path_options)
+    offset = path_options.pop("offset", None)
+    if offset is not None:
+        path_options["offset"] = offset[train]
     if loss == "logistic":
         coefs, intercepts, relative_gaps = _logistic_fold_path(
             X[train], y[train], train_weight, penalty, alphas, **path_options
@@ -93,8 +101,12 @@ def fold_errors(
         )
         return errors, n_active, relative_gaps
     decision = np.asarray(X_test @ coefs.T) + intercepts
+    if offset is not None:
+        decision += offset[test][:, None]
     if loss == "logistic":
         errors = deviance(y_test, decision, test_weight)
+    elif loss == "poisson":
+        errors = poisson_deviance(y_test, decision, test_weight)
     else:
         errors = weighted_mean((y_test[:, None] - decision) ** 2, test_weight)
     return np.asarray(errors, dtype=np.float64), n_active, relative_gaps

@@ -1,6 +1,9 @@
 """Penalised logistic regression by proximal Newton with working sets, certified.
 
-Minimises ``1/n Σ s_i [log(1 + e^{z_i}) − y_i z_i] + α · penalty(w)``, ``z = Xw + b``.
+Minimises ``1/n Σ s_i [log(1 + e^{z_i}) − y_i z_i] + α · penalty(w)``, ``z = Xw + b + o``
+(o an optional offset). The same loop solves every loss of the prepared problem
+(:class:`~shrinkage.solvers.logistic_data.GLMData`): :mod:`shrinkage.solvers.poisson`
+runs it on the Poisson deviance.
 
 Each outer iteration computes the duality gap (:mod:`shrinkage.certificates.logistic`)
 and stops when it is ``≤ tol · P(0)``; otherwise it picks a *working set*: the non-zero
@@ -30,20 +33,25 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels.logistic_loss import armijo_step, working_set_kkt
+from .._kernels.logistic_loss import working_set_kkt
 from .._validation import check_alpha
 from ..certificates import Certificate, certify_from_prediction
-from ..losses import LogisticLoss
 from ..penalties import L1, Penalty
 from ._result import SolverResult
 from .logistic_data import prepare_logistic
 from .logistic_newton import FACE_SETTINGS, column_direction, gram_direction, use_gram
-from .logistic_point import LossAtPoint, certify_at, loss_at, with_dual, working_set_gradient
+from .logistic_point import (
+    LossAtPoint,
+    certify_at,
+    loss_at,
+    step_length,
+    with_dual,
+    working_set_gradient,
+)
 
 __all__ = ["COMPILED_SETTINGS", "NewtonOutcome", "logistic_alpha_max", "prepared_alpha_max",
            "prox_newton", "solve_logistic", "solve_prepared"]  # fmt: skip
 
-LOSS = LogisticLoss()
 _FIRST_WORKING_SET = 10
 _ARMIJO = 1e-4
 # The model is solved to 0.03 × the working set's target (Lee et al.'s forcing term):
@@ -86,10 +94,10 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
     at ``z = Xw + b`` (:class:`~shrinkage.solvers.logistic_point.LossAtPoint`), as the
     previous α of a path left it. Returns a :class:`NewtonOutcome`.
     """
-    X, y, s, fit_intercept = data.X, data.y, data.s, data.fit_intercept
+    X, fit_intercept = data.X, data.fit_intercept
     n, p = X.shape
     if point is None:
-        point = loss_at(y, s, np.asarray(X @ w, dtype=np.float64).ravel() + intercept)
+        point = loss_at(data, data.predictor(w, intercept))
     z = point.z  # replaced, never written: the caller's point stays as it was
     free = (a == 0) & (b == 0)
     simple = not np.any(free)  # the free block is the intercept alone: compiled dual
@@ -126,14 +134,14 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
                 w_new, u, step_b = column_direction(X, features, *options)
             n_steps += 1
             step_w = w_new - w
-            t = armijo_step(z, u, y, s, w, step_w, a, b, g, _ARMIJO)
+            t = step_length(data, point, u, w, step_w, a, b, _ARMIJO)
             if t == 0.0:
                 break  # no descent left at machine precision
             progress = True
             w += t * step_w
             z = z + t * u
             intercept += t * step_b
-            point = loss_at(y, s, z)
+            point = loss_at(data, z)
             g = point.gradient_z
             ws_kkt = working_set_kkt(working_set_gradient(X, g, features), w, a, b, positive,
                                      features)  # fmt: skip
@@ -147,7 +155,7 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
 def _fit_unpenalised(data, free):
     """The fit of the intercept and unpenalised features alone (the α ≥ α_max solution)."""
     w = np.zeros(data.X.shape[1])
-    intercept = LOSS.null_prediction(data.y, data.s, data.fit_intercept)
+    intercept = data.loss.null_prediction(data.y, data.s, data.fit_intercept, data.offset)
     if np.any(free):
         columns = np.flatnonzero(free)
         k = columns.shape[0]
@@ -163,10 +171,11 @@ def _fit_unpenalised(data, free):
 def solve_logistic(
     X, y, alpha, penalty: Penalty | None = None, *, fit_intercept=True, sample_weight=None,
     standardize=False, tol=1e-4, max_iter=100, coef_init=None, intercept_init=None,
+    offset=None,
 ) -> SolverResult:  # fmt: skip
     """Minimise ``1/n Σ s_i [log(1 + e^{z_i}) − y_i z_i] + α · penalty(w)`` and certify it.
 
-    ``z = Xw + b``; the penalty is ``Σ f_j (ρ|w_j| + ½(1 − ρ) w_j²)``. This is
+    ``z = Xw + b + o``; the penalty is ``Σ f_j (ρ|w_j| + ½(1 − ρ) w_j²)``. This is
     scikit-learn's ``LogisticRegression`` with ``C = 1/(n α)`` (see
     :class:`~shrinkage.estimators.logistic.SparseLogisticRegression`).
 
@@ -193,6 +202,8 @@ def solve_logistic(
         Maximum number of proximal-Newton steps.
     coef_init, intercept_init : optional
         Warm start (original scale), as used along a path.
+    offset : array-like of shape (n_samples,), optional
+        The fixed part o of the log-odds (glmnet's ``offset``); not penalised, not fitted.
 
     Returns
     -------
@@ -215,7 +226,7 @@ def solve_logistic(
     """
     penalty = L1() if penalty is None else penalty
     alpha = check_alpha(alpha)
-    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
+    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept, offset)
     result, _ = solve_prepared(
         data, alpha, penalty, tol=tol, max_iter=max_iter, coef_init=coef_init,
         intercept_init=intercept_init,
@@ -226,7 +237,8 @@ def solve_logistic(
 def solve_prepared(
     data, alpha, penalty, *, tol, max_iter, coef_init=None, intercept_init=None, point=None
 ):  # fmt: skip
-    """:func:`solve_logistic` on a prepared problem (:func:`prepare_logistic`).
+    """:func:`solve_logistic` on a prepared problem (:func:`prepare_logistic`, or
+    :func:`~shrinkage.solvers.logistic_data.prepare_glm` for another loss).
 
     ``point`` is the loss at the warm start's predictor (the second value returned for
     the previous α of a path), or None. Returns ``(SolverResult, point)``, the point at
@@ -244,7 +256,7 @@ def solve_prepared(
         w = np.array(coef_init, dtype=np.float64).ravel()
         if w.shape != (p,):
             raise ValueError(f"coef_init has shape {w.shape}, expected ({p},).")
-        intercept = LOSS.null_prediction(y, s, data.fit_intercept)
+        intercept = data.loss.null_prediction(y, s, data.fit_intercept, data.offset)
         if data.fit_intercept and intercept_init is not None:
             intercept = float(intercept_init)
     if penalty.positive and np.any(w < 0):
@@ -258,10 +270,10 @@ def solve_prepared(
     if X.dtype != np.float64:
         # certify the coefficients the caller actually receives
         w = w.astype(X.dtype).astype(np.float64)
-        z = np.asarray(X @ w, dtype=np.float64).ravel() + intercept
         cert, _ = certify_from_prediction(
-            X, y, s, z, w, a, b, penalty.positive, data.fit_intercept
-        )
+            X, y, s, data.predictor(w, intercept), w, a, b, penalty.positive,
+            data.fit_intercept, data.loss, data.primal_at_zero, data.offset,
+        )  # fmt: skip
         point = None
     result = SolverResult(
         w.astype(X.dtype), intercept, cert, outcome.n_steps, cert.relative_gap <= tol, tol,
@@ -272,7 +284,7 @@ def solve_prepared(
 
 def logistic_alpha_max(
     X, y, penalty: Penalty | None = None, *, fit_intercept=True, sample_weight=None,
-    standardize=False,
+    standardize=False, offset=None,
 ) -> float:  # fmt: skip
     """Smallest α at which every penalised coefficient is exactly zero.
 
@@ -289,7 +301,7 @@ def logistic_alpha_max(
     (0.184, True)
     """
     penalty = L1() if penalty is None else penalty
-    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept)
+    data = prepare_logistic(X, y, sample_weight, standardize, fit_intercept, offset)
     return prepared_alpha_max(data, penalty)
 
 
@@ -297,7 +309,7 @@ def prepared_alpha_max(data, penalty) -> float:
     """:func:`logistic_alpha_max` on a prepared problem (:func:`prepare_logistic`)."""
     X, n, p = data.X, data.X.shape[0], data.X.shape[1]
     w, intercept = _fit_unpenalised(data, penalty.factors(p) == 0)
-    z = np.asarray(X @ w, dtype=np.float64).ravel() + intercept
-    weighted_residual = data.s * LOSS.residual(data.y, z)  # nθ₀: Xᵀθ₀ divides after Xᵀ
+    z = data.predictor(w, intercept)
+    weighted_residual = data.s * data.loss.residual(data.y, z)  # nθ₀: Xᵀθ₀ divides after Xᵀ
     correlation = np.asarray(X.T @ weighted_residual, dtype=np.float64).ravel() / n
-    return LOSS.alpha_max(correlation, penalty, data.scale)
+    return data.loss.alpha_max(correlation, penalty, data.scale)

@@ -1,4 +1,4 @@
-"""The logistic loss at one linear predictor z: its derivatives, and the certificate.
+"""The loss at one linear predictor z: its derivatives, the certificate, the line search.
 
 The proximal-Newton solver (:mod:`shrinkage.solvers.logistic`) needs, at each z it
 visits, the loss, its gradient and curvature in z, and at each outer iteration the
@@ -7,10 +7,13 @@ penalty's share depends on z alone, so :class:`LossAtPoint` holds that share and
 :func:`certify_at` adds the penalty. A path certifies the last point of one α and the
 warm start of the next at the same z: the second certificate then costs O(p).
 
-When the free block is the intercept alone (or empty) the dual point comes from the
-compiled loops of :mod:`shrinkage._kernels.logistic_loss`; with unpenalised features it
-comes from :func:`~shrinkage.certificates.certify_from_prediction` itself. The products
-with Xᵀ (all columns, or a working set's) read the columns in place.
+For the log-loss the derivatives, the line search and (when the free block is the
+intercept alone, or empty) the dual point come from the compiled loops of
+:mod:`shrinkage._kernels.logistic_loss`; other losses (Poisson) compute them with the
+NumPy methods of their :class:`~shrinkage.losses.Loss`, and every loss with
+unpenalised features takes the dual point of
+:func:`~shrinkage.certificates.certify_from_prediction` itself. The products with Xᵀ
+(all columns, or a working set's) read the columns in place.
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ import scipy.sparse as sp
 
 from .._kernels.columns import all_column_dots_sparse, column_dots_dense, column_dots_sparse
 from .._kernels.logistic_loss import (
+    armijo_step,
     clip_dual_point,
     dual_and_penalty,
     intercept_dual_point,
     loss_derivatives,
 )
 from ..certificates import Certificate, certify_from_prediction
+from ..losses import LogisticLoss
 
-__all__ = ["LossAtPoint", "certify_at", "loss_at", "transposed_product", "working_set_gradient"]
+__all__ = ["LossAtPoint", "certify_at", "loss_at", "step_length", "transposed_product",
+           "working_set_gradient"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,16 +86,53 @@ def working_set_gradient(X, vector, features):
     return out
 
 
-def loss_at(y, s, z) -> LossAtPoint:
-    """The loss and its derivatives in z (one pass over the samples)."""
+def _compiled(data) -> bool:
+    """Whether the compiled log-loss loops serve ``data``'s loss."""
+    return isinstance(data.loss, LogisticLoss)
+
+
+def loss_at(data, z) -> LossAtPoint:
+    """The loss of ``data`` (a :class:`~shrinkage.solvers.logistic_data.GLMData`) and
+    its derivatives at z."""
+    if not _compiled(data):
+        return LossAtPoint(z, *data.loss.derivatives(data.y, z, data.s))
     gradient_z, curvature = np.empty_like(z), np.empty_like(z)
-    loss = loss_derivatives(z, y, s, gradient_z, curvature)
+    loss = loss_derivatives(z, data.y, data.s, gradient_z, curvature)
     return LossAtPoint(z, loss, gradient_z, curvature)
+
+
+def _penalty_change(w, step, t, l1_weight, l2_weight):
+    """``penalty(w + t·step) − penalty(w)``, term by term."""
+    move = t * step
+    return float(
+        l1_weight @ (np.abs(w + move) - np.abs(w)) + l2_weight @ (move * (w + 0.5 * move))
+    )
+
+
+def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
+    """Backtracking on the true objective from ``(w, z)`` along ``(step, u)`` until Lee,
+    Sun & Saunders' sufficient-descent condition ``ΔP ≤ armijo·t·Δ`` holds, where
+    ``Δ = ∇F(z)ᵀu + penalty(w + step) − penalty(w)`` (< 0 unless the step is 0); the
+    change of the loss is summed term by term
+    (:meth:`~shrinkage.losses.Loss.loss_change`). Returns t, or 0 when there is no
+    descent left at machine precision."""
+    z, g, y, s = point.z, point.gradient_z, data.y, data.s
+    if _compiled(data):
+        return armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo)
+    decrease = float(g @ u) + _penalty_change(w, step, 1.0, l1_weight, l2_weight)
+    t = 1.0
+    while decrease < 0.0 and t > 1e-10:
+        change = data.loss.loss_change(y, z, t * u, s)
+        if change + _penalty_change(w, step, t, l1_weight, l2_weight) <= armijo * t * decrease:
+            return t
+        t *= 0.5
+    return 0.0
 
 
 def with_dual(point, data, simple) -> LossAtPoint:
     """``point`` with the gradient in w and, for a ``simple`` free block (the intercept
-    or nothing), the dual point and its correlations: two products with Xᵀ.
+    or nothing) of the log-loss, the dual point and its correlations: two products with
+    Xᵀ.
 
     ``data`` is the problem's :class:`~shrinkage.solvers.logistic.LogisticData`.
     """
@@ -98,7 +141,7 @@ def with_dual(point, data, simple) -> LossAtPoint:
     X, y, s = data.X, data.y, data.s
     gradient = transposed_product(X, point.gradient_z)
     theta = correlation = None
-    if simple:
+    if simple and _compiled(data) and data.offset is None:
         if data.fit_intercept:
             theta = np.empty_like(point.z)
             intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature, theta, 0.0)
@@ -124,7 +167,7 @@ def certify_at(point, data, w, l1_weight, l2_weight, positive):
     if point.theta is None:
         certificate, _ = certify_from_prediction(
             data.X, data.y, data.s, point.z, w, l1_weight, l2_weight, positive,
-            data.fit_intercept,
+            data.fit_intercept, data.loss, data.primal_at_zero, data.offset,
         )  # fmt: skip
         return certificate
     kkt = np.empty(w.shape[0])
