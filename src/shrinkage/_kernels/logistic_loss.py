@@ -16,6 +16,8 @@ the NumPy certificate, 2.9 certificates per point at 0.4 ms each.
 import numpy as np
 from numba import njit
 
+from .penalty_side import _penalty_change, penalty_side, shrink_factor
+
 
 @njit(cache=True, nogil=True, inline="always")
 def _sigmoid(z):
@@ -149,19 +151,6 @@ def clip_dual_point(y, s, theta, change):
     return moved
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _kkt(w, grad, l1_weight, l2_weight, positive):
-    """:func:`shrinkage.penalties.subdiff_distance` for one coordinate."""
-    g = grad + l2_weight * w
-    if w == 0.0:
-        if positive:
-            return max(-g - l1_weight, 0.0)
-        return max(abs(g) - l1_weight, 0.0)
-    if positive and w < 0.0:
-        return np.inf
-    return abs(g + l1_weight * np.sign(w))
-
-
 @njit(cache=True, nogil=True)
 def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
     """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
@@ -172,12 +161,7 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
     ``w ≥ 0``, the dual −inf where θ is outside the conjugate's domain.
     """
     n = theta.shape[0]
-    p = w.shape[0]
-    shrink = 1.0
-    for j in range(p):
-        if l2_weight[j] == 0.0 and l1_weight[j] > 0.0:
-            c = max(corr[j], 0.0) if positive else abs(corr[j])
-            shrink = max(shrink, c / l1_weight[j])
+    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     entropy = 0.0
     for i in range(n):
         if s[i] > 0.0:
@@ -189,49 +173,12 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
             if q < 1.0:
                 term += (1.0 - q) * np.log(1.0 - q)
             entropy += s[i] * term
-    conjugate = 0.0
-    penalty = 0.0
-    largest = 0.0
-    for j in range(p):
-        a = l1_weight[j]
-        b = l2_weight[j]
-        if a != 0.0 or b != 0.0:  # free features: X_jᵀθ = 0 by construction
-            v = corr[j] / shrink
-            excess = max(v - a, 0.0) if positive else max(abs(v) - a, 0.0)
-            if b > 0.0:
-                conjugate += excess * excess / (2.0 * b)
-            elif excess > 1e-10 * abs(a):  # rounding slack, as conjugate_weighted_enet
-                conjugate = np.inf
-        if positive and w[j] < 0.0:
-            penalty = np.inf
-        elif penalty < np.inf:
-            penalty += a * abs(w[j]) + 0.5 * b * w[j] * w[j]
-        kkt[j] = _kkt(w[j], gradient[j], a, b, positive)
-        largest = max(largest, kkt[j])
+    penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
+                                               l2_weight, positive, kkt)  # fmt: skip
     return penalty, -entropy / n - conjugate, largest
 
 
-@njit(cache=True, nogil=True)
-def working_set_kkt(gradient, w, l1_weight, l2_weight, positive, features):
-    """Largest KKT residual over ``features``, ``gradient[k]`` being feature
-    ``features[k]``'s loss gradient."""
-    largest = 0.0
-    for k in range(features.shape[0]):
-        j = features[k]
-        largest = max(largest, _kkt(w[j], gradient[k], l1_weight[j], l2_weight[j], positive))
-    return largest
 
-
-@njit(cache=True, nogil=True)
-def _penalty_change(w, step, t, l1_weight, l2_weight):
-    """``penalty(w + t·step) − penalty(w)``, term by term."""
-    total = 0.0
-    for j in range(w.shape[0]):
-        move = t * step[j]
-        if move != 0.0:
-            total += l1_weight[j] * (abs(w[j] + move) - abs(w[j]))
-            total += l2_weight[j] * (move * (w[j] + 0.5 * move))
-    return total
 
 
 @njit(cache=True, nogil=True, inline="always")

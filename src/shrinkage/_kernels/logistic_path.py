@@ -37,8 +37,8 @@ from .logistic_loss import (
     dual_and_penalty,
     intercept_dual_point,
     loss_derivatives,
-    working_set_kkt,
 )
+from .penalty_side import working_set_kkt
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)

@@ -17,7 +17,9 @@ on the engine (:mod:`shrinkage.distributed`), reported on stderr as ``pass 3
 Options that need the rows in memory (standard input, CSV files, ``--id``, ``--dropna``,
 ``--sep``, ``--encoding``) are usage errors with ``--engine``. Feature columns must be
 numeric or boolean. The task comes from one pass over the target: ``auto`` is
-classification when the target is coded 0/1 with both values present.
+classification when the target is coded 0/1 with both values present. The engines have
+no Poisson loss: a count task (``--task count``, ``--exposure``, or a target that ``auto``
+takes for counts, :func:`shrinkage.cli.io.looks_like_counts`) is a usage error.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ import click
 import numpy as np
 
 from .errors import DataError
+from .io import looks_like_counts
+from .models import LOSSES
 from .reading import names_listed
 
 __all__ = ["EngineData", "EngineRequest", "check_engine_request", "engine_options",
@@ -121,6 +125,9 @@ def check_engine_request(engine: EngineRequest, request) -> list[str]:
         if given:
             raise DataError(f"{option} needs the rows in memory; it cannot be used with "
                             f"--engine {engine.name}.")  # fmt: skip
+    if request.task == "count" or request.exposure is not None:
+        option = "--task count" if request.task == "count" else "--exposure"
+        raise DataError(f"{option}: {_NO_COUNTS}")
     if request.data == "-":
         raise DataError(f"--engine {engine.name} reads Parquet files, not standard input (-).")
     return _parquet_paths(request.data)
@@ -162,15 +169,29 @@ def _schema(paths, request) -> tuple[dict, np.dtype]:
     return schema, target_dtype
 
 
+_NO_COUNTS = (
+    "the count task (Poisson regression) is not supported with --engine: the engines "
+    "have no Poisson loss. Leave out --engine to read the rows into memory, or pass --task "
+    "regression to fit the target by least squares."
+)
+#: Distinct target values kept by the pass over the target: enough for the rule of auto.
+_DISTINCT_KEPT = 3
+
+
 @dataclass(frozen=True)
 class _Range:
-    """Smallest and largest target value, merged over blocks."""
+    """Smallest and largest target value, whether every value is an integer, and up to
+    three of its distinct values, merged over blocks."""
 
     low: float
     high: float
+    integral: bool = True
+    distinct: tuple = ()
 
     def merge(self, other: _Range) -> _Range:
-        return _Range(min(self.low, other.low), max(self.high, other.high))
+        distinct = tuple(sorted(set(self.distinct) | set(other.distinct))[:_DISTINCT_KEPT])
+        return _Range(min(self.low, other.low), max(self.high, other.high),
+                      self.integral and other.integral, distinct)  # fmt: skip
 
 
 def target_counts(block) -> tuple[np.ndarray, _Range]:
@@ -181,12 +202,14 @@ def target_counts(block) -> tuple[np.ndarray, _Range]:
     >>> from shrinkage.distributed import ArrayBlocks
     >>> data = ArrayBlocks(np.ones((5, 1)), np.array([0.0, 1, 1, 0, 1]), n_partitions=2)
     >>> counts, bounds = data.reduce(target_counts)
-    >>> counts.tolist(), bounds
-    ([5, 2, 3], _Range(low=0.0, high=1.0))
+    >>> counts.tolist(), bounds.low, bounds.high, bounds.integral, bounds.distinct
+    ([5, 2, 3], 0.0, 1.0, True, (0.0, 1.0))
     """
     y = block.y
     counts = np.array([y.size, np.count_nonzero(y == 0), np.count_nonzero(y == 1)])
-    return counts, _Range(float(y.min()), float(y.max()))
+    distinct = tuple(float(v) for v in np.unique(y)[:_DISTINCT_KEPT])
+    return counts, _Range(float(y.min()), float(y.max()), bool(np.all(y == np.floor(y))),
+                          distinct)  # fmt: skip
 
 
 def _task(data, request, target_dtype, output) -> tuple[str, list | None, int]:
@@ -200,6 +223,11 @@ def _task(data, request, target_dtype, output) -> tuple[str, list | None, int]:
         raise DataError(f"target {request.target!r} has a constant value ({bounds.low:g} in all "
                         f"{n_rows} rows): nothing to learn.")  # fmt: skip
     binary = zeros + ones == n_rows
+    counted = looks_like_counts(bounds.low, bounds.integral, len(bounds.distinct))
+    if request.task == "auto" and not binary and counted:
+        raise DataError(f"target {request.target!r} holds counts (non-negative integers, "
+                        f"{zeros} of {n_rows} zero), which --task auto takes for a count; "
+                        f"{_NO_COUNTS}")  # fmt: skip
     if request.task == "classification" and not binary:
         raise DataError(f"with --engine, a classification target is coded 0/1; "
                         f"{request.target!r} has other values.")  # fmt: skip
@@ -225,7 +253,7 @@ class EngineData:
 
     @property
     def loss(self) -> str:
-        return "logistic" if self.task == "classification" else "squared"
+        return LOSSES[self.task]
 
 
 def _pass_reporter(output):

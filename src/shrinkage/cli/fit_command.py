@@ -40,7 +40,7 @@ def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_rati
         result = models.run_path(
             table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
             n_alphas=n_alphas, standardize=standardize, alpha_min_ratio=alpha_min_ratio,
-            alphas=grid,
+            alphas=grid, exposure=table.exposure,
         )  # fmt: skip
     return StoredPath.from_result(result)
 
@@ -93,7 +93,7 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
     how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
     start = time.perf_counter()
     with output.progress(f"fitting {describe_penalty(rho)}, {how}, on {len(table.X):,} rows"):
-        for note in models.fit_quietly(estimator, table.X, table.y):
+        for note in models.fit_quietly(estimator, table.X, table.y, table.exposure):
             output.note(note)
     seconds = time.perf_counter() - start
     stored = _stored_path(estimator, table, rho=rho, n_alphas=n_alphas,

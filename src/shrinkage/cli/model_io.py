@@ -1,8 +1,8 @@
 """A model folder read back (:func:`load_model`), trusting nothing: the JSON is parsed
 strictly, checked against :data:`~shrinkage.cli.model_schema.MODEL_SCHEMA`, and
 ``coef.csv`` must hold the same numbers. Predictions from the file are ``X w + b``
-(regression) or the logistic model's class (classification), computed from the stored
-numbers alone. What the files hold, and writing them, is :mod:`.model_format`'s
+(regression), the logistic model's class (classification) or the mean count
+``exp(X w + b) · exposure`` (count), computed from the stored numbers alone. What the files hold, and writing them, is :mod:`.model_format`'s
 (re-exported here).
 """
 
@@ -92,25 +92,32 @@ class SavedModel:
         }
         return replace(self, document=document), how
 
-    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
-        """``X w + b``; a DataError if it overflows (huge coefficients or values)."""
+    @property
+    def exposure(self) -> str | None:
+        """The exposure column of a count model fitted with one, else None."""
+        return self.schema.get("exposure")
+
+    def decision_function(self, X: pd.DataFrame, exposure=None) -> np.ndarray:
+        """``X w + b``, plus ``log(exposure)`` when given (a count model's log mean); a
+        DataError if it overflows (huge coefficients or values)."""
         coefficients = self.document["coefficients"]
         coef = np.array([coefficients[name] for name in X.columns], dtype=np.float64)
         with np.errstate(over="ignore", invalid="ignore"):
             decision = X.to_numpy(dtype=np.float64) @ coef + float(self.document["intercept"])
-        bad = int(np.count_nonzero(~np.isfinite(decision)))
-        if bad:
-            raise DataError(
-                f"{bad} of {decision.size} predictions overflow (not finite numbers): the "
-                "model's coefficients times the data's values exceed the float range."
-            )
-        return decision
+        if exposure is not None:
+            decision = decision + np.log(exposure)
+        return _finite(decision)
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Regression: ``X w + b``; classification: the class of probability > 1/2."""
-        decision = self.decision_function(X)
+    def predict(self, X: pd.DataFrame, exposure=None) -> np.ndarray:
+        """Regression: ``X w + b``; classification: the class of probability > 1/2;
+        count: the mean count ``exp(X w + b) · exposure`` (the rate without an
+        exposure)."""
+        decision = self.decision_function(X, exposure)
         if self.task == "regression":
             return decision
+        if self.task == "count":
+            with np.errstate(over="ignore"):
+                return _finite(np.exp(decision))
         classes = np.asarray(self.schema["classes"], dtype=object)
         return classes[(decision > 0).astype(int)]
 
@@ -119,6 +126,17 @@ class SavedModel:
         from scipy.special import expit
 
         return expit(self.decision_function(X))
+
+
+def _finite(predictions: np.ndarray) -> np.ndarray:
+    """``predictions``, or a DataError when some overflow (huge coefficients or values)."""
+    bad = int(np.count_nonzero(~np.isfinite(predictions)))
+    if bad:
+        raise DataError(
+            f"{bad} of {predictions.size} predictions overflow (not finite numbers): the "
+            "model's coefficients times the data's values exceed the float range."
+        )
+    return predictions
 
 
 def _reject_constant(name: str):

@@ -25,7 +25,7 @@ from .schema_fields import (
 
 __all__ = ["MODEL_SCHEMA", "PATH_FILE", "InvalidModel", "check_model"]
 
-TASKS = ("regression", "classification")
+TASKS = ("regression", "classification", "count")
 KINDS = ("numeric", "boolean", "categorical")
 
 
@@ -37,7 +37,7 @@ _DATA_SCHEMA = Record({
     "target": Text(),
     "task": Choice(*TASKS),
     "classes": ListOf(Scalar(nullable=False), length=2, nullable=True),
-}, optional={"id": Text(nullable=True)})  # fmt: skip
+}, optional={"id": Text(nullable=True), "exposure": Text(nullable=True)})  # fmt: skip
 
 PATH_FILE = "path.csv"
 
@@ -87,6 +87,20 @@ def _same_names(found, expected, where: str) -> None:
         raise InvalidModel(f"{where} has {len(found)} names, schema.features has {len(expected)}")
 
 
+def _check_exposure(schema: dict, task: str, names: list) -> None:
+    """An exposure column only for a count model, and not a feature, the target or the
+    id."""
+    exposure = schema.get("exposure")
+    if exposure is None:
+        return
+    if task != "count":
+        raise InvalidModel(f"schema.exposure is set but the task is {task!r}, not 'count'")
+    if exposure in set(names) | {schema["target"], schema.get("id")}:
+        raise InvalidModel(
+            f"the exposure column {exposure!r} is also a feature, the target or the id"
+        )
+
+
 def _check_consistency(document: dict) -> None:
     schema = document["schema"]
     if schema["task"] != document["task"]:
@@ -96,7 +110,7 @@ def _check_consistency(document: dict) -> None:
         if classes is None or classes[0] == classes[1]:
             raise InvalidModel("schema.classes must list two different classes")
     elif classes is not None:
-        raise InvalidModel("schema.classes must be null for regression")
+        raise InvalidModel(f"schema.classes must be null for {document['task']}")
     names = [column["name"] for column in schema["columns"]]
     if len(set(names)) != len(names):
         raise InvalidModel("schema.columns names a column twice")
@@ -104,6 +118,7 @@ def _check_consistency(document: dict) -> None:
         raise InvalidModel(f"the target {schema['target']!r} is also a feature column")
     if schema.get("id") is not None and schema["id"] in set(names) | {schema["target"]}:
         raise InvalidModel(f"the id column {schema['id']!r} is also a feature or the target")
+    _check_exposure(schema, document["task"], names)
     encoding = schema["encoding"]
     expanded = []
     for column in schema["columns"]:

@@ -1,8 +1,9 @@
 """From command-line choices to the library's estimators, paths and CV curves.
 
 Every model minimises ``loss + α Σ_j (ρ|w_j| + ½(1 − ρ) w_j²)`` with the squared loss
-``1/(2n)‖y − Xw − b‖²`` (regression) or the mean log-loss (classification, two classes);
-``--penalty l1`` is ρ = 1, ``l2`` is ρ = 0 and ``enet`` takes ``--l1-ratio``.
+``1/(2n)‖y − Xw − b‖²`` (regression), the mean log-loss (classification, two classes) or
+half the mean Poisson deviance with a log link (count; with an exposure e, the offset
+log e); ``--penalty l1`` is ρ = 1, ``l2`` is ρ = 0 and ``enet`` takes ``--l1-ratio``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .. import defaults
 from .errors import DataError
 
 __all__ = [
+    "CV_ERRORS",
+    "LOSSES",
     "build_estimator",
     "chosen_curve",
     "cv_table",
@@ -27,6 +30,10 @@ __all__ = [
 ]
 
 PENALTIES = ("l1", "l2", "enet")
+#: The loss of each task (:func:`shrinkage.path`'s names) and the CV error that scores it.
+LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+CV_ERRORS = {"regression": "mean squared error", "classification": "deviance",
+             "count": "mean Poisson deviance"}  # fmt: skip
 
 
 def l1_ratio_for(penalty: str, l1_ratio: float | None) -> float:
@@ -71,6 +78,9 @@ def build_estimator(
     from ..selection import ElasticNetCV, LassoCV, SparseLogisticRegressionCV
 
     common = dict(standardize=standardize)
+    if task == "count":
+        return _count_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows,
+                                random_state, alpha_min_ratio, common)  # fmt: skip
     if alpha is not None:
         if task == "classification":
             return SparseLogisticRegression(alpha=alpha, l1_ratio=l1_ratio, **common)
@@ -88,6 +98,24 @@ def build_estimator(
         return LassoCV(**options)
     # ρ = 0 is ridge over the path grid (which starts at the α_max of ρ = 1e-3, glmnet)
     return ElasticNetCV(l1_ratio=l1_ratio, **options)
+
+
+def _count_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows, random_state,
+                     alpha_min_ratio, common):  # fmt: skip
+    """Poisson regression: PoissonLasso or PoissonElasticNet (ρ = 0 for ``l2``), or
+    their CV estimators, with the folds, grid and rule of the other tasks."""
+    from ..estimators import PoissonElasticNet, PoissonLasso
+    from ..selection import PoissonElasticNetCV, PoissonLassoCV
+
+    if alpha is not None:
+        if l1_ratio == 1.0:
+            return PoissonLasso(alpha=alpha, **common)
+        return PoissonElasticNet(alpha=alpha, l1_ratio=l1_ratio, **common)
+    options = dict(cv=_splitter("count", folds, n_rows, random_state), selection=select,
+                   n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, **common)  # fmt: skip
+    if l1_ratio == 1.0:
+        return PoissonLassoCV(**options)
+    return PoissonElasticNetCV(l1_ratio=l1_ratio, **options)
 
 
 _POSITION = re.compile(r"X\[:, (\d+)\]")
@@ -112,13 +140,14 @@ def with_column_names(message: str, names) -> str:
     return _POSITION.sub(name, message)
 
 
-def fit_quietly(estimator, X: pd.DataFrame, y: pd.Series) -> list[str]:
-    """Fit; return the warnings as notes; a library ValueError becomes a DataError whose
-    columns are named as in the table."""
+def fit_quietly(estimator, X: pd.DataFrame, y: pd.Series, exposure=None) -> list[str]:
+    """Fit (with the ``exposure`` of a count model); return the warnings as notes; a
+    library ValueError becomes a DataError whose columns are named as in the table."""
+    options = {} if exposure is None else {"exposure": exposure}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            estimator.fit(X, y.to_numpy())
+            estimator.fit(X, y.to_numpy(), **options)
         except ValueError as exc:
             message = str(exc).replace("standardize=False", "--no-standardize")
             message = with_column_names(message, list(X.columns))
@@ -154,23 +183,22 @@ def edge_report(estimator) -> tuple[list[str], list[str]]:
 
 def run_path(X: pd.DataFrame, y: pd.Series, task: str, classes, *, l1_ratio: float,
              n_alphas: int = defaults.N_ALPHAS, standardize: bool,
-             alpha_min_ratio: float | None = None, alphas=None):  # fmt: skip
+             alpha_min_ratio: float | None = None, alphas=None, exposure=None):  # fmt: skip
     """The regularization path (:func:`shrinkage.path`) for the table: on the library's
-    grid, or on ``alphas`` (a CV grid)."""
+    grid, or on ``alphas`` (a CV grid); a count model's with its ``exposure``."""
     from ..path import path
     from ..penalties import Penalty
 
     target = y.to_numpy()
-    loss = "squared"
     if task == "classification":
-        target, loss = (target == classes[1]).astype(np.float64), "logistic"
+        target = (target == classes[1]).astype(np.float64)
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         try:
             return path(
-                X.to_numpy(dtype=np.float64), target, Penalty(l1_ratio), loss=loss,
+                X.to_numpy(dtype=np.float64), target, Penalty(l1_ratio), loss=LOSSES[task],
                 alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
-                standardize=standardize, feature_names=list(X.columns),
+                standardize=standardize, feature_names=list(X.columns), exposure=exposure,
             )  # fmt: skip
         except ValueError as exc:
             message = with_column_names(str(exc), list(X.columns))

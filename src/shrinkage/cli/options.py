@@ -93,6 +93,7 @@ class DataRequest:
     id_column: str | None = None
     drop: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
+    exposure: str | None = None
 
 
 def separator_option(function):
@@ -120,7 +121,7 @@ def data_options(function):
 
     @functools.wraps(function)
     def wrapper(*args, data, target, task, encoding, sep, no_encode, dropna, id_column, drop,
-                features, **kwargs):  # fmt: skip
+                features, exposure, **kwargs):  # fmt: skip
         from .reading import parse_separator
 
         if kwargs.get("engine") is None:  # --engine reads a Parquet directory or glob too
@@ -131,7 +132,7 @@ def data_options(function):
         request = DataRequest(
             data=data, target=target, task=task, encoding=encoding, sep=parse_separator(sep),
             encode=not no_encode, dropna=dropna, id_column=id_column, drop=tuple(drop),
-            features=tuple(features),
+            features=tuple(features), exposure=exposure,
         )  # fmt: skip
         return function(*args, request=request, **kwargs)
 
@@ -139,9 +140,16 @@ def data_options(function):
         click.argument("data", type=click.Path(allow_dash=True)),
         click.option("--target", "-t", required=True, help="Name of the target column."),
         click.option(
-            "--task", type=click.Choice(["auto", "regression", "classification"]),
+            "--task", type=click.Choice(["auto", "regression", "classification", "count"]),
             default="auto", show_default=True,
-            help="auto: classification when the target has exactly two distinct values.",
+            help="auto: classification when the target has exactly two distinct values; "
+            "count (Poisson regression, log link) when its values are non-negative integers "
+            "with 0 among them and at least 3 distinct values; else regression.",
+        ),
+        click.option(
+            "--exposure", default=None, metavar="COLUMN",
+            help="Count task: a column of positive exposures (time at risk, population), "
+            "never a feature; the model is for the rate count/exposure.",
         ),
         click.option("--encoding", default="utf-8", show_default=True,
                      help="Text encoding of a CSV file (e.g. latin-1, cp1252)."),
@@ -178,17 +186,12 @@ def load_data(output: Output, request: DataRequest):
         update(f"checking {len(frame):,} rows × {frame.shape[1]} columns")
         frame, chosen = select_columns(
             frame, request.target, id_column=request.id_column, drop=request.drop,
-            features=request.features,
+            features=request.features, exposure=request.exposure,
         )  # fmt: skip
         table = prepare(frame, request.target, task=request.task, encode=request.encode,
-                        dropna=request.dropna)  # fmt: skip
+                        dropna=request.dropna, exposure=request.exposure)  # fmt: skip
     for note in [*notes, *chosen, *table.notes]:
         output.note(note)
-    if table.schema.get("classes") is not None and request.task == "auto":
-        output.note(
-            f"target {request.target!r} has two values {table.schema['classes']}: "
-            "classification (pass --task regression to override)"
-        )
     if request.id_column is not None:
         table.schema["id"] = request.id_column
     table.read_seconds = time.perf_counter() - start

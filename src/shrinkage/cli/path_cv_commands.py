@@ -45,7 +45,7 @@ def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ra
         with output.progress(f"path of {describe_penalty(rho)}, {n_alphas} α, "
                              f"{len(table.X):,} rows"):  # fmt: skip
             result = models.run_path(table.X, table.y, table.task, table.schema["classes"],
-                                     **options)  # fmt: skip
+                                     exposure=table.exposure, **options)  # fmt: skip
     frame = result.to_frame()
     frame.insert(0, "n_nonzero", result.n_active)
     frame.insert(1, "relative_gap", result.relative_gaps)
@@ -57,7 +57,8 @@ def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ra
                      strict=True))  # fmt: skip
     order = sorted(entry, key=entry.get, reverse=True)
     summary = {
-        "n_alphas": int(result.alphas.size), "alpha_max": float(result.alphas[0]),
+        "loss": result.loss, "n_alphas": int(result.alphas.size),
+        "alpha_max": float(result.alphas[0]),
         "alpha_min": float(result.alphas[-1]), "entry_alpha": entry,
         "max_relative_gap": float(np.max(result.relative_gaps)),
         "seconds": float(result.timings["total"]),
@@ -69,7 +70,7 @@ def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ra
         summary,
         [f"path of {describe_penalty(rho)} over {result.alphas.size} α from "
          f"{result.alphas[0]:.4g} to {result.alphas[-1]:.4g} "
-         f"({result.timings['total']:.2f} s, largest relative gap "
+         f"({result.loss} loss, {result.timings['total']:.2f} s, largest relative gap "
          f"{np.max(result.relative_gaps):.1e})",
          "features by entry α: " + ", ".join(f"{n} ({entry[n]:.3g})" for n in order[:8]),
          *([] if isinstance(destination, str) else [f"wrote {destination}"])],
@@ -126,18 +127,19 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
             random_state=seed, alpha_min_ratio=alpha_min_ratio,
         )  # fmt: skip
         with output.progress(f"{folds}-fold CV of {describe_penalty(rho)} over {n_alphas} α"):
-            for note in models.fit_quietly(estimator, table.X, table.y):
+            for note in models.fit_quietly(estimator, table.X, table.y, table.exposure):
                 output.note(note)
             full_path = models.run_path(
                 table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
                 standardize=standardize,
                 alphas=models.chosen_curve(estimator, estimator.cv_alphas_),
+                exposure=table.exposure,
             )  # fmt: skip
         task = table.task
     curve = models.cv_table(estimator, full_path)
     _edge_messages(output, estimator, curve)
     write_table(curve, destination, output)
-    error = "deviance" if task == "classification" else "mean squared error"
+    error = models.CV_ERRORS[task]
     n_nonzero = int(np.count_nonzero(estimator.coef_))
     chosen = curve.index[curve["alpha"] == estimator.alpha_]
     fold_mean = None

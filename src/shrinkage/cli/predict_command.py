@@ -5,6 +5,12 @@ an id column (``--id``, or the one given to ``fit --id``) becomes the first colu
 predictions. A category level the model has not seen is an error unless
 ``--unknown-levels zero``. ``--alpha A`` predicts with the coefficients at ``A`` from the
 stored path (:mod:`shrinkage.cli.model_path`).
+
+A count model predicts the mean count; one fitted with ``--exposure COLUMN`` reads the
+exposures from that column of DATA (positive numbers) and writes it beside the
+predictions. When DATA holds the target, the summary scores the predictions: R²
+(regression), accuracy (classification), or D², the share of Poisson deviance explained,
+and the mean Poisson deviance (count).
 """
 
 from __future__ import annotations
@@ -31,11 +37,44 @@ def _id_column(explicit, saved, frame) -> str | None:
     return remembered if remembered in set(frame.columns) else None
 
 
-def _score(saved, frame, predictions) -> dict:
+#: The scores of the summary, as its text lines name them.
+SCORE_NAMES = {"r2": "r2", "accuracy": "accuracy", "d2": "d2 (Poisson deviance explained)",
+               "mean_poisson_deviance": "mean Poisson deviance"}  # fmt: skip
+
+
+def _exposure(saved, frame) -> np.ndarray | None:
+    """The exposures of DATA for a count model fitted with ``--exposure``, else None."""
+    from .io import exposure_values
+
+    if saved.exposure is None:
+        return None
+    if saved.exposure not in set(frame.columns):
+        raise DataError(
+            f"the model was fitted with --exposure {saved.exposure!r}: DATA needs that "
+            "column of exposures."
+        )
+    if frame[saved.exposure].isna().any():
+        raise DataError(f"missing values in the --exposure column {saved.exposure!r}.")
+    return exposure_values(frame[saved.exposure], saved.exposure)
+
+
+def _count_scores(saved, X, exposure, truth) -> dict:
+    from ..report.counts import count_scores
+
+    if truth.dtype.kind not in "biuf" or not np.all(truth >= 0):
+        return {}  # not counts: nothing to score against
+    mean_deviance, d2 = count_scores(truth.astype(np.float64),
+                                     saved.decision_function(X, exposure))  # fmt: skip
+    return {"d2": d2, "mean_poisson_deviance": mean_deviance}
+
+
+def _score(saved, frame, predictions, X, exposure) -> dict:
     target = saved.schema["target"]
     if target not in frame.columns or frame[target].isna().any():
         return {}
     truth = frame[target].to_numpy()
+    if saved.task == "count":
+        return _count_scores(saved, X, exposure, truth)
     if saved.task == "regression":
         residual = np.asarray(truth, dtype=np.float64) - predictions["prediction"].to_numpy()
         return {"r2": 1.0 - residual @ residual / np.sum((truth - truth.mean()) ** 2)}
@@ -85,15 +124,18 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
     frame = read_table(data, encoding=encoding, sep=parse_separator(sep), notes=notes)
     identifier = _id_column(id_column, saved, frame)
     X = saved.encode(frame, notes, unknown_levels=unknown_levels,
-                     keep=[identifier] if identifier is not None else [])  # fmt: skip
+                     keep=[name for name in (identifier, saved.exposure) if name is not None])
+    exposure = _exposure(saved, frame)
     if alpha is not None:
         saved, how = saved.at_alpha(alpha)
         notes.append(how)
     for note in notes:
         output.note(note)
-    predictions = pd.DataFrame({"prediction": saved.predict(X)}, index=frame.index)
+    predictions = pd.DataFrame({"prediction": saved.predict(X, exposure)}, index=frame.index)
     if saved.task == "classification":
         predictions[f"probability_{saved.schema['classes'][1]}"] = saved.predict_proba(X)
+    if exposure is not None:
+        predictions.insert(0, saved.exposure, frame[saved.exposure].to_numpy())
     if identifier is not None:
         if identifier in predictions.columns:
             raise DataError(f"--id column {identifier!r} has the name of a prediction column.")
@@ -101,7 +143,7 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
     summary = {"n_rows": len(frame), "task": saved.task,
                "alpha": alpha if alpha is not None else saved.alpha,
                "out": None if isinstance(destination, str) else str(destination)}  # fmt: skip
-    summary.update(_score(saved, frame, predictions))
+    summary.update(_score(saved, frame, predictions, X, exposure))
     write_table(predictions, destination, output)
     lines = []
     if not isinstance(destination, str):
@@ -112,7 +154,8 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
             summary["probabilities"] = predictions.iloc[:, -1].tolist()
         if identifier is not None:
             summary["ids"] = predictions[identifier].tolist()
-    for key in ("r2", "accuracy"):
+    for key, name in SCORE_NAMES.items():
         if key in summary:
-            lines.append(f"{key} on DATA's {saved.schema['target']!r} column: {summary[key]:.4f}")
+            lines.append(f"{name} on DATA's {saved.schema['target']!r} column: "
+                         f"{summary[key]:.4f}")  # fmt: skip
     output.summary(summary, lines)

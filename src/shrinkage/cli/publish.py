@@ -28,16 +28,22 @@ from .options import command_line, data_options, load_data, writing_options
 __all__ = ["demo", "lab", "report"]
 
 
-def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: str) -> Path:
+def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: str,
+                  exposure=None) -> Path:  # fmt: skip
+    """The in-memory report written to ``out``; a ValueError of the analysis (a constant
+    column, a fold without a positive count) is a DataError."""
     try:
         from ..report import build_report
     except ImportError as exc:
         raise click.ClickException(f"the HTML report is not available: {exc}") from None
     with output.progress("building the report") as update:
-        page = build_report(
-            X, y, task=task, command=command_line(), cv=cv, random_state=seed,
-            progress=update, selection=select,
-        )  # fmt: skip
+        try:
+            page = build_report(
+                X, y, task=task, command=command_line(), cv=cv, random_state=seed,
+                progress=update, selection=select, exposure=exposure,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise DataError(f"the report failed: {exc}") from None
         write_text(out, page)  # atomic, and a write error is exit code 2
         update("report written", 1.0)
     return Path(out)
@@ -105,9 +111,8 @@ def report(request, folds, seed, select, engine, out, force, output):
     table = load_data(output, request)
     if folds > len(table.X):
         raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")
-    written = _write_report(
-        output, table.X, table.y, task=table.task, out=out, cv=folds, seed=seed, select=select
-    )
+    written = _write_report(output, table.X, table.y, task=table.task, out=out, cv=folds,
+                            seed=seed, select=select, exposure=table.exposure)  # fmt: skip
     output.summary(
         {"out": str(written), "path": str(written.resolve()), "task": table.task,
          "n_rows": len(table.X), "n_features": table.X.shape[1]},

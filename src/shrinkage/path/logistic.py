@@ -133,8 +133,9 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
 
 
 def _screened(data, penalty, alpha, w, point, gap):
-    """How many features the gap-safe test proves zero at the certified point."""
-    if point is None or point.correlation is None:
+    """How many features the gap-safe test proves zero at the certified point (none for
+    a loss whose dual is not strongly concave: Poisson has no gap-safe sphere)."""
+    if point is None or point.correlation is None or not isinstance(data.loss, LogisticLoss):
         return 0
     a, b = penalty.weights(alpha, w.shape[0], data.scale)
     zero = gap_safe_zeros(point.correlation, w, a, b, penalty.positive, gap,

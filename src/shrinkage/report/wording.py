@@ -1,4 +1,5 @@
-"""How the report writes its numbers: gaps, counts and the certificate in one sentence.
+"""How the report writes its numbers and names its models: gaps, counts, the certificate
+in one sentence, and the words of each task (:data:`TASK_WORDS`).
 
 A duality gap is ≥ 0 in exact arithmetic; computed as ``primal − dual``, two sums of
 about the same size, it can come out as ``-8e-17``. The report shows such a gap as
@@ -8,10 +9,63 @@ about the same size, it can come out as ``-8e-17``. The report shows such a gap 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["GAP_RESOLUTION", "certificate_sentence", "count", "gap_text", "percent_bound"]
+__all__ = ["GAP_RESOLUTION", "TASK_WORDS", "TaskWords", "certificate_sentence", "count",
+           "gap_text", "percent_bound"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TaskWords:
+    """How the report names a task's model, where the sections differ by task.
+
+    Attributes
+    ----------
+    name : str
+        The task as the data section names it.
+    objective : str
+        What every model minimises, before "+ α × penalty(w)".
+    error : str
+        The held-out error of the CV curves.
+    refit : str
+        The unpenalised refit of the chosen features (bootstrap intervals).
+    fit, contour : str
+        The unpenalised two-feature fit and its loss contours (geometry and explorer).
+    restricted : str
+        The loss that the geometry section restricts to two features.
+    """
+
+    name: str
+    objective: str
+    error: str
+    refit: str
+    fit: str
+    contour: str
+    restricted: str
+
+
+#: The words of each task of the report.
+TASK_WORDS = {
+    "regression": TaskWords(
+        "regression", "½ × mean squared error", "mean squared error", "least squares",
+        "least-squares fit", "squared-loss contour", "The squared loss",
+    ),
+    "classification": TaskWords(
+        "classification", "the mean log-loss", "binomial deviance",
+        "an unpenalised logistic regression", "unpenalised logistic fit",
+        "log-loss contour (its quadratic approximation)",
+        "The log-loss (its quadratic approximation around the unpenalised logistic fit)",
+    ),
+    "count": TaskWords(
+        "count (Poisson regression, log link)", "half the mean Poisson deviance",
+        "mean Poisson deviance", "an unpenalised Poisson regression (log link)",
+        "unpenalised Poisson fit", "Poisson deviance contour (its quadratic approximation)",
+        "Half the mean Poisson deviance (its quadratic approximation around the "
+        "unpenalised Poisson fit)",
+    ),
+}  # fmt: skip
 
 #: Gaps below this are shown as "< 1e-16": about the relative rounding of a double.
 GAP_RESOLUTION = 1e-16

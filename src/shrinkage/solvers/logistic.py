@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels.logistic_loss import working_set_kkt
+from .._kernels.penalty_side import working_set_kkt
 from .._validation import check_alpha
 from ..certificates import Certificate, certify_from_prediction
 from ..penalties import L1, Penalty

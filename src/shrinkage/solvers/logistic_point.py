@@ -23,16 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._kernels import logistic_loss, poisson_loss
 from .._kernels.columns import all_column_dots_sparse, column_dots_dense, column_dots_sparse
-from .._kernels.logistic_loss import (
-    armijo_step,
-    clip_dual_point,
-    dual_and_penalty,
-    intercept_dual_point,
-    loss_derivatives,
-)
 from ..certificates import Certificate, certify_from_prediction
-from ..losses import LogisticLoss
+from ..losses import LogisticLoss, PoissonLoss
+
+_NO_OFFSET = np.empty(0)
 
 __all__ = ["LossAtPoint", "certify_at", "loss_at", "step_length", "transposed_product",
            "working_set_gradient"]  # fmt: skip
@@ -86,18 +82,25 @@ def working_set_gradient(X, vector, features):
     return out
 
 
-def _compiled(data) -> bool:
-    """Whether the compiled log-loss loops serve ``data``'s loss."""
-    return isinstance(data.loss, LogisticLoss)
+def _kernels(data):
+    """The compiled loops of ``data``'s loss (a module of :mod:`shrinkage._kernels`
+    with ``loss_derivatives``, ``intercept_dual_point``, ``clip_dual_point`` and
+    ``dual_and_penalty``), or None for a loss without them."""
+    if isinstance(data.loss, LogisticLoss):
+        return logistic_loss
+    if isinstance(data.loss, PoissonLoss):
+        return poisson_loss
+    return None
 
 
 def loss_at(data, z) -> LossAtPoint:
     """The loss of ``data`` (a :class:`~shrinkage.solvers.logistic_data.GLMData`) and
     its derivatives at z."""
-    if not _compiled(data):
+    kernels = _kernels(data)
+    if kernels is None:
         return LossAtPoint(z, *data.loss.derivatives(data.y, z, data.s))
     gradient_z, curvature = np.empty_like(z), np.empty_like(z)
-    loss = loss_derivatives(z, data.y, data.s, gradient_z, curvature)
+    loss = kernels.loss_derivatives(z, data.y, data.s, gradient_z, curvature)
     return LossAtPoint(z, loss, gradient_z, curvature)
 
 
@@ -117,8 +120,8 @@ def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
     (:meth:`~shrinkage.losses.Loss.loss_change`). Returns t, or 0 when there is no
     descent left at machine precision."""
     z, g, y, s = point.z, point.gradient_z, data.y, data.s
-    if _compiled(data):
-        return armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo)
+    if _kernels(data) is logistic_loss:
+        return logistic_loss.armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo)
     decrease = float(g @ u) + _penalty_change(w, step, 1.0, l1_weight, l2_weight)
     t = 1.0
     while decrease < 0.0 and t > 1e-10:
@@ -131,25 +134,29 @@ def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
 
 def with_dual(point, data, simple) -> LossAtPoint:
     """``point`` with the gradient in w and, for a ``simple`` free block (the intercept
-    or nothing) of the log-loss, the dual point and its correlations: two products with
-    Xᵀ.
+    or nothing) of a loss with compiled loops, the dual point and its correlations: two
+    products with Xᵀ (the log-loss with an offset takes the general construction).
 
-    ``data`` is the problem's :class:`~shrinkage.solvers.logistic.LogisticData`.
+    ``data`` is the problem's :class:`~shrinkage.solvers.logistic_data.GLMData`.
     """
     if point.gradient is not None:
         return point
     X, y, s = data.X, data.y, data.s
     gradient = transposed_product(X, point.gradient_z)
     theta = correlation = None
-    if simple and _compiled(data) and data.offset is None:
+    kernels = _kernels(data)
+    if kernels is logistic_loss and data.offset is not None:
+        kernels = None
+    if simple and kernels is not None:
         if data.fit_intercept:
             theta = np.empty_like(point.z)
-            intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature, theta, 0.0)
+            kernels.intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature,
+                                         theta, 0.0)  # fmt: skip
             correlation = transposed_product(X, theta)
         else:
             theta, correlation = -point.gradient_z, -gradient
         change = np.empty_like(theta)
-        if clip_dual_point(y, s, theta, change):
+        if kernels.clip_dual_point(y, s, theta, change):
             correlation = correlation + transposed_product(X, change)
     return LossAtPoint(
         point.z, point.loss, point.gradient_z, point.curvature, gradient, theta, correlation
@@ -171,8 +178,11 @@ def certify_at(point, data, w, l1_weight, l2_weight, positive):
         )  # fmt: skip
         return certificate
     kkt = np.empty(w.shape[0])
-    penalty, dual, _ = dual_and_penalty(
-        data.y, data.s, point.theta, point.correlation, point.gradient, w, l1_weight,
-        l2_weight, positive, kkt,
-    )  # fmt: skip
+    arguments = (data.y, data.s, point.theta, point.correlation, point.gradient, w,
+                 l1_weight, l2_weight, positive, kkt)  # fmt: skip
+    if _kernels(data) is poisson_loss:
+        offset = _NO_OFFSET if data.offset is None else data.offset
+        penalty, dual, _ = poisson_loss.dual_and_penalty(*arguments, offset)
+    else:
+        penalty, dual, _ = logistic_loss.dual_and_penalty(*arguments)
     return Certificate.from_bounds(point.loss + penalty, dual, data.primal_at_zero, kkt)
