@@ -293,3 +293,31 @@ def test_unpenalised_features_are_fitted_freely():
     # the unpenalised fit of feature 0 and the intercept: the score equations hold
     mu = np.exp(X[:, 0] * fit.coef[0] + fit.intercept)
     assert abs(np.sum(y - mu)) < 1e-8 and abs(X[:, 0] @ (y - mu)) < 1e-8
+
+
+@pytest.mark.parametrize("offset, weighted", [(False, False), (True, True)])
+def test_compiled_loops_compute_the_numpy_certificate(offset, weighted):
+    """The compiled Poisson loops (derivatives, the intercept's closed-form dual point,
+    the clip, the dual and penalty) give the certificate of the NumPy construction."""
+    from shrinkage.certificates import certify_from_prediction
+    from shrinkage.losses import PoissonLoss
+    from shrinkage.solvers.logistic_data import prepare_glm
+    from shrinkage.solvers.logistic_point import certify_at, loss_at, with_dual
+
+    X, y, o, rng = _counts(15, n=60, p=5, offset=offset)
+    weights = rng.uniform(0.2, 2.0, 60) if weighted else None
+    data = prepare_glm(PoissonLoss(), X, y, weights, offset=o)
+    w = np.array([0.4, -0.2, 0.0, 0.1, 0.0])
+    z = data.predictor(w, 0.2)
+    point = with_dual(loss_at(data, z), data, True)
+    assert point.theta is not None  # the compiled construction ran
+    a, b = np.full(5, 0.05), np.full(5, 0.01)
+    compiled = certify_at(point, data, w, a, b, False)
+    numpy_cert, gradient = certify_from_prediction(
+        data.X, data.y, data.s, z, w, a, b, False, True, data.loss, data.primal_at_zero, o
+    )
+    assert point.loss == pytest.approx(PoissonLoss().value(data.y, z, data.s), rel=1e-13)
+    np.testing.assert_allclose(point.gradient, gradient, rtol=1e-12, atol=1e-15)
+    assert compiled.primal == pytest.approx(numpy_cert.primal, rel=1e-13)
+    assert compiled.dual == pytest.approx(numpy_cert.dual, rel=1e-10)
+    np.testing.assert_allclose(compiled.kkt_residual, numpy_cert.kkt_residual, atol=1e-13)

@@ -22,17 +22,17 @@ def _saturated(y):
 
 
 @njit(cache=True, nogil=True)
-def loss_derivatives(z, y, s, gradient, curvature):
-    """Half the mean weighted deviance at z; ``gradient = s(e^z − y)/n`` and the solvers'
-    curvature ``max(s e^z/n, 1e-12/n)``."""
+def loss_derivatives(z, y, s, gradient, curvature, saturated):
+    """Half the mean weighted deviance at z, given ``saturated = 1/n Σ s (y log y − y)``;
+    ``gradient = s(e^z − y)/n`` and the solvers' curvature ``max(s e^z/n, 1e-12/n)``."""
     n = z.shape[0]
     total = 0.0
     for i in range(n):
         mean = np.exp(z[i])
-        total += s[i] * (mean - y[i] * z[i] + _saturated(y[i]))
+        total += s[i] * (mean - y[i] * z[i])
         gradient[i] = s[i] * (mean - y[i]) / n
         curvature[i] = max(s[i] * mean / n, 1e-12 / n)
-    return total / n
+    return total / n + saturated
 
 
 @njit(cache=True, nogil=True)
@@ -78,11 +78,11 @@ def clip_dual_point(y, s, theta, change):
 
 @njit(cache=True, nogil=True)
 def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt,
-                     offset):  # fmt: skip
+                     offset, saturated):  # fmt: skip
     """The shrink of θ, the dual value ``1/n Σ s [y log y − y − q log q + q] − θᵀo −
-    Σ_j g_j*(X_jᵀθ)`` at the shrunk point, the penalty at w and the KKT residuals (into
-    ``kkt``); ``offset`` o may be empty (no offset). Returns ``(penalty, dual,
-    largest_kkt)``."""
+    Σ_j g_j*(X_jᵀθ)`` at the shrunk point (``saturated``: its constant first term, as
+    for :func:`loss_derivatives`), the penalty at w and the KKT residuals (into ``kkt``);
+    ``offset`` o may be empty (no offset). Returns ``(penalty, dual, largest_kkt)``."""
     n = theta.shape[0]
     shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     total = 0.0
@@ -91,9 +91,9 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
         if s[i] > 0.0:
             q = max(y[i] - n * theta[i] / s[i], 0.0)
             q = y[i] - (y[i] - q) / shrink
-            total += s[i] * (_saturated(y[i]) - _saturated(q))
+            total -= s[i] * _saturated(q)
             if offset.shape[0] > 0:
                 shifted += s[i] * (y[i] - q) * offset[i]
     penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
                                                l2_weight, positive, kkt)  # fmt: skip
-    return penalty, (total - shifted) / n - conjugate, largest
+    return penalty, saturated + (total - shifted) / n - conjugate, largest

@@ -148,6 +148,11 @@ class Loss(ABC):
         curvature = np.maximum(self.curvature(prediction, weights), 1e-12 / n)
         return self.value(y, prediction, weights), self.gradient(y, prediction, weights), curvature
 
+    def saturated_value(self, y, weights=None) -> float:
+        """``1/n Σ s_i ℓ(y_i, z_i)`` at the saturated model (μ(z) = y), where it is finite:
+        0 for the squared and logistic losses."""
+        return 0.0
+
     def check_target(self, y, weights, sample_weight):
         """Raise ``ValueError`` when y is not a valid target for this loss (``weights``:
         normalised, ``sample_weight``: as the caller gave them, or None). Any finite y

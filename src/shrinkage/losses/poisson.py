@@ -102,6 +102,11 @@ class PoissonLoss(Loss):
         total = float(s @ terms) / y.shape[0]
         return total if np.isfinite(total) else np.inf
 
+    def saturated_value(self, y, weights=None) -> float:
+        """``1/n Σ s_i (y_i log y_i − y_i)``: the terms of the loss that do not depend on z."""
+        s = weights_or_ones(weights, y.shape[0])
+        return float(s @ (xlogy(y, y) - y)) / y.shape[0]
+
     def check_target(self, y, weights, sample_weight):
         """Counts (or rates) ``y ≥ 0``, finite, with a positive weighted total."""
         if np.any(y < 0):

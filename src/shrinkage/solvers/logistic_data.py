@@ -84,6 +84,12 @@ class GLMData:
         return np.sqrt(centred + (n + 2) * np.finfo(float).eps * squares)
 
     @cached_property
+    def saturated(self):
+        """The loss of the saturated model (μ = y), a constant of the loss and of its
+        dual that the compiled loops add once: 0 for the log-loss with labels 0/1."""
+        return self.loss.saturated_value(self.y, self.s)
+
+    @cached_property
     def rows(self):
         """The CSR copy of sparse X with sorted indices, for the row-wise Gram kernel
         (made on first use, then kept for every α)."""

@@ -100,7 +100,8 @@ def loss_at(data, z) -> LossAtPoint:
     if kernels is None:
         return LossAtPoint(z, *data.loss.derivatives(data.y, z, data.s))
     gradient_z, curvature = np.empty_like(z), np.empty_like(z)
-    loss = kernels.loss_derivatives(z, data.y, data.s, gradient_z, curvature)
+    constant = (data.saturated,) if kernels is poisson_loss else ()
+    loss = kernels.loss_derivatives(z, data.y, data.s, gradient_z, curvature, *constant)
     return LossAtPoint(z, loss, gradient_z, curvature)
 
 
@@ -182,7 +183,7 @@ def certify_at(point, data, w, l1_weight, l2_weight, positive):
                  l1_weight, l2_weight, positive, kkt)  # fmt: skip
     if _kernels(data) is poisson_loss:
         offset = _NO_OFFSET if data.offset is None else data.offset
-        penalty, dual, _ = poisson_loss.dual_and_penalty(*arguments, offset)
+        penalty, dual, _ = poisson_loss.dual_and_penalty(*arguments, offset, data.saturated)
     else:
         penalty, dual, _ = logistic_loss.dual_and_penalty(*arguments)
     return Certificate.from_bounds(point.loss + penalty, dual, data.primal_at_zero, kkt)
