@@ -178,9 +178,6 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
     return penalty, -entropy / n - conjugate, largest
 
 
-
-
-
 @njit(cache=True, nogil=True, inline="always")
 def row_loss_change(z, prob, v, y):
     """``ℓ(z + v) − ℓ(z)`` for one row's log-loss ``ℓ(z) = softplus(z) − y z``, given

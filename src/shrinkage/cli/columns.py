@@ -2,11 +2,11 @@
 
 ``--id COLUMN`` names a row identifier: never a feature, and carried into predictions as
 their first column so that rows can be joined back. ``--exposure COLUMN`` (count models)
-is never a feature either, but stays in the table: its values are the exposures. ``--drop`` removes columns and
-``--features`` keeps only the columns it names (with the target and the id). Both take
-names repeatedly or comma-separated (``--drop a,b --drop c``); a name that is itself a
-column name is taken whole, so names with commas still work. Unknown names are an
-error naming them.
+is never a feature either, but stays in the table: its values are the exposures.
+``--drop`` removes columns and ``--features`` keeps only the columns it names (with the
+target, the id and the exposure). Both take names repeatedly or comma-separated
+(``--drop a,b --drop c``); a name that is itself a column name is taken whole, so names
+with commas still work. Unknown names are an error naming them.
 """
 
 from __future__ import annotations

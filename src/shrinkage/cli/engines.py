@@ -125,9 +125,10 @@ def check_engine_request(engine: EngineRequest, request) -> list[str]:
         if given:
             raise DataError(f"{option} needs the rows in memory; it cannot be used with "
                             f"--engine {engine.name}.")  # fmt: skip
-    if request.task == "count" or request.exposure is not None:
-        option = "--task count" if request.task == "count" else "--exposure"
-        raise DataError(f"{option}: {_NO_COUNTS}")
+    if request.exposure is not None:
+        raise DataError(f"--exposure: {_NO_COUNTS}.")
+    if request.task == "count":
+        raise DataError(f"--task count: {_NO_COUNTS}{_AS_REGRESSION}")
     if request.data == "-":
         raise DataError(f"--engine {engine.name} reads Parquet files, not standard input (-).")
     return _parquet_paths(request.data)
@@ -171,9 +172,9 @@ def _schema(paths, request) -> tuple[dict, np.dtype]:
 
 _NO_COUNTS = (
     "the count task (Poisson regression) is not supported with --engine: the engines "
-    "have no Poisson loss. Leave out --engine to read the rows into memory, or pass --task "
-    "regression to fit the target by least squares."
+    "have no Poisson loss. Leave out --engine to read the rows into memory"
 )
+_AS_REGRESSION = ", or pass --task regression to fit the target by least squares."
 #: Distinct target values kept by the pass over the target: enough for the rule of auto.
 _DISTINCT_KEPT = 3
 
@@ -227,7 +228,7 @@ def _task(data, request, target_dtype, output) -> tuple[str, list | None, int]:
     if request.task == "auto" and not binary and counted:
         raise DataError(f"target {request.target!r} holds counts (non-negative integers, "
                         f"{zeros} of {n_rows} zero), which --task auto takes for a count; "
-                        f"{_NO_COUNTS}")  # fmt: skip
+                        f"{_NO_COUNTS}{_AS_REGRESSION}")  # fmt: skip
     if request.task == "classification" and not binary:
         raise DataError(f"with --engine, a classification target is coded 0/1; "
                         f"{request.target!r} has other values.")  # fmt: skip

@@ -202,7 +202,7 @@ def _target(y: pd.Series, name: str, task: str, notes: list[str]
 
 def exposure_values(column: pd.Series, name: str) -> np.ndarray:
     """The exposures of a count model (time at risk, population): finite numbers > 0,
-    else a DataError naming the column and the first bad row.
+    else a DataError naming the column and a bad value.
 
     Examples
     --------
@@ -231,8 +231,8 @@ def _exposure_task(task: str, exposure: str, notes: list[str]) -> str:
     no exposure)."""
     if task in ("regression", "classification"):
         raise DataError(
-            f"--exposure is the exposure of a count model (Poisson regression); it does not "
-            f"apply to --task {task}."
+            f"--exposure applies to count models (Poisson regression), not to --task {task}: "
+            "leave it out, or pass --task count."
         )
     if task == "auto":
         notes.append(f"--exposure {exposure!r}: count task, Poisson regression with a log link")
@@ -281,8 +281,10 @@ def prepare(
         raise DataError(f"--exposure column {exposure!r} not found; columns are "
                         f"{names_listed(frame.columns)}.")  # fmt: skip
     if frame.shape[1] < (2 if exposure is None else 3):
-        raise DataError(f"no feature columns: the table only has the target {target!r}"
-                        + ("." if exposure is None else f" and the exposure {exposure!r}."))
+        raise DataError(
+            f"no feature columns: the table only has the target {target!r}"
+            + ("." if exposure is None else f" and the exposure {exposure!r}.")
+        )
     notes: list[str] = []
     n_rows = len(frame)
     frame = _check_missing(frame, dropna, notes)

@@ -2,8 +2,8 @@
 strictly, checked against :data:`~shrinkage.cli.model_schema.MODEL_SCHEMA`, and
 ``coef.csv`` must hold the same numbers. Predictions from the file are ``X w + b``
 (regression), the logistic model's class (classification) or the mean count
-``exp(X w + b) · exposure`` (count), computed from the stored numbers alone. What the files hold, and writing them, is :mod:`.model_format`'s
-(re-exported here).
+``exp(X w + b) · exposure`` (count), computed from the stored numbers alone. What the
+files hold, and writing them, is :mod:`.model_format`'s (re-exported here).
 """
 
 from __future__ import annotations

@@ -123,8 +123,12 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
     notes: list[str] = []
     frame = read_table(data, encoding=encoding, sep=parse_separator(sep), notes=notes)
     identifier = _id_column(id_column, saved, frame)
-    X = saved.encode(frame, notes, unknown_levels=unknown_levels,
-                     keep=[name for name in (identifier, saved.exposure) if name is not None])
+    X = saved.encode(
+        frame,
+        notes,
+        unknown_levels=unknown_levels,
+        keep=[name for name in (identifier, saved.exposure) if name is not None],
+    )
     exposure = _exposure(saved, frame)
     if alpha is not None:
         saved, how = saved.at_alpha(alpha)

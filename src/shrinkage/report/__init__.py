@@ -3,7 +3,8 @@ are we, and should I use L1, L2 or a mix?", with an interactive α explorer insi
 
 ``write_report`` writes it atomically; ``build_report`` returns the HTML string. Every
 model minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (or the mean log-loss plus the
-penalty for classification) on standardised features.
+penalty for classification, half the mean Poisson deviance plus the penalty for counts)
+on standardised features.
 """
 
 from .analysis import ReportData, analyse

@@ -1,9 +1,11 @@
 """The numbers behind the report: data summary, L1 / L2 / elastic-net comparison by
 K-fold cross-validation, the chosen model with its certificate, held-out calibration.
 
-Every model minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (squared loss) or the mean
-log-loss plus ``α·penalty(w)`` (classification), with standardised coefficients
-(glmnet's ``standardize=TRUE``) so that features in different units are penalised alike.
+Every model minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (squared loss), the mean
+log-loss plus ``α·penalty(w)`` (classification) or half the mean Poisson deviance plus
+``α·penalty(w)`` (counts, log link, with the log of an optional exposure as offset; see
+:mod:`shrinkage.report.counts`), with standardised coefficients (glmnet's
+``standardize=TRUE``) so that features in different units are penalised alike.
 
 Each penalty's path and cross-validation is a :class:`~shrinkage.report.runs.PenaltyRun`;
 the recommendation applies :func:`shrinkage.recommendation.recommend` to their summaries;
@@ -24,14 +26,18 @@ from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import PenaltySummary, recommend
 from ..selection import StabilityResult
+from ..selection.poisson_cv import check_fold_counts
+from . import counts
 from .confidence import RefitIntervals, bootstrap_refit, stable_features
 from .runs import PenaltyRun, cross_validate, cv_folds
 
-__all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "summarise", "PENALTIES"]
+__all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "summarise", "LOSSES", "PENALTIES"]
 
 #: (name, l1_ratio) of the penalties compared, in the report's order.
 PENALTIES = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", 0.5))
-TASKS = ("regression", "classification")
+#: The loss of each task (:func:`shrinkage.path`'s names).
+LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+TASKS = tuple(LOSSES)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,8 @@ class ReportData(PenaltyRuns):
 
     ``stability`` and ``refit`` answer "how sure": stability selection with its error
     bound, and bootstrap intervals of the chosen features' unpenalised refit
-    (:mod:`shrinkage.report.confidence`).
+    (:mod:`shrinkage.report.confidence`). ``exposure`` holds a count task's exposures
+    (None without), ``exposure_name`` the name of their column.
     """
 
     task: str
@@ -95,6 +102,12 @@ class ReportData(PenaltyRuns):
     random_state: int
     stability: StabilityResult
     refit: RefitIntervals
+    exposure: np.ndarray | None = None
+    exposure_name: str | None = None
+
+    @property
+    def loss(self) -> str:
+        return LOSSES[self.task]
 
     @property
     def n_samples(self) -> int:
@@ -105,11 +118,27 @@ class ReportData(PenaltyRuns):
         return int(self.X.shape[1])
 
 
-def _check_inputs(X, y, task, cv):
+def _check_counts(target, exposure, n_samples):
+    """Counts ≥ 0 with some positive; exposures > 0 (as an array, or None)."""
+    if np.any(target < 0):
+        raise ValueError("y has negative values: counts must be >= 0.")
+    if not np.any(target > 0):
+        raise ValueError("every count of y is 0: a count model needs some positive counts.")
+    if exposure is None:
+        return None
+    exposure = np.asarray(exposure, dtype=np.float64)
+    if exposure.shape != (n_samples,) or not np.all(np.isfinite(exposure) & (exposure > 0)):
+        raise ValueError(f"exposure must hold {n_samples} positive numbers, one per row.")
+    return exposure
+
+
+def _check_inputs(X, y, task, cv, exposure=None):
     import pandas as pd
 
     if task not in TASKS:
-        raise ValueError(f"task must be 'regression' or 'classification', got {task!r}.")
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
+    if exposure is not None and task != "count":
+        raise ValueError(f"an exposure is for counts (task='count'), not for {task!r}.")
     if not isinstance(X, pd.DataFrame):
         raise TypeError(f"X must be a pandas DataFrame, got {type(X).__name__}.")
     if isinstance(cv, bool) or not isinstance(cv, int | np.integer) or cv < 2:
@@ -134,13 +163,15 @@ def _check_inputs(X, y, task, cv):
         raise ValueError(f"X has constant columns (nothing to learn from): {constant[:10]}.")
     if task == "classification":
         classes, target = binary_target(np.asarray(y), values.shape[0])
-        return values, target, [c.item() if hasattr(c, "item") else c for c in classes]
+        return values, target, [c.item() if hasattr(c, "item") else c for c in classes], None
     target = np.asarray(y, dtype=np.float64)
     if not np.all(np.isfinite(target)):
         raise ValueError("y has missing or infinite values.")
+    if task == "count":
+        exposure = _check_counts(target, exposure, values.shape[0])
     if np.ptp(target) == 0:
         raise ValueError("y is constant: there is nothing to predict.")
-    return values, target, None
+    return values, target, None, exposure
 
 
 def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
@@ -187,27 +218,34 @@ def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
     return summaries
 
 
-def _summaries(runs, X, y, selection, random_state):
-    """:func:`summarise` with the stability on complementary half-samples of the rows."""
-    return summarise(
-        runs, X.shape[1], selection,
-        lambda run, alpha: half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state),
-    )  # fmt: skip
+def _summaries(runs, X, y, selection, random_state, exposure, loss):
+    """:func:`summarise` with the stability on complementary half-samples of the rows
+    (for counts, of the Poisson fits: :func:`shrinkage.report.counts.half_sample_stability`)."""
+
+    def stability(run, alpha):
+        if loss == "poisson":
+            return counts.half_sample_stability(X, y, exposure, run.l1_ratio, alpha,
+                                                random_state)  # fmt: skip
+        return half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state)
+
+    return summarise(runs, X.shape[1], selection, stability)
 
 
-def _refit(run, index, X, y, loss, selection):
+def _refit(run, index, X, y, loss, selection, exposure):
     """Certified refit at the grid α, warm-started from the path (tighter tolerance)."""
     from ..solvers import solve
     from ..solvers.logistic import solve_logistic
+    from ..solvers.poisson import solve_poisson
 
     alpha = float(run.path.alphas[index])
     penalty = Penalty(run.l1_ratio)
     warm = run.path.coefs[index]
+    newton = dict(standardize=True, tol=1e-7, max_iter=200, coef_init=warm,
+                  intercept_init=float(run.path.intercepts[index]))  # fmt: skip
     if loss == "logistic":
-        result = solve_logistic(
-            X, y, alpha, penalty, standardize=True, tol=1e-7, max_iter=200, coef_init=warm,
-            intercept_init=float(run.path.intercepts[index]),
-        )  # fmt: skip
+        result = solve_logistic(X, y, alpha, penalty, **newton)
+    elif loss == "poisson":
+        result = solve_poisson(X, y, alpha, penalty, exposure=exposure, **newton)
     else:
         result = solve(X, y, alpha, penalty, standardize=True, tol=1e-9, max_iter=100_000,
                        coef_init=warm)  # fmt: skip
@@ -220,8 +258,9 @@ def _refit(run, index, X, y, loss, selection):
 
 
 def analyse(
-    X, y, *, task, cv=CV_FOLDS, random_state=RANDOM_STATE, selection=SELECTION, progress=None
-):
+    X, y, *, task, cv=CV_FOLDS, random_state=RANDOM_STATE, selection=SELECTION, progress=None,
+    exposure=None,
+):  # fmt: skip
     """Compute the report's numbers.
 
     Parameters
@@ -229,8 +268,9 @@ def analyse(
     X : pandas.DataFrame of shape (n_samples, n_features)
         Numeric, no missing values, no constant column.
     y : pandas.Series or array-like of shape (n_samples,)
-        Real target (regression) or two classes (classification).
-    task : {"regression", "classification"}
+        Real target (regression), two classes (classification) or counts ≥ 0, some
+        positive (count).
+    task : {"regression", "classification", "count"}
     cv : int
         Number of folds (shuffled, seeded; stratified for classification).
     random_state : int
@@ -239,6 +279,9 @@ def analyse(
         standard error of it (a sparser model that is statistically as good).
     progress : callable(str, float), optional
         Called with a description and the fraction of the work done (0 to 1).
+    exposure : pandas.Series or array-like of shape (n_samples,), optional
+        Positive exposures of the counts (``task="count"``): every fit, path and
+        held-out error uses their log as offset. A Series names them in the report.
 
     Returns
     -------
@@ -256,10 +299,13 @@ def analyse(
     """
     if selection not in ("min", "1se"):
         raise ValueError(f"selection must be 'min' or '1se', got {selection!r}.")
-    values, target, classes = _check_inputs(X, y, task, cv)
+    exposure_name = getattr(exposure, "name", None)
+    values, target, classes, exposure = _check_inputs(X, y, task, cv, exposure)
     names = [str(c) for c in X.columns]
-    loss = "logistic" if task == "classification" else "squared"
+    loss = LOSSES[task]
     splits = cv_folds(values, target, task, int(cv), random_state)
+    if loss == "poisson":
+        check_fold_counts(splits, target)
     # each penalty's share of the bar allows for its grid's extensions; one that needs
     # none skips the rest of its share, so the bar only moves forward
     share = (len(splits) + 1) * (EDGE_EXTENSIONS + 1)
@@ -274,24 +320,35 @@ def analyse(
     runs = []
     for k, (name, rho) in enumerate(PENALTIES):
         tick(f"fitting the {name} path")
-        runs.append(cross_validate(name, rho, values, target, names, splits, loss, tick))
+        runs.append(cross_validate(name, rho, values, target, names, splits, loss, tick,
+                                   exposure))  # fmt: skip
         done[0] = (k + 1) * share
-    summaries = _summaries(runs, values, target, selection, random_state)
+    summaries = _summaries(runs, values, target, selection, random_state, exposure, loss)
     recommendation, reasons = recommend(summaries)
     tick("certifying the chosen model")
     best = next(run for run in runs if run.name == recommendation)
-    chosen = _refit(best, best.selected_index(selection), values, target, loss, selection)
+    chosen = _refit(best, best.selected_index(selection), values, target, loss, selection,
+                    exposure)  # fmt: skip
     tick("stability selection")
-    # ridge selects nothing: its stability is the lasso's
-    stability = stable_features(values, target, chosen.l1_ratio if chosen.l1_ratio > 0 else 1.0,
-                                random_state=random_state, feature_names=names)  # fmt: skip
+    stability = _stability(values, target, chosen, loss, exposure, random_state, names)
     tick("bootstrapping the refit of the chosen features")
     refit = bootstrap_refit(values, target, np.flatnonzero(chosen.coef), task,
-                            random_state=random_state)  # fmt: skip
+                            random_state=random_state, exposure=exposure)  # fmt: skip
     return ReportData(
         task=task, feature_names=names, X=values, y=target, classes=classes,
         feature_mean=values.mean(axis=0), feature_std=values.std(axis=0), runs=tuple(runs),
         summaries=tuple(summaries), recommendation=recommendation, reasons=tuple(reasons),
         chosen=chosen, n_splits=len(splits), random_state=int(random_state),
-        stability=stability, refit=refit,
+        stability=stability, refit=refit, exposure=exposure,
+        exposure_name=None if exposure_name is None else str(exposure_name),
     )  # fmt: skip
+
+
+def _stability(X, y, chosen, loss, exposure, random_state, names):
+    """Stability selection with the chosen penalty (ridge selects nothing: the lasso's);
+    for counts on the squared-loss problem of :func:`shrinkage.report.counts.selection_problem`."""
+    target, weight = (counts.selection_problem(y, exposure) if loss == "poisson"
+                      else (y, None))  # fmt: skip
+    return stable_features(X, target, chosen.l1_ratio if chosen.l1_ratio > 0 else 1.0,
+                           random_state=random_state, feature_names=names,
+                           sample_weight=weight)  # fmt: skip

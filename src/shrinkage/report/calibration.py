@@ -5,17 +5,36 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["calibration_regression", "reliability_curve"]
+from .counts import count_scores
+
+__all__ = ["calibration_regression", "held_out_count_scores", "held_out_log_mean",
+           "reliability_curve"]  # fmt: skip
+
+
+def held_out_log_mean(data) -> np.ndarray:
+    """A count model's out-of-fold log means ``x_iᵀw + b + log e_i`` at the chosen α."""
+    decision = data.chosen_run.oof_decision[:, data.chosen.index]
+    return decision if data.exposure is None else decision + np.log(data.exposure)
+
+
+def held_out_count_scores(data) -> tuple[float, float]:
+    """``(mean Poisson deviance, D²)`` of a count model's out-of-fold predictions
+    (:func:`shrinkage.report.counts.count_scores`)."""
+    return count_scores(data.y, held_out_log_mean(data))
 
 
 def calibration_regression(data):
     """Held-out calibration of the chosen model: slope and intercept of ``y`` regressed on
-    the out-of-fold predictions (slope 1 is perfect; < 1 means over-confident predictions)
-    in a :class:`~shrinkage.report.analysis.ReportData`.
+    the out-of-fold predictions (for counts, the predicted mean counts; slope 1 is
+    perfect; < 1 means over-confident predictions) in a
+    :class:`~shrinkage.report.analysis.ReportData`.
 
     Returns ``(predictions, slope, intercept)``.
     """
-    predictions = data.chosen_run.oof_decision[:, data.chosen.index]
+    if data.task == "count":
+        predictions = np.exp(held_out_log_mean(data))
+    else:
+        predictions = data.chosen_run.oof_decision[:, data.chosen.index]
     if np.ptp(predictions) == 0:  # all coefficients zero: the fold means only
         return predictions, float("nan"), float("nan")
     slope, intercept = np.polyfit(predictions, data.y, 1)

@@ -11,14 +11,16 @@ the paper advises, by q rather than by α: a first pass of 20 half-samples on a 
 measures q at every α, and Λ runs from α_max down to the last α where
 ``q ≤ √((2 π_thr − 1) · p · E_V)``, which makes the bound about ``E_V`` (one expected false
 selection by default). For a classification target the selection is the squared-loss
-lasso on the 0/1 labels (a linear probability model): the bound holds for whatever
-procedure selects, so it holds for this one.
+lasso on the 0/1 labels (a linear probability model), for counts on the rates
+(:func:`shrinkage.report.counts.selection_problem`): the bound holds for whatever
+procedure selects, so it holds for these.
 
 **Bootstrap intervals** of the *refit*: the chosen model's non-zero features refitted
-without penalty (least squares, or an unpenalised logistic regression), on 200 resamples
-of the rows drawn with replacement; percentile intervals. They describe the refit on a
-fixed set of features and ignore that the set itself was selected from the data, so they
-are narrower than an honest interval for a feature whose selection is uncertain.
+without penalty (least squares, or an unpenalised logistic or Poisson regression), on
+200 resamples of the rows drawn with replacement; percentile intervals. They describe the
+refit on a fixed set of features and ignore that the set itself was selected from the
+data, so they are narrower than an honest interval for a feature whose selection is
+uncertain.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ __all__ = ["RefitIntervals", "bootstrap_refit", "stable_features"]
 
 def stable_features(
     X, y, l1_ratio: float = 1.0, *, threshold: float = 0.8, expected_false: float = 1.0,
-    n_subsamples: int = 100, random_state: int = 0, feature_names=None,
+    n_subsamples: int = 100, random_state: int = 0, feature_names=None, sample_weight=None,
 ) -> StabilityResult:  # fmt: skip
     """Stability selection on standardised features, on the grid Λ that keeps the
     Meinshausen–Bühlmann bound near ``expected_false`` (see the module docstring).
@@ -55,6 +57,8 @@ def stable_features(
     n_subsamples : int
     random_state : int
     feature_names : sequence of str, optional
+    sample_weight : array-like of shape (n_samples,), optional
+        Row weights of the selecting fits.
 
     Returns
     -------
@@ -73,7 +77,8 @@ def stable_features(
     if not l1_ratio > 0:
         raise ValueError(f"stability selection needs l1_ratio > 0, got {l1_ratio!r}.")
     options = dict(penalty=Penalty(l1_ratio), standardize=True, threshold=threshold,
-                   random_state=random_state, feature_names=feature_names)  # fmt: skip
+                   random_state=random_state, feature_names=feature_names,
+                   sample_weight=sample_weight)  # fmt: skip
     survey = stability_selection(X, y, n_alphas=30, alpha_min_ratio=1e-2, n_subsamples=20,
                                  **options)  # fmt: skip
     q_at = survey.entry_probabilities.sum(axis=1)  # q_Λ for Λ = the grid down to each α
@@ -102,7 +107,7 @@ class RefitIntervals:
     separated : float
         Share of the fits (all rows and every resample) in which the features separate
         the two classes, where the unpenalised logistic fit is unbounded; 0 for
-        regression.
+        regression and counts.
     """
 
     support: np.ndarray
@@ -117,10 +122,11 @@ class RefitIntervals:
 
 def bootstrap_refit(
     X, y, support, task: str, *, n_resamples: int = 200, level: float = 0.95,
-    random_state: int = 0,
+    random_state: int = 0, exposure=None,
 ) -> RefitIntervals:  # fmt: skip
     """Refit ``support`` without penalty, on all rows and on ``n_resamples`` bootstrap
-    resamples; percentile intervals at ``level`` (see the module docstring).
+    resamples; percentile intervals at ``level`` (see the module docstring). Counts
+    (``task="count"``) are refitted with the log of their ``exposure`` as offset.
 
     Examples
     --------
@@ -134,14 +140,17 @@ def bootstrap_refit(
     support = np.asarray(support, dtype=np.int64)
     p = X.shape[1]
     mean, std = X.mean(axis=0), X.std(axis=0)
-    coef, intercept, separated = refit_on_support(X, y, support, task, mean=mean, std=std)
+    offset = None if exposure is None else np.log(exposure)
+    coef, intercept, separated = refit_on_support(X, y, support, task, mean=mean, std=std,
+                                                  offset=offset)  # fmt: skip
     rng = np.random.default_rng(random_state)
     draws = np.empty((n_resamples, support.size))
     n_separated = int(separated)
     for b in range(n_resamples):
         rows = rng.integers(0, X.shape[0], X.shape[0])
+        offset_rows = None if offset is None else offset[rows]
         sample, _, split = refit_on_support(X[rows], y[rows], support, task, mean=mean,
-                                            std=std)  # fmt: skip
+                                            std=std, offset=offset_rows)  # fmt: skip
         draws[b] = sample[support]
         n_separated += int(split)
     lower, upper = np.full(p, np.nan), np.full(p, np.nan)

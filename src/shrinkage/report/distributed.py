@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from ..defaults import CV_FOLDS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import jaccard_mean, recommend
-from .analysis import PENALTIES, TASKS, Chosen, PenaltyRuns, summarise
+from .analysis import LOSSES, PENALTIES, Chosen, PenaltyRuns, summarise
 from .figures import path_and_cv_figure
 from .html import figure_html, page_html, paths_section, write_page
 from .runs import PenaltyRun
@@ -55,6 +55,8 @@ __all__ = [
     "write_engine_report",
 ]
 
+#: The tasks of engine data: the engines have the squared and the logistic loss only.
+ENGINE_TASKS = ("regression", "classification")
 #: Tolerance of the CV paths and of the chosen model's refit, as in the in-memory report
 #: (:mod:`shrinkage.report.runs`, :mod:`shrinkage.report.analysis`).
 PATH_TOL = {"squared": 1e-6, "logistic": 1e-5}
@@ -230,8 +232,9 @@ def analyse_engine(
     """
     from ..distributed import DistributedProblem
 
-    if task not in TASKS:
-        raise ValueError(f"task must be 'regression' or 'classification', got {task!r}.")
+    if task not in ENGINE_TASKS:
+        raise ValueError(f"task must be one of {ENGINE_TASKS} for engine data (the engines "
+                         f"have no Poisson loss for counts), got {task!r}.")  # fmt: skip
     if selection not in ("min", "1se"):
         raise ValueError(f"selection must be 'min' or '1se', got {selection!r}.")
 
@@ -239,7 +242,7 @@ def analyse_engine(
         if progress is not None:
             progress(description, float(fraction))
 
-    loss = "logistic" if task == "classification" else "squared"
+    loss = LOSSES[task]
     problem = DistributedProblem(data, loss=loss, n_folds=int(cv), seed=random_state)
     report("summarising the columns", 0.0)
     summary = problem.data.reduce(ColumnSummary.of_block, label="column summary")

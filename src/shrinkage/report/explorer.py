@@ -26,17 +26,11 @@ import numpy as np
 from ._explorer_js import EXPLORER_JS
 from .analysis import ReportData
 from .geometry2d import explorer_geometry
+from .wording import TASK_WORDS
 
 __all__ = ["explorer_payload", "explorer_section", "embed_json"]
 
 _ORDER = ("lasso", "elastic net", "ridge")
-_WORDING = {
-    "regression": {"fit": "least-squares fit", "contour": "squared-loss contour"},
-    "classification": {
-        "fit": "unpenalised logistic fit",
-        "contour": "log-loss contour (its quadratic approximation)",
-    },
-}
 
 
 def explorer_payload(data: ReportData, geometry: dict | None = None) -> dict:
@@ -72,7 +66,7 @@ def explorer_payload(data: ReportData, geometry: dict | None = None) -> dict:
         "geometry": geometry,
         "geometry_default": default_pair,
         "geometry_alphas": data.run("lasso").path.alphas.astype(float).tolist(),
-        "wording": _WORDING[data.task],
+        "wording": {"fit": TASK_WORDS[data.task].fit, "contour": TASK_WORDS[data.task].contour},
     }
 
 

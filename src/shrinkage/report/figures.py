@@ -16,10 +16,13 @@ from ..plots.text import plain_text
 from .analysis import ReportData
 from .calibration import calibration_regression, reliability_curve
 from .geometry2d import pair_problem, strongest_pair
+from .wording import TASK_WORDS
 
 __all__ = ["to_data_uri", "path_and_cv_figure", "calibration_figure", "geometry_figure"]
 
-_ERROR_NAME = {"regression": "mean squared error", "classification": "binomial deviance"}
+#: The legend words of the constraint-geometry plot, for the losses it has no words of:
+#: it draws a count model's quadratic approximation as the logistic one's, renamed.
+_GEOMETRY_LEGEND = {"count": (("log-loss", "Poisson deviance"), ("logistic", "Poisson"))}
 
 
 def _figure(width, height):
@@ -77,7 +80,7 @@ def path_and_cv_figure(data: ReportData):
         cv_ax.set_xlabel("α (log scale, decreasing →)")
         cv_ax.legend(fontsize=7)
         if column == 0:
-            cv_ax.set_ylabel(f"{data.n_splits}-fold CV {_ERROR_NAME[data.task]}")
+            cv_ax.set_ylabel(f"{data.n_splits}-fold CV {TASK_WORDS[data.task].error}")
     return figure
 
 
@@ -85,7 +88,7 @@ def calibration_figure(data: ReportData):
     """Held-out calibration of the chosen model (out-of-fold predictions)."""
     figure = _figure(5.2, 4.2)
     ax = figure.subplots()
-    if data.task == "regression":
+    if data.task in ("regression", "count"):
         predictions, slope, intercept = calibration_regression(data)
         ax.scatter(predictions, data.y, s=9, alpha=0.5, color="tab:blue",
                    label="samples (held-out predictions)")  # fmt: skip
@@ -98,8 +101,9 @@ def calibration_figure(data: ReportData):
         if np.isfinite(slope):
             ax.plot(grid, intercept + slope * grid, color="tab:red", lw=1.4,
                     label=f"y regressed on predictions: slope {slope:.2f}")  # fmt: skip
-        ax.set_xlabel("out-of-fold prediction")
-        ax.set_ylabel("observed y")
+        counted = data.task == "count"
+        ax.set_xlabel("out-of-fold predicted mean count" if counted else "out-of-fold prediction")
+        ax.set_ylabel("observed count" if counted else "observed y")
     else:
         mean_predicted, observed, counts, brier = reliability_curve(data)
         ax.plot([0, 1], [0, 1], color="tab:green", lw=1, label="perfect calibration")
@@ -126,12 +130,25 @@ def geometry_figure(data: ReportData):
         return None
     first, second = pair
     X_standardized = (data.X - data.feature_mean) / data.feature_std
-    problem = pair_problem(X_standardized, data.y, (first, second), data.task)
+    problem = pair_problem(X_standardized, data.y, (first, second), data.task, data.exposure)
     budget = 0.5 * float(np.abs(problem.ols).sum())
     figure = _figure(5.6, 5.6)
     ax = figure.subplots()
     loss = "squared" if data.task == "regression" else "logistic"
     plot_constraint_geometry(constraint_geometry(problem, budget), ax=ax, loss=loss)
+    _rename_legend(ax, _GEOMETRY_LEGEND.get(data.task, ()))
     ax.set_xlabel(f"w₁: {plain_text(data.feature_names[first])} (standardised)")
     ax.set_ylabel(f"w₂: {plain_text(data.feature_names[second])} (standardised)")
     return figure
+
+
+def _rename_legend(ax, replacements) -> None:
+    """Replace words in the legend's labels (``replacements``: ``(old, new)`` pairs)."""
+    if not replacements:
+        return
+    legend = ax.get_legend()
+    for text in legend.get_texts():
+        label = text.get_text()
+        for old, new in replacements:
+            label = label.replace(old, new)
+        text.set_text(label)

@@ -6,7 +6,8 @@ them), the loss is a quadratic ``½ (v − v̂)ᵀ H (v − v̂)`` up to a const
 
 * squared loss ``1/(2n)‖y − X v − b‖²``: exactly, with ``H = X_sᵀX_s/n`` and v̂ least
   squares on the centred data;
-* log-loss: its second-order (Newton) approximation around the unpenalised two-feature
+* log-loss and half the Poisson deviance (counts, with the log of their exposures as
+  offset): the second-order (Newton) approximation around the unpenalised two-feature
   fit v̂, with the intercept profiled out (``H`` the Schur complement of the intercept in
   the 3 × 3 Hessian).
 
@@ -25,7 +26,7 @@ from itertools import combinations
 import numpy as np
 
 from ..lab.geometry import QuadraticProblem, constrained_l2
-from .refit import unpenalised_logistic
+from .refit import unpenalised_fit
 
 __all__ = [
     "explorer_geometry",
@@ -38,14 +39,17 @@ __all__ = [
 ]
 
 
-def pair_problem(X_standardized, y, pair, task) -> QuadraticProblem:
-    """The quadratic of the two-feature sub-problem (see the module docstring)."""
+def pair_problem(X_standardized, y, pair, task, exposure=None) -> QuadraticProblem:
+    """The quadratic of the two-feature sub-problem (see the module docstring); a count
+    task's ``exposure`` enters as the offset ``log(exposure)``."""
     columns = X_standardized[:, list(pair)]
     if task == "regression":
         return QuadraticProblem.from_data(columns, y - y.mean())
     # a whisper of ridge on the two slopes keeps the fit finite should the features
     # separate the classes
-    fit = unpenalised_logistic(columns, y)
+    offset = None if exposure is None else np.log(exposure)
+    fit = unpenalised_fit(columns, y, "poisson" if task == "count" else "logistic",
+                          offset=offset)  # fmt: skip
     full = fit.hessian
     hessian = full[:2, :2] - np.outer(full[:2, 2], full[2, :2]) / full[2, 2]
     return QuadraticProblem(hessian, fit.coef)
@@ -180,7 +184,7 @@ def explorer_geometry(data, max_features: int = 8) -> dict:
                 "two-feature fit has no unique optimum, so there is no picture to draw."
             )
         else:
-            problem = pair_problem(X_standardized, data.y, (i, j), data.task)
+            problem = pair_problem(X_standardized, data.y, (i, j), data.task, data.exposure)
             entry.update(pair_geometry(problem, alphas))
         pairs.append(entry)
     return {"features": [int(j) for j in features], "pairs": pairs}

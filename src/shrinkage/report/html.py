@@ -37,6 +37,7 @@ from .sections import (
     data_section,
     how_sure_section,
 )
+from .wording import TASK_WORDS
 
 __all__ = [
     "build_report",
@@ -89,6 +90,7 @@ def figure_html(figure, alt, element_id):
 def build_report(
     X, y, *, task: str, command: str, cv: int = 5, random_state: int = 0,
     selection: str = "1se", progress: Callable[[str, float], None] | None = None,
+    exposure=None,
 ) -> str:  # fmt: skip
     """The report as an HTML string (see :func:`write_report` for the parameters).
 
@@ -110,7 +112,7 @@ def build_report(
 
     report("checking the data", 0.0)
     data = analyse(X, y, task=task, cv=cv, random_state=random_state, selection=selection,
-                   progress=progress)  # fmt: skip
+                   progress=progress, exposure=exposure)  # fmt: skip
     report("computing the 2-D geometry", 0.82)
     geometry = explorer_geometry(data)
     report("drawing the path and CV figures", 0.86)
@@ -121,9 +123,7 @@ def build_report(
     geometry_png = figure_html(geometry_figure(data), "diamond and circle", "figure-geometry")
     pair = strongest_pair(data) or ()
     pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
-    restricted = ("The squared loss" if task == "regression" else
-                  "The log-loss (its quadratic approximation around the unpenalised logistic "
-                  "fit)")  # fmt: skip
+    restricted = TASK_WORDS[task].restricted
     report("assembling the page", 0.98)
     body = f"""{data_section(data)}{comparison_section(data)}{advice_section(data)}
 {coefficient_section(data)}{how_sure_section(data)}
@@ -159,10 +159,8 @@ def page_html(task: str, body: str, command: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>shrinkage report: which features matter?</title><style>{_CSS}</style></head>
 <body><h1>Which features matter, how sure are we, and L1, L2 or a mix?</h1>
-<p>Every model minimises {
-        "½ × mean squared error" if task == "regression" else "the mean log-loss"
-    } + α × penalty(w) on standardised features; every reported solution
-carries its duality-gap certificate.</p>
+<p>Every model minimises {TASK_WORDS[task].objective} + α × penalty(w) on standardised
+features; every reported solution carries its duality-gap certificate.</p>
 {body}
 <section id="provenance"><h2>How this report was made</h2>
 <p>Command:</p><pre id="command">{html.escape(command)}</pre>
@@ -175,6 +173,7 @@ carries its duality-gap certificate.</p>
 def write_report(
     X, y, *, task: str, out: Path, command: str, cv: int = 5, random_state: int = 0,
     progress: Callable[[str, float], None] | None = None, selection: str = "1se",
+    exposure=None,
 ) -> Path:  # fmt: skip
     """Build the report and write it atomically to ``out``; return the path written.
 
@@ -188,9 +187,10 @@ def write_report(
     X : pandas.DataFrame of shape (n_samples, n_features)
         Numeric, already encoded, no missing values.
     y : pandas.Series of shape (n_samples,)
-        Real target, or two classes for ``task="classification"``.
-    task : {"regression", "classification"}
-        Squared loss or logistic loss.
+        Real target, two classes for ``task="classification"``, or counts ≥ 0 (some
+        positive) for ``task="count"``.
+    task : {"regression", "classification", "count"}
+        Squared loss, logistic loss, or Poisson deviance (log link).
     out : pathlib.Path
         The HTML file to write; its directory must exist.
     command : str
@@ -203,6 +203,8 @@ def write_report(
         Called with a description and the fraction done (increasing, 1.0 at the end).
     selection : {"min", "1se"}, default "1se"
         α of the chosen model: least CV error or the one-standard-error rule.
+    exposure : pandas.Series or array-like of shape (n_samples,), optional
+        Positive exposures of the counts (``task="count"``); a Series names its column.
 
     Returns
     -------
@@ -214,7 +216,7 @@ def write_report(
     if out.is_dir():
         raise IsADirectoryError(f"the output path {str(out)!r} is a directory.")
     page = build_report(X, y, task=task, command=command, cv=cv, random_state=random_state,
-                        selection=selection, progress=progress)  # fmt: skip
+                        selection=selection, progress=progress, exposure=exposure)  # fmt: skip
     write_page(out, page)
     if progress is not None:
         progress("report written", 1.0)

@@ -52,15 +52,15 @@ def _poisson_mean(z):
         return np.exp(z)
 
 
-#: loss → (the per-row loss of the linear predictor z, the mean e.g. μ(z) whose
-#: derivative is the Newton weight)
+#: loss → (its value per row at the linear predictor z, the mean μ(z), and the Newton
+#: weight μ'(z) written in terms of μ)
 _FAMILIES = {
     "logistic": (_log_loss, expit, lambda mean: mean * (1.0 - mean)),
     "poisson": (_poisson_loss, _poisson_mean, lambda mean: mean),
 }
 
 
-def _start(loss, y, offset, n, k):
+def _start(loss, y, offset, k):
     """Zero slopes; for counts the intercept of the mean rate, so that Newton's first
     step does not overshoot through the exponential."""
     theta = np.zeros(k + 1)
@@ -106,7 +106,7 @@ def unpenalised_fit(X, y, loss: str, *, offset=None, ridge: float = WHISPER_RIDG
     design = np.column_stack([X, np.ones(n)])
     penalty = np.full(k + 1, float(ridge))
     penalty[-1] = 0.0
-    theta = _start(loss, y, offset, n, k)
+    theta = _start(loss, y, offset, k)
 
     def objective(t):
         return float(np.mean(per_row(design @ t + offset, y)) + 0.5 * penalty @ (t * t))

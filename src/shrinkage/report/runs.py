@@ -22,8 +22,9 @@ from ..path import PathResult, default_alpha_min_ratio, path
 from ..penalties import Penalty
 from ..recommendation import jaccard_mean
 from ..selection import deviance, one_standard_error_index
+from ..selection._common import poisson_deviance
 
-__all__ = ["PenaltyRun", "count_times", "cross_validate", "cv_folds"]
+__all__ = ["PenaltyRun", "count_times", "cross_validate", "cv_folds", "held_out_errors"]
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,12 @@ class PenaltyRun:
     path : PathResult
         Full-data path (standardised penalty, coefficients on the original scale).
     fold_errors : ndarray of shape (n_folds, n_alphas)
-        Held-out mean squared error, or binomial deviance for classification.
+        Held-out mean squared error, binomial deviance for classification, or mean
+        Poisson deviance for counts.
     fold_coefs : ndarray of shape (n_folds, n_alphas, n_features) or None
     oof_decision : ndarray of shape (n_samples, n_alphas) or None
-        Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α. Both None
+        Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α (without the
+        log of a count's exposure). Both None
         for data kept as row blocks (:mod:`shrinkage.report.distributed`), whose report
         has no section that reads them.
     index_min, index_1se : int
@@ -93,16 +96,18 @@ def cv_folds(X, y, task, cv, random_state):
     return list(splitter.split(X, y))
 
 
-def cross_validate(name, rho, X, y, names, folds, loss, tick):
+def cross_validate(name, rho, X, y, names, folds, loss, tick, exposure=None):
     """Full-data path, then one path per fold on the same grid (see the module docstring);
     the grid of every surface (:func:`shrinkage.path.default_alpha_min_ratio`), extended
     by ``EDGE_DECADES`` when the least CV error sits at its small end, at most
-    ``EDGE_EXTENSIONS`` times, as the cross-validation estimators do."""
+    ``EDGE_EXTENSIONS`` times, as the cross-validation estimators do. ``exposure``: the
+    exposures of counts (``loss="poisson"``), for the paths and the held-out errors."""
     ratio, n_alphas = default_alpha_min_ratio(*X.shape, rho), N_ALPHAS
     for extension in range(EDGE_EXTENSIONS + 1):
         if extension:
             tick(f"extending the {name} grid ({count_times(extension)})")
-        run = _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas)
+        run = _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas,
+                                   exposure)  # fmt: skip
         at_edge = run.index_min == run.path.alphas.size - 1
         if not at_edge or extension == EDGE_EXTENSIONS:
             return replace(run, grid_extended=extension, at_edge=at_edge)
@@ -117,24 +122,37 @@ def count_times(number):
     return "once" if number == 1 else f"{number} times"
 
 
-def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas):
+def held_out_errors(loss, y, decision, exposure=None):
+    """Each column's held-out error: the mean squared error, the binomial deviance, or
+    the mean Poisson deviance of the log means ``decision + log(exposure)``."""
+    if loss == "logistic":
+        return deviance(y, decision)
+    if loss == "poisson":
+        offset = 0.0 if exposure is None else np.log(exposure)[:, None]
+        return poisson_deviance(y, decision + offset)
+    return np.mean((y[:, None] - decision) ** 2, axis=0)
+
+
+def _rows(exposure, rows):
+    return None if exposure is None else exposure[rows]
+
+
+def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas, exposure):
     penalty = Penalty(rho)
     options = dict(loss=loss, standardize=True, tol=1e-6 if loss == "squared" else 1e-5)
     full = path(X, y, penalty, n_alphas=n_alphas, alpha_min_ratio=ratio,
-                feature_names=names, **options)  # fmt: skip
+                feature_names=names, exposure=exposure, **options)  # fmt: skip
     errors = np.empty((len(folds), full.alphas.size))
     coefs = np.empty((len(folds), full.alphas.size, X.shape[1]))
     decision = np.empty((X.shape[0], full.alphas.size))
     for k, (train, test) in enumerate(folds):
         tick(f"cross-validating {name}: fold {k + 1} of {len(folds)}")
-        fold = path(X[train], y[train], penalty, alphas=full.alphas, **options)
+        fold = path(X[train], y[train], penalty, alphas=full.alphas,
+                    exposure=_rows(exposure, train), **options)  # fmt: skip
         z = X[test] @ fold.coefs.T + fold.intercepts
         decision[test] = z
         coefs[k] = fold.coefs
-        if loss == "logistic":
-            errors[k] = deviance(y[test], z)
-        else:
-            errors[k] = np.mean((y[test][:, None] - z) ** 2, axis=0)
+        errors[k] = held_out_errors(loss, y[test], z, _rows(exposure, test))
     run = PenaltyRun(name, rho, full, errors, coefs, decision, 0, 0)
     index_min, index_1se = one_standard_error_index(run.cv_mean, run.cv_std_error)
     return PenaltyRun(name, rho, full, errors, coefs, decision, index_min, index_1se)

@@ -11,8 +11,8 @@ import html
 import numpy as np
 
 from .analysis import ReportData
-from .calibration import calibration_regression, reliability_curve
-from .wording import certificate_sentence, count, gap_text
+from .calibration import calibration_regression, held_out_count_scores, reliability_curve
+from .wording import TASK_WORDS, certificate_sentence, count, gap_text
 
 __all__ = [
     "advice_section",
@@ -51,9 +51,32 @@ def class_table(classes, counts) -> str:
     return table(["class", "count", "share"], rows)
 
 
+def _count_table(data: ReportData) -> str:
+    """The counts: mean, variance (equal to the mean for Poisson counts), share of zeros,
+    least, median and largest value; and the exposures, when given."""
+    y = data.y
+    q = np.quantile(y, [0, 0.5, 1])
+    counts = table(["target", "mean", "variance", "zeros", "min", "median", "max"], [
+        ["y", f"{y.mean():.4g}", f"{y.var(ddof=1):.4g}", f"{np.mean(y == 0):.1%}",
+         *(f"{v:.4g}" for v in q)]
+    ])  # fmt: skip
+    if data.exposure is None:
+        return counts
+    name = html.escape(data.exposure_name or "exposure")
+    rate = y.sum() / data.exposure.sum()
+    return (
+        f"{counts}<p>Exposure: column <strong>{name}</strong> (total "
+        f"{data.exposure.sum():.4g}, from {data.exposure.min():.4g} to "
+        f"{data.exposure.max():.4g}); every model is for the rate count / {name}, with "
+        f"log({name}) as offset. Overall rate: {rate:.4g} per unit of {name}.</p>"
+    )
+
+
 def data_section(data: ReportData) -> str:
     if data.task == "classification":
         target = class_table(data.classes, np.bincount(data.y.astype(int), minlength=2))
+    elif data.task == "count":
+        target = _count_table(data)
     else:
         q = np.quantile(data.y, [0, 0.25, 0.5, 0.75, 1])
         target = table(["target", "mean", "std", "min", "25%", "median", "75%", "max"], [
@@ -76,13 +99,13 @@ def data_summary_section(task, n_samples, feature_names, target, mean, std, low,
     note = f"<p>… and {count(more, 'more feature')}.</p>" if more > 0 else ""
     return f"""<section id="data-summary"><h2>Data</h2>
 <p><strong>n = {n_samples}</strong> samples, <strong>p = {len(feature_names)}</strong>
-features, task: <strong>{task}</strong>. Features are standardised inside the
-penalty (coefficients are reported on the original scale).</p>{target}
+features, task: <strong>{TASK_WORDS[task].name}</strong>. Features are standardised
+inside the penalty (coefficients are reported on the original scale).</p>{target}
 <h3>Features</h3>{table(["feature", "mean", "std", "min", "max"], rows)}{note}</section>"""
 
 
 def comparison_section(data: ReportData) -> str:
-    error = "mean squared error" if data.task == "regression" else "binomial deviance"
+    error = TASK_WORDS[data.task].error
     rows, classes = [], []
     for summary, run in zip(data.summaries, data.runs, strict=True):
         rows.append([
@@ -169,6 +192,11 @@ def coefficient_section(data: ReportData) -> str:
             " Entry α: the largest α of the path at which the feature is non-zero "
             "— above it the coefficient is exactly zero."
         )
+    if data.task == "count":
+        entry_note += (
+            " The coefficients are on the log scale of the mean count: exp(coefficient) is the"
+            " factor by which one more unit of the feature multiplies the expected count."
+        )
     largest_kkt = chosen.kkt_residual.max(initial=0.0)
     return f"""<section id="coefficients"><h2>The chosen model: {html.escape(chosen.name)}
 at α = {chosen.alpha:.4g}</h2>
@@ -187,9 +215,13 @@ def _stability_text(data: ReportData) -> str:
     result, p = data.stability, data.n_features
     selector = "lasso" if data.chosen.l1_ratio in (0.0, 1.0) else "elastic net"
     stable = ", ".join(html.escape(str(result.feature_names[j])) for j in result.selected)
-    target = (" For the two classes the selecting fit is the squared-loss lasso on the 0/1 "
-              "labels (a linear probability model); the bound holds for it all the same."
-              if data.task == "classification" else "")  # fmt: skip
+    target = {
+        "classification": " For the two classes the selecting fit is the squared-loss lasso "
+        "on the 0/1 labels (a linear probability model); the bound holds for it all the same.",
+        "count": " For counts the selecting fit is the squared-loss lasso on the counts (per "
+        "unit of exposure, weighted by it, when there is one): a linear model of the rate; "
+        "the bound holds for it all the same.",
+    }.get(data.task, "")
     return f"""<p><strong>Stability selection</strong> (Meinshausen &amp; Bühlmann 2010):
 the {selector} fitted on {result.n_subsamples} half-samples of the rows (complementary
 pairs), over {count(result.alphas.size, "value")} of α from {result.alphas[0]:.4g} down to
@@ -207,7 +239,7 @@ def _refit_text(data: ReportData) -> str:
     refit = data.refit
     if refit.support.size == 0:
         return "<p>The chosen model keeps no feature: there is nothing to refit.</p>"
-    kind = "least squares" if data.task == "regression" else "an unpenalised logistic regression"
+    kind = TASK_WORDS[data.task].refit
     warning = ""
     if refit.separated > 0:
         warning = (
@@ -256,6 +288,15 @@ at the chosen α (few fits, on overlapping data: a rough check).</p>
 
 
 def calibration_text(data: ReportData) -> str:
+    if data.task == "count":
+        _, slope, intercept = calibration_regression(data)
+        deviance, d2 = held_out_count_scores(data)
+        return (f"Held out: D² (the share of Poisson deviance explained) "
+                f'<strong id="held-out-d2">{d2:.3f}</strong>, mean Poisson deviance '
+                f'<strong id="held-out-deviance">{deviance:.4g}</strong>. Regressing the '
+                f"counts on the out-of-fold predicted means gives slope <strong>{slope:.3f}"
+                f"</strong> (intercept {intercept:.4g}); 1 is perfect, below 1 the predicted "
+                "means are too spread out (over-fit), above 1 too shrunk.")  # fmt: skip
     if data.task == "regression":
         _, slope, intercept = calibration_regression(data)
         return (f"Regressing y on the out-of-fold predictions gives slope "

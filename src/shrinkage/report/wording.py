@@ -60,7 +60,7 @@ TASK_WORDS = {
     ),
     "count": TaskWords(
         "count (Poisson regression, log link)", "half the mean Poisson deviance",
-        "mean Poisson deviance", "an unpenalised Poisson regression (log link)",
+        "mean Poisson deviance", "an unpenalised Poisson regression",
         "unpenalised Poisson fit", "Poisson deviance contour (its quadratic approximation)",
         "Half the mean Poisson deviance (its quadratic approximation around the "
         "unpenalised Poisson fit)",
