@@ -321,3 +321,20 @@ def test_compiled_loops_compute_the_numpy_certificate(offset, weighted):
     assert compiled.primal == pytest.approx(numpy_cert.primal, rel=1e-13)
     assert compiled.dual == pytest.approx(numpy_cert.dual, rel=1e-10)
     np.testing.assert_allclose(compiled.kkt_residual, numpy_cert.kkt_residual, atol=1e-13)
+
+
+def test_counts_are_detected_as_on_the_command_line_and_advised_on():
+    """``detect_task`` names counts as ``--task auto`` does, and ``advise`` compares the
+    penalties on the Poisson deviance."""
+    from shrinkage import advise
+    from shrinkage.defaults import detect_task
+
+    X, y, _, _ = _counts(16, n=150)
+    assert detect_task(y) == "count" and detect_task(y + 1) == "regression"
+    advice = advise(X, y, n_alphas=8, n_splits=3)
+    assert advice.task == "count" and "poisson loss" in str(advice)
+    lasso = advice["lasso"]
+    assert lasso.cv_error > 0 and lasso.n_features_kept <= 6
+    # the lasso's CV error is the held-out Poisson deviance of PoissonLassoCV's curve
+    cv = PoissonLassoCV(alphas=[lasso.alpha], cv=3).fit(X, y)
+    assert cv.cv_mean_[0] > 0

@@ -7,10 +7,11 @@ import pytest
 from sklearn.metrics import d2_tweedie_score, mean_poisson_deviance
 
 from shrinkage import PoissonElasticNet
+from shrinkage.advice import count_half_sample_stability
 from shrinkage.distributed import ArrayBlocks
 from shrinkage.report import analyse
 from shrinkage.report.calibration import held_out_count_scores
-from shrinkage.report.counts import count_scores, half_sample_stability, selection_problem
+from shrinkage.report.counts import count_scores, selection_problem
 from shrinkage.report.distributed import analyse_engine
 from shrinkage.report.figures import geometry_figure
 from shrinkage.report.refit import refit_on_support, unpenalised_fit
@@ -104,8 +105,10 @@ def test_stability_of_counts():
     y = rng.poisson(np.exp(0.3 + 0.8 * X[:, 0])).astype(float)
     alpha_max = np.max(np.abs((X - X.mean(0)).T @ (y - y.mean()))) / 200 / X.std(0).min()
     # above α_max every half selects nothing: the same (empty) set
-    assert half_sample_stability(X, y, None, 1.0, 2 * alpha_max, random_state=0) == 1.0
-    assert np.isnan(half_sample_stability(X[:3], y[:3], None, 1.0, 0.1, random_state=0))
+    assert count_half_sample_stability(X, y, None, 1.0, 2 * alpha_max, True, random_state=0) == 1.0
+    assert np.isnan(
+        count_half_sample_stability(X[:3], y[:3], None, 1.0, 0.1, True, random_state=0)
+    )
     target, weight = selection_problem(y, np.full(200, 2.0))
     np.testing.assert_allclose(target, y / 2.0)
     np.testing.assert_allclose(weight, 2.0)

@@ -35,18 +35,29 @@ import numpy as np
 
 from ._validation import binary_target, check_matrix, check_non_numeric
 from .defaults import SELECTION, detect_task
-from .estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
+from .estimators import (
+    ElasticNet,
+    Lasso,
+    PoissonElasticNet,
+    PoissonLasso,
+    Ridge,
+    SparseLogisticRegression,
+)
+from .estimators.poisson import PoissonModel
 from .path.grid import RIDGE_GRID_L1_RATIO, default_alpha_min_ratio
 from .penalties import Penalty
-from .recommendation import PenaltySummary, recommend
+from .recommendation import PenaltySummary, jaccard_mean, recommend
 from .selection import (
     deviance,
     one_standard_error_index,
+    poisson_deviance,
     shared_alpha_grid,
     stability_selection,
 )
+from .solvers.poisson import solve_poisson
 
-__all__ = ["STABILITY_PAIRS", "Advice", "PenaltySummary", "advise", "half_sample_stability"]
+__all__ = ["STABILITY_PAIRS", "Advice", "PenaltySummary", "advise",
+           "count_half_sample_stability", "half_sample_stability"]  # fmt: skip
 
 #: Complementary pairs of half-samples that measure the stability of a selection.
 STABILITY_PAIRS = 10
@@ -70,8 +81,9 @@ class Advice:
         Lasso, ridge, elastic net, in this order; ``advice["ridge"]`` picks one by name.
     n_splits : int
         Number of cross-validation folds behind every CV error and its standard error.
-    task : {"regression", "classification"}
-        What was fitted: squared loss, or logistic loss with the deviance as CV error.
+    task : {"regression", "classification", "count"}
+        What was fitted: squared loss, logistic loss with the deviance as CV error, or
+        Poisson loss with the Poisson deviance.
     selection : {"min", "1se"}
         The α rule at which model sizes and stabilities were measured.
     """
@@ -90,9 +102,9 @@ class Advice:
         raise KeyError(f"no penalty named {name!r}; have {[s.name for s in self.summaries]}.")
 
     def __str__(self) -> str:
-        error = "deviance" if self.task == "classification" else "CV error"
+        error = "CV error" if self.task == "regression" else "deviance"
         lines = [
-            f"{self.task} ({'logistic' if self.task == 'classification' else 'squared'} loss)",
+            f"{self.task} ({_LOSSES[self.task]} loss)",
             f"{'penalty':<12}{'alpha min':>10}{error:>10}{'± SE':>8}{'± SE diff':>10}"
             f"{'alpha ' + self.selection:>10}{'kept':>7}{'stability':>10}",
         ]
@@ -112,9 +124,12 @@ class Advice:
         return "\n".join(lines)
 
 
+_LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+
+
 def _cross_validate(model, X, y, alphas, folds):
-    """Held-out errors (n_folds, n_alphas): the mean squared error, or the deviance for a
-    classifier."""
+    """Held-out errors (n_folds, n_alphas): the mean squared error, the deviance for a
+    classifier, the Poisson deviance for counts."""
     errors = np.empty((len(folds), len(alphas)))
     for k, (train, test) in enumerate(folds):
         model.set_params(warm_start=False)
@@ -124,6 +139,9 @@ def _cross_validate(model, X, y, alphas, folds):
             model.set_params(warm_start=True)
             if isinstance(model, SparseLogisticRegression):
                 errors[k, i] = deviance(y[test], model.decision_function(X[test])[:, None])[0]
+            elif isinstance(model, PoissonModel):
+                log_mean = X[test] @ model.coef_ + model.intercept_
+                errors[k, i] = poisson_deviance(y[test], log_mean[:, None])[0]
             else:
                 errors[k, i] = np.mean((y[test] - model.predict(X[test])) ** 2)
     return errors
@@ -155,6 +173,42 @@ def half_sample_stability(X, y, l1_ratio, alpha, standardize, random_state):
     return float(np.mean(scores))
 
 
+def count_half_sample_stability(X, y, exposure, l1_ratio, alpha, standardize, random_state,
+                                n_pairs=STABILITY_PAIRS) -> float:  # fmt: skip
+    """Mean Jaccard similarity of the sets that the Poisson fit at ``alpha`` selects on
+    the two halves of ``n_pairs`` complementary pairs of half-samples, as
+    :func:`half_sample_stability` measures the other tasks' selections (``exposure``:
+    the rows' exposures, or None).
+
+    A half whose counts are all 0 has no fit (its intercept would be −∞): its pair is
+    left out. NaN below 4 samples, or when every pair is left out.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 4))
+    >>> y = rng.poisson(np.exp(0.3 + 0.8 * X[:, 0])).astype(float)
+    >>> round(count_half_sample_stability(X, y, None, 1.0, 0.1, True, random_state=0), 2)
+    0.68
+    """
+    n = X.shape[0]
+    if n < 4:
+        return float("nan")
+    rng = np.random.default_rng(random_state)
+    scores = []
+    for _ in range(n_pairs):
+        order = rng.permutation(n)
+        halves = (order[: n // 2], order[n // 2 :])
+        if not all(np.any(y[rows] > 0) for rows in halves):
+            continue
+        supports = [frozenset(np.flatnonzero(solve_poisson(
+            X[rows], y[rows], alpha, Penalty(l1_ratio), standardize=standardize, tol=1e-6,
+            exposure=None if exposure is None else exposure[rows]).coef).tolist())
+            for rows in halves]  # fmt: skip
+        scores.append(jaccard_mean(supports))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
 def advise(
     X, y, *, task: str = "auto", l1_ratio: float = 0.5, n_splits: int = 5, n_alphas: int = 20,
     alpha_min_ratio: float | None = None, standardize: bool = True, random_state: int = 0,
@@ -165,10 +219,12 @@ def advise(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-        A numeric target, or two classes (any two values).
-    task : {"auto", "regression", "classification"}
+        A numeric target, counts, or two classes (any two values).
+    task : {"auto", "regression", "classification", "count"}
         "auto": classification (logistic loss, deviance) when y has exactly two
-        distinct values, as the command line decides; the result says which was used.
+        distinct values, counts (Poisson loss, Poisson deviance) for non-negative
+        integers with a 0 among at least three values, as the command line decides
+        (:func:`shrinkage.defaults.detect_task`); the result says which was used.
     l1_ratio : float in (0, 1)
         ρ of the elastic net compared.
     n_splits : int
@@ -202,8 +258,9 @@ def advise(
     check_non_numeric(X)  # a text column is named, as on the command line
     X = check_matrix(np.asarray(X) if not hasattr(X, "dtypes") else X.to_numpy())
     X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
-    if task not in ("auto", "regression", "classification"):
-        raise ValueError(f"task must be 'auto', 'regression' or 'classification', got {task!r}.")
+    if task not in ("auto", *_LOSSES):
+        raise ValueError(f"task must be 'auto', 'regression', 'classification' or 'count', "
+                         f"got {task!r}.")  # fmt: skip
     task = detect_task(y) if task == "auto" else task
     if task == "classification":
         _, y = binary_target(y, X.shape[0])
@@ -224,6 +281,15 @@ def advise(
             (name, rho, SparseLogisticRegression(l1_ratio=rho, max_iter=200, **options))
             for name, rho in (("lasso", 1.0), ("ridge", 0.0), ("elastic net", l1_ratio))
         )
+    elif task == "count":
+        if np.any(y < 0) or not np.any(y > 0):
+            raise ValueError("counts must be >= 0, with some positive.")
+        candidates = (
+            ("lasso", 1.0, PoissonLasso(max_iter=200, **options)),
+            ("ridge", 0.0, PoissonElasticNet(l1_ratio=0.0, max_iter=200, **options)),
+            ("elastic net", l1_ratio, PoissonElasticNet(l1_ratio=l1_ratio, max_iter=200,
+                                                        **options)),
+        )  # fmt: skip
     else:
         options["max_iter"] = 5000
         candidates = (
@@ -231,7 +297,7 @@ def advise(
             ("ridge", 0.0, Ridge(**options)),
             ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
         )
-    loss = "logistic" if task == "classification" else "squared"
+    loss = _LOSSES[task]
     end = alpha_min_ratio or default_alpha_min_ratio(*X.shape, 1.0)
     runs, fold_errors = [], {}
     for name, rho, model in candidates:
@@ -255,8 +321,13 @@ def advise(
     for name, rho, model, alpha_min, alpha in runs:
         errors, difference = fold_errors[name], fold_errors[name] - best
         model.set_params(alpha=alpha, warm_start=False).fit(X, y)
-        stability = 1.0 if rho == 0.0 else half_sample_stability(X, y, rho, alpha, standardize,
-                                                      random_state)  # fmt: skip
+        if rho == 0.0:
+            stability = 1.0
+        elif task == "count":
+            stability = count_half_sample_stability(X, y, None, rho, alpha, standardize,
+                                                    random_state)  # fmt: skip
+        else:
+            stability = half_sample_stability(X, y, rho, alpha, standardize, random_state)
         summaries.append(
             PenaltySummary(
                 name,

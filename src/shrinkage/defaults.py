@@ -27,8 +27,9 @@ standardisation
     1/n, folded into the penalty, coefficients returned on the original scale.
 task
     ``"auto"``: a target with exactly two distinct values is a binary classification
-    (logistic loss), any other numeric target a regression (squared loss)
-    (:func:`detect_task`).
+    (logistic loss); non-negative integers with a 0 among at least three distinct values
+    are counts (Poisson loss, :func:`looks_like_counts`); any other numeric target a
+    regression (squared loss) (:func:`detect_task`).
 precision
     ``TOL = 1e-4``: the relative duality gap certified at every point, or a
     ``ConvergenceWarning`` that names the gap.
@@ -57,6 +58,7 @@ __all__ = [
     "TOL",
     "cv_splitter",
     "detect_task",
+    "looks_like_counts",
 ]
 
 CV_FOLDS = 5
@@ -81,14 +83,35 @@ def cv_splitter(cv, classifier, random_state=RANDOM_STATE):
     return cv
 
 
+def looks_like_counts(low: float, integral: bool, n_distinct: int) -> bool:
+    """The ``--task auto`` rule for a count target: every value a non-negative integer
+    (``integral`` and ``low``, the least value, ≥ 0), the value 0 among them, and at
+    least three distinct values (two are a classification).
+
+    Integers without a zero stay a regression: a score or a measurement on an integer
+    scale (the diabetes progression, say) is not a count of events.
+
+    Examples
+    --------
+    >>> looks_like_counts(0.0, True, 5), looks_like_counts(25.0, True, 214)
+    (True, False)
+    >>> looks_like_counts(0.0, False, 5), looks_like_counts(0.0, True, 2)
+    (False, False)
+    """
+    return bool(integral and low == 0 and n_distinct >= 3)
+
+
 def detect_task(y) -> str:
-    """``"classification"`` for a target with exactly two distinct values, else
-    ``"regression"`` (numeric targets only: a text target with more classes is an error).
+    """``"classification"`` for a target with exactly two distinct values, ``"count"``
+    when it :func:`looks_like_counts`, else ``"regression"`` (numeric targets only: a
+    text target with more classes is an error).
 
     Examples
     --------
     >>> detect_task([0, 1, 1, 0]), detect_task([1.5, 2.0, 7.0]), detect_task(["no", "yes"])
     ('classification', 'regression', 'classification')
+    >>> detect_task([0, 3, 1, 0, 7]), detect_task([25, 31, 44])
+    ('count', 'regression')
     """
     import numpy as np
 
@@ -98,6 +121,9 @@ def detect_task(y) -> str:
     if values.dtype.kind not in "biuf":
         raise ValueError(
             f"the target is not numeric and has {values.size} distinct values; only "
-            "regression (a numeric target) and binary classification are supported."
+            "regression (a numeric target), counts and binary classification are supported."
         )
+    integral = bool(np.all(np.mod(values, 1) == 0)) if values.size else False
+    if looks_like_counts(float(values.min()), integral, int(values.size)):
+        return "count"
     return "regression"

@@ -19,7 +19,7 @@ Options that need the rows in memory (standard input, CSV files, ``--id``, ``--d
 numeric or boolean. The task comes from one pass over the target: ``auto`` is
 classification when the target is coded 0/1 with both values present. The engines have
 no Poisson loss: a count task (``--task count``, ``--exposure``, or a target that ``auto``
-takes for counts, :func:`shrinkage.cli.io.looks_like_counts`) is a usage error.
+takes for counts, :func:`shrinkage.defaults.looks_like_counts`) is a usage error.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import click
 import numpy as np
 
+from ..defaults import looks_like_counts
 from .errors import DataError
-from .io import looks_like_counts
 from .models import LOSSES
 from .reading import names_listed
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..defaults import looks_like_counts
 from .encoding import column_kind, encode_columns, encode_with_schema, separator_hint
 from .errors import DataError
 from .reading import names_listed, read_table
 
-__all__ = ["Table", "encode_with_schema", "exposure_values", "looks_like_counts", "prepare",
+__all__ = ["Table", "encode_with_schema", "exposure_values", "prepare",
            "read_table"]  # fmt: skip
 
 TASKS = ("auto", "regression", "classification", "count")
@@ -79,24 +80,6 @@ def _check_missing(frame: pd.DataFrame, dropna: bool, notes: list[str]) -> pd.Da
 
 def _scalar(value):
     return value.item() if hasattr(value, "item") else value
-
-
-def looks_like_counts(low: float, integral: bool, n_distinct: int) -> bool:
-    """The ``--task auto`` rule for a count target: every value a non-negative integer
-    (``integral`` and ``low``, the least value, ≥ 0), the value 0 among them, and at
-    least three distinct values (two are a classification).
-
-    Integers without a zero stay a regression: a score or a measurement on an integer
-    scale (the diabetes progression, say) is not a count of events.
-
-    Examples
-    --------
-    >>> looks_like_counts(0.0, True, 5), looks_like_counts(25.0, True, 214)
-    (True, False)
-    >>> looks_like_counts(0.0, False, 5), looks_like_counts(0.0, True, 2)
-    (False, False)
-    """
-    return bool(integral and low == 0 and n_distinct >= 3)
 
 
 def _describe_counts(y: np.ndarray, name: str) -> str:

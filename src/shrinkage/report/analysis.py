@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import binary_target
-from ..advice import half_sample_stability
+from ..advice import count_half_sample_stability, half_sample_stability
 from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import PenaltySummary, recommend
@@ -220,11 +220,11 @@ def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
 
 def _summaries(runs, X, y, selection, random_state, exposure, loss):
     """:func:`summarise` with the stability on complementary half-samples of the rows
-    (for counts, of the Poisson fits: :func:`shrinkage.report.counts.half_sample_stability`)."""
+    (for counts, of the Poisson fits: :func:`shrinkage.advice.count_half_sample_stability`)."""
 
     def stability(run, alpha):
         if loss == "poisson":
-            return counts.half_sample_stability(X, y, exposure, run.l1_ratio, alpha,
+            return count_half_sample_stability(X, y, exposure, run.l1_ratio, alpha, True,
                                                 random_state)  # fmt: skip
         return half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state)
 

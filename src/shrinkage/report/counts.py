@@ -9,8 +9,9 @@ other tasks:
 * the scores of predicted counts (:func:`count_scores`): the mean Poisson deviance, the
   CV error (glmnet's ``type.measure = "deviance"``), and D², the share of the deviance of
   the mean count that the model explains (scikit-learn's ``PoissonRegressor.score``);
-* the stability of a penalty's selection in the comparison (:func:`half_sample_stability`):
-  the Poisson fits themselves at the chosen α on complementary half-samples;
+* the stability of a penalty's selection in the comparison: the Poisson fits themselves
+  at the chosen α on complementary half-samples
+  (:func:`shrinkage.advice.count_half_sample_stability`);
 * the selecting fit of stability selection (:func:`selection_problem`): the squared-loss
   lasso on the rates ``y/e``, weighted by the exposures, a linear model of the rate. The
   error bound of stability selection holds for whatever procedure selects, so it holds
@@ -21,16 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..advice import STABILITY_PAIRS
-from ..penalties import Penalty
-from ..recommendation import jaccard_mean
-from ..selection._common import poisson_deviance
-from ..solvers.poisson import solve_poisson
+from ..selection import poisson_deviance
 
-__all__ = ["count_scores", "half_sample_stability", "selection_problem"]
-
-#: Relative duality gap of the half-sample fits (as the other tasks' half-sample fits).
-HALF_SAMPLE_TOL = 1e-6
+__all__ = ["count_scores", "selection_problem"]
 
 
 def count_scores(y, log_mean) -> tuple[float, float]:
@@ -69,42 +63,3 @@ def selection_problem(y, exposure) -> tuple[np.ndarray, np.ndarray | None]:
         return y, None
     exposure = np.asarray(exposure, dtype=np.float64)
     return y / exposure, exposure
-
-
-def _support(X, y, exposure, l1_ratio, alpha):
-    result = solve_poisson(X, y, alpha, Penalty(l1_ratio), standardize=True,
-                           tol=HALF_SAMPLE_TOL, exposure=exposure)  # fmt: skip
-    return frozenset(np.flatnonzero(result.coef).tolist())
-
-
-def half_sample_stability(X, y, exposure, l1_ratio, alpha, random_state,
-                          n_pairs=STABILITY_PAIRS) -> float:  # fmt: skip
-    """Mean Jaccard similarity of the sets that the Poisson fit at ``alpha`` selects on
-    the two halves of ``n_pairs`` complementary pairs of half-samples, as
-    :func:`shrinkage.advice.half_sample_stability` measures the other tasks' selections.
-
-    A half whose counts are all 0 has no fit (its intercept would be −∞): its pair is
-    left out. NaN below 4 samples, or when every pair is left out.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((200, 4))
-    >>> y = rng.poisson(np.exp(0.3 + 0.8 * X[:, 0])).astype(float)
-    >>> round(half_sample_stability(X, y, None, 1.0, 0.1, random_state=0), 2)
-    0.68
-    """
-    n = X.shape[0]
-    if n < 4:
-        return float("nan")
-    rng = np.random.default_rng(random_state)
-    scores = []
-    for _ in range(n_pairs):
-        order = rng.permutation(n)
-        halves = (order[: n // 2], order[n // 2 :])
-        if not all(np.any(y[rows] > 0) for rows in halves):
-            continue
-        supports = [_support(X[rows], y[rows], None if exposure is None else exposure[rows],
-                             l1_ratio, alpha) for rows in halves]  # fmt: skip
-        scores.append(jaccard_mean(supports))
-    return float(np.mean(scores)) if scores else float("nan")

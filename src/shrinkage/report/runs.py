@@ -21,8 +21,7 @@ from ..defaults import EDGE_DECADES, EDGE_EXTENSIONS, N_ALPHAS, cv_splitter
 from ..path import PathResult, default_alpha_min_ratio, path
 from ..penalties import Penalty
 from ..recommendation import jaccard_mean
-from ..selection import deviance, one_standard_error_index
-from ..selection._common import poisson_deviance
+from ..selection import deviance, one_standard_error_index, poisson_deviance
 
 __all__ = ["PenaltyRun", "count_times", "cross_validate", "cv_folds", "held_out_errors"]
 

@@ -2,7 +2,7 @@
 criteria, relaxed and adaptive lasso, stability selection; and the pieces they share (the
 α grid of the full data, the binomial deviance, the one-standard-error rule)."""
 
-from ._common import deviance, one_standard_error_index, shared_alpha_grid
+from ._common import deviance, one_standard_error_index, poisson_deviance, shared_alpha_grid
 from .adaptive import AdaptiveLasso
 from .cross_validation import ElasticNetCV, LassoCV
 from .group_cv import GroupLassoCV
@@ -32,6 +32,7 @@ __all__ = [
     "information_criterion",
     "least_squares_on_support",
     "one_standard_error_index",
+    "poisson_deviance",
     "shared_alpha_grid",
     "stability_selection",
 ]

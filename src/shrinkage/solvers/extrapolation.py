@@ -12,7 +12,22 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["anderson_combination"]
+__all__ = ["anderson_combination", "anderson_weights"]
+
+
+def anderson_weights(iterates):
+    """The weights c (summing to 1) of ``Σ c_k x_{k+1}``, or None when the differences
+    are degenerate; apply them to anything linear in the iterates."""
+    flat = np.array([np.ravel(x) for x in iterates])
+    differences = np.diff(flat, axis=0)
+    gram = differences @ differences.T
+    try:
+        z = np.linalg.solve(gram, np.ones(gram.shape[0]))
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(z)) or z.sum() == 0:
+        return None
+    return z / z.sum()
 
 
 def anderson_combination(iterates):
@@ -27,13 +42,8 @@ def anderson_combination(iterates):
     >>> float(np.abs(x[-1]).max()), bool(np.abs(anderson_combination(x)).max() < 1e-12)
     (0.125, True)
     """
-    flat = np.array([np.ravel(x) for x in iterates])
-    differences = np.diff(flat, axis=0)
-    gram = differences @ differences.T
-    try:
-        z = np.linalg.solve(gram, np.ones(gram.shape[0]))
-    except np.linalg.LinAlgError:
+    weights = anderson_weights(iterates)
+    if weights is None:
         return None
-    if not np.all(np.isfinite(z)) or z.sum() == 0:
-        return None
-    return ((z / z.sum()) @ flat[1:]).reshape(np.shape(iterates[0]))
+    flat = np.array([np.ravel(x) for x in iterates[1:]])
+    return (weights @ flat).reshape(np.shape(iterates[0]))

@@ -1,0 +1,347 @@
+r"""Penalised multinomial logistic regression by proximal Newton with working sets, certified.
+
+Minimises, over W (p × K) and the intercepts b (K),
+
+    1/n Σ_i s_i [log Σ_k e^{Z_ik} − Y_iᵀZ_i] + α Σ_j f_j σ_j (ρ Ω_j(W_j) + ½(1 − ρ) σ_j ‖W_j‖²),
+
+``Z = XW + 1bᵀ``, Y the one-hot labels of K ≥ 2 classes, with ``Ω_j = Σ_k |W_jk|``
+(**ungrouped**, glmnet's default) or ``Ω_j = ‖W_j‖₂`` (**grouped**, glmnet's
+``type.multinomial = "grouped"``: a feature is in every class's model or in none). This
+is glmnet's ``family = "multinomial"`` objective with λ = α (glmnet's symmetric
+parametrisation), and scikit-learn's multinomial ``LogisticRegression`` with
+``C = 1/(nα)`` for the ungrouped penalty.
+
+Each outer iteration certifies the point (:mod:`shrinkage.certificates.multinomial`),
+stops at ``gap ≤ tol · P(0)``, else picks a working set of features (the non-zero rows and
+the largest KKT violations, doubling) and takes proximal-Newton steps on it, as the
+binary solver (:mod:`shrinkage.solvers.logistic`): the model, with each row's Hessian
+``(s/n)(diag P − PPᵀ)`` in full, is minimised by coordinate descent over the rows
+(:mod:`shrinkage._kernels.multinomial`) to 0.03 × the working set's target, and the step
+is accepted by backtracking on the true objective, whose change is summed term by term.
+(Keeping the diagonal of the Hessian alone makes the steps those of a scaled gradient:
+on digits, 100 steps left a gap of 1e-5 that the full model reaches in 10.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from .._kernels.multinomial import multinomial_cd_dense, multinomial_cd_sparse
+from .._validation import check_alpha, check_sample_weight, check_varying_columns
+from ..certificates.multinomial import certify_multinomial_prediction, row_kkt
+from ..design import make_design
+from ..losses import normalise_sample_weight
+from ..losses.multinomial import MultinomialLoss
+from ..penalties import L1, Penalty
+from ._result import SolverResult
+from .api import validate_xy
+from .extrapolation import anderson_weights
+
+__all__ = ["MultinomialData", "multinomial_alpha_max", "one_hot", "prepare_multinomial",
+           "solve_multinomial", "solve_multinomial_prepared"]  # fmt: skip
+
+LOSS = MultinomialLoss()
+_FIRST_WORKING_SET = 10
+_WORKING_SET_TOL = 0.3  # the binary solver's rules (solvers.logistic)
+_MODEL_TOL = 0.03
+_ARMIJO = 1e-4
+_MODEL_EPOCHS = 500
+_EPOCHS_PER_RUN = 5
+_ANDERSON = 5
+
+
+def one_hot(y, sample_weight=None):
+    """``(Y, classes)``: the one-hot matrix (n × K) of the labels and the sorted classes.
+
+    At least two classes, each with positive weight.
+
+    Examples
+    --------
+    >>> Y, classes = one_hot(np.array(["b", "a", "c", "a"]))
+    >>> classes.tolist(), Y[:, 0].tolist()
+    (['a', 'b', 'c'], [0.0, 1.0, 0.0, 1.0])
+    """
+    classes, codes = np.unique(np.asarray(y).ravel(), return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            f"multinomial regression needs at least two classes; every label is {classes[0]!r}."
+            if classes.size
+            else "y is empty."
+        )
+    Y = np.zeros((codes.shape[0], classes.shape[0]))
+    Y[np.arange(codes.shape[0]), codes] = 1.0
+    if sample_weight is not None:
+        totals = np.asarray(sample_weight) @ Y
+        if np.any(totals <= 0):
+            missing = classes[totals <= 0].tolist()
+            raise ValueError(f"every sample of class(es) {missing} has sample_weight 0: "
+                             "each class needs positive weight.")  # fmt: skip
+    return Y, classes
+
+
+@dataclass(eq=False)
+class MultinomialData:
+    """One validated multinomial problem, prepared once for every α of a path.
+
+    Attributes
+    ----------
+    X : ndarray (Fortran-ordered) or scipy.sparse.csc_matrix
+    Y : ndarray of shape (n_samples, n_classes)
+        One-hot labels.
+    classes : ndarray
+    s : ndarray
+        Sample weights normalised to sum to n.
+    scale : ndarray or None
+        Column scales of ``standardize=True``.
+    fit_intercept : bool
+    primal_at_zero : float
+    """
+
+    X: np.ndarray | sp.csc_matrix
+    Y: np.ndarray
+    classes: np.ndarray
+    s: np.ndarray
+    scale: np.ndarray | None
+    fit_intercept: bool
+    primal_at_zero: float
+
+    @cached_property
+    def squares(self):
+        """X with every entry squared (for the rows' model curvatures)."""
+        return self.X.multiply(self.X).tocsc() if sp.issparse(self.X) else self.X * self.X
+
+
+def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_intercept=True):
+    """Validate and lay out a multinomial problem once (:class:`MultinomialData`)."""
+    X, y = validate_xy(X, y)
+    n = X.shape[0]
+    weights = check_sample_weight(sample_weight, n)
+    Y, classes = one_hot(y, weights)
+    s = normalise_sample_weight(weights, n)
+    X = X.tocsc() if sp.issparse(X) else np.asfortranarray(X)
+    if X.dtype != np.float64:
+        X = X.astype(np.float64)
+    scale = None
+    if standardize:
+        scale = make_design(X, Y[:, 0], weights, fit_intercept).column_std()
+        check_varying_columns(scale)
+    primal_at_zero = LOSS.primal_at_zero(Y, s, fit_intercept)
+    return MultinomialData(X, Y, classes, s, scale, bool(fit_intercept), primal_at_zero)
+
+
+def _weights(data, alpha, penalty):
+    if not np.all(penalty.factors(data.X.shape[1]) > 0):
+        raise ValueError("multinomial fits penalise every feature: each penalty factor "
+                         "must be > 0.")  # fmt: skip
+    if penalty.positive:
+        raise ValueError("multinomial fits have no positivity constraint.")
+    return penalty.weights(alpha, data.X.shape[1], data.scale)
+
+
+def multinomial_alpha_max(data, penalty, grouped=False) -> float:
+    """The smallest α with W = 0: ``max_j c_j/(ρ f_j σ_j)``, ``c_j`` the row norm
+    (grouped) or largest entry (ungrouped) of ``Xᵀ s(Y − π)/n`` at the null model."""
+    a, _ = _weights(data, 1.0, penalty)
+    priors = LOSS.priors(data.Y, data.s) if data.fit_intercept else np.full(
+        data.Y.shape[1], 1.0 / data.Y.shape[1])  # fmt: skip
+    n = data.Y.shape[0]
+    corr = np.asarray(data.X.T @ ((data.s / n)[:, None] * (data.Y - priors)))
+    magnitude = np.linalg.norm(corr, axis=1) if grouped else np.max(np.abs(corr), axis=1)
+    if not np.any(a > 0):
+        return np.inf
+    return float(np.max(magnitude[a > 0] / a[a > 0]))
+
+
+@dataclass
+class _Point:
+    """The loss at ``Z``: the probabilities P, the gradient ``G = (s/n)(P − Y)`` and
+    ``H = (s/n) P`` of the model's Hessian."""
+
+    Z: np.ndarray
+    P: np.ndarray
+    G: np.ndarray
+    H: np.ndarray
+
+    @classmethod
+    def at(cls, data, Z):
+        n = Z.shape[0]
+        P = np.ascontiguousarray(LOSS.mean(Z))
+        weights = (data.s / n)[:, None]
+        return cls(
+            Z, P, np.ascontiguousarray(weights * (P - data.Y)), np.ascontiguousarray(weights * P)
+        )
+
+
+def _penalty(W, a, b, grouped):
+    rows = np.linalg.norm(W, axis=1) if grouped else np.abs(W).sum(axis=1)
+    return float(a @ rows + 0.5 * b @ np.sum(W * W, axis=1))
+
+
+def _model_value(point, s_over_n, W, U, V, a, b, grouped):
+    """The model plus the penalty at (W, U, V) (module docstring of the kernels)."""
+    quadratic = np.sum(point.H * U * U) - s_over_n @ (V * V)
+    return float(np.vdot(point.G, U)) + 0.5 * quadratic + _penalty(W, a, b, grouped)
+
+
+def _model_step(data, features, W, point, a, b, grouped, tol):
+    """The model's minimiser on the working set: ``(W_new, U, step_b)``.
+
+    Coordinate descent in runs of ``_EPOCHS_PER_RUN`` epochs; every ``_ANDERSON``
+    runs, the Anderson extrapolation of the rows' iterates (everything else the model
+    reads is linear in them: U, V and the intercepts combine with the same weights)
+    replaces the last run when it lowers the model."""
+    X = data.X
+    weights = point.H if grouped else point.H * (1.0 - point.P)
+    curvature = np.ascontiguousarray(np.asarray(data.squares[:, features].T @ weights))
+    W_new = W.copy()
+    U = np.zeros_like(point.G)
+    V = np.zeros(U.shape[0])
+    step_b = np.zeros(W.shape[1])
+    s_over_n = data.s / data.s.shape[0]
+    history = []
+    for _ in range(_MODEL_EPOCHS // _EPOCHS_PER_RUN):
+        options = (W_new, U, V, point.G, point.H, point.P, curvature, a, b, grouped,
+                   data.fit_intercept, _EPOCHS_PER_RUN, tol, step_b)  # fmt: skip
+        if sp.issparse(X):
+            violation = multinomial_cd_sparse(X.data, X.indices, X.indptr, features, *options)
+        else:
+            violation = multinomial_cd_dense(X, features, *options)
+        if violation <= tol:
+            break
+        history.append((W_new[features].copy(), U.copy(), V.copy(), step_b.copy()))
+        if len(history) == _ANDERSON + 1:
+            mix = anderson_weights([rows for rows, *_ in history])
+            if mix is not None:
+                rows, U_x, V_x, b_x = (sum(c * item[part] for c, item in zip(mix, history[1:],
+                                       strict=True)) for part in range(4))  # fmt: skip
+                W_x = W_new.copy()
+                W_x[features] = rows
+                if _model_value(point, s_over_n, W_x, U_x, V_x, a, b, grouped) < _model_value(
+                        point, s_over_n, W_new, U, V, a, b, grouped):  # fmt: skip
+                    W_new, U, V, step_b = W_x, U_x, V_x, b_x
+            history = []
+    return W_new, U, step_b
+
+
+def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=None,
+                               intercept_init=None):  # fmt: skip
+    """Proximal Newton with working sets (module docstring) on a prepared problem, with
+    the penalty weights ``a = α ρ f σ`` and ``b = α (1 − ρ) f σ²``. Returns a
+    :class:`~shrinkage.solvers.SolverResult` whose ``coef`` is (p, K) and ``intercept``
+    (K,)."""
+    X, Y, s = data.X, data.Y, data.s
+    p, K = X.shape[1], Y.shape[1]
+    W = np.zeros((p, K)) if coef_init is None else np.array(coef_init, dtype=np.float64)
+    b0 = LOSS.null_prediction(Y, s, data.fit_intercept)
+    intercept = b0 if intercept_init is None or not data.fit_intercept else np.array(
+        intercept_init, dtype=np.float64)  # fmt: skip
+    point = _Point.at(data, np.asarray(X @ W) + intercept)
+    ws_size, n_steps, history = _FIRST_WORKING_SET, 0, []
+    while True:
+        cert, gradient, _ = certify_multinomial_prediction(
+            X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero
+        )
+        history.append(cert.relative_gap)
+        if cert.relative_gap <= tol or n_steps >= max_iter:
+            break
+        kkt = cert.kkt_residual
+        violation = np.max(np.abs(point.G.sum(axis=0))) if data.fit_intercept else 0.0
+        target = _WORKING_SET_TOL * max(float(np.max(kkt, initial=0.0)), violation)
+        nonzero = np.any(W != 0, axis=1)
+        size = min(p, max(ws_size, 2 * int(nonzero.sum())))
+        score = np.where(nonzero, np.inf, kkt)
+        features = np.sort(np.argpartition(-score, size - 1)[:size]).astype(np.int64)
+        ws_size = min(p, 2 * size)
+        progress = False
+        while n_steps < max_iter:
+            W_new, U, step_b = _model_step(data, features, W, point, a, b, grouped,
+                                           _MODEL_TOL * target)  # fmt: skip
+            n_steps += 1
+            step = W_new - W
+            decrease = (
+                float(np.vdot(point.G, U))
+                + _penalty(W_new, a, b, grouped)
+                - _penalty(W, a, b, grouped)
+            )
+            t = 1.0
+            while decrease < 0.0 and t > 1e-10:
+                change = (
+                    LOSS.loss_change(Y, point.Z, t * U, s, point.P)
+                    + _penalty(W + t * step, a, b, grouped)
+                    - _penalty(W, a, b, grouped)
+                )
+                if change <= _ARMIJO * t * decrease:
+                    break
+                t *= 0.5
+            if not (decrease < 0.0 and t > 1e-10):
+                break  # no descent left at machine precision
+            progress = True
+            W = W + t * step
+            intercept = intercept + t * step_b
+            point = _Point.at(data, point.Z + t * U)
+            ws_gradient = np.asarray(X[:, features].T @ point.G)
+            ws_kkt = row_kkt(W[features], ws_gradient, a[features], b[features], grouped)
+            violation = np.max(np.abs(point.G.sum(axis=0))) if data.fit_intercept else 0.0
+            if max(float(np.max(ws_kkt, initial=0.0)), violation) <= target:
+                break
+        if not progress and size == p:
+            break
+    return SolverResult(W, intercept, cert, n_steps, cert.relative_gap <= tol, tol,
+                        "prox_newton", np.asarray(history))  # fmt: skip
+
+
+def solve_multinomial(
+    X, y, alpha, penalty: Penalty | None = None, *, grouped=False, fit_intercept=True,
+    sample_weight=None, standardize=False, tol=1e-4, max_iter=100, coef_init=None,
+    intercept_init=None,
+) -> SolverResult:  # fmt: skip
+    """Minimise the mean multinomial log-loss plus ``α · penalty(W)`` and certify it.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        Labels of K ≥ 2 classes (any sortable values; ``coef[:, k]`` is the k-th of the
+        sorted classes).
+    alpha : float
+        α ≥ 0 (glmnet's λ).
+    penalty : Penalty, default ``L1()``
+        ρ and penalty factors (all > 0); no positivity.
+    grouped : bool
+        Penalise each feature's row ``‖W_j‖₂`` (a feature enters all classes or none)
+        instead of its entries.
+    fit_intercept, sample_weight, standardize, tol, max_iter, coef_init, intercept_init
+        As :func:`~shrinkage.solvers.logistic.solve_logistic`.
+
+    Returns
+    -------
+    SolverResult
+        ``coef`` of shape (n_features, n_classes), ``intercept`` (n_classes,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [0.5, 1.0], [2.5, 0.5]])
+    >>> y = np.array([0, 0, 1, 2, 0, 2])
+    >>> res = solve_multinomial(X, y, alpha=0.05, tol=1e-8)
+    >>> res.coef.shape, res.relative_gap <= 1e-8
+    ((2, 3), True)
+    """
+    penalty = L1() if penalty is None else penalty
+    alpha = check_alpha(alpha)
+    data = prepare_multinomial(X, y, sample_weight, standardize, fit_intercept)
+    a, b = _weights(data, alpha, penalty)
+    return solve_multinomial_prepared(
+        data,
+        a,
+        b,
+        grouped,
+        tol=tol,
+        max_iter=max_iter,
+        coef_init=coef_init,
+        intercept_init=intercept_init,
+    )
