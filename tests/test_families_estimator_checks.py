@@ -1,4 +1,5 @@
-"""scikit-learn's estimator contract for the multi-task, group and Poisson models (every check,
+"""scikit-learn's estimator contract for the multi-task, group, Poisson and multinomial
+models (every check,
 no expected failures), and their parameter contract.
 
 The sample-weight equivalence checks compare predictions to rtol 1e-7: the models are
@@ -11,6 +12,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from shrinkage import (
     GroupLasso,
     GroupLassoCV,
+    MultinomialLogisticRegression,
+    MultinomialLogisticRegressionCV,
     MultiTaskElasticNet,
     MultiTaskElasticNetCV,
     MultiTaskLasso,
@@ -34,6 +37,9 @@ ESTIMATORS = [
     PoissonElasticNet(alpha=0.01, tol=1e-12),
     PoissonLassoCV(alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     PoissonElasticNetCV(l1_ratio=[0.5, 1.0], alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
+    MultinomialLogisticRegression(alpha=0.01, tol=1e-12),
+    MultinomialLogisticRegression(alpha=0.01, grouped=True, l1_ratio=0.5, tol=1e-12),
+    MultinomialLogisticRegressionCV(alphas=[0.3, 0.1, 0.03], cv=2, tol=1e-12),
 ]
 
 

@@ -23,11 +23,13 @@ from .solvers.poisson import poisson_alpha_max, solve_poisson
 # solve does not pay for importing scikit-learn (about a second on a small machine)
 _LAZY = {
     **dict.fromkeys(["ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet",
-                     "MultiTaskLasso", "PoissonElasticNet", "PoissonLasso", "Ridge",
+                     "MultiTaskLasso", "MultinomialLogisticRegression", "PoissonElasticNet",
+                     "PoissonLasso", "Ridge",
                      "SparseLogisticRegression"], "estimators"),
     **dict.fromkeys(
         ["AdaptiveLasso", "ElasticNetCV", "GroupLassoCV", "LassoCV", "LassoIC",
-         "MultiTaskElasticNetCV", "MultiTaskLassoCV", "PoissonElasticNetCV",
+         "MultiTaskElasticNetCV", "MultiTaskLassoCV", "MultinomialLogisticRegressionCV",
+         "PoissonElasticNetCV",
          "PoissonLassoCV", "RelaxedLasso",
          "SparseLogisticRegressionCV", "StabilitySelection", "stability_selection"],
         "selection",
@@ -74,6 +76,7 @@ __all__ = [
     "LassoIC",
     "MultiTaskElasticNetCV",
     "MultiTaskLassoCV",
+    "MultinomialLogisticRegressionCV",
     "PoissonElasticNetCV",
     "PoissonLassoCV",
     "RelaxedLasso",
@@ -86,6 +89,7 @@ __all__ = [
     "Lasso",
     "MultiTaskElasticNet",
     "MultiTaskLasso",
+    "MultinomialLogisticRegression",
     "PathResult",
     "PoissonElasticNet",
     "PoissonLasso",

@@ -8,8 +8,10 @@ At ``Z = XW + 1bᵀ`` the loss is replaced by its second-order model in the chan
 
 and the model plus the penalty is minimised over the rows W_j of a working set, one row
 (a feature's K class coefficients) at a time, keeping U and V. Ungrouped
-(``Σ_k a|W_jk| + ½ b W_jk²``) each coefficient is minimised exactly in turn (curvature
-``Σ_i X_ij² (s_i/n) P_ik(1 − P_ik)``); grouped (``a‖W_j‖ + ½ b‖W_j‖²``) the row's
+(``Σ_k a|W_jk| + ½ b W_jk²``) each coefficient of the row is minimised exactly in turn,
+the row's gradient updated through its K × K block of the Hessian
+``Σ_i X_ij² (s_i/n)(diag P_i − P_iP_iᵀ)`` between two (all K at once from one gradient
+would be a Jacobi step, which overshoots); grouped (``a‖W_j‖ + ½ b‖W_j‖²``) the row's
 Hessian is bounded by ``L_j I`` with ``L_j = max_k Σ_i X_ij² (s_i/n) P_ik`` (as
 ``diag P − PPᵀ ⪯ diag P``), whose group soft-threshold decreases the model (a
 majorisation step). The loss is unchanged when a row moves along ``1`` (softmax ignores
@@ -52,9 +54,10 @@ def _row_kkt(grad, W, j, a, b, grouped):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _row_step(grad, W, j, curvature, a, b, grouped, step):
-    """The row's move into ``step``: exact per class (ungrouped), or the group
-    soft-threshold with the largest curvature (grouped). Returns whether it moves."""
+def _row_step(grad, W, j, curvature, block, a, b, grouped, step):
+    """The row's move: W[j] in place, the move into ``step``; exact per class in turn
+    through the row's Hessian ``block`` (ungrouped), or the group soft-threshold with
+    the largest ``curvature`` (grouped). Returns whether it moves."""
     K = W.shape[1]
     moved = False
     if grouped:
@@ -71,16 +74,23 @@ def _row_step(grad, W, j, curvature, a, b, grouped, step):
         factor = max(0.0, 1.0 - a / norm) / (bound + b) if norm > 0.0 else 0.0
         for k in range(K):
             step[k] = step[k] * factor - W[j, k]
+            W[j, k] += step[k]
             moved = moved or step[k] != 0.0
         return moved
     for k in range(K):
         step[k] = 0.0
-        if curvature[k] + b <= 0.0:
+    for k in range(K):
+        c = block[k, k]
+        if c + b <= 0.0:
             continue
-        v = curvature[k] * W[j, k] - grad[k]
-        target = np.sign(v) * max(abs(v) - a, 0.0) / (curvature[k] + b)
-        step[k] = target - W[j, k]
-        moved = moved or step[k] != 0.0
+        v = c * W[j, k] - grad[k]
+        move = np.sign(v) * max(abs(v) - a, 0.0) / (c + b) - W[j, k]
+        if move != 0.0:
+            W[j, k] += move
+            step[k] += move
+            moved = True
+            for other in range(K):
+                grad[other] += block[other, k] * move
     return moved
 
 
@@ -97,7 +107,7 @@ def _best_shift(row, a, b, grouped):
     ordered = np.sort(row)
     for m in range(K + 1):  # m entries below c: the derivative a(2m − K) + b(Kc − Σ)
         if b > 0.0:
-            c = (total - a * (2 * m - K)) / (b * K)
+            c = total / K - a * (2 * m - K) / (b * K)
             if (m == 0 or ordered[m - 1] < c) and (m == K or c < ordered[m]):
                 return c
         if m < K:  # the kink at ordered[m]
@@ -149,12 +159,12 @@ def _intercepts(G, H, P, U, V, step_b):
 
 
 @njit(cache=True, nogil=True)
-def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, l1_weight, l2_weight,
-                         grouped, fit_intercept, epochs, tol, step_b):  # fmt: skip
+def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_weight,
+                         l2_weight, grouped, fit_intercept, epochs, tol, step_b):  # fmt: skip
     """Epochs over the rows ``features`` of W (dense Fortran X) until the model's KKT
-    violation is ≤ tol; W, U, V and ``step_b`` in place. ``curvature[m, k]`` is the
-    coordinate's curvature ``Σ_i X_ij² H_ik(1 − P_ik)`` (ungrouped) or
-    ``Σ_i X_ij² H_ik`` (grouped) for ``j = features[m]``. Returns the last violation."""
+    violation is ≤ tol; W, U, V and ``step_b`` in place. For ``j = features[m]``,
+    ``curvature[m, k] = Σ_i X_ij² H_ik`` (grouped) and ``block[m]`` the row's K × K
+    Hessian (ungrouped; may be empty when grouped). Returns the last violation."""
     n, K = G.shape
     grad = np.empty(K)
     step = np.empty(K)
@@ -172,9 +182,7 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, l1_weight, l2
                         grad[k] += x * (G[i, k] + H[i, k] * (U[i, k] - V[i]))
             a, b = l1_weight[j], l2_weight[j]
             worst = max(worst, _row_kkt(grad, W, j, a, b, grouped))
-            if _row_step(grad, W, j, curvature[m], a, b, grouped, step):
-                for k in range(K):
-                    W[j, k] += step[k]
+            if _row_step(grad, W, j, curvature[m], block[m], a, b, grouped, step):
                 _recentre(W, j, a, b, grouped, step)
                 for i in range(n):
                     x = X[i, j]
@@ -189,7 +197,7 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, l1_weight, l2
 
 @njit(cache=True, nogil=True)
 def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, curvature,
-                          l1_weight, l2_weight, grouped, fit_intercept, epochs, tol,
+                          block, l1_weight, l2_weight, grouped, fit_intercept, epochs, tol,
                           step_b):  # fmt: skip
     """:func:`multinomial_cd_dense` for CSC X (``data``, ``indices``, ``indptr``)."""
     K = G.shape[1]
@@ -208,9 +216,7 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
                     grad[k] += x * (G[i, k] + H[i, k] * (U[i, k] - V[i]))
             a, b = l1_weight[j], l2_weight[j]
             worst = max(worst, _row_kkt(grad, W, j, a, b, grouped))
-            if _row_step(grad, W, j, curvature[m], a, b, grouped, step):
-                for k in range(K):
-                    W[j, k] += step[k]
+            if _row_step(grad, W, j, curvature[m], block[m], a, b, grouped, step):
                 _recentre(W, j, a, b, grouped, step)
                 for position in range(indptr[j], indptr[j + 1]):
                     _move(U, V, P, indices[position], data[position], step)

@@ -3,11 +3,12 @@
 from .groups import GroupLasso
 from .linear import ElasticNet, Lasso, Ridge
 from .logistic import SparseLogisticRegression
+from .multinomial import MultinomialLogisticRegression
 from .multitask import MultiTaskElasticNet, MultiTaskLasso
 from .poisson import PoissonElasticNet, PoissonLasso
 
 __all__ = [
     "ElasticNet", "GroupLasso", "Lasso", "MultiTaskElasticNet", "MultiTaskLasso",
-    "PoissonElasticNet", "PoissonLasso", "Ridge",
+    "MultinomialLogisticRegression", "PoissonElasticNet", "PoissonLasso", "Ridge",
     "SparseLogisticRegression",
 ]  # fmt: skip

@@ -17,6 +17,7 @@ from ..certificates import certified, describe_gap
 from ..penalties import L1, Penalty
 from .groups import group_path
 from .logistic import glm_path
+from .multinomial import multinomial_path
 from .multitask import multitask_path
 from .points import PathRequest
 from .result import PathResult
@@ -24,7 +25,7 @@ from .squared import squared_path
 
 __all__ = ["LOSSES", "path", "warn_unconverged"]
 
-LOSSES = ("squared", "logistic", "poisson", "multitask")
+LOSSES = ("squared", "logistic", "poisson", "multinomial", "multitask")
 
 
 def path(
@@ -52,6 +53,7 @@ def path(
     group_weights=None,
     offset=None,
     exposure=None,
+    grouped=False,
 ) -> PathResult:
     """Solve ``loss + α·penalty`` along a decreasing α grid with warm starts.
 
@@ -60,11 +62,14 @@ def path(
     X : array-like or sparse matrix of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), or (n_samples, n_tasks) for "multitask"
         Targets; for ``loss="logistic"`` two classes coded 0/1, for ``"poisson"`` counts
-        ``y ≥ 0``.
+        ``y ≥ 0``, for ``"multinomial"`` labels of K ≥ 2 classes.
     penalty : Penalty, default ``L1()``
-    loss : {"squared", "logistic", "poisson", "multitask"}
+    loss : {"squared", "logistic", "poisson", "multinomial", "multitask"}
         ``1/(2n)‖y − Xw − b‖²``, the mean log-loss, half the mean Poisson deviance
-        (log link, :mod:`shrinkage.solvers.poisson`), or the multi-task squared loss
+        (log link, :mod:`shrinkage.solvers.poisson`), the mean softmax cross-entropy of
+        K classes (:mod:`shrinkage.solvers.multinomial`: coefficients (n_alphas, p, K),
+        :class:`~shrinkage.path.multinomial.MultinomialPathResult`; every feature
+        penalised, no positivity), or the multi-task squared loss
         ``1/(2n)‖Y − XW − 1bᵀ‖²_F`` with the row-group norm ``Σ_j f_j‖W_j‖₂`` as the L1
         part (:mod:`shrinkage.solvers.multitask`, glmnet's ``mgaussian``): dense X, no
         positivity, every feature penalised; the result's ``coefs`` are then
@@ -120,6 +125,10 @@ def path(
         model with the offset.
     exposure : array-like of shape (n_samples,), optional
         Positive exposures of a Poisson rate model: ``offset = log(exposure)``.
+    grouped : bool
+        ``loss="multinomial"`` only: penalise each feature's row of K class coefficients
+        by its norm (glmnet's ``type.multinomial = "grouped"``: a feature enters every
+        class's model or none) instead of entry by entry.
     warn : bool
         Warn (``ConvergenceWarning``, naming the worst point and its gap) when some
         point misses ``tol``. Tools that run many paths (cross-validation, stability
@@ -179,9 +188,12 @@ def path(
         )
     max_iter = check_max_iter(max_iter)
     offset = offset_of(_n_rows(X), offset, exposure)
-    if offset is not None and (loss == "multitask" or groups is not None):
+    if offset is not None and (loss in ("multitask", "multinomial") or groups is not None):
         raise ValueError("offset and exposure work with the squared, logistic and poisson "
                          "losses, without groups.")  # fmt: skip
+    if grouped and loss != "multinomial":
+        raise ValueError("grouped applies to loss='multinomial' (for groups of features, "
+                         "pass groups=).")  # fmt: skip
     if offset is not None and loss == "squared":
         y = np.asarray(y, dtype=np.float64) - offset  # the squared loss of y − o: exact
         offset = None
@@ -205,7 +217,9 @@ def path(
         if group_weights is not None:
             raise ValueError("group_weights needs groups.")
         drivers = {"squared": squared_path, "multitask": multitask_path}
-        if loss in drivers:
+        if loss == "multinomial":
+            result = multinomial_path(X, y, request, check_flag(grouped, "grouped"))
+        elif loss in drivers:
             result = drivers[loss](X, y, request)
         else:
             result = glm_path(X, y, request, loss)

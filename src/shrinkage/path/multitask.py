@@ -28,7 +28,7 @@ from ..solvers.multitask import (
 from .grid import alpha_grid, grid_l1_ratio
 from .result import PathResult
 
-__all__ = ["MultiTaskPathResult", "multitask_path"]
+__all__ = ["MultiTaskPathResult", "multitask_path", "row_group_result"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,21 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
         gaps[k], relative[k] = result.dual_gap, result.relative_gap
         n_iter[k], screened[k] = result.n_iter, result.n_screened
         seconds[k] = time.perf_counter() - tick
+    return row_group_result(
+        MultiTaskPathResult, request, alphas, coefs, intercepts,
+        (gaps, relative, n_iter, screened, seconds), start, "multitask", "block_cd", tol,
+        data.scale,
+    )  # fmt: skip
+
+
+def row_group_result(kind, request, alphas, coefs, intercepts, statistics, start, loss,
+                     strategy, tol, scale):  # fmt: skip
+    """The result of a path whose coefficients are (n_alphas, p, K) (``kind``: this
+    module's class or a subclass): a feature is active when its row is non-zero.
+    ``statistics`` are the per-point gaps, relative gaps, iterations, screened features
+    and seconds."""
+    gaps, relative, n_iter, screened, seconds = statistics
+    p = coefs.shape[1]
     active = np.any(coefs != 0, axis=2)  # (n_alphas, p)
     entry = np.zeros(p)
     ever = active.any(axis=0)
@@ -135,12 +150,13 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
         names = np.asarray(names, dtype=object)
         if names.shape != (p,):
             raise ValueError(f"feature_names has {names.size} names for {p} features.")
-    return MultiTaskPathResult(
+    return kind(
         alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
-        relative_gaps=relative, n_iter=n_iter.astype(int), n_active=active.sum(axis=1),
-        n_screened=screened.astype(int), entry_alpha=entry,
+        relative_gaps=relative, n_iter=np.asarray(n_iter).astype(int),
+        n_active=active.sum(axis=1), n_screened=np.asarray(screened).astype(int),
+        entry_alpha=entry,
         timings={"total": time.perf_counter() - start, "per_alpha": seconds}, _names=names,
-        l1_ratio=float(penalty.l1_ratio), loss="multitask", strategy="block_cd", tol=tol,
-        column_std=data.scale, penalty=penalty, fit_intercept=request.fit_intercept,
+        l1_ratio=float(request.penalty.l1_ratio), loss=loss, strategy=strategy, tol=tol,
+        column_std=scale, penalty=request.penalty, fit_intercept=request.fit_intercept,
         standardize=request.standardize,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from .cross_validation import ElasticNetCV, LassoCV
 from .group_cv import GroupLassoCV
 from .information_criteria import LassoIC, information_criterion
 from .logistic_cv import SparseLogisticRegressionCV
+from .multinomial_cv import MultinomialLogisticRegressionCV
 from .multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from .poisson_cv import PoissonElasticNetCV, PoissonLassoCV
 from .relaxed import RelaxedLasso, least_squares_on_support
@@ -21,6 +22,7 @@ __all__ = [
     "LassoCV",
     "LassoIC",
     "MultiTaskElasticNetCV",
+    "MultinomialLogisticRegressionCV",
     "MultiTaskLassoCV",
     "PoissonElasticNetCV",
     "PoissonLassoCV",

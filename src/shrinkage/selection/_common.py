@@ -9,7 +9,7 @@ curves can be averaged point by point.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import xlogy
+from scipy.special import logsumexp, xlogy
 
 from ..defaults import EDGE_DECADES
 from ..path import alpha_grid, path
@@ -20,6 +20,7 @@ __all__ = [
     "extended_grid",
     "grid_edge",
     "one_standard_error_index",
+    "multinomial_deviance",
     "poisson_deviance",
     "shared_alpha_grid",
     "weighted_mean",
@@ -77,6 +78,19 @@ def poisson_deviance(y, log_mean, sample_weight=None):
     with np.errstate(over="ignore"):
         terms = xlogy(y, y) - y * log_mean - y + np.exp(log_mean)
     return 2.0 * weighted_mean(terms, sample_weight)
+
+
+def multinomial_deviance(codes, scores, sample_weight=None):
+    """Multinomial deviance ``2 × mean cross-entropy`` of the linear predictors
+    ``scores`` (n, K) for the class codes 0 … K−1 (glmnet's ``type.measure="deviance"``).
+
+    Examples
+    --------
+    >>> round(multinomial_deviance(np.array([0, 1]), np.zeros((2, 3))), 4)  # 2 log 3
+    2.1972
+    """
+    terms = logsumexp(scores, axis=1) - scores[np.arange(codes.shape[0]), codes]
+    return 2.0 * float(weighted_mean(terms, sample_weight))
 
 
 def one_standard_error_index(mean, std_error):

@@ -18,7 +18,7 @@ from .._validation import check_tol, working_dtype
 from ..path import path
 from ..path.logistic import prepare_logistic, solve_path
 from ..path.rows import DenseRows
-from ._common import deviance, poisson_deviance, weighted_mean
+from ._common import deviance, multinomial_deviance, poisson_deviance, weighted_mean
 
 __all__ = ["PARALLEL_MIN_SECONDS", "fold_errors", "run_jobs", "scorer_errors"]
 
@@ -90,10 +90,22 @@ def fold_errors(
         )  # fmt: skip
         coefs, intercepts, relative_gaps = result.coefs, result.intercepts, result.relative_gaps
     X_test, y_test = X[test], y[test]
-    if coefs.ndim == 3:  # multi-task: (n_alphas, p, T); a feature is its row
+    if coefs.ndim == 3:  # multi-task or multinomial: (n_alphas, p, K); a feature is its row
+        active = np.count_nonzero(np.any(coefs != 0, axis=2), axis=1)
+        if loss == "multinomial" and scorer is None:
+            codes = np.searchsorted(np.unique(y[train]), y_test)
+            errors = np.array(
+                [
+                    multinomial_deviance(
+                        codes, np.asarray(X_test @ coefs[k]) + intercepts[k], test_weight
+                    )
+                    for k in range(alphas.size)
+                ]
+            )
+            return errors, active, relative_gaps  # fmt: skip
         errors = _multitask_errors(coefs, intercepts, X_test, y_test, test_weight, scorer,
                                    template, alphas)  # fmt: skip
-        return errors, np.count_nonzero(np.any(coefs != 0, axis=2), axis=1), relative_gaps
+        return errors, active, relative_gaps
     n_active = np.count_nonzero(coefs, axis=1)
     if scorer is not None:
         errors = scorer_errors(

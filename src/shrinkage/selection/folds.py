@@ -24,7 +24,8 @@ def check_fold_weights(folds, sample_weight):
 
 
 def check_fold_classes(folds, y01, classes, sample_weight=None):
-    """Raise, naming the fold, when a training part of ``folds`` lacks a class.
+    """Raise, naming the fold, when a training part of ``folds`` lacks a class
+    (``y01``: the class codes 0, 1, … of ``classes``).
 
     A fold without both classes (with positive weight) cannot be fitted; the solver
     would only see "one class" deep inside the fold's job.
@@ -44,8 +45,11 @@ def check_fold_classes(folds, y01, classes, sample_weight=None):
     counting = "; samples with positive weight" if sample_weight is not None else ""
     others = f" (and {len(failing) - 1} other fold(s))" if len(failing) > 1 else ""
     train = folds[failing[0]][0]
+    missing = [label for label, count in counts(train).items() if count == 0]
+    lacking = ("has only one class" if len(labels) == 2
+               else f"lacks class(es) {missing}")  # fmt: skip
     raise ValueError(
-        f"Cross-validation fold {failing[0] + 1} of {len(folds)}{others} has only one class "
+        f"Cross-validation fold {failing[0] + 1} of {len(folds)}{others} {lacking} "
         f"in its training part, so it cannot be fitted (class counts there {counts(train)}, "
         f"in the whole data {whole}{counting}). Use fewer folds or stratified folds (an "
         "int cv gives StratifiedKFold); a class needs at least 2 samples to be in every "

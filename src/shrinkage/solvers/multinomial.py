@@ -31,17 +31,23 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._kernels.multinomial import multinomial_cd_dense, multinomial_cd_sparse
-from .._validation import check_alpha, check_sample_weight, check_varying_columns
+from .._validation import (
+    check_alpha,
+    check_matrix,
+    check_sample_weight,
+    check_target_shape,
+    check_varying_columns,
+)
 from ..certificates.multinomial import certify_multinomial_prediction, row_kkt
 from ..design import make_design
 from ..losses import normalise_sample_weight
 from ..losses.multinomial import MultinomialLoss
 from ..penalties import L1, Penalty
 from ._result import SolverResult
-from .api import validate_xy
 from .extrapolation import anderson_weights
 
-__all__ = ["MultinomialData", "multinomial_alpha_max", "one_hot", "prepare_multinomial",
+__all__ = ["MultinomialData", "multinomial_alpha_max", "multinomial_weights", "one_hot",
+           "prepare_multinomial",
            "solve_multinomial", "solve_multinomial_prepared"]  # fmt: skip
 
 LOSS = MultinomialLoss()
@@ -68,7 +74,8 @@ def one_hot(y, sample_weight=None):
     classes, codes = np.unique(np.asarray(y).ravel(), return_inverse=True)
     if classes.shape[0] < 2:
         raise ValueError(
-            f"multinomial regression needs at least two classes; every label is {classes[0]!r}."
+            "multinomial regression needs at least two classes; only one class is present "
+            f"(every label is {classes[0]!r})."
             if classes.size
             else "y is empty."
         )
@@ -116,9 +123,15 @@ class MultinomialData:
 
 
 def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_intercept=True):
-    """Validate and lay out a multinomial problem once (:class:`MultinomialData`)."""
-    X, y = validate_xy(X, y)
+    """Validate and lay out a multinomial problem once (:class:`MultinomialData`); the
+    labels may be of any sortable type (numbers, strings, booleans)."""
+    X = check_matrix(X)
     n = X.shape[0]
+    y = check_target_shape(y, n)
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite label(s).")
+    if y.dtype.kind == "O" and any(label is None for label in y):
+        raise ValueError("y contains missing labels (None).")
     weights = check_sample_weight(sample_weight, n)
     Y, classes = one_hot(y, weights)
     s = normalise_sample_weight(weights, n)
@@ -133,7 +146,7 @@ def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_interce
     return MultinomialData(X, Y, classes, s, scale, bool(fit_intercept), primal_at_zero)
 
 
-def _weights(data, alpha, penalty):
+def multinomial_weights(data, alpha, penalty):
     if not np.all(penalty.factors(data.X.shape[1]) > 0):
         raise ValueError("multinomial fits penalise every feature: each penalty factor "
                          "must be > 0.")  # fmt: skip
@@ -145,7 +158,7 @@ def _weights(data, alpha, penalty):
 def multinomial_alpha_max(data, penalty, grouped=False) -> float:
     """The smallest α with W = 0: ``max_j c_j/(ρ f_j σ_j)``, ``c_j`` the row norm
     (grouped) or largest entry (ungrouped) of ``Xᵀ s(Y − π)/n`` at the null model."""
-    a, _ = _weights(data, 1.0, penalty)
+    a, _ = multinomial_weights(data, 1.0, penalty)
     priors = LOSS.priors(data.Y, data.s) if data.fit_intercept else np.full(
         data.Y.shape[1], 1.0 / data.Y.shape[1])  # fmt: skip
     n = data.Y.shape[0]
@@ -181,6 +194,17 @@ def _penalty(W, a, b, grouped):
     return float(a @ rows + 0.5 * b @ np.sum(W * W, axis=1))
 
 
+def _penalty_change(W, step, a, b, grouped):
+    """``penalty(W + step) − penalty(W)`` summed row by row (entry by entry ungrouped),
+    so that a change far below ε·penalty keeps its sign."""
+    moved = W + step
+    if grouped:
+        rows = np.linalg.norm(moved, axis=1) - np.linalg.norm(W, axis=1)
+    else:
+        rows = np.sum(np.abs(moved) - np.abs(W), axis=1)
+    return float(a @ rows + b @ np.sum(step * (W + 0.5 * step), axis=1))
+
+
 def _model_value(point, s_over_n, W, U, V, a, b, grouped):
     """The model plus the penalty at (W, U, V) (module docstring of the kernels)."""
     quadratic = np.sum(point.H * U * U) - s_over_n @ (V * V)
@@ -195,8 +219,14 @@ def _model_step(data, features, W, point, a, b, grouped, tol):
     reads is linear in them: U, V and the intercepts combine with the same weights)
     replaces the last run when it lowers the model."""
     X = data.X
-    weights = point.H if grouped else point.H * (1.0 - point.P)
-    curvature = np.ascontiguousarray(np.asarray(data.squares[:, features].T @ weights))
+    squares = data.squares[:, features]
+    curvature = np.ascontiguousarray(np.asarray(squares.T @ point.H))
+    block = np.zeros((0, W.shape[1], W.shape[1]))
+    if not grouped:  # the rows' K × K Hessians: diag(Σ x² H) − Σ x² H_k P_k'
+        block = -np.stack([np.asarray(squares.T @ (point.H[:, [k]] * point.P))
+                           for k in range(W.shape[1])], axis=1)  # fmt: skip
+        block[:, np.arange(W.shape[1]), np.arange(W.shape[1])] += curvature
+        block = np.ascontiguousarray(block)
     W_new = W.copy()
     U = np.zeros_like(point.G)
     V = np.zeros(U.shape[0])
@@ -204,7 +234,7 @@ def _model_step(data, features, W, point, a, b, grouped, tol):
     s_over_n = data.s / data.s.shape[0]
     history = []
     for _ in range(_MODEL_EPOCHS // _EPOCHS_PER_RUN):
-        options = (W_new, U, V, point.G, point.H, point.P, curvature, a, b, grouped,
+        options = (W_new, U, V, point.G, point.H, point.P, curvature, block, a, b, grouped,
                    data.fit_intercept, _EPOCHS_PER_RUN, tol, step_b)  # fmt: skip
         if sp.issparse(X):
             violation = multinomial_cd_sparse(X.data, X.indices, X.indptr, features, *options)
@@ -262,17 +292,11 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
                                            _MODEL_TOL * target)  # fmt: skip
             n_steps += 1
             step = W_new - W
-            decrease = (
-                float(np.vdot(point.G, U))
-                + _penalty(W_new, a, b, grouped)
-                - _penalty(W, a, b, grouped)
-            )
+            decrease = float(np.vdot(point.G, U)) + _penalty_change(W, step, a, b, grouped)
             t = 1.0
             while decrease < 0.0 and t > 1e-10:
-                change = (
-                    LOSS.loss_change(Y, point.Z, t * U, s, point.P)
-                    + _penalty(W + t * step, a, b, grouped)
-                    - _penalty(W, a, b, grouped)
+                change = LOSS.loss_change(Y, point.Z, t * U, s, point.P) + _penalty_change(
+                    W, t * step, a, b, grouped
                 )
                 if change <= _ARMIJO * t * decrease:
                     break
@@ -290,6 +314,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
                 break
         if not progress and size == p:
             break
+    intercept = intercept - intercept.mean()  # softmax ignores a common shift: glmnet's
     return SolverResult(W, intercept, cert, n_steps, cert.relative_gap <= tol, tol,
                         "prox_newton", np.asarray(history))  # fmt: skip
 
@@ -320,7 +345,8 @@ def solve_multinomial(
     Returns
     -------
     SolverResult
-        ``coef`` of shape (n_features, n_classes), ``intercept`` (n_classes,).
+        ``coef`` of shape (n_features, n_classes), ``intercept`` (n_classes,), the
+        intercepts centred (their sum is free: softmax ignores a common shift).
 
     Examples
     --------
@@ -334,7 +360,7 @@ def solve_multinomial(
     penalty = L1() if penalty is None else penalty
     alpha = check_alpha(alpha)
     data = prepare_multinomial(X, y, sample_weight, standardize, fit_intercept)
-    a, b = _weights(data, alpha, penalty)
+    a, b = multinomial_weights(data, alpha, penalty)
     return solve_multinomial_prepared(
         data,
         a,

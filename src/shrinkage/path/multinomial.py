@@ -1,0 +1,106 @@
+"""The multinomial path: W (p × K) at every α of a grid, warm-started and certified.
+
+:func:`multinomial_path` is :func:`shrinkage.path` with ``loss="multinomial"``: the
+problem is prepared once (:func:`~shrinkage.solvers.multinomial.prepare_multinomial`),
+the grid is the one rule of :mod:`.grid` with α_max from the null model's correlations
+(their largest entry per feature, or the row norm when ``grouped``), and each point is
+solved from the previous one by :func:`~shrinkage.solvers.multinomial.
+solve_multinomial_prepared`. The result is a :class:`MultinomialPathResult`, whose
+``coefs`` are (n_alphas, p, K) and ``intercepts`` (n_alphas, K), one column per class
+of ``classes``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_tol
+from ..penalties import Penalty
+from ..solvers.multinomial import (
+    multinomial_alpha_max,
+    multinomial_weights,
+    prepare_multinomial,
+    solve_multinomial,
+    solve_multinomial_prepared,
+)
+from .grid import alpha_grid, grid_l1_ratio
+from .multitask import MultiTaskPathResult, row_group_result
+
+__all__ = ["MultinomialPathResult", "multinomial_path"]
+
+
+@dataclass(frozen=True)
+class MultinomialPathResult(MultiTaskPathResult):
+    """A multinomial path: as :class:`~shrinkage.path.multitask.MultiTaskPathResult`,
+    one column of ``coefs`` and ``intercepts`` per class (``classes``, sorted);
+    ``predict`` gives the linear predictors (log-odds up to a common shift per row) and
+    :meth:`predict_proba` the class probabilities."""
+
+    classes: np.ndarray | None = None
+    grouped: bool = False
+
+    def predict_proba(self, X, alpha=None):
+        """Class probabilities: (n, n_alphas, K) at every grid α, or (n, K) at one α."""
+        from scipy.special import softmax
+
+        return softmax(self.predict(X, alpha), axis=-1)
+
+    def refit_at(self, alpha, X, y, *, sample_weight=None):
+        """Solve exactly at ``alpha`` from the nearest grid point (the path's data and
+        options); returns a :class:`~shrinkage.solvers.SolverResult` (``coef`` p × K)."""
+        from .._validation import check_alpha
+
+        alpha = check_alpha(alpha)
+        nearest = int(np.argmin(np.abs(np.log(self.alphas / max(alpha, 1e-300)))))
+        return solve_multinomial(
+            X, y, alpha, self.penalty, grouped=self.grouped, fit_intercept=self.fit_intercept,
+            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
+            coef_init=self.coefs[nearest], intercept_init=self.intercepts[nearest],
+        )  # fmt: skip
+
+
+def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
+    """The path of a :class:`~shrinkage.path.points.PathRequest` for labels y of K ≥ 2
+    classes, before any warning."""
+    start = time.perf_counter()
+    penalty = request.penalty
+    tol = check_tol(request.tol, np.float64)
+    if request.coef_format != "dense":
+        raise ValueError("a multinomial path returns dense coefs (n_alphas, p, K).")
+    data = prepare_multinomial(X, y, request.sample_weight, request.standardize,
+                               request.fit_intercept)  # fmt: skip
+    n, p = data.X.shape
+    n_classes = data.Y.shape[1]
+    grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)
+    alphas = alpha_grid(
+        lambda: multinomial_alpha_max(data, grid_penalty, grouped), request.n_alphas,
+        request.alpha_min_ratio, alphas=request.alphas, shape=(n, p),
+        l1_ratio=penalty.l1_ratio,
+    )  # fmt: skip
+    coefs = np.zeros((alphas.size, p, n_classes))
+    intercepts = np.zeros((alphas.size, n_classes))
+    gaps, relative, n_iter, seconds = (np.zeros(alphas.size) for _ in range(4))
+    W = b0 = None
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        a, b = multinomial_weights(data, float(alpha), penalty)
+        result = solve_multinomial_prepared(
+            data, a, b, grouped, tol=tol, max_iter=request.max_iter,
+            coef_init=W if request.warm_start else None,
+            intercept_init=b0 if request.warm_start else None,
+        )  # fmt: skip
+        W, b0 = result.coef, result.intercept
+        coefs[k], intercepts[k] = W, b0
+        gaps[k], relative[k], n_iter[k] = result.dual_gap, result.relative_gap, result.n_iter
+        seconds[k] = time.perf_counter() - tick
+    result = row_group_result(
+        MultinomialPathResult, request, alphas, coefs, intercepts,
+        (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
+        "proximal_newton", tol, data.scale,
+    )  # fmt: skip
+    object.__setattr__(result, "classes", data.classes)
+    object.__setattr__(result, "grouped", bool(grouped))
+    return result
