@@ -100,8 +100,9 @@ def skglm_path(X, y, alphas, tol):
     from skglm.solvers import ProxNewton
 
     out = []
-    model = GeneralizedLinearEstimator(Poisson(), L1(alphas[0]),
-                                       ProxNewton(tol=tol, fit_intercept=True, warm_start=True))
+    model = GeneralizedLinearEstimator(
+        Poisson(), L1(alphas[0]), ProxNewton(tol=tol, fit_intercept=True, warm_start=True)
+    )
     for alpha in alphas:
         model.penalty = L1(alpha)
         model.fit(X, y)
@@ -176,8 +177,15 @@ def main():
             np.savetxt(files / "X.csv", X, delimiter=",")
             np.savetxt(files / "y.csv", y)
             np.savetxt(files / "lambda.csv", alphas)
-            runs = {s: partial(SOLVERS[s], files if s == "glmnet (R)" else X, *(
-                () if s == "glmnet (R)" else (y,)), alphas) for s in args.solvers}
+            runs = {
+                s: partial(
+                    SOLVERS[s],
+                    files if s == "glmnet (R)" else X,
+                    *(() if s == "glmnet (R)" else (y,)),
+                    alphas,
+                )
+                for s in args.solvers
+            }
             start = time.perf_counter()
             measure(name, args, cap, runs, partial(worst_gap, X, y, alphas), rows)
             print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)

@@ -12,10 +12,11 @@ and the model plus the penalty is minimised over the rows W_j of a working set, 
 the row's gradient updated through its K × K block of the Hessian
 ``Σ_i X_ij² (s_i/n)(diag P_i − P_iP_iᵀ)`` between two (all K at once from one gradient
 would be a Jacobi step, which overshoots); grouped (``a‖W_j‖ + ½ b‖W_j‖²``) the row's
-Hessian is bounded by ``L_j I`` with ``L_j = max_k Σ_i X_ij² (s_i/n) P_ik`` (as
-``diag P − PPᵀ ⪯ diag P``), whose group soft-threshold decreases the model (a
-majorisation step). The loss is unchanged when a row moves along ``1`` (softmax ignores
-a common shift), a direction of zero curvature along which coordinate steps would creep:
+Hessian block is bounded by ``L_j I``, ``L_j`` its largest eigenvalue (given by the
+caller as each entry of the row's ``curvature``), whose group soft-threshold decreases
+the model (a majorisation step). The loss is unchanged when a row moves along ``1``
+(softmax ignores a common shift), a direction of zero curvature along which coordinate
+steps would creep:
 after each move the row is shifted there to its penalty's minimum, exactly (the median
 of its entries for the lasso, the mean when grouped or for ridge; Friedman, Hastie &
 Tibshirani 2010, *J. Stat. Softw.* 33(1), §4). The intercepts move exactly, class by
@@ -163,8 +164,8 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_wei
                          l2_weight, grouped, fit_intercept, epochs, tol, step_b):  # fmt: skip
     """Epochs over the rows ``features`` of W (dense Fortran X) until the model's KKT
     violation is ≤ tol; W, U, V and ``step_b`` in place. For ``j = features[m]``,
-    ``curvature[m, k] = Σ_i X_ij² H_ik`` (grouped) and ``block[m]`` the row's K × K
-    Hessian (ungrouped; may be empty when grouped). Returns the last violation."""
+    ``block[m]`` is the row's K × K Hessian (ungrouped) and ``curvature[m]`` a bound of
+    it (grouped; its largest entry is used). Returns the last violation."""
     n, K = G.shape
     grad = np.empty(K)
     step = np.empty(K)

@@ -56,7 +56,8 @@ from .._kernels.logistic import (
 )
 from .logistic_point import working_set_gradient
 
-__all__ = ["FACE_SETTINGS", "column_direction", "gram_direction", "use_gram"]
+__all__ = ["FACE_SETTINGS", "column_direction", "gram_direction", "solve_face_system",
+           "step_in_face", "use_gram"]  # fmt: skip
 
 # Per Newton step: up to _FACE_STEPS rounds of CD epochs, each followed by a face step;
 # CD settles the signs, the face step solves the smooth part. Gram epochs cost |W|² and
@@ -106,7 +107,7 @@ def _face(w, a, positive):
     return (w != 0) | ((a == 0) & (not positive))
 
 
-def _move_in_face(w, direction, a, positive):
+def step_in_face(w, direction, a, positive):
     """``w + τ·direction`` with the largest τ ≤ 1 that changes no sign the penalty
     depends on; the coordinate that reaches 0 is set to exactly 0. Returns the step."""
     bounded = (a > 0) | positive
@@ -119,7 +120,7 @@ def _move_in_face(w, direction, a, positive):
     return new - w, tau
 
 
-def _solve_positive_semidefinite(matrix, rhs):
+def solve_face_system(matrix, rhs):
     """Cholesky, or the least-squares solution when the matrix is singular (collinear
     unpenalised columns); either gives a descent direction for the face quadratic."""
     try:  # finite by construction; the finiteness scans were half the cost at |F| ≤ 30
@@ -188,8 +189,8 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
         # the face's gradient (penalty included) and Hessian
         face_grad = grad[face] + b_ws[face] * w_ws[face] + a_ws[face] * np.sign(w_ws[face])
         face_hessian = hessian[np.ix_(face, face)] + np.diag(b_ws[face])
-        direction = -_solve_positive_semidefinite(face_hessian, face_grad)
-        step, _ = _move_in_face(w_ws[face], direction, a_ws[face], positive)
+        direction = -solve_face_system(face_hessian, face_grad)
+        step, _ = step_in_face(w_ws[face], direction, a_ws[face], positive)
         change = face_hessian @ step
         if face_grad @ step + 0.5 * step @ change < 0:  # rounding guard: model must drop
             w_ws[face] += step
@@ -268,7 +269,7 @@ def _face_step_columns(X, features, w, u, q, hess, a, b, positive, fit_intercept
         return np.append(out, weighted.sum()) if fit_intercept else out
 
     direction = _conjugate_gradient(product, -face_grad, diagonal, 0.5 * tol, _CG_MAX_ITER)
-    step, tau = _move_in_face(w[face], direction[:m], a_face, positive)
+    step, tau = step_in_face(w[face], direction[:m], a_face, positive)
     full_step = np.append(step, tau * direction[m]) if fit_intercept else step
     change = change_of_z(full_step)
     model_change = face_grad @ full_step + 0.5 * (hess @ change**2 + b_face @ step**2)

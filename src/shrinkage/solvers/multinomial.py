@@ -30,7 +30,6 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels.multinomial import multinomial_cd_dense, multinomial_cd_sparse
 from .._validation import (
     check_alpha,
     check_matrix,
@@ -44,7 +43,7 @@ from ..losses import normalise_sample_weight
 from ..losses.multinomial import MultinomialLoss
 from ..penalties import L1, Penalty
 from ._result import SolverResult
-from .extrapolation import anderson_weights
+from .multinomial_model import Point, model_step, penalty_change
 
 __all__ = ["MultinomialData", "multinomial_alpha_max", "multinomial_weights", "one_hot",
            "prepare_multinomial",
@@ -55,9 +54,6 @@ _FIRST_WORKING_SET = 10
 _WORKING_SET_TOL = 0.3  # the binary solver's rules (solvers.logistic)
 _MODEL_TOL = 0.03
 _ARMIJO = 1e-4
-_MODEL_EPOCHS = 500
-_EPOCHS_PER_RUN = 5
-_ANDERSON = 5
 
 
 def one_hot(y, sample_weight=None):
@@ -169,94 +165,6 @@ def multinomial_alpha_max(data, penalty, grouped=False) -> float:
     return float(np.max(magnitude[a > 0] / a[a > 0]))
 
 
-@dataclass
-class _Point:
-    """The loss at ``Z``: the probabilities P, the gradient ``G = (s/n)(P − Y)`` and
-    ``H = (s/n) P`` of the model's Hessian."""
-
-    Z: np.ndarray
-    P: np.ndarray
-    G: np.ndarray
-    H: np.ndarray
-
-    @classmethod
-    def at(cls, data, Z):
-        n = Z.shape[0]
-        P = np.ascontiguousarray(LOSS.mean(Z))
-        weights = (data.s / n)[:, None]
-        return cls(
-            Z, P, np.ascontiguousarray(weights * (P - data.Y)), np.ascontiguousarray(weights * P)
-        )
-
-
-def _penalty(W, a, b, grouped):
-    rows = np.linalg.norm(W, axis=1) if grouped else np.abs(W).sum(axis=1)
-    return float(a @ rows + 0.5 * b @ np.sum(W * W, axis=1))
-
-
-def _penalty_change(W, step, a, b, grouped):
-    """``penalty(W + step) − penalty(W)`` summed row by row (entry by entry ungrouped),
-    so that a change far below ε·penalty keeps its sign."""
-    moved = W + step
-    if grouped:
-        rows = np.linalg.norm(moved, axis=1) - np.linalg.norm(W, axis=1)
-    else:
-        rows = np.sum(np.abs(moved) - np.abs(W), axis=1)
-    return float(a @ rows + b @ np.sum(step * (W + 0.5 * step), axis=1))
-
-
-def _model_value(point, s_over_n, W, U, V, a, b, grouped):
-    """The model plus the penalty at (W, U, V) (module docstring of the kernels)."""
-    quadratic = np.sum(point.H * U * U) - s_over_n @ (V * V)
-    return float(np.vdot(point.G, U)) + 0.5 * quadratic + _penalty(W, a, b, grouped)
-
-
-def _model_step(data, features, W, point, a, b, grouped, tol):
-    """The model's minimiser on the working set: ``(W_new, U, step_b)``.
-
-    Coordinate descent in runs of ``_EPOCHS_PER_RUN`` epochs; every ``_ANDERSON``
-    runs, the Anderson extrapolation of the rows' iterates (everything else the model
-    reads is linear in them: U, V and the intercepts combine with the same weights)
-    replaces the last run when it lowers the model."""
-    X = data.X
-    squares = data.squares[:, features]
-    curvature = np.ascontiguousarray(np.asarray(squares.T @ point.H))
-    block = np.zeros((0, W.shape[1], W.shape[1]))
-    if not grouped:  # the rows' K × K Hessians: diag(Σ x² H) − Σ x² H_k P_k'
-        block = -np.stack([np.asarray(squares.T @ (point.H[:, [k]] * point.P))
-                           for k in range(W.shape[1])], axis=1)  # fmt: skip
-        block[:, np.arange(W.shape[1]), np.arange(W.shape[1])] += curvature
-        block = np.ascontiguousarray(block)
-    W_new = W.copy()
-    U = np.zeros_like(point.G)
-    V = np.zeros(U.shape[0])
-    step_b = np.zeros(W.shape[1])
-    s_over_n = data.s / data.s.shape[0]
-    history = []
-    for _ in range(_MODEL_EPOCHS // _EPOCHS_PER_RUN):
-        options = (W_new, U, V, point.G, point.H, point.P, curvature, block, a, b, grouped,
-                   data.fit_intercept, _EPOCHS_PER_RUN, tol, step_b)  # fmt: skip
-        if sp.issparse(X):
-            violation = multinomial_cd_sparse(X.data, X.indices, X.indptr, features, *options)
-        else:
-            violation = multinomial_cd_dense(X, features, *options)
-        if violation <= tol:
-            break
-        history.append((W_new[features].copy(), U.copy(), V.copy(), step_b.copy()))
-        if len(history) == _ANDERSON + 1:
-            mix = anderson_weights([rows for rows, *_ in history])
-            if mix is not None:
-                rows, U_x, V_x, b_x = (sum(c * item[part] for c, item in zip(mix, history[1:],
-                                       strict=True)) for part in range(4))  # fmt: skip
-                W_x = W_new.copy()
-                W_x[features] = rows
-                if _model_value(point, s_over_n, W_x, U_x, V_x, a, b, grouped) < _model_value(
-                        point, s_over_n, W_new, U, V, a, b, grouped):  # fmt: skip
-                    W_new, U, V, step_b = W_x, U_x, V_x, b_x
-            history = []
-    return W_new, U, step_b
-
-
 def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=None,
                                intercept_init=None):  # fmt: skip
     """Proximal Newton with working sets (module docstring) on a prepared problem, with
@@ -269,7 +177,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
     b0 = LOSS.null_prediction(Y, s, data.fit_intercept)
     intercept = b0 if intercept_init is None or not data.fit_intercept else np.array(
         intercept_init, dtype=np.float64)  # fmt: skip
-    point = _Point.at(data, np.asarray(X @ W) + intercept)
+    point = Point.at(data, np.asarray(X @ W) + intercept)
     ws_size, n_steps, history = _FIRST_WORKING_SET, 0, []
     while True:
         cert, gradient, _ = certify_multinomial_prediction(
@@ -288,14 +196,14 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
         ws_size = min(p, 2 * size)
         progress = False
         while n_steps < max_iter:
-            W_new, U, step_b = _model_step(data, features, W, point, a, b, grouped,
+            W_new, U, step_b = model_step(data, features, W, point, a, b, grouped,
                                            _MODEL_TOL * target)  # fmt: skip
             n_steps += 1
             step = W_new - W
-            decrease = float(np.vdot(point.G, U)) + _penalty_change(W, step, a, b, grouped)
+            decrease = float(np.vdot(point.G, U)) + penalty_change(W, step, a, b, grouped)
             t = 1.0
             while decrease < 0.0 and t > 1e-10:
-                change = LOSS.loss_change(Y, point.Z, t * U, s, point.P) + _penalty_change(
+                change = LOSS.loss_change(Y, point.Z, t * U, s, point.P) + penalty_change(
                     W, t * step, a, b, grouped
                 )
                 if change <= _ARMIJO * t * decrease:
@@ -306,7 +214,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
             progress = True
             W = W + t * step
             intercept = intercept + t * step_b
-            point = _Point.at(data, point.Z + t * U)
+            point = Point.at(data, point.Z + t * U)
             ws_gradient = np.asarray(X[:, features].T @ point.G)
             ws_kkt = row_kkt(W[features], ws_gradient, a[features], b[features], grouped)
             violation = np.max(np.abs(point.G.sum(axis=0))) if data.fit_intercept else 0.0
