@@ -49,7 +49,9 @@ def test_target_with_one_class(tmp_path, labels, task):
 
 
 def test_classification_needs_two_classes(tmp_path):
-    _fit_fails(tmp_path, "a,y\n1,p\n2,q\n3,r\n4,p\n", "not numeric and has 3 classes")
+    _fit_fails(tmp_path, "a,y\n1,p\n2,q\n3,r\n4,p\n", "'y' has 3 distinct values",
+               "classification needs exactly two classes", "pass --task multiclass",
+               options=["--task", "classification"])  # fmt: skip
 
 
 def test_all_nan_column(tmp_path):

@@ -81,3 +81,36 @@ def test_a_user_grid_is_never_extended_and_a_lasso_top_never():
     noise = np.random.default_rng(1).standard_normal(X.shape[0])  # nothing to find
     pure = LassoCV(n_alphas=10, selection="min").fit(X, noise)
     assert pure.alpha_at_edge_ is None  # the top of a lasso grid is the empty model
+
+
+@pytest.mark.parametrize(
+    "y, task",
+    [
+        (["setosa", "versicolor", "virginica", "setosa"], "multiclass"),
+        (np.array(["a", "b", "c"], dtype=object), "multiclass"),
+        (["no", "yes", "no"], "classification"),
+        ([True, False, True], "classification"),
+        ([1, 2, 3, 1], "regression"),  # numbers are never taken for classes beyond two
+        ([0, 1, 2, 0], "count"),
+        ([0.5, 2.0, 7.25], "regression"),
+    ],
+)
+def test_detect_task_takes_text_with_three_or_more_values_for_classes(y, task):
+    assert defaults.detect_task(y) == task
+
+
+def test_a_categorical_target_is_not_numeric():
+    import pandas as pd
+
+    numbers = pd.Series([1, 2, 3, 1])
+    assert defaults.detect_task(numbers) == "regression"
+    assert defaults.detect_task(numbers.astype("category")) == "multiclass"
+
+
+def test_the_auto_rule_from_a_summary_of_the_target():
+    assert defaults.auto_task(2, numeric=False) == "classification"
+    assert defaults.auto_task(3, numeric=False) == "multiclass"
+    assert defaults.auto_task(40, numeric=False) == "multiclass"
+    assert defaults.auto_task(3, numeric=True, low=0.0, integral=True) == "count"
+    assert defaults.auto_task(3, numeric=True, low=1.0, integral=True) == "regression"
+    assert defaults.TASKS == ("regression", "classification", "multiclass", "count")

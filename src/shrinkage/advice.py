@@ -2,7 +2,8 @@
 
 For each penalty (lasso, ridge, elastic net) a K-fold cross-validation over an α grid
 picks the α with the lowest mean held-out error — the squared error for a regression,
-the binomial deviance for a 0/1 target (the task is detected as on the command line,
+the binomial deviance for a 0/1 target, the multinomial deviance for three or more
+classes, the Poisson deviance for counts (the task is detected as on the command line,
 :func:`shrinkage.defaults.detect_task`, and recorded in the result) — and reports
 
 * the least CV error and its standard error across folds, and the standard error of the
@@ -15,14 +16,17 @@ the binomial deviance for a 0/1 target (the task is detected as on the command l
   the two halves of ``STABILITY_PAIRS`` complementary pairs of half-samples
   (:func:`shrinkage.selection.stability_selection`; disjoint halves, where K-fold
   training sets share most of their rows and look steadier than they are; ridge keeps
-  every feature, so its stability is 1).
+  every feature, so its stability is 1). A multi-class model selects a feature when its
+  row of K coefficients (one per class) is non-zero (:func:`n_features_kept`).
 
 The recommendation is :func:`shrinkage.recommendation.recommend`'s: the usual practical
 advice (L1 for feature selection and interpretability, L2 when all features are useful)
 made concrete with the CV error, its standard error, the model size and the stability.
 
 Every fit minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (the mean log-loss in place of
-the squared error for classification; standardised coefficients by default). A CV
+the squared error for classification, the mean cross-entropy of the softmax for several
+classes, half the mean Poisson deviance for counts; standardised coefficients by
+default). A CV
 estimator with the one-standard-error rule comes with ``LassoCV``; this is the small loop
 a student can read.
 """
@@ -34,10 +38,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import binary_target, check_matrix, check_non_numeric
-from .defaults import SELECTION, detect_task
+from .defaults import SELECTION, cv_splitter, detect_task
 from .estimators import (
     ElasticNet,
     Lasso,
+    MultinomialLogisticRegression,
     PoissonElasticNet,
     PoissonLasso,
     Ridge,
@@ -49,15 +54,19 @@ from .penalties import Penalty
 from .recommendation import PenaltySummary, jaccard_mean, recommend
 from .selection import (
     deviance,
+    multinomial_deviance,
     one_standard_error_index,
     poisson_deviance,
     shared_alpha_grid,
     stability_selection,
 )
+from .selection.folds import check_fold_classes
+from .solvers.multinomial import solve_multinomial
 from .solvers.poisson import solve_poisson
 
 __all__ = ["STABILITY_PAIRS", "Advice", "PenaltySummary", "advise",
-           "count_half_sample_stability", "half_sample_stability"]  # fmt: skip
+           "count_half_sample_stability", "half_sample_stability",
+           "multiclass_half_sample_stability", "n_features_kept"]  # fmt: skip
 
 #: Complementary pairs of half-samples that measure the stability of a selection.
 STABILITY_PAIRS = 10
@@ -81,9 +90,10 @@ class Advice:
         Lasso, ridge, elastic net, in this order; ``advice["ridge"]`` picks one by name.
     n_splits : int
         Number of cross-validation folds behind every CV error and its standard error.
-    task : {"regression", "classification", "count"}
-        What was fitted: squared loss, logistic loss with the deviance as CV error, or
-        Poisson loss with the Poisson deviance.
+    task : {"regression", "classification", "multiclass", "count"}
+        What was fitted: squared loss, logistic loss with the deviance as CV error,
+        multinomial loss with the multinomial deviance, or Poisson loss with the Poisson
+        deviance.
     selection : {"min", "1se"}
         The α rule at which model sizes and stabilities were measured.
     """
@@ -124,12 +134,26 @@ class Advice:
         return "\n".join(lines)
 
 
-_LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+_LOSSES = {"regression": "squared", "classification": "logistic", "multiclass": "multinomial",
+           "count": "poisson"}  # fmt: skip
+
+
+def n_features_kept(coef) -> int:
+    """The features a model keeps: non-zero coefficients of a vector, non-zero rows of a
+    multi-class model's coefficients (K classes × p features: a column of ``coef``).
+
+    Examples
+    --------
+    >>> n_features_kept([0.0, 1.5, 0.0]), n_features_kept([[0.0, 1.0, 0.0], [0.0, -2.0, 3.0]])
+    (1, 2)
+    """
+    return int(np.count_nonzero(np.any(np.atleast_2d(coef) != 0, axis=0)))
 
 
 def _cross_validate(model, X, y, alphas, folds):
     """Held-out errors (n_folds, n_alphas): the mean squared error, the deviance for a
-    classifier, the Poisson deviance for counts."""
+    classifier (multinomial for several classes, coded 0 … K−1 in ``y``), the Poisson
+    deviance for counts."""
     errors = np.empty((len(folds), len(alphas)))
     for k, (train, test) in enumerate(folds):
         model.set_params(warm_start=False)
@@ -137,7 +161,10 @@ def _cross_validate(model, X, y, alphas, folds):
             model.set_params(alpha=float(alpha))
             model.fit(X[train], y[train])
             model.set_params(warm_start=True)
-            if isinstance(model, SparseLogisticRegression):
+            if isinstance(model, MultinomialLogisticRegression):
+                codes = y[test].astype(np.intp)
+                errors[k, i] = multinomial_deviance(codes, model.predict_log_proba(X[test]))
+            elif isinstance(model, SparseLogisticRegression):
                 errors[k, i] = deviance(y[test], model.decision_function(X[test])[:, None])[0]
             elif isinstance(model, PoissonModel):
                 log_mean = X[test] @ model.coef_ + model.intercept_
@@ -173,6 +200,23 @@ def half_sample_stability(X, y, l1_ratio, alpha, standardize, random_state):
     return float(np.mean(scores))
 
 
+def _halves_jaccard(n, support, random_state, n_pairs) -> float:
+    """Mean Jaccard similarity of ``support(rows)`` (a frozenset of features, or None for
+    a half that has no fit) on the two halves of ``n_pairs`` random complementary pairs
+    of half-samples of ``n`` rows; a pair with a half without a fit is left out (NaN
+    when all are, or below 4 rows)."""
+    if n < 4:
+        return float("nan")
+    rng = np.random.default_rng(random_state)
+    scores = []
+    for _ in range(n_pairs):
+        order = rng.permutation(n)
+        supports = [support(rows) for rows in (order[: n // 2], order[n // 2 :])]
+        if all(chosen is not None for chosen in supports):
+            scores.append(jaccard_mean(supports))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
 def count_half_sample_stability(X, y, exposure, l1_ratio, alpha, standardize, random_state,
                                 n_pairs=STABILITY_PAIRS) -> float:  # fmt: skip
     """Mean Jaccard similarity of the sets that the Poisson fit at ``alpha`` selects on
@@ -191,22 +235,48 @@ def count_half_sample_stability(X, y, exposure, l1_ratio, alpha, standardize, ra
     >>> round(count_half_sample_stability(X, y, None, 1.0, 0.1, True, random_state=0), 2)
     0.68
     """
-    n = X.shape[0]
-    if n < 4:
-        return float("nan")
-    rng = np.random.default_rng(random_state)
-    scores = []
-    for _ in range(n_pairs):
-        order = rng.permutation(n)
-        halves = (order[: n // 2], order[n // 2 :])
-        if not all(np.any(y[rows] > 0) for rows in halves):
-            continue
-        supports = [frozenset(np.flatnonzero(solve_poisson(
-            X[rows], y[rows], alpha, Penalty(l1_ratio), standardize=standardize, tol=1e-6,
-            exposure=None if exposure is None else exposure[rows]).coef).tolist())
-            for rows in halves]  # fmt: skip
-        scores.append(jaccard_mean(supports))
-    return float(np.mean(scores)) if scores else float("nan")
+
+    def support(rows):
+        if not np.any(y[rows] > 0):
+            return None
+        exposed = None if exposure is None else exposure[rows]
+        coef = solve_poisson(X[rows], y[rows], alpha, Penalty(l1_ratio), standardize=standardize,
+                             tol=1e-6, exposure=exposed).coef  # fmt: skip
+        return frozenset(np.flatnonzero(coef).tolist())
+
+    return _halves_jaccard(X.shape[0], support, random_state, n_pairs)
+
+
+def multiclass_half_sample_stability(X, codes, l1_ratio, alpha, standardize, random_state,
+                                     n_pairs=STABILITY_PAIRS) -> float:  # fmt: skip
+    """Mean Jaccard similarity of the features that the multinomial fit at ``alpha``
+    selects (a non-zero row of coefficients: the feature enters the model of some
+    class) on the two halves of ``n_pairs`` complementary pairs of half-samples, as
+    :func:`half_sample_stability` measures the other tasks' selections (``codes``: the
+    classes coded 0 … K−1).
+
+    A half that misses a class has no comparable fit: its pair is left out. NaN below 4
+    samples, or when every pair is left out.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((150, 4))
+    >>> codes = np.argmax(np.c_[2 * X[:, 0], -2 * X[:, 0], np.zeros(150)]
+    ...                   + rng.gumbel(size=(150, 3)), axis=1)
+    >>> round(multiclass_half_sample_stability(X, codes, 1.0, 0.15, True, random_state=0), 2)
+    1.0
+    """
+    n_classes = np.unique(codes).size
+
+    def support(rows):
+        if np.unique(codes[rows]).size < n_classes:
+            return None
+        coef = solve_multinomial(X[rows], codes[rows], alpha, Penalty(l1_ratio),
+                                 standardize=standardize, tol=1e-6).coef  # fmt: skip
+        return frozenset(np.flatnonzero(np.any(coef != 0, axis=1)).tolist())
+
+    return _halves_jaccard(X.shape[0], support, random_state, n_pairs)
 
 
 def advise(
@@ -219,12 +289,14 @@ def advise(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-        A numeric target, counts, or two classes (any two values).
-    task : {"auto", "regression", "classification", "count"}
+        A numeric target, counts, two classes (any two values) or three or more.
+    task : {"auto", "regression", "classification", "multiclass", "count"}
         "auto": classification (logistic loss, deviance) when y has exactly two
-        distinct values, counts (Poisson loss, Poisson deviance) for non-negative
-        integers with a 0 among at least three values, as the command line decides
-        (:func:`shrinkage.defaults.detect_task`); the result says which was used.
+        distinct values, multiclass (multinomial loss, multinomial deviance) for a
+        non-numeric y with more, counts (Poisson loss, Poisson deviance) for
+        non-negative integers with a 0 among at least three values, as the command line
+        decides (:func:`shrinkage.defaults.detect_task`); the result says which was used.
+        Numeric labels of three or more classes need ``task="multiclass"``.
     l1_ratio : float in (0, 1)
         ρ of the elastic net compared.
     n_splits : int
@@ -253,18 +325,13 @@ def advise(
     >>> advice.recommendation, advice["lasso"].n_features_kept < 10
     ('lasso', True)
     """
-    from sklearn.model_selection import KFold, StratifiedKFold
-
     check_non_numeric(X)  # a text column is named, as on the command line
     X = check_matrix(np.asarray(X) if not hasattr(X, "dtypes") else X.to_numpy())
     X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
     if task not in ("auto", *_LOSSES):
-        raise ValueError(f"task must be 'auto', 'regression', 'classification' or 'count', "
-                         f"got {task!r}.")  # fmt: skip
+        raise ValueError(f"task must be 'auto' or one of {tuple(_LOSSES)}, got {task!r}.")
     task = detect_task(y) if task == "auto" else task
-    if task == "classification":
-        _, y = binary_target(y, X.shape[0])
-    y = np.asarray(y, dtype=np.float64)
+    labels, y = y, _numeric_target(y, task, X.shape[0])
     if X.ndim != 2 or y.ndim != 1 or X.shape[0] != y.shape[0]:
         raise ValueError(f"need X (n, p) and y (n,) with the same n; got {X.shape}, {y.shape}.")
     if not np.all(np.isfinite(y)):
@@ -273,34 +340,15 @@ def advise(
         raise ValueError(f"l1_ratio must be strictly between 0 and 1, got {l1_ratio!r}.")
     if int(n_splits) != n_splits or not 2 <= n_splits <= X.shape[0]:
         raise ValueError(f"n_splits must be an integer in [2, n_samples], got {n_splits!r}.")
-    splitter = StratifiedKFold if task == "classification" else KFold
-    folds = list(splitter(int(n_splits), shuffle=True, random_state=random_state).split(X, y))
-    options = dict(standardize=standardize, tol=1e-6)
-    if task == "classification":
-        candidates = tuple(
-            (name, rho, SparseLogisticRegression(l1_ratio=rho, max_iter=200, **options))
-            for name, rho in (("lasso", 1.0), ("ridge", 0.0), ("elastic net", l1_ratio))
-        )
-    elif task == "count":
-        if np.any(y < 0) or not np.any(y > 0):
-            raise ValueError("counts must be >= 0, with some positive.")
-        candidates = (
-            ("lasso", 1.0, PoissonLasso(max_iter=200, **options)),
-            ("ridge", 0.0, PoissonElasticNet(l1_ratio=0.0, max_iter=200, **options)),
-            ("elastic net", l1_ratio, PoissonElasticNet(l1_ratio=l1_ratio, max_iter=200,
-                                                        **options)),
-        )  # fmt: skip
-    else:
-        options["max_iter"] = 5000
-        candidates = (
-            ("lasso", 1.0, Lasso(**options)),
-            ("ridge", 0.0, Ridge(**options)),
-            ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
-        )
+    classifier = task in ("classification", "multiclass")
+    splitter = cv_splitter(int(n_splits), classifier, random_state)
+    folds = list(splitter.split(X, y))
+    if task == "multiclass":  # every training part needs every class (named as in y)
+        check_fold_classes(folds, y.astype(np.intp), np.unique(np.asarray(labels)))
     loss = _LOSSES[task]
     end = alpha_min_ratio or default_alpha_min_ratio(*X.shape, 1.0)
     runs, fold_errors = [], {}
-    for name, rho, model in candidates:
+    for name, rho, model in _candidates(task, l1_ratio, standardize):
         # each grid starts at its penalty's α_max (α_max of the lasso / ρ, ridge's at
         # ρ = 1e-3) and all end at the same α, so the penalties are compared on one range
         alphas = shared_alpha_grid(
@@ -321,13 +369,6 @@ def advise(
     for name, rho, model, alpha_min, alpha in runs:
         errors, difference = fold_errors[name], fold_errors[name] - best
         model.set_params(alpha=alpha, warm_start=False).fit(X, y)
-        if rho == 0.0:
-            stability = 1.0
-        elif task == "count":
-            stability = count_half_sample_stability(X, y, None, rho, alpha, standardize,
-                                                    random_state)  # fmt: skip
-        else:
-            stability = half_sample_stability(X, y, rho, alpha, standardize, random_state)
         summaries.append(
             PenaltySummary(
                 name,
@@ -335,9 +376,9 @@ def advise(
                 alpha_min,
                 float(errors.mean()),
                 float(errors.std(ddof=1) / np.sqrt(len(folds))),
-                int(np.count_nonzero(np.ravel(model.coef_))),
+                n_features_kept(model.coef_),
                 X.shape[1],
-                stability,
+                _stability(task, X, y, rho, alpha, standardize, random_state),
                 difference_se=float(difference.std(ddof=1) / np.sqrt(len(folds))),
                 selection=SELECTION,
                 selection_alpha=alpha,
@@ -345,3 +386,61 @@ def advise(
         )
     recommendation, reasons = recommend(summaries)
     return Advice(recommendation, reasons, tuple(summaries), int(n_splits), task, SELECTION)
+
+
+def _numeric_target(y, task: str, n_samples: int) -> np.ndarray:
+    """``y`` as floats: 0/1 for two classes, the codes 0 … K−1 of three or more (a
+    ValueError for fewer), the values themselves for the other tasks; counts checked."""
+    if task == "classification":
+        _, y = binary_target(y, n_samples)
+    elif task == "multiclass":
+        classes, codes = np.unique(np.asarray(y), return_inverse=True)
+        if classes.size < 3:
+            raise ValueError(f"task='multiclass' needs three or more classes; y has "
+                             f"{classes.size}: {classes.tolist()}.")  # fmt: skip
+        y = codes.reshape(-1)
+    y = np.asarray(y, dtype=np.float64)
+    if task == "count" and (np.any(y < 0) or not np.any(y > 0)):
+        raise ValueError("counts must be >= 0, with some positive.")
+    return y
+
+
+def _candidates(task: str, l1_ratio: float, standardize: bool):
+    """``(name, ρ, estimator)`` of the lasso, ridge and the elastic net of ``task``."""
+    ratios = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", l1_ratio))
+    options = dict(standardize=standardize, tol=1e-6)
+    if task == "classification":
+        return tuple((name, rho, SparseLogisticRegression(l1_ratio=rho, max_iter=200, **options))
+                     for name, rho in ratios)  # fmt: skip
+    if task == "multiclass":
+        return tuple(
+            (name, rho, MultinomialLogisticRegression(l1_ratio=rho, max_iter=200, **options))
+            for name, rho in ratios
+        )  # fmt: skip
+    if task == "count":
+        return (
+            ("lasso", 1.0, PoissonLasso(max_iter=200, **options)),
+            ("ridge", 0.0, PoissonElasticNet(l1_ratio=0.0, max_iter=200, **options)),
+            ("elastic net", l1_ratio, PoissonElasticNet(l1_ratio=l1_ratio, max_iter=200,
+                                                        **options)),
+        )  # fmt: skip
+    options["max_iter"] = 5000
+    return (
+        ("lasso", 1.0, Lasso(**options)),
+        ("ridge", 0.0, Ridge(**options)),
+        ("elastic net", l1_ratio, ElasticNet(l1_ratio=l1_ratio, **options)),
+    )
+
+
+def _stability(task, X, y, l1_ratio, alpha, standardize, random_state) -> float:
+    """The half-sample stability of the task's selection at ``alpha`` (ridge keeps every
+    feature: 1)."""
+    if l1_ratio == 0.0:
+        return 1.0
+    if task == "count":
+        return count_half_sample_stability(X, y, None, l1_ratio, alpha, standardize,
+                                           random_state)  # fmt: skip
+    if task == "multiclass":
+        return multiclass_half_sample_stability(X, y.astype(np.intp), l1_ratio, alpha,
+                                                standardize, random_state)  # fmt: skip
+    return half_sample_stability(X, y, l1_ratio, alpha, standardize, random_state)

@@ -27,9 +27,13 @@ standardisation
     1/n, folded into the penalty, coefficients returned on the original scale.
 task
     ``"auto"``: a target with exactly two distinct values is a binary classification
-    (logistic loss); non-negative integers with a 0 among at least three distinct values
-    are counts (Poisson loss, :func:`looks_like_counts`); any other numeric target a
-    regression (squared loss) (:func:`detect_task`).
+    (logistic loss); a non-numeric target (text, categories) with three or more is a
+    multi-class classification (multinomial loss); non-negative integers with a 0 among
+    at least three distinct values are counts (Poisson loss, :func:`looks_like_counts`);
+    any other numeric target a regression (squared loss) (:func:`auto_task`,
+    :func:`detect_task`). Numbers are never taken for classes beyond two: a numeric
+    target with three values may be a measurement, and ``task="multiclass"`` says it
+    is not.
 precision
     ``TOL = 1e-4``: the relative duality gap certified at every point, or a
     ``ConvergenceWarning`` that names the gap.
@@ -55,7 +59,9 @@ __all__ = [
     "RANDOM_STATE",
     "SELECTION",
     "STANDARDIZE_TABLES",
+    "TASKS",
     "TOL",
+    "auto_task",
     "cv_splitter",
     "detect_task",
     "looks_like_counts",
@@ -69,6 +75,9 @@ EDGE_EXTENSIONS = 2
 SELECTION = "1se"
 STANDARDIZE_TABLES = True
 TOL = 1e-4
+#: The tasks of the command line and the report, each with its loss: squared, logistic,
+#: multinomial and Poisson.
+TASKS = ("regression", "classification", "multiclass", "count")
 
 
 def cv_splitter(cv, classifier, random_state=RANDOM_STATE):
@@ -101,10 +110,34 @@ def looks_like_counts(low: float, integral: bool, n_distinct: int) -> bool:
     return bool(integral and low == 0 and n_distinct >= 3)
 
 
+def auto_task(n_distinct: int, numeric: bool, low: float = 0.0, integral: bool = False) -> str:
+    """The ``--task auto`` rule, from a summary of the target: its number of distinct
+    values, whether they are numbers (booleans count as numbers) and, for numbers, the
+    least value and whether all are integers.
+
+    ``"classification"`` (binary) for two distinct values, ``"multiclass"`` for a
+    non-numeric target with more, ``"count"`` when the numbers :func:`looks_like_counts`,
+    else ``"regression"``. A target with one value is the caller's error to report.
+
+    Examples
+    --------
+    >>> auto_task(2, True), auto_task(3, False), auto_task(3, True, 0.0, True)
+    ('classification', 'multiclass', 'count')
+    >>> auto_task(3, True, 1.0, True), auto_task(50, True, -2.5)
+    ('regression', 'regression')
+    """
+    if n_distinct == 2:
+        return "classification"
+    if not numeric:
+        return "multiclass"
+    if looks_like_counts(low, integral, n_distinct):
+        return "count"
+    return "regression"
+
+
 def detect_task(y) -> str:
-    """``"classification"`` for a target with exactly two distinct values, ``"count"``
-    when it :func:`looks_like_counts`, else ``"regression"`` (numeric targets only: a
-    text target with more classes is an error).
+    """The task that :func:`auto_task` picks for the target ``y`` (an array, a list or a
+    pandas Series; a pandas categorical is not numeric, whatever its categories).
 
     Examples
     --------
@@ -112,18 +145,15 @@ def detect_task(y) -> str:
     ('classification', 'regression', 'classification')
     >>> detect_task([0, 3, 1, 0, 7]), detect_task([25, 31, 44])
     ('count', 'regression')
+    >>> detect_task(["setosa", "versicolor", "virginica"]), detect_task([1, 2, 3])
+    ('multiclass', 'regression')
     """
     import numpy as np
 
+    categorical = str(getattr(y, "dtype", "")) == "category"
     values = np.unique(np.asarray(y))
-    if values.size == 2:
-        return "classification"
-    if values.dtype.kind not in "biuf":
-        raise ValueError(
-            f"the target is not numeric and has {values.size} distinct values; only "
-            "regression (a numeric target), counts and binary classification are supported."
-        )
-    integral = bool(np.all(np.mod(values, 1) == 0)) if values.size else False
-    if looks_like_counts(float(values.min()), integral, int(values.size)):
-        return "count"
-    return "regression"
+    numeric = values.dtype.kind in "biuf" and not categorical
+    if not numeric or values.size < 3:
+        return auto_task(int(values.size), numeric)
+    integral = bool(np.all(np.mod(values, 1) == 0))
+    return auto_task(int(values.size), True, float(values.min()), integral)

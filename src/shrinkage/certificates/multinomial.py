@@ -43,20 +43,34 @@ __all__ = ["certify_multinomial", "certify_multinomial_prediction", "row_kkt"]
 LOSS = MultinomialLoss()
 
 
-def _row_hessian_sum(P, s, n):
-    """``Σ_i (s_i/n)(diag P_i − P_iP_iᵀ)``, the Hessian in a common shift of the rows."""
+def _shift_newton(P, s, n, rhs):
+    """``H⁺ rhs`` for the Hessian ``H = Σ_i (s_i/n)(diag P_i − P_iP_iᵀ)`` in a common
+    shift of the rows and ``rhs ⊥ 1``: H is singular along 1 only (softmax ignores a
+    common shift), so ``H + c·11ᵀ`` (c its mean diagonal entry) is solved instead, which
+    has the same solution orthogonal to 1."""
     weighted = (s / n)[:, None] * P
-    return np.diag(weighted.sum(axis=0)) - weighted.T @ P
+    hessian = np.diag(weighted.sum(axis=0)) - weighted.T @ P
+    K = hessian.shape[0]
+    regular = hessian + np.trace(hessian) / K**2
+    try:
+        step = np.linalg.solve(regular, rhs)
+    except np.linalg.LinAlgError:
+        step = scipy.linalg.lstsq(hessian, rhs, lapack_driver="gelsy")[0]
+    return step - step.mean()
 
 
 def _intercept_dual(Y, s, Z):
-    """θ with ``1ᵀθ = 0`` from Newton steps on a common shift of Z (step 1)."""
+    """θ with ``1ᵀθ = 0`` from Newton steps on a common shift of Z (step 1); the steps
+    stop once the Newton decrement ``gradᵀH⁺grad`` is below rounding of the loss (the
+    exact correction then costs the dual a second-order amount only)."""
     n = Y.shape[0]
     shift = np.zeros(Y.shape[1])
     for _ in range(50):
         P = LOSS.mean(Z + shift)
         grad = (s / n) @ (P - Y)
-        step = scipy.linalg.lstsq(_row_hessian_sum(P, s, n), grad, lapack_driver="gelsy")[0]
+        step = _shift_newton(P, s, n, grad)
+        if grad @ step <= 1e-15:
+            break
         t = 1.0
         if np.max(np.abs(step)) > 0.5:  # far from the optimum: backtrack (as the binary)
             base = LOSS.value(Y, Z + shift, s)
@@ -67,8 +81,7 @@ def _intercept_dual(Y, s, Z):
             break
     P = LOSS.mean(Z + shift)
     theta = (s / n)[:, None] * (Y - P)
-    correction = scipy.linalg.lstsq(_row_hessian_sum(P, s, n), theta.sum(axis=0),
-                                    lapack_driver="gelsy")[0]  # fmt: skip
+    correction = _shift_newton(P, s, n, theta.sum(axis=0))
     weighted = (s / n)[:, None] * P
     return theta - (weighted * correction - weighted * (P @ correction)[:, None])
 

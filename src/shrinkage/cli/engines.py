@@ -19,7 +19,9 @@ Options that need the rows in memory (standard input, CSV files, ``--id``, ``--d
 numeric or boolean. The task comes from one pass over the target: ``auto`` is
 classification when the target is coded 0/1 with both values present. The engines have
 no Poisson loss: a count task (``--task count``, ``--exposure``, or a target that ``auto``
-takes for counts, :func:`shrinkage.defaults.looks_like_counts`) is a usage error.
+takes for counts, :func:`shrinkage.defaults.looks_like_counts`) is a usage error; nor a
+multinomial one: ``--task multiclass`` and a text target (which ``auto`` would take for
+classes) are usage errors too.
 """
 
 from __future__ import annotations
@@ -129,6 +131,8 @@ def check_engine_request(engine: EngineRequest, request) -> list[str]:
         raise DataError(f"--exposure: {_NO_COUNTS}.")
     if request.task == "count":
         raise DataError(f"--task count: {_NO_COUNTS}{_AS_REGRESSION}")
+    if request.task == "multiclass":
+        raise DataError(f"--task multiclass: {_NO_MULTICLASS}.")
     if request.data == "-":
         raise DataError(f"--engine {engine.name} reads Parquet files, not standard input (-).")
     return _parquet_paths(request.data)
@@ -166,7 +170,8 @@ def _schema(paths, request) -> tuple[dict, np.dtype]:
     target_dtype = empty[request.target].dtype
     if target_dtype.kind not in "biuf":
         raise DataError(f"target {request.target!r} is not numeric ({target_dtype}): with "
-                        "--engine the target is a number (0/1 for classification).")  # fmt: skip
+                        "--engine the target is a number (0/1 for classification); "
+                        f"{_NO_MULTICLASS}.")  # fmt: skip
     return schema, target_dtype
 
 
@@ -175,6 +180,11 @@ _NO_COUNTS = (
     "have no Poisson loss. Leave out --engine to read the rows into memory"
 )
 _AS_REGRESSION = ", or pass --task regression to fit the target by least squares."
+_NO_MULTICLASS = (
+    "multi-class classification (multinomial logistic regression) is not supported with "
+    "--engine: the engines have no multinomial loss. Leave out --engine to read the rows "
+    "into memory"
+)
 #: Distinct target values kept by the pass over the target: enough for the rule of auto.
 _DISTINCT_KEPT = 3
 

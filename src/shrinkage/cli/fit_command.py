@@ -31,7 +31,8 @@ from .options import (
 __all__ = ["fit"]
 
 
-def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_ratio, output):
+def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_ratio, grouped,
+                 output):  # fmt: skip
     """The full-data path to store: on the estimator's CV grid, or the library's grid."""
     grid = None
     if hasattr(estimator, "cv_alphas_"):
@@ -40,7 +41,7 @@ def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_rati
         result = models.run_path(
             table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
             n_alphas=n_alphas, standardize=standardize, alpha_min_ratio=alpha_min_ratio,
-            alphas=grid, exposure=table.exposure,
+            alphas=grid, exposure=table.exposure, grouped=grouped,
         )  # fmt: skip
     return StoredPath.from_result(result)
 
@@ -53,8 +54,8 @@ def _stored_path(estimator, table, *, rho, n_alphas, standardize, alpha_min_rati
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Folder for model.json, coef.csv and path.csv.")  # fmt: skip
 @writing_options
-def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alpha, folds,
-        select, seed, engine, out, force, output):  # fmt: skip
+def fit(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha_min_ratio, alpha,
+        folds, select, seed, engine, out, force, output):  # fmt: skip
     """Fit a penalised model to DATA (a file, or - for standard input; with --engine, a
     Parquet file, directory or glob); write the folder OUT with model.json, coef.csv and
     path.csv (for predict --alpha)."""
@@ -64,14 +65,15 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
     rho = models.l1_ratio_for(penalty, l1_ratio)
     out = check_output_dir(out, [MODEL_FILE, COEF_FILE, PATH_FILE], force=force)
     folds = defaults.CV_FOLDS if alpha is None and folds is None else folds
-    choices = dict(penalty=penalty, rho=rho, alpha=alpha, folds=folds, select=select,
-                   standardize=standardize, n_alphas=n_alphas,
+    choices = dict(penalty=penalty, rho=rho, grouped=grouped, alpha=alpha, folds=folds,
+                   select=select, standardize=standardize, n_alphas=n_alphas,
                    alpha_min_ratio=alpha_min_ratio, seed=seed)  # fmt: skip
     if engine.name is not None:
         from .engine_models import fit_model
         from .engines import open_data
 
         with open_data(engine, request, output) as source:
+            models.check_grouped(grouped, source.task)
             how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
             output.note(f"fitting {describe_penalty(rho)}, {how}, on {source.n_rows:,} rows "
                         f"({engine.name})")  # fmt: skip
@@ -88,8 +90,10 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
     estimator = models.build_estimator(
         table.task, l1_ratio=rho, alpha=alpha, folds=folds, select=select,
         standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X), random_state=seed,
-        alpha_min_ratio=alpha_min_ratio,
+        alpha_min_ratio=alpha_min_ratio, grouped=grouped,
     )  # fmt: skip
+    if alpha is None:
+        models.check_cv_classes(table.y, table.task)
     how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
     start = time.perf_counter()
     with output.progress(f"fitting {describe_penalty(rho)}, {how}, on {len(table.X):,} rows"):
@@ -98,13 +102,13 @@ def fit(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, alph
     seconds = time.perf_counter() - start
     stored = _stored_path(estimator, table, rho=rho, n_alphas=n_alphas,
                           standardize=standardize, alpha_min_ratio=alpha_min_ratio,
-                          output=output)  # fmt: skip
+                          grouped=grouped, output=output)  # fmt: skip
     _write_model(output, out, estimator, stored, table.schema, len(table.X), seconds,
                  **choices)  # fmt: skip
 
 
 def _write_model(output, out, estimator, stored, schema, n_rows, seconds, *, penalty, rho,
-                 alpha, folds, select, standardize, n_alphas, alpha_min_ratio,
+                 grouped, alpha, folds, select, standardize, n_alphas, alpha_min_ratio,
                  seed) -> None:  # fmt: skip
     """Edge messages, then the model folder OUT written in one step, then the summary."""
     from .model_format import document_writers, model_document
@@ -125,6 +129,8 @@ def _write_model(output, out, estimator, stored, schema, n_rows, seconds, *, pen
         "alpha_grid_extended": getattr(estimator, "alpha_grid_extended_", None),
         "alpha_at_edge": getattr(estimator, "alpha_at_edge_", None),
     }  # fmt: skip
+    if schema["task"] == "multiclass":
+        parameters["grouped"] = grouped
     document = model_document(estimator, schema, parameters=parameters,
                               command=command_line(), path=stored)  # fmt: skip
     document["n_rows"], document["fit_seconds"] = n_rows, round(seconds, 4)
@@ -136,6 +142,8 @@ def _summary(output, document, task, n_rows, rho, seconds, paths, stored) -> Non
     certificate = document["certificate"]
     parameters = document["parameters"]
     n_features, n_nonzero = len(document["coefficients"]), document["n_nonzero"]
+    kept, zero = (("non-zero in some class", "zero in every class") if task == "multiclass"
+                  else ("non-zero", "exactly zero"))  # fmt: skip
     output.summary(
         {"task": task, "estimator": document["estimator"], "alpha": parameters["alpha"],
          "l1_ratio": rho, "n_rows": n_rows, "n_features": n_features,
@@ -146,7 +154,7 @@ def _summary(output, document, task, n_rows, rho, seconds, paths, stored) -> Non
         [
             f"{document['estimator']} ({describe_penalty(rho)}, α = {parameters['alpha']:.4g}) "
             f"on {n_rows:,} rows × {n_features} features, {task}: "
-            f"{n_nonzero} non-zero, {n_features - n_nonzero} exactly zero ({seconds:.2f} s)",
+            f"{n_nonzero} {kept}, {n_features - n_nonzero} {zero} ({seconds:.2f} s)",
             f"certificate: relative duality gap {certificate['relative_gap']:.2e}, largest "
             f"KKT residual {_scientific(certificate['max_kkt_residual'])}",
             f"path: {stored.alphas.size} α from {stored.alphas[0]:.4g} to "

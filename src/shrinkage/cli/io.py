@@ -10,9 +10,11 @@ fitting. Reading the file is :mod:`shrinkage.cli.reading`, the encoding
 :mod:`shrinkage.cli.encoding`.
 
 The tasks are ``regression`` (squared loss), ``classification`` (two classes, logistic
-loss) and ``count`` (Poisson regression, log link). ``auto`` picks classification for a
-target with exactly two distinct values, count for a numeric target that
-:func:`looks_like_counts`, and regression for any other numeric target.
+loss), ``multiclass`` (three or more classes, multinomial loss) and ``count`` (Poisson
+regression, log link). ``auto`` is :func:`shrinkage.defaults.auto_task`: classification
+for a target with exactly two distinct values, multiclass for a non-numeric target with
+more, count for a numeric target that :func:`~shrinkage.defaults.looks_like_counts`, and
+regression for any other numeric target.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..defaults import looks_like_counts
+from .. import defaults
 from .encoding import column_kind, encode_columns, encode_with_schema, separator_hint
 from .errors import DataError
 from .reading import names_listed, read_table
@@ -30,7 +32,9 @@ from .reading import names_listed, read_table
 __all__ = ["Table", "encode_with_schema", "exposure_values", "prepare",
            "read_table"]  # fmt: skip
 
-TASKS = ("auto", "regression", "classification", "count")
+TASKS = ("auto", *defaults.TASKS)
+#: The tasks whose target is a set of classes.
+CLASSIFIERS = ("classification", "multiclass")
 
 
 @dataclass
@@ -115,28 +119,20 @@ def _count_target(y: pd.Series, name: str, notes: list[str]) -> pd.Series:
     return y.astype(np.float64)
 
 
-def _auto_task(y: pd.Series, name: str, n_values: int, kind: str) -> str:
-    """The task ``auto`` picks (see the module docstring)."""
-    if n_values == 2:
-        return "classification"
-    if kind == "numeric":
-        values = y.to_numpy(dtype=np.float64)
-        integral = bool(np.all(values == np.floor(values)))
-        if looks_like_counts(float(values.min()), integral, n_values):
-            return "count"
-    if kind in ("numeric", "boolean"):
-        return "regression"
-    raise DataError(
-        f"target {name!r} is not numeric and has {n_values} classes; only regression, counts "
-        "(numeric targets) and binary classification are supported."
-    )
+def _auto_task(y: pd.Series, n_values: int, kind: str) -> str:
+    """The task ``auto`` picks (:func:`shrinkage.defaults.auto_task`)."""
+    if kind == "categorical" or n_values < 3:
+        return defaults.auto_task(n_values, kind != "categorical")
+    values = y.to_numpy(dtype=np.float64)
+    integral = bool(np.all(values == np.floor(values)))
+    return defaults.auto_task(n_values, True, float(values.min()), integral)
 
 
 def _constant(y: pd.Series, name: str, task: str, values) -> None:
     """A DataError when the target takes one value only: nothing to learn."""
     if len(values) != 1:
         return
-    what = ("only one class" if task == "classification" or column_kind(y.dtype) == "categorical"
+    what = ("only one class" if task in CLASSIFIERS or column_kind(y.dtype) == "categorical"
             else "a constant value")  # fmt: skip
     raise DataError(
         f"target {name!r} has {what} ({_scalar(values[0])!r} in all {len(y)} rows): nothing "
@@ -146,12 +142,34 @@ def _constant(y: pd.Series, name: str, task: str, values) -> None:
 
 def _auto_note(y: pd.Series, name: str, task: str, classes) -> str:
     """What ``auto`` chose, and the option that overrides it."""
+    if task == "multiclass":  # a text target: no other task to override it with
+        return (f"target {name!r} has {len(classes)} classes ({names_listed(classes, 6)}): "
+                "multi-class classification, multinomial logistic regression")  # fmt: skip
     if task == "classification":
         what = f"target {name!r} has two values {classes}: classification"
     else:
         what = (f"{_describe_counts(y.to_numpy(dtype=np.float64), name)}: count task, Poisson "
                 "regression with a log link")  # fmt: skip
     return f"{what} (pass --task regression to override)"
+
+
+def _classes(y: pd.Series, name: str, task: str, values) -> list:
+    """The sorted classes of a classification target: exactly two for ``classification``,
+    three or more for ``multiclass`` (a DataError naming the other task otherwise)."""
+    if task == "classification" and len(values) != 2:
+        raise DataError(
+            f"target {name!r} has {len(values)} distinct values; classification needs "
+            "exactly two classes (pass --task multiclass for multinomial logistic "
+            "regression of three or more)."
+        )
+    if task == "multiclass" and len(values) < 3:
+        raise DataError(
+            f"target {name!r} has {len(values)} classes; --task multiclass is for three or "
+            "more. Two classes are a binary classification: pass --task classification "
+            "(or leave --task auto)."
+        )
+    ordered = sorted(values.tolist(), key=lambda v: (str(type(v)), v))
+    return [_scalar(v) for v in ordered]
 
 
 def _target(y: pd.Series, name: str, task: str, notes: list[str]
@@ -163,17 +181,11 @@ def _target(y: pd.Series, name: str, task: str, notes: list[str]
     if task == "count":  # before the constant check: its own words for all-zero counts
         y = _count_target(y, name, notes)
     _constant(y, name, task, values)
-    chosen = _auto_task(y, name, len(values), kind) if task == "auto" else task
+    chosen = _auto_task(y, len(values), kind) if task == "auto" else task
     if chosen == "count":  # checked above, or counts by the rule of auto
         target, classes = y.astype(np.float64), None
-    elif chosen == "classification":
-        if len(values) != 2:
-            raise DataError(
-                f"target {name!r} has {len(values)} distinct values; classification needs "
-                "exactly two classes."
-            )
-        ordered = sorted(values.tolist(), key=lambda v: (str(type(v)), v))
-        target, classes = y, [_scalar(v) for v in ordered]
+    elif chosen in CLASSIFIERS:
+        target, classes = y, _classes(y, name, chosen, values)
     elif kind not in ("numeric", "boolean"):
         raise DataError(f"target {name!r} is not numeric ({y.dtype}); regression needs numbers.")
     else:
@@ -212,7 +224,7 @@ def exposure_values(column: pd.Series, name: str) -> np.ndarray:
 def _exposure_task(task: str, exposure: str, notes: list[str]) -> str:
     """The task with an ``--exposure`` column: count (auto picks it; the other tasks have
     no exposure)."""
-    if task in ("regression", "classification"):
+    if task in ("regression", *CLASSIFIERS):
         raise DataError(
             f"--exposure applies to count models (Poisson regression), not to --task {task}: "
             "leave it out, or pass --task count."
@@ -237,7 +249,8 @@ def prepare(
     or a single indicator (of the second level in sorted order) for two levels.
 
     ``task="auto"`` is classification when the target has exactly two distinct values,
-    count when it :func:`looks_like_counts` (or an ``exposure`` column is named),
+    multiclass when it is not numeric and has more, count when it
+    :func:`~shrinkage.defaults.looks_like_counts` (or an ``exposure`` column is named),
     regression otherwise (a numeric target). ``exposure`` names a column of positive
     exposures of a count task: never a feature, recorded in the schema.
 

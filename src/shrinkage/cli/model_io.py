@@ -1,9 +1,10 @@
 """A model folder read back (:func:`load_model`), trusting nothing: the JSON is parsed
 strictly, checked against :data:`~shrinkage.cli.model_schema.MODEL_SCHEMA`, and
 ``coef.csv`` must hold the same numbers. Predictions from the file are ``X w + b``
-(regression), the logistic model's class (classification) or the mean count
-``exp(X w + b) · exposure`` (count), computed from the stored numbers alone. What the
-files hold, and writing them, is :mod:`.model_format`'s (re-exported here).
+(regression), the logistic model's class (classification), the most probable class of
+the softmax of ``X W + b`` (multiclass) or the mean count ``exp(X w + b) · exposure``
+(count), computed from the stored numbers alone. What the files hold, and writing them,
+is :mod:`.model_format`'s (re-exported here).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .model_format import (
     FORMAT_VERSION,
     MODEL_FILE,
     PATH_FILE,
+    class_column,
     coef_frame,
     document_writers,
     model_document,
@@ -87,8 +89,8 @@ class SavedModel:
         names = list(self.document["coefficients"])
         document = {
             **self.document,
-            "coefficients": dict(zip(names, map(float, coef), strict=True)),
-            "intercept": intercept,
+            "coefficients": dict(zip(names, coef.tolist(), strict=True)),
+            "intercept": np.asarray(intercept).tolist(),
         }
         return replace(self, document=document), how
 
@@ -97,34 +99,46 @@ class SavedModel:
         """The exposure column of a count model fitted with one, else None."""
         return self.schema.get("exposure")
 
+    @property
+    def classes(self) -> np.ndarray | None:
+        """The classes of a classification (two) or multi-class model, else None."""
+        classes = self.schema["classes"]
+        return None if classes is None else np.asarray(classes, dtype=object)
+
     def decision_function(self, X: pd.DataFrame, exposure=None) -> np.ndarray:
-        """``X w + b``, plus ``log(exposure)`` when given (a count model's log mean); a
-        DataError if it overflows (huge coefficients or values)."""
+        """``X w + b``, plus ``log(exposure)`` when given (a count model's log mean); for a
+        multi-class model ``X W + b`` (n, K), a column per class; a DataError if it
+        overflows (huge coefficients or values)."""
         coefficients = self.document["coefficients"]
         coef = np.array([coefficients[name] for name in X.columns], dtype=np.float64)
+        intercept = np.asarray(self.document["intercept"], dtype=np.float64)
         with np.errstate(over="ignore", invalid="ignore"):
-            decision = X.to_numpy(dtype=np.float64) @ coef + float(self.document["intercept"])
+            decision = X.to_numpy(dtype=np.float64) @ coef + intercept
         if exposure is not None:
             decision = decision + np.log(exposure)
         return _finite(decision)
 
     def predict(self, X: pd.DataFrame, exposure=None) -> np.ndarray:
         """Regression: ``X w + b``; classification: the class of probability > 1/2;
-        count: the mean count ``exp(X w + b) · exposure`` (the rate without an
-        exposure)."""
+        multiclass: the most probable class (the first of a tie); count: the mean count
+        ``exp(X w + b) · exposure`` (the rate without an exposure)."""
         decision = self.decision_function(X, exposure)
         if self.task == "regression":
             return decision
         if self.task == "count":
             with np.errstate(over="ignore"):
                 return _finite(np.exp(decision))
-        classes = np.asarray(self.schema["classes"], dtype=object)
-        return classes[(decision > 0).astype(int)]
+        if self.task == "multiclass":
+            return self.classes[np.argmax(decision, axis=1)]
+        return self.classes[(decision > 0).astype(int)]
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """Probability of the positive class ``classes[1]`` (classification only)."""
-        from scipy.special import expit
+        """Probability of the positive class ``classes[1]`` (classification), or of each
+        class (multiclass: (n, K), the softmax of the linear predictors)."""
+        from scipy.special import expit, softmax
 
+        if self.task == "multiclass":
+            return softmax(self.decision_function(X), axis=1)
         return expit(self.decision_function(X))
 
 
@@ -171,25 +185,40 @@ def _invalid(path: Path, what: str) -> DataError:
     return DataError(f"{str(path)!r} is not a valid model file: {what}.")
 
 
-def _read_coef_table(path: Path) -> tuple[list[str], list[str]]:
+def _read_coef_table(path: Path, columns: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The feature names and the fields of the coefficient ``columns`` (the header's
+    first fields after ``feature``) of ``coef.csv``."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         header = next(rows, [])
-        if header[:2] != ["feature", "coefficient"]:
-            raise ValueError(f"its header starts with {header[:2]}, not feature, coefficient")
+        expected = ["feature", *columns]
+        if header[: len(expected)] != expected:
+            raise ValueError(f"its header starts with {header[: len(expected)]}, not "
+                             f"{', '.join(expected)}")  # fmt: skip
         features, values = [], []
         for row in rows:
-            if len(row) < 2:
+            if len(row) < len(expected):
                 raise ValueError(f"row {len(features) + 2} has {len(row)} field(s)")
             features.append(row[0])
-            values.append(row[1])
+            values.append(row[1 : len(expected)])
     return features, values
+
+
+def _coef_columns(document: dict) -> tuple[list[str], list[list[float]]]:
+    """The coefficient columns of ``coef.csv`` and, for each row (the intercept, then the
+    features), the numbers of ``model.json`` that they hold."""
+    rows = [document["intercept"], *document["coefficients"].values()]
+    if document["task"] != "multiclass":
+        return ["coefficient"], [[number] for number in rows]
+    columns = [class_column("coefficient", label) for label in document["schema"]["classes"]]
+    return columns, rows
 
 
 def _check_coef_file(path: Path, document: dict) -> None:
     """``coef.csv`` must hold the intercept and the coefficients of ``model.json``."""
+    columns, numbers = _coef_columns(document)
     try:
-        features, values = _read_coef_table(path)
+        features, values = _read_coef_table(path, columns)
     except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         raise _invalid(path, f"cannot be read ({exc})") from None
     expected = ["(intercept)", *document["coefficients"]]
@@ -199,17 +228,21 @@ def _check_coef_file(path: Path, document: dict) -> None:
             f"its {len(features)} rows do not name the intercept and the {len(expected) - 1} "
             f"features of {MODEL_FILE}",
         )
-    numbers = [document["intercept"], *document["coefficients"].values()]
-    for name, text, number in zip(features, values, numbers, strict=True):
-        try:
-            value = float(text)
-        except ValueError:
-            raise _invalid(path, f"the coefficient of {name!r} is {text!r}") from None
-        # Both files are written from the same floats (shortest round-trip text).
-        if not (value == number or abs(value - number) <= 1e-12 * abs(number)):
-            raise _invalid(
-                path, f"the coefficient of {name!r} is {text} but {number!r} in {MODEL_FILE}"
-            )
+    for name, texts, row in zip(features, values, numbers, strict=True):
+        for text, number in zip(texts, row, strict=True):
+            _check_coef_value(path, name, text, number)
+
+
+def _check_coef_value(path: Path, name: str, text: str, number: float) -> None:
+    try:
+        value = float(text)
+    except ValueError:
+        raise _invalid(path, f"the coefficient of {name!r} is {text!r}") from None
+    # Both files are written from the same floats (shortest round-trip text).
+    if not (value == number or abs(value - number) <= 1e-12 * abs(number)):
+        raise _invalid(
+            path, f"the coefficient of {name!r} is {text} but {number!r} in {MODEL_FILE}"
+        )
 
 
 def _document(path: Path) -> dict:

@@ -5,7 +5,9 @@ prediction reads is checked for presence, type and shape, every number for finit
 (JSON from other tools may hold ``NaN``, ``Infinity`` or ``1e999``), and the fields that
 must agree (the features, the encoding, the coefficients, the classes) are compared.
 Any failure raises :class:`InvalidModel` with the field's location and what is wrong.
-The field types are :mod:`.schema_fields`'.
+The field types are :mod:`.schema_fields`'. A multi-class model's document
+(:data:`MULTICLASS_SCHEMA`) differs in two fields: each coefficient is a list of K numbers,
+one per class of ``schema.classes`` (K ≥ 3), and so is the intercept.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from .schema_fields import (
     abbreviated,
 )
 
-__all__ = ["MODEL_SCHEMA", "PATH_FILE", "InvalidModel", "check_model"]
+__all__ = ["MODEL_SCHEMA", "MULTICLASS_SCHEMA", "PATH_FILE", "InvalidModel", "check_model"]
 
-TASKS = ("regression", "classification", "count")
+TASKS = ("regression", "classification", "multiclass", "count")
+#: The least number of classes of a multi-class model (two are a classification).
+MIN_CLASSES = 3
 KINDS = ("numeric", "boolean", "categorical")
 
 
@@ -36,7 +40,7 @@ _DATA_SCHEMA = Record({
     "features": ListOf(Text()),
     "target": Text(),
     "task": Choice(*TASKS),
-    "classes": ListOf(Scalar(nullable=False), length=2, nullable=True),
+    "classes": ListOf(Scalar(nullable=False), nullable=True),
 }, optional={"id": Text(nullable=True), "exposure": Text(nullable=True)})  # fmt: skip
 
 PATH_FILE = "path.csv"
@@ -50,30 +54,41 @@ _PATH_SCHEMA = Record({
     "alpha_min": Number(minimum=0.0),
 })  # fmt: skip
 
-MODEL_SCHEMA = Record(
-    required={
-        "format": Text(),
-        "format_version": Integer(minimum=1),
-        "task": Choice(*TASKS),
-        "coefficients": MapOf(Number()),
-        "intercept": Number(),
-        "schema": _DATA_SCHEMA,
-    },
-    optional={
-        "package": Text(),
-        "package_version": Text(),
-        "command": Text(),
-        "estimator": Text(),
-        "parameters": MapOf(Scalar()),
-        "n_nonzero": Integer(),
-        "certificate": MapOf(Number(nullable=True)),
-        "kkt_residual": MapOf(Number(nullable=True)),
-        "n_rows": Integer(minimum=1),
-        "fit_seconds": Number(minimum=0.0),
-        "path": _PATH_SCHEMA,
-    },
-)
+
+def _model_schema(coefficient, intercept) -> Record:
+    """The document's schema with one type for a coefficient and one for the intercept."""
+    return Record(
+        required={
+            "format": Text(),
+            "format_version": Integer(minimum=1),
+            "task": Choice(*TASKS),
+            "coefficients": MapOf(coefficient),
+            "intercept": intercept,
+            "schema": _DATA_SCHEMA,
+        },
+        optional={
+            "package": Text(),
+            "package_version": Text(),
+            "command": Text(),
+            "estimator": Text(),
+            "parameters": MapOf(Scalar()),
+            "n_nonzero": Integer(),
+            "certificate": MapOf(Number(nullable=True)),
+            "kkt_residual": MapOf(Number(nullable=True)),
+            "n_rows": Integer(minimum=1),
+            "fit_seconds": Number(minimum=0.0),
+            "path": _PATH_SCHEMA,
+        },
+    )
+
+
+MODEL_SCHEMA = _model_schema(Number(), Number())
 """Every field of ``model.json``: name → type, shape and range (see :func:`check_model`)."""
+
+MULTICLASS_SCHEMA = _model_schema(ListOf(Number()), ListOf(Number()))
+"""The fields of a multi-class model's ``model.json``: a list of numbers per coefficient
+and for the intercept (their length, the number of classes, checked by
+:func:`check_model`)."""
 
 
 def _same_names(found, expected, where: str) -> None:
@@ -105,12 +120,7 @@ def _check_consistency(document: dict) -> None:
     schema = document["schema"]
     if schema["task"] != document["task"]:
         raise InvalidModel(f"task is {document['task']!r} but schema.task is {schema['task']!r}")
-    classes = schema["classes"]
-    if document["task"] == "classification":
-        if classes is None or classes[0] == classes[1]:
-            raise InvalidModel("schema.classes must list two different classes")
-    elif classes is not None:
-        raise InvalidModel(f"schema.classes must be null for {document['task']}")
+    _check_classes(schema["classes"], document["task"])
     names = [column["name"] for column in schema["columns"]]
     if len(set(names)) != len(names):
         raise InvalidModel("schema.columns names a column twice")
@@ -147,19 +157,55 @@ def _check_consistency(document: dict) -> None:
     if len(set(features)) != len(features):
         raise InvalidModel("schema.features names a feature twice")
     _same_names(document["coefficients"], features, "the coefficients")
+    if document["task"] == "multiclass":
+        _check_class_lists(document, len(schema["classes"]))
     if "kkt_residual" in document:
         _same_names(document["kkt_residual"], features, "kkt_residual")
     if "path" in document and document["path"]["alpha_min"] > document["path"]["alpha_max"]:
         raise InvalidModel("path.alpha_min is larger than path.alpha_max")
     if "n_nonzero" in document:
-        count = sum(value != 0 for value in document["coefficients"].values())
+        count = sum(_nonzero(value) for value in document["coefficients"].values())
         if document["n_nonzero"] != count:
             raise InvalidModel(f"n_nonzero is {document['n_nonzero']} but {count} coefficients "
                                "are non-zero")  # fmt: skip
 
 
+def _nonzero(coefficient) -> bool:
+    """A feature's coefficient is non-zero (for a multi-class model: in some class)."""
+    if isinstance(coefficient, list):
+        return any(value != 0 for value in coefficient)
+    return coefficient != 0
+
+
+def _check_classes(classes, task: str) -> None:
+    """Two different classes for a classification, :data:`MIN_CLASSES` or more different
+    ones for a multi-class model, none for the other tasks."""
+    if task not in ("classification", "multiclass"):
+        if classes is not None:
+            raise InvalidModel(f"schema.classes must be null for {task}")
+        return
+    binary = task == "classification"
+    counted = classes is not None and (len(classes) == 2 if binary
+                                       else len(classes) >= MIN_CLASSES)  # fmt: skip
+    if not counted or len({repr(label) for label in classes}) != len(classes):
+        wanted = "two" if binary else f"{MIN_CLASSES} or more"
+        raise InvalidModel(f"schema.classes must list {wanted} different classes for {task}")
+
+
+def _check_class_lists(document: dict, n_classes: int) -> None:
+    """A multi-class model's intercept and each feature's coefficients: one per class."""
+    if len(document["intercept"]) != n_classes:
+        raise InvalidModel(f"intercept has {len(document['intercept'])} numbers for "
+                           f"{n_classes} classes")  # fmt: skip
+    for name, values in document["coefficients"].items():
+        if len(values) != n_classes:
+            raise InvalidModel(f"coefficients[{name!r}] has {len(values)} numbers for "
+                               f"{n_classes} classes")  # fmt: skip
+
+
 def check_model(document) -> None:
-    """Check a parsed ``model.json`` against :data:`MODEL_SCHEMA` and for consistency.
+    """Check a parsed ``model.json`` against :data:`MODEL_SCHEMA` (a multi-class model's
+    against :data:`MULTICLASS_SCHEMA`) and for consistency.
 
     Raises
     ------
@@ -175,5 +221,6 @@ def check_model(document) -> None:
     ...
     shrinkage.cli.schema_fields.InvalidModel: coefficients['x'] must be finite, got nan
     """
-    MODEL_SCHEMA.check(document, "")
+    multiclass = isinstance(document, dict) and document.get("task") == "multiclass"
+    (MULTICLASS_SCHEMA if multiclass else MODEL_SCHEMA).check(document, "")
     _check_consistency(document)

@@ -1,9 +1,12 @@
 """From command-line choices to the library's estimators, paths and CV curves.
 
 Every model minimises ``loss + α Σ_j (ρ|w_j| + ½(1 − ρ) w_j²)`` with the squared loss
-``1/(2n)‖y − Xw − b‖²`` (regression), the mean log-loss (classification, two classes) or
-half the mean Poisson deviance with a log link (count; with an exposure e, the offset
-log e); ``--penalty l1`` is ρ = 1, ``l2`` is ρ = 0 and ``enet`` takes ``--l1-ratio``.
+``1/(2n)‖y − Xw − b‖²`` (regression), the mean log-loss (classification, two classes),
+the mean cross-entropy of the softmax (multiclass, K ≥ 3 classes, one coefficient per
+feature and class; ``|w_j|`` summed over the classes, or with ``--grouped`` the norm of
+the feature's K coefficients) or half the mean Poisson deviance with a log link (count;
+with an exposure e, the offset log e); ``--penalty l1`` is ρ = 1, ``l2`` is ρ = 0 and
+``enet`` takes ``--l1-ratio``.
 """
 
 from __future__ import annotations
@@ -16,24 +19,29 @@ import pandas as pd
 
 from .. import defaults
 from .errors import DataError
+from .io import CLASSIFIERS
+from .reading import names_listed
 
 __all__ = [
     "CV_ERRORS",
     "LOSSES",
     "build_estimator",
+    "check_cv_classes",
     "chosen_curve",
     "cv_table",
     "edge_report",
     "fit_quietly",
     "l1_ratio_for",
+    "path_frame",
     "run_path",
 ]
 
 PENALTIES = ("l1", "l2", "enet")
 #: The loss of each task (:func:`shrinkage.path`'s names) and the CV error that scores it.
-LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+LOSSES = {"regression": "squared", "classification": "logistic",
+          "multiclass": "multinomial", "count": "poisson"}  # fmt: skip
 CV_ERRORS = {"regression": "mean squared error", "classification": "deviance",
-             "count": "mean Poisson deviance"}  # fmt: skip
+             "multiclass": "multinomial deviance", "count": "mean Poisson deviance"}  # fmt: skip
 
 
 def l1_ratio_for(penalty: str, l1_ratio: float | None) -> float:
@@ -65,19 +73,59 @@ def _splitter(task: str, folds: int, n_rows: int, random_state: int):
     if folds < 2 or folds > n_rows:
         raise DataError(f"--cv must be between 2 and the number of rows ({n_rows}), got {folds}.")
     # the package's one rule: shuffled folds (stratified for a classifier) from the seed
-    return defaults.cv_splitter(folds, task == "classification", random_state)
+    return defaults.cv_splitter(folds, task in CLASSIFIERS, random_state)
+
+
+def check_grouped(grouped: bool, task: str) -> None:
+    """``--grouped`` only for a multi-class task (a DataError otherwise)."""
+    if grouped and task != "multiclass":
+        raise DataError(
+            f"--grouped penalises each feature's coefficients of all classes together: it "
+            f"applies to multi-class targets (--task multiclass), not to {task}."
+        )
+
+
+def check_cv_classes(y: pd.Series, task: str) -> None:
+    """Before cross-validating a classifier: every class needs at least two rows, so that
+    each training part of the stratified folds holds it (a DataError naming the rare
+    classes otherwise).
+
+    Examples
+    --------
+    >>> check_cv_classes(pd.Series(list("aabbbcc")), "multiclass")
+    >>> check_cv_classes(pd.Series(list("aabbbc")), "multiclass")
+    Traceback (most recent call last):
+    ...
+    shrinkage.cli.errors.DataError: class 'c' of the target has a single row: cross-validation needs at least 2 rows of every class (each training part must hold every class). Drop or merge the rare class(es), or fit a fixed --alpha.
+    """  # noqa: E501
+    if task not in CLASSIFIERS:
+        return
+    counts = y.value_counts(sort=False)
+    rare = [str(label) for label, number in counts.items() if number < 2]
+    if rare:
+        which = f"class {rare[0]!r}" if len(rare) == 1 else f"classes {names_listed(rare)}"
+        verb = "has a single row" if len(rare) == 1 else "have a single row each"
+        raise DataError(
+            f"{which} of the target {verb}: cross-validation needs at least 2 rows of "
+            "every class (each training part must hold every class). Drop or merge the rare "
+            "class(es), or fit a fixed --alpha."
+        )
 
 
 def build_estimator(
     task: str, *, l1_ratio: float, alpha: float | None, folds: int | None, select: str,
     standardize: bool, n_alphas: int, n_rows: int, random_state: int,
-    alpha_min_ratio: float | None = None,
+    alpha_min_ratio: float | None = None, grouped: bool = False,
 ):  # fmt: skip
     """The estimator for the choices: a fixed α, or α chosen by ``folds``-fold CV."""
     from ..estimators import ElasticNet, Lasso, Ridge, SparseLogisticRegression
     from ..selection import ElasticNetCV, LassoCV, SparseLogisticRegressionCV
 
+    check_grouped(grouped, task)
     common = dict(standardize=standardize)
+    if task == "multiclass":
+        return _multiclass_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows,
+                                     random_state, alpha_min_ratio, grouped, common)  # fmt: skip
     if task == "count":
         return _count_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows,
                                 random_state, alpha_min_ratio, common)  # fmt: skip
@@ -116,6 +164,22 @@ def _count_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows, random_st
     if l1_ratio == 1.0:
         return PoissonLassoCV(**options)
     return PoissonElasticNetCV(l1_ratio=l1_ratio, **options)
+
+
+def _multiclass_estimator(l1_ratio, alpha, folds, select, n_alphas, n_rows, random_state,
+                          alpha_min_ratio, grouped, common):  # fmt: skip
+    """Multinomial logistic regression (ρ = 0 for ``l2``), or its CV estimator with the
+    stratified folds, grid and rule of binary classification."""
+    from ..estimators import MultinomialLogisticRegression
+    from ..selection import MultinomialLogisticRegressionCV
+
+    common = dict(common, l1_ratio=l1_ratio, grouped=grouped)
+    if alpha is not None:
+        return MultinomialLogisticRegression(alpha=alpha, **common)
+    return MultinomialLogisticRegressionCV(
+        cv=_splitter("multiclass", folds, n_rows, random_state), selection=select,
+        n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio, **common,
+    )  # fmt: skip
 
 
 _POSITION = re.compile(r"X\[:, (\d+)\]")
@@ -183,15 +247,19 @@ def edge_report(estimator) -> tuple[list[str], list[str]]:
 
 def run_path(X: pd.DataFrame, y: pd.Series, task: str, classes, *, l1_ratio: float,
              n_alphas: int = defaults.N_ALPHAS, standardize: bool,
-             alpha_min_ratio: float | None = None, alphas=None, exposure=None):  # fmt: skip
+             alpha_min_ratio: float | None = None, alphas=None, exposure=None,
+             grouped: bool = False):  # fmt: skip
     """The regularization path (:func:`shrinkage.path`) for the table: on the library's
-    grid, or on ``alphas`` (a CV grid); a count model's with its ``exposure``."""
+    grid, or on ``alphas`` (a CV grid); a count model's with its ``exposure``; a
+    multi-class model's (``grouped`` or not) with one coefficient per feature and class."""
     from ..path import path
     from ..penalties import Penalty
 
+    check_grouped(grouped, task)
     target = y.to_numpy()
     if task == "classification":
         target = (target == classes[1]).astype(np.float64)
+    options = {"grouped": True} if grouped else {}
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         try:
@@ -199,6 +267,7 @@ def run_path(X: pd.DataFrame, y: pd.Series, task: str, classes, *, l1_ratio: flo
                 X.to_numpy(dtype=np.float64), target, Penalty(l1_ratio), loss=LOSSES[task],
                 alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                 standardize=standardize, feature_names=list(X.columns), exposure=exposure,
+                **options,
             )  # fmt: skip
         except ValueError as exc:
             message = with_column_names(str(exc), list(X.columns))
@@ -238,3 +307,21 @@ def cv_table(estimator, full_path=None) -> pd.DataFrame:
         choice[alphas == estimator.alpha_min_] = "min,1se"
     table["choice"] = choice
     return table
+
+
+def path_frame(result) -> pd.DataFrame:
+    """The path as a table with ``n_nonzero`` and ``relative_gap`` first: one row per α,
+    or for a multi-class path one row per α and class (index ``alpha``, ``class``; the
+    classes named as in the data), the counts repeated on each class's row."""
+    frame = result.to_frame()
+    classes = getattr(result, "classes", None)
+    if classes is None:
+        frame.insert(0, "n_nonzero", result.n_active)
+        frame.insert(1, "relative_gap", result.relative_gaps)
+        return frame
+    n_classes = len(classes)
+    frame.index = pd.MultiIndex.from_product([result.alphas, np.asarray(classes).tolist()],
+                                             names=["alpha", "class"])  # fmt: skip
+    frame.insert(0, "n_nonzero", np.repeat(result.n_active, n_classes))
+    frame.insert(1, "relative_gap", np.repeat(result.relative_gaps, n_classes))
+    return frame

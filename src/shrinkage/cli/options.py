@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 PENALTY_NAMES = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}
+#: The choices of ``--task`` (:func:`shrinkage.defaults.auto_task` is ``auto``).
+TASK_CHOICES = ("auto", *defaults.TASKS)
 
 
 def output_options(function):
@@ -140,11 +142,13 @@ def data_options(function):
         click.argument("data", type=click.Path(allow_dash=True)),
         click.option("--target", "-t", required=True, help="Name of the target column."),
         click.option(
-            "--task", type=click.Choice(["auto", "regression", "classification", "count"]),
-            default="auto", show_default=True,
+            "--task", type=click.Choice(TASK_CHOICES), default="auto", show_default=True,
             help="auto: classification when the target has exactly two distinct values; "
-            "count (Poisson regression, log link) when its values are non-negative integers "
-            "with 0 among them and at least 3 distinct values; else regression.",
+            "multiclass (multinomial logistic regression) when it is not numeric (text) and "
+            "has three or more; count (Poisson regression, log link) when its values are "
+            "non-negative integers with 0 among them and at least 3 distinct values; else "
+            "regression. A numeric target is never taken for 3+ classes: pass --task "
+            "multiclass.",
         ),
         click.option(
             "--exposure", default=None, metavar="COLUMN",
@@ -199,7 +203,14 @@ def load_data(output: Output, request: DataRequest):
 
 
 def penalty_options(function):
-    """``--penalty``, ``--l1-ratio``, ``--standardize`` and ``--n-alphas``."""
+    """``--penalty``, ``--l1-ratio``, ``--grouped``, ``--standardize`` and ``--n-alphas``."""
+    function = click.option(
+        "--grouped",
+        is_flag=True,
+        help="Multi-class: penalise each feature's coefficients of all classes together "
+        '(their norm; glmnet\'s type.multinomial = "grouped"), so that a feature enters '
+        "every class's model or none.",
+    )(function)
     function = click.option(
         "--l1-ratio",
         type=float,

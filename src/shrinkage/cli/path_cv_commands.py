@@ -27,9 +27,10 @@ __all__ = ["cv_command", "path_command"]
               help="FILE.csv (coefficients per α), FILE.png (the path plot) or - (the CSV, "
               "or JSON with --json, on standard output).")  # fmt: skip
 @writing_options
-def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, engine,
-                 out, force, output):  # fmt: skip
-    """The regularization path of DATA: every coefficient along a decreasing α grid."""
+def path_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha_min_ratio,
+                 engine, out, force, output):  # fmt: skip
+    """The regularization path of DATA: every coefficient along a decreasing α grid (one
+    row per α, or per α and class for a multi-class target)."""
     rho = models.l1_ratio_for(penalty, l1_ratio)
     destination = check_table_destination(out, output, force=force, suffixes=(".csv", ".png"))
     options = dict(l1_ratio=rho, n_alphas=n_alphas, standardize=standardize,
@@ -39,16 +40,16 @@ def path_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ra
         from .engines import open_data
 
         with open_data(engine, request, output) as source:
+            models.check_grouped(grouped, source.task)
             result = engine_models.run_path(source, output, **options)
     else:
         table = load_data(output, request)
         with output.progress(f"path of {describe_penalty(rho)}, {n_alphas} α, "
                              f"{len(table.X):,} rows"):  # fmt: skip
             result = models.run_path(table.X, table.y, table.task, table.schema["classes"],
-                                     exposure=table.exposure, **options)  # fmt: skip
-    frame = result.to_frame()
-    frame.insert(0, "n_nonzero", result.n_active)
-    frame.insert(1, "relative_gap", result.relative_gaps)
+                                     exposure=table.exposure, grouped=grouped,
+                                     **options)  # fmt: skip
+    frame = models.path_frame(result)
     if isinstance(destination, str) or destination.suffix.lower() == ".csv":
         write_table(frame, destination, output, index=True)
     else:
@@ -103,9 +104,11 @@ def _save_path_plot(result, out) -> None:
               help="CSV file for the whole CV table, or - (the CSV, or JSON with --json, on "
               "standard output).")  # fmt: skip
 @writing_options
-def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_ratio, folds,
-               select, seed, engine, out, force, output):  # fmt: skip
+def cv_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha_min_ratio,
+               folds, select, seed, engine, out, force, output):  # fmt: skip
     """K-fold cross-validation over the α grid: the error curve and the min / 1-SE α."""
+    from ..advice import n_features_kept
+
     rho = models.l1_ratio_for(penalty, l1_ratio)
     destination = check_table_destination(out, output, force=force, suffixes=(".csv",))
     if engine.name is not None:
@@ -113,6 +116,7 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
         from .engines import open_data
 
         with open_data(engine, request, output) as source:
+            models.check_grouped(grouped, source.task)
             estimator = engine_models.fit_model(
                 source, output, l1_ratio=rho, alpha=None, folds=folds, select=select,
                 standardize=standardize, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
@@ -124,8 +128,9 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
         estimator = models.build_estimator(
             table.task, l1_ratio=rho, alpha=None, folds=folds, select=select,
             standardize=standardize, n_alphas=n_alphas, n_rows=len(table.X),
-            random_state=seed, alpha_min_ratio=alpha_min_ratio,
+            random_state=seed, alpha_min_ratio=alpha_min_ratio, grouped=grouped,
         )  # fmt: skip
+        models.check_cv_classes(table.y, table.task)
         with output.progress(f"{folds}-fold CV of {describe_penalty(rho)} over {n_alphas} α"):
             for note in models.fit_quietly(estimator, table.X, table.y, table.exposure):
                 output.note(note)
@@ -133,14 +138,14 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
                 table.X, table.y, table.task, table.schema["classes"], l1_ratio=rho,
                 standardize=standardize,
                 alphas=models.chosen_curve(estimator, estimator.cv_alphas_),
-                exposure=table.exposure,
+                exposure=table.exposure, grouped=grouped,
             )  # fmt: skip
         task = table.task
     curve = models.cv_table(estimator, full_path)
     _edge_messages(output, estimator, curve)
     write_table(curve, destination, output)
     error = models.CV_ERRORS[task]
-    n_nonzero = int(np.count_nonzero(estimator.coef_))
+    n_nonzero = n_features_kept(estimator.coef_)
     chosen = curve.index[curve["alpha"] == estimator.alpha_]
     fold_mean = None
     if len(chosen) and "mean_nonzero_over_folds" in curve:
@@ -151,8 +156,9 @@ def cv_command(request, penalty, l1_ratio, standardize, n_alphas, alpha_min_rati
              f"{len(shown)} of {len(curve)} α shown; n_nonzero: full-data fit)",
              curve.iloc[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"),
              f"alpha_min = {estimator.alpha_min_:.4g}, alpha_1se = {estimator.alpha_1se_:.4g}; "
-             f"chosen ({select}): {estimator.alpha_:.4g} with {n_nonzero} non-zero "
-             "coefficients"]  # fmt: skip
+             f"chosen ({select}): {estimator.alpha_:.4g} with {n_nonzero} "
+             + ("features non-zero in some class" if task == "multiclass"
+                else "non-zero coefficients")]  # fmt: skip
     if not isinstance(destination, str) and destination is not None:
         lines.append(f"wrote {destination}")
     output.summary(

@@ -6,11 +6,15 @@ predictions. A category level the model has not seen is an error unless
 ``--unknown-levels zero``. ``--alpha A`` predicts with the coefficients at ``A`` from the
 stored path (:mod:`shrinkage.cli.model_path`).
 
-A count model predicts the mean count; one fitted with ``--exposure COLUMN`` reads the
+A classification model writes the predicted class and the probability of the second
+class (``probability_<class>``); a multi-class model the predicted class and one
+probability column per class, in the order of the model's classes (they sum to 1). A
+count model predicts the mean count; one fitted with ``--exposure COLUMN`` reads the
 exposures from that column of DATA (positive numbers) and writes it beside the
 predictions. When DATA holds the target, the summary scores the predictions: R²
-(regression), accuracy (classification), or D², the share of Poisson deviance explained,
-and the mean Poisson deviance (count).
+(regression), accuracy (classification), accuracy and log-loss, the mean cross-entropy
+(multiclass, when every label of DATA is a class of the model), or D², the share of
+Poisson deviance explained, and the mean Poisson deviance (count).
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ def _id_column(explicit, saved, frame) -> str | None:
 
 
 #: The scores of the summary, as its text lines name them.
-SCORE_NAMES = {"r2": "r2", "accuracy": "accuracy", "d2": "d2 (Poisson deviance explained)",
+SCORE_NAMES = {"r2": "r2", "accuracy": "accuracy", "log_loss": "log-loss (mean cross-entropy)",
+               "d2": "d2 (Poisson deviance explained)",
                "mean_poisson_deviance": "mean Poisson deviance"}  # fmt: skip
 
 
@@ -68,6 +73,21 @@ def _count_scores(saved, X, exposure, truth) -> dict:
     return {"d2": d2, "mean_poisson_deviance": mean_deviance}
 
 
+def _multiclass_scores(saved, X, predictions, truth) -> dict:
+    """Accuracy, and the log-loss when every label of ``truth`` is a class of the model."""
+    from scipy.special import log_softmax
+
+    accuracy = float(np.mean(predictions["prediction"].to_numpy() == truth))
+    position = {label: k for k, label in enumerate(saved.schema["classes"])}
+    try:
+        codes = np.array([position[label] for label in truth.tolist()], dtype=np.intp)
+    except (KeyError, TypeError):  # a label the model does not know: no log-loss
+        return {"accuracy": accuracy}
+    log_probability = log_softmax(saved.decision_function(X), axis=1)
+    log_loss = -np.mean(log_probability[np.arange(codes.size), codes])
+    return {"accuracy": accuracy, "log_loss": float(log_loss)}
+
+
 def _score(saved, frame, predictions, X, exposure) -> dict:
     target = saved.schema["target"]
     if target not in frame.columns or frame[target].isna().any():
@@ -75,10 +95,30 @@ def _score(saved, frame, predictions, X, exposure) -> dict:
     truth = frame[target].to_numpy()
     if saved.task == "count":
         return _count_scores(saved, X, exposure, truth)
+    if saved.task == "multiclass":
+        return _multiclass_scores(saved, X, predictions, truth)
     if saved.task == "regression":
         residual = np.asarray(truth, dtype=np.float64) - predictions["prediction"].to_numpy()
         return {"r2": 1.0 - residual @ residual / np.sum((truth - truth.mean()) ** 2)}
     return {"accuracy": float(np.mean(predictions["prediction"].to_numpy() == truth))}
+
+
+def _probability_columns(saved, X, predictions) -> np.ndarray | None:
+    """Add the probability columns of a classifier to ``predictions``: of the second class
+    (classification), or of every class (multiclass); return a multi-class model's
+    probabilities (n, K), else None."""
+    from .model_format import class_column
+
+    if saved.task == "classification":
+        label = saved.schema["classes"][1]
+        predictions[class_column("probability", label)] = saved.predict_proba(X)
+        return None
+    if saved.task != "multiclass":
+        return None
+    probabilities = saved.predict_proba(X)
+    for k, label in enumerate(saved.schema["classes"]):
+        predictions[class_column("probability", label)] = probabilities[:, k]
+    return probabilities
 
 
 @click.command()
@@ -136,8 +176,7 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
     for note in notes:
         output.note(note)
     predictions = pd.DataFrame({"prediction": saved.predict(X, exposure)}, index=frame.index)
-    if saved.task == "classification":
-        predictions[f"probability_{saved.schema['classes'][1]}"] = saved.predict_proba(X)
+    probabilities = _probability_columns(saved, X, predictions)
     if exposure is not None:
         predictions.insert(0, saved.exposure, frame[saved.exposure].to_numpy())
     if identifier is not None:
@@ -156,6 +195,9 @@ def predict(model, data, out, alpha, id_column, unknown_levels, encoding, sep, f
         summary["predictions"] = predictions["prediction"].tolist()
         if saved.task == "classification":
             summary["probabilities"] = predictions.iloc[:, -1].tolist()
+        elif saved.task == "multiclass":
+            summary["classes"] = saved.schema["classes"]
+            summary["probabilities"] = probabilities.tolist()
         if identifier is not None:
             summary["ids"] = predictions[identifier].tolist()
     for key, name in SCORE_NAMES.items():

@@ -108,9 +108,12 @@ def report(request, folds, seed, select, engine, out, force, output):
     if engine.name is not None:
         _engine_report(engine, request, output, out=out, folds=folds, seed=seed, select=select)
         return
+    from .models import check_cv_classes
+
     table = load_data(output, request)
     if folds > len(table.X):
         raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")
+    check_cv_classes(table.y, table.task)
     written = _write_report(output, table.X, table.y, task=table.task, out=out, cv=folds,
                             seed=seed, select=select, exposure=table.exposure)  # fmt: skip
     output.summary(

@@ -2,7 +2,9 @@
 K-fold cross-validation, the chosen model with its certificate, held-out calibration.
 
 Every model minimises ``1/(2n)‖y − Xw − b‖² + α·penalty(w)`` (squared loss), the mean
-log-loss plus ``α·penalty(w)`` (classification) or half the mean Poisson deviance plus
+log-loss plus ``α·penalty(w)`` (classification), the mean cross-entropy of the softmax
+plus ``α·penalty(W)`` (multiclass: three or more classes, see
+:mod:`shrinkage.report.multiclass`) or half the mean Poisson deviance plus
 ``α·penalty(w)`` (counts, log link, with the log of an optional exposure as offset; see
 :mod:`shrinkage.report.counts`), with standardised coefficients (glmnet's
 ``standardize=TRUE``) so that features in different units are penalised alike.
@@ -21,11 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import binary_target
-from ..advice import count_half_sample_stability, half_sample_stability
+from ..advice import (
+    count_half_sample_stability,
+    half_sample_stability,
+    multiclass_half_sample_stability,
+)
 from ..defaults import CV_FOLDS, EDGE_EXTENSIONS, RANDOM_STATE, SELECTION
 from ..penalties import Penalty
 from ..recommendation import PenaltySummary, recommend
 from ..selection import StabilityResult
+from ..selection.folds import check_fold_classes
 from ..selection.poisson_cv import check_fold_counts
 from . import counts
 from .confidence import RefitIntervals, bootstrap_refit, stable_features
@@ -36,7 +43,8 @@ __all__ = ["ReportData", "PenaltyRun", "Chosen", "analyse", "summarise", "LOSSES
 #: (name, l1_ratio) of the penalties compared, in the report's order.
 PENALTIES = (("lasso", 1.0), ("ridge", 0.0), ("elastic net", 0.5))
 #: The loss of each task (:func:`shrinkage.path`'s names).
-LOSSES = {"regression": "squared", "classification": "logistic", "count": "poisson"}
+LOSSES = {"regression": "squared", "classification": "logistic", "multiclass": "multinomial",
+          "count": "poisson"}  # fmt: skip
 TASKS = tuple(LOSSES)
 
 
@@ -45,7 +53,9 @@ class Chosen:
     """The recommended penalty refitted at its cross-validated α, with its certificate.
 
     ``kkt_residual`` is the per-feature distance of ``−∇loss`` to ``α ∂penalty(w)`` (in
-    the standardised coordinates the solver works in): 0 at an exact optimum.
+    the standardised coordinates the solver works in): 0 at an exact optimum. A
+    multi-class model's ``coef`` is (n_features, K), one column per class, and its
+    ``intercept`` an array of K (its ``kkt_residual`` is the largest over the classes).
     """
 
     name: str
@@ -54,7 +64,7 @@ class Chosen:
     index: int
     alpha: float
     coef: np.ndarray
-    intercept: float
+    intercept: float | np.ndarray
     relative_gap: float
     dual_gap: float
     kkt_residual: np.ndarray
@@ -82,8 +92,11 @@ class ReportData(PenaltyRuns):
 
     ``stability`` and ``refit`` answer "how sure": stability selection with its error
     bound, and bootstrap intervals of the chosen features' unpenalised refit
-    (:mod:`shrinkage.report.confidence`). ``exposure`` holds a count task's exposures
-    (None without), ``exposure_name`` the name of their column.
+    (:mod:`shrinkage.report.confidence`); both None for a multi-class model, whose
+    report leaves them out (:mod:`shrinkage.report.multiclass`). ``exposure`` holds a
+    count task's exposures (None without), ``exposure_name`` the name of their column.
+    ``y`` holds the classes coded 0/1 (classification) or 0 … K−1 (multiclass), the
+    classes themselves in ``classes``.
     """
 
     task: str
@@ -100,8 +113,8 @@ class ReportData(PenaltyRuns):
     chosen: Chosen
     n_splits: int
     random_state: int
-    stability: StabilityResult
-    refit: RefitIntervals
+    stability: StabilityResult | None
+    refit: RefitIntervals | None
     exposure: np.ndarray | None = None
     exposure_name: str | None = None
 
@@ -161,8 +174,8 @@ def _check_inputs(X, y, task, cv, exposure=None):
     constant = [str(c) for c, s in zip(X.columns, values.std(axis=0), strict=True) if s == 0]
     if constant:
         raise ValueError(f"X has constant columns (nothing to learn from): {constant[:10]}.")
-    if task == "classification":
-        classes, target = binary_target(np.asarray(y), values.shape[0])
+    if task in ("classification", "multiclass"):
+        classes, target = _classes(np.asarray(y), values.shape[0], task)
         return values, target, [c.item() if hasattr(c, "item") else c for c in classes], None
     target = np.asarray(y, dtype=np.float64)
     if not np.all(np.isfinite(target)):
@@ -172,6 +185,19 @@ def _check_inputs(X, y, task, cv, exposure=None):
     if np.ptp(target) == 0:
         raise ValueError("y is constant: there is nothing to predict.")
     return values, target, None, exposure
+
+
+def _classes(y, n_samples, task):
+    """``(classes, codes)``: two classes as 0/1, or three or more as 0 … K−1."""
+    if task == "classification":
+        return binary_target(y, n_samples)
+    if y.shape != (n_samples,) or (y.dtype.kind == "f" and not np.all(np.isfinite(y))):
+        raise ValueError(f"y must hold {n_samples} labels, without missing values.")
+    classes, codes = np.unique(y, return_inverse=True)
+    if classes.size < 3:
+        raise ValueError(f"a multi-class report needs three or more classes; y has "
+                         f"{classes.size}: {classes.tolist()}.")  # fmt: skip
+    return classes, codes.reshape(-1).astype(np.float64)
 
 
 def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
@@ -226,6 +252,9 @@ def _summaries(runs, X, y, selection, random_state, exposure, loss):
         if loss == "poisson":
             return count_half_sample_stability(X, y, exposure, run.l1_ratio, alpha, True,
                                                 random_state)  # fmt: skip
+        if loss == "multinomial":
+            return multiclass_half_sample_stability(X, y.astype(np.intp), run.l1_ratio,
+                                                    alpha, True, random_state)  # fmt: skip
         return half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state)
 
     return summarise(runs, X.shape[1], selection, stability)
@@ -235,24 +264,31 @@ def _refit(run, index, X, y, loss, selection, exposure):
     """Certified refit at the grid α, warm-started from the path (tighter tolerance)."""
     from ..solvers import solve
     from ..solvers.logistic import solve_logistic
+    from ..solvers.multinomial import solve_multinomial
     from ..solvers.poisson import solve_poisson
 
     alpha = float(run.path.alphas[index])
     penalty = Penalty(run.l1_ratio)
     warm = run.path.coefs[index]
+    intercept = run.path.intercepts[index]  # a float, or a multi-class model's K
     newton = dict(standardize=True, tol=1e-7, max_iter=200, coef_init=warm,
-                  intercept_init=float(run.path.intercepts[index]))  # fmt: skip
+                  intercept_init=float(intercept) if np.ndim(intercept) == 0
+                  else np.array(intercept))  # fmt: skip
     if loss == "logistic":
         result = solve_logistic(X, y, alpha, penalty, **newton)
+    elif loss == "multinomial":
+        result = solve_multinomial(X, y, alpha, penalty, **newton)
     elif loss == "poisson":
         result = solve_poisson(X, y, alpha, penalty, exposure=exposure, **newton)
     else:
         result = solve(X, y, alpha, penalty, standardize=True, tol=1e-9, max_iter=100_000,
                        coef_init=warm)  # fmt: skip
     certificate = result.certificate
+    intercept = np.asarray(result.intercept, dtype=np.float64)
     return Chosen(
         run.name, run.l1_ratio, selection, int(index), alpha, np.asarray(result.coef),
-        float(result.intercept), float(certificate.relative_gap), float(certificate.dual_gap),
+        float(intercept) if intercept.ndim == 0 else intercept,
+        float(certificate.relative_gap), float(certificate.dual_gap),
         np.asarray(certificate.kkt_residual, dtype=np.float64), int(result.n_iter),
     )  # fmt: skip
 
@@ -268,9 +304,9 @@ def analyse(
     X : pandas.DataFrame of shape (n_samples, n_features)
         Numeric, no missing values, no constant column.
     y : pandas.Series or array-like of shape (n_samples,)
-        Real target (regression), two classes (classification) or counts ≥ 0, some
-        positive (count).
-    task : {"regression", "classification", "count"}
+        Real target (regression), two classes (classification), three or more
+        (multiclass) or counts ≥ 0, some positive (count).
+    task : {"regression", "classification", "multiclass", "count"}
     cv : int
         Number of folds (shuffled, seeded; stratified for classification).
     random_state : int
@@ -306,6 +342,9 @@ def analyse(
     splits = cv_folds(values, target, task, int(cv), random_state)
     if loss == "poisson":
         check_fold_counts(splits, target)
+    if loss == "multinomial":
+        codes = target.astype(np.intp)
+        check_fold_classes(splits, codes, np.asarray(classes, dtype=object))
     # each penalty's share of the bar allows for its grid's extensions; one that needs
     # none skips the rest of its share, so the bar only moves forward
     share = (len(splits) + 1) * (EDGE_EXTENSIONS + 1)
@@ -329,11 +368,13 @@ def analyse(
     best = next(run for run in runs if run.name == recommendation)
     chosen = _refit(best, best.selected_index(selection), values, target, loss, selection,
                     exposure)  # fmt: skip
-    tick("stability selection")
-    stability = _stability(values, target, chosen, loss, exposure, random_state, names)
-    tick("bootstrapping the refit of the chosen features")
-    refit = bootstrap_refit(values, target, np.flatnonzero(chosen.coef), task,
-                            random_state=random_state, exposure=exposure)  # fmt: skip
+    stability = refit = None
+    if loss != "multinomial":
+        tick("stability selection")
+        stability = _stability(values, target, chosen, loss, exposure, random_state, names)
+        tick("bootstrapping the refit of the chosen features")
+        refit = bootstrap_refit(values, target, np.flatnonzero(chosen.coef), task,
+                                random_state=random_state, exposure=exposure)  # fmt: skip
     return ReportData(
         task=task, feature_names=names, X=values, y=target, classes=classes,
         feature_mean=values.mean(axis=0), feature_std=values.std(axis=0), runs=tuple(runs),

@@ -55,8 +55,9 @@ MAX_PATH_LABELS = 20
 
 def path_and_cv_figure(data: ReportData):
     """For each penalty: the path of standardised coefficients (top, every feature that
-    is ever non-zero labelled, up to :data:`MAX_PATH_LABELS`) and the CV curve with
-    one-standard-error bars (bottom), the min and 1-SE choices marked on both."""
+    is ever non-zero labelled, up to :data:`MAX_PATH_LABELS`; for a multi-class model
+    each feature's row norm over the classes) and the CV curve with one-standard-error
+    bars (bottom), the min and 1-SE choices marked on both."""
     from ..plots.paths import plot_path
 
     figure = _figure(4.6 * len(data.runs), 7.2)
@@ -68,12 +69,18 @@ def path_and_cv_figure(data: ReportData):
         if result.column_std is None:  # the report fits every path on standardised columns
             result = replace(result, column_std=data.feature_std)
         n_labels = int(np.count_nonzero(result.entry_alpha > 0))
-        plot_path(result, ax=path_ax, standardized=True,
-                  label="all" if n_labels <= MAX_PATH_LABELS else MAX_PATH_LABELS)  # fmt: skip
+        label = "all" if n_labels <= MAX_PATH_LABELS else MAX_PATH_LABELS
+        multiclass = result.coefs.ndim == 3
+        if multiclass:  # the row norms (MultinomialPathResult.plot)
+            result.plot(ax=path_ax, standardized=True, label=label)
+        else:
+            plot_path(result, ax=path_ax, standardized=True, label=label)
         _mark_choices(path_ax, run)
         path_ax.set_title(f"{run.name} (ρ = {run.l1_ratio:g})", fontsize=10)
         path_ax.set_xlabel("")
-        path_ax.set_ylabel("standardised coefficient" if column == 0 else "")
+        ylabel = ("standardised ‖row‖ over the classes" if multiclass
+                  else "standardised coefficient")  # fmt: skip
+        path_ax.set_ylabel(ylabel if column == 0 else "")
         cv_ax.errorbar(run.path.alphas, run.cv_mean, yerr=run.cv_std_error, fmt="o", ms=2.5,
                        color="tab:red", ecolor="0.6", elinewidth=0.8, capsize=1.5)  # fmt: skip
         _mark_choices(cv_ax, run)

@@ -5,8 +5,11 @@ plain language, the chosen model's coefficients with entry α and its certificat
 sure (CV fold frequencies, stability selection with its error bound, bootstrap intervals
 of the refit), path and CV plots, held-out calibration, the diamond / circle geometry,
 the interactive explorer, and the command and versions that produced it (the sections
-are :mod:`shrinkage.report.sections`). Figures are PNG ``data:`` URIs;
-the explorer's script and data are inline; nothing is fetched from the network.
+are :mod:`shrinkage.report.sections`). A multi-class model's page has its own
+coefficient table, held-out predictions and list of what it leaves out after the shared
+data summary, comparison and advice (:mod:`shrinkage.report.multiclass`). Figures are
+PNG ``data:`` URIs; the explorer's script and data are inline; nothing is fetched from
+the network.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .figures import (
     to_data_uri,
 )
 from .geometry2d import explorer_geometry, strongest_pair
+from .multiclass import multiclass_body
 from .sections import (
     advice_section,
     calibration_text,
@@ -48,6 +52,10 @@ __all__ = [
     "write_page",
     "write_report",
 ]
+
+#: What a multi-class path figure draws for each feature.
+ROW_NORMS = ("each feature's standardised coefficients of all classes as one line, the norm "
+             "of its row ‖W_j‖₂")  # fmt: skip
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1240px;margin:auto;
@@ -113,6 +121,13 @@ def build_report(
     report("checking the data", 0.0)
     data = analyse(X, y, task=task, cv=cv, random_state=random_state, selection=selection,
                    progress=progress, exposure=exposure)  # fmt: skip
+    shared = f"{data_section(data)}{comparison_section(data)}{advice_section(data)}"
+    if task == "multiclass":
+        report("drawing the path and CV figures", 0.86)
+        paths = figure_html(path_and_cv_figure(data), "paths and CV curves", "figure-paths")
+        report("assembling the page", 0.98)
+        body = multiclass_body(data, paths_section(paths, ROW_NORMS))
+        return page_html(task, f"{shared}\n{body}", command)
     report("computing the 2-D geometry", 0.82)
     geometry = explorer_geometry(data)
     report("drawing the path and CV figures", 0.86)
@@ -125,7 +140,7 @@ def build_report(
     pair_names = " and ".join(html.escape(data.feature_names[j]) for j in pair)
     restricted = TASK_WORDS[task].restricted
     report("assembling the page", 0.98)
-    body = f"""{data_section(data)}{comparison_section(data)}{advice_section(data)}
+    body = f"""{shared}
 {coefficient_section(data)}{how_sure_section(data)}
 {paths_section(paths)}
 <section id="calibration"><h2>Held-out calibration</h2><p>{calibration_text(data)}</p>
@@ -141,10 +156,11 @@ both. Use the explorer below to watch this for other α and other pairs.</p>
     return page_html(task, body, command)
 
 
-def paths_section(figure: str) -> str:
-    """The section of the path and CV figure (``figure``: its ``<img>``)."""
+def paths_section(figure: str, lines: str = "standardised coefficients") -> str:
+    """The section of the path and CV figure (``figure``: its ``<img>``; ``lines``: what
+    the path's lines are)."""
     return f"""<section id="paths"><h2>Paths and cross-validation</h2>
-<p>Top: standardised coefficients against α, each feature that is ever non-zero labelled at
+<p>Top: {lines} against α, each feature that is ever non-zero labelled at
 the right end of its line (at most {MAX_PATH_LABELS}, those that enter first). Bottom: the
 CV curve ± one standard error. Dashed: α_min; dotted: α_1se.</p>{figure}</section>"""
 
@@ -187,10 +203,10 @@ def write_report(
     X : pandas.DataFrame of shape (n_samples, n_features)
         Numeric, already encoded, no missing values.
     y : pandas.Series of shape (n_samples,)
-        Real target, two classes for ``task="classification"``, or counts ≥ 0 (some
-        positive) for ``task="count"``.
-    task : {"regression", "classification", "count"}
-        Squared loss, logistic loss, or Poisson deviance (log link).
+        Real target, two classes for ``task="classification"``, three or more for
+        ``task="multiclass"``, or counts ≥ 0 (some positive) for ``task="count"``.
+    task : {"regression", "classification", "multiclass", "count"}
+        Squared loss, logistic loss, multinomial loss, or Poisson deviance (log link).
     out : pathlib.Path
         The HTML file to write; its directory must exist.
     command : str

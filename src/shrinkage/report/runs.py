@@ -9,6 +9,10 @@ on that grid, and from the same fold paths
   :func:`shrinkage.recommendation.jaccard_mean`) and each feature's selection frequency
   across folds,
 * out-of-fold predictions at every α, for the held-out calibration plot.
+
+A multi-class path (``loss="multinomial"``, the classes coded 0 … K−1) has a coefficient
+per feature and class; a feature is selected when its row is non-zero, so the folds keep
+the row norms, and the out-of-fold predictions are the K linear predictors.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..defaults import EDGE_DECADES, EDGE_EXTENSIONS, N_ALPHAS, cv_splitter
 from ..path import PathResult, default_alpha_min_ratio, path
 from ..penalties import Penalty
 from ..recommendation import jaccard_mean
-from ..selection import deviance, one_standard_error_index, poisson_deviance
+from ..selection import deviance, multinomial_deviance, one_standard_error_index, poisson_deviance
 
 __all__ = ["PenaltyRun", "count_times", "cross_validate", "cv_folds", "held_out_errors"]
 
@@ -39,12 +43,14 @@ class PenaltyRun:
     path : PathResult
         Full-data path (standardised penalty, coefficients on the original scale).
     fold_errors : ndarray of shape (n_folds, n_alphas)
-        Held-out mean squared error, binomial deviance for classification, or mean
-        Poisson deviance for counts.
+        Held-out mean squared error, binomial deviance for classification, multinomial
+        deviance for several classes, or mean Poisson deviance for counts.
     fold_coefs : ndarray of shape (n_folds, n_alphas, n_features) or None
+        The folds' coefficients (of a multi-class path: each feature's row norm).
     oof_decision : ndarray of shape (n_samples, n_alphas) or None
         Out-of-fold linear predictor ``x_iᵀw + b`` of each sample at each α (without the
-        log of a count's exposure). Both None
+        log of a count's exposure; a multi-class path's K predictors, (n_samples,
+        n_alphas, K)). Both None
         for data kept as row blocks (:mod:`shrinkage.report.distributed`), whose report
         has no section that reads them.
     index_min, index_1se : int
@@ -91,7 +97,7 @@ class PenaltyRun:
 
 def cv_folds(X, y, task, cv, random_state):
     """The folds of every surface (:func:`shrinkage.defaults.cv_splitter`)."""
-    splitter = cv_splitter(cv, task == "classification", random_state)
+    splitter = cv_splitter(cv, task in ("classification", "multiclass"), random_state)
     return list(splitter.split(X, y))
 
 
@@ -122,10 +128,15 @@ def count_times(number):
 
 
 def held_out_errors(loss, y, decision, exposure=None):
-    """Each column's held-out error: the mean squared error, the binomial deviance, or
+    """Each column's held-out error: the mean squared error, the binomial deviance, the
+    multinomial deviance of the class codes ``y`` (``decision``: (n, n_alphas, K)), or
     the mean Poisson deviance of the log means ``decision + log(exposure)``."""
     if loss == "logistic":
         return deviance(y, decision)
+    if loss == "multinomial":
+        codes = y.astype(np.intp)
+        return np.array([multinomial_deviance(codes, decision[:, i])
+                         for i in range(decision.shape[1])])  # fmt: skip
     if loss == "poisson":
         offset = 0.0 if exposure is None else np.log(exposure)[:, None]
         return poisson_deviance(y, decision + offset)
@@ -143,14 +154,15 @@ def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alp
                 feature_names=names, exposure=exposure, **options)  # fmt: skip
     errors = np.empty((len(folds), full.alphas.size))
     coefs = np.empty((len(folds), full.alphas.size, X.shape[1]))
-    decision = np.empty((X.shape[0], full.alphas.size))
+    decision = np.empty((X.shape[0], *full.intercepts.shape))
     for k, (train, test) in enumerate(folds):
         tick(f"cross-validating {name}: fold {k + 1} of {len(folds)}")
         fold = path(X[train], y[train], penalty, alphas=full.alphas,
                     exposure=_rows(exposure, train), **options)  # fmt: skip
-        z = X[test] @ fold.coefs.T + fold.intercepts
+        z = fold.predict(X[test]) if loss == "multinomial" else (
+            X[test] @ fold.coefs.T + fold.intercepts)  # fmt: skip
         decision[test] = z
-        coefs[k] = fold.coefs
+        coefs[k] = np.linalg.norm(fold.coefs, axis=2) if loss == "multinomial" else fold.coefs
         errors[k] = held_out_errors(loss, y[test], z, _rows(exposure, test))
     run = PenaltyRun(name, rho, full, errors, coefs, decision, 0, 0)
     index_min, index_1se = one_standard_error_index(run.cv_mean, run.cv_std_error)

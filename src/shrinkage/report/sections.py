@@ -10,6 +10,7 @@ import html
 
 import numpy as np
 
+from ..advice import n_features_kept
 from .analysis import ReportData
 from .calibration import calibration_regression, held_out_count_scores, reliability_curve
 from .wording import TASK_WORDS, certificate_sentence, count, gap_text
@@ -45,7 +46,7 @@ def table(header, rows, classes=None, element_id=None) -> str:
 
 
 def class_table(classes, counts) -> str:
-    """The two classes with their counts and shares."""
+    """The classes with their counts and shares."""
     total = int(np.sum(counts))
     rows = [[str(c), int(n), f"{n / total:.1%}"] for c, n in zip(classes, counts, strict=True)]
     return table(["class", "count", "share"], rows)
@@ -73,8 +74,9 @@ def _count_table(data: ReportData) -> str:
 
 
 def data_section(data: ReportData) -> str:
-    if data.task == "classification":
-        target = class_table(data.classes, np.bincount(data.y.astype(int), minlength=2))
+    if data.task in ("classification", "multiclass"):
+        counts = np.bincount(data.y.astype(int), minlength=len(data.classes))
+        target = class_table(data.classes, counts)
     elif data.task == "count":
         target = _count_table(data)
     else:
@@ -153,7 +155,7 @@ def advice_section(data: ReportData) -> str:
     rule = ("the one-standard-error rule: the largest α whose CV error is within one "
             "standard error of the minimum, a simpler model that predicts as well"
             if chosen.selection == "1se" else "the least mean CV error")  # fmt: skip
-    kept = int(np.count_nonzero(chosen.coef))
+    kept = n_features_kept(chosen.coef.T)
     zeros = (" A coefficient that is exactly zero means the feature adds too little, at this "
              "α, to pay for its penalty; its entry α says how much less shrinkage it would "
              "take for the feature to come in." if chosen.l1_ratio > 0 else

@@ -58,6 +58,14 @@ TASK_WORDS = {
         "log-loss contour (its quadratic approximation)",
         "The log-loss (its quadratic approximation around the unpenalised logistic fit)",
     ),
+    "multiclass": TaskWords(
+        "multi-class classification (multinomial logistic regression)",
+        "the mean cross-entropy (multinomial log-loss)", "multinomial deviance",
+        "an unpenalised multinomial logistic regression", "unpenalised multinomial fit",
+        "cross-entropy contour (its quadratic approximation)",
+        "The cross-entropy (its quadratic approximation around the unpenalised "
+        "multinomial fit)",
+    ),
     "count": TaskWords(
         "count (Poisson regression, log link)", "half the mean Poisson deviance",
         "mean Poisson deviance", "an unpenalised Poisson regression",

@@ -2,7 +2,13 @@
 criteria, relaxed and adaptive lasso, stability selection; and the pieces they share (the
 α grid of the full data, the binomial deviance, the one-standard-error rule)."""
 
-from ._common import deviance, one_standard_error_index, poisson_deviance, shared_alpha_grid
+from ._common import (
+    deviance,
+    multinomial_deviance,
+    one_standard_error_index,
+    poisson_deviance,
+    shared_alpha_grid,
+)
 from .adaptive import AdaptiveLasso
 from .cross_validation import ElasticNetCV, LassoCV
 from .group_cv import GroupLassoCV
@@ -33,6 +39,7 @@ __all__ = [
     "deviance",
     "information_criterion",
     "least_squares_on_support",
+    "multinomial_deviance",
     "one_standard_error_index",
     "poisson_deviance",
     "shared_alpha_grid",
