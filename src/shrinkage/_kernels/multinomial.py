@@ -130,6 +130,17 @@ def _recentre(W, j, a, b, grouped, step):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _settle_row(grad, W, j, curvature, block, a, b, grouped, step):
+    """Row j's KKT residual before its move, and whether it moved (the move, shift
+    along 1 included, in ``step``)."""
+    kkt = _row_kkt(grad, W, j, a, b, grouped)
+    moved = _row_step(grad, W, j, curvature, block, a, b, grouped, step)
+    if moved:
+        _recentre(W, j, a, b, grouped, step)
+    return kkt, moved
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _move(U, V, P, i, x, step):
     """Row i of U and V after ``W_j += step`` (``x = X_ij``)."""
     for k in range(U.shape[1]):
@@ -181,10 +192,10 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_wei
                 if x != 0.0:
                     for k in range(K):
                         grad[k] += x * (G[i, k] + H[i, k] * (U[i, k] - V[i]))
-            a, b = l1_weight[j], l2_weight[j]
-            worst = max(worst, _row_kkt(grad, W, j, a, b, grouped))
-            if _row_step(grad, W, j, curvature[m], block[m], a, b, grouped, step):
-                _recentre(W, j, a, b, grouped, step)
+            kkt, moved = _settle_row(grad, W, j, curvature[m], block[m], l1_weight[j],
+                                     l2_weight[j], grouped, step)  # fmt: skip
+            worst = max(worst, kkt)
+            if moved:
                 for i in range(n):
                     x = X[i, j]
                     if x != 0.0:
@@ -215,10 +226,10 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
                 i, x = indices[position], data[position]
                 for k in range(K):
                     grad[k] += x * (G[i, k] + H[i, k] * (U[i, k] - V[i]))
-            a, b = l1_weight[j], l2_weight[j]
-            worst = max(worst, _row_kkt(grad, W, j, a, b, grouped))
-            if _row_step(grad, W, j, curvature[m], block[m], a, b, grouped, step):
-                _recentre(W, j, a, b, grouped, step)
+            kkt, moved = _settle_row(grad, W, j, curvature[m], block[m], l1_weight[j],
+                                     l2_weight[j], grouped, step)  # fmt: skip
+            worst = max(worst, kkt)
+            if moved:
                 for position in range(indptr[j], indptr[j + 1]):
                     _move(U, V, P, indices[position], data[position], step)
         if fit_intercept:

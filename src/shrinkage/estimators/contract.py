@@ -30,6 +30,7 @@ __all__ = [
     "PENALTY_OPTIONS",
     "ValidatedParameters",
     "classification_data",
+    "multiclass_data",
     "regression_data",
     "store_parameters",
 ]
@@ -127,6 +128,23 @@ def classification_data(estimator, X, y, sample_weight=None):
     check_classification_targets(y)
     classes, y01 = binary_target(y, X.shape[0], model=type(estimator).__name__)
     return X, y01, check_sample_weight(sample_weight, X.shape[0]), classes
+
+
+def multiclass_data(estimator, X, y, sample_weight=None):
+    """The preamble of a multi-class classifier's ``fit``: ``(X, y, sample_weight)``,
+    X as :func:`regression_data` checks it, y class labels of any type (at least the
+    shape and the kind are checked here; the classes by the solver).
+
+    Examples
+    --------
+    >>> from shrinkage import MultinomialLogisticRegression
+    >>> X, y, _ = multiclass_data(MultinomialLogisticRegression(), [[1], [2], [3]], ["a", "b", "c"])
+    >>> y.tolist()
+    ['a', 'b', 'c']
+    """
+    X, y = _checked_X_y(estimator, X, y, y_numeric=False)
+    check_classification_targets(y)
+    return X, y, check_sample_weight(sample_weight, X.shape[0])
 
 
 def store_parameters(estimator, parameters):

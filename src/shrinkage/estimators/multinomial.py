@@ -6,13 +6,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_non_numeric
 from ..solvers.multinomial import solve_multinomial
 from .base import PenalizedLinearModel
-from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, store_parameters
+from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, multiclass_data, store_parameters
 
 __all__ = ["MultinomialLogisticRegression"]
 
@@ -107,9 +106,7 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         -------
         self
         """
-        check_non_numeric(X)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32])
-        check_classification_targets(y)
+        X, y, sample_weight = multiclass_data(self, X, y, sample_weight)
         previous = self._previous_coef((len(np.unique(y)), X.shape[1]))
         result = solve_multinomial(
             X, y, self.alpha, self._penalty(), grouped=self.grouped,

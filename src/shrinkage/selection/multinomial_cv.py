@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import _fit_context
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
-from .._validation import check_non_numeric, check_sample_weight
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
-from ..estimators.contract import L1_RATIO, store_parameters
+from ..estimators.contract import L1_RATIO, multiclass_data, store_parameters
 from ..estimators.multinomial import MultinomialLogisticRegression
 from ..solvers.multinomial import solve_multinomial
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
@@ -100,16 +97,13 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         -------
         self
         """
-        check_non_numeric(X)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=[np.float64, np.float32])
-        check_classification_targets(y)
+        X, y, sample_weight = multiclass_data(self, X, y, sample_weight)
         classes, codes = np.unique(y, return_inverse=True)
         template = self._template(X.shape[1])
         template.classes_ = classes
-        sample_weight = weights = check_sample_weight(sample_weight, X.shape[0])
         alpha, penalty = self._run_cv(
             X, y, sample_weight, groups, True, template,
-            check_folds=lambda folds: check_fold_classes(folds, codes, classes, weights),
+            check_folds=lambda folds: check_fold_classes(folds, codes, classes, sample_weight),
         )  # fmt: skip
         result = solve_multinomial(X, y, alpha, penalty, grouped=self.grouped,
                                    **self._fit_options(sample_weight))  # fmt: skip
