@@ -138,7 +138,8 @@ def multiclass_data(estimator, X, y, sample_weight=None):
     Examples
     --------
     >>> from shrinkage import MultinomialLogisticRegression
-    >>> X, y, _ = multiclass_data(MultinomialLogisticRegression(), [[1], [2], [3]], ["a", "b", "c"])
+    >>> model = MultinomialLogisticRegression()
+    >>> X, y, _ = multiclass_data(model, [[1], [2], [3]], ["a", "b", "c"])
     >>> y.tolist()
     ['a', 'b', 'c']
     """
