@@ -109,7 +109,7 @@ def adelie_path(X, y, alphas, tol):
     p = X.shape[1]
     state = ad.grpnet(
         matrix, ad.glm.multinomial(Y), groups=np.arange(p), penalty=np.ones(p), alpha=1.0,
-        lmda_path=np.asarray(alphas, dtype=np.float64) / K, intercept=True, tol=tol,
+        lmda_path=np.asarray(alphas, dtype=np.float64) / K, intercept=True, tol=tol, irls_tol=tol,
         early_exit=False, progress_bar=False, n_threads=1,
     )  # fmt: skip
     betas = state.betas.toarray().reshape(-1, p, K)
