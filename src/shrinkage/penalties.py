@@ -4,6 +4,8 @@ Every penalty here is a *weighted elastic net*, written once::
 
     penalty(w) = Σ_j f_j ( ρ |w_j| + ½ (1 − ρ) w_j² )      (+ w ≥ 0 if positive)
 
+(+ the box ``l_j ≤ w_j ≤ u_j`` of ``lower`` and ``upper``, :mod:`shrinkage.bounds`)
+
 with ``ρ = l1_ratio`` (1 for :class:`L1`, 0 for :class:`L2`) and per-feature penalty
 factors ``f_j ≥ 0`` (0 leaves feature j unpenalised). The objective of every model is
 ``loss + α · penalty``. Multiplying out α gives per-feature *weights*::
@@ -28,6 +30,7 @@ from numbers import Real
 import numpy as np
 
 from ._kernels.prox import THRESHOLD_SLACK
+from .bounds import box_subdiff_distance, check_bounds, clip_to_box, open_sides
 
 __all__ = ["Penalty", "L1", "L2", "ElasticNetPenalty", "soft_threshold", "prox_weighted_enet"]
 
@@ -81,7 +84,12 @@ class Penalty:
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative factors ``f_j`` (default all ones); 0 leaves a feature unpenalised.
     positive : bool, default False
-        Constrain every coefficient to be ``>= 0``.
+        Constrain every coefficient to be ``>= 0`` (the box ``lower = 0``).
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` (glmnet's ``lower.limits`` and
+        ``upper.limits``; ±inf: no bound), each box containing 0
+        (:mod:`shrinkage.bounds`). ``positive=True`` with ``upper`` is the box
+        ``[0, upper]``; ``positive`` with ``lower`` is an error.
 
     See Also
     --------
@@ -97,6 +105,8 @@ class Penalty:
     l1_ratio: float = 1.0
     penalty_factor: np.ndarray | None = field(default=None)
     positive: bool = False
+    lower: np.ndarray | float | None = field(default=None)
+    upper: np.ndarray | float | None = field(default=None)
 
     def __post_init__(self):
         rho = self.l1_ratio
@@ -114,6 +124,32 @@ class Penalty:
                 raise ValueError(f"penalty_factor must be >= 0; negative at indices {bad}.")
             f.setflags(write=False)
             object.__setattr__(self, "penalty_factor", f)
+        if self.positive and self.lower is not None:
+            raise ValueError("give positive=True or lower, not both (positive is lower=0).")
+        lower, upper = check_bounds(self.lower, self.upper)
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+
+    # -- the box ------------------------------------------------------------------------
+    @property
+    def boxed(self) -> bool:
+        """Whether ``lower`` or ``upper`` is given: a box beyond ``positive``, which only
+        the box-constrained solver (:mod:`shrinkage.solvers.box`) takes."""
+        return self.lower is not None or self.upper is not None
+
+    def bounds(self, n_features: int):
+        """``(lower, upper)`` as float64 arrays of length ``n_features`` (``positive``
+        is ``lower = 0``; ±inf where there is no bound)."""
+        check_bounds(self.lower, self.upper, n_features)
+        floor = 0.0 if self.positive else -np.inf
+        lower = np.full(n_features, floor) if self.lower is None else self.lower
+        upper = np.inf if self.upper is None else self.upper
+        return (np.broadcast_to(lower, n_features).astype(np.float64),
+                np.broadcast_to(upper, n_features).astype(np.float64))  # fmt: skip
+
+    def with_l1_ratio(self, l1_ratio):
+        """The same penalty (factors, positivity, box) with another ρ."""
+        return Penalty(l1_ratio, self.penalty_factor, self.positive, self.lower, self.upper)
 
     # -- per-feature weights ------------------------------------------------------------
     def factors(self, n_features: int) -> np.ndarray:
@@ -145,6 +181,10 @@ class Penalty:
         a, b = self.weights(1.0, w.shape[0], scale)
         if self.positive and np.any(w < 0):
             return np.inf
+        if self.boxed:
+            lower, upper = self.bounds(w.shape[0])
+            if np.any((w < lower) | (w > upper)):
+                return np.inf
         return float(a @ np.abs(w) + 0.5 * b @ (w * w))
 
     def gradient(self, w, alpha, scale=None):
@@ -158,7 +198,8 @@ class Penalty:
         """``argmin_w ½‖w − v‖² + step·α·penalty(w)``."""
         v = np.asarray(v, dtype=float)
         a, b = self.weights(alpha, v.shape[0], scale)
-        return prox_weighted_enet(v, step, a, b, self.positive)
+        shrunk = prox_weighted_enet(v, step, a, b, self.positive)
+        return clip_to_box(shrunk, *self.bounds(v.shape[0])) if self.boxed else shrunk
 
     def subdiff_distance(self, w, grad, alpha, scale=None):
         """Distance of ``−grad`` to ``α ∂penalty(w)`` per coordinate: the KKT residual.
@@ -168,6 +209,8 @@ class Penalty:
         w = np.asarray(w, dtype=float)
         grad = np.asarray(grad, dtype=float)
         a, b = self.weights(alpha, w.shape[0], scale)
+        if self.boxed:
+            return box_subdiff_distance(w, grad, a, b, *self.bounds(w.shape[0]))
         return subdiff_distance(w, grad, a, b, self.positive)
 
     def alpha_max(self, correlation, scale=None) -> float:
@@ -179,6 +222,9 @@ class Penalty:
         isolated sign changes): ``inf``.
         """
         c = np.asarray(correlation, dtype=float)
+        if self.boxed:  # only the open side of each box can move w away from 0
+            up, down = open_sides(*self.bounds(c.shape[0]))
+            c = np.maximum(np.where(up, c, 0.0), np.where(down, -c, 0.0))
         if self.penalty_factor is None and scale is None:  # a_j = ρ for all: no p-vectors
             if self.l1_ratio == 0 or c.size == 0:
                 return np.inf
@@ -223,7 +269,7 @@ def conjugate_weighted_enet(v, l1_weight, l2_weight, positive):
     return total
 
 
-def L1(penalty_factor=None, positive=False) -> Penalty:
+def L1(penalty_factor=None, positive=False, lower=None, upper=None) -> Penalty:
     """The lasso penalty ``Σ_j f_j |w_j|`` (``l1_ratio = 1``).
 
     Its prox is the soft threshold (:func:`soft_threshold`) at ``step · α · f_j``: a value
@@ -238,10 +284,10 @@ def L1(penalty_factor=None, positive=False) -> Penalty:
     >>> lasso.prox(np.array([3.0, 0.5, -0.5]), step=1.0, alpha=1.0)
     array([2. , 0.5, 0. ])
     """
-    return Penalty(1.0, penalty_factor, positive)
+    return Penalty(1.0, penalty_factor, positive, lower, upper)
 
 
-def L2(penalty_factor=None, positive=False) -> Penalty:
+def L2(penalty_factor=None, positive=False, lower=None, upper=None) -> Penalty:
     """The ridge penalty ``½ Σ_j f_j w_j²`` (weight decay, ``l1_ratio = 0``).
 
     Its prox divides each coefficient by ``1 + step · α · f_j``: a proportional shrink
@@ -256,10 +302,12 @@ def L2(penalty_factor=None, positive=False) -> Penalty:
     >>> L2().prox(np.array([3.0, -0.5]), step=1.0, alpha=1.0)
     array([ 1.5 , -0.25])
     """
-    return Penalty(0.0, penalty_factor, positive)
+    return Penalty(0.0, penalty_factor, positive, lower, upper)
 
 
-def ElasticNetPenalty(l1_ratio=0.5, penalty_factor=None, positive=False) -> Penalty:
+def ElasticNetPenalty(
+    l1_ratio=0.5, penalty_factor=None, positive=False, lower=None, upper=None
+) -> Penalty:
     """The elastic-net penalty ``Σ_j f_j (ρ|w_j| + ½(1−ρ) w_j²)``.
 
     Examples
@@ -267,7 +315,7 @@ def ElasticNetPenalty(l1_ratio=0.5, penalty_factor=None, positive=False) -> Pena
     >>> float(ElasticNetPenalty(0.5).value(np.array([2.0])))
     2.0
     """
-    return Penalty(l1_ratio, penalty_factor, positive)
+    return Penalty(l1_ratio, penalty_factor, positive, lower, upper)
 
 
 def __getattr__(name):

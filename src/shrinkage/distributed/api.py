@@ -160,7 +160,7 @@ class DistributedProblem:
              alpha_min_ratio=None, fit_intercept=True, standardize=False, tol=TOL,
              max_iter=None, warn=True):  # fmt: skip
         """The path of ``loss + α·penalty`` (:class:`~shrinkage.path.PathResult`)."""
-        penalty = L1() if penalty is None else penalty
+        penalty = _unboxed(L1() if penalty is None else penalty)
         options = dict(alphas=alphas, n_alphas=n_alphas, alpha_min_ratio=alpha_min_ratio,
                        fit_intercept=fit_intercept, standardize=standardize, tol=tol,
                        feature_names=self.feature_names, warn=warn)  # fmt: skip
@@ -180,7 +180,7 @@ class DistributedProblem:
     def fit(self, alpha, penalty: Penalty | None = None, *, fit_intercept=True,
             standardize=False, tol=TOL, max_iter=None) -> SolverResult:  # fmt: skip
         """One certified fit at ``alpha`` (:class:`~shrinkage.solvers.SolverResult`)."""
-        penalty = L1() if penalty is None else penalty
+        penalty = _unboxed(L1() if penalty is None else penalty)
         options = dict(fit_intercept=fit_intercept, standardize=standardize, tol=tol)
         if self.loss == "logistic":
             from .logistic import logistic_fit
@@ -232,7 +232,7 @@ class DistributedProblem:
         """K-fold CV of the path and the fit at the chosen α (:class:`~.cv.CVResult`):
         from the one-pass fold statistics, or by passes over each fold
         (:func:`~shrinkage.distributed.cv.blocked_cv`)."""
-        penalty = L1() if penalty is None else penalty
+        penalty = _unboxed(L1() if penalty is None else penalty)
         n_folds = (self.n_folds or CV_FOLDS) if n_folds is None else int(n_folds)
         options = dict(fit_intercept=fit_intercept, standardize=standardize, tol=tol)
         if max_iter is not None:
@@ -269,3 +269,11 @@ class DistributedProblem:
                                   fit.relative_gap, kkt, None)  # fmt: skip
         return SolverResult(fit.coef, fit.intercept, certificate, fit.n_iter, fit.converged,
                             options["tol"], "distributed conjugate gradient")  # fmt: skip
+
+
+def _unboxed(penalty):
+    """``penalty``, refused when it has box constraints (solved in memory only)."""
+    if isinstance(penalty, Penalty) and penalty.boxed:
+        raise ValueError("lower / upper bounds apply to data in memory, not to distributed "
+                         "data.")  # fmt: skip
+    return penalty

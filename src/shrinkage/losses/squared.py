@@ -62,6 +62,11 @@ class SquaredLoss(Loss):
         spread = theta[weighted] ** 2 / weights[weighted]
         return float(theta @ y - 0.5 * n * np.sum(spread))
 
+    def dual_value_at_mean(self, y, q, weights=None) -> float:
+        """``−F*(−θ)`` in the mean ``q = y − nθ/s``: ``1/(2n) Σ s_i (y_i² − q_i²)``."""
+        s = weights_or_ones(weights, y.shape[0])
+        return float(s @ ((y - q) * (y + q))) / (2 * y.shape[0])
+
     def intercept_without_offset(self, y, weights=None) -> float:
         """The weighted mean ``Σ s_i y_i / n`` of y."""
         return float(weights_or_ones(weights, y.shape[0]) @ y) / y.shape[0]

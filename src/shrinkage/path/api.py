@@ -64,6 +64,9 @@ def path(
         Targets; for ``loss="logistic"`` two classes coded 0/1, for ``"poisson"`` counts
         ``y ≥ 0``, for ``"multinomial"`` labels of K ≥ 2 classes.
     penalty : Penalty, default ``L1()``
+        With ``lower`` / ``upper`` (glmnet's limits), the squared, logistic and Poisson
+        paths are solved on the box (:mod:`shrinkage.solvers.box`; ``strategy``,
+        ``screening`` and ``extrapolation`` do not apply, ``n_screened`` is 0).
     loss : {"squared", "logistic", "poisson", "multinomial", "multitask"}
         ``1/(2n)‖y − Xw − b‖²``, the mean log-loss, half the mean Poisson deviance
         (log link, :mod:`shrinkage.solvers.poisson`), the mean softmax cross-entropy of
@@ -164,6 +167,8 @@ def path(
     (0, 8, True)
     """
     penalty = L1() if penalty is None else penalty
+    if isinstance(penalty, Penalty) and penalty.boxed:
+        _check_box_support(X, loss, groups)
     if is_distributed(X):
         if offset is not None or exposure is not None:
             raise ValueError("offset and exposure apply to data in memory, not to "
@@ -217,7 +222,9 @@ def path(
         if group_weights is not None:
             raise ValueError("group_weights needs groups.")
         drivers = {"squared": squared_path, "multitask": multitask_path}
-        if loss == "multinomial":
+        if loss == "squared" and penalty.boxed:
+            result = glm_path(X, y, request, loss)
+        elif loss == "multinomial":
             result = multinomial_path(X, y, request, check_flag(grouped, "grouped"))
         elif loss in drivers:
             result = drivers[loss](X, y, request)
@@ -226,6 +233,18 @@ def path(
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result
+
+
+def _check_box_support(X, loss, groups):
+    """Bounds (``lower`` / ``upper``) are solved by :mod:`shrinkage.solvers.box`: the
+    squared, logistic and Poisson losses, in memory, without groups."""
+    if loss not in ("squared", "logistic", "poisson") or groups is not None:
+        raise ValueError("lower / upper bounds work with the squared, logistic and poisson "
+                         f"losses without groups; got loss={loss!r}"
+                         + (" with groups." if groups is not None else "."))  # fmt: skip
+    if is_distributed(X):
+        raise ValueError("lower / upper bounds apply to data in memory, not to distributed "
+                         "data.")  # fmt: skip
 
 
 def _distributed_path(X, y, sample_weight, penalty, *, loss, strategy, coef_format,

@@ -32,10 +32,10 @@ def group_path(X, y, request, groups, group_weights=None):
     any warning."""
     start = time.perf_counter()
     penalty = request.penalty
-    if penalty.positive or penalty.penalty_factor is not None:
+    if penalty.positive or penalty.boxed or penalty.penalty_factor is not None:
         raise ValueError(
             "with groups, weight the groups by group_weights (one per group); "
-            "penalty_factor and positive=True do not apply."
+            "penalty_factor, positive=True and lower / upper bounds do not apply."
         )
     if request.coef_format != "dense":
         raise ValueError("a group-lasso path returns dense coefs.")

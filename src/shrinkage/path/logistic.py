@@ -28,8 +28,7 @@ import numpy as np
 
 from .._validation import check_tol, working_dtype
 from ..certificates.logistic import gap_safe_zeros
-from ..losses import LogisticLoss, PoissonLoss
-from ..penalties import Penalty
+from ..losses import LogisticLoss, PoissonLoss, SquaredLoss
 from ..solvers.logistic import prepared_alpha_max, solve_prepared
 from ..solvers.logistic_data import GLMData, prepare_glm, prepare_logistic
 from .grid import alpha_grid, grid_l1_ratio
@@ -41,19 +40,21 @@ __all__ = ["GLM_LOSSES", "GLMData", "glm_path", "prepare_logistic", "prepared_al
 
 #: the losses this module's paths solve, by the name :func:`shrinkage.path` takes
 GLM_LOSSES = {"logistic": LogisticLoss(), "poisson": PoissonLoss()}
+#: with box constraints (:mod:`shrinkage.solvers.box`), the squared loss too
+BOXED_LOSSES = {"squared": SquaredLoss(), **GLM_LOSSES}
 
 
 def glm_path(X, y, request, loss):
     """The path of a :class:`~shrinkage.path.points.PathRequest` for the loss named
-    ``loss`` (a key of :data:`GLM_LOSSES`), before any warning."""
+    ``loss`` (a key of :data:`GLM_LOSSES`, or ``"squared"`` with box constraints:
+    :data:`BOXED_LOSSES`), before any warning."""
     start = time.perf_counter()
     penalty = request.penalty
     tol = check_tol(request.tol, working_dtype(X))
-    data = prepare_glm(GLM_LOSSES[loss], X, y, request.sample_weight, request.standardize,
+    data = prepare_glm(BOXED_LOSSES[loss], X, y, request.sample_weight, request.standardize,
                        request.fit_intercept, request.offset)  # fmt: skip
     n, p = data.X.shape
-    grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor,
-                           penalty.positive)  # fmt: skip
+    grid_penalty = penalty.with_l1_ratio(grid_l1_ratio(penalty.l1_ratio))
     alphas = alpha_grid(
         lambda: prepared_alpha_max(data, grid_penalty), request.n_alphas,
         request.alpha_min_ratio, alphas=request.alphas, shape=(n, p),
@@ -61,8 +62,10 @@ def glm_path(X, y, request, loss):
     )  # fmt: skip
     rows = output_rows(request.coef_format, alphas.size, p, np.float64)
     points = solve_path(data, penalty, alphas, tol=tol, max_iter=request.max_iter, rows=rows)
-    return assemble(alphas, rows.finish(), points, request, loss, start,
-                    "proximal_newton", tol)  # fmt: skip
+    strategy = "proximal_newton"
+    if penalty.boxed:
+        strategy = "box_cd" if loss == "squared" else "box_newton"
+    return assemble(alphas, rows.finish(), points, request, loss, start, strategy, tol)
 
 
 def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
@@ -109,7 +112,7 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
     >>> rows.coefs[0], bool(np.all(points["relative_gap"] <= 1e-6))
     (array([0., 0.]), True)
     """
-    if covers(data, penalty):
+    if covers(data, penalty) and not penalty.boxed:
         points = compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
                                screen=screen)  # fmt: skip
         if points is not None:

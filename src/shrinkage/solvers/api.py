@@ -187,6 +187,9 @@ def solve(
     max_iter = None if max_iter is None else check_max_iter(max_iter)
     fit_intercept = check_flag(fit_intercept, "fit_intercept")
     standardize = check_flag(standardize, "standardize")
+    if penalty.boxed:
+        return _solve_boxed(X, y, alpha, penalty, solver, fit_intercept, sample_weight,
+                            standardize, tol, max_iter, coef_init, solver_options)  # fmt: skip
     problem = prepare_problem(X, y, fit_intercept, sample_weight, standardize, feature_names)
     X, design, magnitudes = problem.X, problem.design, problem.magnitudes
     p = X.shape[1]
@@ -249,3 +252,28 @@ def solve(
         result.solver,
         result.history,
     )
+
+
+def _solve_boxed(X, y, alpha, penalty, solver, fit_intercept, sample_weight, standardize,
+                 tol, max_iter, coef_init, solver_options):  # fmt: skip
+    """:func:`solve` with box constraints: :func:`~shrinkage.solvers.box.solve_box_prepared`
+    on the squared loss (``max_iter``: epochs, 10,000 by default)."""
+    from ..losses import SquaredLoss
+    from .box import solve_box_prepared
+    from .logistic_data import prepare_glm
+
+    if solver not in ("auto", "box_cd") or solver_options:
+        raise ValueError("lower / upper bounds are solved by coordinate descent on the box "
+                         f"(solver='auto' or 'box_cd'), got solver={solver!r}"
+                         + (f" with options {sorted(solver_options)}" if solver_options else "")
+                         + ".")  # fmt: skip
+    data = prepare_glm(SquaredLoss(), X, y, sample_weight, standardize, fit_intercept)
+    p = data.X.shape[1]
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
+        if coef_init.shape != (p,) or not np.all(np.isfinite(coef_init)):
+            raise ValueError(f"coef_init must be {p} finite numbers, got shape "
+                             f"{coef_init.shape}.")  # fmt: skip
+    return solve_box_prepared(data, alpha, penalty, tol=tol,
+                              max_iter=10_000 if max_iter is None else max_iter,
+                              coef_init=coef_init)  # fmt: skip

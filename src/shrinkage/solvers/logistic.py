@@ -38,6 +38,7 @@ from .._validation import check_alpha
 from ..certificates import Certificate, certify_from_prediction
 from ..penalties import L1, Penalty
 from ._result import SolverResult
+from .box import fit_unpenalised_box, solve_box_prepared
 from .logistic_data import prepare_logistic
 from .logistic_newton import FACE_SETTINGS, column_direction, gram_direction, use_gram
 from .logistic_point import (
@@ -245,6 +246,12 @@ def solve_prepared(
     the returned coefficients (None for float32 X, whose returned coefficients are
     rounded).
     """
+    if penalty.boxed:
+        result = solve_box_prepared(
+            data, alpha, penalty, tol=tol, max_iter=max_iter, coef_init=coef_init,
+            intercept_init=intercept_init,
+        )  # fmt: skip
+        return result, None
     X, y, s = data.X, data.y, data.s
     p = X.shape[1]
     a, b = penalty.weights(alpha, p, data.scale)
@@ -308,7 +315,10 @@ def logistic_alpha_max(
 def prepared_alpha_max(data, penalty) -> float:
     """:func:`logistic_alpha_max` on a prepared problem (:func:`prepare_logistic`)."""
     X, n, p = data.X, data.X.shape[0], data.X.shape[1]
-    w, intercept = _fit_unpenalised(data, penalty.factors(p) == 0)
+    if penalty.boxed:
+        w, intercept = fit_unpenalised_box(data, penalty)
+    else:
+        w, intercept = _fit_unpenalised(data, penalty.factors(p) == 0)
     z = data.predictor(w, intercept)
     weighted_residual = data.s * data.loss.residual(data.y, z)  # nθ₀: Xᵀθ₀ divides after Xᵀ
     correlation = np.asarray(X.T @ weighted_residual, dtype=np.float64).ravel() / n

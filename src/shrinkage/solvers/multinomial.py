@@ -146,8 +146,9 @@ def multinomial_weights(data, alpha, penalty):
     if not np.all(penalty.factors(data.X.shape[1]) > 0):
         raise ValueError("multinomial fits penalise every feature: each penalty factor "
                          "must be > 0.")  # fmt: skip
-    if penalty.positive:
-        raise ValueError("multinomial fits have no positivity constraint.")
+    if penalty.positive or penalty.boxed:
+        raise ValueError("multinomial fits have no positivity or box constraint "
+                         "(positive, lower, upper).")  # fmt: skip
     return penalty.weights(alpha, data.X.shape[1], data.scale)
 
 

@@ -154,8 +154,9 @@ def prepare_multitask(X, Y, sample_weight=None, fit_intercept=True, standardize=
 
 def _weights(data, alpha, penalty):
     """``(a, b)`` of α for the data, with the checks every multi-task fit needs."""
-    if penalty.positive:
-        raise ValueError("multi-task fits have no positivity constraint (positive=True).")
+    if penalty.positive or penalty.boxed:
+        raise ValueError("multi-task fits have no positivity or box constraint "
+                         "(positive=True, lower, upper).")  # fmt: skip
     p = data.X.shape[1]
     a, b = penalty.weights(alpha, p, data.scale)
     if np.any((a == 0) & (b == 0)):
