@@ -48,7 +48,8 @@ class Groups:
 
 
 def check_groups(groups, n_features) -> Groups:
-    """The :class:`Groups` of one label per feature or of a list of index lists.
+    """The :class:`Groups` of one label per feature or of a list of index lists (a
+    :class:`Groups` of ``n_features`` comes back as it is).
 
     Examples
     --------
@@ -63,6 +64,11 @@ def check_groups(groups, n_features) -> Groups:
     """
     if groups is None:
         raise ValueError("groups is required: one label per feature, or a list of index lists.")
+    if isinstance(groups, Groups):
+        if groups.members.shape[0] != n_features:
+            raise ValueError(f"the groups cover {groups.members.shape[0]} features, not "
+                             f"{n_features}.")  # fmt: skip
+        return groups
     if _is_list_of_lists(groups):
         lists = [np.asarray(g, dtype=np.int64).ravel() for g in groups]
         if any(g.size == 0 for g in lists):

@@ -7,7 +7,24 @@ import numpy as np
 
 from .group_norm import block_kkt, group_norm_certificate
 
-__all__ = ["certify_groups"]
+__all__ = ["certify_groups", "group_kkt"]
+
+
+def group_kkt(correlation, w, groups, l1_weight, l2_weight):
+    """Per group, the distance of ``−∇_g`` of the smooth part to ``a_g ∂‖w_g‖``
+    (:func:`~.group_norm.block_kkt`), from the loss's ``correlation = −∇loss(w)`` listed
+    group by group (``[groups.members]``)."""
+    starts = groups.start[:-1]
+    gradient = correlation - np.repeat(l2_weight, groups.sizes) * w[groups.members]
+    coef_norms = groups.norms(w)
+    nonzero = np.repeat(coef_norms > 0, groups.sizes)
+    direction = np.zeros_like(gradient)
+    scale = np.repeat(np.where(coef_norms > 0, coef_norms, 1.0), groups.sizes)
+    direction[nonzero] = w[groups.members][nonzero] / scale[nonzero]
+    pull = np.repeat(l1_weight, groups.sizes) * direction
+    pulled = np.sqrt(np.add.reduceat((gradient - pull) ** 2, starts))
+    return block_kkt(np.sqrt(np.add.reduceat(gradient**2, starts)), pulled, coef_norms,
+                     l1_weight)  # fmt: skip
 
 
 def certify_groups(X, y, w, groups, l1_weight, l2_weight, residual=None):
@@ -46,17 +63,8 @@ def certify_groups(X, y, w, groups, l1_weight, l2_weight, residual=None):
     r = y - X @ w if residual is None else residual
     starts = groups.start[:-1]
     correlation = (X.T @ r)[groups.members] / n  # group by group
-    gradient = correlation - np.repeat(l2_weight, groups.sizes) * w[groups.members]
-    coef_norms = groups.norms(w)
-    nonzero = np.repeat(coef_norms > 0, groups.sizes)
-    direction = np.zeros_like(gradient)
-    scale = np.repeat(np.where(coef_norms > 0, coef_norms, 1.0), groups.sizes)
-    direction[nonzero] = w[groups.members][nonzero] / scale[nonzero]
-    pull = np.repeat(l1_weight, groups.sizes) * direction
-    pulled = np.sqrt(np.add.reduceat((gradient - pull) ** 2, starts))
-    kkt = block_kkt(np.sqrt(np.add.reduceat(gradient**2, starts)), pulled, coef_norms,
-                    l1_weight)  # fmt: skip
+    kkt = group_kkt(correlation, w, groups, l1_weight, l2_weight)
     correlation_norms = np.sqrt(np.add.reduceat(correlation**2, starts))
     sums = float(r @ r), float(r @ y), float(y @ y)
-    return group_norm_certificate(*sums, n, correlation_norms, coef_norms, l1_weight,
+    return group_norm_certificate(*sums, n, correlation_norms, groups.norms(w), l1_weight,
                                   l2_weight, kkt)  # fmt: skip

@@ -23,6 +23,7 @@ from ..penalties import Penalty
 from ..solvers import solve
 from .contract import (
     ALPHA,
+    BOX_OPTIONS,
     FIT_OPTIONS,
     PENALTY_OPTIONS,
     ValidatedParameters,
@@ -51,24 +52,27 @@ def linear_predictor(estimator, X, coef, intercept):
 
 class PenalizedLinearModel(ValidatedParameters):
     """Mixin of the penalised linear models: the penalty ``α Σ f_j (ρ|w_j| + ½(1−ρ) w_j²)``
-    from ``alpha``, ``l1_ratio`` (ρ), ``penalty_factor`` (f) and ``positive``, their
-    checks, and the options every solve takes (``fit_intercept``, ``standardize``,
-    ``tol``, ``max_iter``).
+    from ``alpha``, ``l1_ratio`` (ρ), ``penalty_factor`` (f), ``positive`` and the box
+    ``lower ≤ w ≤ upper``, their checks, and the options every solve takes
+    (``fit_intercept``, ``standardize``, ``tol``, ``max_iter``).
 
-    It stores the six parameters it reads; subclasses pass them on from their own
+    It stores the eight parameters it reads; subclasses pass them on from their own
     signatures (scikit-learn reads each estimator's parameters and defaults there).
     """
 
     l1_ratio = 1.0  # a parameter of ElasticNet and the logistic models, fixed elsewhere
+    # the box: parameters of the squared, logistic and Poisson models; no box elsewhere
+    lower = upper = None
 
     def __init__(
         self, *, fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
-        tol=1e-4, max_iter=1000,
+        lower=None, upper=None, tol=1e-4, max_iter=1000,
     ):  # fmt: skip
         store_parameters(self, locals())
 
     def _penalty(self) -> Penalty:
-        return Penalty(self.l1_ratio, self.penalty_factor, self.positive)
+        return Penalty(self.l1_ratio, self.penalty_factor, self.positive, self.lower,
+                       self.upper)  # fmt: skip
 
     def _check_params(self):
         check_alpha(self.alpha)
@@ -186,13 +190,15 @@ class ElasticNetRegressor(PenalizedRegressor):
         "alpha": ALPHA,
         **FIT_OPTIONS,
         **PENALTY_OPTIONS,
+        **BOX_OPTIONS,
         "solver": [StrOptions(set(_solvers))],
         "warm_start": ["boolean"],
     }
 
     def __init__(
         self, alpha=1.0, *, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, solver="auto", tol=1e-4, max_iter=1000, warm_start=False,
+        positive=False, lower=None, upper=None, solver="auto", tol=1e-4, max_iter=1000,
+        warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 

@@ -4,7 +4,8 @@
   checks the parameters first with the package's own checks (the messages the
   functional API gives for the same values, naming the fix), then against the class's
   ``_parameter_constraints`` (scikit-learn's declaration of every parameter).
-- :data:`ALPHA`, :data:`L1_RATIO`, :data:`FIT_OPTIONS`, :data:`PENALTY_OPTIONS` and
+- :data:`ALPHA`, :data:`L1_RATIO`, :data:`FIT_OPTIONS`, :data:`PENALTY_OPTIONS`,
+  :data:`BOX_OPTIONS` (``lower`` / ``upper``, of the estimators that take a box) and
   :data:`GRID_OPTIONS` (the α grid of :func:`shrinkage.path`): the constraints of the
   parameters several estimators share.
 - :func:`regression_data` and :func:`classification_data`: the preamble of every ``fit``,
@@ -24,6 +25,7 @@ from .._validation import binary_target, check_non_numeric, check_sample_weight,
 
 __all__ = [
     "ALPHA",
+    "BOX_OPTIONS",
     "FIT_OPTIONS",
     "GRID_OPTIONS",
     "L1_RATIO",
@@ -48,6 +50,14 @@ FIT_OPTIONS = {
 PENALTY_OPTIONS = {
     "penalty_factor": ["array-like", None],
     "positive": ["boolean"],
+}
+
+# Kept apart from PENALTY_OPTIONS: only the squared, logistic and Poisson estimators (and
+# their CV) take a box, and scikit-learn requires the constraints to name exactly the
+# parameters of each estimator.
+BOX_OPTIONS = {
+    "lower": ["array-like", Real, None],
+    "upper": ["array-like", Real, None],
 }
 
 GRID_OPTIONS = {

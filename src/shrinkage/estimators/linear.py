@@ -35,10 +35,16 @@ class Lasso(ElasticNetRegressor):
         unpenalised.
     positive : bool, default False
         Constrain the coefficients to be ``>= 0``.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. A box is solved by coordinate descent on the box
+        (``solver_`` "box_cd"; ``solver`` must be "auto").
     solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
         "auto" is coordinate descent on working sets with Anderson acceleration
         ("working_set"), or plain cyclic coordinate descent ("cd") when some
-        ``penalty_factor`` is 0.
+        ``penalty_factor`` is 0, or with ``lower`` / ``upper`` coordinate descent on
+        the box ("box_cd").
     tol : float, default 1e-4
         Stop when the duality gap is ``≤ tol · P(0)`` (P(0): the objective at w = 0).
     max_iter : int, default 1000
@@ -80,6 +86,12 @@ class Lasso(ElasticNetRegressor):
     >>> model = Lasso(alpha=1.0).fit(X, y)
     >>> int((model.coef_ == 0).sum()), model.certificate_.relative_gap <= 1e-4
     (7, True)
+
+    With ``upper``, three coefficients stop exactly at their bound:
+
+    >>> capped = Lasso(alpha=0.1, upper=300.0).fit(X, y)
+    >>> float(capped.coef_.max()), int((capped.coef_ == 300.0).sum()), capped.solver_
+    (300.0, 3, 'box_cd')
     """
 
 
@@ -107,9 +119,14 @@ class ElasticNet(ElasticNetRegressor):
         unpenalised.
     positive : bool, default False
         Keep every coefficient ``>= 0``.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``.
     solver : {"auto", "working_set", "cd", "fista", "ista"}, default "auto"
-        As in :class:`Lasso`: working sets with Anderson acceleration, or cyclic
-        coordinate descent when some ``penalty_factor`` is 0.
+        As in :class:`Lasso`: working sets with Anderson acceleration, cyclic
+        coordinate descent when some ``penalty_factor`` is 0, or coordinate descent on
+        the box with ``lower`` / ``upper`` (only "auto" takes a box).
     tol : float, default 1e-4
         Target relative duality gap: stop when the gap is ``≤ tol · P(0)``.
     max_iter : int, default 1000
@@ -159,8 +176,8 @@ class ElasticNet(ElasticNetRegressor):
 
     def __init__(
         self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, solver="auto", tol=1e-4, max_iter=1000,
-        warm_start=False,
+        penalty_factor=None, positive=False, lower=None, upper=None, solver="auto",
+        tol=1e-4, max_iter=1000, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -188,9 +205,15 @@ class Ridge(ElasticNetRegressor):
         unshrunk.
     positive : bool, default False
         Non-negative coefficients only (then solved by coordinate descent).
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. A box is solved by coordinate descent on the box,
+        never by the closed form.
     solver : {"auto", "closed_form", "working_set", "cd", "fista", "ista"}, default "auto"
         "auto" is the closed form (Cholesky on the smaller side, SVD when singular),
-        or coordinate descent when ``positive=True``.
+        or coordinate descent when ``positive=True`` (on the box with ``lower`` /
+        ``upper``).
     tol : float, default 1e-4
         Relative duality gap the iterative solvers stop at (gap ``≤ tol · P(0)``).
     max_iter : int, default 1000

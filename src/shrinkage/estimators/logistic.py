@@ -15,6 +15,7 @@ from ..solvers.logistic import solve_logistic
 from .base import PenalizedLinearModel, linear_predictor
 from .contract import (
     ALPHA,
+    BOX_OPTIONS,
     FIT_OPTIONS,
     L1_RATIO,
     PENALTY_OPTIONS,
@@ -77,6 +78,11 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         Factors ``f_j ≥ 0``; 0 leaves a feature unpenalised.
     positive : bool, default False
         Constrain the coefficients to be ``>= 0``.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. Solved by proximal Newton on the box
+        (:mod:`shrinkage.solvers.box`).
     tol : float, default 1e-4
         Target relative duality gap (gap ≤ tol · P(0), P(0) the entropy of the prior).
     max_iter : int, default 100
@@ -125,12 +131,14 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         "l1_ratio": L1_RATIO,
         **FIT_OPTIONS,
         **PENALTY_OPTIONS,
+        **BOX_OPTIONS,
         "warm_start": ["boolean"],
     }
 
     def __init__(
         self, alpha=0.01, *, l1_ratio=1.0, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, tol=1e-4, max_iter=100, warm_start=False,
+        penalty_factor=None, positive=False, lower=None, upper=None, tol=1e-4, max_iter=100,
+        warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 

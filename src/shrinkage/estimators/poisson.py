@@ -20,6 +20,7 @@ from ..solvers.poisson import solve_poisson
 from .base import PenalizedLinearModel, linear_predictor
 from .contract import (
     ALPHA,
+    BOX_OPTIONS,
     FIT_OPTIONS,
     L1_RATIO,
     PENALTY_OPTIONS,
@@ -130,6 +131,11 @@ class PoissonElasticNet(PoissonModel):
         Factors ``f_j ≥ 0``; 0 leaves a feature unpenalised.
     positive : bool, default False
         Constrain the coefficients to be ``>= 0``.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. Solved by proximal Newton on the box
+        (:mod:`shrinkage.solvers.box`).
     tol : float, default 1e-4
         Target relative duality gap (gap ≤ tol · P(0), P(0) the null model's half mean
         deviance).
@@ -171,12 +177,13 @@ class PoissonElasticNet(PoissonModel):
 
     _parameter_constraints: dict = {
         "alpha": ALPHA, "l1_ratio": L1_RATIO, **FIT_OPTIONS, **PENALTY_OPTIONS,
-        "warm_start": ["boolean"],
+        **BOX_OPTIONS, "warm_start": ["boolean"],
     }  # fmt: skip
 
     def __init__(
         self, alpha=0.01, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, tol=1e-4, max_iter=100, warm_start=False,
+        penalty_factor=None, positive=False, lower=None, upper=None, tol=1e-4, max_iter=100,
+        warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -206,11 +213,12 @@ class PoissonLasso(PoissonModel):
     """
 
     _parameter_constraints: dict = {
-        "alpha": ALPHA, **FIT_OPTIONS, **PENALTY_OPTIONS, "warm_start": ["boolean"],
+        "alpha": ALPHA, **FIT_OPTIONS, **PENALTY_OPTIONS, **BOX_OPTIONS,
+        "warm_start": ["boolean"],
     }  # fmt: skip
 
     def __init__(
         self, alpha=0.01, *, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, tol=1e-4, max_iter=100, warm_start=False,
+        positive=False, lower=None, upper=None, tol=1e-4, max_iter=100, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())

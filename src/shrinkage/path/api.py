@@ -116,8 +116,9 @@ def path(
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
         never holds the dense block (a dense path can outweigh a sparse X).
     groups : array-like of shape (n_features,) or list of index lists, optional
-        Groups of features for the group lasso / group elastic net (squared loss, dense
-        X; :mod:`shrinkage.solvers.group_lasso`): the L1 part becomes
+        Groups of features for the group lasso / group elastic net (squared, logistic and
+        Poisson losses, dense X; :mod:`shrinkage.solvers.group_lasso`,
+        :mod:`shrinkage.solvers.group_glm`): the L1 part becomes
         ``Σ_g ω_g‖w_g‖₂`` and a group enters or leaves the model whole; ``strategy``,
         ``screening`` and ``extrapolation`` do not apply.
     group_weights : array-like of shape (n_groups,), optional
@@ -193,9 +194,9 @@ def path(
         )
     max_iter = check_max_iter(max_iter)
     offset = offset_of(_n_rows(X), offset, exposure)
-    if offset is not None and (loss in ("multitask", "multinomial") or groups is not None):
+    if offset is not None and loss in ("multitask", "multinomial"):
         raise ValueError("offset and exposure work with the squared, logistic and poisson "
-                         "losses, without groups.")  # fmt: skip
+                         "losses.")  # fmt: skip
     if grouped and loss != "multinomial":
         raise ValueError("grouped applies to loss='multinomial' (for groups of features, "
                          "pass groups=).")  # fmt: skip
@@ -215,9 +216,12 @@ def path(
         screening, extrapolation, offset,
     )  # fmt: skip
     if groups is not None:
-        if loss != "squared":
-            raise ValueError(f"groups work with the squared loss; got loss={loss!r}.")
-        result = group_path(X, y, request, groups, group_weights)
+        if loss not in ("squared", "logistic", "poisson"):
+            raise ValueError(
+                "groups work with the squared, logistic and poisson losses (for the "
+                f"multinomial, grouped=True); got loss={loss!r}."
+            )
+        result = group_path(X, y, request, groups, group_weights, loss)
     else:
         if group_weights is not None:
             raise ValueError("group_weights needs groups.")

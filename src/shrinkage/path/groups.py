@@ -1,11 +1,13 @@
 """The group-lasso path: ``shrinkage.path(X, y, penalty, groups=...)``.
 
-The problem is prepared once (:func:`~shrinkage.solvers.group_lasso.prepare_groups`),
-the grid is the one rule of :mod:`.grid` with α_max from the groups' correlation norms,
-and each point is solved from the previous one by
-:func:`~shrinkage.solvers.group_lasso.solve_groups_prepared`, certified. The result is
-an ordinary :class:`~shrinkage.path.result.PathResult` (a feature's ``entry_alpha`` is
-its group's: a group enters whole).
+The problem is prepared once (:func:`~shrinkage.solvers.group_lasso.prepare_groups`;
+for the logistic and Poisson losses
+:func:`~shrinkage.solvers.group_glm.prepare_group_glm`), the grid is the one rule of
+:mod:`.grid` with α_max from the groups' correlation norms, and each point is solved
+from the previous one by :func:`~shrinkage.solvers.group_lasso.solve_groups_prepared`
+(:func:`~shrinkage.solvers.group_glm.solve_group_glm_prepared`), certified. The result
+is an ordinary :class:`~shrinkage.path.result.PathResult` (a feature's ``entry_alpha``
+is its group's: a group enters whole).
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ import time
 import numpy as np
 
 from .._validation import check_tol
+from ..solvers.group_glm import (
+    group_glm_alpha_max,
+    prepare_group_glm,
+    solve_group_glm_prepared,
+)
 from ..solvers.group_lasso import (
     check_group_weights,
     group_alpha_max,
@@ -22,14 +29,16 @@ from ..solvers.group_lasso import (
     solve_groups_prepared,
 )
 from .grid import alpha_grid
+from .logistic import GLM_LOSSES
 from .points import assemble, new_points
 
 __all__ = ["group_path"]
 
 
-def group_path(X, y, request, groups, group_weights=None):
+def group_path(X, y, request, groups, group_weights=None, loss="squared"):
     """The path of a :class:`~shrinkage.path.points.PathRequest` with ``groups``, before
-    any warning."""
+    any warning; ``loss`` "squared" or a name of
+    :data:`~shrinkage.path.logistic.GLM_LOSSES`."""
     start = time.perf_counter()
     penalty = request.penalty
     if penalty.positive or penalty.boxed or penalty.penalty_factor is not None:
@@ -40,6 +49,8 @@ def group_path(X, y, request, groups, group_weights=None):
     if request.coef_format != "dense":
         raise ValueError("a group-lasso path returns dense coefs.")
     tol = check_tol(request.tol, np.float64)
+    if loss != "squared":
+        return _glm_group_path(X, y, request, groups, group_weights, loss, start, tol)
     data = prepare_groups(X, y, groups, request.sample_weight, request.fit_intercept,
                           request.standardize)  # fmt: skip
     omega = check_group_weights(data.groups, group_weights)
@@ -63,3 +74,35 @@ def group_path(X, y, request, groups, group_weights=None):
                      result.relative_gap, result.n_iter, time.perf_counter() - tick,
                      result.n_screened)  # fmt: skip
     return assemble(alphas, coefs, points, request, "squared", start, "group_bcd", tol)
+
+
+def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
+    """:func:`group_path` of the logistic or Poisson loss (proximal Newton per α,
+    ``max_iter`` its steps, at most 100 per α)."""
+    data = prepare_group_glm(
+        GLM_LOSSES[loss], X, y, groups, request.sample_weight, request.standardize,
+        request.fit_intercept, request.offset,
+    )  # fmt: skip
+    omega = check_group_weights(data.groups, group_weights)
+    rho = request.penalty.l1_ratio
+    n, p = data.X.shape
+    alphas = alpha_grid(
+        lambda: group_glm_alpha_max(data, omega, rho), request.n_alphas,
+        request.alpha_min_ratio, alphas=request.alphas, shape=(n, p), l1_ratio=rho,
+    )  # fmt: skip
+    coefs = np.zeros((alphas.size, p))
+    points = new_points(alphas.size)
+    w = intercept = None
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        warm = request.warm_start and w is not None
+        result = solve_group_glm_prepared(
+            data, alpha * rho * omega, alpha * (1.0 - rho) * omega, tol=tol,
+            max_iter=min(request.max_iter, 100), coef_init=w if warm else None,
+            intercept_init=intercept if warm else None,
+        )  # fmt: skip
+        w, intercept = result.coef, result.intercept
+        coefs[k] = data.coefficients(w)
+        points[k] = (intercept, result.dual_gap, result.relative_gap, result.n_iter,
+                     time.perf_counter() - tick, 0)  # fmt: skip
+    return assemble(alphas, coefs, points, request, loss, start, "group_newton", tol)

@@ -16,7 +16,7 @@ from ..estimators.contract import L1_RATIO, regression_data, store_parameters
 from ..estimators.distributed import fit_distributed_cv, is_distributed
 from ..estimators.linear import ElasticNet, Lasso
 from ..solvers import solve
-from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .cv_curve import BOXED_CV_PARAMETERS, CrossValidatedMixin
 
 __all__ = ["CrossValidatedMixin", "ElasticNetCV", "LassoCV"]
 
@@ -101,6 +101,10 @@ class LassoCV(_RegressionCV):
         Per-feature factors ``f_j ≥ 0`` of the L1 penalty; 0 leaves a feature unpenalised.
     positive : bool, default False
         Constrain the coefficients to be ``>= 0``.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. The grid, every fold path and the refit are solved on the box.
     tol : float, default 1e-4
         Relative duality gap of every fold path and of the refit.
     max_iter : int, default 20_000
@@ -204,6 +208,10 @@ class ElasticNetCV(_RegressionCV):
         Factors ``f_j ≥ 0`` on both parts of the penalty; 0 leaves feature j unpenalised.
     positive : bool, default False
         Non-negative coefficients only.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. The grid, every fold path and the refit are solved on the box.
     tol : float, default 1e-4
         Target relative duality gap, for the fold paths and the refit.
     max_iter : int, default 20_000
@@ -266,12 +274,14 @@ class ElasticNetCV(_RegressionCV):
 
     _model = ElasticNet
     _l1_ratio_grid = True
-    _parameter_constraints: dict = {**CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"]}
+    _parameter_constraints: dict = {
+        **BOXED_CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"],
+    }  # fmt: skip
 
     def __init__(
         self, *, l1_ratio=0.5, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
         cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
-        fit_intercept=True, standardize=False, penalty_factor=None, positive=False, tol=TOL,
-        max_iter=20_000, n_jobs=None,
+        fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
+        lower=None, upper=None, tol=TOL, max_iter=20_000, n_jobs=None,
     ):  # fmt: skip
         store_parameters(self, locals())

@@ -15,6 +15,10 @@ Every model minimises ``loss + α Σ f_j (ρ|w_j| + ½(1−ρ) w_j²)``. The rec
    error is within one standard error of that minimum (glmnet's ``lambda.1se``: a sparser
    model that is statistically as good);
 5. the chosen (α, ρ) is refitted on all the data, with its duality-gap certificate.
+
+With a box (``lower`` / ``upper``) the grid, every fold path and the refit are solved on
+the box (:func:`shrinkage.path` and the solvers route a boxed penalty to
+:mod:`shrinkage.solvers.box`), so every fitted coefficient lies in it.
 """
 
 from __future__ import annotations
@@ -41,15 +45,22 @@ from ..defaults import (
     TOL,
     cv_splitter,
 )
-from ..estimators.contract import FIT_OPTIONS, GRID_OPTIONS, PENALTY_OPTIONS, store_parameters
+from ..estimators.contract import (
+    BOX_OPTIONS,
+    FIT_OPTIONS,
+    GRID_OPTIONS,
+    PENALTY_OPTIONS,
+    store_parameters,
+)
 from ..path import warn_unconverged
 from ..penalties import Penalty
 from ._common import extended_grid, grid_edge, one_standard_error_index, shared_alpha_grid
 from .cv_jobs import fold_errors, run_jobs
 from .folds import check_fold_weights
 
-__all__ = ["CV_PARAMETERS", "CrossValidatedMixin"]
+__all__ = ["BOXED_CV_PARAMETERS", "CV_PARAMETERS", "CrossValidatedMixin"]
 
+#: the constraints of every CV estimator's parameters
 CV_PARAMETERS = {
     **GRID_OPTIONS,
     "cv": ["cv_object"],
@@ -60,6 +71,8 @@ CV_PARAMETERS = {
     **PENALTY_OPTIONS,
     "n_jobs": [Integral, None],
 }
+#: with the box ``lower`` / ``upper``: the CV of the squared, logistic and Poisson models
+BOXED_CV_PARAMETERS = {**CV_PARAMETERS, **BOX_OPTIONS}
 
 
 class CrossValidatedMixin:
@@ -68,13 +81,13 @@ class CrossValidatedMixin:
 
     _loss = "squared"
     _l1_ratio_grid = False  # True: cv_* arrays are 2-D, one row per l1_ratio
-    _parameter_constraints: dict = CV_PARAMETERS
+    _parameter_constraints: dict = BOXED_CV_PARAMETERS
 
     def __init__(
         self, *, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None, cv=CV_FOLDS,
         selection=SELECTION, random_state=RANDOM_STATE, scoring=None, fit_intercept=True,
-        standardize=False, penalty_factor=None, positive=False, tol=TOL, max_iter=20_000,
-        n_jobs=None,
+        standardize=False, penalty_factor=None, positive=False, lower=None, upper=None,
+        tol=TOL, max_iter=20_000, n_jobs=None,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -95,8 +108,9 @@ class CrossValidatedMixin:
         return ratios
 
     def _penalties(self, ratios) -> list[Penalty]:
-        """One penalty per ρ of the ``l1_ratio`` grid."""
-        return [Penalty(rho, self.penalty_factor, self.positive) for rho in ratios]
+        """One penalty per ρ of the ``l1_ratio`` grid (each with the box, if any)."""
+        return [Penalty(rho, self.penalty_factor, self.positive, self.lower, self.upper)
+                for rho in ratios]  # fmt: skip
 
     def _path_options(self) -> dict:
         """Options of the fold paths beyond the fit's (the groups of a group lasso)."""

@@ -16,7 +16,7 @@ from ..estimators.contract import L1_RATIO, classification_data, store_parameter
 from ..estimators.distributed import fit_distributed_cv, is_distributed
 from ..estimators.logistic import SparseLogisticRegression
 from ..solvers.logistic import solve_logistic
-from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .cv_curve import BOXED_CV_PARAMETERS, CrossValidatedMixin
 from .folds import check_fold_classes
 
 __all__ = ["SparseLogisticRegressionCV"]
@@ -63,6 +63,10 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         Factors ``f_j ≥ 0`` of the penalty; 0 keeps feature j unpenalised.
     positive : bool, default False
         Only non-negative coefficients.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. The grid, every fold path and the refit are solved on the box.
     tol : float, default 1e-4
         Relative duality gap every fold path and the refit are certified to.
     max_iter : int, default 100
@@ -131,14 +135,16 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     _loss = "logistic"
     _l1_ratio_grid = True
     _model = SparseLogisticRegression
-    _parameter_constraints: dict = {**CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"]}
+    _parameter_constraints: dict = {
+        **BOXED_CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"],
+    }  # fmt: skip
 
     # scikit-learn's LogisticRegressionCV order where the two share a parameter
     def __init__(
         self, *, fit_intercept=True, cv=CV_FOLDS, scoring=None, tol=TOL, max_iter=100,
         n_jobs=None, random_state=RANDOM_STATE, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS,
         alpha_min_ratio=None, selection=SELECTION, standardize=False, penalty_factor=None,
-        positive=False,
+        positive=False, lower=None, upper=None,
     ):  # fmt: skip
         store_parameters(self, locals())
 

@@ -17,7 +17,7 @@ from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.contract import L1_RATIO, regression_data, store_parameters
 from ..estimators.poisson import PoissonElasticNet, PoissonLasso, PoissonModel
 from ..solvers.poisson import solve_poisson
-from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .cv_curve import BOXED_CV_PARAMETERS, CrossValidatedMixin
 
 __all__ = ["PoissonElasticNetCV", "PoissonLassoCV", "check_fold_counts"]
 
@@ -97,6 +97,10 @@ class PoissonLassoCV(_PoissonCV):
         offset).
     fit_intercept, standardize, penalty_factor, positive, tol, max_iter
         As :class:`~shrinkage.PoissonLasso`.
+    lower, upper : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
+        ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
+        ``lower=0``. The grid, every fold path and the refit are solved on the box.
     n_jobs : int, optional
 
     Attributes
@@ -127,7 +131,7 @@ class PoissonLassoCV(_PoissonCV):
     def __init__(self, *, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None, cv=CV_FOLDS,
                  selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
                  fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
-                 tol=TOL, max_iter=100, n_jobs=None):  # fmt: skip
+                 lower=None, upper=None, tol=TOL, max_iter=100, n_jobs=None):  # fmt: skip
         store_parameters(self, locals())
 
 
@@ -138,10 +142,12 @@ class PoissonElasticNetCV(_PoissonCV):
 
     _model = PoissonElasticNet
     _l1_ratio_grid = True
-    _parameter_constraints: dict = {**CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"]}
+    _parameter_constraints: dict = {
+        **BOXED_CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"],
+    }  # fmt: skip
 
     def __init__(self, *, l1_ratio=0.5, alphas=None, n_alphas=N_ALPHAS, alpha_min_ratio=None,
                  cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE, scoring=None,
                  fit_intercept=True, standardize=False, penalty_factor=None, positive=False,
-                 tol=TOL, max_iter=100, n_jobs=None):  # fmt: skip
+                 lower=None, upper=None, tol=TOL, max_iter=100, n_jobs=None):  # fmt: skip
         store_parameters(self, locals())

@@ -31,8 +31,8 @@ from .._kernels.box_cd import (
     box_epoch_dense,
     box_epoch_sparse,
     intercept_step,
-    weighted_square_norms_dense,
-    weighted_square_norms_sparse,
+    weighted_moments_dense,
+    weighted_moments_sparse,
 )
 from ..bounds import clip_to_box
 from ..certificates import certified
@@ -40,6 +40,7 @@ from ..certificates.box import certify_box_prediction
 from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ._result import SolverResult
+from .line_search import armijo_step
 
 __all__ = ["fit_unpenalised_box", "solve_box_prepared"]
 
@@ -47,45 +48,54 @@ __all__ = ["fit_unpenalised_box", "solve_box_prepared"]
 INNER_EPOCHS = 10_000
 #: the share of the current duality gap the model's last sweep may still move
 INNER_SHARE = 0.1
-#: Armijo's constant and the halvings of the line search
-ARMIJO, HALVINGS = 1e-4, 40
 #: how far the inner tolerance may be tightened (by 1e-4 at each step without descent)
 STALLS = 1e-16
 
 
 class _Model:
-    """The quadratic model of the loss at z over the features, solved in place on
-    ``w`` by :func:`solve` (epochs on a dense or a CSC X)."""
+    """The quadratic model of the loss at z, on the h-weighted centred columns
+    (:mod:`shrinkage._kernels.box_cd`), solved in place on ``w`` by :meth:`solve`."""
 
-    def __init__(self, X, h, rho, lipschitz, a, b, lower, upper):
-        self.X, self.h, self.r, self.lipschitz = X, h, rho.copy(), lipschitz
-        self.weights = (a, b, lower, upper)
+    def __init__(self, X, h, rho, a, b, lower, upper, fit_intercept):
+        self.X, self.h, self.r = X, h, rho.copy()
         self.h_sum = float(h.sum())
+        self.fit_intercept = fit_intercept and self.h_sum > 0
+        if sp.issparse(X):
+            moments = weighted_moments_sparse(X.data, X.indices, X.indptr, h, fit_intercept)
+        else:
+            moments = weighted_moments_dense(X, h, fit_intercept)
+        self.h_x, self.means, self.lipschitz = moments
+        self.weights = (a, b, lower, upper)
+        # [c, Σr, n, Σ Δw_j m_j, Σ intercept steps]
+        self.state = np.array([0.0, float(self.r.sum()), X.shape[0], 0.0, 0.0])
 
     def epoch(self, w, features):
         a, b, lower, upper = self.weights
+        extra = (self.state, self.means, self.h_x)
         if sp.issparse(self.X):
             X = self.X
-            return box_epoch_sparse(X.data, X.indices, X.indptr, self.h, self.r, w,
-                                    self.lipschitz, a, b, lower, upper, features)  # fmt: skip
+            return box_epoch_sparse(
+                X.data, X.indices, X.indptr, self.h, self.r, w, self.lipschitz, a, b, lower,
+                upper, features, *extra,
+            )  # fmt: skip
         return box_epoch_dense(self.X, self.h, self.r, w, self.lipschitz, a, b, lower, upper,
-                               features)  # fmt: skip
+                               features, *extra)  # fmt: skip
 
-    def solve(self, w, fit_intercept, tol, budget):
-        """Sweeps until the largest ``L_j Δw_j²`` (and the intercept's) is ``≤ tol``;
-        returns ``(epochs, intercept step)``."""
+    def solve(self, w, tol, budget):
+        """Sweeps until the largest ``L_j Δw_j²`` (and the intercept's) is ``≤ tol``, full
+        sweeps alternating with sweeps of the non-zero coefficients; returns
+        ``(epochs, the intercept's move)``."""
         everything = np.arange(w.shape[0], dtype=np.int64)
-        epochs, moved = 0, 0.0
+        if self.fit_intercept:
+            intercept_step(self.h, self.r, self.state, self.h_sum)
+        epochs = 0
         features = everything
         while epochs < budget:
             change = self.epoch(w, features)
             epochs += 1
-            if fit_intercept and self.h_sum > 0:
-                step, squared = intercept_step(self.h, self.r, self.h_sum)
-                moved += step
-                change = max(change, squared)
+            if self.fit_intercept:
+                change = max(change, intercept_step(self.h, self.r, self.state, self.h_sum))
             if change > tol:
-                # keep sweeping the non-zero coefficients; then a full sweep to check
                 features = np.flatnonzero(w).astype(np.int64)
                 if features.size == 0:
                     features = everything
@@ -93,13 +103,7 @@ class _Model:
                 break
             else:
                 features = everything
-        return epochs, moved
-
-
-def _lipschitz(X, h):
-    if sp.issparse(X):
-        return weighted_square_norms_sparse(X.data, X.indices, X.indptr, h, X.shape[0])
-    return weighted_square_norms_dense(X, h)
+        return epochs, float(self.state[4] - self.state[3])
 
 
 def _layout(X):
@@ -160,10 +164,12 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
         w, intercept = fit_unpenalised_box(data, penalty)
     else:
         w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-        intercept = loss.null_prediction(y, s, data.fit_intercept, data.offset)
-    w = clip_to_box(w, lower, upper)
-    if intercept_init is not None and data.fit_intercept:
-        intercept = float(intercept_init)
+        w = clip_to_box(w, lower, upper)
+        if intercept_init is not None and data.fit_intercept:
+            intercept = float(intercept_init)
+        else:  # the intercept that fits the start best
+            fixed = data.predictor(w, 0.0) if np.any(w) else data.offset
+            intercept = loss.null_prediction(y, s, data.fit_intercept, fixed)
     history, n_iter, sharper = [], 0, 1.0
     budget = max_iter if squared else INNER_EPOCHS
     while True:
@@ -177,12 +183,11 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
         if certified(cert.relative_gap, tol) or out_of_budget or sharper < STALLS:
             break
         _, loss_gradient, curvature = loss.derivatives(y, z, s)
-        model = _Model(X, n * curvature, -n * loss_gradient, _lipschitz(X, n * curvature),
-                       a, b, lower, upper)  # fmt: skip
+        model = _Model(X, n * curvature, -n * loss_gradient, a, b, lower, upper,
+                       data.fit_intercept)  # fmt: skip
         candidate = w.copy()
         inner = sharper * _inner_tolerance(cert, tol, data.primal_at_zero, p)
-        epochs, moved = model.solve(candidate, data.fit_intercept, inner,
-                                    budget if squared else INNER_EPOCHS)  # fmt: skip
+        epochs, moved = model.solve(candidate, inner, budget if squared else INNER_EPOCHS)
         if squared:
             budget -= epochs
             n_iter += epochs
@@ -250,16 +255,9 @@ def _line_search(data, z, w, candidate, moved, a, b, loss_gradient, gradient, sq
     base = penalty_at(w)
     slope = float(gradient @ direction + moved * loss_gradient.sum())
     slope += penalty_at(candidate) - base
-    # below the rounding of P, Armijo's condition cannot be read: a step that does not
-    # raise P beyond that rounding is taken (the next certificate judges it)
-    resolution = 1e-15 * (abs(data.primal_at_zero) + abs(base))
-    if slope > -resolution:
-        decrease = loss.loss_change(y, z, change, s) + penalty_at(candidate) - base
-        return 1.0 if decrease <= resolution else None
-    t = 1.0
-    for _ in range(HALVINGS):
-        decrease = loss.loss_change(y, z, t * change, s) + penalty_at(w + t * direction) - base
-        if np.isfinite(decrease) and decrease <= ARMIJO * t * slope:
-            return t
-        t *= 0.5
-    return None
+
+    def objective_change(t):
+        return loss.loss_change(y, z, t * change, s) + penalty_at(w + t * direction) - base
+
+    return armijo_step(objective_change, slope,
+                       1e-15 * (abs(data.primal_at_zero) + abs(base)))  # fmt: skip
