@@ -115,10 +115,14 @@ def test_positive_is_lower_zero():
     X, y, _ = _data("squared")
     positive = Lasso(alpha=0.05, positive=True, tol=1e-12, max_iter=100_000).fit(X, y)
     lower = Lasso(alpha=0.05, lower=0.0, tol=1e-12, max_iter=100_000).fit(X, y)
-    assert positive.solver_ != lower.solver_ == "box_cd"  # two solvers, one answer
+    # lower = 0 without an upper bound is positivity, solved by the same fast solver;
+    # with a far upper bound the box solver takes it: two solvers, one answer
+    boxed = Lasso(alpha=0.05, lower=0.0, upper=1e6, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert lower.solver_ == positive.solver_ != boxed.solver_ == "box_cd"
     assert np.count_nonzero(positive.coef_) < COEF.size  # the constraint binds
-    np.testing.assert_allclose(lower.coef_, positive.coef_, rtol=0, atol=1e-8)
-    assert lower.intercept_ == pytest.approx(positive.intercept_, abs=1e-8)
+    np.testing.assert_array_equal(lower.coef_, positive.coef_)
+    np.testing.assert_allclose(boxed.coef_, positive.coef_, rtol=0, atol=1e-8)
+    assert boxed.intercept_ == pytest.approx(positive.intercept_, abs=1e-8)
 
 
 @pytest.mark.parametrize(

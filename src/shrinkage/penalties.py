@@ -89,7 +89,8 @@ class Penalty:
         Box constraints ``lower_j ≤ w_j ≤ upper_j`` (glmnet's ``lower.limits`` and
         ``upper.limits``; ±inf: no bound), each box containing 0
         (:mod:`shrinkage.bounds`). ``positive=True`` with ``upper`` is the box
-        ``[0, upper]``; ``positive`` with ``lower`` is an error.
+        ``[0, upper]``; ``positive`` with ``lower`` is an error. Infinite bounds are
+        dropped, and ``lower = 0`` without an upper bound becomes ``positive=True``.
 
     See Also
     --------
@@ -127,6 +128,15 @@ class Penalty:
         if self.positive and self.lower is not None:
             raise ValueError("give positive=True or lower, not both (positive is lower=0).")
         lower, upper = check_bounds(self.lower, self.upper)
+        # infinite bounds bound nothing, and [0, ∞) everywhere is positivity, which the
+        # fast solvers take: only a finite bound other than that needs the box solver
+        if lower is not None and np.all(np.isneginf(lower)):
+            lower = None
+        if upper is not None and np.all(np.isposinf(upper)):
+            upper = None
+        if upper is None and lower is not None and np.all(lower == 0):
+            object.__setattr__(self, "positive", True)
+            lower = None
         object.__setattr__(self, "lower", lower)
         object.__setattr__(self, "upper", upper)
 

@@ -25,17 +25,21 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._validation import check_max_iter, check_positive_alpha, check_tol
 from ..certificates import certified
 from ..certificates.glm_groups import certify_group_glm
 from ..groups import Groups, check_groups
-from ..losses import Loss
+from ..losses import LogisticLoss, Loss, PoissonLoss
 from ._result import SolverResult
-from .group_lasso import prepare_groups, solve_groups_prepared
+from .group_lasso import check_group_weights, prepare_groups, solve_groups_prepared
 from .line_search import armijo_step
 from .logistic_data import prepare_glm
 
-__all__ = ["GroupGLMData", "group_glm_alpha_max", "prepare_group_glm",
+__all__ = ["GroupGLMData", "group_glm_alpha_max", "prepare_group_glm", "solve_group_glm",
            "solve_group_glm_prepared"]  # fmt: skip
+
+#: the losses of this module, by name
+LOSSES = {"logistic": LogisticLoss(), "poisson": PoissonLoss()}
 
 #: the share of the current gap the quadratic model's own gap may keep
 INNER_SHARE = 0.1
@@ -212,3 +216,76 @@ def _line_search(data, z, w, intercept, candidate, moved, a, b):
 
     return armijo_step(objective_change, slope,
                        1e-15 * (abs(data.primal_at_zero) + abs(base)))  # fmt: skip
+
+
+def solve_group_glm(X, y, alpha, groups, *, loss="logistic", l1_ratio=1.0, group_weights=None,
+                    fit_intercept=True, sample_weight=None, standardize=False, tol=1e-4,
+                    max_iter=100, coef_init=None, intercept_init=None,
+                    offset=None) -> SolverResult:  # fmt: skip
+    """The group lasso / group elastic net of the logistic or Poisson loss at one α,
+    certified (module docstring).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Dense.
+    y : array-like of shape (n_samples,)
+        Labels 0/1 (``loss="logistic"``) or counts (``"poisson"``).
+    alpha : float
+        α > 0.
+    groups : array-like of shape (n_features,) or list of index lists
+        One label per feature, or the features of each group (:mod:`shrinkage.groups`).
+    loss : {"logistic", "poisson"}
+    l1_ratio : float in [0, 1]
+        ρ; 1 is the group lasso.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g (default ``√p_g``), in the order of the sorted labels or of the lists.
+    fit_intercept, sample_weight, standardize, tol
+        As in :func:`~shrinkage.solvers.logistic.solve_logistic`.
+    max_iter : int
+        Proximal-Newton steps.
+    coef_init : array-like of shape (n_features,), optional
+        Warm start, on the data's scale.
+    intercept_init : float, optional
+    offset : array-like of shape (n_samples,), optional
+        The fixed part o of ``z = Xw + b + o`` (a log exposure for Poisson).
+
+    Returns
+    -------
+    SolverResult
+        ``coef`` on the data's scale, the intercept and the certificate with each group's
+        KKT residual; ``n_iter`` the Newton steps.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> X = rng.standard_normal((300, 6))
+    >>> y = rng.poisson(np.exp(0.5 * X[:, 2] - 0.5 * X[:, 3])).astype(float)
+    >>> fit = solve_group_glm(X, y, 0.2, [0, 0, 1, 1, 2, 2], loss="poisson", tol=1e-8)
+    >>> np.flatnonzero(fit.coef).tolist(), bool(fit.converged)
+    ([2, 3], True)
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}.")
+    alpha = check_positive_alpha(alpha, "group-lasso")
+    tol, max_iter = check_tol(tol, np.float64), check_max_iter(max_iter)
+    if not 0.0 <= float(l1_ratio) <= 1.0:
+        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}.")
+    data = prepare_group_glm(LOSSES[loss], X, y, groups, sample_weight, standardize,
+                             fit_intercept, offset)  # fmt: skip
+    omega = check_group_weights(data.groups, group_weights)
+    if coef_init is not None:
+        coef_init = np.asarray(coef_init, dtype=np.float64).ravel()
+        p = data.X.shape[1]
+        if coef_init.shape != (p,) or not np.all(np.isfinite(coef_init)):
+            raise ValueError(f"coef_init must be {p} finite numbers, got shape "
+                             f"{coef_init.shape}.")  # fmt: skip
+        if data.scale is not None:
+            coef_init = coef_init * data.scale
+    result = solve_group_glm_prepared(
+        data, alpha * l1_ratio * omega, alpha * (1.0 - l1_ratio) * omega, tol=tol,
+        max_iter=max_iter, coef_init=coef_init, intercept_init=intercept_init,
+    )  # fmt: skip
+    return SolverResult(data.coefficients(result.coef), result.intercept, result.certificate,
+                        result.n_iter, result.converged, tol, result.solver,
+                        result.history)  # fmt: skip
