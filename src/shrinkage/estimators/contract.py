@@ -5,9 +5,11 @@
   functional API gives for the same values, naming the fix), then against the class's
   ``_parameter_constraints`` (scikit-learn's declaration of every parameter).
 - :data:`ALPHA`, :data:`L1_RATIO`, :data:`FIT_OPTIONS`, :data:`PENALTY_OPTIONS`,
-  :data:`BOX_OPTIONS` (``lower`` / ``upper``, of the estimators that take a box) and
-  :data:`GRID_OPTIONS` (the α grid of :func:`shrinkage.path`): the constraints of the
-  parameters several estimators share.
+  :data:`BOX_OPTIONS` (``lower`` / ``upper``, of the estimators that take a box),
+  :data:`GROUP_OPTIONS` (``groups`` / ``group_weights`` of the logistic and Poisson
+  models) and :data:`GRID_OPTIONS` (the α grid of :func:`shrinkage.path`): the
+  constraints of the parameters several estimators share; :func:`check_group_options`
+  the checks of the groups at fit time.
 - :func:`regression_data` and :func:`classification_data`: the preamble of every ``fit``,
   from the caller's ``X``, ``y`` and ``sample_weight`` to the arrays the solvers take.
 """
@@ -17,20 +19,24 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from .._validation import binary_target, check_non_numeric, check_sample_weight, check_target
+from ..path.api import is_distributed
 
 __all__ = [
     "ALPHA",
     "BOX_OPTIONS",
     "FIT_OPTIONS",
     "GRID_OPTIONS",
+    "GROUP_OPTIONS",
     "L1_RATIO",
     "PENALTY_OPTIONS",
     "ValidatedParameters",
+    "check_group_options",
     "classification_data",
     "multiclass_data",
     "regression_data",
@@ -60,6 +66,13 @@ BOX_OPTIONS = {
     "upper": ["array-like", Real, None],
 }
 
+# Feature groups of the logistic and Poisson models and their CV (the group lasso of
+# shrinkage.solvers.group_glm); GroupLasso declares the same two.
+GROUP_OPTIONS = {
+    "groups": ["array-like", list, None],
+    "group_weights": ["array-like", None],
+}
+
 GRID_OPTIONS = {
     "alphas": ["array-like", Interval(Real, 0, None, closed="neither"), None],
     "n_alphas": [Interval(Integral, 1, None, closed="left")],
@@ -85,6 +98,45 @@ class ValidatedParameters:
     def _validate_params(self):
         self._check_params()
         super()._validate_params()
+
+
+def check_group_options(estimator, X):
+    """Raise unless ``estimator``'s ``groups`` / ``group_weights`` can be fitted on X.
+
+    With groups the penalty is ``α Σ_g ω_g‖w_g‖₂``: per-feature factors, positivity and
+    a box have no place in it, and the group solvers take dense X in memory. Without
+    groups, ``group_weights`` would be ignored.
+
+    Examples
+    --------
+    >>> from shrinkage import PoissonLasso
+    >>> model = PoissonLasso(groups=[0, 0, 1], positive=True)
+    >>> check_group_options(model, [[1.0, 2.0, 3.0]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: with groups, weight the groups by group_weights; ... (got positive).
+    """
+    if estimator.groups is None:
+        if estimator.group_weights is not None:
+            raise ValueError("group_weights needs groups: there is one weight per group of "
+                             "features.")  # fmt: skip
+        return
+    given = [name for name, value in (
+        ("penalty_factor", estimator.penalty_factor is not None),
+        ("positive", bool(estimator.positive)),
+        ("lower", estimator.lower is not None),
+        ("upper", estimator.upper is not None),
+    ) if value]  # fmt: skip
+    if given:
+        raise ValueError(
+            "with groups, weight the groups by group_weights; penalty_factor, positive and "
+            f"lower/upper do not apply (got {', '.join(given)})."
+        )
+    if sp.issparse(X) or is_distributed(X):
+        raise TypeError(
+            "with groups, X must be a dense array in memory (group-lasso fits take dense "
+            f"X), got {type(X).__name__}; convert sparse X with X.toarray()."
+        )
 
 
 def _checked_X_y(estimator, X, y, y_numeric):

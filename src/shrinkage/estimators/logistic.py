@@ -11,14 +11,17 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from ..certificates import describe_gap
+from ..solvers.group_glm import solve_group_glm
 from ..solvers.logistic import solve_logistic
 from .base import PenalizedLinearModel, linear_predictor
 from .contract import (
     ALPHA,
     BOX_OPTIONS,
     FIT_OPTIONS,
+    GROUP_OPTIONS,
     L1_RATIO,
     PENALTY_OPTIONS,
+    check_group_options,
     classification_data,
     store_parameters,
 )
@@ -63,6 +66,10 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     ``intercept_scaling`` for L1), with ``n`` replaced by the sum of the sample weights
     when they are given. scikit-learn penalises no intercept either.
 
+    **Groups of features** (``groups=``) replace the penalty by the group lasso / group
+    elastic net ``α Σ_g ω_g (ρ‖w_g‖₂ + ½(1 − ρ)‖w_g‖₂²)`` (Yuan & Lin 2006), solved by
+    :func:`shrinkage.solvers.group_glm.solve_group_glm` on dense X in memory.
+
     Parameters
     ----------
     alpha : float, default 0.01
@@ -83,6 +90,14 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
         ``lower=0``. Solved by proximal Newton on the box
         (:mod:`shrinkage.solvers.box`).
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
+        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. One label
+        per feature, or the features of each group, covering every feature once. Not
+        with ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,
+        p_g the size of group g.
     tol : float, default 1e-4
         Target relative duality gap (gap ≤ tol · P(0), P(0) the entropy of the prior).
     max_iter : int, default 100
@@ -104,7 +119,8 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     dual_gap_ : float
         Duality gap reached, an upper bound on the objective's distance to its minimum.
     certificate_ : shrinkage.certificates.Certificate
-        Primal, dual, relative gap and per-feature KKT residual.
+        Primal, dual, relative gap and per-feature (with ``groups``: per-group) KKT
+        residual.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Present when X was a DataFrame with string column names.
@@ -123,6 +139,16 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     (21, True)
     >>> round(model.score(X, y), 3)
     0.974
+
+    Groups of features enter together (here three groups of two):
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 6))
+    >>> y = X[:, 0] - X[:, 1] + rng.standard_normal(200) > 0
+    >>> grouped = SparseLogisticRegression(alpha=0.1, groups=[0, 0, 1, 1, 2, 2]).fit(X, y)
+    >>> np.flatnonzero(grouped.coef_).tolist()
+    [0, 1]
     """
 
     _loss = "logistic"
@@ -132,13 +158,14 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         **FIT_OPTIONS,
         **PENALTY_OPTIONS,
         **BOX_OPTIONS,
+        **GROUP_OPTIONS,
         "warm_start": ["boolean"],
     }
 
     def __init__(
         self, alpha=0.01, *, l1_ratio=1.0, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, lower=None, upper=None, tol=1e-4, max_iter=100,
-        warm_start=False,
+        penalty_factor=None, positive=False, lower=None, upper=None, groups=None,
+        group_weights=None, tol=1e-4, max_iter=100, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -150,7 +177,8 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         ----------
         X : array-like, sparse matrix, or Dask, Spark or partitioned data
             Training data of shape (n_samples, n_features) (sparse: used as CSC, never
-            densified; distributed: see the class docstring).
+            densified; distributed: see the class docstring). Dense and in memory with
+            ``groups``.
         y : array-like of shape (n_samples,), or str
             Two distinct labels (numbers, strings, booleans); for distributed data 0/1
             labels, the name of the target column with a DataFrame.
@@ -161,23 +189,34 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         -------
         self
         """
+        check_group_options(self, X)
         if is_distributed(X):
             from .distributed import fit_distributed
 
             return fit_distributed(self, X, y, sample_weight)
         X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
-        coef_init = intercept_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (1, X.shape[1]):
-                coef_init, intercept_init = self.coef_.ravel(), float(self.intercept_[0])
-        result = solve_logistic(
-            X, target, self.alpha, self._penalty(), coef_init=coef_init,
-            intercept_init=intercept_init, **self._fit_options(sample_weight),
-        )  # fmt: skip
+        start = dict(coef_init=None, intercept_init=None)
+        previous = getattr(self, "coef_", None)
+        if self.warm_start and previous is not None and previous.shape == (1, X.shape[1]):
+            start = dict(coef_init=previous.ravel(), intercept_init=float(self.intercept_[0]))
+        if self.groups is None:
+            result = solve_logistic(X, target, self.alpha, self._penalty(), **start,
+                                    **self._fit_options(sample_weight))  # fmt: skip
+        else:
+            result = self._solve_groups(X, target, self.alpha, self.l1_ratio, sample_weight,
+                                        **start)  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
         self.classes_ = classes
         self._store_solution(result)
         return self
+
+    def _solve_groups(self, X, target, alpha, l1_ratio, sample_weight, **start):
+        """The group lasso / group elastic net of ``groups`` at (α, ρ), certified
+        (:func:`~shrinkage.solvers.group_glm.solve_group_glm`, from ``start``)."""
+        return solve_group_glm(
+            X, target, alpha, self.groups, loss=self._loss, l1_ratio=l1_ratio,
+            group_weights=self.group_weights, **start, **self._fit_options(sample_weight),
+        )  # fmt: skip
 
     def _warn_unconverged(self, result, stacklevel):
         """A ``ConvergenceWarning`` when ``result`` misses its tolerance."""
@@ -228,4 +267,5 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
+        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
         return tags

@@ -5,7 +5,9 @@ Both minimise half the mean Poisson deviance (log link) plus the elastic net::
     1/n Σ s_i [μ_i − y_i z_i + y_i log y_i − y_i] + α Σ_j f_j (ρ|w_j| + ½(1 − ρ) w_j²)
 
 with ``z = Xw + b + o`` and ``μ = e^z`` (o: an offset, the log of an exposure), through
-:func:`shrinkage.solvers.poisson.solve_poisson`.
+:func:`shrinkage.solvers.poisson.solve_poisson`; with ``groups`` the penalty is the
+group lasso / group elastic net ``α Σ_g ω_g (ρ‖w_g‖₂ + ½(1 − ρ)‖w_g‖₂²)``, through
+:func:`shrinkage.solvers.group_glm.solve_group_glm`.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from sklearn.metrics import d2_tweedie_score
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import offset_of
+from ..solvers.group_glm import solve_group_glm
 from ..solvers.poisson import solve_poisson
 from .base import PenalizedLinearModel, linear_predictor
 from .contract import (
     ALPHA,
     BOX_OPTIONS,
     FIT_OPTIONS,
+    GROUP_OPTIONS,
     L1_RATIO,
     PENALTY_OPTIONS,
+    check_group_options,
     regression_data,
     store_parameters,  # fmt: skip
 )
@@ -45,7 +50,7 @@ class PoissonModel(PenalizedLinearModel, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
-            Sparse input is used as CSC, never densified.
+            Sparse input is used as CSC, never densified; dense with ``groups``.
         y : array-like of shape (n_samples,)
             Counts ``y ≥ 0`` (non-integer rates are allowed, as in glmnet); some must
             be positive.
@@ -61,16 +66,31 @@ class PoissonModel(PenalizedLinearModel, RegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_group_options(self, X)
         X, y, sample_weight = regression_data(self, X, y, sample_weight)
-        result = solve_poisson(
-            X, y, self.alpha, self._penalty(), coef_init=self._previous_coef((X.shape[1],)),
+        start = dict(
+            coef_init=self._previous_coef((X.shape[1],)),
             intercept_init=getattr(self, "intercept_", None) if self.warm_start else None,
             offset=offset_of(X.shape[0], offset, exposure),
-            **self._fit_options(sample_weight),
         )  # fmt: skip
+        if self.groups is None:
+            result = solve_poisson(X, y, self.alpha, self._penalty(), **start,
+                                   **self._fit_options(sample_weight))  # fmt: skip
+        else:
+            result = self._solve_groups(X, y, self.alpha, self.l1_ratio, sample_weight,
+                                        **start)  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
         self._store_solution(result)
         return self
+
+    def _solve_groups(self, X, y, alpha, l1_ratio, sample_weight, **start):
+        """The group lasso / group elastic net of ``groups`` at (α, ρ), certified
+        (:func:`~shrinkage.solvers.group_glm.solve_group_glm`; ``start`` the warm start
+        and the offset)."""
+        return solve_group_glm(
+            X, y, alpha, self.groups, loss=self._loss, l1_ratio=l1_ratio,
+            group_weights=self.group_weights, **start, **self._fit_options(sample_weight),
+        )  # fmt: skip
 
     def _store_solution(self, result):
         """The fitted attributes of one certified solve."""
@@ -104,6 +124,7 @@ class PoissonModel(PenalizedLinearModel, RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = True
+        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
         return tags
 
 
@@ -136,6 +157,14 @@ class PoissonElasticNet(PoissonModel):
         ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
         ``lower=0``. Solved by proximal Newton on the box
         (:mod:`shrinkage.solvers.box`).
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
+        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. One label
+        per feature, or the features of each group, covering every feature once. Not
+        with ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,
+        p_g the size of group g.
     tol : float, default 1e-4
         Target relative duality gap (gap ≤ tol · P(0), P(0) the null model's half mean
         deviance).
@@ -154,6 +183,8 @@ class PoissonElasticNet(PoissonModel):
         Proximal-Newton steps taken.
     dual_gap_ : float
     certificate_ : shrinkage.certificates.Certificate
+        Primal, dual, relative gap and per-feature (with ``groups``: per-group) KKT
+        residual.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
@@ -177,13 +208,13 @@ class PoissonElasticNet(PoissonModel):
 
     _parameter_constraints: dict = {
         "alpha": ALPHA, "l1_ratio": L1_RATIO, **FIT_OPTIONS, **PENALTY_OPTIONS,
-        **BOX_OPTIONS, "warm_start": ["boolean"],
+        **BOX_OPTIONS, **GROUP_OPTIONS, "warm_start": ["boolean"],
     }  # fmt: skip
 
     def __init__(
         self, alpha=0.01, *, l1_ratio=0.5, fit_intercept=True, standardize=False,
-        penalty_factor=None, positive=False, lower=None, upper=None, tol=1e-4, max_iter=100,
-        warm_start=False,
+        penalty_factor=None, positive=False, lower=None, upper=None, groups=None,
+        group_weights=None, tol=1e-4, max_iter=100, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -194,7 +225,8 @@ class PoissonLasso(PoissonModel):
 
     :class:`PoissonElasticNet` with ``l1_ratio = 1``; the parameters and attributes are
     the same. Features whose correlation with the count residual ``y − μ`` stays below
-    ``n α f_j`` are exactly zero.
+    ``n α f_j`` are exactly zero; with ``groups`` (the group lasso
+    ``α Σ_g ω_g‖w_g‖₂``), groups whose correlation norm stays below ``n α ω_g``.
 
     Examples
     --------
@@ -210,15 +242,22 @@ class PoissonLasso(PoissonModel):
     (array([ 0.43,  0.  ,  0.02, -0.04]), -0.04)
     >>> model.predict(X[:2], exposure=[1.0, 2.0]).round(2)
     array([1.19, 2.74])
+
+    The first two features as one group, the last two as another:
+
+    >>> grouped = PoissonLasso(alpha=0.15, groups=[0, 0, 1, 1]).fit(X, y, exposure=exposure)
+    >>> np.flatnonzero(grouped.coef_).tolist()
+    [0, 1]
     """
 
     _parameter_constraints: dict = {
-        "alpha": ALPHA, **FIT_OPTIONS, **PENALTY_OPTIONS, **BOX_OPTIONS,
+        "alpha": ALPHA, **FIT_OPTIONS, **PENALTY_OPTIONS, **BOX_OPTIONS, **GROUP_OPTIONS,
         "warm_start": ["boolean"],
     }  # fmt: skip
 
     def __init__(
         self, alpha=0.01, *, fit_intercept=True, standardize=False, penalty_factor=None,
-        positive=False, lower=None, upper=None, tol=1e-4, max_iter=100, warm_start=False,
+        positive=False, lower=None, upper=None, groups=None, group_weights=None, tol=1e-4,
+        max_iter=100, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())

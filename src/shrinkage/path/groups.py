@@ -78,7 +78,7 @@ def group_path(X, y, request, groups, group_weights=None, loss="squared"):
 
 def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
     """:func:`group_path` of the logistic or Poisson loss (proximal Newton per α,
-    ``max_iter`` its steps, at most 100 per α)."""
+    ``max_iter`` its steps)."""
     data = prepare_group_glm(
         GLM_LOSSES[loss], X, y, groups, request.sample_weight, request.standardize,
         request.fit_intercept, request.offset,
@@ -98,7 +98,7 @@ def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
         warm = request.warm_start and w is not None
         result = solve_group_glm_prepared(
             data, alpha * rho * omega, alpha * (1.0 - rho) * omega, tol=tol,
-            max_iter=min(request.max_iter, 100), coef_init=w if warm else None,
+            max_iter=request.max_iter, coef_init=w if warm else None,
             intercept_init=intercept if warm else None,
         )  # fmt: skip
         w, intercept = result.coef, result.intercept

@@ -116,6 +116,12 @@ class CrossValidatedMixin:
         """Options of the fold paths beyond the fit's (the groups of a group lasso)."""
         return {}
 
+    def _fold_job(self):
+        """The work of one (ρ, fold) job, with the signature of
+        :func:`~shrinkage.selection.cv_jobs.fold_errors` (a module-level function, so
+        that any joblib backend can ship it)."""
+        return fold_errors
+
     def _scorer(self):
         if self.scoring is None:
             return None
@@ -237,9 +243,10 @@ class CrossValidatedMixin:
         )
         # Threads, when the jobs are long enough to pay for them, unless a surrounding
         # joblib.parallel_backend (loky, dask, ray) says otherwise (run_jobs)
+        job = self._fold_job()
         jobs = run_jobs(
             [
-                delayed(fold_errors)(X, y, sample_weight, train, test, pen, grid, **job_options)
+                delayed(job)(X, y, sample_weight, train, test, pen, grid, **job_options)
                 for pen, grid in zip(penalties, grids, strict=True)
                 for train, test in folds
             ],

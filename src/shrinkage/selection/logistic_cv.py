@@ -3,7 +3,9 @@
 The recipe of :mod:`shrinkage.selection.cross_validation` (one α grid from the full data,
 warm-started paths per fold through joblib, min or one-standard-error rule, refit) with
 the binomial deviance ``2 × mean log-loss`` on the held-out rows as the default error
-(glmnet's ``type.measure="deviance"``) and stratified folds.
+(glmnet's ``type.measure="deviance"``) and stratified folds. With ``groups`` the fold
+paths are group-lasso paths (:func:`shrinkage.path` with ``groups``) and the refit is
+:func:`~shrinkage.solvers.group_glm.solve_group_glm`.
 """
 
 from __future__ import annotations
@@ -12,14 +14,53 @@ import numpy as np
 from sklearn.base import _fit_context
 
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
-from ..estimators.contract import L1_RATIO, classification_data, store_parameters
+from ..estimators.contract import (
+    GROUP_OPTIONS,
+    L1_RATIO,
+    check_group_options,
+    classification_data,
+    store_parameters,
+)
 from ..estimators.distributed import fit_distributed_cv, is_distributed
 from ..estimators.logistic import SparseLogisticRegression
+from ..path import path
 from ..solvers.logistic import solve_logistic
+from ._common import deviance
 from .cv_curve import BOXED_CV_PARAMETERS, CrossValidatedMixin
+from .cv_jobs import scorer_errors
 from .folds import check_fold_classes
 
-__all__ = ["SparseLogisticRegressionCV"]
+__all__ = ["SparseLogisticRegressionCV", "group_fold_errors"]
+
+
+def group_fold_errors(
+    X, y, sample_weight, train, test, penalty, alphas, *, loss, scorer, template,
+    path_options,
+):  # fmt: skip
+    """:func:`~shrinkage.selection.cv_jobs.fold_errors` of a logistic group lasso: the
+    training rows' path by :func:`shrinkage.path` with the ``groups`` of
+    ``path_options`` (the ungrouped logistic fold path takes no groups), then the
+    held-out deviance, or minus the scorer, at each α.
+
+    Returns
+    -------
+    errors, n_active, relative_gaps : ndarray of shape (n_alphas,)
+        As :func:`~shrinkage.selection.cv_jobs.fold_errors`.
+    """
+    train_weight = None if sample_weight is None else sample_weight[train]
+    test_weight = None if sample_weight is None else sample_weight[test]
+    fit = path(
+        X[train], y[train], penalty, loss=loss, alphas=alphas, sample_weight=train_weight,
+        warn=False, **path_options,
+    )  # fmt: skip
+    X_test, y_test = X[test], y[test]
+    if scorer is None:
+        errors = deviance(y_test, X_test @ fit.coefs.T + fit.intercepts, test_weight)
+    else:
+        errors = scorer_errors(scorer, template, alphas, fit.coefs, fit.intercepts, X_test,
+                               y_test, test_weight)  # fmt: skip
+    n_active = np.count_nonzero(fit.coefs, axis=1)
+    return np.asarray(errors, dtype=np.float64), n_active, fit.relative_gaps
 
 
 class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
@@ -67,6 +108,13 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         Box constraints ``lower_j ≤ coef_j ≤ upper_j`` (glmnet's ``lower.limits`` /
         ``upper.limits``; ±inf for no bound); each box contains 0. ``positive=True`` is
         ``lower=0``. The grid, every fold path and the refit are solved on the box.
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
+        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. The grid,
+        every fold path and the refit are group-lasso fits. Not with
+        ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``.
     tol : float, default 1e-4
         Relative duality gap every fold path and the refit are certified to.
     max_iter : int, default 100
@@ -136,7 +184,7 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
     _l1_ratio_grid = True
     _model = SparseLogisticRegression
     _parameter_constraints: dict = {
-        **BOXED_CV_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"],
+        **BOXED_CV_PARAMETERS, **GROUP_OPTIONS, "l1_ratio": [*L1_RATIO, "array-like"],
     }  # fmt: skip
 
     # scikit-learn's LogisticRegressionCV order where the two share a parameter
@@ -144,7 +192,7 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         self, *, fit_intercept=True, cv=CV_FOLDS, scoring=None, tol=TOL, max_iter=100,
         n_jobs=None, random_state=RANDOM_STATE, l1_ratio=1.0, alphas=None, n_alphas=N_ALPHAS,
         alpha_min_ratio=None, selection=SELECTION, standardize=False, penalty_factor=None,
-        positive=False, lower=None, upper=None,
+        positive=False, lower=None, upper=None, groups=None, group_weights=None,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -160,17 +208,20 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
             :meth:`shrinkage.distributed.api.DistributedProblem.cv` (unstratified
             folds by a seeded hash of the rows, ``random_state`` the seed): ``cv`` must
             be an int or None, without ``groups`` or ``scoring``; ``classes_`` is [0, 1].
+            Dense and in memory with feature ``groups`` (the parameter).
         y : array-like of shape (n_samples,), or str
             Two distinct labels (0/1 for distributed data; with a DataFrame, the name
             of the target column).
         sample_weight : array-like of shape (n_samples,), optional
         groups : array-like of shape (n_samples,), optional
-            Group labels for group-aware splitters.
+            Row groups for group-aware splitters (``GroupKFold``); the feature groups
+            are the ``groups`` parameter.
 
         Returns
         -------
         self
         """
+        check_group_options(self, X)
         if is_distributed(X):
             return fit_distributed_cv(self, X, y, sample_weight, groups)
         X, target, sample_weight, classes = classification_data(self, X, y, sample_weight)
@@ -178,10 +229,22 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
             X, target, sample_weight, groups, True, self._template(X.shape[1]),
             check_folds=lambda folds: check_fold_classes(folds, target, classes, sample_weight),
         )  # fmt: skip
-        result = solve_logistic(X, target, alpha, penalty, **self._fit_options(sample_weight))
+        if self.groups is None:
+            result = solve_logistic(X, target, alpha, penalty,
+                                    **self._fit_options(sample_weight))  # fmt: skip
+        else:
+            result = self._solve_groups(X, target, alpha, penalty.l1_ratio, sample_weight)
         self.classes_ = classes
         self._store_refit(result)
         return self
+
+    def _path_options(self):
+        if self.groups is None:
+            return {}
+        return {"groups": self.groups, "group_weights": self.group_weights}
+
+    def _fold_job(self):
+        return super()._fold_job() if self.groups is None else group_fold_errors
 
     def _template(self, n_features):
         # Folds see 0/1 targets; scorers then compare 0/1 predictions with 0/1 labels.
