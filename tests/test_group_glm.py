@@ -148,7 +148,7 @@ def test_exposure_is_the_log_offset():
     (dict(groups=[[0, 1, 2], [3, 4]]), ValueError, "cover"),
     (dict(groups=GROUPS, sparse=True), TypeError, "dense X"),
     (dict(groups=GROUPS, offset=np.zeros(3)), ValueError, "offset"),
-    (dict(groups=GROUPS, loss="multinomial"), ValueError, "grouped=True"),
+    (dict(groups=GROUPS, loss="multinomial", grouped=True), ValueError, "one or the other"),
 ])  # fmt: skip
 def test_bad_input_gets_a_clear_error(kwargs, error, message):
     X, y, _ = _problem("logistic", 0)
@@ -165,3 +165,22 @@ def test_inputs_are_never_modified():
     path(X, y, loss="poisson", groups=GROUPS, offset=offset, n_alphas=4, standardize=True)
     for original, kept in zip((X, y, offset), copies, strict=True):
         np.testing.assert_array_equal(original, kept)
+
+
+@pytest.mark.parametrize("loss", ["squared", "logistic", "poisson"])
+def test_refit_at_solves_the_paths_own_problem(loss):
+    """``refit_at`` between grid points solves the path's loss, groups and offset: the
+    refit at a grid α is that point."""
+    X, y, rng = _problem("poisson" if loss == "poisson" else "logistic", 12, n=150)
+    if loss == "squared":
+        y = X[:, :3].sum(axis=1) + rng.standard_normal(X.shape[0])
+    offset = rng.normal(0, 0.2, X.shape[0])
+    result = path(X, y, loss=loss, groups=GROUPS, offset=offset, n_alphas=8, tol=1e-10)
+    assert result.groups is GROUPS
+    k = 5
+    refit = result.refit_at(result.alphas[k], X, y, offset=offset)
+    assert refit.solver == ("group_bcd" if loss == "squared" else "group_newton")
+    np.testing.assert_allclose(refit.coef, result.coefs[k], atol=1e-6)
+    ungrouped = path(X, y, loss=loss, offset=offset, n_alphas=8, tol=1e-10)
+    refit = ungrouped.refit_at(ungrouped.alphas[k], X, y, offset=offset)
+    np.testing.assert_allclose(refit.coef, ungrouped.coefs[k], atol=1e-6)

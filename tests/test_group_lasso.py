@@ -181,7 +181,7 @@ def test_groups_that_are_not_a_partition_get_a_clear_error(groups, message):
         (lambda X, y, g: solve_group_lasso(X, y, 0.1, g, group_weights=[0.0] * 6), "> 0"),
         (lambda X, y, g: GroupLasso(groups=g).fit(sp.csr_matrix(X), y), "[Ss]parse"),
         (lambda X, y, g: shrinkage.path(X, (y > 2).astype(int), loss="multitask", groups=g),
-         "squared, logistic and poisson"),
+         "already penalises"),
         (lambda X, y, g: shrinkage.path(X, y, group_weights=[1.0] * 6), "needs groups"),
         (lambda X, y, g: shrinkage.path(X, y, L1(positive=True), groups=g), "positive"),
     ],

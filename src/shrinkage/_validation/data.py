@@ -14,6 +14,7 @@ import scipy.sparse as sp
 __all__ = [
     "binary_target",
     "check_matrix",
+    "check_matrix_offset",
     "check_non_numeric",
     "check_offset",
     "check_representable",
@@ -158,6 +159,39 @@ def check_offset(offset, n_samples, name="offset"):
         raise ValueError(f"{name} contains {int(np.sum(~np.isfinite(o)))} NaN or infinite "
                          "value(s).")  # fmt: skip
     return o
+
+
+def check_matrix_offset(offset, n_samples, n_columns, column="class", vector=False):
+    """A matrix offset: None, or a finite float64 (n_samples, n_columns) array (a copy:
+    never the caller's array), one value per sample and ``column`` (a class, a task).
+
+    ``vector=True`` also takes one value per sample, the same for every column.
+
+    Examples
+    --------
+    >>> check_matrix_offset([1.0, 2.0], 2, 3, "task", vector=True)
+    array([[1., 1., 1.],
+           [2., 2., 2.]])
+    >>> check_matrix_offset(np.zeros((2, 2)), 2, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: offset has shape (2, 2), expected (2, 3): one value per sample and class.
+    """
+    if offset is None:
+        return None
+    o = np.asarray(offset)
+    if o.dtype.kind not in "biuf":
+        raise TypeError(f"offset must be numeric, got dtype {o.dtype}.")
+    o = np.array(o, dtype=np.float64)  # a copy
+    shapes = [(n_samples, n_columns)] + ([(n_samples,)] if vector else [])
+    if o.shape not in shapes:
+        expected = " or ".join(str(shape) for shape in shapes)
+        raise ValueError(f"offset has shape {o.shape}, expected {expected}: one value per "
+                         f"sample and {column}.")  # fmt: skip
+    if not np.all(np.isfinite(o)):
+        raise ValueError(f"offset contains {int(np.sum(~np.isfinite(o)))} NaN or infinite "
+                         "value(s).")  # fmt: skip
+    return o if o.ndim == 2 else np.repeat(o[:, None], n_columns, axis=1)
 
 
 def offset_of(n_samples, offset=None, exposure=None):

@@ -1,6 +1,7 @@
 """The certificate of the multinomial log-loss: duality gap and KKT residual of any (W, b).
 
-For one-hot labels Y (n × K), weights s (summing to n) and ``Z = XW + 1bᵀ``::
+For one-hot labels Y (n × K), weights s (summing to n) and ``Z = XW + 1bᵀ + O`` (O: an
+offset, n × K, or 0)::
 
     P(W, b) = 1/n Σ_i s_i [log Σ_k e^{Z_ik} − Y_iᵀZ_i] + Σ_j Ω_j(W_j)
 
@@ -14,8 +15,10 @@ class's model or none). Fenchel duality (the intercepts as unpenalised columns) 
 
 rows of Q in the simplex (:class:`~shrinkage.losses.MultinomialLoss`), where
 ``Ω_j*(v) = Σ_k (|v_k| − a_j)₊²/(2b_j)`` ungrouped, ``(‖v‖ − a_j)₊²/(2b_j)`` grouped (the
-indicator of ``|v_k| ≤ a_j``, resp. ``‖v‖ ≤ a_j``, when ``b_j = 0``). The dual point is
-built as for the binary loss (:mod:`shrinkage.certificates.glm`):
+indicator of ``|v_k| ≤ a_j``, resp. ``‖v‖ ≤ a_j``, when ``b_j = 0``). An offset adds
+``−⟨θ, O⟩`` to D (the loss sees O as a fixed part of Z, as in
+:mod:`shrinkage.certificates.glm`). The dual point is built as for the binary loss, at
+the predictor Z that includes the offset:
 
 1. **Intercepts.** A few Newton steps on a common shift c ∈ ℝ^K of the rows of Z (for
    the dual point only), ``θ = s(Y − P')/n``, then the exact correction
@@ -33,30 +36,13 @@ constraints, which this construction does not enforce).
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 
-from ..losses.multinomial import MultinomialLoss
+from ..losses.multinomial import MultinomialLoss, shift_newton_step
 from .base import Certificate
 
 __all__ = ["certify_multinomial", "certify_multinomial_prediction", "row_kkt"]
 
 LOSS = MultinomialLoss()
-
-
-def _shift_newton(P, s, n, rhs):
-    """``H⁺ rhs`` for the Hessian ``H = Σ_i (s_i/n)(diag P_i − P_iP_iᵀ)`` in a common
-    shift of the rows and ``rhs ⊥ 1``: H is singular along 1 only (softmax ignores a
-    common shift), so ``H + c·11ᵀ`` (c its mean diagonal entry) is solved instead, which
-    has the same solution orthogonal to 1."""
-    weighted = (s / n)[:, None] * P
-    hessian = np.diag(weighted.sum(axis=0)) - weighted.T @ P
-    K = hessian.shape[0]
-    regular = hessian + np.trace(hessian) / K**2
-    try:
-        step = np.linalg.solve(regular, rhs)
-    except np.linalg.LinAlgError:
-        step = scipy.linalg.lstsq(hessian, rhs, lapack_driver="gelsy")[0]
-    return step - step.mean()
 
 
 def _intercept_dual(Y, s, Z):
@@ -68,7 +54,7 @@ def _intercept_dual(Y, s, Z):
     for _ in range(50):
         P = LOSS.mean(Z + shift)
         grad = (s / n) @ (P - Y)
-        step = _shift_newton(P, s, n, grad)
+        step = shift_newton_step(P, s, grad)
         if grad @ step <= 1e-15:
             break
         t = 1.0
@@ -81,7 +67,7 @@ def _intercept_dual(Y, s, Z):
             break
     P = LOSS.mean(Z + shift)
     theta = (s / n)[:, None] * (Y - P)
-    correction = _shift_newton(P, s, n, theta.sum(axis=0))
+    correction = shift_newton_step(P, s, theta.sum(axis=0))
     weighted = (s / n)[:, None] * P
     return theta - (weighted * correction - weighted * (P @ correction)[:, None])
 
@@ -140,12 +126,14 @@ def _conjugate(corr, l1_weight, l2_weight, grouped):
 
 
 def certify_multinomial_prediction(X, Y, s, Z, W, l1_weight, l2_weight, grouped,
-                                   fit_intercept, primal_at_zero):  # fmt: skip
-    """The certificate of (W, b) given ``Z = XW + 1bᵀ``; also the loss gradient ``XᵀG``
-    (p × K) and the correlations of the dual point before its shrink (p × K).
+                                   fit_intercept, primal_at_zero, offset=None):  # fmt: skip
+    """The certificate of (W, b) given ``Z = XW + 1bᵀ + O``; also the loss gradient
+    ``XᵀG`` (p × K) and the correlations of the dual point before its shrink (p × K).
 
-    ``s`` are the normalised weights (sum n). Returns ``(Certificate, gradient, corr)``.
+    ``s`` are the normalised weights (sum n), ``offset`` the O in Z (None: 0). Returns
+    ``(Certificate, gradient, corr)``.
     """
+    n = Y.shape[0]
     gradient_z = LOSS.gradient(Y, Z, s)
     gradient = np.asarray(X.T @ gradient_z)
     primal = LOSS.value(Y, Z, s) + _penalty(W, l1_weight, l2_weight, grouped)
@@ -158,13 +146,16 @@ def certify_multinomial_prediction(X, Y, s, Z, W, l1_weight, l2_weight, grouped,
     Q = Y - (Y - Q) / shrink
     dual = LOSS.dual_value_at_mean(Y, Q, s) - _conjugate(corr / shrink, l1_weight,
                                                          l2_weight, grouped)  # fmt: skip
+    if offset is not None:  # −⟨θ, O⟩; the rows of θ sum to 0, so O's row means drop out
+        centred = offset - offset.mean(axis=1, keepdims=True)
+        dual -= float(np.vdot((s / n)[:, None] * (Y - Q), centred))
     kkt = row_kkt(W, gradient, l1_weight, l2_weight, grouped)
     return Certificate.from_bounds(primal, dual, primal_at_zero, kkt), gradient, corr
 
 
 def certify_multinomial(
     X, Y, coef, intercept, l1_weight, l2_weight, *, grouped=False, fit_intercept=True,
-    sample_weight=None,
+    sample_weight=None, offset=None,
 ) -> Certificate:  # fmt: skip
     """Duality gap and KKT residual of ``(coef, intercept)`` for the penalised
     multinomial log-loss, from the candidate, the data and the penalty weights alone
@@ -184,6 +175,8 @@ def certify_multinomial(
     fit_intercept : bool
     sample_weight : ndarray, optional
         Normalised here to sum to n.
+    offset : ndarray of shape (n_samples, n_classes), optional
+        The fixed part O of the linear predictors ``Z = XW + 1bᵀ + O``.
 
     Examples
     --------
@@ -202,9 +195,12 @@ def certify_multinomial(
         np.asarray(sample_weight, dtype=np.float64) * n / np.sum(sample_weight))  # fmt: skip
     W = np.asarray(coef, dtype=np.float64)
     Z = np.asarray(X @ W) + np.asarray(intercept, dtype=np.float64)
-    scale = LOSS.primal_at_zero(Y, s, fit_intercept)
+    if offset is not None:
+        offset = np.asarray(offset, dtype=np.float64)
+        Z = Z + offset
+    scale = LOSS.primal_at_zero(Y, s, fit_intercept, offset)
     cert, _, _ = certify_multinomial_prediction(
         X, Y, s, Z, W, np.asarray(l1_weight, dtype=np.float64),
-        np.asarray(l2_weight, dtype=np.float64), grouped, fit_intercept, scale,
+        np.asarray(l2_weight, dtype=np.float64), grouped, fit_intercept, scale, offset,
     )  # fmt: skip
     return cert

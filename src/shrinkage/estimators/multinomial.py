@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_non_numeric
+from .._validation import check_matrix_offset, check_non_numeric
 from ..solvers.multinomial import solve_multinomial
 from .base import PenalizedLinearModel
 from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, multiclass_data, store_parameters
@@ -23,7 +24,8 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
 
         1/n Σ_i s_i [log Σ_k e^{z_ik} − z_{i,y_i}] + α Σ_j f_j (ρ Ω(W_j) + ½(1 − ρ)‖W_j‖²)
 
-    with ``z_i = Wᵀx_i + b`` (one column of W per class), ``Ω(W_j) = Σ_k |W_jk|``, or
+    with ``z_i = Wᵀx_i + b + o_i`` (one column of W per class; o an optional offset,
+    glmnet's n × K multinomial ``offset``), ``Ω(W_j) = Σ_k |W_jk|``, or
     ``‖W_j‖₂`` with ``grouped=True`` (a feature enters every class's model or none;
     glmnet's ``type.multinomial = "grouped"``). It is glmnet's
     ``family = "multinomial"`` with λ = α, and, ungrouped, scikit-learn's
@@ -76,6 +78,19 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
            [ 0. ,  0. ,  3.1,  1.3]])
     >>> round(model.score(X, y), 3), model.certificate_.relative_gap <= 1e-4
     (0.967, True)
+
+    A known part of each class's log-odds enters as an offset, one column per class;
+    the predictions take it as ``offset=`` too (without it they are those of
+    ``X @ coef_.T + intercept_`` alone):
+
+    >>> import numpy as np
+    >>> prior = np.tile(np.log([0.2, 0.3, 0.5]), (150, 1))
+    >>> shifted = MultinomialLogisticRegression(alpha=0.02).fit(X, y, offset=prior)
+    >>> bool(np.allclose(shifted.coef_, model.coef_, atol=1e-4))
+    True
+    >>> bool(np.allclose(shifted.predict_proba(X, offset=prior), model.predict_proba(X),
+    ...                  atol=1e-4))
+    True
     """
 
     _loss = "multinomial"
@@ -92,7 +107,7 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, offset=None):
         """Fit the classifier and certify the solution.
 
         Parameters
@@ -101,6 +116,9 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         y : array-like of shape (n_samples,)
             At least two distinct labels.
         sample_weight : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples, n_classes), optional
+            A fixed part of the linear predictors, ``z_i = Wᵀx_i + b + offset_i``, one
+            column per class of ``classes_`` (the sorted labels).
 
         Returns
         -------
@@ -111,7 +129,7 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         result = solve_multinomial(
             X, y, self.alpha, self._penalty(), grouped=self.grouped,
             coef_init=None if previous is None else previous.T,
-            intercept_init=None if previous is None else self.intercept_,
+            intercept_init=None if previous is None else self.intercept_, offset=offset,
             **self._fit_options(sample_weight),
         )  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)
@@ -128,28 +146,39 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         self.dual_gap_ = result.dual_gap
         self.certificate_ = result.certificate
 
-    def _scores(self, X):
+    def _scores(self, X, offset=None):
+        """``X @ coef_.T + intercept_ (+ offset)``, the linear predictors (n, K)."""
         check_is_fitted(self)
         check_non_numeric(X)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"],
                           dtype=[np.float64, np.float32], reset=False)  # fmt: skip
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        if offset is not None:
+            scores += check_matrix_offset(offset, *scores.shape)
+        return scores
 
-    def decision_function(self, X):
+    def decision_function(self, X, *, offset=None):
         """The linear predictors (n, K); with two classes the log-odds of ``classes_[1]``
-        (n,), as scikit-learn's classifiers."""
-        scores = self._scores(X)
+        (n,), as scikit-learn's classifiers. ``offset`` (n, K) is added when given (a
+        model fitted with an offset predicts without it otherwise)."""
+        scores = self._scores(X, offset)
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
-    def predict_proba(self, X):
-        """Class probabilities (n, K), the softmax of the linear predictors."""
-        return softmax(self._scores(X), axis=1)
+    def predict_proba(self, X, *, offset=None):
+        """Class probabilities (n, K), the softmax of the linear predictors (``offset``
+        as :meth:`decision_function`)."""
+        return softmax(self._scores(X, offset), axis=1)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, *, offset=None):
         """Logarithm of :meth:`predict_proba`, without underflow."""
-        return log_softmax(self._scores(X), axis=1)
+        return log_softmax(self._scores(X, offset), axis=1)
 
-    def predict(self, X):
-        """The most probable class."""
-        scores = self._scores(X)
+    def predict(self, X, *, offset=None):
+        """The most probable class (``offset`` as :meth:`decision_function`)."""
+        scores = self._scores(X, offset)
         return self.classes_[np.argmax(scores, axis=1)]
+
+    def score(self, X, y, sample_weight=None, *, offset=None):
+        """The accuracy of :meth:`predict` (with ``offset``, if given)."""
+        return float(accuracy_score(y, self.predict(X, offset=offset),
+                                    sample_weight=sample_weight))  # fmt: skip

@@ -4,16 +4,18 @@ T regressions on the same X, fitted together with the row-group penalty
 (:mod:`shrinkage.solvers.multitask`): a feature is in every task's model or in none.
 scikit-learn's ``MultiTaskLasso`` / ``MultiTaskElasticNet`` and glmnet's
 ``family="mgaussian"`` solve the same objective; here every fit carries its duality-gap
-certificate, and sample weights, per-feature penalty factors and ``standardize`` work.
+certificate, and sample weights, per-feature penalty factors, ``standardize`` and an
+offset (a fixed part O of the predictions ``XW + 1bᵀ + O``: the fit of ``Y − O``) work.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_non_numeric, check_sample_weight
+from .._validation import check_matrix_offset, check_non_numeric, check_sample_weight
 from ..solvers.multitask import solve_multitask
 from .base import PenalizedLinearModel
 from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, store_parameters
@@ -53,12 +55,23 @@ class MultiTaskRegressor(PenalizedLinearModel, MultiOutputMixin, RegressorMixin,
         self.dual_gap_ = result.dual_gap
         self.certificate_ = result.certificate
 
-    def predict(self, X):
-        """``X @ coef_.T + intercept_``, of shape (n_samples, n_tasks)."""
+    def predict(self, X, *, offset=None):
+        """``X @ coef_.T + intercept_ (+ offset)``, of shape (n_samples, n_tasks).
+
+        A model fitted with an offset predicts without it unless it is given here, of
+        shape (n_samples, n_tasks) or (n_samples,) for every task.
+        """
         check_is_fitted(self)
         check_non_numeric(X)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        prediction = X @ self.coef_.T + self.intercept_
+        if offset is not None:
+            prediction += check_matrix_offset(offset, *prediction.shape, "task", vector=True)
+        return prediction
+
+    def score(self, X, y, sample_weight=None, *, offset=None):
+        """R² of :meth:`predict` (with ``offset``, if given), averaged over the tasks."""
+        return float(r2_score(y, self.predict(X, offset=offset), sample_weight=sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -111,6 +124,16 @@ class MultiTaskElasticNet(MultiTaskRegressor):
     >>> model = MultiTaskElasticNet(alpha=0.1, l1_ratio=0.9).fit(X, Y)
     >>> model.coef_.shape, np.flatnonzero(np.abs(model.coef_).sum(axis=0)).tolist()
     ((2, 5), [0, 1])
+
+    A known part of the targets enters as an offset: the fit is that of ``Y − O``, and
+    the predictions add the offset when given it.
+
+    >>> O = np.column_stack([np.ones(60), X[:, 2]])
+    >>> shifted = MultiTaskElasticNet(alpha=0.1, l1_ratio=0.9).fit(X, Y + O, offset=O)
+    >>> bool(np.allclose(shifted.coef_, model.coef_, atol=1e-12))
+    True
+    >>> bool(np.allclose(shifted.predict(X, offset=O), model.predict(X) + O))
+    True
     """
 
     _parameter_constraints: dict = {
@@ -123,7 +146,7 @@ class MultiTaskElasticNet(MultiTaskRegressor):
         store_parameters(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, offset=None):
         """Fit and certify.
 
         Parameters
@@ -132,6 +155,9 @@ class MultiTaskElasticNet(MultiTaskRegressor):
             Dense.
         y : array-like of shape (n_samples, n_tasks)
         sample_weight : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples, n_tasks) or (n_samples,), optional
+            A fixed part of the predictions, ``XW + 1bᵀ + offset`` (a vector: the same
+            for every task); the fit is that of ``y − offset``.
 
         Returns
         -------
@@ -141,7 +167,7 @@ class MultiTaskElasticNet(MultiTaskRegressor):
         previous = self._previous_coef((Y.shape[1], X.shape[1]))
         coef_init = None if previous is None else previous.T
         result = solve_multitask(X, Y, self.alpha, self._penalty(), coef_init=coef_init,
-                                 **self._fit_options(sample_weight))  # fmt: skip
+                                 offset=offset, **self._fit_options(sample_weight))  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)  # the caller of fit, past the wrapper
         self._store_solution(result)
         return self

@@ -116,19 +116,25 @@ def path(
         ``scipy.sparse.csr_array`` of the non-zeros, built row by row so that the path
         never holds the dense block (a dense path can outweigh a sparse X).
     groups : array-like of shape (n_features,) or list of index lists, optional
-        Groups of features for the group lasso / group elastic net (squared, logistic and
-        Poisson losses, dense X; :mod:`shrinkage.solvers.group_lasso`,
-        :mod:`shrinkage.solvers.group_glm`): the L1 part becomes
-        ``Σ_g ω_g‖w_g‖₂`` and a group enters or leaves the model whole; ``strategy``,
-        ``screening`` and ``extrapolation`` do not apply.
+        Groups of features for the group lasso / group elastic net (squared, logistic,
+        Poisson and multinomial losses, dense X; :mod:`shrinkage.solvers.group_lasso`,
+        :mod:`shrinkage.solvers.group_glm`, :mod:`shrinkage.solvers.multinomial_groups`):
+        the L1 part becomes ``Σ_g ω_g‖w_g‖₂`` (for the multinomial, the Frobenius norm of
+        the group's block of features × classes) and a group enters or leaves the model
+        whole; ``strategy``, ``screening`` and ``extrapolation`` do not apply, and
+        ``refit_at`` solves the grouped problem again.
     group_weights : array-like of shape (n_groups,), optional
         ω_g, ``√p_g`` by default (in the order of the sorted labels, or of the lists).
-    offset : array-like of shape (n_samples,), optional
-        A fixed part o of the linear predictor ``z = Xw + b + o`` (glmnet's ``offset``),
-        for the squared, logistic and Poisson losses; the intercepts are those of the
-        model with the offset.
+    offset : array-like of shape (n_samples,) or (n_samples, n_classes | n_tasks), optional
+        A fixed part o of the linear predictor ``z = Xw + b + o`` (glmnet's ``offset``);
+        the intercepts are those of the model with the offset. For ``"multinomial"`` a
+        matrix (n_samples, n_classes), one column per sorted class (glmnet's n × K
+        offset); for ``"multitask"`` (n_samples, n_tasks), or (n_samples,) for every
+        task, and the path is that of ``Y − O`` (as the squared loss's is that of
+        ``y − o``).
     exposure : array-like of shape (n_samples,), optional
-        Positive exposures of a Poisson rate model: ``offset = log(exposure)``.
+        Positive exposures of a Poisson rate model: ``offset = log(exposure)``; not for
+        the multinomial and multi-task losses.
     grouped : bool
         ``loss="multinomial"`` only: penalise each feature's row of K class coefficients
         by its norm (glmnet's ``type.multinomial = "grouped"``: a feature enters every
@@ -193,10 +199,7 @@ def path(
             "alpha=0, ...), or give some feature a factor > 0."
         )
     max_iter = check_max_iter(max_iter)
-    offset = offset_of(_n_rows(X), offset, exposure)
-    if offset is not None and loss in ("multitask", "multinomial"):
-        raise ValueError("offset and exposure work with the squared, logistic and poisson "
-                         "losses.")  # fmt: skip
+    offset = _checked_offset(X, loss, offset, exposure)
     if grouped and loss != "multinomial":
         raise ValueError("grouped applies to loss='multinomial' (for groups of features, "
                          "pass groups=).")  # fmt: skip
@@ -216,11 +219,13 @@ def path(
         screening, extrapolation, offset,
     )  # fmt: skip
     if groups is not None:
-        if loss not in ("squared", "logistic", "poisson"):
-            raise ValueError(
-                "groups work with the squared, logistic and poisson losses (for the "
-                f"multinomial, grouped=True); got loss={loss!r}."
-            )
+        if loss == "multitask":
+            raise ValueError("groups work with the squared, logistic, poisson and "
+                             "multinomial losses; the multi-task loss already penalises "
+                             "each feature's row as a group.")  # fmt: skip
+        if grouped:
+            raise ValueError("grouped=True penalises each feature's row; with groups= the "
+                             "blocks are the groups' rows: give one or the other.")  # fmt: skip
         result = group_path(X, y, request, groups, group_weights, loss)
     else:
         if group_weights is not None:
@@ -237,6 +242,20 @@ def path(
     if warn:
         warn_unconverged("path", result.alphas, result.relative_gaps, result.tol)
     return result
+
+
+def _checked_offset(X, loss, offset, exposure):
+    """The offset of the path: a checked vector (:func:`~shrinkage._validation.offset_of`)
+    for the losses of one linear predictor; the matrix of the multinomial and multi-task
+    losses as given, which their drivers check once the classes or tasks are known."""
+    if loss not in ("multinomial", "multitask"):
+        return offset_of(_n_rows(X), offset, exposure)
+    if exposure is not None:
+        columns = "n_classes" if loss == "multinomial" else "n_tasks"
+        raise ValueError(f"exposure (offset = log(exposure)) is for rate models such as "
+                         f"loss='poisson'; loss={loss!r} takes an offset of shape "
+                         f"(n_samples, {columns}).")  # fmt: skip
+    return offset
 
 
 def _check_box_support(X, loss, groups):

@@ -13,10 +13,12 @@ is its group's: a group enters whole).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from .._validation import check_tol
+from ..groups import check_groups
 from ..solvers.group_glm import (
     group_glm_alpha_max,
     prepare_group_glm,
@@ -28,8 +30,15 @@ from ..solvers.group_lasso import (
     prepare_groups,
     solve_groups_prepared,
 )
+from ..solvers.multinomial import prepare_multinomial
+from ..solvers.multinomial_groups import (
+    multinomial_groups_alpha_max,
+    solve_multinomial_groups_prepared,
+)
 from .grid import alpha_grid
 from .logistic import GLM_LOSSES
+from .multinomial import MultinomialPathResult
+from .multitask import row_group_result
 from .points import assemble, new_points
 
 __all__ = ["group_path"]
@@ -37,7 +46,7 @@ __all__ = ["group_path"]
 
 def group_path(X, y, request, groups, group_weights=None, loss="squared"):
     """The path of a :class:`~shrinkage.path.points.PathRequest` with ``groups``, before
-    any warning; ``loss`` "squared" or a name of
+    any warning; ``loss`` "squared", "multinomial" or a name of
     :data:`~shrinkage.path.logistic.GLM_LOSSES`."""
     start = time.perf_counter()
     penalty = request.penalty
@@ -49,6 +58,8 @@ def group_path(X, y, request, groups, group_weights=None, loss="squared"):
     if request.coef_format != "dense":
         raise ValueError("a group-lasso path returns dense coefs.")
     tol = check_tol(request.tol, np.float64)
+    if loss == "multinomial":
+        return _multinomial_group_path(X, y, request, groups, group_weights, start, tol)
     if loss != "squared":
         return _glm_group_path(X, y, request, groups, group_weights, loss, start, tol)
     data = prepare_groups(X, y, groups, request.sample_weight, request.fit_intercept,
@@ -73,7 +84,8 @@ def group_path(X, y, request, groups, group_weights=None, loss="squared"):
         points[k] = (intercept if request.fit_intercept else 0.0, result.dual_gap,
                      result.relative_gap, result.n_iter, time.perf_counter() - tick,
                      result.n_screened)  # fmt: skip
-    return assemble(alphas, coefs, points, request, "squared", start, "group_bcd", tol)
+    return _with_groups(assemble(alphas, coefs, points, request, "squared", start,
+                                 "group_bcd", tol), groups, group_weights)  # fmt: skip
 
 
 def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
@@ -105,4 +117,55 @@ def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
         coefs[k] = data.coefficients(w)
         points[k] = (intercept, result.dual_gap, result.relative_gap, result.n_iter,
                      time.perf_counter() - tick, 0)  # fmt: skip
-    return assemble(alphas, coefs, points, request, loss, start, "group_newton", tol)
+    return _with_groups(assemble(alphas, coefs, points, request, loss, start,
+                                 "group_newton", tol), groups, group_weights)  # fmt: skip
+
+
+def _multinomial_group_path(X, y, request, groups, group_weights, start, tol):
+    """:func:`group_path` of the multinomial loss: a
+    :class:`~shrinkage.path.multinomial.MultinomialPathResult` whose groups are blocks of
+    features × classes (``max_iter``: sweeps per α)."""
+    data = prepare_multinomial(X, y, request.sample_weight, request.standardize,
+                               request.fit_intercept, request.offset)  # fmt: skip
+    if data.scale is not None:  # ‖σ ∘ W_g‖: the groups of the scaled columns
+        data = replace(data, X=np.asfortranarray(data.X / data.scale))
+    partition = check_groups(groups, data.X.shape[1])
+    omega = check_group_weights(partition, group_weights)
+    rho = request.penalty.l1_ratio
+    (n, p), K = data.X.shape, data.Y.shape[1]
+    alphas = alpha_grid(
+        lambda: multinomial_groups_alpha_max(data, partition, omega, rho), request.n_alphas,
+        request.alpha_min_ratio, alphas=request.alphas, shape=(n, p), l1_ratio=rho,
+    )  # fmt: skip
+    coefs, intercepts = np.zeros((alphas.size, p, K)), np.zeros((alphas.size, K))
+    gaps, relative, n_iter, seconds = (np.zeros(alphas.size) for _ in range(4))
+    W = b0 = None
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        warm = request.warm_start and W is not None
+        result = solve_multinomial_groups_prepared(
+            data, partition, alpha * rho * omega, alpha * (1.0 - rho) * omega, tol=tol,
+            max_iter=request.max_iter, coef_init=W if warm else None,
+            intercept_init=b0 if warm else None,
+        )  # fmt: skip
+        W, b0 = result.coef, result.intercept
+        coefs[k] = W if data.scale is None else W / data.scale[:, None]
+        intercepts[k] = b0
+        gaps[k], relative[k], n_iter[k] = result.dual_gap, result.relative_gap, result.n_iter
+        seconds[k] = time.perf_counter() - tick
+    result = row_group_result(
+        MultinomialPathResult, request, alphas, coefs, intercepts,
+        (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
+        "group_bcd", tol, data.scale,
+    )  # fmt: skip
+    object.__setattr__(result, "classes", data.classes)
+    object.__setattr__(result, "grouped", True)
+    return _with_groups(result, groups, group_weights)
+
+
+def _with_groups(result, groups, group_weights):
+    """``result`` recording its groups (what :meth:`~shrinkage.path.result.PathResult.
+    refit_at` solves again)."""
+    object.__setattr__(result, "groups", groups)
+    object.__setattr__(result, "group_weights", group_weights)
+    return result

@@ -8,6 +8,10 @@ solved from the previous one by :func:`~shrinkage.solvers.multinomial.
 solve_multinomial_prepared`. The result is a :class:`MultinomialPathResult`, whose
 ``coefs`` are (n_alphas, p, K) and ``intercepts`` (n_alphas, K), one column per class
 of ``classes``.
+
+An offset O (n × K, ``path(..., offset=O)``) is a fixed part of the linear predictors
+``XW + 1bᵀ + O``: the null model, α_max, every solve and certificate include it, and the
+intercepts are those of the model with the offset.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ class MultinomialPathResult(MultiTaskPathResult):
     """A multinomial path: as :class:`~shrinkage.path.multitask.MultiTaskPathResult`,
     one column of ``coefs`` and ``intercepts`` per class (``classes``, sorted);
     ``predict`` gives the linear predictors (log-odds up to a common shift per row) and
-    :meth:`predict_proba` the class probabilities."""
+    :meth:`predict_proba` the class probabilities, both without any offset of the fit
+    (add it to ``predict`` and take the softmax for the model with the offset)."""
 
     classes: np.ndarray | None = None
     grouped: bool = False
@@ -48,18 +53,26 @@ class MultinomialPathResult(MultiTaskPathResult):
 
         return softmax(self.predict(X, alpha), axis=-1)
 
-    def refit_at(self, alpha, X, y, *, sample_weight=None):
-        """Solve exactly at ``alpha`` from the nearest grid point (the path's data and
-        options); returns a :class:`~shrinkage.solvers.SolverResult` (``coef`` p × K)."""
+    def refit_at(self, alpha, X, y, *, sample_weight=None, offset=None):
+        """Solve exactly at ``alpha`` from the nearest grid point (the path's data,
+        offset and options); returns a :class:`~shrinkage.solvers.SolverResult`
+        (``coef`` p × K)."""
         from .._validation import check_alpha
 
         alpha = check_alpha(alpha)
         nearest = int(np.argmin(np.abs(np.log(self.alphas / max(alpha, 1e-300)))))
-        return solve_multinomial(
-            X, y, alpha, self.penalty, grouped=self.grouped, fit_intercept=self.fit_intercept,
-            sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
-            coef_init=self.coefs[nearest], intercept_init=self.intercepts[nearest],
-        )  # fmt: skip
+        options = dict(fit_intercept=self.fit_intercept, sample_weight=sample_weight,
+                       standardize=self.standardize, tol=self.tol,
+                       coef_init=self.coefs[nearest], intercept_init=self.intercepts[nearest],
+                       offset=offset)  # fmt: skip
+        if self.groups is not None:  # user groups: blocks of features × classes
+            from ..solvers.multinomial_groups import solve_multinomial_groups
+
+            return solve_multinomial_groups(
+                X, y, alpha, self.groups, l1_ratio=self.penalty.l1_ratio,
+                group_weights=self.group_weights, **options,
+            )  # fmt: skip
+        return solve_multinomial(X, y, alpha, self.penalty, grouped=self.grouped, **options)
 
 
 def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
@@ -71,7 +84,7 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
     if request.coef_format != "dense":
         raise ValueError("a multinomial path returns dense coefs (n_alphas, p, K).")
     data = prepare_multinomial(X, y, request.sample_weight, request.standardize,
-                               request.fit_intercept)  # fmt: skip
+                               request.fit_intercept, request.offset)  # fmt: skip
     n, p = data.X.shape
     n_classes = data.Y.shape[1]
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)

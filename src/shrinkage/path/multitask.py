@@ -7,6 +7,10 @@ solved from the previous one by :func:`~shrinkage.solvers.multitask.
 solve_multitask_prepared`. The result is a :class:`MultiTaskPathResult`: a
 :class:`~shrinkage.path.result.PathResult` whose ``coefs`` are (n_alphas, p, T) and
 ``intercepts`` (n_alphas, T); a feature is active when its row is non-zero.
+
+An offset O (n × T, or (n,) for every task: ``path(..., offset=O)``) makes the path that
+of ``Y − O``, exactly, as for the squared loss; the intercepts are those of the model
+with the offset.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ class MultiTaskPathResult(PathResult):
         return (1.0 - t) * self.intercepts[k] + t * self.intercepts[k + 1]
 
     def predict(self, X, alpha=None):
-        """``X W + b``: (n, n_alphas, T) at every grid α, or (n, T) at one ``alpha``."""
+        """``X W + b``: (n, n_alphas, T) at every grid α, or (n, T) at one ``alpha``
+        (without any offset of the fit)."""
         X = self._checked(X)
         if alpha is None:
             out = np.empty((X.shape[0], *self.intercepts.shape))
@@ -69,9 +74,10 @@ class MultiTaskPathResult(PathResult):
         )
         return frame
 
-    def refit_at(self, alpha, X, y, *, sample_weight=None):
-        """Solve exactly at ``alpha`` from the nearest grid point (the path's data and
-        options); returns a :class:`~shrinkage.solvers.SolverResult` (``coef`` p × T)."""
+    def refit_at(self, alpha, X, y, *, sample_weight=None, offset=None):
+        """Solve exactly at ``alpha`` from the nearest grid point (the path's data,
+        offset and options); returns a :class:`~shrinkage.solvers.SolverResult`
+        (``coef`` p × T)."""
         from .._validation import check_alpha
 
         alpha = check_alpha(alpha)
@@ -79,7 +85,7 @@ class MultiTaskPathResult(PathResult):
         return solve_multitask(
             X, y, alpha, self.penalty, fit_intercept=self.fit_intercept,
             sample_weight=sample_weight, standardize=self.standardize, tol=self.tol,
-            coef_init=self.coefs[nearest],
+            coef_init=self.coefs[nearest], offset=offset,
         )  # fmt: skip
 
     def plot(self, ax=None, *, standardized=None, label="all"):
@@ -102,7 +108,7 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
     if request.coef_format != "dense":
         raise ValueError("a multi-task path returns dense coefs (n_alphas, p, T).")
     data = prepare_multitask(X, Y, request.sample_weight, request.fit_intercept,
-                             request.standardize)  # fmt: skip
+                             request.standardize, request.offset)  # fmt: skip
     n, p = data.X.shape
     n_tasks = data.Y.shape[1]
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)

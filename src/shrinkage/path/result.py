@@ -80,6 +80,8 @@ class PathResult:
     penalty: Penalty | None = field(default=None, repr=False)
     fit_intercept: bool = True
     standardize: bool = False
+    groups: object = field(default=None, repr=False)
+    group_weights: object = field(default=None, repr=False)
 
     @property
     def converged(self) -> np.ndarray:
@@ -195,9 +197,10 @@ class PathResult:
             )
         return X
 
-    def refit_at(self, alpha, X, y, *, sample_weight=None):
+    def refit_at(self, alpha, X, y, *, sample_weight=None, offset=None):
         """Solve exactly at ``alpha`` (any α ≥ 0), warm-started from the nearest grid
-        point, with the path's penalty and options; the data must be the path's.
+        point, with the path's loss, penalty, groups and options; the data (and the
+        ``offset``, for a path fitted with one) must be the path's.
 
         Returns
         -------
@@ -212,16 +215,9 @@ class PathResult:
         nearest = int(np.argmin(np.abs(np.log(self.alphas / max(alpha, 1e-300)))))
         options = dict(fit_intercept=self.fit_intercept, sample_weight=sample_weight,
                        standardize=self.standardize, tol=self.tol)  # fmt: skip
-        if self.loss == "logistic":
-            from ..solvers.logistic import solve_logistic
-
-            return solve_logistic(
-                X, y, alpha, self.penalty, coef_init=self._row(nearest),
-                intercept_init=float(self.intercepts[nearest]), **options,
-            )  # fmt: skip
-        from ..solvers import solve
-
-        result = solve(X, y, alpha, self.penalty, coef_init=self._row(nearest), **options)
+        start = self._row(nearest)
+        result = self._solve(alpha, X, y, start, float(self.intercepts[nearest]), offset,
+                             options)  # fmt: skip
         if not result.converged:
             from sklearn.exceptions import ConvergenceWarning
 
@@ -232,6 +228,34 @@ class PathResult:
                 stacklevel=2,
             )
         return result
+
+    def _solve(self, alpha, X, y, coef_init, intercept_init, offset, options):
+        """The one-α solver of this path's loss and penalty (:meth:`refit_at`)."""
+        rho = self.penalty.l1_ratio
+        if self.groups is not None:
+            from ..solvers.group_glm import solve_group_glm
+            from ..solvers.group_lasso import solve_group_lasso
+
+            if self.loss == "squared":
+                y = y if offset is None else np.asarray(y, dtype=np.float64) - offset
+                return solve_group_lasso(X, y, alpha, self.groups, l1_ratio=rho,
+                                         group_weights=self.group_weights,
+                                         coef_init=coef_init, **options)  # fmt: skip
+            return solve_group_glm(X, y, alpha, self.groups, loss=self.loss, l1_ratio=rho,
+                                   group_weights=self.group_weights, coef_init=coef_init,
+                                   intercept_init=intercept_init, offset=offset,
+                                   **options)  # fmt: skip
+        if self.loss in ("logistic", "poisson"):
+            from ..solvers.logistic import solve_logistic
+            from ..solvers.poisson import solve_poisson
+
+            solver = solve_logistic if self.loss == "logistic" else solve_poisson
+            return solver(X, y, alpha, self.penalty, coef_init=coef_init,
+                          intercept_init=intercept_init, offset=offset, **options)  # fmt: skip
+        from ..solvers import solve
+
+        y = y if offset is None else np.asarray(y, dtype=np.float64) - offset
+        return solve(X, y, alpha, self.penalty, coef_init=coef_init, **options)
 
     def plot(self, ax=None, *, standardized=None, label="all"):
         """Coefficients against α (log scale, largest α on the left); every feature

@@ -6,23 +6,66 @@ one α grid from the full data, a warm-started multinomial path per fold
 class must be present in each training part, the multinomial deviance of the held-out
 rows (2 × mean cross-entropy) as the error, the minimum or the one-standard-error rule,
 and a certified refit.
+
+With an offset O (n × K) the grid is that of the full data with O, each fold's path is
+fitted with its training rows of O and scored with its held-out rows of O (the
+deviance of ``XW + 1bᵀ + O``), and the refit takes O.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from joblib import delayed
 from sklearn.base import _fit_context
 
+from .._validation import check_matrix_offset
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.contract import L1_RATIO, multiclass_data, store_parameters
 from ..estimators.multinomial import MultinomialLogisticRegression
+from ..path import path
 from ..solvers.multinomial import solve_multinomial
+from ._common import multinomial_deviance
 from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .cv_jobs import run_jobs
 from .folds import check_fold_classes
 
-__all__ = ["MultinomialLogisticRegressionCV"]
+__all__ = ["MultinomialLogisticRegressionCV", "fold_deviances"]
 
 _PARAMETERS = {key: value for key, value in CV_PARAMETERS.items() if key != "positive"}
+
+
+def fold_deviances(X, y, sample_weight, offset, train, test, penalty, alphas, **options):
+    """One fold of a multinomial CV with an offset: the path of the training rows with
+    their offset, then the multinomial deviance of ``X W + 1bᵀ + O`` on the held-out
+    rows at every α.
+
+    Returns ``(errors, n_active, relative_gaps)``, each of shape (n_alphas,), as
+    :func:`shrinkage.selection.cv_jobs.fold_errors`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((40, 3)), np.arange(40) % 3
+    >>> offset = rng.standard_normal((40, 3))
+    >>> train, test = np.arange(30), np.arange(30, 40)
+    >>> errors, n_active, gaps = fold_deviances(X, y, None, offset, train, test, None,
+    ...                                         np.array([1.0, 0.01]))
+    >>> n_active.tolist(), bool(errors[0] > 2 * np.log(3))   # the offset is noise
+    ([0, 3], True)
+    """
+    train_weight = None if sample_weight is None else sample_weight[train]
+    test_weight = None if sample_weight is None else sample_weight[test]
+    result = path(X[train], y[train], penalty, loss="multinomial", alphas=alphas,
+                  sample_weight=train_weight, offset=offset[train], warn=False,
+                  **options)  # fmt: skip
+    codes = np.searchsorted(result.classes, y[test])
+    X_test, offset_test = X[test], offset[test]
+    errors = np.array([
+        multinomial_deviance(codes, np.asarray(X_test @ W) + b + offset_test, test_weight)
+        for W, b in zip(result.coefs, result.intercepts, strict=True)
+    ])  # fmt: skip
+    n_active = np.count_nonzero(np.any(result.coefs != 0, axis=2), axis=1)
+    return errors, n_active, result.relative_gaps
 
 
 class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRegression):
@@ -81,7 +124,7 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         return {"grouped": self.grouped}
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, *, offset=None):
         """Choose α (and ρ) by stratified cross-validation, then refit on all the data.
 
         Parameters
@@ -92,6 +135,10 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         sample_weight : array-like of shape (n_samples,), optional
         groups : array-like of shape (n_samples,), optional
             Group labels for group-aware splitters.
+        offset : array-like of shape (n_samples, n_classes), optional
+            As :meth:`MultinomialLogisticRegression.fit`; each fold's paths and
+            held-out deviances use the offsets of its rows (a scorer sees predictions
+            without the offset).
 
         Returns
         -------
@@ -99,17 +146,46 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         """
         X, y, sample_weight = multiclass_data(self, X, y, sample_weight)
         classes, codes = np.unique(y, return_inverse=True)
+        offset = check_matrix_offset(offset, X.shape[0], classes.shape[0])
         template = self._template(X.shape[1])
         template.classes_ = classes
         alpha, penalty = self._run_cv(
             X, y, sample_weight, groups, True, template,
             check_folds=lambda folds: check_fold_classes(folds, codes, classes, sample_weight),
+            row_options=None if offset is None else {"offset": offset},
         )  # fmt: skip
-        result = solve_multinomial(X, y, alpha, penalty, grouped=self.grouped,
+        result = solve_multinomial(X, y, alpha, penalty, grouped=self.grouped, offset=offset,
                                    **self._fit_options(sample_weight))  # fmt: skip
         self.classes_ = classes
         self._store_refit(result)
         return self
+
+    def _fold_curves(self, X, y, sample_weight, folds, penalties, grids, template,
+                     row_options=None):  # fmt: skip
+        """As :meth:`CrossValidatedMixin._fold_curves`; with an offset and the default
+        error, each (ρ, fold) job is :func:`fold_deviances`, whose held-out predictors
+        include the held-out rows of the offset."""
+        if row_options is None or self._scorer() is not None:
+            return super()._fold_curves(X, y, sample_weight, folds, penalties, grids,
+                                        template, row_options)  # fmt: skip
+        options = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
+                       tol=self.tol, max_iter=self.max_iter, grouped=self.grouped)  # fmt: skip
+        offset = row_options["offset"]
+        jobs = run_jobs(
+            [
+                delayed(fold_deviances)(
+                    X, y, sample_weight, offset, train, test, pen, grid, **options
+                )
+                for pen, grid in zip(penalties, grids, strict=True)
+                for train, test in folds
+            ],
+            self.n_jobs,
+        )
+        shape = (len(penalties), len(folds), -1)
+        errors = np.array([e for e, _, _ in jobs]).reshape(shape)
+        n_active = np.array([a for _, a, _ in jobs]).reshape(shape)
+        gaps = np.array([g for _, _, g in jobs]).reshape(-1, grids.shape[1])
+        return errors, n_active, gaps
 
     def _store_error_aliases(self, errors):
         """``scores_`` in ``LogisticRegressionCV``'s layout (n_folds, n_l1_ratios,

@@ -5,6 +5,10 @@ glmnet's ``cv.glmnet(family="mgaussian")`` recipe (:mod:`shrinkage.selection.cv_
 one α grid from the full data, a warm-started multi-task path per fold
 (:func:`shrinkage.path` with ``loss="multitask"``), the held-out squared error averaged
 over rows and tasks, the minimum or the one-standard-error rule, and a certified refit.
+
+With an offset O the model is that of ``Y − O``, exactly (:mod:`shrinkage.solvers.
+multitask`): the grid, every fold's path (on its rows of ``Y − O``), the held-out errors
+``Y − (XW + 1bᵀ + O)`` and the refit are all those of ``Y − O``.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import _fit_context
 
+from .._validation import check_matrix_offset
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
 from ..estimators.contract import L1_RATIO, store_parameters
 from ..estimators.multitask import (
@@ -34,7 +39,7 @@ class _MultiTaskCV(CrossValidatedMixin, MultiTaskRegressor):
     _loss = "multitask"
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, *, offset=None):
         """Choose α (and ρ) by K-fold cross-validation of the held-out squared error
         (mean over rows and tasks), then refit on all the data.
 
@@ -46,12 +51,18 @@ class _MultiTaskCV(CrossValidatedMixin, MultiTaskRegressor):
             Used in the fits and to weight the held-out errors.
         groups : array-like of shape (n_samples,), optional
             Group labels for group-aware splitters.
+        offset : array-like of shape (n_samples, n_tasks) or (n_samples,), optional
+            As :meth:`MultiTaskElasticNet.fit`: everything is computed on ``y − offset``
+            (a scorer sees those targets, and predictions without the offset).
 
         Returns
         -------
         self
         """
         X, Y, sample_weight = multitask_data(self, X, y, sample_weight)
+        offset = check_matrix_offset(offset, *Y.shape, "task", vector=True)
+        if offset is not None:
+            Y = Y - offset  # the model of Y − O, exactly: every fold takes its rows
         template = self._template(X.shape[1])
         alpha, penalty = self._run_cv(X, Y, sample_weight, groups, False, template)
         self._store_refit(solve_multitask(X, Y, alpha, penalty,

@@ -4,7 +4,9 @@ Minimises, over W (p × K) and the intercepts b (K),
 
     1/n Σ_i s_i [log Σ_k e^{Z_ik} − Y_iᵀZ_i] + α Σ_j f_j σ_j (ρ Ω_j(W_j) + ½(1 − ρ) σ_j ‖W_j‖²),
 
-``Z = XW + 1bᵀ``, Y the one-hot labels of K ≥ 2 classes, with ``Ω_j = Σ_k |W_jk|``
+``Z = XW + 1bᵀ + O``, Y the one-hot labels of K ≥ 2 classes, O an optional offset
+(n × K, glmnet's multinomial ``offset``: a fixed part of the linear predictors, which the
+start, the line search and the certificate all include), with ``Ω_j = Σ_k |W_jk|``
 (**ungrouped**, glmnet's default) or ``Ω_j = ‖W_j‖₂`` (**grouped**, glmnet's
 ``type.multinomial = "grouped"``: a feature is in every class's model or in none). This
 is glmnet's ``family = "multinomial"`` objective with λ = α (glmnet's symmetric
@@ -33,6 +35,7 @@ import scipy.sparse as sp
 from .._validation import (
     check_alpha,
     check_matrix,
+    check_matrix_offset,
     check_sample_weight,
     check_target_shape,
     check_varying_columns,
@@ -102,6 +105,11 @@ class MultinomialData:
         Column scales of ``standardize=True``.
     fit_intercept : bool
     primal_at_zero : float
+        The loss of the null model (W = 0, the intercepts fitted).
+    offset : ndarray of shape (n_samples, n_classes) or None
+        The fixed part O of the linear predictors.
+    null_intercept : ndarray of shape (n_classes,)
+        The intercepts of the null model (centred; zeros without intercept).
     """
 
     X: np.ndarray | sp.csc_matrix
@@ -111,6 +119,13 @@ class MultinomialData:
     scale: np.ndarray | None
     fit_intercept: bool
     primal_at_zero: float
+    offset: np.ndarray | None
+    null_intercept: np.ndarray
+
+    def predictor(self, W, intercept):
+        """``Z = XW + 1bᵀ + O``, the linear predictors (n × K)."""
+        Z = np.asarray(self.X @ W) + intercept
+        return Z if self.offset is None else Z + self.offset
 
     @cached_property
     def squares(self):
@@ -118,9 +133,19 @@ class MultinomialData:
         return self.X.multiply(self.X).tocsc() if sp.issparse(self.X) else self.X * self.X
 
 
-def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_intercept=True):
+def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_intercept=True,
+                        offset=None):  # fmt: skip
     """Validate and lay out a multinomial problem once (:class:`MultinomialData`); the
-    labels may be of any sortable type (numbers, strings, booleans)."""
+    labels may be of any sortable type (numbers, strings, booleans), the offset an
+    (n_samples, n_classes) array, one column per sorted class.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> data = prepare_multinomial(X, ["a", "b", "c", "c"], offset=np.zeros((4, 3)))
+    >>> data.classes.tolist(), data.null_intercept.round(3).tolist()
+    (['a', 'b', 'c'], [-0.231, -0.231, 0.462])
+    """
     X = check_matrix(X)
     n = X.shape[0]
     y = check_target_shape(y, n)
@@ -130,6 +155,7 @@ def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_interce
         raise ValueError("y contains missing labels (None).")
     weights = check_sample_weight(sample_weight, n)
     Y, classes = one_hot(y, weights)
+    offset = check_matrix_offset(offset, n, Y.shape[1])
     s = normalise_sample_weight(weights, n)
     X = X.tocsc() if sp.issparse(X) else np.asfortranarray(X)
     if X.dtype != np.float64:
@@ -138,8 +164,10 @@ def prepare_multinomial(X, y, sample_weight=None, standardize=False, fit_interce
     if standardize:
         scale = make_design(X, Y[:, 0], weights, fit_intercept).column_std()
         check_varying_columns(scale)
-    primal_at_zero = LOSS.primal_at_zero(Y, s, fit_intercept)
-    return MultinomialData(X, Y, classes, s, scale, bool(fit_intercept), primal_at_zero)
+    null_intercept = LOSS.null_prediction(Y, s, fit_intercept, offset)
+    primal_at_zero = LOSS.primal_at_zero(Y, s, fit_intercept, offset)
+    return MultinomialData(X, Y, classes, s, scale, bool(fit_intercept), primal_at_zero,
+                           offset, null_intercept)  # fmt: skip
 
 
 def multinomial_weights(data, alpha, penalty):
@@ -154,12 +182,18 @@ def multinomial_weights(data, alpha, penalty):
 
 def multinomial_alpha_max(data, penalty, grouped=False) -> float:
     """The smallest α with W = 0: ``max_j c_j/(ρ f_j σ_j)``, ``c_j`` the row norm
-    (grouped) or largest entry (ungrouped) of ``Xᵀ s(Y − π)/n`` at the null model."""
+    (grouped) or largest entry (ungrouped) of ``Xᵀ s(Y − π)/n`` at the null model, π its
+    probabilities: the priors (uniform without intercept), or with an offset
+    ``softmax(1b₀ᵀ + O)`` row by row."""
     a, _ = multinomial_weights(data, 1.0, penalty)
-    priors = LOSS.priors(data.Y, data.s) if data.fit_intercept else np.full(
-        data.Y.shape[1], 1.0 / data.Y.shape[1])  # fmt: skip
+    if data.offset is not None:
+        null = LOSS.mean(data.null_intercept + data.offset)
+    elif data.fit_intercept:
+        null = LOSS.priors(data.Y, data.s)
+    else:
+        null = np.full(data.Y.shape[1], 1.0 / data.Y.shape[1])
     n = data.Y.shape[0]
-    corr = np.asarray(data.X.T @ ((data.s / n)[:, None] * (data.Y - priors)))
+    corr = np.asarray(data.X.T @ ((data.s / n)[:, None] * (data.Y - null)))
     magnitude = np.linalg.norm(corr, axis=1) if grouped else np.max(np.abs(corr), axis=1)
     if not np.any(a > 0):
         return np.inf
@@ -175,15 +209,16 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
     X, Y, s = data.X, data.Y, data.s
     p, K = X.shape[1], Y.shape[1]
     W = np.zeros((p, K)) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    b0 = LOSS.null_prediction(Y, s, data.fit_intercept)
-    intercept = b0 if intercept_init is None or not data.fit_intercept else np.array(
-        intercept_init, dtype=np.float64)  # fmt: skip
-    point = Point.at(data, np.asarray(X @ W) + intercept)
+    intercept = data.null_intercept
+    if intercept_init is not None and data.fit_intercept:
+        intercept = np.array(intercept_init, dtype=np.float64)
+    point = Point.at(data, data.predictor(W, intercept))
     ws_size, n_steps, history = _FIRST_WORKING_SET, 0, []
     while True:
         cert, gradient, _ = certify_multinomial_prediction(
-            X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero
-        )
+            X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero,
+            data.offset,
+        )  # fmt: skip
         history.append(cert.relative_gap)
         if cert.relative_gap <= tol or n_steps >= max_iter:
             break
@@ -231,7 +266,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
 def solve_multinomial(
     X, y, alpha, penalty: Penalty | None = None, *, grouped=False, fit_intercept=True,
     sample_weight=None, standardize=False, tol=1e-4, max_iter=100, coef_init=None,
-    intercept_init=None,
+    intercept_init=None, offset=None,
 ) -> SolverResult:  # fmt: skip
     """Minimise the mean multinomial log-loss plus ``α · penalty(W)`` and certify it.
 
@@ -250,6 +285,10 @@ def solve_multinomial(
         instead of its entries.
     fit_intercept, sample_weight, standardize, tol, max_iter, coef_init, intercept_init
         As :func:`~shrinkage.solvers.logistic.solve_logistic`.
+    offset : array-like of shape (n_samples, n_classes), optional
+        The fixed part O of the linear predictors ``Z = XW + 1bᵀ + O`` (glmnet's
+        multinomial ``offset``), one column per sorted class; not penalised, not fitted.
+        The intercepts are those of the model with the offset.
 
     Returns
     -------
@@ -265,10 +304,20 @@ def solve_multinomial(
     >>> res = solve_multinomial(X, y, alpha=0.05, tol=1e-8)
     >>> res.coef.shape, res.relative_gap <= 1e-8
     ((2, 3), True)
+
+    An offset that is the same in every row only moves the intercepts:
+
+    >>> shifted = solve_multinomial(X, y, alpha=0.05, tol=1e-12,
+    ...                             offset=np.tile([0.5, 0.0, -0.5], (6, 1)))
+    >>> plain = solve_multinomial(X, y, alpha=0.05, tol=1e-12)
+    >>> bool(np.allclose(shifted.coef, plain.coef, atol=1e-8))
+    True
+    >>> (plain.intercept - shifted.intercept).round(6)
+    array([ 0.5,  0. , -0.5])
     """
     penalty = L1() if penalty is None else penalty
     alpha = check_alpha(alpha)
-    data = prepare_multinomial(X, y, sample_weight, standardize, fit_intercept)
+    data = prepare_multinomial(X, y, sample_weight, standardize, fit_intercept, offset)
     a, b = multinomial_weights(data, alpha, penalty)
     return solve_multinomial_prepared(
         data,

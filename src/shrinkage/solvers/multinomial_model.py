@@ -1,7 +1,8 @@
 """The proximal-Newton model of the multinomial log-loss and its minimisation on a
 working set (:mod:`shrinkage.solvers.multinomial`).
 
-At ``Z = XW + 1bᵀ`` the model of the loss in the change ``U = XΔW + 1Δbᵀ`` is
+At ``Z = XW + 1bᵀ + O`` (O an offset, or 0: the model reads Z only through P, G and H
+of :class:`Point`) the model of the loss in the change ``U = XΔW + 1Δbᵀ`` is
 ``Σ G∘U + ½ Σ_i (s_i/n)[Σ_k P_ik U_ik² − (P_iᵀU_i)²]`` (each row's Hessian
 ``(s_i/n)(diag P_i − P_iP_iᵀ)`` in full). It is minimised with the penalty by runs of
 coordinate descent over the rows (:mod:`shrinkage._kernels.multinomial`), each run
@@ -37,8 +38,8 @@ _FACE_MAX_ENTRIES = 1000
 
 @dataclass
 class Point:
-    """The loss at ``Z``: the probabilities P, the gradient ``G = (s/n)(P − Y)`` and
-    ``H = (s/n) P`` of the model's Hessian."""
+    """The loss at the linear predictors ``Z`` (offset included): the probabilities P,
+    the gradient ``G = (s/n)(P − Y)`` and ``H = (s/n) P`` of the model's Hessian."""
 
     Z: np.ndarray
     P: np.ndarray

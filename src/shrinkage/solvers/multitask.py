@@ -6,7 +6,9 @@ Minimises, over W (p × T) and the intercepts b (T),
 
 the objective of scikit-learn's ``MultiTaskElasticNet`` and of glmnet's
 ``family="mgaussian"`` (σ_j = 1 unless ``standardize``; glmnet's λ is our α). The row
-norm ``‖W_j‖₂`` couples the tasks: feature j is in every task's model or in none.
+norm ``‖W_j‖₂`` couples the tasks: feature j is in every task's model or in none. An
+offset O (n × T, a fixed part of the predictions ``XW + 1bᵀ + O``) is the fit of
+``Y − O``, exactly.
 
 Solved by block coordinate descent over the rows
 (:func:`shrinkage._kernels.multitask.bcd_epoch_dense`) on working sets, with the duality
@@ -24,7 +26,7 @@ import scipy.sparse as sp
 
 from .._kernels.multitask import bcd_epoch_dense
 from .._validation import check_max_iter, check_positive_alpha, check_tol
-from .._validation.data import check_matrix, check_sample_weight
+from .._validation.data import check_matrix, check_matrix_offset, check_sample_weight
 from ..certificates import certified
 from ..certificates.multitask import certify_multitask, gap_safe_rows
 from ..losses import normalise_sample_weight
@@ -104,17 +106,22 @@ def check_targets(Y, n_samples):
     return Y
 
 
-def prepare_multitask(X, Y, sample_weight=None, fit_intercept=True, standardize=False):
+def prepare_multitask(X, Y, sample_weight=None, fit_intercept=True, standardize=False,
+                      offset=None):  # fmt: skip
     """Validate and lay out a multi-task problem once (:class:`MultiTaskData`).
 
     X must be dense (a sparse X is refused with a clear error: the row updates of
     every task read each column n times T); it is copied once, centred and row-scaled.
+    An offset O, (n, T) or (n,) for every task, is taken off the targets: the problem
+    of ``Y − O``.
 
     Examples
     --------
     >>> data = prepare_multitask(np.eye(3), np.arange(6.0).reshape(3, 2))
     >>> data.X.shape, data.Y.shape, data.y_mean.tolist()
     ((3, 3), (3, 2), [2.0, 3.0])
+    >>> prepare_multitask(np.eye(3), np.arange(6.0).reshape(3, 2), offset=[1.0, 1.0, 4.0]).y_mean
+    array([0., 1.])
     """
     if sp.issparse(X):
         raise TypeError(
@@ -124,6 +131,9 @@ def prepare_multitask(X, Y, sample_weight=None, fit_intercept=True, standardize=
     X = check_matrix(X)
     n, p = X.shape
     Y = check_targets(Y, n)
+    offset = check_matrix_offset(offset, n, Y.shape[1], "task", vector=True)
+    if offset is not None:
+        Y = Y - offset  # the squared loss of Y − O: exact
     weights = check_sample_weight(sample_weight, n)
     s = None if weights is None else normalise_sample_weight(weights, n)
     Xd = np.array(X, dtype=np.float64, order="F", copy=True)
@@ -267,7 +277,7 @@ def _extrapolate(iterates, columns, Y, rows, R, a, b):
 
 def solve_multitask(
     X, Y, alpha, penalty: Penalty | None = None, *, fit_intercept=True, sample_weight=None,
-    standardize=False, tol=1e-4, max_iter=20_000, coef_init=None,
+    standardize=False, tol=1e-4, max_iter=20_000, coef_init=None, offset=None,
 ) -> SolverResult:  # fmt: skip
     """Minimise the multi-task elastic net (module docstring) at one α and certify it.
 
@@ -284,6 +294,10 @@ def solve_multitask(
     max_iter : int
         Epochs (passes over the rows not screened).
     coef_init : array-like of shape (n_features, n_tasks), optional
+    offset : array-like of shape (n_samples, n_tasks) or (n_samples,), optional
+        A fixed part O of the predictions ``XW + 1bᵀ + O`` (glmnet's ``offset``; a
+        vector is the same for every task): the fit of ``Y − O``, whose intercepts are
+        those of the model with the offset.
 
     Returns
     -------
@@ -306,7 +320,7 @@ def solve_multitask(
     alpha = check_positive_alpha(alpha, "multi-task")
     tol = check_tol(tol, np.float64)
     max_iter = check_max_iter(max_iter)
-    data = prepare_multitask(X, Y, sample_weight, fit_intercept, standardize)
+    data = prepare_multitask(X, Y, sample_weight, fit_intercept, standardize, offset)
     a, b = _weights(data, alpha, penalty)
     if coef_init is not None:
         coef_init = np.asarray(coef_init, dtype=np.float64)
