@@ -72,7 +72,7 @@ def _dual_residual(loss, B, z, y, s):
     for _ in range(50):
         grad = B.T @ loss.gradient(y, z, s)
         hessian = B.T @ (loss.curvature(z, s)[:, None] * B)
-        step, *_ = scipy.linalg.lstsq(hessian, grad, lapack_driver="gelsy")
+        step = _solve_small(hessian, grad)
         move = B @ step
         t = 1.0
         if np.max(np.abs(move), initial=0.0) > 0.5:
@@ -91,8 +91,16 @@ def _dual_residual(loss, B, z, y, s):
     theta = loss.dual_point(loss.residual(y, z), s)
     curvature = loss.curvature(z, s)
     hessian = B.T @ (curvature[:, None] * B)
-    correction, *_ = scipy.linalg.lstsq(hessian, B.T @ theta, lapack_driver="gelsy")
+    correction = _solve_small(hessian, B.T @ theta)
     return theta - curvature * (B @ correction)
+
+
+def _solve_small(matrix, rhs):
+    """A least-squares solution of the free block's small system (a division for the
+    intercept alone, the common case: LAPACK's call costs more than the arithmetic)."""
+    if matrix.shape == (1, 1):
+        return rhs / matrix[0, 0] if matrix[0, 0] > 0 else np.zeros(1)
+    return scipy.linalg.lstsq(matrix, rhs, lapack_driver="gelsy")[0]
 
 
 def certify_from_prediction(
