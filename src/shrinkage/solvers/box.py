@@ -172,21 +172,29 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
             intercept = loss.null_prediction(y, s, data.fit_intercept, fixed)
     history, n_iter, sharper = [], 0, 1.0
     budget = max_iter if squared else INNER_EPOCHS
+    # the squared loss is its own model: from a warm start (the previous α of a path),
+    # solve it to the target first and certify after, one certificate instead of two
+    certify_first = not (squared and coef_init is not None)
     while True:
         z = data.predictor(w, intercept)
-        cert, gradient = certify_box_prediction(
-            X, y, s, z, w, a, b, lower, upper, fit_intercept=data.fit_intercept, loss=loss,
-            primal_at_zero=data.primal_at_zero, offset=data.offset,
-        )  # fmt: skip
-        history.append(cert.relative_gap)
-        out_of_budget = budget <= 0 if squared else n_iter >= max_iter
-        if certified(cert.relative_gap, tol) or out_of_budget or sharper < STALLS:
-            break
+        gradient = None
+        if not certify_first:
+            gap, relative, certify_first = tol * data.primal_at_zero, tol, True
+        else:
+            cert, gradient = certify_box_prediction(
+                X, y, s, z, w, a, b, lower, upper, fit_intercept=data.fit_intercept,
+                loss=loss, primal_at_zero=data.primal_at_zero, offset=data.offset,
+            )  # fmt: skip
+            history.append(cert.relative_gap)
+            out_of_budget = budget <= 0 if squared else n_iter >= max_iter
+            if certified(cert.relative_gap, tol) or out_of_budget or sharper < STALLS:
+                break
+            gap, relative = cert.dual_gap, cert.relative_gap
         _, loss_gradient, curvature = loss.derivatives(y, z, s)
         model = _Model(X, n * curvature, -n * loss_gradient, a, b, lower, upper,
                        data.fit_intercept)  # fmt: skip
         candidate = w.copy()
-        inner = sharper * _inner_tolerance(cert, tol, data.primal_at_zero, p)
+        inner = sharper * _inner_tolerance(gap, relative, tol, data.primal_at_zero, p)
         epochs, moved = model.solve(candidate, inner, budget if squared else INNER_EPOCHS)
         if squared:
             budget -= epochs
@@ -207,7 +215,7 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
                         "box_cd" if squared else "box_newton", np.asarray(history))  # fmt: skip
 
 
-def _inner_tolerance(cert, tol, scale, p):
+def _inner_tolerance(gap, relative_gap, tol, scale, p):
     """The largest ``L_j Δw_j²`` of a sweep at which the model counts as solved.
 
     A sweep's moves measure how far coordinate descent still goes per sweep, not how far
@@ -215,9 +223,9 @@ def _inner_tolerance(cert, tol, scale, p):
     sparse ones) the sweeps shrink slowly and the distance is much larger. The tolerance
     is therefore the gap's share times the relative gap itself (``≈ gap²/P(0)``), so
     that the model is solved to about the precision the next certificate needs."""
-    relative = min(1.0, max(cert.relative_gap, 1e-3 * tol))
+    relative = min(1.0, max(relative_gap, 1e-3 * tol))
     floor = 1e-3 * tol * scale
-    return INNER_SHARE * max(cert.dual_gap, floor) * relative / (1 + p)
+    return INNER_SHARE * max(gap, floor) * relative / (1 + p)
 
 
 def fit_unpenalised_box(data, penalty):
