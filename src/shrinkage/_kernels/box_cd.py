@@ -147,3 +147,25 @@ def weighted_moments_sparse(data, indices, indptr, h, fit_intercept):
             second -= first * means[j]
         lipschitz[j] = max(second, 0.0) / n
     return h_x, means, lipschitz
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def box_epoch_gram(gram, q, w, l1_weight, l2_weight, lower, upper, features):
+    """One epoch of the squared loss in Gram mode: ``q = c − Gw`` (minus the loss's
+    gradient, G the weighted Gram matrix of the centred columns, symmetric and
+    C-ordered) is kept up to date by the rows of G; returns ``max L_j Δw_j²``."""
+    p = w.shape[0]
+    largest = 0.0
+    for k in range(features.shape[0]):
+        j = features[k]
+        curvature = gram[j, j]
+        z = q[j] + curvature * w[j]
+        new = enet_coordinate_update(z, curvature, l1_weight[j], l2_weight[j], False)
+        new = min(max(new, lower[j]), upper[j])
+        delta = new - w[j]
+        if delta != 0.0:
+            w[j] = new
+            for i in range(p):
+                q[i] -= delta * gram[j, i]
+            largest = max(largest, delta * delta * curvature)
+    return largest

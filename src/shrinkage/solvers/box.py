@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from .._kernels.box_cd import (
     box_epoch_dense,
+    box_epoch_gram,
     box_epoch_sparse,
     intercept_step,
     weighted_moments_dense,
@@ -82,28 +83,72 @@ class _Model:
                                features, *extra)  # fmt: skip
 
     def solve(self, w, tol, budget):
-        """Sweeps until the largest ``L_j Δw_j²`` (and the intercept's) is ``≤ tol``, full
-        sweeps alternating with sweeps of the non-zero coefficients; returns
-        ``(epochs, the intercept's move)``."""
-        everything = np.arange(w.shape[0], dtype=np.int64)
+        """Sweeps until the largest ``L_j Δw_j²`` (and the intercept's) is ``≤ tol``
+        (:func:`_sweep_until`); returns ``(epochs, the intercept's move)``."""
         if self.fit_intercept:
             intercept_step(self.h, self.r, self.state, self.h_sum)
-        epochs = 0
-        features = everything
-        while epochs < budget:
+
+        def epoch(features):
             change = self.epoch(w, features)
-            epochs += 1
             if self.fit_intercept:
                 change = max(change, intercept_step(self.h, self.r, self.state, self.h_sum))
-            if change > tol:
-                features = np.flatnonzero(w).astype(np.int64)
-                if features.size == 0:
-                    features = everything
-            elif features is everything:
-                break
-            else:
+            return change
+
+        return _sweep_until(epoch, w, tol, budget), float(self.state[4] - self.state[3])
+
+
+class _GramModel:
+    """The squared loss on tall dense data in Gram mode: ``q = c − Gw`` over the weighted
+    Gram matrix of the centred columns (:attr:`GLMData.weighted_gram`, formed once per
+    problem), the intercept ``ȳ − mᵀw`` after the sweeps."""
+
+    def __init__(self, data, w, intercept, a, b, lower, upper):
+        self.gram, correlation, self.means, self.y_mean = data.weighted_gram
+        self.q = correlation - self.gram @ w
+        self.intercept = intercept
+        self.weights = (a, b, lower, upper)
+        self.fit_intercept = data.fit_intercept
+
+    def solve(self, w, tol, budget):
+        """As :meth:`_Model.solve`."""
+        a, b, lower, upper = self.weights
+
+        def epoch(features):
+            return box_epoch_gram(self.gram, self.q, w, a, b, lower, upper, features)
+
+        epochs = _sweep_until(epoch, w, tol, budget)
+        if not self.fit_intercept:
+            return epochs, 0.0
+        return epochs, float(self.y_mean - self.means @ w) - self.intercept
+
+
+def _sweep_until(epoch, w, tol, budget):
+    """Full sweeps alternating with sweeps of the non-zero coefficients (as glmnet), until
+    a full sweep moves no coordinate by more than ``tol`` (in ``L_j Δw_j²``); returns the
+    epochs run. ``epoch(features)`` runs one and returns its largest move."""
+    everything = np.arange(w.shape[0], dtype=np.int64)
+    epochs = 0
+    features = everything
+    while epochs < budget:
+        change = epoch(features)
+        epochs += 1
+        if change > tol:
+            features = np.flatnonzero(w).astype(np.int64)
+            if features.size == 0:
                 features = everything
-        return epochs, float(self.state[4] - self.state[3])
+        elif features is everything:
+            break
+        else:
+            features = everything
+    return epochs
+
+
+def _gram_mode(data, squared):
+    """The squared loss on dense data with n ≥ 2p and p ≤ 2000 (the squared path's own
+    rule for its Gram mode, :mod:`shrinkage.path.strategy`): the p × p matrix is cheaper
+    to sweep than X."""
+    n, p = data.X.shape
+    return squared and not sp.issparse(data.X) and n >= 2 * p and p <= 2000
 
 
 def _layout(X):
@@ -175,8 +220,10 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
     # the squared loss is its own model: from a warm start (the previous α of a path),
     # solve it to the target first and certify after, one certificate instead of two
     certify_first = not (squared and coef_init is not None)
+    gram = _gram_mode(data, squared)
     while True:
-        z = data.predictor(w, intercept)
+        # the Gram model's first sweep from a warm start needs no predictor
+        z = None if gram and not certify_first else data.predictor(w, intercept)
         gradient = None
         if not certify_first:
             gap, relative, certify_first = tol * data.primal_at_zero, tol, True
@@ -190,9 +237,13 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
             if certified(cert.relative_gap, tol) or out_of_budget or sharper < STALLS:
                 break
             gap, relative = cert.dual_gap, cert.relative_gap
-        _, loss_gradient, curvature = loss.derivatives(y, z, s)
-        model = _Model(X, n * curvature, -n * loss_gradient, a, b, lower, upper,
-                       data.fit_intercept)  # fmt: skip
+        loss_gradient = None
+        if gram:
+            model = _GramModel(data, w, intercept, a, b, lower, upper)
+        else:
+            _, loss_gradient, curvature = loss.derivatives(y, z, s)
+            model = _Model(X, n * curvature, -n * loss_gradient, a, b, lower, upper,
+                           data.fit_intercept)  # fmt: skip
         candidate = w.copy()
         inner = sharper * _inner_tolerance(gap, relative, tol, data.primal_at_zero, p)
         epochs, moved = model.solve(candidate, inner, budget if squared else INNER_EPOCHS)

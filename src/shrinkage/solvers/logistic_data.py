@@ -90,6 +90,24 @@ class GLMData:
         return self.loss.saturated_value(self.y, self.s)
 
     @cached_property
+    def weighted_gram(self):
+        """``(G, c, m, ȳ)`` of the squared loss on dense X: the weighted Gram matrix of
+        the centred columns ``G = X̃ᵀSX̃/n``, their correlations with the centred target
+        ``c = X̃ᵀS(y − ȳ)/n``, the weighted column means m and the weighted mean ȳ (m and
+        ȳ are 0 without intercept; an offset is taken off y). Made on first use (by the
+        box-constrained solver on tall data, :mod:`shrinkage.solvers.box`), then kept
+        for every α."""
+        X, s, n = np.asarray(self.X, dtype=np.float64), self.s, self.X.shape[0]
+        y = self.y if self.offset is None else self.y - self.offset
+        total = float(s.sum())
+        means = X.T @ s / total if self.fit_intercept else np.zeros(X.shape[1])
+        y_mean = float(s @ y) / total if self.fit_intercept else 0.0
+        weighted = X if np.all(s == 1.0) else s[:, None] * X
+        gram = (X.T @ weighted - total * np.outer(means, means)) / n
+        correlation = weighted.T @ (y - y_mean) / n
+        return np.ascontiguousarray(gram), correlation, means, y_mean
+
+    @cached_property
     def rows(self):
         """The CSR copy of sparse X with sorted indices, for the row-wise Gram kernel
         (made on first use, then kept for every α)."""
