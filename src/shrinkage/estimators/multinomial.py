@@ -1,5 +1,5 @@
 """``MultinomialLogisticRegression``: K-class logistic regression with L1 / L2 / elastic-net
-or grouped penalties, certified."""
+or grouped penalties (a feature's row, or user-given groups of features), certified."""
 
 from __future__ import annotations
 
@@ -11,10 +11,41 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_matrix_offset, check_non_numeric
 from ..solvers.multinomial import solve_multinomial
+from ..solvers.multinomial_groups import solve_multinomial_groups
 from .base import PenalizedLinearModel
-from .contract import ALPHA, FIT_OPTIONS, L1_RATIO, multiclass_data, store_parameters
+from .contract import (
+    ALPHA,
+    FIT_OPTIONS,
+    GROUP_OPTIONS,
+    L1_RATIO,
+    check_group_options,
+    multiclass_data,
+    store_parameters,
+)
 
-__all__ = ["MultinomialLogisticRegression"]
+__all__ = ["MultinomialLogisticRegression", "check_multinomial_groups"]
+
+
+def check_multinomial_groups(estimator, X):
+    """Raise unless ``estimator``'s ``groups`` / ``group_weights`` can be fitted on X:
+    :func:`~shrinkage.estimators.contract.check_group_options`, and not both penalties
+    of a multinomial model's rows (``grouped=True``) and of groups of features.
+
+    Examples
+    --------
+    >>> model = MultinomialLogisticRegression(grouped=True, groups=[0, 0, 1])
+    >>> check_multinomial_groups(model, [[1.0, 2.0, 3.0]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: grouped=True penalises each feature's row; with groups= ... one or the other.
+    """
+    if estimator.groups is not None and estimator.grouped:
+        raise ValueError(
+            "grouped=True penalises each feature's row; with groups= the blocks are the "
+            "given groups of features over every class (groups of one feature with unit "
+            "group_weights are grouped=True): give one or the other."
+        )
+    check_group_options(estimator, X)
 
 
 class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstimator):
@@ -33,6 +64,12 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     relative duality gap is ``≤ tol`` (proximal Newton with working sets,
     :func:`shrinkage.solvers.multinomial.solve_multinomial`).
 
+    **Groups of features** (``groups=``) replace the penalty by the multinomial group
+    lasso / group elastic net ``α Σ_g ω_g (ρ‖W_g‖_F + ½(1 − ρ)‖W_g‖_F²)``, W_g the block
+    of a group's features over every class (adelie's multinomial group elastic net),
+    solved by block coordinate descent on dense X
+    (:func:`shrinkage.solvers.multinomial_groups.solve_multinomial_groups`).
+
     Parameters
     ----------
     alpha : float, default 0.01
@@ -40,17 +77,27 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     l1_ratio : float in [0, 1], default 1.0
         ρ, the L1 (or group-norm) share.
     grouped : bool, default False
-        Penalise each feature's row of K coefficients by its norm.
+        Penalise each feature's row of K coefficients by its norm. Not with ``groups``.
     fit_intercept : bool, default True
     standardize : bool, default False
         Penalise the coefficients of standardised columns; ``coef_`` stays on the
         original scale.
     penalty_factor : array-like of shape (n_features,), optional
-        Factors ``f_j > 0`` (every feature is penalised).
+        Factors ``f_j > 0`` (every feature is penalised). Not with ``groups``.
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features whose coefficients over every class are penalised together
+        by ``ω_g‖W_g‖_F`` (the multinomial group lasso): a group enters every class's
+        model or none; dense X. One label per feature, or the features of each group,
+        covering every feature once. Not with ``grouped=True`` or ``penalty_factor``.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,
+        p_g the size of group g.
     tol : float, default 1e-4
         Target relative duality gap (P(0): the entropy of the class priors).
     max_iter : int, default 100
-        Maximum proximal-Newton steps.
+        Maximum proximal-Newton steps; with ``groups``, sweeps over the blocks (block
+        coordinate descent takes far more of them: raise it when a
+        ``ConvergenceWarning`` says so).
     warm_start : bool, default False
 
     Attributes
@@ -61,9 +108,11 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         picks the representative).
     intercept_ : ndarray of shape (n_classes,)
     n_iter_ : int
+        Proximal-Newton steps (with ``groups``: sweeps) taken.
     dual_gap_ : float
     certificate_ : shrinkage.certificates.Certificate
-        Its ``kkt_residual`` is per feature (the largest over the classes).
+        Its ``kkt_residual`` is per feature (the largest over the classes; with
+        ``groups``: per group).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
@@ -91,18 +140,30 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     >>> bool(np.allclose(shifted.predict_proba(X, offset=prior), model.predict_proba(X),
     ...                  atol=1e-4))
     True
+
+    The sepals as one group of features, the petals as another: a group enters every
+    class's model or none.
+
+    >>> blocks = MultinomialLogisticRegression(alpha=0.05, groups=[0, 0, 1, 1]).fit(X, y)
+    >>> blocks.coef_.round(1)
+    array([[ 0. ,  0. , -1.9, -0.8],
+           [ 0. ,  0. ,  0.1, -0.5],
+           [ 0. ,  0. ,  1.8,  1.2]])
+    >>> blocks.certificate_.relative_gap <= 1e-4
+    True
     """
 
     _loss = "multinomial"
     _parameter_constraints: dict = {
         "alpha": ALPHA, "l1_ratio": L1_RATIO, "grouped": ["boolean"], **FIT_OPTIONS,
-        "penalty_factor": ["array-like", None], "warm_start": ["boolean"],
+        "penalty_factor": ["array-like", None], **GROUP_OPTIONS, "warm_start": ["boolean"],
     }  # fmt: skip
     positive = False
 
     def __init__(
         self, alpha=0.01, *, l1_ratio=1.0, grouped=False, fit_intercept=True,
-        standardize=False, penalty_factor=None, tol=1e-4, max_iter=100, warm_start=False,
+        standardize=False, penalty_factor=None, groups=None, group_weights=None, tol=1e-4,
+        max_iter=100, warm_start=False,
     ):  # fmt: skip
         store_parameters(self, locals())
 
@@ -113,6 +174,7 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
+            Dense with ``groups``.
         y : array-like of shape (n_samples,)
             At least two distinct labels.
         sample_weight : array-like of shape (n_samples,), optional
@@ -124,18 +186,32 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         -------
         self
         """
+        check_multinomial_groups(self, X)
         X, y, sample_weight = multiclass_data(self, X, y, sample_weight)
         previous = self._previous_coef((len(np.unique(y)), X.shape[1]))
-        result = solve_multinomial(
-            X, y, self.alpha, self._penalty(), grouped=self.grouped,
+        start = dict(
             coef_init=None if previous is None else previous.T,
             intercept_init=None if previous is None else self.intercept_, offset=offset,
-            **self._fit_options(sample_weight),
         )  # fmt: skip
+        if self.groups is None:
+            result = solve_multinomial(X, y, self.alpha, self._penalty(), grouped=self.grouped,
+                                       **start, **self._fit_options(sample_weight))  # fmt: skip
+        else:
+            result = self._solve_groups(X, y, self.alpha, self.l1_ratio, sample_weight,
+                                        **start)  # fmt: skip
         self._warn_unconverged(result, stacklevel=4)
         self.classes_ = np.unique(y)
         self._store_solution(result)
         return self
+
+    def _solve_groups(self, X, y, alpha, l1_ratio, sample_weight, **start):
+        """The multinomial group lasso / group elastic net of ``groups`` at (α, ρ),
+        certified (:func:`~shrinkage.solvers.multinomial_groups.solve_multinomial_groups`;
+        ``start`` the warm start and the offset)."""
+        return solve_multinomial_groups(
+            X, y, alpha, self.groups, l1_ratio=l1_ratio, group_weights=self.group_weights,
+            **start, **self._fit_options(sample_weight),
+        )  # fmt: skip
 
     def _store_solution(self, result):
         self.coef_ = np.ascontiguousarray(result.coef.T)
@@ -182,3 +258,8 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         """The accuracy of :meth:`predict` (with ``offset``, if given)."""
         return float(accuracy_score(y, self.predict(X, offset=offset),
                                     sample_weight=sample_weight))  # fmt: skip
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
+        return tags

@@ -10,6 +10,12 @@ and a certified refit.
 With an offset O (n × K) the grid is that of the full data with O, each fold's path is
 fitted with its training rows of O and scored with its held-out rows of O (the
 deviance of ``XW + 1bᵀ + O``), and the refit takes O.
+
+With ``groups`` (groups of features, each a block over every class) the grid and the
+fold paths are multinomial group-lasso paths (:func:`shrinkage.path` with ``groups``)
+and the refit is
+:func:`~shrinkage.solvers.multinomial_groups.solve_multinomial_groups`, each with its
+rows' offsets.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from sklearn.base import _fit_context
 
 from .._validation import check_matrix_offset
 from ..defaults import CV_FOLDS, N_ALPHAS, RANDOM_STATE, SELECTION, TOL
-from ..estimators.contract import L1_RATIO, multiclass_data, store_parameters
-from ..estimators.multinomial import MultinomialLogisticRegression
+from ..estimators.contract import GROUP_OPTIONS, L1_RATIO, multiclass_data, store_parameters
+from ..estimators.multinomial import MultinomialLogisticRegression, check_multinomial_groups
 from ..path import path
 from ..solvers.multinomial import solve_multinomial
 from ._common import multinomial_deviance
@@ -76,13 +82,23 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
     ----------
     l1_ratio : float or list of float in [0, 1], default 1.0
     grouped : bool, default False
-        Penalise each feature's row of K coefficients by its norm.
+        Penalise each feature's row of K coefficients by its norm. Not with ``groups``.
     alphas, n_alphas, alpha_min_ratio, cv, selection, random_state
         As :class:`~shrinkage.selection.SparseLogisticRegressionCV` (an int ``cv`` gives
         ``StratifiedKFold``; every training part needs every class).
     scoring : str or callable, optional
         Default: the multinomial deviance; else a scorer (``"accuracy"``, ...).
     fit_intercept, standardize, penalty_factor, tol, max_iter, n_jobs
+        As :class:`~shrinkage.estimators.multinomial.MultinomialLogisticRegression`
+        (``max_iter`` per α of the fold paths; with ``groups``, sweeps over the blocks).
+    groups : array-like of shape (n_features,) or list of index lists, optional
+        Groups of features whose coefficients over every class are penalised together
+        by ``ω_g‖W_g‖_F`` (the multinomial group lasso): a group enters every class's
+        model or none; dense X. The grid, every fold path and the refit are group-lasso
+        fits. Not with ``grouped=True`` or ``penalty_factor``.
+    group_weights : array-like of shape (n_groups,), optional
+        ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,
+        p_g the size of group g.
 
     Attributes
     ----------
@@ -104,24 +120,39 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
     (True, 0.83)
     >>> model.coef_.shape, model.certificate_.relative_gap <= 1e-4
     ((3, 2), True)
+
+    Three groups of two features, each entering every class's model or none (the
+    classes depend on the first group only):
+
+    >>> rng = np.random.default_rng(1)
+    >>> X = rng.standard_normal((300, 6))
+    >>> y = np.argmax(X[:, :2] @ [[2.0, -1.0, 0.0], [0.0, 2.0, -2.0]]
+    ...               + rng.standard_normal((300, 3)), axis=1)
+    >>> grouped = MultinomialLogisticRegressionCV(groups=[0, 0, 1, 1, 2, 2], n_alphas=10,
+    ...                                           cv=3).fit(X, y)
+    >>> np.flatnonzero(np.abs(grouped.coef_).sum(axis=0)).tolist()
+    [0, 1]
     """
 
     _loss = "multinomial"
     _l1_ratio_grid = True
     _model = MultinomialLogisticRegression
-    _parameter_constraints: dict = {**_PARAMETERS, "l1_ratio": [*L1_RATIO, "array-like"],
+    _parameter_constraints: dict = {**_PARAMETERS, **GROUP_OPTIONS,
+                                    "l1_ratio": [*L1_RATIO, "array-like"],
                                     "grouped": ["boolean"]}  # fmt: skip
 
     def __init__(
         self, *, l1_ratio=1.0, grouped=False, alphas=None, n_alphas=N_ALPHAS,
         alpha_min_ratio=None, cv=CV_FOLDS, selection=SELECTION, random_state=RANDOM_STATE,
-        scoring=None, fit_intercept=True, standardize=False, penalty_factor=None, tol=TOL,
-        max_iter=100, n_jobs=None,
+        scoring=None, fit_intercept=True, standardize=False, penalty_factor=None, groups=None,
+        group_weights=None, tol=TOL, max_iter=100, n_jobs=None,
     ):  # fmt: skip
         store_parameters(self, locals())
 
     def _path_options(self):
-        return {"grouped": self.grouped}
+        if self.groups is None:
+            return {"grouped": self.grouped}
+        return {"groups": self.groups, "group_weights": self.group_weights}
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None, *, offset=None):
@@ -130,11 +161,13 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         Parameters
         ----------
         X : array-like or sparse matrix of shape (n_samples, n_features)
+            Dense with feature ``groups`` (the parameter).
         y : array-like of shape (n_samples,)
             At least two distinct labels.
         sample_weight : array-like of shape (n_samples,), optional
         groups : array-like of shape (n_samples,), optional
-            Group labels for group-aware splitters.
+            Row groups for group-aware splitters (``GroupKFold``); the feature groups
+            are the ``groups`` parameter.
         offset : array-like of shape (n_samples, n_classes), optional
             As :meth:`MultinomialLogisticRegression.fit`; each fold's paths and
             held-out deviances use the offsets of its rows (a scorer sees predictions
@@ -144,6 +177,7 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
         -------
         self
         """
+        check_multinomial_groups(self, X)
         X, y, sample_weight = multiclass_data(self, X, y, sample_weight)
         classes, codes = np.unique(y, return_inverse=True)
         offset = check_matrix_offset(offset, X.shape[0], classes.shape[0])
@@ -154,8 +188,14 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
             check_folds=lambda folds: check_fold_classes(folds, codes, classes, sample_weight),
             row_options=None if offset is None else {"offset": offset},
         )  # fmt: skip
-        result = solve_multinomial(X, y, alpha, penalty, grouped=self.grouped, offset=offset,
-                                   **self._fit_options(sample_weight))  # fmt: skip
+        if self.groups is None:
+            result = solve_multinomial(
+                X, y, alpha, penalty, grouped=self.grouped, offset=offset,
+                **self._fit_options(sample_weight),
+            )  # fmt: skip
+        else:
+            result = self._solve_groups(X, y, alpha, penalty.l1_ratio, sample_weight,
+                                        offset=offset)  # fmt: skip
         self.classes_ = classes
         self._store_refit(result)
         return self
@@ -169,7 +209,7 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
             return super()._fold_curves(X, y, sample_weight, folds, penalties, grids,
                                         template, row_options)  # fmt: skip
         options = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
-                       tol=self.tol, max_iter=self.max_iter, grouped=self.grouped)  # fmt: skip
+                       tol=self.tol, max_iter=self.max_iter, **self._path_options())  # fmt: skip
         offset = row_options["offset"]
         jobs = run_jobs(
             [
