@@ -1,15 +1,23 @@
 """Block proximal-gradient epochs of the multinomial log-loss with a group penalty.
 
 A block is the |g| × K sub-matrix W_g of the coefficients of one group of features over
-the K classes, penalised by ``a_g‖W_g‖_F + ½ b_g‖W_g‖_F²``. The loss's Hessian in W_g is
-at most ``L_g = ½ λ_max(X_gᵀ S X_g)/n`` times the identity (Böhning 1992: each row's
-``diag P_i − P_iP_iᵀ ⪯ ½ I``), so the step
+the K classes, penalised by ``a_g‖W_g‖_F + ½ b_g‖W_g‖_F²``. The step with curvature L,
 
-    W_g ← max(0, 1 − a_g/(L_g‖V‖_F)) · V / (1 + b_g/L_g),   V = W_g − ∇_g F / L_g,
+    W_g ← max(0, 1 − a_g/(L‖V‖_F)) · V / (1 + b_g/L),   V = W_g − ∇_g F / L,
 
-minimises a majorizer of the objective in the block and never raises it: no line search.
-The predictors Z (n × K, intercepts and offset included) and the probabilities P are
-updated after each block that moves; ``∇_g F = X_gᵀ(s/n ∘ (P − Y))``.
+minimises ``⟨∇_g F, Δ⟩ + ½L‖Δ‖² + penalty``, a majorizer of the objective in the block
+when L bounds the loss's curvature along the step. Böhning's bound (1992: each row's
+``diag P_i − P_iP_iᵀ ⪯ ½ I``) gives the global ``L_g = ½ λ_max(X_gᵀ S X_g)/n``, far
+above the curvature where the classes are well separated (a row with ``P_i`` near a
+vertex has curvature near 0). Each step therefore first tries the local bound
+``Σ_i (s_i/n)·2 max_k P_ik(1 − P_ik)·‖x_ig‖²`` (Gershgorin for the row's matrix, the
+trace for the group's), checks the majorizer on the loss actually reached, and doubles
+L back towards the global bound when it fails (Tseng & Yun 2009's backtracking). No
+step raises the objective.
+
+The predictors Z (n × K, intercepts and offset included), the probabilities P and each
+row's log-sum-exp are updated after each block that moves;
+``∇_g F = X_gᵀ(s/n ∘ (P − Y))``.
 """
 
 import numpy as np
@@ -17,7 +25,8 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def _softmax_row(Z, P, i):
+def _softmax_row(Z, P, lse, i):
+    """Row i of P = softmax(Z) and its log-sum-exp."""
     K = Z.shape[1]
     top = Z[i, 0]
     for k in range(1, K):
@@ -28,63 +37,98 @@ def _softmax_row(Z, P, i):
         total += P[i, k]
     for k in range(K):
         P[i, k] /= total
+    lse[i] = top + np.log(total)
 
 
 @njit(cache=True, nogil=True)
-def group_block_epoch(X, weights, Y, Z, P, W, members, start, lipschitz, l1_weight,
+def _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, sign):
+    """Z += sign·X_g D on the rows the group touches (P and lse with it); returns the
+    change of the loss ``Σ_i w_i (Δlse_i − Y_iᵀΔZ_i)``."""
+    n, K = Z.shape
+    change = 0.0
+    for i in range(n):
+        moved = False
+        dot = 0.0
+        for r in range(size):
+            value = X[i, members[first + r]]
+            if value != 0.0:
+                moved = True
+                for k in range(K):
+                    step = sign * value * D[r, k]
+                    Z[i, k] += step
+                    dot += Y[i, k] * step
+        if moved:
+            before = lse[i]
+            _softmax_row(Z, P, lse, i)
+            change += weights[i] * (lse[i] - before - dot)
+    return change
+
+
+@njit(cache=True, nogil=True)
+def group_block_epoch(X, weights, Y, Z, P, lse, W, members, start, lipschitz, l1_weight,
                       l2_weight, blocks):  # fmt: skip
     """One epoch over ``blocks`` (group indices) on a dense Fortran X; ``weights`` are
-    ``s/n``. Updates W, Z and P in place; returns the largest ``L_g‖ΔW_g‖_F²``."""
+    ``s/n``, ``lipschitz`` the global bounds. Updates W, Z, P and ``lse`` in place;
+    returns the largest ``L‖ΔW_g‖_F²``."""
     n, K = Z.shape
     widest = 0
     for g in range(start.shape[0] - 1):
         widest = max(widest, start[g + 1] - start[g])
-    V = np.empty((widest, K))
+    G = np.empty((widest, K))
+    D = np.empty((widest, K))
     largest = 0.0
     for position in range(blocks.shape[0]):
         g = blocks[position]
         first, size = start[g], start[g + 1] - start[g]
-        L = lipschitz[g]
-        if L <= 0.0:
+        bound = lipschitz[g]
+        if bound <= 0.0:
             continue
+        local = 0.0
         for r in range(size):
-            j = members[first + r]
             for k in range(K):
-                V[r, k] = 0.0
-            for i in range(n):
-                value = X[i, j] * weights[i]
-                if value != 0.0:
-                    for k in range(K):
-                        V[r, k] += value * (P[i, k] - Y[i, k])
-        norm = 0.0
-        for r in range(size):
-            j = members[first + r]
-            for k in range(K):
-                V[r, k] = W[j, k] - V[r, k] / L
-                norm += V[r, k] * V[r, k]
-        norm = np.sqrt(norm)
-        factor = 0.0
-        if norm > l1_weight[g] / L:
-            factor = (1.0 - l1_weight[g] / (L * norm)) / (1.0 + l2_weight[g] / L)
-        moved = 0.0
-        for r in range(size):
-            j = members[first + r]
-            for k in range(K):
-                new = factor * V[r, k]
-                V[r, k] = new - W[j, k]  # now the change
-                W[j, k] = new
-                moved += V[r, k] * V[r, k]
-        if moved == 0.0:
-            continue
-        largest = max(largest, L * moved)
+                G[r, k] = 0.0
         for i in range(n):
-            changed = False
+            curvature = 0.0
+            for k in range(K):
+                curvature = max(curvature, P[i, k] * (1.0 - P[i, k]))
+            squares = 0.0
             for r in range(size):
-                value = X[i, members[first + r]]
+                value = X[i, members[first + r]] * weights[i]
                 if value != 0.0:
-                    changed = True
+                    squares += value * X[i, members[first + r]]
                     for k in range(K):
-                        Z[i, k] += value * V[r, k]
-            if changed:
-                _softmax_row(Z, P, i)
+                        G[r, k] += value * (P[i, k] - Y[i, k])
+            local += 2.0 * curvature * squares
+        L = min(bound, max(local, 1e-3 * bound))
+        while True:
+            norm = 0.0
+            for r in range(size):
+                j = members[first + r]
+                for k in range(K):
+                    D[r, k] = W[j, k] - G[r, k] / L
+                    norm += D[r, k] * D[r, k]
+            norm = np.sqrt(norm)
+            factor = 0.0
+            if norm > l1_weight[g] / L:
+                factor = (1.0 - l1_weight[g] / (L * norm)) / (1.0 + l2_weight[g] / L)
+            moved, linear = 0.0, 0.0
+            for r in range(size):
+                j = members[first + r]
+                for k in range(K):
+                    D[r, k] = factor * D[r, k] - W[j, k]  # the change
+                    moved += D[r, k] * D[r, k]
+                    linear += G[r, k] * D[r, k]
+            if moved == 0.0:
+                break
+            change = _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, 1.0)
+            majorizer = linear + 0.5 * L * moved
+            if L >= bound or change <= majorizer + 1e-12 * abs(majorizer):
+                for r in range(size):
+                    j = members[first + r]
+                    for k in range(K):
+                        W[j, k] += D[r, k]
+                largest = max(largest, L * moved)
+                break
+            _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, -1.0)
+            L = min(2.0 * L, bound)
     return largest

@@ -11,7 +11,8 @@ adelie's multinomial group elastic net. With groups of one feature it is glmnet'
 Newton solves that case faster).
 
 Block coordinate descent with majorized block steps
-(:mod:`shrinkage._kernels.multinomial_groups`: each step never raises the objective),
+(:mod:`shrinkage._kernels.multinomial_groups`: the local curvature where the majorizer
+holds, Böhning's global bound where it does not; no step raises the objective),
 full sweeps alternating with sweeps of the non-zero blocks, the intercepts by damped
 Newton steps on their K-vector, and Anderson extrapolation of each run of sweeps (kept
 when it lowers the objective); certified by the gap of
@@ -24,6 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import logsumexp
 
 from .._kernels.multinomial_groups import group_block_epoch
 from .._validation import check_max_iter, check_positive_alpha, check_tol
@@ -98,8 +100,7 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
     intercept = np.array(data.null_intercept, dtype=np.float64)
     if data.fit_intercept and intercept_init is not None:
         intercept = np.array(intercept_init, dtype=np.float64)
-    Z = np.ascontiguousarray(data.predictor(W, intercept))
-    P = np.ascontiguousarray(LOSS.mean(Z))
+    Z, P, lse = _predictions(data, W, intercept)
     lipschitz = block_lipschitz(data, groups)
     everything = np.arange(groups.n_groups, dtype=np.int64)
     expanded = expand_groups(groups, K)
@@ -110,6 +111,8 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
     weights = s / n
     history, sweeps = [], 0
     while True:
+        if sweeps:  # from scratch: the sweeps' updates accumulate rounding in Z
+            Z, P, lse = _predictions(data, W, intercept)
         cert = certify_multinomial_groups(X, Y, s, Z, W, groups, a, b,
                                           fit_intercept=data.fit_intercept,
                                           primal_at_zero=data.primal_at_zero,
@@ -120,23 +123,30 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
         blocks = everything
         iterates = [np.append(W.ravel(), intercept)]
         for _ in range(1 + ACTIVE_SWEEPS):
-            group_block_epoch(X, weights, Y, Z, P, W, groups.members, groups.start,
+            group_block_epoch(X, weights, Y, Z, P, lse, W, groups.members, groups.start,
                               lipschitz, a, b, blocks)  # fmt: skip
             sweeps += 1
             if data.fit_intercept:
-                intercept = _intercept_step(Y, s, Z, P, intercept)
+                intercept = _intercept_step(Y, s, Z, P, lse, intercept)
             iterates.append(np.append(W.ravel(), intercept))
             blocks = np.flatnonzero(blocks_of(W) > 0).astype(np.int64)
             if blocks.size == 0 or sweeps >= max_iter:
                 break
         if len(iterates) == ACTIVE_SWEEPS + 2:
-            intercept = _extrapolate(data, iterates, W, intercept, Z, P, blocks_of, a, b)
+            intercept = _extrapolate(data, iterates, W, intercept, Z, P, lse, blocks_of, a, b)
     intercept = intercept - intercept.mean() if data.fit_intercept else np.zeros(K)
     return SolverResult(W, intercept, cert, sweeps, certified(cert.relative_gap, tol), tol,
                         "group_bcd", np.asarray(history))  # fmt: skip
 
 
-def _extrapolate(data, iterates, W, intercept, Z, P, blocks_of, a, b):
+def _predictions(data, W, intercept):
+    """``(Z, P, lse)``: the predictors, probabilities and rows' log-sum-exp, C-ordered for
+    the kernel."""
+    Z = np.ascontiguousarray(data.predictor(W, intercept))
+    return Z, np.ascontiguousarray(LOSS.mean(Z)), logsumexp(Z, axis=1)
+
+
+def _extrapolate(data, iterates, W, intercept, Z, P, lse, blocks_of, a, b):
     """The Anderson point of the last sweeps (:mod:`.extrapolation`), kept (W, Z and P in
     place) when it lowers the objective; returns the intercepts."""
     candidate = anderson_combination(iterates)
@@ -156,11 +166,12 @@ def _extrapolate(data, iterates, W, intercept, Z, P, blocks_of, a, b):
         W[:] = W_new
         Z[:] = Z_new
         P[:] = LOSS.mean(Z_new)
+        lse[:] = logsumexp(Z_new, axis=1)
         return b_new
     return intercept
 
 
-def _intercept_step(Y, s, Z, P, intercept):
+def _intercept_step(Y, s, Z, P, lse, intercept):
     """A damped Newton step of the intercepts (Z and P updated in place); returns them."""
     n = Y.shape[0]
     gradient = (s / n) @ (P - Y)
@@ -175,6 +186,7 @@ def _intercept_step(Y, s, Z, P, intercept):
         return intercept
     Z -= t * step
     P[:] = LOSS.mean(Z)
+    lse[:] = logsumexp(Z, axis=1)
     return intercept - t * step
 
 
