@@ -26,12 +26,11 @@ the finite conjugate ``u_j (X_jᵀθ − a_j)`` prices exactly), so the gap clos
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..bounds import box_conjugate, box_subdiff_distance
 from ..losses import Loss
 from .base import Certificate
-from .glm import _dual_residual, _free_block
+from .glm import _dual_residual, _free_block, candidate
 
 __all__ = ["certify_box", "certify_box_prediction"]
 
@@ -132,20 +131,11 @@ def certify_box(X, y, coef, intercept=0.0, l1_weight=None, l2_weight=None, *, lo
     >>> abs(cert.dual_gap) < 1e-12, float(cert.max_kkt_residual)
     (True, 0.0)
     """
-    X = X.tocsc() if sp.issparse(X) else np.asarray(X)
-    y = np.asarray(y, dtype=np.float64).ravel()
-    n = y.shape[0]
-    w = np.asarray(coef, dtype=np.float64).ravel()
+    X, y, w, a, b, s, z, offset = candidate(X, y, coef, intercept, l1_weight, l2_weight,
+                                            loss, sample_weight, offset)  # fmt: skip
     p = w.shape[0]
-    a = np.zeros(p) if l1_weight is None else np.asarray(l1_weight, dtype=np.float64)
-    b = np.zeros(p) if l2_weight is None else np.asarray(l2_weight, dtype=np.float64)
     low = np.broadcast_to(-np.inf if lower is None else np.asarray(lower, float), p)
     high = np.broadcast_to(np.inf if upper is None else np.asarray(upper, float), p)
-    s = loss.normalise_weights(sample_weight, n)
-    z = np.asarray(X @ w, dtype=np.float64).ravel() + float(intercept)
-    if offset is not None:
-        offset = np.asarray(offset, dtype=np.float64)
-        z = z + offset
     cert, _ = certify_box_prediction(
         X, y, s, z, w, a, b, low, high, fit_intercept=fit_intercept, loss=loss,
         primal_at_zero=loss.primal_at_zero(y, s, fit_intercept, offset), offset=offset,

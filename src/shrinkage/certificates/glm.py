@@ -44,7 +44,7 @@ from ..losses import LogisticLoss, Loss
 from ..penalties import conjugate_weighted_enet, subdiff_distance
 from .base import Certificate, penalty_value
 
-__all__ = ["certify_from_prediction", "certify_glm"]
+__all__ = ["candidate", "certify_from_prediction", "certify_glm"]
 
 LOGISTIC = LogisticLoss()
 
@@ -151,6 +151,25 @@ def certify_from_prediction(
     return Certificate.from_bounds(primal, dual, primal_at_zero, kkt), gradient
 
 
+def candidate(X, y, coef, intercept, l1_weight, l2_weight, loss, sample_weight, offset):
+    """A candidate of a public certificate (:func:`certify_glm`,
+    :func:`~shrinkage.certificates.box.certify_box`) in float64: ``(X, y, w, a, b, s, z,
+    offset)``, X as CSC or an array, missing weights zero, s normalised to sum to n and
+    ``z = Xw + b + o``."""
+    X = X.tocsc() if sp.issparse(X) else np.asarray(X)
+    y = np.asarray(y, dtype=np.float64).ravel()
+    w = np.asarray(coef, dtype=np.float64).ravel()
+    p = w.shape[0]
+    a = np.zeros(p) if l1_weight is None else np.asarray(l1_weight, dtype=np.float64)
+    b = np.zeros(p) if l2_weight is None else np.asarray(l2_weight, dtype=np.float64)
+    s = loss.normalise_weights(sample_weight, y.shape[0])
+    z = np.asarray(X @ w, dtype=np.float64).ravel() + float(intercept)
+    if offset is not None:
+        offset = np.asarray(offset, dtype=np.float64)
+        z = z + offset
+    return X, y, w, a, b, s, z, offset
+
+
 def certify_glm(
     X, y, coef, intercept=0.0, l1_weight=None, l2_weight=None, *, loss: Loss = LOGISTIC,
     positive=False, fit_intercept=True, sample_weight=None, offset=None,
@@ -195,17 +214,8 @@ def certify_glm(
     >>> cert.dual_gap < 1e-12
     True
     """
-    X = X.tocsc() if sp.issparse(X) else np.asarray(X)
-    y = np.asarray(y, dtype=np.float64).ravel()
-    n = y.shape[0]
-    w = np.asarray(coef, dtype=np.float64).ravel()
-    p = w.shape[0]
-    a = np.zeros(p) if l1_weight is None else np.asarray(l1_weight, dtype=np.float64)
-    b = np.zeros(p) if l2_weight is None else np.asarray(l2_weight, dtype=np.float64)
-    s = loss.normalise_weights(sample_weight, n)
-    z = np.asarray(X @ w, dtype=np.float64).ravel() + float(intercept)
-    if offset is not None:
-        z = z + np.asarray(offset, dtype=np.float64)
+    X, y, w, a, b, s, z, offset = candidate(X, y, coef, intercept, l1_weight, l2_weight,
+                                            loss, sample_weight, offset)  # fmt: skip
     cert, _ = certify_from_prediction(
         X, y, s, z, w, a, b, positive, fit_intercept, loss,
         loss.primal_at_zero(y, s, fit_intercept, offset), offset,

@@ -58,7 +58,7 @@ from ._common import extended_grid, grid_edge, one_standard_error_index, shared_
 from .cv_jobs import fold_errors, run_jobs
 from .folds import check_fold_weights
 
-__all__ = ["BOXED_CV_PARAMETERS", "CV_PARAMETERS", "CrossValidatedMixin"]
+__all__ = ["BOXED_CV_PARAMETERS", "CV_PARAMETERS", "CrossValidatedMixin", "fold_results"]
 
 #: the constraints of every CV estimator's parameters
 CV_PARAMETERS = {
@@ -252,11 +252,7 @@ class CrossValidatedMixin:
             ],
             self.n_jobs,
         )
-        shape = (len(penalties), len(folds), -1)
-        errors = np.array([e for e, _, _ in jobs]).reshape(shape)
-        n_active = np.array([a for _, a, _ in jobs]).reshape(shape)
-        gaps = np.array([g for _, _, g in jobs]).reshape(-1, grids.shape[1])
-        return errors, n_active, gaps
+        return fold_results(jobs, len(penalties), len(folds), grids.shape[1])
 
     def _store_refit(self, result, stacklevel=4):
         """The fitted attributes of the refit at ``alpha_``, with a warning when it did
@@ -278,3 +274,13 @@ class CrossValidatedMixin:
         from ..plots.cv import plot_cv  # lazy: matplotlib only when plotting
 
         return plot_cv(self, ax=ax)
+
+
+def fold_results(jobs, n_penalties, n_folds, n_alphas):
+    """The ``(errors, n_active, gaps)`` of the fold jobs (one ``(errors, n_active, gaps)``
+    per penalty and fold, in that order): errors and supports (n_penalties, n_folds,
+    n_alphas), the gaps one row per job."""
+    shape = (n_penalties, n_folds, -1)
+    errors = np.array([e for e, _, _ in jobs]).reshape(shape)
+    n_active = np.array([a for _, a, _ in jobs]).reshape(shape)
+    return errors, n_active, np.array([g for _, _, g in jobs]).reshape(-1, n_alphas)

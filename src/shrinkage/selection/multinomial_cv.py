@@ -31,7 +31,7 @@ from ..estimators.multinomial import MultinomialLogisticRegression, check_multin
 from ..path import path
 from ..solvers.multinomial import solve_multinomial
 from ._common import multinomial_deviance
-from .cv_curve import CV_PARAMETERS, CrossValidatedMixin
+from .cv_curve import CV_PARAMETERS, CrossValidatedMixin, fold_results
 from .cv_jobs import run_jobs
 from .folds import check_fold_classes
 
@@ -221,11 +221,7 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
             ],
             self.n_jobs,
         )
-        shape = (len(penalties), len(folds), -1)
-        errors = np.array([e for e, _, _ in jobs]).reshape(shape)
-        n_active = np.array([a for _, a, _ in jobs]).reshape(shape)
-        gaps = np.array([g for _, _, g in jobs]).reshape(-1, grids.shape[1])
-        return errors, n_active, gaps
+        return fold_results(jobs, len(penalties), len(folds), grids.shape[1])
 
     def _store_error_aliases(self, errors):
         """``scores_`` in ``LogisticRegressionCV``'s layout (n_folds, n_l1_ratios,
