@@ -162,7 +162,7 @@ def solve_group_glm_prepared(data, a, b, *, tol, max_iter, coef_init=None,
         if certified(cert.relative_gap, tol) or steps >= max_iter or sharper < 1e-12:
             break
         steps += 1
-        candidate, moved = _model_step(data, z, w, intercept, a, b,
+        candidate, moved = _model_step(data, z, w, a, b, cert.kkt_residual,
                                        sharper * INNER_SHARE * cert.dual_gap)  # fmt: skip
         t = _line_search(data, z, w, intercept, candidate, moved, a, b)
         if t is None:
@@ -175,24 +175,37 @@ def solve_group_glm_prepared(data, a, b, *, tol, max_iter, coef_init=None,
                         np.asarray(history))  # fmt: skip
 
 
-def _model_step(data, z, w, intercept, a, b, target_gap):
+def _model_step(data, z, w, a, b, kkt, target_gap):
     """The minimiser (w', b') of the quadratic model at z plus the penalty, its gap at
-    most ``target_gap`` (in the true objective's units)."""
+    most ``target_gap`` (in the true objective's units), on the working set of groups:
+    the non-zero ones and those whose KKT residual is positive (the others stay at 0;
+    the next certificate brings back any that should not)."""
     n = data.X.shape[0]
+    groups = data.groups
     _, gradient, curvature = data.loss.derivatives(data.y, z, data.s)
     h = n * curvature
     offset = 0.0 if data.offset is None else data.offset
     working = z - offset - n * gradient / h
-    model = prepare_groups(data.X, working, data.groups, h, data.fit_intercept)
+    chosen = np.flatnonzero((groups.norms(w) > 0) | (kkt > 0))
+    columns = np.concatenate([groups.members[groups.start[g]:groups.start[g + 1]]
+                              for g in chosen])  # fmt: skip
+    sizes = np.diff(groups.start)[chosen]
+    subgroups = Groups(np.arange(columns.size, dtype=np.int64),
+                       np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+                       groups.labels[chosen])  # fmt: skip
+    model = prepare_groups(data.X[:, columns], working, subgroups, h, data.fit_intercept)
     # the model is Σh/n times the weighted least squares of prepare_groups (weights
     # normalised to sum to n): its penalty and its gap scale by n/Σh
     ratio = n / float(h.sum())
     scale = float(model.y @ model.y) / (2 * n)
     tol = max(target_gap * ratio / scale, 1e-15) if scale > 0 else 1e-15
-    result = solve_groups_prepared(model, a * ratio, b * ratio, tol=min(tol, 0.1),
-                                   max_epochs=INNER_EPOCHS, coef_init=w)  # fmt: skip
+    result = solve_groups_prepared(model, a[chosen] * ratio, b[chosen] * ratio,
+                                   tol=min(tol, 0.1), max_epochs=INNER_EPOCHS,
+                                   coef_init=w[columns])  # fmt: skip
+    candidate = w.copy()
+    candidate[columns] = result.coef
     moved = model.design.intercept(result.coef) if data.fit_intercept else 0.0
-    return result.coef, moved
+    return candidate, moved
 
 
 def _line_search(data, z, w, intercept, candidate, moved, a, b):
