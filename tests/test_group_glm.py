@@ -15,6 +15,7 @@ from shrinkage.penalties import ElasticNetPenalty
 from shrinkage.solvers.group_glm import (
     group_glm_alpha_max,
     prepare_group_glm,
+    safe_groups,
     solve_group_glm_prepared,
 )
 
@@ -184,3 +185,42 @@ def test_refit_at_solves_the_paths_own_problem(loss):
     ungrouped = path(X, y, loss=loss, offset=offset, n_alphas=8, tol=1e-10)
     refit = ungrouped.refit_at(ungrouped.alphas[k], X, y, offset=offset)
     np.testing.assert_allclose(refit.coef, ungrouped.coefs[k], atol=1e-6)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10**6), tol=st.sampled_from([1e-3, 1e-5]))
+def test_groups_screened_by_the_gap_safe_test_are_zero_at_the_optimum(seed, tol):
+    """Every group the logistic sphere test proves zero at a point certified to ``tol``
+    is zero in a solution certified to 1e-12; Poisson's dual has no sphere (none)."""
+    X, y, _ = _problem("logistic", seed, n=120, p=9)
+    if y.min() == y.max():
+        y[0] = 1 - y[0]
+    result = path(X, y, loss="logistic", groups=GROUPS, n_alphas=10, tol=tol)
+    data = prepare_group_glm(LOSSES["logistic"], X, y, GROUPS)
+    omega = np.sqrt(data.groups.sizes)
+    for k in (3, 6, 9):
+        loose = solve_group_glm_prepared(data, result.alphas[k] * omega, 0 * omega, tol=tol,
+                                         max_iter=100)  # fmt: skip
+        tight = solve_group_glm_prepared(data, result.alphas[k] * omega, 0 * omega,
+                                         tol=1e-12, max_iter=100)  # fmt: skip
+        _, dual_norms = certify_group_glm(
+            X, y, data.s, X @ loose.coef + loose.intercept, loose.coef, data.groups,
+            result.alphas[k] * omega, 0 * omega, fit_intercept=True, loss=data.loss,
+            primal_at_zero=data.primal_at_zero,
+        )  # fmt: skip
+        screened = safe_groups(data, dual_norms, loose.dual_gap, result.alphas[k] * omega)
+        assert int(screened.sum()) == loose.n_screened
+        assert np.all(data.groups.norms(tight.coef)[screened] == 0)
+
+
+def test_the_logistic_sphere_screens_irrelevant_groups_and_poisson_has_none():
+    """On a problem whose signal is in one group, a path certified to 1e-8 proves the
+    other groups zero at its first points (none for Poisson: no sphere)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((400, 9))
+    y = (rng.random(400) < 1 / (1 + np.exp(-2 * X[:, 0]))).astype(float)
+    result = path(X, y, loss="logistic", groups=GROUPS, n_alphas=10, tol=1e-8)
+    assert np.all(result.n_screened[:3] == 3)  # the three groups without signal
+    assert np.all(result.n_screened + (result.n_active > 0) <= 4)
+    counts = path(X, (y + 1) * 2, loss="poisson", groups=GROUPS, n_alphas=5)
+    assert np.all(counts.n_screened == 0)

@@ -116,7 +116,7 @@ def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):
         w, intercept = result.coef, result.intercept
         coefs[k] = data.coefficients(w)
         points[k] = (intercept, result.dual_gap, result.relative_gap, result.n_iter,
-                     time.perf_counter() - tick, 0)  # fmt: skip
+                     time.perf_counter() - tick, result.n_screened)  # fmt: skip
     return _with_groups(assemble(alphas, coefs, points, request, loss, start,
                                  "group_newton", tol), groups, group_weights)  # fmt: skip
 
