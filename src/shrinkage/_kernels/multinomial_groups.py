@@ -132,3 +132,126 @@ def group_block_epoch(X, weights, Y, Z, P, lse, W, members, start, lipschitz, l1
             _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, -1.0)
             L = min(2.0 * L, bound)
     return largest
+
+
+@njit(cache=True, nogil=True)
+def _solve_small(A, rhs):
+    """``A⁻¹ rhs`` for a small symmetric positive-definite A, by Gaussian elimination with
+    partial pivoting (numba's LAPACK binding costs seconds of compilation)."""
+    K = A.shape[0]
+    M = A.copy()
+    x = rhs.copy()
+    for col in range(K):
+        pivot = col
+        for row in range(col + 1, K):
+            if abs(M[row, col]) > abs(M[pivot, col]):
+                pivot = row
+        if M[pivot, col] == 0.0:
+            return np.zeros(K)
+        if pivot != col:
+            for k in range(K):
+                M[col, k], M[pivot, k] = M[pivot, k], M[col, k]
+            x[col], x[pivot] = x[pivot], x[col]
+        for row in range(col + 1, K):
+            factor = M[row, col] / M[col, col]
+            for k in range(col, K):
+                M[row, k] -= factor * M[col, k]
+            x[row] -= factor * x[col]
+    for col in range(K - 1, -1, -1):
+        total = x[col]
+        for k in range(col + 1, K):
+            total -= M[col, k] * x[k]
+        x[col] = total / M[col, col]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _loss_shifted(weights, Y, Z, shift):
+    """``Σ_i w_i [lse(Z_i − shift) − Y_iᵀ(Z_i − shift)]``."""
+    n, K = Z.shape
+    total = 0.0
+    for i in range(n):
+        top = Z[i, 0] - shift[0]
+        for k in range(1, K):
+            top = max(top, Z[i, k] - shift[k])
+        exps = 0.0
+        dot = 0.0
+        for k in range(K):
+            exps += np.exp(Z[i, k] - shift[k] - top)
+            dot += Y[i, k] * (Z[i, k] - shift[k])
+        total += weights[i] * (top + np.log(exps) - dot)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def intercept_newton(weights, Y, Z, P, lse, intercept):
+    """A damped Newton step of the intercepts: a common shift c of the rows of Z with
+    ``(H + tr(H)/K²·11ᵀ) c = ∇`` (H singular along 1 only), halved until the loss does
+    not rise; Z, P, lse and ``intercept`` updated in place."""
+    n, K = Z.shape
+    gradient = np.zeros(K)
+    hessian = np.zeros((K, K))
+    for i in range(n):
+        for k in range(K):
+            gradient[k] += weights[i] * (P[i, k] - Y[i, k])
+            hessian[k, k] += weights[i] * P[i, k]
+            for m in range(K):
+                hessian[k, m] -= weights[i] * P[i, k] * P[i, m]
+    trace = 0.0
+    for k in range(K):
+        trace += hessian[k, k]
+    for k in range(K):
+        for m in range(K):
+            hessian[k, m] += trace / (K * K)
+    step = _solve_small(hessian, gradient)
+    step -= step.mean()
+    if not np.any(step != 0.0):
+        return
+    base = _loss_shifted(weights, Y, Z, np.zeros(K))
+    t = 1.0
+    while t > 1e-10 and _loss_shifted(weights, Y, Z, t * step) > base:
+        t *= 0.5
+    if t <= 1e-10:
+        return
+    for k in range(K):
+        intercept[k] -= t * step[k]
+    for i in range(n):
+        for k in range(K):
+            Z[i, k] -= t * step[k]
+        _softmax_row(Z, P, lse, i)
+
+
+@njit(cache=True, nogil=True)
+def group_round(X, weights, Y, Z, P, lse, W, intercept, fit_intercept, members, start,
+                lipschitz, l1_weight, l2_weight, iterates):  # fmt: skip
+    """A full sweep over the blocks, then sweeps of the non-zero ones
+    (``iterates.shape[0] − 2`` of them at most), each followed by a Newton step of the
+    intercepts; each sweep's W and intercepts written (flattened, W first) into the next
+    row of ``iterates`` (row 0: the start) for Anderson extrapolation. Returns the sweeps
+    run; stops early when every block is zero."""
+    n_groups = start.shape[0] - 1
+    p, K = W.shape
+    iterates[0, : p * K] = W.ravel()
+    iterates[0, p * K :] = intercept
+    blocks = np.arange(n_groups)
+    sweeps = 0
+    for sweep in range(iterates.shape[0] - 1):
+        group_block_epoch(X, weights, Y, Z, P, lse, W, members, start, lipschitz, l1_weight,
+                          l2_weight, blocks)  # fmt: skip
+        if fit_intercept:
+            intercept_newton(weights, Y, Z, P, lse, intercept)
+        sweeps += 1
+        iterates[sweep + 1, : p * K] = W.ravel()
+        iterates[sweep + 1, p * K :] = intercept
+        count = 0
+        active = np.empty(n_groups, dtype=np.int64)
+        for g in range(n_groups):
+            for r in range(start[g], start[g + 1]):
+                if np.any(W[members[r]] != 0.0):
+                    active[count] = g
+                    count += 1
+                    break
+        if count == 0:
+            break
+        blocks = active[:count]
+    return sweeps

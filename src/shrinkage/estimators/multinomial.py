@@ -144,7 +144,8 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     The sepals as one group of features, the petals as another: a group enters every
     class's model or none.
 
-    >>> blocks = MultinomialLogisticRegression(alpha=0.05, groups=[0, 0, 1, 1]).fit(X, y)
+    >>> blocks = MultinomialLogisticRegression(alpha=0.05, groups=[0, 0, 1, 1], tol=1e-8)
+    >>> blocks = blocks.fit(X, y)
     >>> blocks.coef_.round(1)
     array([[ 0. ,  0. , -1.9, -0.8],
            [ 0. ,  0. ,  0.1, -0.5],

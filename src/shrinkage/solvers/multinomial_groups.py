@@ -27,12 +27,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 
-from .._kernels.multinomial_groups import group_block_epoch
+from .._kernels.multinomial_groups import group_round
 from .._validation import check_max_iter, check_positive_alpha, check_tol
 from ..certificates import certified
 from ..certificates.multinomial_groups import certify_multinomial_groups, expand_groups
 from ..groups import check_groups
-from ..losses.multinomial import MultinomialLoss, shift_newton_step
+from ..losses.multinomial import MultinomialLoss
 from ._result import SolverResult
 from .extrapolation import anderson_combination
 from .group_lasso import check_group_weights
@@ -100,19 +100,12 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
     intercept = np.array(data.null_intercept, dtype=np.float64)
     if data.fit_intercept and intercept_init is not None:
         intercept = np.array(intercept_init, dtype=np.float64)
-    Z, P, lse = _predictions(data, W, intercept)
     lipschitz = block_lipschitz(data, groups)
-    everything = np.arange(groups.n_groups, dtype=np.int64)
-    expanded = expand_groups(groups, K)
-
-    def blocks_of(coef):
-        return expanded.norms(coef.ravel())
-
     weights = s / n
     history, sweeps = [], 0
+    iterates = np.empty((ACTIVE_SWEEPS + 2, (p + 1) * K))
     while True:
-        if sweeps:  # from scratch: the sweeps' updates accumulate rounding in Z
-            Z, P, lse = _predictions(data, W, intercept)
+        Z, P, lse = _predictions(data, W, intercept)  # from scratch: no drift
         cert = certify_multinomial_groups(X, Y, s, Z, W, groups, a, b,
                                           fit_intercept=data.fit_intercept,
                                           primal_at_zero=data.primal_at_zero,
@@ -120,20 +113,12 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
         history.append(cert.relative_gap)
         if certified(cert.relative_gap, tol) or sweeps >= max_iter:
             break
-        blocks = everything
-        iterates = [np.append(W.ravel(), intercept)]
-        for _ in range(1 + ACTIVE_SWEEPS):
-            group_block_epoch(X, weights, Y, Z, P, lse, W, groups.members, groups.start,
-                              lipschitz, a, b, blocks)  # fmt: skip
-            sweeps += 1
-            if data.fit_intercept:
-                intercept = _intercept_step(Y, s, Z, P, lse, intercept)
-            iterates.append(np.append(W.ravel(), intercept))
-            blocks = np.flatnonzero(blocks_of(W) > 0).astype(np.int64)
-            if blocks.size == 0 or sweeps >= max_iter:
-                break
-        if len(iterates) == ACTIVE_SWEEPS + 2:
-            intercept = _extrapolate(data, iterates, W, intercept, Z, P, lse, blocks_of, a, b)
+        run = iterates[: min(ACTIVE_SWEEPS + 2, max_iter - sweeps + 1)]
+        done = group_round(X, weights, Y, Z, P, lse, W, intercept, data.fit_intercept,
+                           groups.members, groups.start, lipschitz, a, b, run)  # fmt: skip
+        sweeps += done
+        if done == run.shape[0] - 1 == ACTIVE_SWEEPS + 1:
+            _extrapolate(data, groups, run, W, intercept, Z, a, b)
     intercept = intercept - intercept.mean() if data.fit_intercept else np.zeros(K)
     return SolverResult(W, intercept, cert, sweeps, certified(cert.relative_gap, tol), tol,
                         "group_bcd", np.asarray(history))  # fmt: skip
@@ -146,48 +131,25 @@ def _predictions(data, W, intercept):
     return Z, np.ascontiguousarray(LOSS.mean(Z)), logsumexp(Z, axis=1)
 
 
-def _extrapolate(data, iterates, W, intercept, Z, P, lse, blocks_of, a, b):
-    """The Anderson point of the last sweeps (:mod:`.extrapolation`), kept (W, Z and P in
-    place) when it lowers the objective; returns the intercepts."""
-    candidate = anderson_combination(iterates)
+def _extrapolate(data, groups, iterates, W, intercept, Z, a, b):
+    """The Anderson point of the round's sweeps (:mod:`.extrapolation`), kept (W and the
+    intercepts in place) when it lowers the objective at the last sweep's Z."""
+    candidate = anderson_combination(list(iterates))
     if candidate is None or not np.all(np.isfinite(candidate)):
-        return intercept
+        return
     p, K = W.shape
     W_new, b_new = candidate[: p * K].reshape(p, K), candidate[p * K :]
     if not data.fit_intercept:
         b_new = intercept
-    Z_new = data.predictor(W_new, b_new)
+    expanded = expand_groups(groups, K)
 
     def objective(Z_at, W_at):
-        norms = blocks_of(W_at)
+        norms = expanded.norms(W_at.ravel())
         return LOSS.value(data.Y, Z_at, data.s) + float(a @ norms + 0.5 * b @ norms**2)
 
-    if objective(Z_new, W_new) < objective(Z, W):
+    if objective(data.predictor(W_new, b_new), W_new) < objective(Z, W):
         W[:] = W_new
-        Z[:] = Z_new
-        P[:] = LOSS.mean(Z_new)
-        lse[:] = logsumexp(Z_new, axis=1)
-        return b_new
-    return intercept
-
-
-def _intercept_step(Y, s, Z, P, lse, intercept):
-    """A damped Newton step of the intercepts (Z and P updated in place); returns them."""
-    n = Y.shape[0]
-    gradient = (s / n) @ (P - Y)
-    step = shift_newton_step(P, s, gradient)
-    if not np.any(step):
-        return intercept
-    base = LOSS.value(Y, Z, s)
-    t = 1.0
-    while t > 1e-10 and LOSS.value(Y, Z - t * step, s) > base:
-        t *= 0.5
-    if t <= 1e-10:
-        return intercept
-    Z -= t * step
-    P[:] = LOSS.mean(Z)
-    lse[:] = logsumexp(Z, axis=1)
-    return intercept - t * step
+        intercept[:] = b_new
 
 
 def solve_multinomial_groups(X, y, alpha, groups, *, l1_ratio=1.0, group_weights=None,
