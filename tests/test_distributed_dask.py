@@ -27,9 +27,9 @@ from shrinkage.distributed.engines.dask_blocks import (  # noqa: E402
 from shrinkage.distributed.engines.memory import ArrayBlocks  # noqa: E402
 
 # A killed worker's nanny starts a new process, which imports NumPy, Dask and shrinkage:
-# on two busy cores (the suite runs in parallel, a Spark JVM beside it) that has taken over
-# 30 s.
-WORKER_RESTART_SECONDS = 180
+# on two busy cores (the suite runs in parallel, a Spark JVM beside it, numba compiling
+# in the other processes on a fresh checkout) that can take minutes.
+WORKER_RESTART_SECONDS = 300
 
 
 @pytest.fixture(scope="module")
