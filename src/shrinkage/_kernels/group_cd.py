@@ -105,3 +105,39 @@ def group_epoch_dense(X, w, r, members, start, eigvals, eigvecs, eig_start, l1_w
                 change += delta * delta
         largest = max(largest, np.sqrt(change))
     return largest
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def group_correlations(X, r, w, members, start, groups, norms):
+    """For each listed group, ``‖X_gᵀr‖/n`` into ``norms``; returns ``Σ_g ⟨X_gᵀr, w_g⟩/n``
+    over them (the sub-problem's ``⟨r, y_W⟩ − ‖r‖²``, over n)."""
+    n = X.shape[0]
+    inv_n = 1.0 / n
+    inner = 0.0
+    for position in range(groups.shape[0]):
+        g = groups[position]
+        square = 0.0
+        for k in range(start[g], start[g + 1]):
+            j = members[k]
+            total = 0.0
+            for i in range(n):
+                total += X[i, j] * r[i]
+            total *= inv_n
+            square += total * total
+            inner += total * w[j]
+        norms[position] = np.sqrt(square)
+    return inner
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def subtract_groups(X, r, members, start, groups, change):
+    """``r −= Σ_g X_g change_g`` over the listed groups (``change`` indexed by feature)."""
+    n = X.shape[0]
+    for position in range(groups.shape[0]):
+        g = groups[position]
+        for k in range(start[g], start[g + 1]):
+            j = members[k]
+            step = change[j]
+            if step != 0.0:
+                for i in range(n):
+                    r[i] -= X[i, j] * step

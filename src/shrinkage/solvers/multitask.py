@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels.multitask import bcd_epoch_dense
+from .._kernels.multitask import bcd_epoch_dense, row_correlations, subtract_rows
 from .._validation import check_max_iter, check_positive_alpha, check_tol
 from .._validation.data import check_matrix, check_matrix_offset, check_sample_weight
 from ..certificates import certified
+from ..certificates.group_norm import group_norm_certificate
 from ..certificates.multitask import certify_multitask, gap_safe_rows
 from ..losses import normalise_sample_weight
 from ..penalties import L1, Penalty
@@ -200,17 +201,23 @@ def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
     sub-problem of the non-zero rows and the largest KKT violators (at least
     :data:`FIRST_WORKING_SET`, doubling) until its own gap is below
     :data:`INNER_FRACTION` of the full one. ``max_epochs`` counts the epochs of the
-    sub-problems.
+    sub-problems. Between working sets the residual is the one the epochs keep up to
+    date; a certificate that passes on it is taken again on ``Y − XW`` recomputed from
+    the non-zero rows, so that the rounding of the running updates never certifies.
+    The epochs read the working set's columns in place.
     """
     X, Y = data.X, data.Y
     n, p = X.shape
     W = np.zeros((p, Y.shape[1])) if coef_init is None else np.array(coef_init, order="C")
-    R = np.asfortranarray(Y - X @ W)
     lipschitz = data.column_norms**2 / n
     epochs, screened, ws_size = 0, 0, FIRST_WORKING_SET
+    R, exact = _residual(X, Y, W), True
     while True:
-        certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
         nonzero = np.any(W != 0, axis=1)
+        certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
+        if not exact and (certified(certificate.relative_gap, tol) or epochs >= max_epochs):
+            R, exact = _residual(X, Y, W), True  # certify the exact residual
+            certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
         safe = gap_safe_rows(dual_norms, data.column_norms, certificate.dual_gap, n, a)
         safe &= ~nonzero
         screened = int(np.count_nonzero(safe))
@@ -222,56 +229,77 @@ def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
         size = min(candidates, max(ws_size, 2 * int(np.count_nonzero(nonzero))))
         features = np.sort(np.argpartition(-score, size - 1)[:size]).astype(np.int64)
         ws_size = min(p, 2 * size)
-        epochs = _solve_working_set(data, W, R, lipschitz, a, b, features, epochs,
-                                    max_epochs, INNER_FRACTION * certificate.dual_gap)  # fmt: skip
-        R = np.asfortranarray(Y - X @ W)  # drop the rounding the updates accumulated
+        epochs = _solve_working_set(X, W, R, lipschitz, a, b, features, epochs, max_epochs,
+                                    INNER_FRACTION * certificate.dual_gap)  # fmt: skip
+        exact = False
     converged = certified(certificate.relative_gap, tol)
     return SolverResult(W, data.intercept(W), certificate, epochs, converged, tol, "block_cd",
                         n_screened=screened)  # fmt: skip
 
 
-def _solve_working_set(data, W, R, lipschitz, a, b, features, epochs, max_epochs, target):
-    """Epochs on the rows ``features`` (the others fixed), with Anderson extrapolation
-    every :data:`CHECK_EVERY` epochs, until the sub-problem's gap is below ``target``;
-    W and R in place; returns the epoch count."""
-    columns = np.asfortranarray(data.X[:, features])
-    rows = np.ascontiguousarray(W[features])
+def _residual(X, Y, W):
+    """``Y − XW`` (Fortran-ordered) from the non-zero rows of W alone."""
+    R = np.array(Y, order="F")
+    rows = np.flatnonzero(np.any(W != 0, axis=1)).astype(np.int64)
+    subtract_rows(X, R, rows, W[rows])
+    return R
+
+
+def _solve_working_set(X, W, R, lipschitz, a, b, features, epochs, max_epochs, target):
+    """Epochs on the rows ``features`` of W (the others fixed), with Anderson
+    extrapolation every :data:`CHECK_EVERY` epochs, until the sub-problem's gap is below
+    ``target``; W and R in place; returns the epoch count."""
     a_ws, b_ws = a[features], b[features]
-    Y_ws = R + columns @ rows  # the targets of the sub-problem
-    every = np.arange(features.shape[0], dtype=np.int64)
-    lipschitz_ws = lipschitz[features]
+    change = 0.0
     while epochs < max_epochs:
-        iterates = [rows.copy()]
+        iterates = [W[features]]
         for _ in range(min(CHECK_EVERY, max_epochs - epochs)):
-            change = bcd_epoch_dense(columns, rows, R, lipschitz_ws, a_ws, b_ws, every)
+            change = bcd_epoch_dense(X, W, R, lipschitz, a, b, features)
             epochs += 1
-            iterates.append(rows.copy())
+            iterates.append(W[features])
             if change == 0.0:
                 break
         if len(iterates) == CHECK_EVERY + 1:
-            _extrapolate(iterates, columns, Y_ws, rows, R, a_ws, b_ws)
-        inner, _ = certify_multitask(columns, Y_ws, rows, a_ws, b_ws, R)
-        if inner.dual_gap <= target or change == 0.0:
+            _extrapolate(iterates, X, features, W, R, a_ws, b_ws)
+        if change == 0.0 or _restricted_gap(X, R, W[features], features, a_ws, b_ws) <= target:
             break
-    W[features] = rows
     return epochs
 
 
-def _extrapolate(iterates, columns, Y, rows, R, a, b):
+def _restricted_gap(X, R, rows, features, a, b):
+    """The duality gap of the sub-problem on the rows ``features`` (the others fixed):
+    its targets are ``R + X_W W_W``, so ``⟨R, Y_W⟩ = ‖R‖² + n Σ_j ⟨X_jᵀR/n, W_j⟩`` comes
+    from the correlations the gap needs anyway."""
+    n = R.shape[0]
+    correlations = np.empty(rows.shape)
+    row_correlations(X, R, features, correlations)
+    rr = float(np.vdot(R, R))
+    r_dot_y = rr + n * float(np.vdot(correlations, rows))
+    certificate, _ = group_norm_certificate(
+        rr, r_dot_y, max(r_dot_y, rr), n, np.linalg.norm(correlations, axis=1),
+        np.linalg.norm(rows, axis=1), a, b, np.zeros(rows.shape[0]),
+    )  # fmt: skip
+    return certificate.dual_gap
+
+
+def _extrapolate(iterates, X, features, W, R, a, b):
     """The Anderson point of the last iterates (:func:`.extrapolation.
-    anderson_combination`), taken (rows and R in place) only if it lowers the objective."""
+    anderson_combination`), taken (W's rows and R in place) only if it lowers the
+    objective."""
     candidate = anderson_combination(iterates)
     if candidate is None:
         return
-    residual = Y - columns @ candidate
-    n = Y.shape[0]
+    rows = iterates[-1]
+    residual = np.array(R, order="F")
+    subtract_rows(X, residual, features, candidate - rows)
+    n = R.shape[0]
 
-    def objective(W, residual):
-        norms = np.linalg.norm(W, axis=1)
+    def objective(rows, residual):
+        norms = np.linalg.norm(rows, axis=1)
         return float(np.vdot(residual, residual)) / (2 * n) + float(a @ norms + 0.5 * b @ norms**2)
 
     if objective(candidate, residual) < objective(rows, R):
-        rows[:] = candidate
+        W[features] = candidate
         R[:] = residual
 
 
