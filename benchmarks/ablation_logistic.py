@@ -15,7 +15,9 @@ default), re-checked here from the returned coefficients by
 * ``no Gram`` — every working set solved by CD epochs on the columns and conjugate-
   gradient face steps, never on the weighted Gram matrix;
 * ``no working sets`` — every Newton step on all p features;
-* ``no warm start`` — every α from zero.
+* ``no warm start`` — every α from zero;
+* ``no prediction`` — every α from the last solution, never from the secant through the
+  last two (:mod:`shrinkage._kernels.prediction`).
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -48,13 +50,14 @@ from shrinkage.penalties import ElasticNetPenalty  # noqa: E402
 from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "rcv1_small"]
-FIRST_WORKING_SET, GRAM_MAX_FEATURES = 0, 8  # positions in COMPILED_SETTINGS
+FIRST_WORKING_SET, GRAM_MAX_FEATURES, PREDICT = 0, 8, 9  # positions in COMPILED_SETTINGS
 
 
 def _settings(**changes):
     values = list(COMPILED_SETTINGS)
     for position, value in changes.items():
-        values[{"first": FIRST_WORKING_SET, "gram": GRAM_MAX_FEATURES}[position]] = value
+        positions = {"first": FIRST_WORKING_SET, "gram": GRAM_MAX_FEATURES, "predict": PREDICT}
+        values[positions[position]] = value
     return tuple(values)
 
 
@@ -96,6 +99,7 @@ CONFIGS = {
     "no Gram": _compiled(_settings(gram=0.0)),
     "no working sets": _compiled(_settings(first=1e9)),
     "no warm start": _compiled(warm=False),
+    "no prediction": _compiled(_settings(predict=0.0)),
 }
 
 

@@ -30,6 +30,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
+from .columns import subtract_columns_dense, subtract_columns_sparse
 from .logistic_directions import column_direction, gram_direction, some_columns, transposed
 from .logistic_loss import (
     armijo_step,
@@ -38,7 +39,8 @@ from .logistic_loss import (
     intercept_dual_point,
     loss_derivatives,
 )
-from .penalty_side import working_set_kkt
+from .penalty_side import penalty_value, working_set_kkt
+from .prediction import secant_ratio, secant_start
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -148,7 +150,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
     ``(intercept, gap, n_steps)``; ``w`` and ``state`` in place."""
     first_ws, ws_tol, model_tol, armijo, face_steps, gram_epochs = settings[:6]
-    epochs, cg_max_iter, gram_max = settings[6:]
+    epochs, cg_max_iter, gram_max = settings[6:9]
     z, g, hess, gradient, theta, corr, change, loss, current = state
     n, p = z.shape[0], w.shape[0]
     kkt = np.empty(p)
@@ -231,6 +233,44 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous,
+               intercept, previous_intercept, a, b, state, buffers):  # fmt: skip
+    """The start of the next α (:mod:`shrinkage._kernels.prediction`): the secant
+    through the last two solutions, taken (w and the state in place) where its objective
+    is below the warm start's. ``previous`` becomes the current w. Returns the
+    intercept of the start."""
+    z, g, hess, gradient, theta, corr, change, loss, current = state
+    guess, z_guess, g_guess, h_guess = buffers
+    count = secant_start(w, previous, ratio, guess)
+    guess_intercept = intercept
+    if fit_intercept:
+        guess_intercept = intercept + ratio * (intercept - previous_intercept)
+    previous[:] = w
+    support = np.empty(count, dtype=np.int64)
+    count = 0
+    for j in range(w.shape[0]):
+        if guess[j] != 0.0:
+            support[count] = j
+            count += 1
+    z_guess[:] = guess_intercept
+    minus = -guess[support]
+    if X is not None:
+        subtract_columns_dense(X, z_guess, support, minus)
+    if data is not None:
+        subtract_columns_sparse(data, indices, indptr, z_guess, support, minus)
+    guess_loss = loss_derivatives(z_guess, y, s, g_guess, h_guess)
+    if guess_loss + penalty_value(guess, a, b) >= loss[0] + penalty_value(w, a, b):
+        return intercept
+    w[:] = guess
+    z[:] = z_guess
+    g[:] = g_guess
+    hess[:] = h_guess
+    loss[0] = guess_loss
+    current[0] = current[1] = False
+    return guess_intercept
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _screened(corr, w, a, b, positive, radius):
     """:func:`shrinkage.certificates.logistic.gap_safe_zeros`, counted."""
     shrink = 1.0
@@ -279,7 +319,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         The dual radius of a unit gap (:meth:`~shrinkage.losses.Loss.dual_radius`).
     settings : tuple of floats
         First working set, working-set and model forcing terms, Armijo constant, face
-        steps and CD epochs per face step (:mod:`shrinkage.solvers.logistic`).
+        steps and CD epochs per face step, and 1 to start each α from the secant
+        prediction (:mod:`shrinkage._kernels.prediction`), 0 from the last solution
+        (:mod:`shrinkage.solvers.logistic`).
     coefs : ndarray of shape (n_alphas, p)
         Receives each α's coefficients.
     points : ndarray of shape (n_alphas, 6)
@@ -293,15 +335,32 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     # the flags: the dual side, then the gradient Xᵀg, computed at the current z
     state = (z, g, hess, np.empty(p), np.empty(n), np.empty(p), np.empty(n), loss,
              np.array([False, False]))  # fmt: skip
+    predict = settings[9] > 0.0
+    # from the first α that needs a second Newton step on: before, the warm start is as
+    # good, and the prediction would only cost its pass over X and a full certificate
+    predicting = False
+    previous, previous_intercept = np.zeros(p), intercept
+    buffers = (np.empty(p), np.empty(n), np.empty(n), np.empty(n))
     for k in range(alphas.shape[0]):
         with objmode(tick="f8"):
             tick = time.perf_counter()
         a, b = alphas[k] * l1_unit, alphas[k] * l2_unit
+        if predict and k >= 2 and predicting:
+            solved = intercept
+            intercept = _predicted(
+                X, data, indices, indptr, y, s, fit_intercept, secant_ratio(alphas, k), w,
+                previous, intercept, previous_intercept, a, b, state, buffers,
+            )  # fmt: skip
+            previous_intercept = solved
+        elif predict:
+            previous[:] = w
+            previous_intercept = intercept
         intercept, gap, n_steps = _prox_newton(
             X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state, settings,
         )  # fmt: skip
         coefs[k] = w
+        predicting = predicting or n_steps > 1
         screened = 0
         if column_norms.shape[0] > 0:
             radius = column_norms * (unit_radius * np.sqrt(max(gap, 0.0)))

@@ -99,3 +99,12 @@ def _penalty_change(w, step, t, l1_weight, l2_weight):
             total += l1_weight[j] * (abs(w[j] + move) - abs(w[j]))
             total += l2_weight[j] * (move * (w[j] + 0.5 * move))
     return total
+
+
+@njit(cache=True, nogil=True)
+def penalty_value(w, l1_weight, l2_weight):
+    """``Σ_j a_j|w_j| + ½ b_j w_j²``."""
+    total = 0.0
+    for j in range(w.shape[0]):
+        total += l1_weight[j] * abs(w[j]) + 0.5 * l2_weight[j] * w[j] * w[j]
+    return total

@@ -26,11 +26,13 @@ import time
 
 import numpy as np
 
+from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol, working_dtype
 from ..certificates.logistic import gap_safe_zeros
 from ..losses import LogisticLoss, PoissonLoss, SquaredLoss
 from ..solvers.logistic import prepared_alpha_max, solve_prepared
 from ..solvers.logistic_data import GLMData, prepare_glm, prepare_logistic
+from ..solvers.logistic_point import loss_at
 from .grid import alpha_grid, grid_l1_ratio
 from .logistic_compiled import compiled_path, covers
 from .points import assemble, new_points, output_rows
@@ -118,14 +120,20 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
         if points is not None:
             return points
     points = new_points(alphas.shape[0])
-    w = intercept = point = None
+    w = intercept = point = previous = None
+    predicting = False  # from the first α that needs a second Newton step on
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
+        start = (w, intercept, point)
+        if predicting and previous is not None and point is not None and not penalty.boxed:
+            start = _predicted_start(data, penalty, alphas, k, start, previous)
         result, point = solve_prepared(
-            data, float(alpha), penalty, tol=tol, max_iter=max_iter, coef_init=w,
-            intercept_init=intercept, point=point,
+            data, float(alpha), penalty, tol=tol, max_iter=max_iter, coef_init=start[0],
+            intercept_init=start[1], point=start[2],
         )  # fmt: skip
+        previous = None if w is None else (w, intercept)
         w, intercept = result.coef, result.intercept
+        predicting = predicting or result.n_iter > 1
         rows.store(k, w)
         points[k] = (
             intercept, result.dual_gap, result.relative_gap, result.n_iter,
@@ -133,6 +141,28 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
             _screened(data, penalty, float(alpha), w, point, result.dual_gap) if screen else 0,
         )  # fmt: skip
     return points
+
+
+def _predicted_start(data, penalty, alphas, k, start, previous):
+    """The start of α_k: the secant through the last two solutions
+    (:mod:`shrinkage._kernels.prediction`) where its objective at α_k is lower than the
+    warm start's, else the warm start; ``(w, intercept, point)`` either way."""
+    w, intercept, point = start
+    ratio = secant_ratio(alphas, k)
+    guess = np.empty_like(w)
+    secant_start(w, previous[0], ratio, guess)
+    guess_intercept = intercept
+    if data.fit_intercept:
+        guess_intercept = intercept + ratio * (intercept - previous[1])
+    guess_point = loss_at(data, data.predictor(guess, guess_intercept))
+    a, b = penalty.weights(float(alphas[k]), w.shape[0], data.scale)
+
+    def objective(v, at):
+        return at.loss + float(a @ np.abs(v) + 0.5 * b @ (v * v))
+
+    if objective(guess, guess_point) < objective(w, point):
+        return guess, guess_intercept, guess_point
+    return start
 
 
 def _screened(data, penalty, alpha, w, point, gap):

@@ -66,9 +66,10 @@ _MODEL_TOL = 0.03
 # were mixed: wdbc up to 1.4× faster, the 1000 × 100 synthetic and rcv1_small (1e-6)
 # 1.2× slower.
 _WORKING_SET_TOL = 0.3
-# the same rules, for the compiled path (:mod:`shrinkage._kernels.logistic_path`)
+# the same rules, for the compiled path (:mod:`shrinkage._kernels.logistic_path`); the
+# last: each α starts from the secant prediction, as the Python loop of a path does
 COMPILED_SETTINGS = (float(_FIRST_WORKING_SET), _WORKING_SET_TOL, _MODEL_TOL, _ARMIJO,
-                     *FACE_SETTINGS)  # fmt: skip
+                     *FACE_SETTINGS, 1.0)  # fmt: skip
 
 
 @dataclass(frozen=True)
