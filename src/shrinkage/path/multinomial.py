@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..penalties import Penalty
 from ..solvers.multinomial import (
@@ -30,6 +31,7 @@ from ..solvers.multinomial import (
     solve_multinomial,
     solve_multinomial_prepared,
 )
+from ..solvers.multinomial_model import LOSS, penalty_value
 from .grid import alpha_grid, grid_l1_ratio
 from .multitask import MultiTaskPathResult, row_group_result
 
@@ -96,15 +98,20 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
     coefs = np.zeros((alphas.size, p, n_classes))
     intercepts = np.zeros((alphas.size, n_classes))
     gaps, relative, n_iter, seconds = (np.zeros(alphas.size) for _ in range(4))
-    W = b0 = None
+    W = b0 = previous = None
+    predicting = False  # from the first α that needs a second Newton step on
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         a, b = multinomial_weights(data, float(alpha), penalty)
+        initial = (W, b0) if request.warm_start else (None, None)
+        if request.warm_start and predicting and previous is not None:
+            initial = _predicted_start(data, a, b, grouped, alphas, k, initial, previous)
         result = solve_multinomial_prepared(
-            data, a, b, grouped, tol=tol, max_iter=request.max_iter,
-            coef_init=W if request.warm_start else None,
-            intercept_init=b0 if request.warm_start else None,
+            data, a, b, grouped, tol=tol, max_iter=request.max_iter, coef_init=initial[0],
+            intercept_init=initial[1],
         )  # fmt: skip
+        previous = None if W is None else (W, b0)
+        predicting = predicting or result.n_iter > 1
         W, b0 = result.coef, result.intercept
         coefs[k], intercepts[k] = W, b0
         gaps[k], relative[k], n_iter[k] = result.dual_gap, result.relative_gap, result.n_iter
@@ -117,3 +124,25 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
     object.__setattr__(result, "classes", data.classes)
     object.__setattr__(result, "grouped", bool(grouped))
     return result
+
+
+def _predicted_start(data, a, b, grouped, alphas, k, start, previous):
+    """The start of α_k: the secant through the last two solutions
+    (:mod:`shrinkage._kernels.prediction`, entry by entry) where its objective at α_k is
+    lower than the warm start's, else the warm start; ``(W, intercepts)``."""
+    W, intercept = start
+    ratio = secant_ratio(alphas, k)
+    guess = np.empty(W.size)
+    secant_start(W.ravel(), previous[0].ravel(), ratio, guess)
+    guess = guess.reshape(W.shape)
+    guess_intercept = intercept
+    if data.fit_intercept:
+        guess_intercept = intercept + ratio * (intercept - previous[1])
+
+    def objective(V, v0):
+        value = LOSS.value(data.Y, data.predictor(V, v0), data.s)
+        return value + penalty_value(V, a, b, grouped)
+
+    if objective(guess, guess_intercept) < objective(W, intercept):
+        return guess, guess_intercept
+    return start

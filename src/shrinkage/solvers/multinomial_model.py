@@ -26,7 +26,7 @@ from .._kernels.multinomial import multinomial_cd_dense, multinomial_cd_sparse
 from ..losses.multinomial import MultinomialLoss
 from .logistic_newton import solve_face_system, step_in_face
 
-__all__ = ["Point", "model_step", "penalty_change"]
+__all__ = ["LOSS", "Point", "model_step", "penalty_change", "penalty_value"]
 
 LOSS = MultinomialLoss()
 _MODEL_EPOCHS = 500
@@ -56,7 +56,9 @@ class Point:
         )
 
 
-def _penalty(W, a, b, grouped):
+def penalty_value(W, a, b, grouped):
+    """``Σ_j a_j‖W_j‖ + ½ b_j‖W_j‖²`` (the L1 norm of each row ungrouped, its L2 norm
+    grouped)."""
     rows = np.linalg.norm(W, axis=1) if grouped else np.abs(W).sum(axis=1)
     return float(a @ rows + 0.5 * b @ np.sum(W * W, axis=1))
 
@@ -75,7 +77,7 @@ def penalty_change(W, step, a, b, grouped):
 def _model_value(point, s_over_n, W, U, V, a, b, grouped):
     """The model plus the penalty at (W, U, V) (module docstring of the kernels)."""
     quadratic = np.sum(point.H * U * U) - s_over_n @ (V * V)
-    return float(np.vdot(point.G, U)) + 0.5 * quadratic + _penalty(W, a, b, grouped)
+    return float(np.vdot(point.G, U)) + 0.5 * quadratic + penalty_value(W, a, b, grouped)
 
 
 def model_step(data, features, W, point, a, b, grouped, tol):
