@@ -20,11 +20,13 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..penalties import Penalty
 from ..solvers.multitask import (
     _weights,
     multitask_alpha_max,
+    multitask_residual,
     prepare_multitask,
     solve_multitask,
     solve_multitask_prepared,
@@ -120,13 +122,16 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
     coefs = np.zeros((alphas.size, p, n_tasks))
     intercepts = np.zeros((alphas.size, n_tasks))
     gaps, relative, n_iter, screened, seconds = (np.zeros(alphas.size) for _ in range(5))
-    W = None
+    W = previous = None
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         a, b = _weights(data, float(alpha), penalty)
         start_k = W if request.warm_start else None
+        if request.warm_start and previous is not None:
+            start_k = _predicted_start(data, a, b, alphas, k, W, previous)
         result = solve_multitask_prepared(data, a, b, tol=tol, max_epochs=request.max_iter,
                                           coef_init=start_k)  # fmt: skip
+        previous = W
         W = result.coef
         coefs[k], intercepts[k] = W, result.intercept
         gaps[k], relative[k] = result.dual_gap, result.relative_gap
@@ -137,6 +142,23 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
         (gaps, relative, n_iter, screened, seconds), start, "multitask", "block_cd", tol,
         data.scale,
     )  # fmt: skip
+
+
+def _predicted_start(data, a, b, alphas, k, W, previous):
+    """The start of α_k: the secant through the last two solutions
+    (:mod:`shrinkage._kernels.prediction`, entry by entry) where its objective at α_k is
+    lower than the warm start's, else the warm start."""
+    guess = np.empty(W.size)
+    secant_start(W.ravel(), previous.ravel(), secant_ratio(alphas, k), guess)
+    guess = guess.reshape(W.shape)
+    n = data.X.shape[0]
+
+    def objective(V):
+        R = multitask_residual(data.X, data.Y, V)
+        norms = np.linalg.norm(V, axis=1)
+        return float(np.vdot(R, R)) / (2 * n) + float(a @ norms + 0.5 * b @ norms**2)
+
+    return guess if objective(guess) < objective(W) else W
 
 
 def row_group_result(kind, request, alphas, coefs, intercepts, statistics, start, loss,

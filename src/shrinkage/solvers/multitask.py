@@ -36,7 +36,7 @@ from ._result import SolverResult
 from .extrapolation import anderson_combination
 
 __all__ = [
-    "MultiTaskData", "multitask_alpha_max", "prepare_multitask",
+    "MultiTaskData", "multitask_alpha_max", "multitask_residual", "prepare_multitask",
     "solve_multitask", "solve_multitask_prepared",
 ]  # fmt: skip
 
@@ -211,12 +211,12 @@ def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
     W = np.zeros((p, Y.shape[1])) if coef_init is None else np.array(coef_init, order="C")
     lipschitz = data.column_norms**2 / n
     epochs, screened, ws_size = 0, 0, FIRST_WORKING_SET
-    R, exact = _residual(X, Y, W), True
+    R, exact = multitask_residual(X, Y, W), True
     while True:
         nonzero = np.any(W != 0, axis=1)
         certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
         if not exact and (certified(certificate.relative_gap, tol) or epochs >= max_epochs):
-            R, exact = _residual(X, Y, W), True  # certify the exact residual
+            R, exact = multitask_residual(X, Y, W), True  # certify the exact residual
             certificate, dual_norms = certify_multitask(X, Y, W, a, b, R)
         safe = gap_safe_rows(dual_norms, data.column_norms, certificate.dual_gap, n, a)
         safe &= ~nonzero
@@ -237,7 +237,7 @@ def solve_multitask_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
                         n_screened=screened)  # fmt: skip
 
 
-def _residual(X, Y, W):
+def multitask_residual(X, Y, W):
     """``Y − XW`` (Fortran-ordered) from the non-zero rows of W alone."""
     R = np.array(Y, order="F")
     rows = np.flatnonzero(np.any(W != 0, axis=1)).astype(np.int64)
