@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..groups import check_groups
 from ..solvers.group_glm import (
@@ -27,6 +28,7 @@ from ..solvers.group_glm import (
 from ..solvers.group_lasso import (
     check_group_weights,
     group_alpha_max,
+    group_residual,
     prepare_groups,
     solve_groups_prepared,
 )
@@ -73,12 +75,16 @@ def group_path(X, y, request, groups, group_weights=None, loss="squared"):
     )  # fmt: skip
     coefs = np.zeros((alphas.size, p))
     points = new_points(alphas.size)
-    w = None
+    w = previous = None
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         a, b = alpha * rho * omega, alpha * (1.0 - rho) * omega
+        initial = w if request.warm_start else None
+        if request.warm_start and previous is not None:
+            initial = _predicted_start(data, a, b, alphas, k, w, previous)
         result = solve_groups_prepared(data, a, b, tol=tol, max_epochs=request.max_iter,
-                                       coef_init=w if request.warm_start else None)  # fmt: skip
+                                       coef_init=initial)  # fmt: skip
+        previous = w
         w = result.coef
         coefs[k], intercept = data.coefficients(w)
         points[k] = (intercept if request.fit_intercept else 0.0, result.dual_gap,
@@ -86,6 +92,22 @@ def group_path(X, y, request, groups, group_weights=None, loss="squared"):
                      result.n_screened)  # fmt: skip
     return _with_groups(assemble(alphas, coefs, points, request, "squared", start,
                                  "group_bcd", tol), groups, group_weights)  # fmt: skip
+
+
+def _predicted_start(data, a, b, alphas, k, w, previous):
+    """The start of α_k: the secant through the last two solutions
+    (:mod:`shrinkage._kernels.prediction`) where its objective at α_k is lower than the
+    warm start's, else the warm start."""
+    guess = np.empty_like(w)
+    secant_start(w, previous, secant_ratio(alphas, k), guess)
+    n = data.X.shape[0]
+
+    def objective(v):
+        r = group_residual(data, v)
+        norms = data.groups.norms(v)
+        return float(r @ r) / (2 * n) + float(a @ norms + 0.5 * b @ norms**2)
+
+    return guess if objective(guess) < objective(w) else w
 
 
 def _glm_group_path(X, y, request, groups, group_weights, loss, start, tol):

@@ -36,8 +36,8 @@ from ..groups import Groups, check_groups
 from ._result import SolverResult
 from .extrapolation import anderson_combination
 
-__all__ = ["GroupData", "check_group_weights", "group_alpha_max", "prepare_groups",
-           "solve_group_lasso", "solve_groups_prepared"]  # fmt: skip
+__all__ = ["GroupData", "check_group_weights", "group_alpha_max", "group_residual",
+           "prepare_groups", "solve_group_lasso", "solve_groups_prepared"]  # fmt: skip
 
 # epochs between two certificates of a working set (one costs about half an epoch);
 # Anderson uses these epochs
@@ -174,13 +174,13 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
     X, y, groups = data.X, data.y, data.groups
     n, p = X.shape
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    r, exact = _residual(data, w), True
+    r, exact = group_residual(data, w), True
     block_norms = data.block_norms
     epochs, screened, ws_size = 0, 0, FIRST_WORKING_SET
     while True:
         certificate, dual_norms = certify_groups(X, y, w, groups, a, b, r)
         if not exact and (certified(certificate.relative_gap, tol) or epochs >= max_epochs):
-            r, exact = _residual(data, w), True  # certify the exact residual
+            r, exact = group_residual(data, w), True  # certify the exact residual
             certificate, dual_norms = certify_groups(X, y, w, groups, a, b, r)
         nonzero = groups.norms(w) > 0
         safe = gap_safe_blocks(dual_norms, block_norms, certificate.dual_gap, n, a) & ~nonzero
@@ -201,7 +201,7 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
                         n_screened=screened)  # fmt: skip
 
 
-def _residual(data, w):
+def group_residual(data, w):
     """``y − Xw`` from the non-zero groups alone."""
     groups = data.groups
     r = np.array(data.y, dtype=np.float64)
