@@ -17,7 +17,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..groups import check_groups
 from ..solvers.group_glm import (
@@ -42,6 +41,7 @@ from .logistic import GLM_LOSSES
 from .multinomial import MultinomialPathResult
 from .multitask import row_group_result
 from .points import assemble, new_points
+from .prediction import secant_coefficients
 
 __all__ = ["group_path"]
 
@@ -98,8 +98,7 @@ def _predicted_start(data, a, b, alphas, k, w, previous):
     """The start of α_k: the secant through the last two solutions
     (:mod:`shrinkage._kernels.prediction`) where its objective at α_k is lower than the
     warm start's, else the warm start."""
-    guess = np.empty_like(w)
-    secant_start(w, previous, secant_ratio(alphas, k), guess)
+    guess = secant_coefficients(w, previous, alphas, k)
     n = data.X.shape[0]
 
     def objective(v):

@@ -26,7 +26,6 @@ import time
 
 import numpy as np
 
-from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol, working_dtype
 from ..certificates.logistic import gap_safe_zeros
 from ..losses import LogisticLoss, PoissonLoss, SquaredLoss
@@ -36,6 +35,7 @@ from ..solvers.logistic_point import loss_at
 from .grid import alpha_grid, grid_l1_ratio
 from .logistic_compiled import compiled_path, covers
 from .points import assemble, new_points, output_rows
+from .prediction import secant_coefficients, secant_intercept
 
 __all__ = ["GLM_LOSSES", "GLMData", "glm_path", "prepare_logistic", "prepared_alpha_max",
            "solve_path"]  # fmt: skip
@@ -148,12 +148,10 @@ def _predicted_start(data, penalty, alphas, k, start, previous):
     (:mod:`shrinkage._kernels.prediction`) where its objective at α_k is lower than the
     warm start's, else the warm start; ``(w, intercept, point)`` either way."""
     w, intercept, point = start
-    ratio = secant_ratio(alphas, k)
-    guess = np.empty_like(w)
-    secant_start(w, previous[0], ratio, guess)
+    guess = secant_coefficients(w, previous[0], alphas, k)
     guess_intercept = intercept
     if data.fit_intercept:
-        guess_intercept = intercept + ratio * (intercept - previous[1])
+        guess_intercept = secant_intercept(intercept, previous[1], alphas, k)
     guess_point = loss_at(data, data.predictor(guess, guess_intercept))
     a, b = penalty.weights(float(alphas[k]), w.shape[0], data.scale)
 

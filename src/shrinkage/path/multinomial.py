@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..penalties import Penalty
 from ..solvers.multinomial import (
@@ -34,6 +33,7 @@ from ..solvers.multinomial import (
 from ..solvers.multinomial_model import LOSS, penalty_value
 from .grid import alpha_grid, grid_l1_ratio
 from .multitask import MultiTaskPathResult, row_group_result
+from .prediction import secant_coefficients, secant_intercept
 
 __all__ = ["MultinomialPathResult", "multinomial_path"]
 
@@ -131,13 +131,10 @@ def _predicted_start(data, a, b, grouped, alphas, k, start, previous):
     (:mod:`shrinkage._kernels.prediction`, entry by entry) where its objective at α_k is
     lower than the warm start's, else the warm start; ``(W, intercepts)``."""
     W, intercept = start
-    ratio = secant_ratio(alphas, k)
-    guess = np.empty(W.size)
-    secant_start(W.ravel(), previous[0].ravel(), ratio, guess)
-    guess = guess.reshape(W.shape)
+    guess = secant_coefficients(W, previous[0], alphas, k)
     guess_intercept = intercept
     if data.fit_intercept:
-        guess_intercept = intercept + ratio * (intercept - previous[1])
+        guess_intercept = secant_intercept(intercept, previous[1], alphas, k)
 
     def objective(V, v0):
         value = LOSS.value(data.Y, data.predictor(V, v0), data.s)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._kernels.prediction import secant_ratio, secant_start
 from .._validation import check_tol
 from ..penalties import Penalty
 from ..solvers.multitask import (
@@ -32,6 +31,7 @@ from ..solvers.multitask import (
     solve_multitask_prepared,
 )
 from .grid import alpha_grid, grid_l1_ratio
+from .prediction import secant_coefficients
 from .result import PathResult
 
 __all__ = ["MultiTaskPathResult", "multitask_path", "row_group_result"]
@@ -148,9 +148,7 @@ def _predicted_start(data, a, b, alphas, k, W, previous):
     """The start of α_k: the secant through the last two solutions
     (:mod:`shrinkage._kernels.prediction`, entry by entry) where its objective at α_k is
     lower than the warm start's, else the warm start."""
-    guess = np.empty(W.size)
-    secant_start(W.ravel(), previous.ravel(), secant_ratio(alphas, k), guess)
-    guess = guess.reshape(W.shape)
+    guess = secant_coefficients(W, previous, alphas, k)
     n = data.X.shape[0]
 
     def objective(V):
