@@ -129,7 +129,7 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
             start = _predicted_start(data, penalty, alphas, k, start, previous)
         result, point = solve_prepared(
             data, float(alpha), penalty, tol=tol, max_iter=max_iter, coef_init=start[0],
-            intercept_init=start[1], point=start[2],
+            intercept_init=start[1], point=start[2], certify_start=start[0] is w,
         )  # fmt: skip
         previous = None if w is None else (w, intercept)
         w, intercept = result.coef, result.intercept

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 from .._kernels.penalty_side import working_set_kkt
 from .._validation import check_alpha
 from ..certificates import Certificate, certify_from_prediction
-from ..penalties import L1, Penalty
+from ..penalties import L1, Penalty, subdiff_distance
 from ._result import SolverResult
 from .box import fit_unpenalised_box, solve_box_prepared
 from .logistic_data import prepare_logistic
@@ -46,6 +46,7 @@ from .logistic_point import (
     certify_at,
     loss_at,
     step_length,
+    transposed_product,
     with_dual,
     working_set_gradient,
 )
@@ -89,12 +90,17 @@ class NewtonOutcome:
     history: np.ndarray
 
 
-def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None):
+def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None,
+                certify_start=True):  # fmt: skip
     """Proximal Newton with working sets on a prepared problem (module docstring).
 
     ``w`` (float64, length p) is updated in place. ``point``, when given, is the loss
     at ``z = Xw + b`` (:class:`~shrinkage.solvers.logistic_point.LossAtPoint`), as the
-    previous α of a path left it. Returns a :class:`NewtonOutcome`.
+    previous α of a path left it. With ``certify_start=False`` the first Newton step is
+    taken without a certificate of the start (its working set and target from the KKT
+    residuals alone, which need ``Xᵀ∇`` but no dual point): for a start that is known
+    not to be optimal yet, such as a path's predicted one. Every returned point is
+    certified either way. Returns a :class:`NewtonOutcome`.
     """
     X, fit_intercept = data.X, data.fit_intercept
     n, p = X.shape
@@ -105,14 +111,19 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
     simple = not np.any(free)  # the free block is the intercept alone: compiled dual
     ws_size = _FIRST_WORKING_SET
     history, n_steps, converged = [], 0, False
+    cert = None
     while True:
-        point = with_dual(point, data, simple)
-        cert = certify_at(point, data, w, a, b, positive)
-        history.append(cert.relative_gap)
-        converged = cert.relative_gap <= tol
-        if converged or n_steps >= max_iter:
-            break
-        kkt = cert.kkt_residual
+        if certify_start or n_steps > 0:
+            point = with_dual(point, data, simple)
+            cert = certify_at(point, data, w, a, b, positive)
+            history.append(cert.relative_gap)
+            converged = cert.relative_gap <= tol
+            if converged or n_steps >= max_iter:
+                break
+            kkt = cert.kkt_residual
+        else:  # the first step of an uncertified start: its KKT residuals only
+            gradient = transposed_product(X, point.gradient_z)
+            kkt = subdiff_distance(w, gradient, a, b, positive)
         intercept_violation = abs(float(np.sum(point.gradient_z))) if fit_intercept else 0.0
         target = _WORKING_SET_TOL * max(float(np.max(kkt, initial=0.0)), intercept_violation)
         size = p
@@ -150,6 +161,9 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
             if max(ws_kkt, abs(float(g.sum())) if fit_intercept else 0.0) <= target:
                 break
         if not progress and size == p:
+            if cert is None:  # no step from an uncertified start: certify it now
+                certify_start = True
+                continue
             break  # stalled at machine precision: report the certificate as it is
     return NewtonOutcome(w, intercept, point, cert, n_steps, converged, np.asarray(history))
 
@@ -237,13 +251,15 @@ def solve_logistic(
 
 
 def solve_prepared(
-    data, alpha, penalty, *, tol, max_iter, coef_init=None, intercept_init=None, point=None
+    data, alpha, penalty, *, tol, max_iter, coef_init=None, intercept_init=None, point=None,
+    certify_start=True,
 ):  # fmt: skip
     """:func:`solve_logistic` on a prepared problem (:func:`prepare_logistic`, or
     :func:`~shrinkage.solvers.logistic_data.prepare_glm` for another loss).
 
     ``point`` is the loss at the warm start's predictor (the second value returned for
-    the previous α of a path), or None. Returns ``(SolverResult, point)``, the point at
+    the previous α of a path), or None; ``certify_start`` as :func:`prox_newton` (a
+    path's predicted start). Returns ``(SolverResult, point)``, the point at
     the returned coefficients (None for float32 X, whose returned coefficients are
     rounded).
     """
@@ -272,7 +288,7 @@ def solve_prepared(
         point = None
     outcome = prox_newton(
         data, a, b, penalty.positive, tol=tol, max_iter=max_iter, w=w, intercept=intercept,
-        point=point,
+        point=point, certify_start=certify_start,
     )  # fmt: skip
     w, intercept, cert, point = outcome.coef, outcome.intercept, outcome.certificate, outcome.point
     if X.dtype != np.float64:
