@@ -120,3 +120,27 @@ def test_a_multinomial_path_with_the_prediction_is_certified(monkeypatch):
     _without_prediction(monkeypatch, multinomial_path_module)
     plain = shrinkage.path(X, y, loss="multinomial", n_alphas=25, tol=1e-8)
     np.testing.assert_allclose(result.coefs, plain.coefs, atol=1e-3)
+
+
+@pytest.mark.parametrize("loss", ["logistic", "poisson"])
+def test_an_uncertified_start_still_ends_certified(loss):
+    from shrinkage.penalties import L1
+    from shrinkage.solvers.logistic import solve_prepared
+    from shrinkage.solvers.logistic_data import prepare_glm
+
+    X, y = _logistic_problem(seed=5)
+    if loss == "poisson":
+        y = np.random.default_rng(5).poisson(np.exp(0.3 * X[:, 0])).astype(float)
+    data = prepare_glm(logistic_path_module.GLM_LOSSES[loss], X, y, None, False, True, None)
+    alpha = prepared_alpha_max(data, L1()) * 0.1
+    a, b = L1().weights(alpha, X.shape[1])
+    exact, _ = solve_prepared(data, alpha, L1(), tol=1e-12, max_iter=100)
+    certify = certify_logistic if loss == "logistic" else certify_poisson
+    # from the optimum (no step makes progress: the start is certified after all) and
+    # from far away
+    for start, intercept in ((exact.coef, exact.intercept), (np.zeros(X.shape[1]), None)):
+        result, _ = solve_prepared(data, alpha, L1(), tol=1e-8, max_iter=100,
+                                   coef_init=start, intercept_init=intercept,
+                                   certify_start=False)  # fmt: skip
+        assert result.converged
+        assert certify(X, y, result.coef, result.intercept, a, b).relative_gap <= 1e-8
