@@ -218,7 +218,7 @@ def _model_step(data, z, w, a, b, kkt, target_gap):
     tol = max(target_gap * ratio / scale, 1e-15) if scale > 0 else 1e-15
     result = solve_groups_prepared(model, a[chosen] * ratio, b[chosen] * ratio,
                                    tol=min(tol, 0.1), max_epochs=INNER_EPOCHS,
-                                   coef_init=w[columns])  # fmt: skip
+                                   coef_init=w[columns], working_sets=False)  # fmt: skip
     candidate = w.copy()
     candidate[columns] = result.coef
     moved = model.design.intercept(result.coef) if data.fit_intercept else 0.0

@@ -158,10 +158,15 @@ def group_alpha_max(data, omega, l1_ratio=1.0) -> float:
     return float(np.max(norms / (max(l1_ratio, 1e-3) * omega)))
 
 
-def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
+def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None,
+                          working_sets=True):  # fmt: skip
     """Solve on prepared data with the per-group weights ``(a, b)`` from ``coef_init``
     (solver scale); returns a :class:`~shrinkage.solvers.SolverResult` on that scale
     (``intercept`` 0, ``n_screened`` the groups proven zero).
+
+    ``working_sets=False`` sweeps every group the gap-safe test keeps, a full
+    certificate every :data:`CHECK_EVERY` epochs: for a caller whose problem is already
+    a working set (the Newton models of :mod:`.group_glm`).
 
     Working sets of groups, as :func:`shrinkage.solvers.multitask.
     solve_multitask_prepared` has of rows: each outer iteration certifies w on every
@@ -191,10 +196,12 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None):
         score[safe] = -np.inf
         size = min(groups.n_groups - screened,
                    max(ws_size, 2 * int(np.count_nonzero(nonzero))))  # fmt: skip
+        target = INNER_FRACTION * certificate.dual_gap
+        if not working_sets:  # every group kept, one round of epochs per certificate
+            size, target = groups.n_groups - screened, np.inf
         chosen = np.sort(np.argpartition(-score, size - 1)[:size]).astype(np.int64)
         ws_size = min(groups.n_groups, 2 * size)
-        epochs = _solve_working_set(data, w, r, a, b, chosen, epochs, max_epochs,
-                                    INNER_FRACTION * certificate.dual_gap)  # fmt: skip
+        epochs = _solve_working_set(data, w, r, a, b, chosen, epochs, max_epochs, target)
         exact = False
     converged = certified(certificate.relative_gap, tol)
     return SolverResult(w, 0.0, certificate, epochs, converged, tol, "group_bcd",
@@ -212,8 +219,8 @@ def group_residual(data, w):
 
 def _solve_working_set(data, w, r, a, b, chosen, epochs, max_epochs, target):
     """Epochs on the groups ``chosen`` (the others fixed), Anderson extrapolation every
-    :data:`CHECK_EVERY` epochs, until the sub-problem's gap is below ``target``; w and r
-    in place; returns the epoch count."""
+    :data:`CHECK_EVERY` epochs, until the sub-problem's gap is below ``target`` (one
+    round when it is infinite); w and r in place; returns the epoch count."""
     X, groups = data.X, data.groups
     columns = groups.members[np.concatenate(
         [np.arange(groups.start[g], groups.start[g + 1]) for g in chosen] + [np.empty(0, int)]
@@ -230,7 +237,9 @@ def _solve_working_set(data, w, r, a, b, chosen, epochs, max_epochs, target):
                 break
         if len(iterates) == CHECK_EVERY + 1:
             _extrapolate(iterates, data, columns, chosen, w, r, a, b)
-        if change == 0.0 or _restricted_gap(data, w, r, a, b, chosen) <= target:
+        if change == 0.0 or target == np.inf:
+            break
+        if _restricted_gap(data, w, r, a, b, chosen) <= target:
             break
     return epochs
 
