@@ -165,8 +165,9 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None,
     (``intercept`` 0, ``n_screened`` the groups proven zero).
 
     ``working_sets=False`` sweeps every group the gap-safe test keeps, a full
-    certificate every :data:`CHECK_EVERY` epochs: for a caller whose problem is already
-    a working set (the Newton models of :mod:`.group_glm`).
+    certificate on the recomputed residual every :data:`CHECK_EVERY` epochs: for a
+    caller whose problem is already a working set (the Newton models of
+    :mod:`.group_glm`), solved in a few such rounds.
 
     Working sets of groups, as :func:`shrinkage.solvers.multitask.
     solve_multitask_prepared` has of rows: each outer iteration certifies w on every
@@ -203,6 +204,8 @@ def solve_groups_prepared(data, a, b, *, tol, max_epochs, coef_init=None,
         ws_size = min(groups.n_groups, 2 * size)
         epochs = _solve_working_set(data, w, r, a, b, chosen, epochs, max_epochs, target)
         exact = False
+        if not working_sets:  # rounds too short to certify twice: the exact residual
+            r, exact = group_residual(data, w), True
     converged = certified(certificate.relative_gap, tol)
     return SolverResult(w, 0.0, certificate, epochs, converged, tol, "group_bcd",
                         n_screened=screened)  # fmt: skip
