@@ -17,7 +17,11 @@ default), re-checked here from the returned coefficients by
 * ``no working sets`` — every Newton step on all p features;
 * ``no warm start`` — every α from zero;
 * ``no prediction`` — every α from the last solution, never from the secant through the
-  last two (:mod:`shrinkage._kernels.prediction`).
+  last two (:mod:`shrinkage._kernels.prediction`);
+* ``no kept curvature`` — a new weighted Gram matrix at every Gram step, never the last
+  step's curvature (proximal quasi-Newton steps);
+* ``exact intercept dual`` — the intercept's dual point solved to the end at every
+  certificate, not stopped once the next Newton step would gain 1/10 of the target gap.
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -50,14 +54,14 @@ from shrinkage.penalties import ElasticNetPenalty  # noqa: E402
 from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "rcv1_small"]
-FIRST_WORKING_SET, GRAM_MAX_FEATURES, PREDICT = 0, 8, 9  # positions in COMPILED_SETTINGS
+# positions in COMPILED_SETTINGS
+POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11}
 
 
 def _settings(**changes):
     values = list(COMPILED_SETTINGS)
-    for position, value in changes.items():
-        positions = {"first": FIRST_WORKING_SET, "gram": GRAM_MAX_FEATURES, "predict": PREDICT}
-        values[positions[position]] = value
+    for name, value in changes.items():
+        values[POSITIONS[name]] = value
     return tuple(values)
 
 
@@ -100,6 +104,8 @@ CONFIGS = {
     "no working sets": _compiled(_settings(first=1e9)),
     "no warm start": _compiled(warm=False),
     "no prediction": _compiled(_settings(predict=0.0)),
+    "no kept curvature": _compiled(_settings(fidelity=0.0)),
+    "exact intercept dual": _compiled(_settings(slack=0.0)),
 }
 
 

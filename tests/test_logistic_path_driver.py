@@ -24,7 +24,10 @@ from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_
 from shrinkage.path.logistic_compiled import compiled_path, covers
 from shrinkage.path.rows import DenseRows
 from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
+from shrinkage.solvers.logistic import COMPILED_SETTINGS
 from shrinkage.solvers.logistic_point import certify_at, loss_at, with_dual
+
+SLACK = COMPILED_SETTINGS[11]
 
 
 def problem(n=150, p=12, seed=0, sparse=False, density=0.5):
@@ -53,12 +56,21 @@ def python_loop(data, penalty, alphas, tol, max_iter=1000, screen=True):
     return rows.coefs, points
 
 
-def compiled(data, penalty, alphas, tol, max_iter=1000, screen=True):
+def compiled(data, penalty, alphas, tol, max_iter=1000, screen=True,
+             options=COMPILED_SETTINGS):  # fmt: skip
     assert covers(data, penalty)
     rows = DenseRows(np.zeros((alphas.shape[0], data.X.shape[1])))
     points = compiled_path(data, penalty, alphas, tol=tol, max_iter=max_iter, rows=rows,
-                           screen=screen)  # fmt: skip
+                           screen=screen, settings=options)  # fmt: skip
     return rows.coefs, points
+
+
+def changed(**values):
+    """COMPILED_SETTINGS with some entries changed: fidelity (10), slack (11)."""
+    options = list(COMPILED_SETTINGS)
+    for name, value in values.items():
+        options[{"fidelity": 10, "slack": 11}[name]] = value
+    return tuple(options)
 
 
 def grid(data, penalty, n_alphas=12):
@@ -96,10 +108,10 @@ def test_compiled_points_are_certified_and_match_the_python_loop(shape, penalty,
                                 positive=penalty.positive, fit_intercept=fit_intercept,
                                 sample_weight=weights)  # fmt: skip
         assert cert.relative_gap <= tol
-        # the reported gap bounds the exact construction's, and is at most a thousandth of
-        # tol looser (the intercept's dual point stops early: intercept_dual_point's slack)
+        # the reported gap bounds the exact construction's, and is at most twice the slack
+        # looser (the intercept's dual point stops early: intercept_dual_point)
         assert cert.relative_gap <= points["relative_gap"][k] + 1e-12
-        assert points["relative_gap"][k] <= cert.relative_gap + 2e-3 * tol + 1e-12
+        assert points["relative_gap"][k] <= cert.relative_gap + 2 * SLACK * tol + 1e-12
         assert points["n_iter"][k] >= 0 and points["seconds"][k] >= 0.0
     # two certified solutions of a strongly convex-in-z problem: the same model
     scale = max(1.0, float(np.max(np.abs(reference))))
@@ -191,6 +203,40 @@ def test_every_compiled_point_certifies_on_random_problems(seed, l1_ratio, fit_i
         assert np.all(np.isfinite(coefs[k]))
         if positive:
             assert np.all(coefs[k] >= 0.0)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_intercept):
+    """A Gram step keeps the last one's curvature while it predicted well: kept after every
+    full step (fidelity 1e9) or never (0), every point is certified, to the gap computed
+    by certify_logistic, and the path is the same. The intercept's dual point solved to
+    the end (slack 0) reports the exact construction's gap."""
+    X, y = problem(n=400, p=30, seed=5, sparse=sparse, density=0.3)
+    penalty = ElasticNetPenalty(0.5)
+    data = prepare_logistic(X, y, None, False, fit_intercept)
+    alphas = grid(data, penalty, 15)
+    tol = 1e-10
+    paths = {}
+    for label, options in [
+        ("default", COMPILED_SETTINGS),
+        ("never", changed(fidelity=0.0)),
+        ("always", changed(fidelity=1e9)),
+        ("exact", changed(slack=0.0)),
+    ]:
+        coefs, points = compiled(data, penalty, alphas, tol, options=options)
+        for k, alpha in enumerate(alphas):
+            a, b = penalty.weights(alpha, X.shape[1])
+            cert = certify_logistic(X, y, coefs[k], points["intercept"][k], a, b,
+                                    fit_intercept=fit_intercept)  # fmt: skip
+            assert cert.relative_gap <= tol
+            if label == "exact" or not fit_intercept:
+                assert points["relative_gap"][k] == pytest.approx(
+                    cert.relative_gap, rel=1e-6, abs=1e-12
+                )
+        paths[label] = coefs
+    for label in ("never", "always", "exact"):
+        np.testing.assert_allclose(paths[label], paths["default"], atol=1e-4)
 
 
 @pytest.mark.parametrize("size", [1, 7, 40])

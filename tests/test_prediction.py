@@ -76,7 +76,7 @@ def test_the_compiled_path_with_the_prediction_takes_fewer_newton_steps(fit_inte
     steps = {}
     for predict in (0.0, 1.0):
         rows = DenseRows(np.zeros((alphas.size, X.shape[1])))
-        options = (*COMPILED_SETTINGS[:-1], predict)
+        options = (*COMPILED_SETTINGS[:9], predict, *COMPILED_SETTINGS[10:])
         points = compiled_path(data, penalty, alphas, tol=1e-8, max_iter=100, rows=rows,
                                settings=options)  # fmt: skip
         steps[predict] = int(points["n_iter"].sum())

@@ -298,10 +298,11 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out, sums):
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear):
+def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear, hess_x):
     """The Newton model on a working set W of dense X, in one call: ``hessian =
     X_Wᵀ diag(h) X_W`` and ``linear = X_Wᵀg``, both h-centred with an intercept
-    (:mod:`shrinkage.solvers.logistic_newton`). Returns ``(Σh, Σg)``.
+    (:mod:`shrinkage.solvers.logistic_newton`), and ``hess_x = X_Wᵀh``. Returns
+    ``(Σh, Σg)``.
 
     One column ``h ∘ X_j`` at a time, dotted with the later columns of W (the upper
     triangle, then mirrored); no copy of X_W.
@@ -314,7 +315,6 @@ def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear):
         hess_sum += hess[i]
         grad_b += g[i]
     weighted = np.empty(n)
-    hess_x = np.empty(k)
     for first in range(k):
         j = features[first]
         total_g = 0.0

@@ -17,6 +17,8 @@ from numba import njit
 from .columns import (
     all_column_dots_dense,
     all_column_dots_sparse,
+    column_dot_pairs_dense,
+    column_dot_pairs_sparse,
     column_dots_dense,
     column_dots_sparse,
     subtract_columns_dense,
@@ -32,6 +34,7 @@ from .logistic import (
     weighted_column_moments_sparse,
     weighted_gram_csr,
 )
+from .penalty_side import _penalty_change
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -41,6 +44,15 @@ def transposed(X, data, indices, indptr, vector, out):
         all_column_dots_dense(X, vector, out)
     if data is not None:
         all_column_dots_sparse(data, indices, indptr, vector, out)
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def transposed_pair(X, data, indices, indptr, first, second, out_first, out_second):
+    """``out_first = Xᵀ first`` and ``out_second = Xᵀ second``, in one pass over X."""
+    if X is not None:
+        column_dot_pairs_dense(X, first, second, out_first, out_second)
+    if data is not None:
+        column_dot_pairs_sparse(data, indices, indptr, first, second, out_first, out_second)
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -57,20 +69,20 @@ def some_columns(X, data, indices, indptr, vector, features):
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
            fit_intercept, gradient, gradient_current):  # fmt: skip
-    """The h-centred Gram model on W: ``(hessian, linear, Σh, Σg)``; ``gradient`` is
-    ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
+    """The h-centred Gram model on W: ``(hessian, linear, X_Wᵀh, Σh, Σg)``; ``gradient``
+    is ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
     k = features.shape[0]
     hessian = np.zeros((k, k))
     linear = np.empty(k)
+    hess_x = np.zeros(k)
     hess_sum, grad_b = 0.0, 0.0
     if X is not None:
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
-                                              linear)  # fmt: skip
+                                              linear, hess_x)  # fmt: skip
     if data is not None:
         position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
         for i in range(k):
             position[features[i]] = i
-        hess_x = np.zeros(k)
         weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
         if gradient_current:
             for i in range(k):
@@ -83,7 +95,45 @@ def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features
                 linear[i] -= hess_x[i] * (grad_b / hess_sum)
                 for j in range(k):
                     hessian[i, j] -= hess_x[i] * hess_x[j] / hess_sum
-    return hessian, linear, hess_sum, grad_b
+    return hessian, linear, hess_x, hess_sum, grad_b
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _earlier_model(X, data, indices, indptr, g, features, fit_intercept, gradient,
+                   gradient_current, model):  # fmt: skip
+    """The Newton model on W with an earlier step's curvature ``model = (W₀, hessian,
+    X_W₀ᵀh, Σh)`` (h-centred) and the gradient at the current point: ``(True, hessian,
+    linear, X_Wᵀh, Σh, Σg)`` where W ⊆ W₀ (both increasing), else ``(False, ...)``.
+
+    The centred Gram matrix's block on a subset of W₀ is the centred Gram matrix of that
+    subset, so any W ⊆ W₀ is read off the stored one."""
+    earlier, stored, stored_x, hess_sum = model
+    k = features.shape[0]
+    rows = np.empty(k, dtype=np.int64)
+    first = 0
+    for i in range(k):
+        while first < earlier.shape[0] and earlier[first] < features[i]:
+            first += 1
+        if first == earlier.shape[0] or earlier[first] != features[i]:
+            return False, stored, stored_x, stored_x, hess_sum, 0.0
+        rows[i] = first
+    hessian = np.empty((k, k))
+    hess_x = np.empty(k)
+    for i in range(k):
+        hess_x[i] = stored_x[rows[i]]
+        for j in range(k):
+            hessian[i, j] = stored[rows[i], rows[j]]
+    if gradient_current:
+        linear = np.empty(k)
+        for i in range(k):
+            linear[i] = gradient[features[i]]
+    else:
+        linear = some_columns(X, data, indices, indptr, g, features)
+    grad_b = g.sum()
+    if fit_intercept and hess_sum > 0.0:
+        for i in range(k):
+            linear[i] -= hess_x[i] * (grad_b / hess_sum)
+    return True, hessian, linear, hess_x, hess_sum, grad_b
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -231,23 +281,43 @@ def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
-                    epochs, gradient, gradient_current):  # fmt: skip
-    """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb)``."""
-    hessian, grad, hess_sum, grad_b = _model(X, data, indices, indptr, rdata, rindices,
-                                             rindptr, g, hess, features, fit_intercept,
-                                             gradient, gradient_current)  # fmt: skip
-    w_ws = w[features]
-    _minimise_model(hessian, grad, w_ws, a[features], b[features], positive, tol, face_steps,
-                    epochs)  # fmt: skip
+                    epochs, gradient, gradient_current, model, reuse):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb, model,
+    decrease)``, the model's curvature (for a later step) and its predicted decrease.
+
+    With ``reuse``, the curvature of ``model`` (an earlier step's) is kept when it covers
+    W: the step is then a proximal quasi-Newton step (a descent direction for any
+    positive semi-definite curvature), at the cost of a gradient instead of a Gram
+    matrix."""
+    earlier = False
+    if reuse:
+        earlier, hessian, grad, hess_x, hess_sum, grad_b = _earlier_model(
+            X, data, indices, indptr, g, features, fit_intercept, gradient,
+            gradient_current, model,
+        )  # fmt: skip
+    if not earlier:
+        hessian, grad, hess_x, hess_sum, grad_b = _model(
+            X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
+            fit_intercept, gradient, gradient_current,
+        )  # fmt: skip
+        model = (features, hessian, hess_x, hess_sum)
+    start = w[features]
+    linear = grad.copy()
+    w_ws = start.copy()
+    a_ws, b_ws = a[features], b[features]
+    _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, epochs)
+    d = w_ws - start
+    # the model at its minimiser: ½(linear + final gradient)ᵀd, plus the penalty's change
+    decrease = 0.5 * ((linear + grad) @ d) + _penalty_change(start, d, 1.0, a_ws, b_ws)
     w_new = w.copy()
     w_new[features] = w_ws
     u = np.zeros(g.shape[0])
     if X is not None:
-        subtract_columns_dense(X, u, features, w[features] - w_ws)
+        subtract_columns_dense(X, u, features, -d)
     if data is not None:
-        subtract_columns_sparse(data, indices, indptr, u, features, w[features] - w_ws)
+        subtract_columns_sparse(data, indices, indptr, u, features, -d)
     step_b = 0.0
-    if fit_intercept:
-        step_b = -(grad_b + hess @ u) / hess_sum
+    if fit_intercept and hess_sum > 0.0:
+        step_b = -(grad_b + hess_x @ d) / hess_sum
         u += step_b
-    return w_new, u, step_b
+    return w_new, u, step_b, model, decrease

@@ -76,6 +76,10 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     then gives a feasible θ whose gap is at most about ``slack`` larger. A path asks for
     a small fraction of its target gap, and skips a pass with an exponential per sample
     at most points; 0 is the exact construction.
+
+    Returns ``(first, correction)``: ``first`` when θ is the first iterate, ``θ = −gradient
+    − correction·curvature``, whose correlations ``Xᵀθ`` the caller may then form from
+    ``Xᵀgradient`` and ``Xᵀcurvature`` without a pass over X.
     """
     n = z.shape[0]
     root = np.sqrt(n)
@@ -87,8 +91,10 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
         theta[i] = -gradient[i]
     shift = 0.0
     stalled = False
+    first = True
     for iteration in range(50):
         if iteration > 0:
+            first = False
             for i in range(n):
                 prob = _sigmoid(z[i] + shift)
                 theta[i] = s[i] * (y[i] - prob) / n
@@ -122,10 +128,12 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     for i in range(n):
         total += theta[i]
         hess += d[i]
+    correction = 0.0
     if hess > 0.0:
         correction = total / hess
         for i in range(n):
             theta[i] -= d[i] * correction
+    return first, correction
 
 
 @njit(cache=True, nogil=True)

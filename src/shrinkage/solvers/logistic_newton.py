@@ -166,7 +166,7 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
     if rows is None:  # dense: model, centring included, in one pass over X_W
         hessian, linear = np.empty((k, k)), np.empty(k)
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
-                                              linear)  # fmt: skip
+                                              linear, np.empty(k))  # fmt: skip
     else:
         position = np.full(X.shape[1], -1, dtype=np.int64)
         position[features] = np.arange(k)
