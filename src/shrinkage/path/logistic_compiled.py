@@ -16,6 +16,7 @@ from .._kernels.logistic_path import logistic_path
 from ..losses import LogisticLoss
 from ..solvers.logistic import COMPILED_SETTINGS
 from .points import new_points
+from .rows import DenseRows
 
 __all__ = ["compiled_path", "covers"]
 
@@ -49,7 +50,7 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     norms = data.dual_column_norms if screen else _NO_VALUES
     scale = data.primal_at_zero if data.primal_at_zero > 0 else 1.0
     intercept = LOSS.null_prediction(data.y, data.s, data.fit_intercept)
-    coefs = np.zeros((alphas.shape[0], p))
+    coefs = _block(rows, alphas.shape[0], p)
     values = np.zeros((alphas.shape[0], 6))
     logistic_path(
         *arrays, np.array(data.y, dtype=np.float64), np.array(data.s, dtype=np.float64),
@@ -60,8 +61,19 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     points = new_points(alphas.shape[0])
     for k, name in enumerate(points.dtype.names):
         points[name] = values[:, k]
-    rows.store_block(0, coefs)
+    rows.store_block(0, coefs)  # no copy where coefs is the rows' own block
     return points
+
+
+def _block(rows, n_alphas, p):
+    """Where the compiled loop writes the coefficients: the rows' own block when it is a
+    C-ordered, writable float64 array (dense rows: no copy of the path), else a new one."""
+    if isinstance(rows, DenseRows):
+        block = rows.block(0, n_alphas)
+        flags = block.flags
+        if block.dtype == np.float64 and flags.c_contiguous and flags.writeable:
+            return block
+    return np.zeros((n_alphas, p))
 
 
 def _layout(data):

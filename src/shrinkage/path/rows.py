@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 __all__ = ["DenseRows", "SparseRows", "support_summary"]
 
-_BLOCK_ENTRIES = 2**16  # entries of a dense path read at a time by support_summary
+_BLOCK_ENTRIES = 2**20  # entries of a dense path read at a time by support_summary
 
 
 class DenseRows:
@@ -36,7 +36,8 @@ class DenseRows:
     def store_block(self, start, block):
         """Rows ``start, start + 1, …`` are the rows of ``block``."""
         stop = start + block.shape[0]
-        self.coefs[start:stop] = block
+        if not np.shares_memory(self.coefs[start:stop], block):
+            self.coefs[start:stop] = block
 
     def put(self, k, features, values):
         """Row k is ``values`` at ``features`` and 0 elsewhere (it was all zero)."""
@@ -124,12 +125,13 @@ def support_summary(coefs, alphas):
     entry, n_active = np.zeros(p), np.zeros(n_alphas, dtype=np.int64)
     if not sp.issparse(coefs):
         step = max(1, _BLOCK_ENTRIES // max(p, 1))
-        for start in range(step * ((n_alphas - 1) // step), -1, -step):  # last block first
-            stop = start + step
-            nonzero = coefs[start:stop] != 0
-            n_active[start:stop] = nonzero.sum(axis=1)
-            ever = nonzero.any(axis=0)  # the largest α where non-zero wins
-            entry[ever] = alphas[start + nonzero.argmax(axis=0)[ever]]
+        for start in range(0, n_alphas, step):  # the largest α first
+            block = coefs[start : start + step]
+            rows, features = np.divmod(np.flatnonzero(block != 0), p)  # row by row
+            n_active[start : start + block.shape[0]] = np.bincount(rows, minlength=block.shape[0])
+            features, first = np.unique(features, return_index=True)
+            new = entry[features] == 0.0
+            entry[features[new]] = alphas[start + rows[first[new]]]
         return entry, n_active
     for k in range(n_alphas - 1, -1, -1):
         row = slice(coefs.indptr[k], coefs.indptr[k + 1])

@@ -72,9 +72,8 @@ class GLMData:
         subtraction of ``n·x̄²`` cancels, so the bound of that rounding
         (``(n + 2)·ε·‖X_j‖²``) is added back: the norms are never underestimated."""
         X, n = self.X, self.X.shape[0]
-        if sp.issparse(X):
-            squares = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel()
-            sums = np.asarray(X.sum(axis=0), dtype=np.float64).ravel()
+        if sp.issparse(X):  # CSC: sums over each column's stored entries
+            squares, sums = _column_sums(X, np.square), _column_sums(X, None)
         else:
             squares = np.einsum("ij,ij->j", X, X, dtype=np.float64)
             sums = np.asarray(X.sum(axis=0), dtype=np.float64)
@@ -155,3 +154,16 @@ def prepare_glm(loss, X, y, sample_weight=None, standardize=False, fit_intercept
         check_varying_columns(scale)
     primal_at_zero = loss.primal_at_zero(y, s, fit_intercept, offset)
     return GLMData(X, y, s, scale, bool(fit_intercept), primal_at_zero, loss, offset)
+
+
+def _column_sums(X, transform):
+    """Per column of CSC ``X``, the sum of ``transform(entries)`` (the entries when None),
+    in float64, without forming a product matrix."""
+    values = X.data.astype(np.float64, copy=False)
+    if transform is not None:
+        values = transform(values)
+    sums = np.zeros(X.shape[1])
+    filled = np.flatnonzero(np.diff(X.indptr))
+    if filled.size:
+        sums[filled] = np.add.reduceat(values, X.indptr[filled])
+    return sums
