@@ -21,7 +21,9 @@ default), re-checked here from the returned coefficients by
 * ``no kept curvature`` — a new weighted Gram matrix at every Gram step, never the last
   step's curvature (proximal quasi-Newton steps);
 * ``exact intercept dual`` — the intercept's dual point solved to the end at every
-  certificate, not stopped once the next Newton step would gain 1/10 of the target gap.
+  certificate, not stopped once the next Newton step would gain 1/10 of the target gap;
+* ``certified starts`` — every α's start certified before its first step, also where
+  the last α's start proved more than the target gap from its solution.
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -55,7 +57,7 @@ from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "rcv1_small"]
 # positions in COMPILED_SETTINGS
-POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11}
+POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12}
 
 
 def _settings(**changes):
@@ -106,6 +108,7 @@ CONFIGS = {
     "no prediction": _compiled(_settings(predict=0.0)),
     "no kept curvature": _compiled(_settings(fidelity=0.0)),
     "exact intercept dual": _compiled(_settings(slack=0.0)),
+    "certified starts": _compiled(_settings(starts=0.0)),
 }
 
 

@@ -66,10 +66,10 @@ def compiled(data, penalty, alphas, tol, max_iter=1000, screen=True,
 
 
 def changed(**values):
-    """COMPILED_SETTINGS with some entries changed: fidelity (10), slack (11)."""
+    """COMPILED_SETTINGS with some entries changed: fidelity (10), slack (11), starts (12)."""
     options = list(COMPILED_SETTINGS)
     for name, value in values.items():
-        options[{"fidelity": 10, "slack": 11}[name]] = value
+        options[{"fidelity": 10, "slack": 11, "starts": 12}[name]] = value
     return tuple(options)
 
 
@@ -211,7 +211,8 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
     """A Gram step keeps the last one's curvature while it predicted well: kept after every
     full step (fidelity 1e9) or never (0), every point is certified, to the gap computed
     by certify_logistic, and the path is the same. The intercept's dual point solved to
-    the end (slack 0) reports the exact construction's gap."""
+    the end (slack 0) reports the exact construction's gap. Every start certified before
+    its first step (starts 0) gives the same path."""
     X, y = problem(n=400, p=30, seed=5, sparse=sparse, density=0.3)
     penalty = ElasticNetPenalty(0.5)
     data = prepare_logistic(X, y, None, False, fit_intercept)
@@ -222,6 +223,7 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
         ("default", COMPILED_SETTINGS),
         ("never", changed(fidelity=0.0)),
         ("always", changed(fidelity=1e9)),
+        ("certified starts", changed(starts=0.0)),
         ("exact", changed(slack=0.0)),
     ]:
         coefs, points = compiled(data, penalty, alphas, tol, options=options)
@@ -235,7 +237,7 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
                     cert.relative_gap, rel=1e-6, abs=1e-12
                 )
         paths[label] = coefs
-    for label in ("never", "always", "exact"):
+    for label in ("never", "always", "exact", "certified starts"):
         np.testing.assert_allclose(paths[label], paths["default"], atol=1e-4)
 
 

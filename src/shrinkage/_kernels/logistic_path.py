@@ -11,8 +11,11 @@ Gram matrix, which on tall sparse data costs more than the rest of the step) whi
 model predicted the last full step's decrease well: a proximal quasi-Newton step,
 still a descent direction, and a fresh matrix after any shortened step. And with an
 intercept, the pass that forms ``Xᵀg`` also forms ``Xᵀh``, from which the certificate
-reads ``Xᵀθ`` when the intercept's dual point is its first iterate. What changes above
-all is who runs the loop: on small problems the Python version spent most of
+reads ``Xᵀθ`` when the intercept's dual point is its first iterate. And where the last
+α's start proved far from its solution (its objective above the solution's by more than
+the target gap), the next start is stepped from before its first certificate, which
+would fail: the working set comes from the KKT residuals alone. What changes above all
+is who runs the loop: on small problems the Python version spent most of
 each α calling kernels (a 20-α path on a 569 × 30 table: about 5,000 Python calls,
 0.35 ms per α); here one call runs every α.
 
@@ -51,7 +54,7 @@ from .logistic_loss import (
     intercept_dual_point,
     loss_derivatives,
 )
-from .penalty_side import penalty_value, working_set_kkt
+from .penalty_side import kkt_residuals, penalty_value, working_set_kkt
 from .prediction import secant_ratio, secant_start
 
 
@@ -130,10 +133,9 @@ def _entries(indptr, n, features):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
-                 positive, kkt, slack):  # fmt: skip
-    """The duality gap at the state's predictor (dual side computed unless current);
-    ``slack`` as :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`."""
+def _gradient(X, data, indices, indptr, fit_intercept, state):
+    """``Xᵀg`` at the state's predictor unless current; with an intercept, and the dual
+    side to be computed, ``Xᵀh`` in the same pass."""
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
     if not current[1]:
         if fit_intercept and not current[0]:
@@ -142,6 +144,15 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
         else:
             transposed(X, data, indices, indptr, g, gradient)
         current[1] = True
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
+                 positive, kkt, slack):  # fmt: skip
+    """The duality gap at the state's predictor (dual side computed unless current);
+    ``slack`` as :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`."""
+    z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
+    _gradient(X, data, indices, indptr, fit_intercept, state)
     if not current[0]:
         if fit_intercept:
             first, correction = intercept_dual_point(z, y, s, g, hess, theta, slack)
@@ -166,11 +177,13 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
-                 settings, model, reuse):  # fmt: skip
+                 settings, model, reuse, certify_start):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
     ``(intercept, gap, n_steps, model, reuse)``; ``w`` and ``state`` in place. ``model``
     is the curvature of the last Gram step and ``reuse`` whether the next may keep it
-    (:func:`~shrinkage._kernels.logistic_directions.gram_direction`)."""
+    (:func:`~shrinkage._kernels.logistic_directions.gram_direction`). Without
+    ``certify_start`` the first working set is chosen from the KKT residuals alone and
+    a step is taken before the first certificate."""
     first_ws, ws_tol, model_tol, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
@@ -185,11 +198,17 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     total = n * p  # the stored entries of X
     if indptr is not None:
         total = indptr[p]
+    certified = certify_start or max_iter == 0
+    gap = np.inf
     while True:
-        gap, largest = _certificate(X, data, indices, indptr, y, s, fit_intercept,
-                                    state, w, a, b, positive, kkt, slack)  # fmt: skip
-        if gap / scale <= tol or n_steps >= max_iter:
-            return intercept, gap, n_steps, model, reuse
+        if certified:
+            gap, largest = _certificate(X, data, indices, indptr, y, s, fit_intercept,
+                                        state, w, a, b, positive, kkt, slack)  # fmt: skip
+            if gap / scale <= tol or n_steps >= max_iter:
+                return intercept, gap, n_steps, model, reuse
+        else:
+            _gradient(X, data, indices, indptr, fit_intercept, state)
+            largest = kkt_residuals(gradient, w, a, b, positive, kkt)
         violation = largest
         if fit_intercept:
             violation = max(violation, abs(g.sum()))
@@ -266,9 +285,10 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                 ws_kkt = max(ws_kkt, abs(g.sum()))
             if ws_kkt <= target:
                 break
-        if not progress and size == p:
+        if not progress and size == p and certified:
             # stalled at machine precision: as certified
             return intercept, gap, n_steps, model, reuse
+        certified = True
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -360,8 +380,10 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         First working set, working-set and model forcing terms, Armijo constant, face
         steps and CD epochs per face step, 1 to start each α from the secant
         prediction (:mod:`shrinkage._kernels.prediction`) or 0 from the last solution,
-        the fidelity under which a Gram step's curvature is kept for the next (0: never)
-        and the slack of the intercept's dual point as a fraction of the target gap
+        the fidelity under which a Gram step's curvature is kept for the next (0: never),
+        the slack of the intercept's dual point as a fraction of the target gap, and 1 to
+        step before certifying a start when the last α's start was shown to be more
+        than the target gap from its solution, 0 to certify every start first
         (:mod:`shrinkage.solvers.logistic`).
     coefs : ndarray of shape (n_alphas, p)
         Receives each α's coefficients.
@@ -384,6 +406,7 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     buffers = (np.empty(p), np.empty(n), np.empty(n), np.empty(n))
     model = (np.empty(0, dtype=np.int64), np.empty((0, 0)), np.empty(0), 0.0)
     reuse = False
+    stepped = False  # whether the last α's start was shown far from certified
     for k in range(alphas.shape[0]):
         with objmode(tick="f8"):
             tick = time.perf_counter()
@@ -398,12 +421,19 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         elif predict:
             previous[:] = w
             previous_intercept = intercept
+        # the start is certified first unless the last α's start needed a step that
+        # gained more than the target gap (settings[12] = 0: always certified first)
+        certify_start = settings[12] == 0.0 or k == 0 or not stepped
+        start = loss[0] + penalty_value(w, a, b)
         intercept, gap, n_steps, model, reuse = _prox_newton(
             X, data, indices, indptr, rdata, rindices, rindptr, y, s, fit_intercept,
             scale, a, b, positive, tol, max_iter, w, intercept, state, settings, model, reuse,
+            certify_start,
         )  # fmt: skip
         coefs[k] = w
         predicting = predicting or n_steps > 1
+        # the start was that far from the solution (its gap bounds the rest)
+        stepped = n_steps > 0 and start - loss[0] - penalty_value(w, a, b) + gap > tol * scale
         screened = 0
         if column_norms.shape[0] > 0:
             radius = column_norms * (unit_radius * np.sqrt(max(gap, 0.0)))

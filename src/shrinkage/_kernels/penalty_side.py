@@ -79,6 +79,17 @@ def penalty_side(corr, shrink, w, gradient, l1_weight, l2_weight, positive, kkt)
 
 
 @njit(cache=True, nogil=True)
+def kkt_residuals(gradient, w, l1_weight, l2_weight, positive, kkt):
+    """The KKT residual of every feature into ``kkt`` (as :func:`penalty_side`, without
+    the dual side); returns the largest."""
+    largest = 0.0
+    for j in range(w.shape[0]):
+        kkt[j] = _kkt(w[j], gradient[j], l1_weight[j], l2_weight[j], positive)
+        largest = max(largest, kkt[j])
+    return largest
+
+
+@njit(cache=True, nogil=True)
 def working_set_kkt(gradient, w, l1_weight, l2_weight, positive, features):
     """Largest KKT residual over ``features``, ``gradient[k]`` being feature
     ``features[k]``'s loss gradient."""
