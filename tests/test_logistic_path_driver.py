@@ -242,8 +242,8 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
 
 
 @pytest.mark.parametrize("size", [1, 7, 40])
-def test_weighted_gram_of_a_working_set_from_rows(size):
-    from shrinkage._kernels.logistic import weighted_gram_csr
+def test_weighted_gram_of_a_working_set_from_rows_and_from_columns(size):
+    from shrinkage._kernels.logistic import weighted_gram_csc, weighted_gram_csr
 
     rng = np.random.default_rng(size)
     X = sp.random(300, 40, density=0.3, format="csr", random_state=size)
@@ -258,6 +258,24 @@ def test_weighted_gram_of_a_working_set_from_rows(size):
     np.testing.assert_allclose(gram, columns.T @ (hess[:, None] * columns), rtol=1e-12,
                                atol=1e-12)  # fmt: skip
     np.testing.assert_allclose(sums, columns.T @ hess, rtol=1e-12, atol=1e-12)
+    by_columns, column_sums = np.full((size, size), np.nan), np.full(size, np.nan)
+    csc = X.tocsc()
+    weighted_gram_csc(csc.data, csc.indices, csc.indptr, hess, features.astype(np.int64),
+                      by_columns, column_sums)  # fmt: skip
+    np.testing.assert_allclose(by_columns, gram, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(column_sums, sums, rtol=1e-12, atol=1e-12)
+
+
+def test_the_gram_matrix_by_columns_for_small_working_sets_only():
+    """The cost rule: a few features of many rows by columns, most features by rows."""
+    from shrinkage._kernels.logistic import gram_by_columns
+
+    # w8a's shape: 10 features holding 122,684 of 579,586 entries, 40 holding 299,234
+    assert gram_by_columns(10, 122_684, 579_586, 49_749)
+    assert not gram_by_columns(40, 299_234, 579_586, 49_749)
+    # a9a: 10 of 123 features hold 324,607 of 677,323 entries; 80 hold 674,250
+    assert gram_by_columns(10, 324_607, 677_323, 48_842)
+    assert not gram_by_columns(80, 674_250, 677_323, 48_842)
 
 
 def test_every_layout_reaches_one_of_two_compilations():

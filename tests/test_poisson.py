@@ -311,6 +311,9 @@ def test_compiled_loops_compute_the_numpy_certificate(offset, weighted):
     z = data.predictor(w, 0.2)
     point = with_dual(loss_at(data, z), data, True)
     assert point.theta is not None  # the compiled construction ran
+    # Xᵀθ read off Xᵀ∇ and Xᵀ(s y)/n, without a pass over X, is the product itself
+    np.testing.assert_allclose(point.correlation, data.X.T @ point.theta, rtol=1e-12,
+                               atol=1e-15)  # fmt: skip
     a, b = np.full(5, 0.05), np.full(5, 0.01)
     compiled = certify_at(point, data, w, a, b, False)
     numpy_cert, gradient = certify_from_prediction(

@@ -297,6 +297,48 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out, sums):
             out[col, j] = out[j, col]
 
 
+@njit(cache=True, nogil=True)
+def weighted_gram_csc(data, indices, indptr, hess, features, out, sums):
+    """:func:`weighted_gram_csr` from the CSC arrays, column pair by column pair: each
+    column of W scattered once into an n-vector, then dotted with the later columns'
+    stored entries. Cost ``|W|·nnz(X_W)/2``, against the rows' ``nnz(X)`` and more:
+    cheaper for a small working set (:func:`gram_by_columns`). ``out`` and ``sums`` are
+    overwritten."""
+    k = features.shape[0]
+    scattered = np.zeros(hess.shape[0])
+    for first in range(k):
+        j = features[first]
+        total = 0.0
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            row = uint64(indices[idx])
+            scattered[row] = hess[row] * data[idx]
+            total += scattered[row]
+        sums[first] = total
+        for second in range(first, k):
+            col = features[second]
+            product = 0.0
+            for idx in range(uint64(indptr[col]), uint64(indptr[col + 1])):
+                product += scattered[uint64(indices[idx])] * data[idx]
+            out[first, second] = product
+            out[second, first] = product
+        for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
+            scattered[uint64(indices[idx])] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def gram_by_columns(k, nnz_working, nnz, n):
+    """Whether :func:`weighted_gram_csc` is cheaper than :func:`weighted_gram_csr` for a
+    working set of k features holding ``nnz_working`` of the ``nnz`` stored entries of
+    n rows. The costs, timed per operation on one core (w8a and a9a, 5-80 features):
+    1.1 ns per column-pair entry against 3 ns per stored entry of the rows and 0.6 ns per
+    pair within a row, ``nnz_working²/2n`` pairs for rows of equal length. w8a
+    (49,749 × 300), 10 features: 0.73 against 2.45 ms; a9a, 40 features: 13.5 against
+    5.4 ms."""
+    columns = 1.1 * k * nnz_working / 2.0
+    rows = 3.0 * nnz + 0.6 * nnz_working * nnz_working / (2.0 * n)
+    return columns < rows
+
+
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
 def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear, hess_x):
     """The Newton model on a working set W of dense X, in one call: ``hessian =

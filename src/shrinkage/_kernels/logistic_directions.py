@@ -27,11 +27,13 @@ from .columns import (
 from .face import move_in_face, solve_positive_semidefinite
 from .logistic import (
     centred_gram_dense,
+    gram_by_columns,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
     weighted_column_moments_dense,
     weighted_column_moments_sparse,
+    weighted_gram_csc,
     weighted_gram_csr,
 )
 from .penalty_side import _penalty_change
@@ -67,6 +69,17 @@ def some_columns(X, data, indices, indptr, vector, features):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def stored_entries(indptr, n, features):
+    """The stored entries of ``X[:, features]`` (n per column for dense X)."""
+    nnz = n * features.shape[0]
+    if indptr is not None:
+        nnz = 0
+        for j in features:
+            nnz += indptr[j + 1] - indptr[j]
+    return nnz
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
            fit_intercept, gradient, gradient_current):  # fmt: skip
     """The h-centred Gram model on W: ``(hessian, linear, X_Wᵀh, Σh, Σg)``; ``gradient``
@@ -80,10 +93,14 @@ def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
                                               linear, hess_x)  # fmt: skip
     if data is not None:
-        position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
-        for i in range(k):
-            position[features[i]] = i
-        weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
+        n = g.shape[0]
+        if gram_by_columns(k, stored_entries(indptr, n, features), indptr[-1], n):
+            weighted_gram_csc(data, indices, indptr, hess, features, hessian, hess_x)
+        else:
+            position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
+            for i in range(k):
+                position[features[i]] = i
+            weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
         if gradient_current:
             for i in range(k):
                 linear[i] = gradient[features[i]]
@@ -283,7 +300,8 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
                     epochs, gradient, gradient_current, model, reuse):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb, model,
-    decrease)``, the model's curvature (for a later step) and its predicted decrease.
+    decrease, earlier)``, the model's curvature (for a later step), its predicted
+    decrease, and whether the curvature was the earlier one.
 
     With ``reuse``, the curvature of ``model`` (an earlier step's) is kept when it covers
     W: the step is then a proximal quasi-Newton step (a descent direction for any
@@ -320,4 +338,4 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
     if fit_intercept and hess_sum > 0.0:
         step_b = -(grad_b + hess_x @ d) / hess_sum
         u += step_b
-    return w_new, u, step_b, model, decrease
+    return w_new, u, step_b, model, decrease, earlier

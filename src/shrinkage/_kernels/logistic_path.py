@@ -6,7 +6,7 @@ directions of :mod:`shrinkage.solvers.logistic_newton` (compiled in
 the certificate at the top of each outer iteration, a working set of the non-zeros and
 the largest KKT residuals (doubling), Lee, Sun & Saunders' backtracking on the true
 objective, and the next α warm-started at the last predictor, whose dual side is reused.
-Two economies are its own. A Gram step may keep the last one's curvature (the weighted
+Three economies are its own. A Gram step may keep the last one's curvature (the weighted
 Gram matrix, which on tall sparse data costs more than the rest of the step) while that
 model predicted the last full step's decrease well: a proximal quasi-Newton step,
 still a descent direction, and a fresh matrix after any shortened step. And with an
@@ -44,6 +44,7 @@ from .logistic_directions import (
     column_direction,
     gram_direction,
     some_columns,
+    stored_entries,
     transposed,
     transposed_pair,
 )
@@ -122,17 +123,6 @@ def _largest(score, size):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _entries(indptr, n, features):
-    """The stored entries of ``X[:, features]`` (n per column for dense X)."""
-    nnz = n * features.shape[0]
-    if indptr is not None:
-        nnz = 0
-        for j in features:
-            nnz += indptr[j + 1] - indptr[j]
-    return nnz
-
-
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _gradient(X, data, indices, indptr, fit_intercept, state):
     """``Xᵀg`` at the state's predictor unless current; with an intercept, and the dual
     side to be computed, ``Xᵀh`` in the same pass."""
@@ -192,8 +182,8 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     kkt = np.empty(p)
     ws_size = min(int(first_ws), p)
     n_steps = 0
-    # the intercept's dual point may be that much from the exact one: a thousandth of the
-    # target gap, so never the difference between certified and not
+    # the intercept's dual point may be that much from the exact one: a fraction of the
+    # target gap (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`)
     slack = settings[11] * tol * scale
     total = n * p  # the stored entries of X
     if indptr is not None:
@@ -228,7 +218,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             features = np.arange(p).astype(np.int64)
         ws_size = min(p, 2 * size)
         k = features.shape[0]
-        nnz = _entries(indptr, n, features)
+        nnz = stored_entries(indptr, n, features)
         # :func:`shrinkage.solvers.logistic_newton.use_gram`
         by_gram = k <= gram_max and nnz >= k * k
         # after a step, all of Xᵀg (which the certificate needs next) costs at most twice
@@ -239,8 +229,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             stale = False
             decrease = 0.0
             if by_gram:
-                stale = reuse
-                w_new, u, step_b, model, decrease = gram_direction(
+                w_new, u, step_b, model, decrease, stale = gram_direction(
                     X, data, indices, indptr, rdata, rindices, rindptr, features,
                     w, g, hess, a, b, positive, fit_intercept, model_tol * target,
                     int(face_steps), int(gram_epochs), gradient, current[1], model,

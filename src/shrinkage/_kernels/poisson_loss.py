@@ -41,7 +41,8 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     the intercept's optimum scales the means by ``k = Σ s y / Σ s μ``, so
     ``θ = s(y − kμ)/n`` and ``1ᵀθ = 0`` exactly (to rounding). The means are read from
     ``gradient`` (``s μ/n = gradient + s y/n``); ``z``, ``curvature`` and ``slack`` are
-    the logistic kernel's arguments, unused."""
+    the logistic kernel's arguments, unused. Returns k: ``θ = (1 − k)·s y/n − k·gradient``,
+    so ``Xᵀθ`` follows from ``Xᵀgradient`` and the constant ``Xᵀ(s y)/n``."""
     n = theta.shape[0]
     counts = 0.0
     means = 0.0
@@ -53,6 +54,7 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     for i in range(n):
         observed = s[i] * y[i] / n
         theta[i] = observed - k * (gradient[i] + observed)
+    return k
 
 
 @njit(cache=True, nogil=True)

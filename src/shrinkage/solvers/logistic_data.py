@@ -21,6 +21,7 @@ from .._validation import check_offset, check_sample_weight, check_varying_colum
 from ..design import make_design
 from ..losses import LogisticLoss, Loss
 from .api import validate_xy
+from .logistic_point import transposed_product
 
 __all__ = ["GLMData", "prepare_glm", "prepare_logistic"]
 
@@ -105,6 +106,12 @@ class GLMData:
         gram = (X.T @ weighted - total * np.outer(means, means)) / n
         correlation = weighted.T @ (y - y_mean) / n
         return np.ascontiguousarray(gram), correlation, means, y_mean
+
+    @cached_property
+    def observed_correlation(self):
+        """``Xᵀ(s ∘ y)/n``: with it, the Poisson certificate's ``Xᵀθ`` costs no pass over X
+        (:func:`shrinkage._kernels.poisson_loss.intercept_dual_point`)."""
+        return transposed_product(self.X, self.s * self.y / self.X.shape[0])
 
     @cached_property
     def rows(self):

@@ -47,11 +47,13 @@ import scipy.sparse as sp
 from .._kernels.columns import subtract_columns_dense, subtract_columns_sparse
 from .._kernels.logistic import (
     centred_gram_dense,
+    gram_by_columns,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
     weighted_column_moments_dense,
     weighted_column_moments_sparse,
+    weighted_gram_csc,
     weighted_gram_csr,
 )
 from .logistic_point import working_set_gradient
@@ -168,10 +170,15 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
                                               linear, np.empty(k))  # fmt: skip
     else:
-        position = np.full(X.shape[1], -1, dtype=np.int64)
-        position[features] = np.arange(k)
         hessian, hess_x = np.zeros((k, k)), np.zeros(k)
-        weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian, hess_x)
+        nnz_working = int(np.sum(np.diff(X.indptr)[features]))
+        if gram_by_columns(k, nnz_working, X.nnz, X.shape[0]):
+            weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
+        else:
+            position = np.full(X.shape[1], -1, dtype=np.int64)
+            position[features] = np.arange(k)
+            weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian,
+                              hess_x)  # fmt: skip
         linear = working_set_gradient(X, g, features)
         hess_sum, grad_b = float(hess.sum()), float(g.sum())
         if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)

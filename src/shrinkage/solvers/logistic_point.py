@@ -151,9 +151,12 @@ def with_dual(point, data, simple) -> LossAtPoint:
     if simple and kernels is not None:
         if data.fit_intercept:
             theta = np.empty_like(point.z)
-            kernels.intercept_dual_point(point.z, y, s, point.gradient_z, point.curvature,
-                                         theta, 0.0)  # fmt: skip
-            correlation = transposed_product(X, theta)
+            scale = kernels.intercept_dual_point(point.z, y, s, point.gradient_z,
+                                                 point.curvature, theta, 0.0)  # fmt: skip
+            if kernels is poisson_loss:  # θ = (1 − k)·s y/n − k·∇: no pass over X
+                correlation = (1.0 - scale) * data.observed_correlation - scale * gradient
+            else:
+                correlation = transposed_product(X, theta)
         else:
             theta, correlation = -point.gradient_z, -gradient
         change = np.empty_like(theta)
