@@ -55,7 +55,7 @@ from shrinkage.path.rows import DenseRows  # noqa: E402
 from shrinkage.penalties import ElasticNetPenalty  # noqa: E402
 from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 
-DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "rcv1_small"]
+DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "w8a", "rcv1_small"]
 # positions in COMPILED_SETTINGS
 POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12}
 

@@ -46,7 +46,7 @@ DATA = Path(
     os.environ.get("SHRINKAGE_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
-DATASETS = ["leukemia", "rcv1_small", "a9a", "news20_bow", "breast_cancer_wdbc"]
+DATASETS = ["leukemia", "rcv1_small", "a9a", "w8a", "news20_bow", "breast_cancer_wdbc"]
 
 
 def load(name):

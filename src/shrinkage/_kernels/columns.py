@@ -149,3 +149,12 @@ def column_sq_norms_sparse(data, indptr, out):
         for k in range(uint64(indptr[j]), uint64(indptr[j + 1])):
             total += data[k] * data[k]
         out[j] = total
+
+
+@njit(cache=True, nogil=True)
+def copy_into(out, values):
+    """``out[:] = values`` for vectors of one length, as a loop: numba's slice assignment
+    checks the shapes with an error message whose formatting costs its callers seconds
+    of compilation."""
+    for i in range(out.shape[0]):
+        out[i] = values[i]

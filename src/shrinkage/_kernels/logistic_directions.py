@@ -257,7 +257,8 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         direction = preconditioned + (rz / previous) * direction
     step, tau = move_in_face(w_face, x[:m], a_face, positive)
     full_step = np.zeros(size)
-    full_step[:m] = step
+    for i in range(m):
+        full_step[i] = step[i]
     if fit_intercept:
         full_step[m] = tau * x[m]
     change = _face_image(X, data, indices, indptr, n, face, full_step,
@@ -318,7 +319,7 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
             X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
             fit_intercept, gradient, gradient_current,
         )  # fmt: skip
-        model = (features, hessian, hess_x, hess_sum)
+        model = (np.ascontiguousarray(features), hessian, hess_x, hess_sum)
     start = w[features]
     linear = grad.copy()
     w_ws = start.copy()
@@ -328,7 +329,8 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
     # the model at its minimiser: ½(linear + final gradient)ᵀd, plus the penalty's change
     decrease = 0.5 * ((linear + grad) @ d) + _penalty_change(start, d, 1.0, a_ws, b_ws)
     w_new = w.copy()
-    w_new[features] = w_ws
+    for i in range(features.shape[0]):
+        w_new[features[i]] = w_ws[i]
     u = np.zeros(g.shape[0])
     if X is not None:
         subtract_columns_dense(X, u, features, -d)

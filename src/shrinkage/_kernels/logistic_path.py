@@ -39,7 +39,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
-from .columns import subtract_columns_dense, subtract_columns_sparse
+from .columns import copy_into, subtract_columns_dense, subtract_columns_sparse
 from .logistic_directions import (
     column_direction,
     gram_direction,
@@ -152,8 +152,10 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
             else:
                 transposed(X, data, indices, indptr, theta, corr)
         else:
-            theta[:] = -g
-            corr[:] = -gradient
+            for i in range(theta.shape[0]):
+                theta[i] = -g[i]
+            for j in range(corr.shape[0]):
+                corr[j] = -gradient[j]
         if clip_dual_point(y, s, theta, change):
             extra = np.empty(corr.shape[0])
             transposed(X, data, indices, indptr, change, extra)
@@ -293,7 +295,7 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
     guess_intercept = intercept
     if fit_intercept:
         guess_intercept = intercept + ratio * (intercept - previous_intercept)
-    previous[:] = w
+    copy_into(previous, w)
     support = np.empty(count, dtype=np.int64)
     count = 0
     for j in range(w.shape[0]):
@@ -309,10 +311,10 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
     guess_loss = loss_derivatives(z_guess, y, s, g_guess, h_guess)
     if guess_loss + penalty_value(guess, a, b) >= loss[0] + penalty_value(w, a, b):
         return intercept
-    w[:] = guess
-    z[:] = z_guess
-    g[:] = g_guess
-    hess[:] = h_guess
+    copy_into(w, guess)
+    copy_into(z, z_guess)
+    copy_into(g, g_guess)
+    copy_into(hess, h_guess)
     loss[0] = guess_loss
     current[0] = current[1] = current[2] = False
     return guess_intercept
@@ -394,7 +396,8 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     previous, previous_intercept = np.zeros(p), intercept
     buffers = (np.empty(p), np.empty(n), np.empty(n), np.empty(n))
     model = (np.empty(0, dtype=np.int64), np.empty((0, 0)), np.empty(0), 0.0)
-    reuse = False
+    # False, as a run-time bool: a literal False would compile the callees twice
+    reuse = settings[10] < 0.0
     stepped = False  # whether the last α's start was shown far from certified
     for k in range(alphas.shape[0]):
         with objmode(tick="f8"):
@@ -408,7 +411,7 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             )  # fmt: skip
             previous_intercept = solved
         elif predict:
-            previous[:] = w
+            copy_into(previous, w)
             previous_intercept = intercept
         # the start is certified first unless the last α's start needed a step that
         # gained more than the target gap (settings[12] = 0: always certified first)
@@ -419,7 +422,7 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             scale, a, b, positive, tol, max_iter, w, intercept, state, settings, model, reuse,
             certify_start,
         )  # fmt: skip
-        coefs[k] = w
+        copy_into(coefs[k], w)
         predicting = predicting or n_steps > 1
         # the start was that far from the solution (its gap bounds the rest)
         stepped = n_steps > 0 and start - loss[0] - penalty_value(w, a, b) + gap > tol * scale
