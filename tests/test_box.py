@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from shrinkage import path, solve, solve_logistic, solve_poisson
 from shrinkage.bounds import box_conjugate, box_subdiff_distance, check_bounds
-from shrinkage.certificates.box import certify_box
+from shrinkage.certificates.box import certify_box, certify_box_prediction
 from shrinkage.losses import LogisticLoss, PoissonLoss, SquaredLoss
 from shrinkage.penalties import (
     L1,
@@ -24,6 +24,8 @@ from shrinkage.penalties import (
     conjugate_weighted_enet,
     subdiff_distance,
 )
+from shrinkage.solvers.logistic_data import prepare_glm
+from shrinkage.solvers.logistic_point import certify_box_at, loss_at, with_dual
 
 LOSSES = {"squared": SquaredLoss(), "logistic": LogisticLoss(), "poisson": PoissonLoss()}
 SOLVE = {
@@ -181,6 +183,26 @@ def test_fits_agree_with_cvxpy(loss, l1_ratio, layout):
     assert fit.certificate.max_kkt_residual <= 1e-5
 
 
+@pytest.mark.parametrize("loss", ["squared", "logistic", "poisson"])
+def test_wide_boxed_fits_agree_with_cvxpy(loss):
+    """p ≫ n with most of the support on a bound: the Newton steps run on working sets
+    (violators and the non-zeros inside their box; features pinned at a bound held),
+    and the fit is still the optimum."""
+    X, y, rng = _problem(loss, 5, n=40, p=150)
+    lower, upper = np.full(150, -0.05), np.full(150, 0.05)
+    upper[::7] = np.inf
+    penalty = L1(lower=lower, upper=upper)
+    alpha = 0.02 if loss == "poisson" else 0.01
+    fit = SOLVE[loss](X, y, alpha, penalty, tol=1e-11)
+    a, b = penalty.weights(alpha, 150)
+    ref_w, ref_b = _cvxpy(X, y, loss, a, b, lower, upper)
+    assert fit.converged and fit.relative_gap <= 1e-11
+    at_bound = np.sum((fit.coef == lower) | (fit.coef == upper))
+    assert at_bound >= 5 and np.sum((fit.coef != 0) & ~np.isin(fit.coef, [-0.05, 0.05])) >= 1
+    np.testing.assert_allclose(fit.coef, ref_w, atol=2e-5)
+    assert fit.intercept == pytest.approx(ref_b, abs=2e-5)
+
+
 def test_an_active_bound_moves_the_solution_and_is_certified():
     """The unconstrained lasso coefficient exceeds the bound: the boxed fit sits on it,
     its KKT residual is 0 there (the normal cone absorbs the push), and the others
@@ -222,6 +244,55 @@ def test_the_certificate_bounds_the_true_suboptimality(seed, loss, l1_ratio, fit
     assert cert.dual <= optimum + scale
     assert cert.primal >= optimum - scale
     assert cert.primal - optimum <= cert.dual_gap + scale
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6), loss=st.sampled_from(["logistic", "poisson"]),
+       l1_ratio=st.sampled_from([1.0, 0.5, 0.0]), fit_intercept=st.booleans(),
+       extras=st.booleans(), layout=st.sampled_from(["dense", "sparse"]))  # fmt: skip
+def test_the_compiled_box_certificate_is_the_numpy_one(seed, loss, l1_ratio, fit_intercept,
+                                                       extras, layout):  # fmt: skip
+    """The solver's certificate (compiled loops, every feature penalised) equals
+    :func:`certify_box_prediction` at points inside the box, on its bounds, at 0 and
+    outside it, with weights and (Poisson) an offset."""
+    X, y, rng = _problem(loss, seed, n=50, p=9)
+    if loss == "logistic" and y.min() == y.max():
+        y[0] = 1 - y[0]
+    if loss == "poisson" and not np.any(y > 0):
+        y[0] = 1.0
+    weights = rng.uniform(0.2, 2.0, 50) if extras else None
+    offset = rng.normal(0, 0.3, 50) if extras and loss == "poisson" else None
+    if layout == "sparse":
+        X = sp.csc_matrix(X * (rng.random(X.shape) < 0.5))
+    data = prepare_glm(LOSSES[loss], X, y, weights, fit_intercept=fit_intercept,
+                       offset=offset)  # fmt: skip
+    lower, upper = _box(rng, 9)
+    penalty = Penalty(l1_ratio, rng.uniform(0.5, 2.0, 9), False, lower, upper)
+    a, b = penalty.weights(0.02 + 0.2 * rng.random(), 9)
+    w = rng.normal(0, 0.3, 9) * (rng.random(9) < 0.6)
+    on_bound = rng.random(9) < 0.4
+    w = np.where(on_bound, np.where(rng.random(9) < 0.5, lower, upper), w)
+    w = np.where(np.isfinite(w), w, 0.0)
+    if rng.random() < 0.8:
+        w = np.clip(w, lower, upper)
+    inside = bool(np.all((w >= lower) & (w <= upper)))
+    z = data.predictor(w, rng.normal(0, 0.5) if fit_intercept else 0.0)
+    point = with_dual(loss_at(data, z), data, True)
+    compiled = certify_box_at(point, data, w, a, b, lower, upper)
+    reference, gradient = certify_box_prediction(
+        data.X, data.y, data.s, z, w, a, b, lower, upper, fit_intercept=fit_intercept,
+        loss=data.loss, primal_at_zero=data.primal_at_zero, offset=data.offset,
+    )  # fmt: skip
+    scale = 1e-10 * max(1.0, abs(reference.primal))
+    np.testing.assert_allclose(point.gradient, gradient, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(compiled.kkt_residual, reference.kkt_residual, rtol=1e-9,
+                               atol=1e-12)  # fmt: skip
+    assert compiled.primal == reference.primal or abs(compiled.primal - reference.primal) <= scale
+    assert inside == np.isfinite(compiled.primal)
+    if np.isfinite(reference.dual):
+        assert abs(compiled.dual - reference.dual) <= scale
+    else:
+        assert compiled.dual == reference.dual
 
 
 def test_a_point_outside_the_box_has_an_infinite_primal():

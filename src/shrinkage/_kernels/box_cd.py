@@ -104,15 +104,15 @@ def intercept_step(h, r, state, h_sum):
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
-def weighted_moments_dense(X, h, fit_intercept):
-    """Per column: ``x_jᵀh``, the h-weighted mean m_j (0 without intercept) and the
-    curvature ``x̃_jᵀ(h ∘ x̃_j)/n`` of the centred column."""
+def weighted_moments_dense(X, h, fit_intercept, features):
+    """Per column of ``features`` (0 elsewhere): ``x_jᵀh``, the h-weighted mean m_j (0
+    without intercept) and the curvature ``x̃_jᵀ(h ∘ x̃_j)/n`` of the centred column."""
     n, p = X.shape
     h_sum = 0.0
     for i in range(n):
         h_sum += h[i]
     h_x, means, lipschitz = np.zeros(p), np.zeros(p), np.zeros(p)
-    for j in range(p):
+    for j in features:
         first, second = 0.0, 0.0
         for i in range(n):
             value = X[i, j]
@@ -127,14 +127,14 @@ def weighted_moments_dense(X, h, fit_intercept):
 
 
 @njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
-def weighted_moments_sparse(data, indices, indptr, h, fit_intercept):
+def weighted_moments_sparse(data, indices, indptr, h, fit_intercept, features):
     """:func:`weighted_moments_dense` for CSC arrays."""
     n, p = h.shape[0], indptr.shape[0] - 1
     h_sum = 0.0
     for i in range(n):
         h_sum += h[i]
     h_x, means, lipschitz = np.zeros(p), np.zeros(p), np.zeros(p)
-    for j in range(p):
+    for j in features:
         first, second = 0.0, 0.0
         for idx in range(uint64(indptr[j]), uint64(indptr[j + 1])):
             value = data[idx]

@@ -160,16 +160,10 @@ def clip_dual_point(y, s, theta, change):
 
 
 @njit(cache=True, nogil=True)
-def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
-    """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
-    ``−1/n Σ s H(q) − Σ_j g_j*(X_jᵀθ)`` at the shrunk point, the penalty at w and the
-    per-feature KKT residual (into ``kkt``). ``corr = Xᵀθ`` and ``gradient = ∇loss(w)``.
-
-    Returns ``(penalty, dual, largest_kkt)``; the penalty is inf where w violates
-    ``w ≥ 0``, the dual −inf where θ is outside the conjugate's domain.
-    """
+def dual_value(y, s, theta, shrink):
+    """The loss's side of the bound at θ/shrink: ``−1/n Σ s H(q)`` (H the binary
+    entropy) at the mean ``q = y − (y − clip(y − nθ/s, 0, 1))/shrink``."""
     n = theta.shape[0]
-    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     entropy = 0.0
     for i in range(n):
         if s[i] > 0.0:
@@ -181,9 +175,23 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
             if q < 1.0:
                 term += (1.0 - q) * np.log(1.0 - q)
             entropy += s[i] * term
+    return -entropy / n
+
+
+@njit(cache=True, nogil=True)
+def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
+    """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
+    ``−1/n Σ s H(q) − Σ_j g_j*(X_jᵀθ)`` at the shrunk point (:func:`dual_value`), the
+    penalty at w and the per-feature KKT residual (into ``kkt``). ``corr = Xᵀθ`` and
+    ``gradient = ∇loss(w)``.
+
+    Returns ``(penalty, dual, largest_kkt)``; the penalty is inf where w violates
+    ``w ≥ 0``, the dual −inf where θ is outside the conjugate's domain.
+    """
+    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
                                                l2_weight, positive, kkt)  # fmt: skip
-    return penalty, -entropy / n - conjugate, largest
+    return penalty, dual_value(y, s, theta, shrink) - conjugate, largest
 
 
 @njit(cache=True, nogil=True, inline="always")

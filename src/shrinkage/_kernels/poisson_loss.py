@@ -79,14 +79,11 @@ def clip_dual_point(y, s, theta, change):
 
 
 @njit(cache=True, nogil=True)
-def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt,
-                     offset, saturated):  # fmt: skip
-    """The shrink of θ, the dual value ``1/n Σ s [y log y − y − q log q + q] − θᵀo −
-    Σ_j g_j*(X_jᵀθ)`` at the shrunk point (``saturated``: its constant first term, as
-    for :func:`loss_derivatives`), the penalty at w and the KKT residuals (into ``kkt``);
-    ``offset`` o may be empty (no offset). Returns ``(penalty, dual, largest_kkt)``."""
+def dual_value(y, s, theta, shrink, offset, saturated):
+    """The loss's side of the bound at θ/shrink: ``1/n Σ s [y log y − y − q log q + q]
+    − θᵀo`` at the mean ``q = y − (y − max(y − nθ/s, 0))/shrink`` (``saturated``: the
+    constant first term; ``offset`` o may be empty)."""
     n = theta.shape[0]
-    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     total = 0.0
     shifted = 0.0
     for i in range(n):
@@ -96,6 +93,16 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
             total -= s[i] * _saturated(q)
             if offset.shape[0] > 0:
                 shifted += s[i] * (y[i] - q) * offset[i]
+    return saturated + (total - shifted) / n
+
+
+@njit(cache=True, nogil=True)
+def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt,
+                     offset, saturated):  # fmt: skip
+    """The shrink of θ, the dual value of :func:`dual_value` less ``Σ_j g_j*(X_jᵀθ)`` at
+    the shrunk point, the penalty at w and the KKT residuals (into ``kkt``). Returns
+    ``(penalty, dual, largest_kkt)``."""
+    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
                                                l2_weight, positive, kkt)  # fmt: skip
-    return penalty, saturated + (total - shifted) / n - conjugate, largest
+    return penalty, dual_value(y, s, theta, shrink, offset, saturated) - conjugate, largest

@@ -35,6 +35,7 @@ from .._kernels.box_cd import (
     weighted_moments_dense,
     weighted_moments_sparse,
 )
+from .._kernels.columns import subtract_columns_dense, subtract_columns_sparse
 from ..bounds import clip_to_box
 from ..certificates import certified
 from ..certificates.box import certify_box_prediction
@@ -42,6 +43,7 @@ from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ._result import SolverResult
 from .line_search import armijo_step
+from .logistic_point import certify_box_at, loss_at, loss_change, with_dual
 
 __all__ = ["fit_unpenalised_box", "solve_box_prepared"]
 
@@ -54,17 +56,20 @@ STALLS = 1e-16
 
 
 class _Model:
-    """The quadratic model of the loss at z, on the h-weighted centred columns
-    (:mod:`shrinkage._kernels.box_cd`), solved in place on ``w`` by :meth:`solve`."""
+    """The quadratic model of the loss at z in the coefficients of ``features`` (the
+    others held), on the h-weighted centred columns (:mod:`shrinkage._kernels.box_cd`),
+    solved in place on ``w`` by :meth:`solve`."""
 
-    def __init__(self, X, h, rho, a, b, lower, upper, fit_intercept):
+    def __init__(self, X, h, rho, a, b, lower, upper, fit_intercept, features):
         self.X, self.h, self.r = X, h, rho.copy()
         self.h_sum = float(h.sum())
         self.fit_intercept = fit_intercept and self.h_sum > 0
+        self.features = features
         if sp.issparse(X):
-            moments = weighted_moments_sparse(X.data, X.indices, X.indptr, h, fit_intercept)
+            moments = weighted_moments_sparse(X.data, X.indices, X.indptr, h, fit_intercept,
+                                              features)  # fmt: skip
         else:
-            moments = weighted_moments_dense(X, h, fit_intercept)
+            moments = weighted_moments_dense(X, h, fit_intercept, features)
         self.h_x, self.means, self.lipschitz = moments
         self.weights = (a, b, lower, upper)
         # [c, Σr, n, Σ Δw_j m_j, Σ intercept steps]
@@ -94,7 +99,8 @@ class _Model:
                 change = max(change, intercept_step(self.h, self.r, self.state, self.h_sum))
             return change
 
-        return _sweep_until(epoch, w, tol, budget), float(self.state[4] - self.state[3])
+        sweeps = _sweep_until(epoch, w, tol, budget, self.features)
+        return sweeps, float(self.state[4] - self.state[3])
 
 
 class _GramModel:
@@ -102,8 +108,9 @@ class _GramModel:
     Gram matrix of the centred columns (:attr:`GLMData.weighted_gram`, formed once per
     problem), the intercept ``ȳ − mᵀw`` after the sweeps."""
 
-    def __init__(self, data, w, intercept, a, b, lower, upper):
+    def __init__(self, data, w, intercept, a, b, lower, upper, features):
         self.gram, correlation, self.means, self.y_mean = data.weighted_gram
+        self.features = features
         self.q = correlation - self.gram @ w
         self.intercept = intercept
         self.weights = (a, b, lower, upper)
@@ -116,24 +123,24 @@ class _GramModel:
         def epoch(features):
             return box_epoch_gram(self.gram, self.q, w, a, b, lower, upper, features)
 
-        epochs = _sweep_until(epoch, w, tol, budget)
+        epochs = _sweep_until(epoch, w, tol, budget, self.features)
         if not self.fit_intercept:
             return epochs, 0.0
         return epochs, float(self.y_mean - self.means @ w) - self.intercept
 
 
-def _sweep_until(epoch, w, tol, budget):
-    """Full sweeps alternating with sweeps of the non-zero coefficients (as glmnet), until
-    a full sweep moves no coordinate by more than ``tol`` (in ``L_j Δw_j²``); returns the
-    epochs run. ``epoch(features)`` runs one and returns its largest move."""
-    everything = np.arange(w.shape[0], dtype=np.int64)
+def _sweep_until(epoch, w, tol, budget, everything):
+    """Sweeps of the working set ``everything`` alternating with sweeps of its non-zero
+    coefficients (as glmnet), until a sweep of the whole set moves no coordinate by more
+    than ``tol`` (in ``L_j Δw_j²``); returns the epochs run. ``epoch(features)`` runs one
+    and returns its largest move."""
     epochs = 0
     features = everything
     while epochs < budget:
         change = epoch(features)
         epochs += 1
         if change > tol:
-            features = np.flatnonzero(w).astype(np.int64)
+            features = everything[w[everything] != 0]
             if features.size == 0:
                 features = everything
         elif features is everything:
@@ -221,38 +228,61 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
     # solve it to the target first and certify after, one certificate instead of two
     certify_first = not (squared and coef_init is not None)
     gram = _gram_mode(data, squared)
+    # every feature penalised: the compiled loops of the loss give the derivatives, the
+    # dual point and the certificate in a few passes (None: the NumPy construction)
+    simple = not squared and not np.any((a == 0) & (b == 0))
+    everything = np.arange(p, dtype=np.int64)
+    z = None  # the predictor at (w, intercept), carried along the steps of a GLM
     while True:
         # the Gram model's first sweep from a warm start needs no predictor
-        z = None if gram and not certify_first else data.predictor(w, intercept)
-        gradient = None
+        if z is None and not (gram and not certify_first):
+            z = data.predictor(w, intercept)
+        gradient = point = None
+        features = everything
+        if simple:
+            point = with_dual(loss_at(data, z), data, simple)
         if not certify_first:
             gap, relative, certify_first = tol * data.primal_at_zero, tol, True
         else:
-            cert, gradient = certify_box_prediction(
-                X, y, s, z, w, a, b, lower, upper, fit_intercept=data.fit_intercept,
-                loss=loss, primal_at_zero=data.primal_at_zero, offset=data.offset,
-            )  # fmt: skip
+            if point is not None and point.theta is not None:
+                cert = certify_box_at(point, data, w, a, b, lower, upper)
+                gradient = point.gradient
+            else:
+                cert, gradient = certify_box_prediction(
+                    X, y, s, z, w, a, b, lower, upper, fit_intercept=data.fit_intercept,
+                    loss=loss, primal_at_zero=data.primal_at_zero, offset=data.offset,
+                )  # fmt: skip
             history.append(cert.relative_gap)
             out_of_budget = budget <= 0 if squared else n_iter >= max_iter
             if certified(cert.relative_gap, tol) or out_of_budget or sharper < STALLS:
                 break
             gap, relative = cert.dual_gap, cert.relative_gap
+            # the working set: the features whose KKT condition fails and the non-zeros
+            # inside their box; the others (at 0, or pinned at a bound by the gradient)
+            # stay this step, and the next certificate checks them again
+            inside = (w != 0) & (w != lower) & (w != upper)
+            features = np.flatnonzero(inside | (cert.kkt_residual > 0))
         loss_gradient = None
         if gram:
-            model = _GramModel(data, w, intercept, a, b, lower, upper)
+            model = _GramModel(data, w, intercept, a, b, lower, upper, features)
         else:
-            _, loss_gradient, curvature = loss.derivatives(y, z, s)
+            if point is not None:
+                loss_gradient, curvature = point.gradient_z, point.curvature
+            else:
+                _, loss_gradient, curvature = loss.derivatives(y, z, s)
             model = _Model(X, n * curvature, -n * loss_gradient, a, b, lower, upper,
-                           data.fit_intercept)  # fmt: skip
+                           data.fit_intercept, features)  # fmt: skip
         candidate = w.copy()
-        inner = sharper * _inner_tolerance(gap, relative, tol, data.primal_at_zero, p)
+        inner = sharper * _inner_tolerance(gap, relative, tol, data.primal_at_zero,
+                                           features.size)  # fmt: skip
         epochs, moved = model.solve(candidate, inner, budget if squared else INNER_EPOCHS)
         if squared:
             budget -= epochs
             n_iter += epochs
         else:
             n_iter += 1
-        step = _line_search(data, z, w, candidate, moved, a, b, loss_gradient, gradient, squared)
+        step, change = _line_search(data, X, z, w, candidate, moved, a, b, loss_gradient,
+                                    gradient, squared, features)  # fmt: skip
         if step is None:
             # the model was not solved far enough to give a descent step that the
             # objective can resolve: solve the next one more precisely
@@ -261,6 +291,7 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
         w = w + step * (candidate - w) if step < 1 else candidate
         w = clip_to_box(w, lower, upper)
         intercept += step * moved
+        z = None if change is None else z + step * change
     return SolverResult(w, intercept if data.fit_intercept else 0.0, cert, n_iter,
                         certified(cert.relative_gap, tol), tol,
                         "box_cd" if squared else "box_newton", np.asarray(history))  # fmt: skip
@@ -296,17 +327,24 @@ def fit_unpenalised_box(data, penalty):
     return w, intercept
 
 
-def _line_search(data, z, w, candidate, moved, a, b, loss_gradient, gradient, squared):
-    """The step length t along ``candidate − w`` (and ``moved`` for the intercept):
-    1 for the squared loss, else the first halving that satisfies Armijo's condition on
-    the true objective; None when the step is zero or no halving descends."""
+def _line_search(data, X, z, w, candidate, moved, a, b, loss_gradient, gradient, squared,
+                 features):  # fmt: skip
+    """The step length t along ``candidate − w`` (non-zero in ``features`` only; and
+    ``moved`` for the intercept; X is ``data.X`` in float64): 1 for the squared loss,
+    else the first halving that satisfies Armijo's condition on the true objective; None
+    when the step is zero or no halving descends. Returns ``(t, change)``, ``change``
+    the step's move of the predictor (None for the squared loss)."""
     direction = candidate - w
     if not np.any(direction) and moved == 0.0:
-        return None
+        return None, None
     if squared:
-        return 1.0
-    y, s, loss = data.y, data.s, data.loss
-    change = np.asarray(data.X @ direction, dtype=np.float64).ravel() + moved
+        return 1.0, None
+    change = np.full(z.shape[0], moved)
+    minus = -direction[features]
+    if sp.issparse(X):
+        subtract_columns_sparse(X.data, X.indices, X.indptr, change, features, minus)
+    else:
+        subtract_columns_dense(X, change, features, minus)
 
     def penalty_at(v):
         return float(a @ np.abs(v) + 0.5 * b @ (v * v))
@@ -316,7 +354,7 @@ def _line_search(data, z, w, candidate, moved, a, b, loss_gradient, gradient, sq
     slope += penalty_at(candidate) - base
 
     def objective_change(t):
-        return loss.loss_change(y, z, t * change, s) + penalty_at(w + t * direction) - base
+        return loss_change(data, z, change, t) + penalty_at(w + t * direction) - base
 
-    return armijo_step(objective_change, slope,
-                       1e-15 * (abs(data.primal_at_zero) + abs(base)))  # fmt: skip
+    step = armijo_step(objective_change, slope, 1e-15 * (abs(data.primal_at_zero) + abs(base)))
+    return step, change

@@ -25,13 +25,14 @@ import scipy.sparse as sp
 
 from .._kernels import logistic_loss, poisson_loss
 from .._kernels.columns import all_column_dots_sparse, column_dots_dense, column_dots_sparse
+from .._kernels.penalty_side import box_penalty_side, box_shrink_factor
 from ..certificates import Certificate, certify_from_prediction
 from ..losses import LogisticLoss, PoissonLoss
 
 _NO_OFFSET = np.empty(0)
 
-__all__ = ["LossAtPoint", "certify_at", "loss_at", "step_length", "transposed_product",
-           "working_set_gradient"]  # fmt: skip
+__all__ = ["LossAtPoint", "certify_at", "certify_box_at", "loss_at", "loss_change",
+           "step_length", "transposed_product", "working_set_gradient"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,14 @@ def _penalty_change(w, step, t, l1_weight, l2_weight):
     )
 
 
+def loss_change(data, z, u, t):
+    """``F(z + t·u) − F(z)`` of ``data``'s loss, summed term by term
+    (:meth:`~shrinkage.losses.Loss.loss_change`; one compiled pass for the log-loss)."""
+    if _kernels(data) is logistic_loss:
+        return logistic_loss._loss_change(z, u, t, data.y, data.s)
+    return data.loss.loss_change(data.y, z, t * u, data.s)
+
+
 def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
     """Backtracking on the true objective from ``(w, z)`` along ``(step, u)`` until Lee,
     Sun & Saunders' sufficient-descent condition ``ΔP ≤ armijo·t·Δ`` holds, where
@@ -190,3 +199,23 @@ def certify_at(point, data, w, l1_weight, l2_weight, positive):
     else:
         penalty, dual, _ = logistic_loss.dual_and_penalty(*arguments)
     return Certificate.from_bounds(point.loss + penalty, dual, data.primal_at_zero, kkt)
+
+
+def certify_box_at(point, data, w, l1_weight, l2_weight, lower, upper):
+    """The certificate of ``(w, b)`` under the box ``lower ≤ w ≤ upper``, as
+    :func:`~shrinkage.certificates.box.certify_box_prediction` computes it, from a
+    ``point`` with its dual point (:func:`with_dual`, every feature penalised): one pass
+    over the samples and one over the features. Returns a :class:`Certificate`."""
+    kkt = np.empty(w.shape[0])
+    corr = point.correlation
+    shrink = box_shrink_factor(corr, l1_weight, l2_weight, lower, upper)
+    if _kernels(data) is poisson_loss:
+        offset = _NO_OFFSET if data.offset is None else data.offset
+        dual = poisson_loss.dual_value(data.y, data.s, point.theta, shrink, offset,
+                                       data.saturated)  # fmt: skip
+    else:
+        dual = logistic_loss.dual_value(data.y, data.s, point.theta, shrink)
+    penalty, conjugate, _ = box_penalty_side(corr, shrink, w, point.gradient, l1_weight,
+                                             l2_weight, lower, upper, kkt)  # fmt: skip
+    return Certificate.from_bounds(point.loss + penalty, dual - conjugate,
+                                   data.primal_at_zero, kkt)  # fmt: skip
