@@ -25,7 +25,12 @@ from shrinkage.penalties import (
     subdiff_distance,
 )
 from shrinkage.solvers.logistic_data import prepare_glm
-from shrinkage.solvers.logistic_point import certify_box_at, loss_at, with_dual
+from shrinkage.solvers.logistic_point import (
+    certify_box_at,
+    certify_box_gram,
+    loss_at,
+    with_dual,
+)
 
 LOSSES = {"squared": SquaredLoss(), "logistic": LogisticLoss(), "poisson": PoissonLoss()}
 SOLVE = {
@@ -293,6 +298,39 @@ def test_the_compiled_box_certificate_is_the_numpy_one(seed, loss, l1_ratio, fit
         assert abs(compiled.dual - reference.dual) <= scale
     else:
         assert compiled.dual == reference.dual
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6), l1_ratio=st.sampled_from([1.0, 0.5, 0.0]),
+       fit_intercept=st.booleans(), extras=st.booleans())  # fmt: skip
+def test_the_gram_box_certificate_is_the_numpy_one(seed, l1_ratio, fit_intercept, extras):
+    """The squared loss in Gram mode is certified from the weighted Gram matrix alone, at
+    the intercept that fits w: the same primal, dual and KKT residuals as
+    :func:`certify_box_prediction` at that point, with weights and an offset."""
+    X, y, rng = _problem("squared", seed, n=80, p=9)
+    weights = rng.uniform(0.2, 2.0, 80) if extras else None
+    offset = rng.normal(0, 0.3, 80) if extras else None
+    data = prepare_glm(SquaredLoss(), X, y, weights, fit_intercept=fit_intercept,
+                       offset=offset)  # fmt: skip
+    lower, upper = _box(rng, 9)
+    penalty = Penalty(l1_ratio, rng.uniform(0.5, 2.0, 9), False, lower, upper)
+    a, b = penalty.weights(0.02 + 0.2 * rng.random(), 9)
+    w = rng.normal(0, 0.3, 9) * (rng.random(9) < 0.7)
+    w = np.where(rng.random(9) < 0.4, np.where(rng.random(9) < 0.5, lower, upper), w)
+    w = np.clip(np.where(np.isfinite(w), w, 0.0), lower, upper)
+    _, _, means, y_mean, _ = data.weighted_gram
+    intercept = y_mean - means @ w if fit_intercept else 0.0
+    gram = certify_box_gram(data, w, a, b, lower, upper)
+    reference, _ = certify_box_prediction(
+        data.X, data.y, data.s, data.predictor(w, intercept), w, a, b, lower, upper,
+        fit_intercept=fit_intercept, loss=data.loss, primal_at_zero=data.primal_at_zero,
+        offset=data.offset,
+    )  # fmt: skip
+    scale = 1e-10 * max(1.0, abs(reference.primal))
+    assert abs(gram.primal - reference.primal) <= scale
+    assert abs(gram.dual - reference.dual) <= scale
+    np.testing.assert_allclose(gram.kkt_residual, reference.kkt_residual, rtol=1e-8,
+                               atol=1e-11)  # fmt: skip
 
 
 def test_a_point_outside_the_box_has_an_infinite_primal():

@@ -43,7 +43,7 @@ from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ._result import SolverResult
 from .line_search import armijo_step
-from .logistic_point import certify_box_at, loss_at, loss_change, with_dual
+from .logistic_point import certify_box_at, certify_box_gram, loss_at, loss_change, with_dual
 
 __all__ = ["fit_unpenalised_box", "solve_box_prepared"]
 
@@ -109,7 +109,7 @@ class _GramModel:
     problem), the intercept ``ȳ − mᵀw`` after the sweeps."""
 
     def __init__(self, data, w, intercept, a, b, lower, upper, features):
-        self.gram, correlation, self.means, self.y_mean = data.weighted_gram
+        self.gram, correlation, self.means, self.y_mean, _ = data.weighted_gram
         self.features = features
         self.q = correlation - self.gram @ w
         self.intercept = intercept
@@ -230,12 +230,19 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
     gram = _gram_mode(data, squared)
     # every feature penalised: the compiled loops of the loss give the derivatives, the
     # dual point and the certificate in a few passes (None: the NumPy construction)
-    simple = not squared and not np.any((a == 0) & (b == 0))
+    penalised = not np.any((a == 0) & (b == 0))
+    simple = not squared and penalised
+    # Gram mode with every feature penalised: certified from the Gram matrix, at the
+    # intercept that fits w exactly (the model's own), without a pass over X
+    gram_certificate = gram and penalised
+    if gram_certificate and data.fit_intercept:
+        _, _, means, y_mean, _ = data.weighted_gram
+        intercept = y_mean - float(means @ w)
     everything = np.arange(p, dtype=np.int64)
     z = None  # the predictor at (w, intercept), carried along the steps of a GLM
     while True:
         # the Gram model's first sweep from a warm start needs no predictor
-        if z is None and not (gram and not certify_first):
+        if z is None and not gram_certificate and not (gram and not certify_first):
             z = data.predictor(w, intercept)
         gradient = point = None
         features = everything
@@ -244,7 +251,9 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
         if not certify_first:
             gap, relative, certify_first = tol * data.primal_at_zero, tol, True
         else:
-            if point is not None and point.theta is not None:
+            if gram_certificate:
+                cert = certify_box_gram(data, w, a, b, lower, upper)
+            elif point is not None and point.theta is not None:
                 cert = certify_box_at(point, data, w, a, b, lower, upper)
                 gradient = point.gradient
             else:

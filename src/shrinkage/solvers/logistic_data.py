@@ -91,12 +91,12 @@ class GLMData:
 
     @cached_property
     def weighted_gram(self):
-        """``(G, c, m, ȳ)`` of the squared loss on dense X: the weighted Gram matrix of
-        the centred columns ``G = X̃ᵀSX̃/n``, their correlations with the centred target
-        ``c = X̃ᵀS(y − ȳ)/n``, the weighted column means m and the weighted mean ȳ (m and
-        ȳ are 0 without intercept; an offset is taken off y). Made on first use (by the
-        box-constrained solver on tall data, :mod:`shrinkage.solvers.box`), then kept
-        for every α."""
+        """``(G, c, m, ȳ, v)`` of the squared loss on dense X: the weighted Gram matrix
+        of the centred columns ``G = X̃ᵀSX̃/n``, their correlations with the centred target
+        ``c = X̃ᵀS(y − ȳ)/n``, the weighted column means m, the weighted mean ȳ (m and ȳ
+        are 0 without intercept; an offset is taken off y) and the centred target's
+        ``v = (y − ȳ)ᵀS(y − ȳ)/n``. Made on first use (by the box-constrained solver on
+        tall data, :mod:`shrinkage.solvers.box`), then kept for every α."""
         X, s, n = np.asarray(self.X, dtype=np.float64), self.s, self.X.shape[0]
         y = self.y if self.offset is None else self.y - self.offset
         total = float(s.sum())
@@ -104,8 +104,10 @@ class GLMData:
         y_mean = float(s @ y) / total if self.fit_intercept else 0.0
         weighted = X if np.all(s == 1.0) else s[:, None] * X
         gram = (X.T @ weighted - total * np.outer(means, means)) / n
-        correlation = weighted.T @ (y - y_mean) / n
-        return np.ascontiguousarray(gram), correlation, means, y_mean
+        centred = y - y_mean
+        correlation = weighted.T @ centred / n
+        variance = float(s @ (centred * centred)) / n
+        return np.ascontiguousarray(gram), correlation, means, y_mean, variance
 
     @cached_property
     def observed_correlation(self):

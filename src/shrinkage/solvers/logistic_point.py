@@ -31,8 +31,9 @@ from ..losses import LogisticLoss, PoissonLoss
 
 _NO_OFFSET = np.empty(0)
 
-__all__ = ["LossAtPoint", "certify_at", "certify_box_at", "loss_at", "loss_change",
-           "step_length", "transposed_product", "working_set_gradient"]  # fmt: skip
+__all__ = ["LossAtPoint", "certify_at", "certify_box_at", "certify_box_gram", "loss_at",
+           "loss_change", "step_length", "transposed_product",
+           "working_set_gradient"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -219,3 +220,26 @@ def certify_box_at(point, data, w, l1_weight, l2_weight, lower, upper):
                                              l2_weight, lower, upper, kkt)  # fmt: skip
     return Certificate.from_bounds(point.loss + penalty, dual - conjugate,
                                    data.primal_at_zero, kkt)  # fmt: skip
+
+
+def certify_box_gram(data, w, l1_weight, l2_weight, lower, upper):
+    """The certificate of the squared loss under the box at w, with the intercept that
+    fits w (``ȳ − mᵀw``), from :attr:`GLMData.weighted_gram` alone (every feature
+    penalised): O(p²) instead of passes over X.
+
+    With ``q = c − Gw`` (``X̃ᵀSr/n``, r the residual) and ``ρ = v − cᵀw − qᵀw``
+    (``rᵀSr/n``), the primal is ``ρ/2 + penalty(w)``, and the dual point ``θ = Sr/(n k)``
+    (k the box's shrink, :func:`box_shrink_factor`, of ``X̃ᵀθ = q/k``) has the value
+    ``(v − cᵀw)/k − ρ/(2k²) − Σ_j h_j*(q_j/k)``: the formulas of
+    :func:`~shrinkage.certificates.box.certify_box_prediction` written in those sums.
+    """
+    gram, correlation, _, _, variance = data.weighted_gram
+    q = correlation - gram @ w
+    fitted = float(correlation @ w)
+    residual = variance - fitted - float(q @ w)
+    shrink = box_shrink_factor(q, l1_weight, l2_weight, lower, upper)
+    kkt = np.empty(w.shape[0])
+    penalty, conjugate, _ = box_penalty_side(q, shrink, w, -q, l1_weight, l2_weight, lower,
+                                             upper, kkt)  # fmt: skip
+    dual = (variance - fitted) / shrink - residual / (2.0 * shrink * shrink) - conjugate
+    return Certificate.from_bounds(0.5 * residual + penalty, dual, data.primal_at_zero, kkt)
