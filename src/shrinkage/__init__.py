@@ -65,7 +65,7 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.8.2"
+__version__ = "0.8.3"
 
 __all__ = [
     "AdaptiveLasso",
