@@ -298,6 +298,17 @@ def test_the_compiled_box_certificate_is_the_numpy_one(seed, loss, l1_ratio, fit
         assert abs(compiled.dual - reference.dual) <= scale
     else:
         assert compiled.dual == reference.dual
+    # with a slack, the intercept's dual point may stop at its first iterate, whose
+    # correlations come from one pass forming Xᵀg and Xᵀh: those of its θ, still a
+    # feasible point (1ᵀθ = 0), so its value stays below the primal
+    for slack in (1e-3 * data.primal_at_zero, 10.0 * data.primal_at_zero):
+        loose = with_dual(loss_at(data, z), data, True, slack)
+        np.testing.assert_allclose(loose.correlation, data.X.T @ loose.theta, rtol=1e-9,
+                                   atol=1e-12)  # fmt: skip
+        if fit_intercept:
+            assert abs(loose.theta.sum()) <= 1e-12
+        loose_cert = certify_box_at(loose, data, w, a, b, lower, upper)
+        assert loose_cert.dual <= loose_cert.primal + scale
 
 
 @settings(max_examples=30, deadline=None)

@@ -43,7 +43,14 @@ from ..losses import SquaredLoss
 from ..penalties import Penalty
 from ._result import SolverResult
 from .line_search import armijo_step
-from .logistic_point import certify_box_at, certify_box_gram, loss_at, loss_change, with_dual
+from .logistic_point import (
+    INTERCEPT_DUAL_SLACK,
+    certify_box_at,
+    certify_box_gram,
+    loss_at,
+    loss_change,
+    with_dual,
+)
 
 __all__ = ["fit_unpenalised_box", "solve_box_prepared"]
 
@@ -232,6 +239,7 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
     # dual point and the certificate in a few passes (None: the NumPy construction)
     penalised = not np.any((a == 0) & (b == 0))
     simple = not squared and penalised
+    slack = INTERCEPT_DUAL_SLACK * tol * data.primal_at_zero
     # Gram mode with every feature penalised: certified from the Gram matrix, at the
     # intercept that fits w exactly (the model's own), without a pass over X
     gram_certificate = gram and penalised
@@ -247,7 +255,7 @@ def solve_box_prepared(data, alpha, penalty, *, tol, max_iter, coef_init=None,
         gradient = point = None
         features = everything
         if simple:
-            point = with_dual(loss_at(data, z), data, simple)
+            point = with_dual(loss_at(data, z), data, simple, slack)
         if not certify_first:
             gap, relative, certify_first = tol * data.primal_at_zero, tol, True
         else:

@@ -42,6 +42,7 @@ from .box import fit_unpenalised_box, solve_box_prepared
 from .logistic_data import prepare_logistic
 from .logistic_newton import FACE_SETTINGS, column_direction, gram_direction, use_gram
 from .logistic_point import (
+    INTERCEPT_DUAL_SLACK,
     LossAtPoint,
     certify_at,
     loss_at,
@@ -74,12 +75,6 @@ _WORKING_SET_TOL = 0.3
 # 1e-4 305 → 285 ms, 1e-6 449 → 400 ms (30 → 33 and 44 → 48 steps); 0.05 and 0.25 gave
 # the same within noise, and wdbc, leukemia and rcv1_small were unchanged.
 _CURVATURE_FIDELITY = 0.1
-# The intercept's dual point stops its Newton steps once the next would gain at most
-# this fraction of the target gap (the point is feasible at every step, so the gap
-# stays a bound; it is at most that much less tight). At 1e-3, the point took an extra
-# pass with an exponential per sample at most certificates; a9a with an intercept 1e-4
-# 335 → 306 ms, the same steps.
-_INTERCEPT_DUAL_SLACK = 0.1
 # The compiled path steps before certifying a start where the last α's start was more
 # than the target gap from its solution: that certificate would fail. Its cost was one
 # Xᵀg-sized pass and an entropy per sample per α: a9a with an intercept (L1, 20 α)
@@ -91,7 +86,7 @@ _STEP_BEFORE_CERTIFYING = 1.0
 # curvature fidelity; the intercept dual point's slack; stepping before certifying
 COMPILED_SETTINGS = (float(_FIRST_WORKING_SET), _WORKING_SET_TOL, _MODEL_TOL, _ARMIJO,
                      *FACE_SETTINGS, 1.0, _CURVATURE_FIDELITY,
-                     _INTERCEPT_DUAL_SLACK, _STEP_BEFORE_CERTIFYING)  # fmt: skip
+                     INTERCEPT_DUAL_SLACK, _STEP_BEFORE_CERTIFYING)  # fmt: skip
 
 
 @dataclass(frozen=True)
