@@ -266,6 +266,20 @@ def test_max_iter_is_respected_and_reported(solver):
     assert res.relative_gap > 1e-12
 
 
+def test_cd_stops_where_float32_rounding_stalls_the_gap():
+    """Asked for a gap float32 cannot reach, coordinate descent stops once its moves are
+    negligible and the gap no longer falls (uncertified, the gap reported), instead of
+    running every one of max_iter epochs; float64 reaches the same target."""
+    X, y = make_regression(n=40, p=6, seed=21)
+    res32 = solve(X.astype(np.float32), y.astype(np.float32), 0.01, L1(), solver="cd",
+                  tol=1e-13, max_iter=100_000)  # fmt: skip
+    assert not res32.converged and res32.relative_gap > 1e-13
+    assert res32.n_iter < 1000
+    assert res32.relative_gap < 1e-5  # the precision float32 allows, reached before
+    res64 = solve(X, y, 0.01, L1(), solver="cd", tol=1e-13, max_iter=100_000)
+    assert res64.converged
+
+
 def test_warm_start_from_the_solution_stops_at_once():
     X, y = make_regression(n=50, p=20, seed=14)
     cold = solve(X, y, 0.05, L1(), tol=1e-10)

@@ -18,6 +18,13 @@ from .states import ResidualState
 
 __all__ = ["coordinate_descent"]
 
+# Checks after epochs of negligible moves whose gap is not 1 % below the best so far,
+# before the solve stops short of its target: the gap is then at the precision of the
+# data's dtype (float32 data asked for 1e-6 or less), which further epochs cannot move.
+# Before this rule such a solve ran all max_iter epochs with a certificate after each: a
+# 10-fold CV of a 21 × 4 float32 table took 24 s.
+_STALLED_CHECKS = 20
+
 
 def coordinate_descent(
     design,
@@ -65,6 +72,7 @@ def coordinate_descent(
     state.reset(w)
 
     history, cert, n_iter = [], None, 0
+    best, flat = np.inf, 0
     for n_iter in range(1, max_iter + 1):
         change = state.epoch(w, a_kernel, b_kernel, positive, features)
         w_scale = float(np.max(np.abs(w), initial=0.0))
@@ -73,6 +81,12 @@ def coordinate_descent(
             cert = checked(design, w, a, b, positive, history)
             if cert.relative_gap <= tol:
                 break
+            if cert.relative_gap < 0.99 * best:
+                best, flat = cert.relative_gap, 0
+            elif small_move:
+                flat += 1
+                if flat >= _STALLED_CHECKS:
+                    break  # stalled at rounding: returned uncertified (the caller warns)
     cert = cert or certify(design, w, a, b, positive)  # no check ran: max_iter = 0
     converged = cert.relative_gap <= tol
     return SolverResult(
