@@ -24,7 +24,7 @@ one-factor design, ``X = 0.9·f1ᵀ + 0.3·noise``, that test alone stops after 
 import numpy as np
 from numba import njit, uint64
 
-from .prox import FASTMATH, enet_coordinate_update
+from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -40,7 +40,7 @@ def _kkt_violation(w, grad, l1_weight, l2_weight, positive):
     return max(abs(g) - l1_weight, 0.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def newton_cd_dense(
     X, w, u, q, hess, l1_weight, l2_weight, positive, features, fit_intercept,
     max_epochs, tol, intercept_change,
@@ -67,7 +67,7 @@ def newton_cd_dense(
     )  # fmt: skip
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
 def newton_cd_sparse(
     data, indices, indptr, w, u, q, hess, l1_weight, l2_weight, positive, features,
     fit_intercept, max_epochs, tol, intercept_change,
@@ -109,7 +109,7 @@ def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
             q[i] += delta * hess[i] * X[i, j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _epochs(
     X, data, indices, indptr, is_sparse, w, u, q, hess, l1_weight, l2_weight, positive,
     features, fit_intercept, max_epochs, tol, intercept_change, curvature, hess_x,
@@ -124,6 +124,7 @@ def _epochs(
             curvature[k] = max(curvature[k] - hess_x[k] * hess_x[k] / hess_sum, 0.0)
     lazy = 0.0
     verified = np.inf
+    full = True  # an epoch over all of W, else over its non-zeros only
     for _ in range(max_epochs):
         worst = 0.0
         if use_intercept:
@@ -137,6 +138,8 @@ def _epochs(
             worst = abs(gradient_b)
         for k in range(features.shape[0]):
             j = features[k]
+            if not full and w[j] == 0.0:
+                continue
             grad = _column_dot(X, data, indices, indptr, is_sparse, j, q) + lazy * hess_x[k]
             old = w[j]
             worst = max(worst, _kkt_violation(old, grad, l1_weight[j], l2_weight[j], positive))
@@ -152,7 +155,9 @@ def _epochs(
                     shift = -delta * hess_x[k] / hess_sum
                     lazy += shift
                     intercept_change[0] += shift
-        if worst <= tol:
+        if not full:  # back to all of W once the non-zeros have settled
+            full = worst <= tol
+        elif worst <= tol:
             # confirm at the point (module docstring): one more pass over the columns
             verified = _model_kkt(
                 X, data, indices, indptr, is_sparse, w, q, hess, l1_weight, l2_weight,
@@ -160,6 +165,8 @@ def _epochs(
             )  # fmt: skip
             if verified <= tol:
                 break
+        else:
+            full = False
     for i in range(n_samples):
         u[i] += lazy
         q[i] += lazy * hess[i]
@@ -171,7 +178,7 @@ def _epochs(
     return verified
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _model_kkt(
     X, data, indices, indptr, is_sparse, w, q, hess, l1_weight, l2_weight, positive,
     features, use_intercept, lazy, hess_x,
