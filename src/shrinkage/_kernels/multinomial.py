@@ -141,6 +141,16 @@ def _settle_row(grad, W, j, curvature, block, a, b, grouped, step):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _zero_row(W, j):
+    """Whether every class's coefficient of feature j is zero: between full epochs,
+    the epochs visit only the other rows (glmnet's active-set cycling)."""
+    for k in range(W.shape[1]):
+        if W[j, k] != 0.0:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _move(U, V, P, i, x, step):
     """Row i of U and V after ``W_j += step`` (``x = X_ij``)."""
     for k in range(U.shape[1]):
@@ -176,15 +186,20 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_wei
     """Epochs over the rows ``features`` of W (dense Fortran X) until the model's KKT
     violation is ≤ tol; W, U, V and ``step_b`` in place. For ``j = features[m]``,
     ``block[m]`` is the row's K × K Hessian (ungrouped) and ``curvature[m]`` a bound of
-    it (grouped; its largest entry is used). Returns the last violation."""
+    it (grouped; its largest entry is used). Returns the violation of the last epoch
+    over every row, or inf where the last epoch visited the non-zero rows only."""
     n, K = G.shape
     grad = np.empty(K)
     step = np.empty(K)
     worst = np.inf
+    full = visited_all = True  # an epoch over every row of the working set, or its
+    # non-zero rows only
     for _ in range(epochs):
         worst = 0.0
         for m in range(features.shape[0]):
             j = features[m]
+            if not full and _zero_row(W, j):
+                continue
             for k in range(K):
                 grad[k] = 0.0
             for i in range(n):
@@ -202,9 +217,11 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_wei
                         _move(U, V, P, i, x, step)
         if fit_intercept:
             worst = max(worst, _intercepts(G, H, P, U, V, step_b))
-        if worst <= tol:
-            break
-    return worst
+        if full and worst <= tol:
+            return worst
+        visited_all = full
+        full = worst <= tol  # next: every row once the non-zero rows have settled
+    return worst if visited_all else np.inf  # inf: the zero rows were not checked last
 
 
 @njit(cache=True, nogil=True)
@@ -216,10 +233,13 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
     grad = np.empty(K)
     step = np.empty(K)
     worst = np.inf
+    full = visited_all = True
     for _ in range(epochs):
         worst = 0.0
         for m in range(features.shape[0]):
             j = features[m]
+            if not full and _zero_row(W, j):
+                continue
             for k in range(K):
                 grad[k] = 0.0
             for position in range(indptr[j], indptr[j + 1]):
@@ -234,6 +254,8 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
                     _move(U, V, P, indices[position], data[position], step)
         if fit_intercept:
             worst = max(worst, _intercepts(G, H, P, U, V, step_b))
-        if worst <= tol:
-            break
-    return worst
+        if full and worst <= tol:
+            return worst
+        visited_all = full
+        full = worst <= tol  # next: every row once the non-zero rows have settled
+    return worst if visited_all else np.inf  # inf: the zero rows were not checked last

@@ -120,16 +120,18 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
         if points is not None:
             return points
     points = new_points(alphas.shape[0])
-    w = intercept = point = previous = None
+    w = intercept = point = previous = result = None
     predicting = False  # from the first α that needs a second Newton step on
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         start = (w, intercept, point)
         if predicting and previous is not None and point is not None and not penalty.boxed:
             start = _predicted_start(data, penalty, alphas, k, start, previous)
+        # a start is certified first only where the last one was optimal as it came
+        certify = start[0] is w and (result is None or result.n_iter == 0)
         result, point = solve_prepared(
             data, float(alpha), penalty, tol=tol, max_iter=max_iter, coef_init=start[0],
-            intercept_init=start[1], point=start[2], certify_start=start[0] is w,
+            intercept_init=start[1], point=start[2], certify_start=certify,
         )  # fmt: skip
         previous = None if w is None else (w, intercept)
         w, intercept = result.coef, result.intercept
