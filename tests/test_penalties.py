@@ -299,11 +299,14 @@ def test_penalty_is_frozen_and_copies_its_factors():
         pen.l1_ratio = 0.5
 
 
-def test_former_names_warn_and_still_work():
+def test_former_names_are_gone_and_name_their_replacements():
     import shrinkage
     import shrinkage.penalties as penalties
 
-    with pytest.warns(FutureWarning, match="ElasticNetPenalty"):
-        assert penalties.ElasticNet is penalties.ElasticNetPenalty
-    with pytest.warns(FutureWarning, match="shrinkage.penalties.L1"):
-        assert shrinkage.L1 is penalties.L1
+    with pytest.raises(AttributeError, match="ElasticNetPenalty"):
+        penalties.ElasticNet  # noqa: B018
+    with pytest.raises(AttributeError, match=r"shrinkage\.penalties\.L1"):
+        shrinkage.L1  # noqa: B018
+    with pytest.raises(AttributeError, match=r"no attribute 'Lasso2'\.$"):
+        penalties.Lasso2  # noqa: B018
+    assert not hasattr(shrinkage, "L2") and hasattr(shrinkage.penalties, "L2")

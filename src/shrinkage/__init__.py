@@ -43,15 +43,10 @@ _LAZY = {
 
 def __getattr__(name):
     if name in ("L1", "L2"):  # penalties live in shrinkage.penalties, beside the others
-        import warnings
-
-        warnings.warn(
-            f"shrinkage.{name} is shrinkage.penalties.{name}; the top-level name will be "
-            "removed in 0.4.",
-            FutureWarning,
-            stacklevel=2,
+        raise AttributeError(
+            f"module 'shrinkage' has no attribute {name!r}: the penalty is "
+            f"shrinkage.penalties.{name} (the top-level name was removed in 0.8.4)."
         )
-        return getattr(penalties, name)
     if name not in _LAZY:
         raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
     home = _LAZY[name]

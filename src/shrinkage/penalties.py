@@ -329,16 +329,10 @@ def ElasticNetPenalty(
 
 
 def __getattr__(name):
-    """``ElasticNet``, the former name of :func:`ElasticNetPenalty`, with a warning: it
-    read like the ``shrinkage.ElasticNet`` estimator."""
+    """Name the replacement of ``ElasticNet``, the former name of
+    :func:`ElasticNetPenalty` (it read like the ``shrinkage.ElasticNet`` estimator)."""
+    message = f"module 'shrinkage.penalties' has no attribute {name!r}"
     if name == "ElasticNet":
-        import warnings
-
-        warnings.warn(
-            "shrinkage.penalties.ElasticNet is now ElasticNetPenalty (ElasticNet is the "
-            "estimator); the old name will be removed in 0.4.",
-            FutureWarning,
-            stacklevel=2,
-        )
-        return ElasticNetPenalty
-    raise AttributeError(f"module 'shrinkage.penalties' has no attribute {name!r}")
+        message += (": the penalty is ElasticNetPenalty (shrinkage.ElasticNet is the "
+                    "estimator; the old name was removed in 0.8.4)")  # fmt: skip
+    raise AttributeError(message + ".")
