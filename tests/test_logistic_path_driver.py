@@ -162,7 +162,7 @@ def test_early_stop_reports_the_true_gap_and_warns():
 def test_what_the_compiled_path_covers():
     X, y = problem(n=50, p=12)
     assert covers(prepare_logistic(X, y), L1())
-    assert not covers(prepare_logistic(X[:, :11].astype(np.float32), y), L1())
+    assert covers(prepare_logistic(X[:, :11].astype(np.float32), y), L1())  # as float64
     free = Penalty(1.0, np.r_[0.0, np.ones(11)])
     assert not covers(prepare_logistic(X, y), free)  # an unpenalised feature
     wide = np.hstack([X, X, X, X, X])  # 60 > 50 samples
@@ -170,6 +170,22 @@ def test_what_the_compiled_path_covers():
     assert covers(prepare_logistic(sp.csc_matrix(X), y), L1())  # nnz 600 ≥ 144
     sparse_wide = sp.random(50, 40, density=0.05, format="csc", random_state=0)
     assert covers(prepare_logistic(sparse_wide, y), L1())
+
+
+def test_float32_data_beyond_the_copy_limit_is_left_to_the_python_loop(monkeypatch):
+    from shrinkage.path import logistic_compiled
+
+    X, y = problem(n=50, p=12)
+    data = prepare_logistic(X.astype(np.float32), y)
+    alphas = prepared_alpha_max(data, L1()) * np.array([1.0, 0.5, 0.2])
+    rows = DenseRows(np.zeros((3, 12)))
+    options = dict(tol=1e-6, max_iter=100, rows=rows)
+    assert compiled_path(data, L1(), alphas, **options) is not None
+    monkeypatch.setattr(logistic_compiled, "_COPY_LIMIT", 50 * 12 * 8 - 1)
+    assert compiled_path(data, L1(), alphas, **options) is None
+    points = solve_path(data, L1(), alphas, **options)  # the Python loop: rounded values
+    assert np.all(points["relative_gap"] <= 1e-6)
+    np.testing.assert_array_equal(rows.coefs, rows.coefs.astype(np.float32))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -134,15 +134,25 @@ def test_handing_the_loss_to_the_next_alpha_changes_nothing_proved():
         assert abs(ours.primal - result.certificate.primal) <= bound
 
 
-def test_float32_points_are_certified_as_returned():
+@pytest.mark.parametrize("layout", ["dense", "sparse"])
+def test_float32_points_are_certified_as_returned(layout):
+    """float32 data is solved in float64 (its values are exact there): the path is that
+    of the same numbers given as float64, each point certified as returned."""
     X, y, _ = make_problem(n=150, p=10, seed=4)
     X32 = X.astype(np.float32)
+    if layout == "sparse":
+        X32[np.abs(X32) < 0.5] = 0.0
+        X32 = sp.csc_matrix(X32)
     data = prepare_logistic(X32, y)
     alphas = _grid(data, L1())
     coefs = np.zeros((alphas.size, X.shape[1]))
     points = solve_path(data, L1(), alphas, tol=1e-5, max_iter=100, rows=DenseRows(coefs))
     assert np.all(points["relative_gap"] <= 1e-5)
-    np.testing.assert_array_equal(coefs, coefs.astype(np.float32))  # the rounded values
+    coefs64 = np.zeros_like(coefs)
+    solve_path(prepare_logistic(X32.astype(np.float64), y), L1(), alphas, tol=1e-5,
+               max_iter=100, rows=DenseRows(coefs64))  # fmt: skip
+    np.testing.assert_array_equal(coefs, coefs64)
+    assert np.count_nonzero(coefs[-1]) >= 3
     for k, alpha in enumerate(alphas):
         a, b = L1().weights(alpha, X.shape[1])
         certificate = certify_logistic(X32, y, coefs[k], points["intercept"][k], a, b)

@@ -10,8 +10,9 @@ same relative duality gap ``tol`` as :func:`~shrinkage.solvers.logistic.solve_lo
 with the same certificate. The loss at the last predictor of one α (its gradient and dual
 point) is handed to the next, whose first certificate then costs O(p).
 
-For the log-loss on float64 data with every feature penalised and no offset (every path
-of the estimators but those with a zero penalty factor), the loop runs compiled, in one call
+For the log-loss with every feature penalised and no offset (every path of the
+estimators but those with a zero penalty factor), on float64 data or float32 data whose
+float64 copy is at most 64 MiB, the loop runs compiled, in one call
 (:mod:`shrinkage.path.logistic_compiled`): the same steps and certificates without the
 Python between them. The loop below serves the other problems.
 

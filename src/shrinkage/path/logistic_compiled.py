@@ -2,7 +2,8 @@
 
 :func:`compiled_path` hands a whole grid to :func:`shrinkage._kernels.logistic_path.
 logistic_path`, the proximal-Newton loop of :mod:`shrinkage.solvers.logistic` run by
-numba, when X is float64 and every feature is penalised. The points it returns are
+numba, when every feature is penalised and X is float64, or float32 whose float64 copy is
+small (:func:`_layout`). The points it returns are
 certified by the same duality gap at the same tolerance; only the Python calls between
 the kernels are gone (``benchmarks/ablation_logistic.py`` measures the difference).
 """
@@ -22,17 +23,19 @@ __all__ = ["compiled_path", "covers"]
 
 LOSS = LogisticLoss()
 _NO_VALUES = np.empty(0)
-# read-only data up to this size is copied for the compiled loop (see _layout)
+# read-only data, and float32 data once in float64, up to this size is copied for the
+# compiled loop (see _layout)
 _COPY_LIMIT = 64 * 2**20
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def covers(data, penalty) -> bool:
     """Whether :func:`compiled_path` solves this prepared problem and penalty: the
-    log-loss without offset, float64 X, every feature penalised."""
+    log-loss without offset, float64 or float32 X, every feature penalised."""
     X = data.X
     if not isinstance(data.loss, LogisticLoss) or data.offset is not None:
         return False
-    return X.dtype == np.float64 and bool(np.all(penalty.factors(X.shape[1]) > 0))
+    return X.dtype in _FLOATS and bool(np.all(penalty.factors(X.shape[1]) > 0))
 
 
 def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
@@ -80,12 +83,14 @@ def _layout(data):
     """The arrays of X as the compiled loop takes them, or None.
 
     numba compiles the loop anew for every new array type, at 20-30 s a compilation, and
-    a read-only array, 64-bit sparse indices or a one-column matrix (which numba sees as
-    C-ordered) are each a new type. So the compiled loop sees two kinds of data only:
-    writable Fortran-ordered dense X, and writable CSC and CSR arrays with 32-bit
-    indices. Read-only arrays up to ``_COPY_LIMIT`` bytes and 64-bit indices are copied
-    into that form; larger read-only data and a single row or column are left to the
-    Python loop, which solves them to the same certificate.
+    a read-only array, float32 values, 64-bit sparse indices or a one-column matrix
+    (which numba sees as C-ordered) are each a new type. So the compiled loop sees two
+    kinds of data only: writable Fortran-ordered float64 dense X, and writable float64
+    CSC and CSR arrays with 32-bit indices. Read-only arrays and float32 values (exact
+    in float64: the problem is the same, its arithmetic more precise) whose copy takes
+    up to ``_COPY_LIMIT`` bytes, and 64-bit indices, are copied into that form; larger
+    data and a single row or column are left to the Python loop, which solves them to
+    the same certificate.
     """
     X = data.X
     if sp.issparse(X):
@@ -108,7 +113,12 @@ def _layout(data):
 
 
 def _writable(array):
-    """``array``, a writable copy of it when it is read-only and small, or None."""
+    """``array``, or a writable float64 copy of it (in its memory order) where it is
+    read-only or float32 and the copy is small; None where it is not."""
+    if array.dtype == np.float32:
+        if array.size * 8 > _COPY_LIMIT:
+            return None
+        return array.astype(np.float64, order="K")
     if array.flags.writeable:
         return array
     return array.copy(order="K") if array.nbytes <= _COPY_LIMIT else None
