@@ -57,6 +57,9 @@ _FIRST_WORKING_SET = 10
 _WORKING_SET_TOL = 0.3  # the binary solver's rules (solvers.logistic)
 _MODEL_TOL = 0.03
 _ARMIJO = 1e-4
+# a model step whose predicted decrease is below this fraction of the objective is past
+# what the objective resolves (its KKT residual is ~1e-10 and the decrease its square)
+_RESOLUTION = 1e-13
 
 
 def one_hot(y, sample_weight=None):
@@ -214,6 +217,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
         intercept = np.array(intercept_init, dtype=np.float64)
     point = Point.at(data, data.predictor(W, intercept))
     ws_size, n_steps, history = _FIRST_WORKING_SET, 0, []
+    unresolved_gap = np.inf  # the gap at the last step taken below the resolution
     while True:
         cert, gradient, _ = certify_multinomial_prediction(
             X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero,
@@ -246,7 +250,13 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
                     break
                 t *= 0.5
             if not (decrease < 0.0 and t > 1e-10):
-                break  # no descent left at machine precision
+                # no descent the objective resolves: a step predicted to change it by
+                # less than its rounding is taken (the next certificate judges it) while
+                # each such step halves the gap
+                resolution = _RESOLUTION * max(abs(cert.primal), 1e-300)
+                if abs(decrease) > resolution or not cert.relative_gap < 0.5 * unresolved_gap:
+                    break  # no descent left at machine precision
+                unresolved_gap, t = cert.relative_gap, 1.0
             progress = True
             W = W + t * step
             intercept = intercept + t * step_b

@@ -6,13 +6,13 @@ of :class:`Point`) the model of the loss in the change ``U = XΔW + 1Δbᵀ`` is
 ``Σ G∘U + ½ Σ_i (s_i/n)[Σ_k P_ik U_ik² − (P_iᵀU_i)²]`` (each row's Hessian
 ``(s_i/n)(diag P_i − P_iP_iᵀ)`` in full). It is minimised with the penalty by runs of
 coordinate descent over the rows (:mod:`shrinkage._kernels.multinomial`), each run
-followed, for the ungrouped penalty on dense X, by a Newton step on the face of the
-current signs:
-the non-zero coefficients and the intercepts, where the penalty is smooth, solved by one
-Cholesky factorisation and cut at the first sign change (as the binary solver's face
-steps, :mod:`shrinkage.solvers.logistic_newton`). On correlated columns coordinate
-descent alone creeps: on the handwritten digits (8 × 8 pixels) a Newton step took 85
-epochs.
+followed, on dense X, by a Newton step on the face where the penalty is smooth, solved
+by one Cholesky factorisation: ungrouped, the non-zero coefficients and the intercepts,
+the step cut at the first sign change (as the binary solver's face steps,
+:mod:`shrinkage.solvers.logistic_newton`); grouped, every coefficient of the non-zero
+rows and the intercepts, the step halved until the model drops. On correlated columns
+coordinate descent alone creeps: on the handwritten digits (8 × 8 pixels) a Newton step
+took 85 epochs, and a grouped path of them (20 α) 6.0 s against 1.8 s with face steps.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ _EPOCHS_PER_RUN = 5
 # the face step forms an n × m dense block and its m × m system: dense X only, and at
 # most this many face entries (beyond, coordinate descent alone)
 _FACE_MAX_ENTRIES = 1000
+# halvings of a grouped face step before it is given up
+_GROUP_HALVINGS = 4
 
 
 @dataclass
@@ -107,19 +109,30 @@ def model_step(data, features, W, point, a, b, grouped, tol):
             violation = multinomial_cd_dense(X, features, *options)
         if violation <= tol:
             break
-        if not grouped and not sp.issparse(X):
-            _face_step(data, features, W_new, U, V, step_b, point, a, b)
+        if not sp.issparse(X):
+            _face_step(data, features, W_new, U, V, step_b, point, a, b, grouped)
     return W_new, U, step_b
 
 
-def _face_step(data, features, W, U, V, step_b, point, a, b):
+def _face_step(data, features, W, U, V, step_b, point, a, b, grouped):
     """One Newton step on the face of the signs (module docstring): W, U, V and
-    ``step_b`` in place when the model drops."""
-    rows, classes = np.nonzero(W[features])
+    ``step_b`` in place when the model drops.
+
+    Ungrouped, the face is the non-zero coefficients (and the intercepts), the step cut
+    at the first sign change. Grouped, it is every class's coefficient of the non-zero
+    rows, where ``a‖W_j‖ + ½b‖W_j‖²`` is smooth with Hessian
+    ``(a/‖W_j‖)(I − ŵŵᵀ) + bI`` (ŵ = W_j/‖W_j‖); the step is halved up to
+    ``_GROUP_HALVINGS`` times until the model, its penalty exact, drops.
+    """
+    n, K = point.G.shape
+    if grouped:
+        rows = np.flatnonzero(np.any(W[features] != 0, axis=1))
+        rows, classes = np.repeat(rows, K), np.tile(np.arange(K), rows.size)
+    else:
+        rows, classes = np.nonzero(W[features])
     if rows.size > _FACE_MAX_ENTRIES:
         return
     columns = features[rows]
-    n, K = point.G.shape
     X = data.X[:, columns]
     X = X.toarray() if sp.issparse(X) else np.asarray(X)
     if data.fit_intercept:  # the intercepts: columns of ones, one per class, unpenalised
@@ -128,29 +141,68 @@ def _face_step(data, features, W, U, V, step_b, point, a, b):
     m = classes.shape[0]
     if m == 0:
         return
-    l1 = np.zeros(m)
-    l2 = np.zeros(m)
-    l1[: columns.size], l2[: columns.size] = a[columns], b[columns]
-    current = np.concatenate([W[columns, classes[: columns.size]], np.zeros(m - columns.size)])
+    entries = columns.size
+    current = np.concatenate([W[columns, classes[:entries]], np.zeros(m - entries)])
     slope = point.G + point.H * (U - V[:, None])  # ∂model/∂U at the current point
-    gradient = np.einsum("im,im->m", X, slope[:, classes]) + l1 * np.sign(current) + l2 * current
-    # Hessian: Σ_i x x' (s/n)(δ_kk' P_k − P_k P_k') on the face entries, + diag(b)
+    loss_gradient = np.einsum("im,im->m", X, slope[:, classes])
+    # the loss's Hessian: Σ_i x x' (s/n)(δ_kk' P_k − P_k P_k') on the face entries
     weighted = X * point.P[:, classes]
-    hessian = -(weighted.T @ ((data.s / n)[:, None] * weighted))
+    loss_hessian = -(weighted.T @ ((data.s / n)[:, None] * weighted))
     for k in range(K):
         same = np.flatnonzero(classes == k)
         part = X[:, same]
-        hessian[np.ix_(same, same)] += part.T @ (point.H[:, [k]] * part)
+        loss_hessian[np.ix_(same, same)] += part.T @ (point.H[:, [k]] * part)
+    gradient, hessian = loss_gradient.copy(), loss_hessian.copy()
+    l1 = np.zeros(m)
+    l2 = np.zeros(m)
+    l1[:entries], l2[:entries] = a[columns], b[columns]
+    gradient += l2 * current
     hessian[np.diag_indices(m)] += l2
+    if grouped:
+        for start in range(0, entries, K):  # a row's K entries are consecutive
+            block = slice(start, start + K)
+            row = current[block]
+            norm = float(np.linalg.norm(row))
+            unit = row / norm
+            gradient[block] += l1[start] * unit
+            hessian[block, block] += (l1[start] / norm) * (np.eye(K) - np.outer(unit, unit))
+    else:
+        gradient += l1 * np.sign(current)
     direction = -solve_face_system(hessian, gradient)
-    step, _ = step_in_face(current, direction, l1, False)
-    if not gradient @ step + 0.5 * step @ (hessian @ step) < 0:
-        return  # rounding guard: the model must drop
+    if grouped:
+        step = _group_step(direction, loss_gradient, loss_hessian, W, columns, classes,
+                           entries, a, b)  # fmt: skip
+        if step is None:
+            return
+    else:
+        step, _ = step_in_face(current, direction, l1, False)
+        if not gradient @ step + 0.5 * step @ (hessian @ step) < 0:
+            return  # rounding guard: the model must drop
     change = np.zeros((n, K))
     for k in range(K):  # ΔU_k = Σ_{e in class k} x_e step_e
         same = classes == k
         change[:, k] = X[:, same] @ step[same]
     U += change
     V += np.einsum("ik,ik->i", point.P, change)
-    W[columns, classes[: columns.size]] += step[: columns.size]
-    step_b += np.bincount(classes[columns.size :], step[columns.size :], minlength=K)
+    W[columns, classes[:entries]] += step[:entries]
+    step_b += np.bincount(classes[entries:], step[entries:], minlength=K)
+
+
+def _group_step(direction, loss_gradient, loss_hessian, W, columns, classes, entries, a,
+                b):  # fmt: skip
+    """The longest of ``direction, direction/2, …`` (``_GROUP_HALVINGS`` halvings) along
+    which the model drops: the loss's quadratic plus the exact change of the group
+    penalty on the face's rows; None if none does."""
+    K = W.shape[1]
+    rows = columns[::K]  # one per face row
+    curvature = direction @ (loss_hessian @ direction)
+    slope = loss_gradient @ direction
+    for halving in range(_GROUP_HALVINGS + 1):
+        tau = 0.5**halving
+        move = np.zeros((rows.size, K))
+        move[np.arange(entries) // K, classes[:entries]] = tau * direction[:entries]
+        change = tau * slope + 0.5 * tau * tau * curvature
+        change += penalty_change(W[rows], move, a[rows], b[rows], True)
+        if change < 0:
+            return tau * direction
+    return None
