@@ -7,10 +7,11 @@ of :class:`Point`) the model of the loss in the change ``U = XΔW + 1Δbᵀ`` is
 ``(s_i/n)(diag P_i − P_iP_iᵀ)`` in full). It is minimised with the penalty by runs of
 coordinate descent over the rows (:mod:`shrinkage._kernels.multinomial`), each run
 followed (but for the grouped penalty on sparse X) by a Newton step on the face where
-the penalty is smooth, solved by one Cholesky factorisation: ungrouped, the non-zero coefficients and the intercepts,
-the step cut at the first sign change (as the binary solver's face steps,
-:mod:`shrinkage.solvers.logistic_newton`); grouped, every coefficient of the non-zero
-rows and the intercepts, the step halved until the model drops. On correlated columns
+the penalty is smooth, solved by one Cholesky factorisation: ungrouped, the non-zero
+coefficients and the intercepts, the step cut at the first sign change (as the binary
+solver's face steps, :mod:`shrinkage.solvers.logistic_newton`); grouped, every
+coefficient of the non-zero rows and the intercepts, the step halved until the model
+drops. On correlated columns
 coordinate descent alone creeps: on the handwritten digits (8 × 8 pixels) a Newton step
 took 85 epochs, and a grouped path of them (20 α) 6.0 s against 1.8 s with face steps.
 """
