@@ -58,6 +58,15 @@ from .logistic_loss import (
 from .penalty_side import kkt_residuals, penalty_value, working_set_kkt
 from .prediction import secant_ratio, secant_start
 
+# A working set W of k features is solved in Gram mode when its columns hold at least
+# this many stored entries per entry of the k × k matrix (dense: n ≥ 10k). Forming the
+# matrix costs nnz(X_W)·k, a column epoch nnz(X_W): with k near n (wide dense data) the
+# matrix costs hundreds of epochs, which a Newton step does not use. 100-α paths of an
+# AR(1) 500 × 2000 design with an intercept at rel. gap 1e-4: 0.51 → 0.12 s (L1) and
+# 0.31 → 0.13 s (elastic net 0.5) against the rule n ≥ k; 1000 × 200, 2000 × 300 and
+# 300 × 1000 designs 10-35 % faster; wdbc, leukemia, rcv1_small, a9a within noise.
+_GRAM_ENTRIES_PER_PAIR = 10
+
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _kth_largest(values, k):
@@ -221,8 +230,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         ws_size = min(p, 2 * size)
         k = features.shape[0]
         nnz = stored_entries(indptr, n, features)
-        # :func:`shrinkage.solvers.logistic_newton.use_gram`
-        by_gram = k <= gram_max and nnz >= k * k
+        by_gram = k <= gram_max and nnz >= _GRAM_ENTRIES_PER_PAIR * k * k
         # after a step, all of Xᵀg (which the certificate needs next) costs at most twice
         # the working set's part: then it is computed once and read for both
         whole = 2 * nnz >= total

@@ -75,7 +75,8 @@ _GRAM_MAX_FEATURES = 2000
 # operations; it pays when that is recovered within this many epochs, each saving
 # nnz(X_W) − |W|². Poisson paths of 30 α (one core, 1e-4 / 1e-6): 2000 × 500 synthetic
 # 1.27 / 2.02 s by the Gram matrix alone, 0.44 / 0.74 s with this rule; RAND HIE (p = 9)
-# and 1000 × 200 unchanged within noise. (The compiled logistic path has its own rule.)
+# and 1000 × 200 unchanged within noise. (The compiled logistic path has its own
+# rule, `_GRAM_ENTRIES_PER_PAIR` in :mod:`shrinkage._kernels.logistic_path`.)
 _GRAM_PAYBACK_EPOCHS = 50
 
 
