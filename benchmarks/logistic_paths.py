@@ -47,10 +47,29 @@ DATA = Path(
 )
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
 DATASETS = ["leukemia", "rcv1_small", "a9a", "w8a", "news20_bow", "breast_cancer_wdbc"]
+# wide dense data that no default of ours was tuned on (``--datasets ar1_500x2000``)
+SYNTHETIC = ["ar1_500x2000"]
+
+
+def ar1_design(n=500, p=2000, rho=0.6, seed=0):
+    """AR(1) Gaussian columns (correlation ρ^|i−j|), 20 coefficients of 1, labels from
+    the probit of the linear predictor."""
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, p))
+    X = np.empty_like(Z)
+    X[:, 0] = Z[:, 0]
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
+    w = np.zeros(p)
+    w[rng.choice(p, 20, replace=False)] = 1.0
+    y = (X @ w + rng.standard_normal(n) > 0).astype(np.float64)
+    return np.asfortranarray(X), y
 
 
 def load(name):
     """X (CSC if sparse; dense columns standardised) and the 0/1 labels."""
+    if name == "ar1_500x2000":
+        return ar1_design()
     if name == "breast_cancer_wdbc":
         frame = pd.read_csv(DATA / f"{name}.csv")
         y = frame.pop("target").to_numpy(np.float64)
@@ -128,7 +147,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 alphas, cap 30 s")
     parser.add_argument("--cap", type=float, default=None, help="seconds per path run")
-    parser.add_argument("--datasets", nargs="*", default=DATASETS)
+    parser.add_argument("--datasets", nargs="*", default=DATASETS, choices=DATASETS + SYNTHETIC)
     parser.add_argument("--solvers", nargs="*", default=list(SOLVERS), choices=list(SOLVERS))
     parser.add_argument("--intercept", nargs="*", default=["no", "yes"], choices=["no", "yes"])
     parser.add_argument("--l1-ratios", nargs="*", type=float, default=[1.0, 0.5])
