@@ -99,7 +99,7 @@ def solve_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True):
         relative gap, Newton steps, seconds, and ``n_screened``: the features proven
         zero at the optimum by the gap-safe sphere test at the certified point
         (:func:`~shrinkage.certificates.logistic.gap_safe_zeros`; 0 where the dual point
-        is the general one: unpenalised features, float32 data).
+        is the general one: unpenalised features, float32 data too large to copy).
 
     Examples
     --------
