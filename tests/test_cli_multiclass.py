@@ -182,8 +182,9 @@ def test_coef_and_path_files_hold_a_column_per_class(folder):
 
 
 def test_grouped_penalises_each_features_row(folder):
-    invoke(folder, ["fit", "classes.csv", "-t", "y", "--grouped", "--alpha", "0.05", "-o",
-                    "grouped", "--force"])  # fmt: skip
+    result = invoke(folder, ["fit", "classes.csv", "-t", "y", "--grouped", "--alpha", "0.05",
+                             "-o", "grouped", "--force"])  # fmt: skip
+    assert "(grouped lasso (each feature's row norm), α = 0.05)" in result.stdout
     document = _document(folder, "grouped")
     assert document["parameters"]["grouped"] is True
     model = MultinomialLogisticRegression(alpha=0.05, grouped=True, standardize=True)
@@ -330,3 +331,30 @@ def test_report_of_a_multiclass_model(folder):
     for words in ("binomial", "least squares", "mean squared error", "Brier", "two classes",
                   "diamond", "Poisson"):  # fmt: skip
         assert words not in page
+
+
+def test_a_grouped_report(folder, tmp_path):
+    """``report --grouped`` fits the grouped penalty; on a numeric target and with
+    ``--engine`` it is refused with the reason."""
+    invoke(folder, ["report", "classes.csv", "-t", "y", "--cv", "3", "--grouped", "-o",
+                    "g.html", "--force"])  # fmt: skip
+    page = (folder / "g.html").read_text()
+    assert 'id="grouped-penalty"' in page and "--grouped" in page  # the command is shown
+    fails_cleanly(folder, ["report", "numbers.csv", "-t", "y", "--grouped", "-o", "never.html"],
+                  "--grouped penalises each feature's coefficients of all classes together",
+                  "not to regression")  # fmt: skip
+    fails_cleanly(
+        tmp_path,
+        [
+            "report",
+            "lake",
+            "-t",
+            "y",
+            "--grouped",
+            "--engine",
+            "dask",
+            "-o",
+            "never.html",
+        ],  # fmt: skip
+        "--grouped is for multi-class models, which --engine does not fit",
+    )

@@ -137,3 +137,39 @@ def test_analyse_needs_three_classes_and_folds_that_hold_them():
     rare.iloc[0] = "dog"
     with pytest.raises(ValueError, match=r"lacks class\(es\) \['dog'\]"):
         analyse(X, rare, task="multiclass", cv=3)
+
+
+def _mixed_rows(coefs):
+    """How many (α, feature) rows of a multinomial path are zero in some classes only."""
+    zero = coefs == 0
+    return int(np.count_nonzero(zero.any(axis=-1) & ~zero.all(axis=-1)))
+
+
+def test_a_grouped_report_penalises_each_features_row(problem, data):
+    """``grouped=True``: every path, the refit and the stability of the lasso and the
+    elastic net penalise rows, as ``MultinomialLogisticRegression(grouped=True)``; the
+    ungrouped report's lasso path has rows zero in some classes only."""
+    X, y = problem
+    grouped = analyse(X, y, task="multiclass", cv=3, grouped=True)
+    assert grouped.grouped and not data.grouped
+    assert _mixed_rows(data.run("lasso").path.coefs) > 0
+    for name in ("lasso", "elastic net"):
+        run = grouped.run(name)
+        assert _mixed_rows(run.path.coefs) == 0 and np.any(run.path.coefs != 0)
+    chosen = grouped.chosen
+    model = MultinomialLogisticRegression(alpha=chosen.alpha, l1_ratio=chosen.l1_ratio,
+                                          grouped=True, standardize=True,
+                                          tol=1e-10).fit(X, y)  # fmt: skip
+    np.testing.assert_allclose(chosen.coef, model.coef_.T, rtol=1e-4, atol=1e-6)
+    assert chosen.relative_gap <= 1e-7
+    for summary in grouped.summaries:
+        if summary.l1_ratio > 0:
+            expected = multiclass_half_sample_stability(
+                X.to_numpy(), grouped.y.astype(np.intp), summary.l1_ratio,
+                summary.selection_alpha, True, 0, grouped=True,
+            )  # fmt: skip
+            assert summary.stability == pytest.approx(expected, rel=1e-12)
+    assert 'id="grouped-penalty"' in comparison_section(grouped)
+    assert 'id="grouped-penalty"' not in comparison_section(data)
+    with pytest.raises(ValueError, match="grouped=True .* for task='multiclass', not 'count'"):
+        analyse(X, pd.Series(np.arange(N_ROWS) % 4), task="count", cv=3, grouped=True)

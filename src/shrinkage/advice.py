@@ -248,12 +248,12 @@ def count_half_sample_stability(X, y, exposure, l1_ratio, alpha, standardize, ra
 
 
 def multiclass_half_sample_stability(X, codes, l1_ratio, alpha, standardize, random_state,
-                                     n_pairs=STABILITY_PAIRS) -> float:  # fmt: skip
+                                     n_pairs=STABILITY_PAIRS, grouped=False) -> float:  # fmt: skip
     """Mean Jaccard similarity of the features that the multinomial fit at ``alpha``
     selects (a non-zero row of coefficients: the feature enters the model of some
     class) on the two halves of ``n_pairs`` complementary pairs of half-samples, as
     :func:`half_sample_stability` measures the other tasks' selections (``codes``: the
-    classes coded 0 … K−1).
+    classes coded 0 … K−1; ``grouped``: the penalty of each feature's row).
 
     A half that misses a class has no comparable fit: its pair is left out. NaN below 4
     samples, or when every pair is left out.
@@ -273,7 +273,8 @@ def multiclass_half_sample_stability(X, codes, l1_ratio, alpha, standardize, ran
         if np.unique(codes[rows]).size < n_classes:
             return None
         coef = solve_multinomial(X[rows], codes[rows], alpha, Penalty(l1_ratio),
-                                 standardize=standardize, tol=1e-6).coef  # fmt: skip
+                                 grouped=grouped, standardize=standardize,
+                                 tol=1e-6).coef  # fmt: skip
         return frozenset(np.flatnonzero(np.any(coef != 0, axis=1)).tolist())
 
     return _halves_jaccard(X.shape[0], support, random_state, n_pairs)

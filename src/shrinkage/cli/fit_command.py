@@ -75,8 +75,8 @@ def fit(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha_min_ra
         with open_data(engine, request, output) as source:
             models.check_grouped(grouped, source.task)
             how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
-            output.note(f"fitting {describe_penalty(rho)}, {how}, on {source.n_rows:,} rows "
-                        f"({engine.name})")  # fmt: skip
+            output.note(f"fitting {describe_penalty(rho, grouped)}, {how}, on "
+                        f"{source.n_rows:,} rows ({engine.name})")  # fmt: skip
             start = time.perf_counter()
             estimator = fit_model(source, output, l1_ratio=rho, alpha=alpha, folds=folds,
                                   select=select, standardize=standardize, n_alphas=n_alphas,
@@ -96,7 +96,9 @@ def fit(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha_min_ra
         models.check_cv_classes(table.y, table.task)
     how = f"α = {alpha:g}" if alpha is not None else f"{folds}-fold CV ({select})"
     start = time.perf_counter()
-    with output.progress(f"fitting {describe_penalty(rho)}, {how}, on {len(table.X):,} rows"):
+    with output.progress(
+        f"fitting {describe_penalty(rho, grouped)}, {how}, on {len(table.X):,} rows"
+    ):
         for note in models.fit_quietly(estimator, table.X, table.y, table.exposure):
             output.note(note)
     seconds = time.perf_counter() - start
@@ -142,6 +144,7 @@ def _summary(output, document, task, n_rows, rho, seconds, paths, stored) -> Non
     certificate = document["certificate"]
     parameters = document["parameters"]
     n_features, n_nonzero = len(document["coefficients"]), document["n_nonzero"]
+    penalty_name = describe_penalty(rho, parameters.get("grouped", False))
     kept, zero = (("non-zero in some class", "zero in every class") if task == "multiclass"
                   else ("non-zero", "exactly zero"))  # fmt: skip
     output.summary(
@@ -152,7 +155,7 @@ def _summary(output, document, task, n_rows, rho, seconds, paths, stored) -> Non
          "alpha_at_edge": parameters["alpha_at_edge"], "path": document["path"],
          "files": [str(p) for p in paths]},
         [
-            f"{document['estimator']} ({describe_penalty(rho)}, α = {parameters['alpha']:.4g}) "
+            f"{document['estimator']} ({penalty_name}, α = {parameters['alpha']:.4g}) "
             f"on {n_rows:,} rows × {n_features} features, {task}: "
             f"{n_nonzero} {kept}, {n_features - n_nonzero} {zero} ({seconds:.2f} s)",
             f"certificate: relative duality gap {certificate['relative_gap']:.2e}, largest "

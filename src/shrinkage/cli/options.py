@@ -25,6 +25,7 @@ __all__ = [
     "data_options",
     "describe_penalty",
     "force_option",
+    "grouped_option",
     "load_data",
     "output_options",
     "penalty_options",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 PENALTY_NAMES = {1.0: "lasso (L1)", 0.0: "ridge (L2)"}
+GROUPED_NAMES = {1.0: "grouped lasso (each feature's row norm)", 0.0: "ridge (L2)"}
 #: The choices of ``--task`` (:func:`shrinkage.defaults.auto_task` is ``auto``).
 TASK_CHOICES = ("auto", *defaults.TASKS)
 
@@ -202,15 +204,20 @@ def load_data(output: Output, request: DataRequest):
     return table
 
 
-def penalty_options(function):
-    """``--penalty``, ``--l1-ratio``, ``--grouped``, ``--standardize`` and ``--n-alphas``."""
-    function = click.option(
+def grouped_option(function):
+    """``--grouped``: the multi-class penalty of each feature's row of coefficients."""
+    return click.option(
         "--grouped",
         is_flag=True,
         help="Multi-class: penalise each feature's coefficients of all classes together "
         '(their norm; glmnet\'s type.multinomial = "grouped"), so that a feature enters '
         "every class's model or none.",
     )(function)
+
+
+def penalty_options(function):
+    """``--penalty``, ``--l1-ratio``, ``--grouped``, ``--standardize`` and ``--n-alphas``."""
+    function = grouped_option(function)
     function = click.option(
         "--l1-ratio",
         type=float,
@@ -287,9 +294,19 @@ def writing_options(function):
     return force_option(output_options(function))
 
 
-def describe_penalty(l1_ratio: float) -> str:
-    """``lasso (L1)``, ``ridge (L2)`` or ``elastic net (ρ=0.5)``."""
-    return PENALTY_NAMES.get(l1_ratio, f"elastic net (ρ={l1_ratio:g})")
+def describe_penalty(l1_ratio: float, grouped: bool = False) -> str:
+    """``lasso (L1)``, ``ridge (L2)`` or ``elastic net (ρ=0.5)``; with ``grouped`` (a
+    multi-class penalty of each feature's row), ``grouped lasso (…)`` or ``grouped
+    elastic net (ρ=0.5)``.
+
+    Examples
+    --------
+    >>> describe_penalty(0.5), describe_penalty(1.0, grouped=True)
+    ('elastic net (ρ=0.5)', "grouped lasso (each feature's row norm)")
+    """
+    names = GROUPED_NAMES if grouped else PENALTY_NAMES
+    prefix = "grouped " if grouped else ""
+    return names.get(l1_ratio, f"{prefix}elastic net (ρ={l1_ratio:g})")
 
 
 def command_line() -> str:

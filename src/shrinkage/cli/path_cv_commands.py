@@ -44,7 +44,7 @@ def path_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alp
             result = engine_models.run_path(source, output, **options)
     else:
         table = load_data(output, request)
-        with output.progress(f"path of {describe_penalty(rho)}, {n_alphas} α, "
+        with output.progress(f"path of {describe_penalty(rho, grouped)}, {n_alphas} α, "
                              f"{len(table.X):,} rows"):  # fmt: skip
             result = models.run_path(table.X, table.y, table.task, table.schema["classes"],
                                      exposure=table.exposure, grouped=grouped,
@@ -69,7 +69,7 @@ def path_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alp
         summary["table"] = frame.reset_index().to_dict(orient="list")
     output.summary(
         summary,
-        [f"path of {describe_penalty(rho)} over {result.alphas.size} α from "
+        [f"path of {describe_penalty(rho, grouped)} over {result.alphas.size} α from "
          f"{result.alphas[0]:.4g} to {result.alphas[-1]:.4g} "
          f"({result.loss} loss, {result.timings['total']:.2f} s, largest relative gap "
          f"{np.max(result.relative_gaps):.1e})",
@@ -131,7 +131,9 @@ def cv_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha
             random_state=seed, alpha_min_ratio=alpha_min_ratio, grouped=grouped,
         )  # fmt: skip
         models.check_cv_classes(table.y, table.task)
-        with output.progress(f"{folds}-fold CV of {describe_penalty(rho)} over {n_alphas} α"):
+        with output.progress(
+            f"{folds}-fold CV of {describe_penalty(rho, grouped)} over {n_alphas} α"
+        ):
             for note in models.fit_quietly(estimator, table.X, table.y, table.exposure):
                 output.note(note)
             full_path = models.run_path(
@@ -152,7 +154,7 @@ def cv_command(request, penalty, l1_ratio, grouped, standardize, n_alphas, alpha
         fold_mean = float(curve.loc[chosen[0], "mean_nonzero_over_folds"])
     shown = sorted(set(np.linspace(0, len(curve) - 1, 15).round().astype(int))
                    | set(np.flatnonzero(curve["choice"] != "")))  # fmt: skip
-    lines = [f"{folds}-fold CV, {describe_penalty(rho)}, {task} ({error}; "
+    lines = [f"{folds}-fold CV, {describe_penalty(rho, grouped)}, {task} ({error}; "
              f"{len(shown)} of {len(curve)} α shown; n_nonzero: full-data fit)",
              curve.iloc[shown].to_string(index=False, float_format=lambda v: f"{v:.4g}"),
              f"alpha_min = {estimator.alpha_min_:.4g}, alpha_1se = {estimator.alpha_1se_:.4g}; "

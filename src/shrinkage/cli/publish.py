@@ -23,13 +23,13 @@ from .atomic import (
 )
 from .engines import engine_options
 from .errors import DataError
-from .options import command_line, data_options, load_data, writing_options
+from .options import command_line, data_options, grouped_option, load_data, writing_options
 
 __all__ = ["demo", "lab", "report"]
 
 
 def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: str,
-                  exposure=None) -> Path:  # fmt: skip
+                  exposure=None, grouped=False) -> Path:  # fmt: skip
     """The in-memory report written to ``out``; a ValueError of the analysis (a constant
     column, a fold without a positive count) is a DataError."""
     try:
@@ -40,7 +40,7 @@ def _write_report(output, X, y, *, task, out: Path, cv: int, seed: int, select: 
         try:
             page = build_report(
                 X, y, task=task, command=command_line(), cv=cv, random_state=seed,
-                progress=update, selection=select, exposure=exposure,
+                progress=update, selection=select, exposure=exposure, grouped=grouped,
             )  # fmt: skip
         except ValueError as exc:
             raise DataError(f"the report failed: {exc}") from None
@@ -96,26 +96,32 @@ def _report_options(function):
 
 @click.command()
 @data_options
+@grouped_option
 @_report_options
 @engine_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default="report.html",
               show_default=True, help="The HTML file to write.")  # fmt: skip
 @writing_options
-def report(request, folds, seed, select, engine, out, force, output):
+def report(request, grouped, folds, seed, select, engine, out, force, output):
     """One self-contained HTML report on DATA: which features matter, how sure we are, and
     whether L1, L2 or a mix suits it."""
+    from .models import check_cv_classes, check_grouped
+
     out = check_output_file(out, force=force, suffixes=(".html", ".htm"))
     if engine.name is not None:
+        if grouped:
+            raise DataError("--grouped is for multi-class models, which --engine does not fit; "
+                            "read the data into memory (without --engine).")  # fmt: skip
         _engine_report(engine, request, output, out=out, folds=folds, seed=seed, select=select)
         return
-    from .models import check_cv_classes
-
     table = load_data(output, request)
+    check_grouped(grouped, table.task)
     if folds > len(table.X):
         raise DataError(f"--cv {folds} is more than the {len(table.X)} rows.")
     check_cv_classes(table.y, table.task)
     written = _write_report(output, table.X, table.y, task=table.task, out=out, cv=folds,
-                            seed=seed, select=select, exposure=table.exposure)  # fmt: skip
+                            seed=seed, select=select, exposure=table.exposure,
+                            grouped=grouped)  # fmt: skip
     output.summary(
         {"out": str(written), "path": str(written.resolve()), "task": table.task,
          "n_rows": len(table.X), "n_features": table.X.shape[1]},

@@ -96,7 +96,8 @@ class ReportData(PenaltyRuns):
     report leaves them out (:mod:`shrinkage.report.multiclass`). ``exposure`` holds a
     count task's exposures (None without), ``exposure_name`` the name of their column.
     ``y`` holds the classes coded 0/1 (classification) or 0 … K−1 (multiclass), the
-    classes themselves in ``classes``.
+    classes themselves in ``classes``; ``grouped``: a multi-class model's penalty is of
+    each feature's row of coefficients.
     """
 
     task: str
@@ -117,6 +118,7 @@ class ReportData(PenaltyRuns):
     refit: RefitIntervals | None
     exposure: np.ndarray | None = None
     exposure_name: str | None = None
+    grouped: bool = False
 
     @property
     def loss(self) -> str:
@@ -145,11 +147,14 @@ def _check_counts(target, exposure, n_samples):
     return exposure
 
 
-def _check_inputs(X, y, task, cv, exposure=None):
+def _check_inputs(X, y, task, cv, exposure=None, grouped=False):
     import pandas as pd
 
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}.")
+    if grouped and task != "multiclass":
+        raise ValueError(f"grouped=True penalises each feature's coefficients of all classes "
+                         f"together: it is for task='multiclass', not {task!r}.")  # fmt: skip
     if exposure is not None and task != "count":
         raise ValueError(f"an exposure is for counts (task='count'), not for {task!r}.")
     if not isinstance(X, pd.DataFrame):
@@ -244,7 +249,7 @@ def summarise(runs, n_features, selection, stability) -> list[PenaltySummary]:
     return summaries
 
 
-def _summaries(runs, X, y, selection, random_state, exposure, loss):
+def _summaries(runs, X, y, selection, random_state, exposure, loss, grouped):
     """:func:`summarise` with the stability on complementary half-samples of the rows
     (for counts, of the Poisson fits: :func:`shrinkage.advice.count_half_sample_stability`)."""
 
@@ -254,13 +259,14 @@ def _summaries(runs, X, y, selection, random_state, exposure, loss):
                                                 random_state)  # fmt: skip
         if loss == "multinomial":
             return multiclass_half_sample_stability(X, y.astype(np.intp), run.l1_ratio,
-                                                    alpha, True, random_state)  # fmt: skip
+                                                    alpha, True, random_state,
+                                                    grouped=grouped)  # fmt: skip
         return half_sample_stability(X, y, run.l1_ratio, alpha, True, random_state)
 
     return summarise(runs, X.shape[1], selection, stability)
 
 
-def _refit(run, index, X, y, loss, selection, exposure):
+def _refit(run, index, X, y, loss, selection, exposure, grouped):
     """Certified refit at the grid α, warm-started from the path (tighter tolerance)."""
     from ..solvers import solve
     from ..solvers.logistic import solve_logistic
@@ -277,7 +283,7 @@ def _refit(run, index, X, y, loss, selection, exposure):
     if loss == "logistic":
         result = solve_logistic(X, y, alpha, penalty, **newton)
     elif loss == "multinomial":
-        result = solve_multinomial(X, y, alpha, penalty, **newton)
+        result = solve_multinomial(X, y, alpha, penalty, grouped=grouped, **newton)
     elif loss == "poisson":
         result = solve_poisson(X, y, alpha, penalty, exposure=exposure, **newton)
     else:
@@ -295,7 +301,7 @@ def _refit(run, index, X, y, loss, selection, exposure):
 
 def analyse(
     X, y, *, task, cv=CV_FOLDS, random_state=RANDOM_STATE, selection=SELECTION, progress=None,
-    exposure=None,
+    exposure=None, grouped=False,
 ):  # fmt: skip
     """Compute the report's numbers.
 
@@ -318,6 +324,10 @@ def analyse(
     exposure : pandas.Series or array-like of shape (n_samples,), optional
         Positive exposures of the counts (``task="count"``): every fit, path and
         held-out error uses their log as offset. A Series names them in the report.
+    grouped : bool, default False
+        ``task="multiclass"``: penalise each feature's coefficients of all classes
+        together (the norm of its row; glmnet's ``type.multinomial = "grouped"``), so
+        that a feature enters every class's model or none.
 
     Returns
     -------
@@ -336,7 +346,7 @@ def analyse(
     if selection not in ("min", "1se"):
         raise ValueError(f"selection must be 'min' or '1se', got {selection!r}.")
     exposure_name = getattr(exposure, "name", None)
-    values, target, classes, exposure = _check_inputs(X, y, task, cv, exposure)
+    values, target, classes, exposure = _check_inputs(X, y, task, cv, exposure, grouped)
     names = [str(c) for c in X.columns]
     loss = LOSSES[task]
     splits = cv_folds(values, target, task, int(cv), random_state)
@@ -360,14 +370,15 @@ def analyse(
     for k, (name, rho) in enumerate(PENALTIES):
         tick(f"fitting the {name} path")
         runs.append(cross_validate(name, rho, values, target, names, splits, loss, tick,
-                                   exposure))  # fmt: skip
+                                   exposure, grouped))  # fmt: skip
         done[0] = (k + 1) * share
-    summaries = _summaries(runs, values, target, selection, random_state, exposure, loss)
+    summaries = _summaries(runs, values, target, selection, random_state, exposure, loss,
+                           grouped)  # fmt: skip
     recommendation, reasons = recommend(summaries)
     tick("certifying the chosen model")
     best = next(run for run in runs if run.name == recommendation)
     chosen = _refit(best, best.selected_index(selection), values, target, loss, selection,
-                    exposure)  # fmt: skip
+                    exposure, grouped)  # fmt: skip
     stability = refit = None
     if loss != "multinomial":
         tick("stability selection")
@@ -382,6 +393,7 @@ def analyse(
         chosen=chosen, n_splits=len(splits), random_state=int(random_state),
         stability=stability, refit=refit, exposure=exposure,
         exposure_name=None if exposure_name is None else str(exposure_name),
+        grouped=bool(grouped),
     )  # fmt: skip
 
 

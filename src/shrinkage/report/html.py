@@ -98,7 +98,7 @@ def figure_html(figure, alt, element_id):
 def build_report(
     X, y, *, task: str, command: str, cv: int = 5, random_state: int = 0,
     selection: str = "1se", progress: Callable[[str, float], None] | None = None,
-    exposure=None,
+    exposure=None, grouped: bool = False,
 ) -> str:  # fmt: skip
     """The report as an HTML string (see :func:`write_report` for the parameters).
 
@@ -120,7 +120,7 @@ def build_report(
 
     report("checking the data", 0.0)
     data = analyse(X, y, task=task, cv=cv, random_state=random_state, selection=selection,
-                   progress=progress, exposure=exposure)  # fmt: skip
+                   progress=progress, exposure=exposure, grouped=grouped)  # fmt: skip
     shared = f"{data_section(data)}{comparison_section(data)}{advice_section(data)}"
     if task == "multiclass":
         report("drawing the path and CV figures", 0.86)
@@ -189,7 +189,7 @@ features; every reported solution carries its duality-gap certificate.</p>
 def write_report(
     X, y, *, task: str, out: Path, command: str, cv: int = 5, random_state: int = 0,
     progress: Callable[[str, float], None] | None = None, selection: str = "1se",
-    exposure=None,
+    exposure=None, grouped: bool = False,
 ) -> Path:  # fmt: skip
     """Build the report and write it atomically to ``out``; return the path written.
 
@@ -221,6 +221,10 @@ def write_report(
         α of the chosen model: least CV error or the one-standard-error rule.
     exposure : pandas.Series or array-like of shape (n_samples,), optional
         Positive exposures of the counts (``task="count"``); a Series names its column.
+    grouped : bool, default False
+        ``task="multiclass"``: the lasso and elastic net penalise each feature's row of
+        coefficients (one per class) by its norm, so a feature enters every class's model
+        or none.
 
     Returns
     -------
@@ -232,7 +236,8 @@ def write_report(
     if out.is_dir():
         raise IsADirectoryError(f"the output path {str(out)!r} is a directory.")
     page = build_report(X, y, task=task, command=command, cv=cv, random_state=random_state,
-                        selection=selection, progress=progress, exposure=exposure)  # fmt: skip
+                        selection=selection, progress=progress, exposure=exposure,
+                        grouped=grouped)  # fmt: skip
     write_page(out, page)
     if progress is not None:
         progress("report written", 1.0)

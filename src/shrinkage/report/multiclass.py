@@ -96,6 +96,11 @@ def coefficient_section(data: ReportData) -> str:
     entry_note = (" Entry α: the largest α of the path at which some class's coefficient of "
                   "the feature is non-zero." if sparse else
                   " Ridge sets no coefficient to zero: there is no entry α.")  # fmt: skip
+    if sparse:
+        entry_note += (" The penalty is grouped: a feature's coefficients are zero in every "
+                       "class or in none." if data.grouped else
+                       " The L1 part acts on each coefficient: a feature can be in some "
+                       "classes' models and out of the others'.")  # fmt: skip
     intercepts = ", ".join(
         f"{html.escape(str(label))}: {value:.6g}"
         for label, value in zip(data.classes, chosen.intercept, strict=True)

@@ -101,18 +101,19 @@ def cv_folds(X, y, task, cv, random_state):
     return list(splitter.split(X, y))
 
 
-def cross_validate(name, rho, X, y, names, folds, loss, tick, exposure=None):
+def cross_validate(name, rho, X, y, names, folds, loss, tick, exposure=None, grouped=False):
     """Full-data path, then one path per fold on the same grid (see the module docstring);
     the grid of every surface (:func:`shrinkage.path.default_alpha_min_ratio`), extended
     by ``EDGE_DECADES`` when the least CV error sits at its small end, at most
     ``EDGE_EXTENSIONS`` times, as the cross-validation estimators do. ``exposure``: the
-    exposures of counts (``loss="poisson"``), for the paths and the held-out errors."""
+    exposures of counts (``loss="poisson"``), for the paths and the held-out errors;
+    ``grouped``: the multinomial penalty of each feature's row (``loss="multinomial"``)."""
     ratio, n_alphas = default_alpha_min_ratio(*X.shape, rho), N_ALPHAS
     for extension in range(EDGE_EXTENSIONS + 1):
         if extension:
             tick(f"extending the {name} grid ({count_times(extension)})")
         run = _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas,
-                                   exposure)  # fmt: skip
+                                   exposure, grouped)  # fmt: skip
         at_edge = run.index_min == run.path.alphas.size - 1
         if not at_edge or extension == EDGE_EXTENSIONS:
             return replace(run, grid_extended=extension, at_edge=at_edge)
@@ -147,9 +148,12 @@ def _rows(exposure, rows):
     return None if exposure is None else exposure[rows]
 
 
-def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas, exposure):
+def _cross_validate_grid(name, rho, X, y, names, folds, loss, tick, ratio, n_alphas, exposure,
+                         grouped):  # fmt: skip
     penalty = Penalty(rho)
     options = dict(loss=loss, standardize=True, tol=1e-6 if loss == "squared" else 1e-5)
+    if grouped:
+        options["grouped"] = True
     full = path(X, y, penalty, n_alphas=n_alphas, alpha_min_ratio=ratio,
                 feature_names=names, exposure=exposure, **options)  # fmt: skip
     errors = np.empty((len(folds), full.alphas.size))

@@ -124,8 +124,18 @@ def comparison_section(data: ReportData) -> str:
 {data.runs[0].path.alphas.size} α per penalty. CV error at α_min with its standard error
 across folds; features kept by the full-data fit at α_min; stability: the mean pairwise
 Jaccard similarity of the sets of non-zero coefficients chosen in the folds (1 = the same
-features in every fold).</p>
+features in every fold).{_grouped_note(data)}</p>
 {table(header, rows, classes)}{_edge_notes(data)}</section>"""
+
+
+def _grouped_note(data: ReportData) -> str:
+    """What the lasso and the elastic net penalise in a grouped multi-class report."""
+    if not getattr(data, "grouped", False):
+        return ""
+    return (' <span id="grouped-penalty">Grouped penalty: the L1 part of the lasso and the '
+            "elastic net is the Euclidean norm of each feature's row of coefficients, one per "
+            'class (glmnet\'s type.multinomial = "grouped"), so a feature enters every '
+            "class's model or none.</span>")  # fmt: skip
 
 
 def _edge_notes(data: ReportData) -> str:
