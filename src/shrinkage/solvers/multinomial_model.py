@@ -34,10 +34,13 @@ _MODEL_EPOCHS = 500
 _EPOCHS_PER_RUN = 5
 # the face step forms an n × m dense block and its m × m system, for at most this many
 # face entries (beyond, coordinate descent alone). On sparse X it pays for the lasso
-# (news20's first 2000 posts, 20 classes, 20 α: 4.6-5.0 s without, 3.7-3.9 s with) but
-# not for the grouped penalty, whose face holds all K entries of a row (4.7-4.9 s
-# without, 6.1 s with)
-_FACE_MAX_ENTRIES = 1000
+# (news20's first 2000 posts, 20 classes, 20 α: 4.6-5.0 s without, 3.7-3.9 s with); the
+# grouped penalty, whose face holds all K entries of a row, takes it on sparse X only
+# once coordinate descent has done as much arithmetic as the step will (see
+# _face_step_pays: news20 4.2-4.6 s with CD alone, 6.0 s with a face step after every
+# run; on collinear columns CD alone crawls: 100 Newton steps left a gap of 7e-6 that
+# face steps close in 3)
+_FACE_MAX_ENTRIES = 10000
 # halvings of a grouped face step before it is given up
 _GROUP_HALVINGS = 4
 
@@ -104,7 +107,8 @@ def model_step(data, features, W, point, a, b, grouped, tol):
     U = np.zeros_like(point.G)
     V = np.zeros(U.shape[0])
     step_b = np.zeros(K)
-    for _ in range(_MODEL_EPOCHS // _EPOCHS_PER_RUN):
+    run_work = _EPOCHS_PER_RUN * K * (squares.nnz if sp.issparse(X) else squares.size)
+    for run in range(_MODEL_EPOCHS // _EPOCHS_PER_RUN):
         options = (W_new, U, V, point.G, point.H, point.P, curvature, block, a, b, grouped,
                    data.fit_intercept, _EPOCHS_PER_RUN, tol, step_b)  # fmt: skip
         if sp.issparse(X):
@@ -113,9 +117,26 @@ def model_step(data, features, W, point, a, b, grouped, tol):
             violation = multinomial_cd_dense(X, features, *options)
         if violation <= tol:
             break
-        if not (grouped and sp.issparse(X)):  # see _FACE_MAX_ENTRIES
+        if not (grouped and sp.issparse(X)) or _face_step_pays(W_new[features], X.shape[0],
+                                                                (run + 1) * run_work):
             _face_step(data, features, W_new, U, V, step_b, point, a, b, grouped)
     return W_new, U, step_b
+
+
+def _face_step_pays(rows, n, work):
+    """Whether a grouped face step on the non-zero ``rows`` (an n × m block, m = K × their
+    number + K, and its m × m system: about n·m² operations) costs at most ``work``, the
+    arithmetic coordinate descent has spent on this model so far.
+
+    Examples
+    --------
+    >>> rows = np.array([[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]])
+    >>> _face_step_pays(rows, 10, 10 * 6 * 6 - 1), _face_step_pays(rows, 10, 10 * 6 * 6)
+    (False, True)
+    """
+    K = rows.shape[1]
+    m = K * (int(np.count_nonzero(np.any(rows != 0, axis=1))) + 1)
+    return n * m * m <= work
 
 
 def _face_step(data, features, W, U, V, step_b, point, a, b, grouped):
