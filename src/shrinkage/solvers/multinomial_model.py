@@ -117,8 +117,9 @@ def model_step(data, features, W, point, a, b, grouped, tol):
             violation = multinomial_cd_dense(X, features, *options)
         if violation <= tol:
             break
-        if not (grouped and sp.issparse(X)) or _face_step_pays(W_new[features], X.shape[0],
-                                                                (run + 1) * run_work):
+        if not (grouped and sp.issparse(X)) or _face_step_pays(
+            W_new[features], X.shape[0], (run + 1) * run_work
+        ):
             _face_step(data, features, W_new, U, V, step_b, point, a, b, grouped)
     return W_new, U, step_b
 
