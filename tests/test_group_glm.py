@@ -147,7 +147,6 @@ def test_exposure_is_the_log_offset():
     (dict(groups=[0, 0, 1]), ValueError, "one label per feature"),
     (dict(groups=[[0, 1, 2], [2, 3, 4, 5, 6, 7, 8]]), ValueError, "overlap"),
     (dict(groups=[[0, 1, 2], [3, 4]]), ValueError, "cover"),
-    (dict(groups=GROUPS, sparse=True), TypeError, "dense X"),
     (dict(groups=GROUPS, offset=np.zeros(3)), ValueError, "offset"),
     (dict(groups=GROUPS, loss="multinomial", grouped=True), ValueError, "one or the other"),
 ])  # fmt: skip
@@ -157,6 +156,18 @@ def test_bad_input_gets_a_clear_error(kwargs, error, message):
     loss = kwargs.pop("loss", "logistic")
     with pytest.raises(error, match=message):
         path(data, y, loss=loss, n_alphas=3, **kwargs)
+
+
+@pytest.mark.parametrize("loss", ["logistic", "poisson", "multinomial"])
+def test_sparse_paths_are_those_of_the_dense_copy(loss):
+    X, y, _ = _problem("poisson" if loss == "poisson" else "logistic", 3)
+    if loss == "multinomial":
+        y = np.digitize(X[:, 0] + X[:, 5], [-0.5, 0.5])
+    X[np.abs(X) < 0.7] = 0.0
+    dense = path(X, y, loss=loss, groups=GROUPS, n_alphas=5, tol=1e-10)
+    sparse = path(sp.csc_matrix(X), y, loss=loss, groups=GROUPS, n_alphas=5, tol=1e-10)
+    np.testing.assert_allclose(sparse.coefs, dense.coefs, atol=1e-7)
+    assert np.any(sparse.coefs != 0) and np.all(sparse.relative_gaps <= 1e-10)
 
 
 def test_inputs_are_never_modified():

@@ -179,7 +179,6 @@ def test_groups_that_are_not_a_partition_get_a_clear_error(groups, message):
         (lambda X, y, g: solve_group_lasso(X, y, 0.1, g, group_weights=[1.0, 2.0]),
          "one per group"),
         (lambda X, y, g: solve_group_lasso(X, y, 0.1, g, group_weights=[0.0] * 6), "> 0"),
-        (lambda X, y, g: GroupLasso(groups=g).fit(sp.csr_matrix(X), y), "[Ss]parse"),
         (lambda X, y, g: shrinkage.path(X, (y > 2).astype(int), loss="multitask", groups=g),
          "already penalises"),
         (lambda X, y, g: shrinkage.path(X, y, group_weights=[1.0] * 6), "needs groups"),
@@ -190,6 +189,25 @@ def test_bad_group_options_get_a_clear_error(call, message):
     X, y, labels = _problem(8, n=30)
     with pytest.raises((ValueError, TypeError), match=message):
         call(X, y, labels)
+
+
+def test_sparse_X_is_fitted_as_its_dense_copy():
+    """GroupLasso, GroupLassoCV and the squared path on CSR / CSC X: the dense fits (to
+    rounding: the dense copy's memory order may change the order of the sums)."""
+    X, y, labels = _problem(10, n=60)
+    X[np.abs(X) < 0.5] = 0.0
+    dense_fit = GroupLasso(alpha=0.05, groups=labels).fit(X, y)
+    dense_cv = GroupLassoCV(groups=labels, n_alphas=8, cv=3).fit(X, y)
+    dense_path = shrinkage.path(X, y, groups=labels, n_alphas=6, tol=1e-10)
+    for layout in (sp.csr_matrix, sp.csc_matrix):
+        fit = GroupLasso(alpha=0.05, groups=labels).fit(layout(X), y)
+        np.testing.assert_allclose(fit.coef_, dense_fit.coef_, atol=1e-7)
+        cv = GroupLassoCV(groups=labels, n_alphas=8, cv=3).fit(layout(X), y)
+        assert cv.alpha_ == pytest.approx(dense_cv.alpha_, rel=1e-12)
+        np.testing.assert_allclose(cv.coef_, dense_cv.coef_, atol=1e-7)
+        sparse_path = shrinkage.path(layout(X), y, groups=labels, n_alphas=6, tol=1e-10)
+        np.testing.assert_allclose(sparse_path.coefs, dense_path.coefs, atol=1e-7)
+    assert np.count_nonzero(dense_fit.coef_) > 0
 
 
 def test_inputs_are_not_modified():

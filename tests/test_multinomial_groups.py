@@ -106,13 +106,16 @@ def test_the_certificate_bounds_the_true_suboptimality(seed, l1_ratio, spread):
     assert cert.primal - optimum <= cert.dual_gap + scale
 
 
-def test_sparse_data_are_refused_with_a_clear_error():
+def test_sparse_data_are_solved_as_their_dense_copy():
     X, y, _ = _problem(0)
-    data = prepare_multinomial(sp.csr_matrix(X), y)
+    X[np.abs(X) < 0.7] = 0.0
     groups = check_groups(LABELS, 8)
-    with pytest.raises(TypeError, match="dense X"):
-        solve_multinomial_groups_prepared(data, groups, np.ones(3), np.zeros(3), tol=1e-4,
-                                          max_iter=10)  # fmt: skip
+    a = 0.02 * np.sqrt(groups.sizes)
+    fits = [solve_multinomial_groups_prepared(prepare_multinomial(data, y), groups, a, 0 * a,
+                                              tol=1e-10, max_iter=10_000)
+            for data in (X, sp.csr_matrix(X))]  # fmt: skip
+    np.testing.assert_allclose(fits[1].coef, fits[0].coef, atol=1e-7)
+    assert fits[1].converged and np.any(fits[1].coef != 0)
 
 
 def test_paths_certify_every_point_and_blocks_enter_whole():

@@ -5,6 +5,11 @@ lists (``groups=[[0, 1], [2, 3, 4], [5]]``). :func:`check_groups` turns either i
 :class:`Groups`: the members of each group contiguous in ``members``, group g being
 ``members[start[g]:start[g + 1]]``, the form the kernels take, with a clear error when
 the groups do not cover every feature exactly once.
+
+The group solvers work on dense columns (each group's Gram matrix and its
+eigen-decomposition, block updates of the residual), as a dense X's own centred copy:
+a sparse X is taken as its dense copy where that copy takes at most
+:data:`DENSE_COPY_BYTES` (:func:`dense_for_groups`), the same arithmetic as dense input.
 """
 
 from __future__ import annotations
@@ -12,8 +17,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-__all__ = ["Groups", "check_groups"]
+__all__ = ["DENSE_COPY_BYTES", "Groups", "check_groups", "dense_for_groups"]
+
+#: The largest dense copy (bytes) of a sparse X that a group fit makes.
+DENSE_COPY_BYTES = 1 << 30
+
+
+def dense_for_groups(X):
+    """X, or a sparse X as a dense array of its dtype when that copy takes at most
+    :data:`DENSE_COPY_BYTES` (a ``TypeError`` giving its size otherwise).
+
+    Examples
+    --------
+    >>> dense_for_groups(sp.eye(2, format="csr")).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    if not sp.issparse(X):
+        return X
+    n, p = X.shape
+    size = n * p * np.dtype(X.dtype).itemsize
+    if size > DENSE_COPY_BYTES:
+        raise TypeError(
+            f"group-lasso fits work on dense columns: this sparse X ({n} × {p}) would take "
+            f"{size / 2**30:.1f} GiB dense, over the {DENSE_COPY_BYTES / 2**30:g} GiB they "
+            "copy; select or group fewer columns, or fit the lasso (no groups) on sparse X."
+        )
+    return X.toarray()
 
 
 @dataclass(frozen=True)

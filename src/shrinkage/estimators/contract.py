@@ -19,7 +19,6 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
@@ -104,8 +103,9 @@ def check_group_options(estimator, X):
     """Raise unless ``estimator``'s ``groups`` / ``group_weights`` can be fitted on X.
 
     With groups the penalty is ``α Σ_g ω_g‖w_g‖₂``: per-feature factors, positivity and
-    a box have no place in it, and the group solvers take dense X in memory. Without
-    groups, ``group_weights`` would be ignored.
+    a box have no place in it, and the group solvers take X in memory (sparse X as its
+    dense copy, :func:`shrinkage.groups.dense_for_groups`). Without groups,
+    ``group_weights`` would be ignored.
 
     Examples
     --------
@@ -132,10 +132,10 @@ def check_group_options(estimator, X):
             "with groups, weight the groups by group_weights; penalty_factor, positive and "
             f"lower/upper do not apply (got {', '.join(given)})."
         )
-    if sp.issparse(X) or is_distributed(X):
+    if is_distributed(X):
         raise TypeError(
-            "with groups, X must be a dense array in memory (group-lasso fits take dense "
-            f"X), got {type(X).__name__}; convert sparse X with X.toarray()."
+            "with groups, X must be an array in memory (group-lasso fits work on dense "
+            f"columns), got {type(X).__name__}."
         )
 
 

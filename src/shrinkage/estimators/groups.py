@@ -13,6 +13,7 @@ from sklearn.base import _fit_context
 from sklearn.utils.validation import validate_data
 
 from .._validation import check_non_numeric, check_sample_weight, check_target
+from ..groups import dense_for_groups
 from ..penalties import Penalty
 from ..solvers.group_lasso import solve_group_lasso
 from .base import PenalizedRegressor
@@ -22,11 +23,13 @@ __all__ = ["GroupLasso", "GroupRegressor", "group_data"]
 
 
 def group_data(estimator, X, y, sample_weight=None):
-    """The preamble of a group model's ``fit``: dense float64 X (sparse input refused
-    with scikit-learn's message), a finite 1-D y, the checked weights."""
+    """The preamble of a group model's ``fit``: dense float64 X (a sparse X as its dense
+    copy, :func:`shrinkage.groups.dense_for_groups`), a finite 1-D y, the checked
+    weights."""
     check_non_numeric(X)
-    X, y = validate_data(estimator, X, y, accept_sparse=False, y_numeric=True,
+    X, y = validate_data(estimator, X, y, accept_sparse="csc", y_numeric=True,
                          dtype=np.float64)  # fmt: skip
+    X = dense_for_groups(X)
     return X, check_target(y, X.shape[0]), check_sample_weight(sample_weight, X.shape[0])
 
 
@@ -34,7 +37,7 @@ class GroupRegressor(PenalizedRegressor):
     """What the group models share: the groups (``None``: every feature its own group,
     which is the lasso) and the penalty without per-feature factors or positivity; the
     fit, prediction and attributes of :class:`~shrinkage.estimators.base.
-    PenalizedRegressor`, on dense X."""
+    PenalizedRegressor`, on dense columns (a sparse X as its dense copy)."""
 
     positive = False
     penalty_factor = None
@@ -44,11 +47,6 @@ class GroupRegressor(PenalizedRegressor):
 
     def _penalty(self) -> Penalty:
         return Penalty(self.l1_ratio)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
 
 
 class GroupLasso(GroupRegressor):

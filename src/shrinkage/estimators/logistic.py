@@ -68,7 +68,8 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
 
     **Groups of features** (``groups=``) replace the penalty by the group lasso / group
     elastic net ``α Σ_g ω_g (ρ‖w_g‖₂ + ½(1 − ρ)‖w_g‖₂²)`` (Yuan & Lin 2006), solved by
-    :func:`shrinkage.solvers.group_glm.solve_group_glm` on dense X in memory.
+    :func:`shrinkage.solvers.group_glm.solve_group_glm` on X in memory
+    (sparse X as its dense copy, :func:`shrinkage.groups.dense_for_groups`).
 
     Parameters
     ----------
@@ -92,7 +93,8 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
         (:mod:`shrinkage.solvers.box`).
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
-        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. One label
+        Yuan & Lin 2006): a group enters or leaves the model whole; sparse X is
+        fitted as its dense copy. One label
         per feature, or the features of each group, covering every feature once. Not
         with ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
     group_weights : array-like of shape (n_groups,), optional
@@ -267,5 +269,4 @@ class SparseLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseEstima
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
-        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
         return tags

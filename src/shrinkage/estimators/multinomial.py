@@ -67,7 +67,7 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     **Groups of features** (``groups=``) replace the penalty by the multinomial group
     lasso / group elastic net ``α Σ_g ω_g (ρ‖W_g‖_F + ½(1 − ρ)‖W_g‖_F²)``, W_g the block
     of a group's features over every class (adelie's multinomial group elastic net),
-    solved by block coordinate descent on dense X
+    solved by block coordinate descent on dense columns (sparse X as its dense copy)
     (:func:`shrinkage.solvers.multinomial_groups.solve_multinomial_groups`).
 
     Parameters
@@ -87,7 +87,8 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features whose coefficients over every class are penalised together
         by ``ω_g‖W_g‖_F`` (the multinomial group lasso): a group enters every class's
-        model or none; dense X. One label per feature, or the features of each group,
+        model or none; sparse X is
+        fitted as its dense copy. One label per feature, or the features of each group,
         covering every feature once. Not with ``grouped=True`` or ``penalty_factor``.
     group_weights : array-like of shape (n_groups,), optional
         ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,
@@ -259,8 +260,3 @@ class MultinomialLogisticRegression(PenalizedLinearModel, ClassifierMixin, BaseE
         """The accuracy of :meth:`predict` (with ``offset``, if given)."""
         return float(accuracy_score(y, self.predict(X, offset=offset),
                                     sample_weight=sample_weight))  # fmt: skip
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
-        return tags

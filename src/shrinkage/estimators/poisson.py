@@ -124,7 +124,6 @@ class PoissonModel(PenalizedLinearModel, RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = True
-        tags.input_tags.sparse = self.groups is None  # the group solver takes dense X
         return tags
 
 
@@ -159,7 +158,8 @@ class PoissonElasticNet(PoissonModel):
         (:mod:`shrinkage.solvers.box`).
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
-        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. One label
+        Yuan & Lin 2006): a group enters or leaves the model whole; sparse X is
+        fitted as its dense copy. One label
         per feature, or the features of each group, covering every feature once. Not
         with ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
     group_weights : array-like of shape (n_groups,), optional

@@ -117,7 +117,8 @@ def path(
         never holds the dense block (a dense path can outweigh a sparse X).
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features for the group lasso / group elastic net (squared, logistic,
-        Poisson and multinomial losses, dense X; :mod:`shrinkage.solvers.group_lasso`,
+        Poisson and multinomial losses; sparse X as its dense copy, see
+        :func:`shrinkage.groups.dense_for_groups`; :mod:`shrinkage.solvers.group_lasso`,
         :mod:`shrinkage.solvers.group_glm`, :mod:`shrinkage.solvers.multinomial_groups`):
         the L1 part becomes ``Σ_g ω_g‖w_g‖₂`` (for the multinomial, the Frobenius norm of
         the group's block of features × classes) and a group enters or leaves the model

@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from .._validation import check_tol
-from ..groups import check_groups
+from ..groups import check_groups, dense_for_groups
 from ..solvers.group_glm import (
     group_glm_alpha_max,
     prepare_group_glm,
@@ -146,8 +146,9 @@ def _multinomial_group_path(X, y, request, groups, group_weights, start, tol):
     """:func:`group_path` of the multinomial loss: a
     :class:`~shrinkage.path.multinomial.MultinomialPathResult` whose groups are blocks of
     features × classes (``max_iter``: sweeps per α)."""
-    data = prepare_multinomial(X, y, request.sample_weight, request.standardize,
-                               request.fit_intercept, request.offset)  # fmt: skip
+    data = prepare_multinomial(dense_for_groups(X), y, request.sample_weight,
+                               request.standardize, request.fit_intercept,
+                               request.offset)  # fmt: skip
     if data.scale is not None:  # ‖σ ∘ W_g‖: the groups of the scaled columns
         data = replace(data, X=np.asfortranarray(data.X / data.scale))
     partition = check_groups(groups, data.X.shape[1])

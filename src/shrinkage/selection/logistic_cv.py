@@ -110,8 +110,8 @@ class SparseLogisticRegressionCV(CrossValidatedMixin, SparseLogisticRegression):
         ``lower=0``. The grid, every fold path and the refit are solved on the box.
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features penalised by ``ω_g‖w_g‖₂`` (group lasso / group elastic net,
-        Yuan & Lin 2006): a group enters or leaves the model whole; dense X. The grid,
-        every fold path and the refit are group-lasso fits. Not with
+        Yuan & Lin 2006): a group enters or leaves the model whole; sparse X as its dense copy.
+        The grid, every fold path and the refit are group-lasso fits. Not with
         ``penalty_factor``, ``positive`` or ``lower`` / ``upper``.
     group_weights : array-like of shape (n_groups,), optional
         ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``.

@@ -94,7 +94,8 @@ class MultinomialLogisticRegressionCV(CrossValidatedMixin, MultinomialLogisticRe
     groups : array-like of shape (n_features,) or list of index lists, optional
         Groups of features whose coefficients over every class are penalised together
         by ``ω_g‖W_g‖_F`` (the multinomial group lasso): a group enters every class's
-        model or none; dense X. The grid, every fold path and the refit are group-lasso
+        model or none; sparse X as its dense copy.
+        The grid, every fold path and the refit are group-lasso
         fits. Not with ``grouped=True`` or ``penalty_factor``.
     group_weights : array-like of shape (n_groups,), optional
         ω_g > 0 in the order of the sorted labels (or of the lists); default ``√p_g``,

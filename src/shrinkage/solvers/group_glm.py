@@ -23,12 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._validation import check_max_iter, check_positive_alpha, check_tol
 from ..certificates import certified
 from ..certificates.glm_groups import certify_group_glm
-from ..groups import Groups, check_groups
+from ..groups import Groups, check_groups, dense_for_groups
 from ..losses import LogisticLoss, Loss, PoissonLoss
 from ._result import SolverResult
 from .group_lasso import check_group_weights, prepare_groups, solve_groups_prepared
@@ -92,7 +91,8 @@ class GroupGLMData:
 def prepare_group_glm(loss, X, y, groups, sample_weight=None, standardize=False,
                       fit_intercept=True, offset=None) -> GroupGLMData:  # fmt: skip
     """Validate a problem (:func:`~shrinkage.solvers.logistic_data.prepare_glm`: targets,
-    weights, offset, scales) and its groups; dense X only.
+    weights, offset, scales) and its groups; a sparse X as its dense copy
+    (:func:`shrinkage.groups.dense_for_groups`).
 
     Examples
     --------
@@ -101,9 +101,8 @@ def prepare_group_glm(loss, X, y, groups, sample_weight=None, standardize=False,
     >>> data.groups.sizes.tolist(), data.X.flags.f_contiguous
     ([2, 2], True)
     """
-    if sp.issparse(X):
-        raise TypeError("group-lasso fits take dense X; convert with X.toarray().")
-    base = prepare_glm(loss, X, y, sample_weight, standardize, fit_intercept, offset)
+    base = prepare_glm(loss, dense_for_groups(X), y, sample_weight, standardize, fit_intercept,
+                       offset)  # fmt: skip
     partition = check_groups(groups, base.X.shape[1])
     X = np.asfortranarray(base.X, dtype=np.float64)
     if base.scale is not None:

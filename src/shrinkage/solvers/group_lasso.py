@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._kernels.group_cd import group_correlations, group_epoch_dense, subtract_groups
 from .._validation import check_max_iter, check_positive_alpha, check_tol
@@ -32,7 +31,7 @@ from ..certificates import certified
 from ..certificates.group_norm import gap_safe_blocks, group_norm_certificate
 from ..certificates.groups import certify_groups
 from ..design import make_design
-from ..groups import Groups, check_groups
+from ..groups import Groups, check_groups, dense_for_groups
 from ._result import SolverResult
 from .extrapolation import anderson_combination
 
@@ -90,7 +89,8 @@ class GroupData:
 
 
 def prepare_groups(X, y, groups, sample_weight=None, fit_intercept=True, standardize=False):
-    """Validate and lay out a group-lasso problem once (:class:`GroupData`); dense X.
+    """Validate and lay out a group-lasso problem once (:class:`GroupData`); a sparse X
+    as its dense copy (:func:`shrinkage.groups.dense_for_groups`).
 
     Examples
     --------
@@ -98,9 +98,7 @@ def prepare_groups(X, y, groups, sample_weight=None, fit_intercept=True, standar
     >>> data.groups.sizes.tolist(), data.block_norms.round(3).tolist()
     ([2, 2], [1.0, 1.0])
     """
-    if sp.issparse(X):
-        raise TypeError("group-lasso fits take dense X; convert with X.toarray().")
-    X = check_matrix(X)
+    X = check_matrix(dense_for_groups(X))
     y = check_target(y, X.shape[0])
     weights = check_sample_weight(sample_weight, X.shape[0])
     partition = check_groups(groups, X.shape[1])

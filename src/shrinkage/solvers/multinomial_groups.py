@@ -31,7 +31,7 @@ from .._kernels.multinomial_groups import group_round
 from .._validation import check_max_iter, check_positive_alpha, check_tol
 from ..certificates import certified
 from ..certificates.multinomial_groups import certify_multinomial_groups, expand_groups
-from ..groups import check_groups
+from ..groups import check_groups, dense_for_groups
 from ..losses.multinomial import MultinomialLoss
 from ._result import SolverResult
 from .extrapolation import anderson_combination
@@ -70,7 +70,8 @@ def multinomial_groups_alpha_max(data, groups, omega, l1_ratio=1.0) -> float:
 def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef_init=None,
                                       intercept_init=None) -> SolverResult:  # fmt: skip
     """Solve at the group weights ``a_g = αρω_g``, ``b_g = α(1 − ρ)ω_g`` on a prepared
-    problem (:func:`~shrinkage.solvers.multinomial.prepare_multinomial`, dense X).
+    problem (:func:`~shrinkage.solvers.multinomial.prepare_multinomial` of dense X, or of
+    sparse X, then copied dense at each call: :func:`shrinkage.groups.dense_for_groups`).
 
     ``max_iter`` counts sweeps over the blocks. Returns a
     :class:`~shrinkage.solvers.SolverResult` with ``coef`` (p, K) on the solver's scale
@@ -93,7 +94,7 @@ def solve_multinomial_groups_prepared(data, groups, a, b, *, tol, max_iter, coef
     ([0, 1], True)
     """
     if sp.issparse(data.X):
-        raise TypeError("multinomial group-lasso fits take dense X; convert with X.toarray().")
+        data = replace(data, X=np.asfortranarray(dense_for_groups(data.X)))
     X, Y, s = np.asfortranarray(data.X, dtype=np.float64), data.Y, data.s
     n, p, K = X.shape[0], X.shape[1], Y.shape[1]
     W = np.zeros((p, K)) if coef_init is None else np.array(coef_init, dtype=np.float64)
@@ -202,9 +203,8 @@ def solve_multinomial_groups(X, y, alpha, groups, *, l1_ratio=1.0, group_weights
     tol, max_iter = check_tol(tol, np.float64), check_max_iter(max_iter)
     if not 0.0 <= float(l1_ratio) <= 1.0:
         raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}.")
-    data = prepare_multinomial(X, y, sample_weight, standardize, fit_intercept, offset)
-    if sp.issparse(data.X):
-        raise TypeError("multinomial group-lasso fits take dense X; convert with X.toarray().")
+    data = prepare_multinomial(dense_for_groups(X), y, sample_weight, standardize,
+                               fit_intercept, offset)  # fmt: skip
     scale = data.scale
     if scale is not None:
         data = replace(data, X=np.asfortranarray(data.X / scale))
