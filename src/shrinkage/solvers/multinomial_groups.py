@@ -25,14 +25,13 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import logsumexp
 
 from .._kernels.multinomial_groups import group_round
 from .._validation import check_max_iter, check_positive_alpha, check_tol
 from ..certificates import certified
 from ..certificates.multinomial_groups import certify_multinomial_groups, expand_groups
 from ..groups import check_groups, dense_for_groups
-from ..losses.multinomial import MultinomialLoss
+from ..losses.multinomial import MultinomialLoss, log_sum_exp
 from ._result import SolverResult
 from .extrapolation import anderson_combination
 from .group_lasso import check_group_weights
@@ -129,7 +128,7 @@ def _predictions(data, W, intercept):
     """``(Z, P, lse)``: the predictors, probabilities and rows' log-sum-exp, C-ordered for
     the kernel."""
     Z = np.ascontiguousarray(data.predictor(W, intercept))
-    return Z, np.ascontiguousarray(LOSS.mean(Z)), logsumexp(Z, axis=1)
+    return Z, np.ascontiguousarray(LOSS.mean(Z)), log_sum_exp(Z)
 
 
 def _extrapolate(data, groups, iterates, W, intercept, Z, a, b):
