@@ -15,12 +15,12 @@ to 3e-9 on digits, at λ = α it misses by 0.6); adelie's groups are whole featu
 runs the grouped penalty only.
 glmnet is timed inside R around the call (``system.time``), after a warm-up fit.
 
-Data: scikit-learn's handwritten digits (1797 × 64, 10 classes, pixels / 16) and
-news20 (the bag of words of 18,846 posts in 20 groups; `../shared/data/news20_bow.npz`,
-its rows restricted to the first ``--news-rows``).
+Data: scikit-learn's handwritten digits (1797 × 64, 10 classes, pixels / 16), news20
+(the bag of words of 18,846 posts in 20 groups; `../shared/data/news20_bow.npz`, its first
+2000 or 4000 posts) and two small standardised tables, iris and wine.
 
-    python benchmarks/multinomial_paths.py --quick        # digits, news20 2000 rows, 20 α
-    python benchmarks/multinomial_paths.py                # digits and news20, 100 α
+    python benchmarks/multinomial_paths.py --quick   # digits, news20 2000 rows, iris, wine: 20 α
+    python benchmarks/multinomial_paths.py           # news20 4000 rows instead, 100 α
 """
 
 from __future__ import annotations
@@ -68,10 +68,21 @@ def news20(rows=4000):
     return X[:, keep].tocsc(), y
 
 
+def small(name):
+    """scikit-learn's iris (150 × 4, 3 classes) or wine (178 × 13, 3 classes),
+    standardised: tables where the time between Newton steps is most of a path's."""
+    from sklearn import datasets
+
+    X, y = getattr(datasets, f"load_{name}")(return_X_y=True)
+    return np.asfortranarray((X - X.mean(axis=0)) / X.std(axis=0)), y
+
+
+SMALL = {"iris 150 × 4, 3 classes": lambda: small("iris"),
+         "wine 178 × 13, 3 classes": lambda: small("wine")}  # fmt: skip
 PROBLEMS = {"digits 1797 × 64, 10 classes": digits,
-            "news20 4000 rows, 20 classes": news20}  # fmt: skip
+            "news20 4000 rows, 20 classes": news20, **SMALL}  # fmt: skip
 QUICK = {"digits 1797 × 64, 10 classes": digits,
-         "news20 2000 rows, 20 classes": lambda: news20(2000)}  # fmt: skip
+         "news20 2000 rows, 20 classes": lambda: news20(2000), **SMALL}  # fmt: skip
 
 
 def ours(X, y, alphas, tol):
