@@ -278,3 +278,24 @@ def test_face_steps_converge_on_a_one_factor_design(grouped, monkeypatch):
     assert result.converged and result.relative_gap <= 1e-8
     assert np.count_nonzero(np.linalg.norm(result.coef, axis=1)) >= 5
     assert len(runs) <= 40
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_an_uncertified_start_is_stepped_then_certified(grouped):
+    """``certify_start=False`` (a path's start after an α that needed steps): the first
+    step is taken from the KKT residuals alone; the fit is the certified one, and a start
+    that is already the solution comes back certified as it is."""
+    X, y, _ = _classes(7, n=120, p=6)
+    data = prepare_multinomial(X, y, None, fit_intercept=True)
+    alpha = 0.1 * multinomial_alpha_max(data, Penalty(1.0), grouped)
+    a, b = multinomial_weights(data, alpha, Penalty(1.0))
+    options = dict(tol=1e-10, max_iter=100)
+    certified = solve_multinomial_prepared(data, a, b, grouped, **options)
+    stepped = solve_multinomial_prepared(data, a, b, grouped, certify_start=False, **options)
+    assert stepped.converged and stepped.relative_gap <= 1e-10 and stepped.n_iter >= 1
+    np.testing.assert_allclose(stepped.coef, certified.coef, atol=1e-6)
+    again = solve_multinomial_prepared(data, a, b, grouped, certify_start=False,
+                                       coef_init=certified.coef,
+                                       intercept_init=certified.intercept, **options)  # fmt: skip
+    assert again.converged and again.relative_gap <= 1e-10 and again.n_iter <= 1
+    np.testing.assert_allclose(again.coef, certified.coef, atol=1e-8)

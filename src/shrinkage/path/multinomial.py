@@ -100,15 +100,19 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
     gaps, relative, n_iter, seconds = (np.zeros(alphas.size) for _ in range(4))
     W = b0 = previous = None
     predicting = False  # from the first α that needs a second Newton step on
+    result = None
     for k, alpha in enumerate(alphas):
         tick = time.perf_counter()
         a, b = multinomial_weights(data, float(alpha), penalty)
         initial = (W, b0) if request.warm_start else (None, None)
         if request.warm_start and predicting and previous is not None:
             initial = _predicted_start(data, a, b, grouped, alphas, k, initial, previous)
+        # a start is certified first unless the last α's needed steps (then this one
+        # likely does too, and its certificate would be spent)
+        certify = result is None or result.n_iter == 0
         result = solve_multinomial_prepared(
             data, a, b, grouped, tol=tol, max_iter=request.max_iter, coef_init=initial[0],
-            intercept_init=initial[1],
+            intercept_init=initial[1], certify_start=certify,
         )  # fmt: skip
         previous = None if W is None else (W, b0)
         predicting = predicting or result.n_iter > 1

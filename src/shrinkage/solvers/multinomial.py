@@ -204,11 +204,16 @@ def multinomial_alpha_max(data, penalty, grouped=False) -> float:
 
 
 def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=None,
-                               intercept_init=None):  # fmt: skip
+                               intercept_init=None, certify_start=True):  # fmt: skip
     """Proximal Newton with working sets (module docstring) on a prepared problem, with
     the penalty weights ``a = α ρ f σ`` and ``b = α (1 − ρ) f σ²``. Returns a
     :class:`~shrinkage.solvers.SolverResult` whose ``coef`` is (p, K) and ``intercept``
-    (K,)."""
+    (K,).
+
+    With ``certify_start=False`` (a path's start that the last α showed to need steps)
+    the first working set comes from the KKT residuals alone and a step is taken before
+    the first certificate, as :func:`shrinkage.solvers.logistic.prox_newton` does; a start
+    no step can improve is then certified as it is."""
     X, Y, s = data.X, data.Y, data.s
     p, K = X.shape[1], Y.shape[1]
     W = np.zeros((p, K)) if coef_init is None else np.array(coef_init, dtype=np.float64)
@@ -218,15 +223,19 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
     point = Point.at(data, data.predictor(W, intercept))
     ws_size, n_steps, history = _FIRST_WORKING_SET, 0, []
     unresolved_gap = np.inf  # the gap at the last step taken below the resolution
+    cert = None
     while True:
-        cert, gradient, _ = certify_multinomial_prediction(
-            X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero,
-            data.offset,
-        )  # fmt: skip
-        history.append(cert.relative_gap)
-        if cert.relative_gap <= tol or n_steps >= max_iter:
-            break
-        kkt = cert.kkt_residual
+        if certify_start or n_steps > 0:
+            cert, gradient, _ = certify_multinomial_prediction(
+                X, Y, s, point.Z, W, a, b, grouped, data.fit_intercept, data.primal_at_zero,
+                data.offset,
+            )  # fmt: skip
+            history.append(cert.relative_gap)
+            if cert.relative_gap <= tol or n_steps >= max_iter:
+                break
+            kkt = cert.kkt_residual
+        else:  # the first step of an uncertified start: its KKT residuals only
+            kkt = row_kkt(W, np.asarray(X.T @ point.G), a, b, grouped)
         violation = np.max(np.abs(point.G.sum(axis=0))) if data.fit_intercept else 0.0
         target = _WORKING_SET_TOL * max(float(np.max(kkt, initial=0.0)), violation)
         nonzero = np.any(W != 0, axis=1)
@@ -253,6 +262,8 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
                 # no descent the objective resolves: a step predicted to change it by
                 # less than its rounding is taken (the next certificate judges it) while
                 # each such step halves the gap
+                if cert is None:
+                    break  # an uncertified start: certify it first
                 resolution = _RESOLUTION * max(abs(cert.primal), 1e-300)
                 if abs(decrease) > resolution or not cert.relative_gap < 0.5 * unresolved_gap:
                     break  # no descent left at machine precision
@@ -267,6 +278,9 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
             if max(float(np.max(ws_kkt, initial=0.0)), violation) <= target:
                 break
         if not progress and size == p:
+            if cert is None:  # no step from an uncertified start: certify it now
+                certify_start = True
+                continue
             break
     intercept = intercept - intercept.mean()  # softmax ignores a common shift: glmnet's
     return SolverResult(W, intercept, cert, n_steps, cert.relative_gap <= tol, tol,
