@@ -4,6 +4,7 @@ and the certificate's own promise (hypothesis)."""
 
 import shutil
 import subprocess
+import warnings
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from shrinkage import (
     solve_poisson,
 )
 from shrinkage.certificates import certify_poisson
+from shrinkage.losses import NonIntegerCountWarning
 from shrinkage.penalties import L1, L2, ElasticNetPenalty, Penalty
 
 
@@ -256,6 +258,25 @@ def test_bad_input_gets_a_clear_error(kwargs, y_change, message):
         solve_poisson(X, y, 0.1, **kwargs)
     with pytest.raises(ValueError, match=message):
         PoissonLasso().fit(X, y, **kwargs)
+
+
+def test_rates_are_fitted_with_a_warning_and_counts_without():
+    X, y, _, _ = _counts(13, n=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        PoissonLasso(alpha=0.05).fit(X, y)  # integer counts: no warning
+    rates = y / 2.0
+    with pytest.warns(NonIntegerCountWarning, match="not integers; they are fitted as rates"):
+        rate_model = PoissonLasso(alpha=0.05).fit(X, rates)
+    with pytest.warns(NonIntegerCountWarning):
+        path(X, rates, loss="poisson", n_alphas=3)
+    # the warning does not change the fit: the rate model is certified like any other
+    assert rate_model.certificate_.relative_gap <= 1e-4
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        PoissonLassoCV(n_alphas=5, cv=3).fit(X, rates)
+    # one message for the full data and every fold, shown once
+    assert sum(issubclass(w.category, NonIntegerCountWarning) for w in caught) == 1
 
 
 def test_a_fold_without_counts_is_named():

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import defaults
+from ..losses import NonIntegerCountWarning
 from .errors import DataError
 from .io import CLASSIFIERS
 from .reading import names_listed
@@ -210,6 +211,7 @@ def fit_quietly(estimator, X: pd.DataFrame, y: pd.Series, exposure=None) -> list
     options = {} if exposure is None else {"exposure": exposure}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        warnings.simplefilter("ignore", NonIntegerCountWarning)  # noted by io, by name
         try:
             estimator.fit(X, y.to_numpy(), **options)
         except ValueError as exc:

@@ -52,7 +52,8 @@ class PoissonModel(PenalizedLinearModel, RegressorMixin, BaseEstimator):
         X : array-like or sparse matrix of shape (n_samples, n_features)
             Sparse input is used as CSC, never densified; dense with ``groups``.
         y : array-like of shape (n_samples,)
-            Counts ``y ≥ 0`` (non-integer rates are allowed, as in glmnet); some must
+            Counts ``y ≥ 0`` (non-integer rates are fitted, as in glmnet, with a
+            :class:`~shrinkage.losses.NonIntegerCountWarning`); some must
             be positive.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights, normalised to sum to n.

@@ -16,7 +16,14 @@ check the two agree.
 
 from .base import Loss, normalise_sample_weight
 from .logistic import LogisticLoss
-from .poisson import PoissonLoss
+from .poisson import NonIntegerCountWarning, PoissonLoss
 from .squared import SquaredLoss
 
-__all__ = ["LogisticLoss", "Loss", "PoissonLoss", "SquaredLoss", "normalise_sample_weight"]
+__all__ = [
+    "LogisticLoss",
+    "Loss",
+    "NonIntegerCountWarning",
+    "PoissonLoss",
+    "SquaredLoss",
+    "normalise_sample_weight",
+]

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.special import xlogy
 
 from .base import Loss, weights_or_ones
 
-__all__ = ["PoissonLoss"]
+__all__ = ["NonIntegerCountWarning", "PoissonLoss"]
+
+
+class NonIntegerCountWarning(UserWarning):
+    """A Poisson target holds non-integer values: they are fitted as rates.
+
+    The Poisson loss is defined for any y ≥ 0, and glmnet fits non-integer y too; the
+    warning says so, since a fractional count is as often a data error (a rescaled or
+    averaged column) as a rate. Counts over an exposure are better fitted as counts with
+    ``exposure=`` (or ``offset=log(exposure)``), which weighs each row by its exposure.
+    Silence it for rate targets with ``warnings.simplefilter("ignore",
+    NonIntegerCountWarning)``.
+    """
 
 
 class PoissonLoss(Loss):
@@ -31,7 +45,7 @@ class PoissonLoss(Loss):
     (:attr:`conjugate_curvature` = 0).
 
     Non-integer y ≥ 0 (rates, or counts divided by an exposure given as weights) are
-    allowed, as in glmnet.
+    allowed, as in glmnet, with a :class:`NonIntegerCountWarning`.
 
     Examples
     --------
@@ -119,4 +133,13 @@ class PoissonLoss(Loss):
                 "Poisson regression needs some positive count: every y (with positive "
                 "sample weight) is 0, so the fitted mean is 0 and its log, the intercept, "
                 "is -inf."
+            )
+        if np.any(y != np.floor(y)):
+            # one message for every subset of y, so that a CV's folds warn once
+            warnings.warn(
+                "Poisson regression: some targets are not integers; they are fitted as "
+                "rates, as glmnet fits them. Counts over an exposure are better fitted "
+                "as counts with exposure=.",
+                NonIntegerCountWarning,
+                stacklevel=2,
             )

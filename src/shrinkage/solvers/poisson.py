@@ -46,7 +46,8 @@ def solve_poisson(
     X : array-like or sparse matrix of shape (n_samples, n_features)
         Sparse input is used as CSC, never densified; float32 stays float32.
     y : array-like of shape (n_samples,)
-        Counts ``y ≥ 0`` (non-integer rates are allowed, as in glmnet).
+        Counts ``y ≥ 0`` (non-integer rates are fitted, as in glmnet, with a
+        :class:`~shrinkage.losses.NonIntegerCountWarning`).
     alpha : float
         Regularisation strength α ≥ 0 (glmnet's λ).
     penalty : Penalty, default ``L1()``
