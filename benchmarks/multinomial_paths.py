@@ -1,5 +1,5 @@
-"""Multinomial lasso paths against R's glmnet, adelie and scikit-learn, every point
-certified by one gap.
+"""Multinomial lasso paths against glmnet (R, and its Fortran through python-glmnet),
+adelie and scikit-learn, every point certified by one gap.
 
 Problem, with intercepts (K classes, softmax)::
 
@@ -169,7 +169,26 @@ def glmnet_r_path(files, shape, alphas, tol):
     return (B[:, 1:, :].transpose(2, 1, 0), B[:, 0, :].T), float(clock.read_text())
 
 
-SOLVERS = {"shrinkage": ours, "glmnet (R)": glmnet_r_path, "adelie": adelie_path,
+def glmnet_fortran_path(X, y, alphas, tol):
+    """glmnet's Fortran through python-glmnet's ``LogitNet`` (K > 2 classes: the
+    multinomial family, ungrouped: it calls ``lognet`` with ``kopt = 0``)."""
+    from glmnet import LogitNet
+
+    if GROUPED:
+        raise RuntimeError("python-glmnet has no grouped multinomial penalty")
+    model = LogitNet(alpha=1.0, lambda_path=np.asarray(alphas), standardize=False, tol=tol,
+                     n_splits=0, max_iter=1_000_000)  # fmt: skip
+    model.fit(X, y)
+    coefs = np.transpose(np.asarray(model.coef_path_), (2, 1, 0))  # (n_lambda, p, K)
+    intercepts = np.asarray(model.intercept_path_).T
+    if coefs.shape[0] < len(alphas):  # glmnet may stop a path early: those points fail
+        return (np.full((len(alphas), *coefs.shape[1:]), np.nan),
+                np.zeros((len(alphas), coefs.shape[2]))), None  # fmt: skip
+    return (coefs, intercepts), None
+
+
+SOLVERS = {"shrinkage": ours, "glmnet (R)": glmnet_r_path,
+           "glmnet (Fortran)": glmnet_fortran_path, "adelie": adelie_path,
            "scikit-learn": sklearn_path}  # fmt: skip
 
 

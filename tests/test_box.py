@@ -10,7 +10,7 @@ import cvxpy as cp
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shrinkage import path, solve, solve_logistic, solve_poisson
@@ -255,6 +255,10 @@ def test_the_certificate_bounds_the_true_suboptimality(seed, loss, l1_ratio, fit
 @given(seed=st.integers(0, 10**6), loss=st.sampled_from(["logistic", "poisson"]),
        l1_ratio=st.sampled_from([1.0, 0.5, 0.0]), fit_intercept=st.booleans(),
        extras=st.booleans(), layout=st.sampled_from(["dense", "sparse"]))  # fmt: skip
+# a first iterate far from the intercept's optimum, whose correction leaves [0, 1]: a
+# loose slack must not stop there (the clipped point would not sum to 0)
+@example(seed=3353, loss="logistic", l1_ratio=1.0, fit_intercept=True, extras=True,
+         layout="sparse")  # fmt: skip
 def test_the_compiled_box_certificate_is_the_numpy_one(seed, loss, l1_ratio, fit_intercept,
                                                        extras, layout):  # fmt: skip
     """The solver's certificate (compiled loops, every feature penalised) equals

@@ -299,3 +299,73 @@ def test_an_uncertified_start_is_stepped_then_certified(grouped):
                                        intercept_init=certified.intercept, **options)  # fmt: skip
     assert again.converged and again.relative_gap <= 1e-10 and again.n_iter <= 1
     np.testing.assert_allclose(again.coef, certified.coef, atol=1e-8)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_the_face_model_of_sparse_columns_matches_the_dense_one(fit_intercept):
+    from shrinkage.solvers.multinomial_model import Point, _face_model
+
+    rng = np.random.default_rng(11)
+    n, K = 40, 4
+    X = rng.standard_normal((n, 5)) * (rng.random((n, 5)) < 0.4)
+    columns = np.array([0, 1, 1, 3, 4, 4, 4])  # a feature in several classes
+    classes = np.array([0, 1, 3, 2, 0, 1, 2])
+    y = np.arange(n) % K
+    data = prepare_multinomial(X, y, sample_weight=rng.uniform(0.5, 2.0, n))
+    point = Point.at(data, rng.standard_normal((n, K)))
+    U, V = 0.1 * rng.standard_normal((n, K)), 0.1 * rng.standard_normal(n)
+    face = X[:, columns]
+    dense = _face_model(face, classes, point, data.s, U, V, fit_intercept)
+    sparse = _face_model(sp.csc_matrix(face), classes, point, data.s, U, V, fit_intercept)
+    for ours, reference in zip(sparse, dense, strict=True):
+        np.testing.assert_allclose(ours, reference, rtol=1e-12, atol=1e-15)
+    # the Hessian against its definition, entry by entry
+    ones = np.ones((n, K))
+    full = np.hstack([face, ones]) if fit_intercept else face
+    labels = np.concatenate([classes, np.arange(K)]) if fit_intercept else classes
+    w = data.s / n
+    expected = np.einsum(
+        "i,ie,if,ief->ef", w, full, full,
+        point.P[:, labels][:, :, None] * ((labels[:, None] == labels[None, :])[None]
+                                          - point.P[:, labels][:, None, :]),
+    )  # fmt: skip
+    np.testing.assert_allclose(dense[1], expected, rtol=1e-11, atol=1e-15)
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_the_penalty_side_kernel_matches_its_definitions(grouped):
+    from shrinkage._kernels.multinomial_penalty import penalty_side
+
+    rng = np.random.default_rng(12)
+    p, K = 9, 3
+    W = rng.standard_normal((p, K)) * (rng.random((p, K)) < 0.5)
+    W[0] = 0.0
+    gradient, corr = rng.standard_normal((p, K)), 0.3 * rng.standard_normal((p, K))
+    a = rng.uniform(0.2, 1.0, p)
+    b = np.where(np.arange(p) % 3 == 0, 0.4, 0.0)
+    kkt = np.empty(p)
+    penalty, shrink, conjugate = penalty_side(W, gradient, corr, a, b, grouped, kkt)
+    rows = np.linalg.norm(W, axis=1) if grouped else np.abs(W).sum(axis=1)
+    assert penalty == pytest.approx(a @ rows + 0.5 * b @ np.sum(W * W, axis=1), rel=1e-14)
+    magnitude = np.linalg.norm(corr, axis=1) if grouped else np.abs(corr).max(axis=1)
+    pure = b == 0
+    assert shrink == pytest.approx(max(1.0, np.max(magnitude[pure] / a[pure])), rel=1e-14)
+    if grouped:
+        excess = np.maximum(magnitude / shrink - a, 0.0) ** 2
+    else:
+        excess = np.sum(np.maximum(np.abs(corr) / shrink - a[:, None], 0.0) ** 2, axis=1)
+    assert conjugate == pytest.approx(np.sum(excess[~pure] / (2 * b[~pure])), rel=1e-12)
+    # each row's KKT residual: the distance of −gradient to the subdifferential
+    for j in range(p):
+        pulled = gradient[j] + b[j] * W[j]
+        if grouped:
+            norm = np.linalg.norm(W[j])
+            expected = (np.linalg.norm(pulled + a[j] * W[j] / norm) if norm > 0
+                        else max(np.linalg.norm(pulled) - a[j], 0.0))  # fmt: skip
+        else:
+            expected = max(max(abs(pulled[k] + a[j] * np.sign(W[j, k])) if W[j, k] != 0
+                               else abs(pulled[k]) - a[j] for k in range(K)), 0.0)  # fmt: skip
+        assert kkt[j] == pytest.approx(expected, rel=1e-13, abs=1e-15)
+    # a pure lasso: the shrink brings every row into the domain, the conjugate is 0
+    _, shrink, conjugate = penalty_side(W, gradient, 10 * corr, a, np.zeros(p), grouped, kkt)
+    assert shrink > 1 and conjugate == 0.0

@@ -158,3 +158,33 @@ def copy_into(out, values):
     of compilation."""
     for i in range(out.shape[0]):
         out[i] = values[i]
+
+
+@njit(cache=True, nogil=True)
+def dot(x, y):
+    """``x · y`` for vectors of one length, as a loop: numba's ``@`` goes through its
+    BLAS binding, which costs its callers seconds of compilation."""
+    total = 0.0
+    for i in range(x.shape[0]):
+        total += x[i] * y[i]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def quadratic_change(gradient, matrix, step):
+    """``gradientᵀstep + ½ stepᵀ·matrix·step``, the change of a quadratic model, as loops
+    (see :func:`dot`)."""
+    total = 0.0
+    for i in range(step.shape[0]):
+        bend = 0.0
+        for k in range(step.shape[0]):
+            bend += matrix[i, k] * step[k]
+        total += step[i] * (gradient[i] + 0.5 * bend)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def add_into(out, values):
+    """``out[:len(values)] += values``, as a loop (see :func:`copy_into`)."""
+    for i in range(values.shape[0]):
+        out[i] += values[i]

@@ -10,6 +10,7 @@ mode; :mod:`.logistic_directions` takes them for the logistic Newton model.
 import numpy as np
 from numba import njit
 
+from .columns import quadratic_change
 from .prox import weight_at
 
 
@@ -111,7 +112,7 @@ def face_step_gram(gram, q, w, a, b, positive, n, features):
         hessian[i, i] += b_j
     direction = -solve_positive_semidefinite(hessian, grad)
     step, _ = move_in_face(w_face, direction, a_face, positive)
-    decrease = -(grad @ step + 0.5 * (step @ (hessian @ step)))
+    decrease = -quadratic_change(grad, hessian, step)
     if not decrease > 0.0:  # rounding: no step
         return 0.0
     for i in range(m):

@@ -15,12 +15,15 @@ import numpy as np
 from numba import njit
 
 from .columns import (
+    add_into,
     all_column_dots_dense,
     all_column_dots_sparse,
     column_dot_pairs_dense,
     column_dot_pairs_sparse,
     column_dots_dense,
     column_dots_sparse,
+    dot,
+    quadratic_change,
     subtract_columns_dense,
     subtract_columns_sparse,
 )
@@ -174,7 +177,7 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
             face_hessian[i, i] += b_ws[j]
         direction = -solve_positive_semidefinite(face_hessian, face_grad)
         step, _ = move_in_face(w_ws[face], direction, a_ws[face], positive)
-        if face_grad @ step + 0.5 * (step @ (face_hessian @ step)) < 0.0:  # rounding guard
+        if quadratic_change(face_grad, face_hessian, step) < 0.0:  # rounding guard
             for i in range(m):
                 w_ws[face[i]] += step[i]
                 for r in range(grad.shape[0]):
@@ -211,8 +214,8 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
     size = m + 1 if fit_intercept else m
     a_face, b_face, w_face = a[face], b[face], w[face]
     face_grad = np.zeros(size)
-    face_grad[:m] = some_columns(X, data, indices, indptr, q, face)
-    face_grad[:m] += b_face * w_face + a_face * np.sign(w_face)
+    add_into(face_grad, some_columns(X, data, indices, indptr, q, face))
+    add_into(face_grad, b_face * w_face + a_face * np.sign(w_face))
     diagonal = np.zeros(size)
     sums = np.empty(m)
     square_norms = np.empty(m)
@@ -220,7 +223,7 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         weighted_column_moments_dense(X, hess, face, sums, square_norms)
     if data is not None:
         weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
-    diagonal[:m] = square_norms + b_face
+    add_into(diagonal, square_norms + b_face)
     if fit_intercept:
         face_grad[m] = q.sum()
         diagonal[m] = hess.sum()
@@ -234,18 +237,18 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
     residual = -face_grad
     preconditioned = inverse * residual
     direction = preconditioned.copy()
-    rz = residual @ preconditioned
+    rz = dot(residual, preconditioned)
     for _ in range(cg_max_iter):
         if np.max(np.abs(residual)) <= 0.5 * tol:
             break
         weighted = hess * _face_image(X, data, indices, indptr, n, face, direction,
                                       fit_intercept)  # fmt: skip
         image = np.zeros(size)
-        image[:m] = some_columns(X, data, indices, indptr, weighted, face)
-        image[:m] += b_face * direction[:m]
+        add_into(image, some_columns(X, data, indices, indptr, weighted, face))
+        add_into(image, b_face * direction[:m])
         if fit_intercept:
             image[m] = weighted.sum()
-        curvature = direction @ image
+        curvature = dot(direction, image)
         if not curvature > 0.0:
             break
         step_size = rz / curvature
@@ -253,7 +256,7 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         residual -= step_size * image
         preconditioned = inverse * residual
         previous = rz
-        rz = residual @ preconditioned
+        rz = dot(residual, preconditioned)
         direction = preconditioned + (rz / previous) * direction
     step, tau = move_in_face(w_face, x[:m], a_face, positive)
     full_step = np.zeros(size)
@@ -263,8 +266,8 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         full_step[m] = tau * x[m]
     change = _face_image(X, data, indices, indptr, n, face, full_step,
                          fit_intercept)  # fmt: skip
-    quadratic = hess @ (change * change) + b_face @ (step * step)
-    model_change = face_grad @ full_step + 0.5 * quadratic
+    quadratic = dot(hess, change * change) + dot(b_face, step * step)
+    model_change = dot(face_grad, full_step) + 0.5 * quadratic
     if model_change < 0.0:  # rounding guard: the model must drop
         for k in range(m):
             w[face[k]] += step[k]
@@ -327,7 +330,7 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
     _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, epochs)
     d = w_ws - start
     # the model at its minimiser: ½(linear + final gradient)ᵀd, plus the penalty's change
-    decrease = 0.5 * ((linear + grad) @ d) + _penalty_change(start, d, 1.0, a_ws, b_ws)
+    decrease = 0.5 * dot(linear + grad, d) + _penalty_change(start, d, 1.0, a_ws, b_ws)
     w_new = w.copy()
     for i in range(features.shape[0]):
         w_new[features[i]] = w_ws[i]
@@ -338,6 +341,6 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
         subtract_columns_sparse(data, indices, indptr, u, features, -d)
     step_b = 0.0
     if fit_intercept and hess_sum > 0.0:
-        step_b = -(grad_b + hess_x @ d) / hess_sum
+        step_b = -(grad_b + dot(hess_x, d)) / hess_sum
         u += step_b
     return w_new, u, step_b, model, decrease, earlier

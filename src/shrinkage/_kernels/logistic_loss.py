@@ -58,6 +58,19 @@ def _shifted_loss(z, shift, y, s):
 
 
 @njit(cache=True, nogil=True)
+def _corrected_inside(theta, d, correction, y, s):
+    """Whether ``θ − d·correction`` keeps every mean ``q = y − nθ/s`` in [0, 1] (the
+    samples of weight 0 excepted)."""
+    n = theta.shape[0]
+    for i in range(n):
+        if s[i] > 0.0:
+            q = y[i] - n * (theta[i] - d[i] * correction) / s[i]
+            if q < 0.0 or q > 1.0:
+                return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     """The dual point of step 1 of :mod:`shrinkage.certificates.logistic` when the free
     block is the intercept alone, into θ: Newton on a shift c of z (the column
@@ -72,8 +85,10 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     a step below 1e-13, and is a feasible dual point all the same).
 
     ``slack`` > 0 also stops the Newton steps once ``(Σθ)²/Σd`` (twice the predicted
-    gain of the next step in the dual value) is at most ``slack``: the correction alone
-    then gives a feasible θ whose gap is at most about ``slack`` larger. A path asks for
+    gain of the next step in the dual value) is at most ``slack`` and the corrected θ
+    keeps every mean ``y − nθ/s`` in [0, 1]: the correction alone then gives a feasible
+    θ whose gap is at most about ``slack`` larger (a correction that left [0, 1] would
+    be clipped, and the clipped θ would no longer sum to 0). A path asks for
     a small fraction of its target gap, and skips a pass with an exponential per sample
     at most points; 0 is the exact construction.
 
@@ -106,7 +121,8 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
         for i in range(n):
             grad -= theta[i]
             hess += d[i]
-        if slack > 0.0 and hess > 0.0 and grad * grad / hess <= slack:
+        close = slack > 0.0 and hess > 0.0 and grad * grad / hess <= slack
+        if close and _corrected_inside(theta, d, -grad / hess, y, s):
             break  # (Σθ)²/Σd, before the scaling below
         grad /= root  # Bᵀ(s(σ − y))/n and BᵀDB with B = 1/√n
         hess /= n

@@ -105,7 +105,14 @@ def _best_shift(row, a, b, grouped):
         total += row[k]
     if grouped or a == 0.0:
         return total / K
-    ordered = np.sort(row)
+    ordered = row.copy()  # sorted by insertion: K is small, and NumPy's sort costs every
+    for m in range(1, K):  # caller seconds of compilation
+        value = ordered[m]
+        i = m - 1
+        while i >= 0 and ordered[i] > value:
+            ordered[i + 1] = ordered[i]
+            i -= 1
+        ordered[i + 1] = value
     for m in range(K + 1):  # m entries below c: the derivative a(2m − K) + b(Kc − Σ)
         if b > 0.0:
             c = total / K - a * (2 * m - K) / (b * K)
@@ -259,3 +266,38 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
         visited_all = full
         full = worst <= tol  # next: every row once the non-zero rows have settled
     return worst if visited_all else np.inf  # inf: the zero rows were not checked last
+
+
+@njit(cache=True, nogil=True)
+def face_model_sparse(data, indices, indptr, classes, slope, H, P, weights, gradient,
+                      hessian, cross):  # fmt: skip
+    """The face model of :func:`shrinkage.solvers.multinomial_model._face_model` from the
+    face's columns by rows (CSR ``data``, ``indices``, ``indptr``; column e of class
+    ``classes[e]``), into ``gradient`` (m), ``hessian`` (m × m, its lower triangle then
+    mirrored) and ``cross`` (m × K, against the intercepts): each row's stored entries
+    pair up once, so the work is the sum of their squares, not n·m²."""
+    n, K = slope.shape
+    for i in range(n):
+        w = weights[i]
+        for a in range(indptr[i], indptr[i + 1]):
+            e = indices[a]
+            x = data[a]
+            c = classes[e]
+            gradient[e] += x * slope[i, c]
+            scaled = w * x * P[i, c]
+            for d in range(K):
+                cross[e, d] -= scaled * P[i, d]
+            cross[e, c] += x * H[i, c]
+            for b in range(indptr[i], a + 1):
+                f = indices[b]
+                value = -scaled * data[b] * P[i, classes[f]]
+                if classes[f] == c:
+                    value += x * data[b] * H[i, c]
+                if f > e:
+                    hessian[f, e] += value
+                else:
+                    hessian[e, f] += value
+    m = hessian.shape[0]
+    for e in range(m):
+        for f in range(e):
+            hessian[f, e] = hessian[e, f]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._kernels import multinomial_penalty as kernels
 from ..losses.multinomial import MultinomialLoss, shift_newton_step
 from .base import Certificate
 
@@ -86,43 +87,24 @@ def _in_simplex(Y, s, theta):
 def row_kkt(W, G, l1_weight, l2_weight, grouped):
     """Per feature, the KKT residual of its row: the largest over classes of the
     distance of ``−G_jk`` to ``a_j ∂|W_jk| + b_j W_jk`` (ungrouped), or the distance of
-    ``−G_j`` to ``a_j ∂‖W_j‖ + b_j W_j`` (grouped). G is the loss gradient (p × K)."""
-    a, b = l1_weight[:, None], l2_weight[:, None]
-    pulled = G + b * W
-    if not grouped:
-        at_zero = np.maximum(np.abs(pulled) - a, 0.0)
-        moving = np.abs(pulled + a * np.sign(W))
-        return np.max(np.where(W == 0, at_zero, moving), axis=1)
-    norms = np.linalg.norm(W, axis=1)
-    safe = np.where(norms > 0, norms, 1.0)[:, None]
-    moving = np.linalg.norm(pulled + a * W / safe, axis=1)
-    at_zero = np.maximum(np.linalg.norm(pulled, axis=1) - l1_weight, 0.0)
-    return np.where(norms > 0, moving, at_zero)
+    ``−G_j`` to ``a_j ∂‖W_j‖ + b_j W_j`` (grouped). G is the loss gradient (p × K).
+
+    Examples
+    --------
+    >>> W = np.array([[0.0, 0.0], [1.0, -1.0]])
+    >>> G = np.array([[0.5, -0.2], [-0.1, 0.3]])
+    >>> row_kkt(W, G, np.array([0.3, 0.3]), np.zeros(2), grouped=False).round(3).tolist()
+    [0.2, 0.2]
+    """
+    W, G, a, b = _contiguous(W, G, l1_weight, l2_weight)
+    kkt = np.empty(W.shape[0])
+    kernels.row_kkt(W, G, a, b, bool(grouped), np.arange(W.shape[0]), kkt)
+    return kkt
 
 
-def _penalty(W, l1_weight, l2_weight, grouped):
-    rows = np.linalg.norm(W, axis=1) if grouped else np.abs(W).sum(axis=1)
-    return float(l1_weight @ rows + 0.5 * l2_weight @ np.sum(W * W, axis=1))
-
-
-def _row_magnitudes(corr, grouped):
-    """``‖X_jᵀθ‖`` (grouped) or ``max_k |X_jᵀθ_k|`` (ungrouped), per feature."""
-    return np.linalg.norm(corr, axis=1) if grouped else np.max(np.abs(corr), axis=1)
-
-
-def _conjugate(corr, l1_weight, l2_weight, grouped):
-    """``Σ_j Ω_j*(X_jᵀθ)`` (inf outside the domain, with a rounding slack)."""
-    if grouped:
-        excess = np.maximum(np.linalg.norm(corr, axis=1) - l1_weight, 0.0)
-        squares = excess**2
-    else:
-        excess = np.maximum(np.abs(corr) - l1_weight[:, None], 0.0)
-        squares = np.sum(excess**2, axis=1)
-        excess = np.max(excess, axis=1)
-    smooth = l2_weight > 0
-    if np.any(excess[~smooth] > 1e-10 * l1_weight[~smooth]):
-        return np.inf
-    return float(np.sum(squares[smooth] / (2.0 * l2_weight[smooth])))
+def _contiguous(*arrays):
+    """C-ordered float64 copies where needed (the kernels' one layout)."""
+    return tuple(np.ascontiguousarray(array, dtype=np.float64) for array in arrays)
 
 
 def certify_multinomial_prediction(X, Y, s, Z, W, l1_weight, l2_weight, grouped,
@@ -136,20 +118,19 @@ def certify_multinomial_prediction(X, Y, s, Z, W, l1_weight, l2_weight, grouped,
     n = Y.shape[0]
     gradient_z = LOSS.gradient(Y, Z, s)
     gradient = np.asarray(X.T @ gradient_z)
-    primal = LOSS.value(Y, Z, s) + _penalty(W, l1_weight, l2_weight, grouped)
     theta = _intercept_dual(Y, s, Z) if fit_intercept else -gradient_z
     theta, Q = _in_simplex(Y, s, theta)
     corr = np.asarray(X.T @ theta)
-    pure = (l2_weight == 0) & (l1_weight > 0)
-    magnitude = _row_magnitudes(corr, grouped)
-    shrink = max(1.0, float(np.max(magnitude[pure] / l1_weight[pure], initial=0.0)))
+    W, gradient, corr, a, b = _contiguous(W, gradient, corr, l1_weight, l2_weight)
+    kkt = np.empty(W.shape[0])
+    penalty, shrink, conjugate = kernels.penalty_side(W, gradient, corr, a, b,
+                                                      bool(grouped), kkt)  # fmt: skip
+    primal = LOSS.value(Y, Z, s) + penalty
     Q = Y - (Y - Q) / shrink
-    dual = LOSS.dual_value_at_mean(Y, Q, s) - _conjugate(corr / shrink, l1_weight,
-                                                         l2_weight, grouped)  # fmt: skip
+    dual = LOSS.dual_value_at_mean(Y, Q, s) - conjugate
     if offset is not None:  # −⟨θ, O⟩; the rows of θ sum to 0, so O's row means drop out
         centred = offset - offset.mean(axis=1, keepdims=True)
         dual -= float(np.vdot((s / n)[:, None] * (Y - Q), centred))
-    kkt = row_kkt(W, gradient, l1_weight, l2_weight, grouped)
     return Certificate.from_bounds(primal, dual, primal_at_zero, kkt), gradient, corr
 
 

@@ -31,6 +31,7 @@ from ..solvers.multinomial import (
     solve_multinomial_prepared,
 )
 from ..solvers.multinomial_model import LOSS, penalty_value
+from . import multinomial_compiled
 from .grid import alpha_grid, grid_l1_ratio
 from .multitask import MultiTaskPathResult, row_group_result
 from .prediction import secant_coefficients, secant_intercept
@@ -88,13 +89,36 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
     data = prepare_multinomial(X, y, request.sample_weight, request.standardize,
                                request.fit_intercept, request.offset)  # fmt: skip
     n, p = data.X.shape
-    n_classes = data.Y.shape[1]
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)
     alphas = alpha_grid(
         lambda: multinomial_alpha_max(data, grid_penalty, grouped), request.n_alphas,
         request.alpha_min_ratio, alphas=request.alphas, shape=(n, p),
         l1_ratio=penalty.l1_ratio,
     )  # fmt: skip
+    if multinomial_compiled.covers(data, grouped):
+        multinomial_weights(data, 1.0, penalty)  # the penalty's checks
+        statistics = multinomial_compiled.compiled_path(
+            data, penalty, alphas, tol=tol, max_iter=request.max_iter,
+            warm_start=request.warm_start,
+        )  # fmt: skip
+    else:
+        statistics = _python_path(data, penalty, alphas, grouped, tol, request)
+    coefs, intercepts, gaps, relative, n_iter, seconds = statistics
+    result = row_group_result(
+        MultinomialPathResult, request, alphas, coefs, intercepts,
+        (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
+        "proximal_newton", tol, data.scale,
+    )  # fmt: skip
+    object.__setattr__(result, "classes", data.classes)
+    object.__setattr__(result, "grouped", bool(grouped))
+    return result
+
+
+def _python_path(data, penalty, alphas, grouped, tol, request):
+    """Every α in turn by :func:`~shrinkage.solvers.multinomial.
+    solve_multinomial_prepared`: ``(coefs, intercepts, gaps, relative_gaps, n_iter,
+    seconds)``."""
+    p, n_classes = data.X.shape[1], data.Y.shape[1]
     coefs = np.zeros((alphas.size, p, n_classes))
     intercepts = np.zeros((alphas.size, n_classes))
     gaps, relative, n_iter, seconds = (np.zeros(alphas.size) for _ in range(4))
@@ -120,14 +144,7 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
         coefs[k], intercepts[k] = W, b0
         gaps[k], relative[k], n_iter[k] = result.dual_gap, result.relative_gap, result.n_iter
         seconds[k] = time.perf_counter() - tick
-    result = row_group_result(
-        MultinomialPathResult, request, alphas, coefs, intercepts,
-        (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
-        "proximal_newton", tol, data.scale,
-    )  # fmt: skip
-    object.__setattr__(result, "classes", data.classes)
-    object.__setattr__(result, "grouped", bool(grouped))
-    return result
+    return coefs, intercepts, gaps, relative, n_iter, seconds
 
 
 def _predicted_start(data, a, b, grouped, alphas, k, start, previous):

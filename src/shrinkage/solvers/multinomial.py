@@ -248,12 +248,15 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
             W_new, U, step_b = model_step(data, features, W, point, a, b, grouped,
                                            _MODEL_TOL * target)  # fmt: skip
             n_steps += 1
-            step = W_new - W
-            decrease = float(np.vdot(point.G, U)) + penalty_change(W, step, a, b, grouped)
+            # the step moves the working set's rows only: the penalty's change is theirs
+            start, a_ws, b_ws = W[features], a[features], b[features]
+            step = W_new[features] - start
+            decrease = float(np.vdot(point.G, U)) + penalty_change(start, step, a_ws, b_ws,
+                                                                   grouped)  # fmt: skip
             t = 1.0
             while decrease < 0.0 and t > 1e-10:
                 change = LOSS.loss_change(Y, point.Z, t * U, s, point.P) + penalty_change(
-                    W, t * step, a, b, grouped
+                    start, t * step, a_ws, b_ws, grouped
                 )
                 if change <= _ARMIJO * t * decrease:
                     break
@@ -269,7 +272,7 @@ def solve_multinomial_prepared(data, a, b, grouped, *, tol, max_iter, coef_init=
                     break  # no descent left at machine precision
                 unresolved_gap, t = cert.relative_gap, 1.0
             progress = True
-            W = W + t * step
+            W[features] = start + t * step
             intercept = intercept + t * step_b
             point = Point.at(data, point.Z + t * U)
             ws_gradient = np.asarray(X[:, features].T @ point.G)
@@ -336,8 +339,8 @@ def solve_multinomial(
     >>> plain = solve_multinomial(X, y, alpha=0.05, tol=1e-12)
     >>> bool(np.allclose(shifted.coef, plain.coef, atol=1e-8))
     True
-    >>> (plain.intercept - shifted.intercept).round(6)
-    array([ 0.5,  0. , -0.5])
+    >>> bool(np.allclose(plain.intercept - shifted.intercept, [0.5, 0.0, -0.5], atol=1e-6))
+    True
     """
     penalty = L1() if penalty is None else penalty
     alpha = check_alpha(alpha)
