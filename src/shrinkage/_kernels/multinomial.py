@@ -27,31 +27,7 @@ class, after every epoch.
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True, nogil=True, inline="always")
-def _row_kkt(grad, W, j, a, b, grouped):
-    """The row's model KKT residual (the loss part of the gradient in ``grad``)."""
-    K = W.shape[1]
-    if grouped:
-        norm = 0.0
-        for k in range(K):
-            norm += W[j, k] * W[j, k]
-        norm = np.sqrt(norm)
-        total = 0.0
-        for k in range(K):
-            pulled = grad[k] + b * W[j, k]
-            if norm > 0.0:
-                pulled += a * W[j, k] / norm
-            total += pulled * pulled
-        return np.sqrt(total) if norm > 0.0 else max(np.sqrt(total) - a, 0.0)
-    worst = 0.0
-    for k in range(K):
-        pulled = grad[k] + b * W[j, k]
-        if W[j, k] == 0.0:
-            worst = max(worst, abs(pulled) - a)
-        else:
-            worst = max(worst, abs(pulled + a * np.sign(W[j, k])))
-    return worst
+from .multinomial_penalty import row_residual
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -140,7 +116,7 @@ def _recentre(W, j, a, b, grouped, step):
 def _settle_row(grad, W, j, curvature, block, a, b, grouped, step):
     """Row j's KKT residual before its move, and whether it moved (the move, shift
     along 1 included, in ``step``)."""
-    kkt = _row_kkt(grad, W, j, a, b, grouped)
+    kkt = row_residual(grad, W, j, a, b, grouped)
     moved = _row_step(grad, W, j, curvature, block, a, b, grouped, step)
     if moved:
         _recentre(W, j, a, b, grouped, step)

@@ -23,21 +23,7 @@ row's log-sum-exp are updated after each block that moves;
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True, nogil=True)
-def _softmax_row(Z, P, lse, i):
-    """Row i of P = softmax(Z) and its log-sum-exp."""
-    K = Z.shape[1]
-    top = Z[i, 0]
-    for k in range(1, K):
-        top = max(top, Z[i, k])
-    total = 0.0
-    for k in range(K):
-        P[i, k] = np.exp(Z[i, k] - top)
-        total += P[i, k]
-    for k in range(K):
-        P[i, k] /= total
-    lse[i] = top + np.log(total)
+from .multinomial_loss import softmax_row
 
 
 @njit(cache=True, nogil=True)
@@ -59,7 +45,7 @@ def _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, sign):
                     dot += Y[i, k] * step
         if moved:
             before = lse[i]
-            _softmax_row(Z, P, lse, i)
+            lse[i] = softmax_row(Z, P, i)
             change += weights[i] * (lse[i] - before - dot)
     return change
 
@@ -218,7 +204,7 @@ def intercept_newton(weights, Y, Z, P, lse, intercept):
     for i in range(n):
         for k in range(K):
             Z[i, k] -= t * step[k]
-        _softmax_row(Z, P, lse, i)
+        lse[i] = softmax_row(Z, P, i)
 
 
 @njit(cache=True, nogil=True)

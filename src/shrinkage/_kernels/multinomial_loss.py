@@ -17,23 +17,32 @@ from .multinomial_penalty import penalty_side
 
 
 @njit(cache=True, nogil=True)
+def softmax_row(Z, P, i):
+    """Row i of ``P = softmax(Z)`` (shifted by the row's maximum); returns the row's
+    log-sum-exp."""
+    K = Z.shape[1]
+    top = Z[i, 0]
+    for k in range(1, K):
+        top = max(top, Z[i, k])
+    total = 0.0
+    for k in range(K):
+        P[i, k] = np.exp(Z[i, k] - top)
+        total += P[i, k]
+    for k in range(K):
+        P[i, k] /= total
+    return top + np.log(total)
+
+
+@njit(cache=True, nogil=True)
 def loss_point(Z, Y, s, P, G, H):
     """The loss ``1/n Σ s_i [lse(Z_i) − Y_iᵀZ_i]``; P = softmax(Z), ``G = s(P − Y)/n``
     and ``H = sP/n`` into the arrays given."""
     n, K = Z.shape
     total = 0.0
     for i in range(n):
-        top = Z[i, 0]
-        for k in range(1, K):
-            top = max(top, Z[i, k])
-        norm = 0.0
-        for k in range(K):
-            P[i, k] = np.exp(Z[i, k] - top)
-            norm += P[i, k]
+        term = softmax_row(Z, P, i)
         weight = s[i] / n
-        term = top + np.log(norm)
         for k in range(K):
-            P[i, k] /= norm
             G[i, k] = weight * (P[i, k] - Y[i, k])
             H[i, k] = weight * P[i, k]
             term -= Y[i, k] * Z[i, k]
@@ -45,17 +54,13 @@ def loss_point(Z, Y, s, P, G, H):
 def loss_value(Z, Y, s):
     """The loss at Z alone."""
     n, K = Z.shape
+    P = np.empty((n, K))
     total = 0.0
     for i in range(n):
-        top = Z[i, 0]
-        for k in range(1, K):
-            top = max(top, Z[i, k])
-        norm = 0.0
-        term = 0.0
+        term = softmax_row(Z, P, i)
         for k in range(K):
-            norm += np.exp(Z[i, k] - top)
             term -= Y[i, k] * Z[i, k]
-        total += s[i] * (term + top + np.log(norm))
+        total += s[i] * term
     return total / n
 
 
@@ -211,11 +216,12 @@ def _in_simplex(Y, s, theta, Q):
 
 
 @njit(cache=True, nogil=True)
-def transposed(X, M, out):
-    """``out = XᵀM`` for dense X (n × p) and M (n × K)."""
-    n, p = X.shape
+def transposed(X, M, features, out):
+    """``out[j] = X_jᵀM`` for the columns j of ``features``, dense X (n × p) and M
+    (n × K)."""
+    n = X.shape[0]
     K = M.shape[1]
-    for j in range(p):
+    for j in features:
         for k in range(K):
             out[j, k] = 0.0
         for i in range(n):
@@ -235,7 +241,8 @@ def certificate(X, Y, s, Z, W, a, b, fit_intercept, offset, loss, G, gradient, k
     n, K = Y.shape
     theta, Q, P = work[0][:n], work[1][:n], work[2][:n]
     corr = work[3][: W.shape[0]]
-    transposed(X, G, gradient)
+    every = np.arange(W.shape[0])
+    transposed(X, G, every, gradient)
     if fit_intercept:
         intercept_dual(Z, Y, s, theta, P)
     else:
@@ -243,7 +250,7 @@ def certificate(X, Y, s, Z, W, a, b, fit_intercept, offset, loss, G, gradient, k
             for k in range(K):
                 theta[i, k] = -G[i, k]
     _in_simplex(Y, s, theta, Q)
-    transposed(X, theta, corr)
+    transposed(X, theta, every, corr)
     penalty, shrink, conjugate = penalty_side(W, gradient, corr, a, b, False, kkt)
     worst = 0.0
     for j in range(W.shape[0]):

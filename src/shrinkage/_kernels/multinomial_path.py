@@ -270,7 +270,7 @@ def solve_point(X, squares, Y, s, offset, centred_offset, fit_intercept, scale, 
             if relative <= tol or n_steps >= max_iter:
                 break
         else:  # the first step of an uncertified start: its KKT residuals only
-            transposed(X, G, gradient)
+            transposed(X, G, every, gradient)
             largest = row_kkt(W, gradient, a, b, False, every, kkt)
         target = settings[_SET_TOL] * max(largest, _intercept_violation(G, fit_intercept))
         nonzero = 0
@@ -315,13 +315,7 @@ def solve_point(X, squares, Y, s, offset, centred_offset, fit_intercept, scale, 
                     Z[i, k] += t * U[i, k]
             loss = loss_point(Z, Y, s, P, G, H)
             worst = _intercept_violation(G, fit_intercept)
-            for r in range(features.shape[0]):
-                j = features[r]
-                for k in range(K):
-                    total = 0.0
-                    for i in range(n):
-                        total += X[i, j] * G[i, k]
-                    gradient[j, k] = total
+            transposed(X, G, features, gradient)
             worst = max(worst, row_kkt(W, gradient, a, b, False, features, kkt))
             if worst <= target:
                 break

@@ -22,22 +22,23 @@ def _norm(W, j):
 
 
 @njit(cache=True, nogil=True)
-def row_residual(W, gradient, j, a, b, grouped):
-    """Row j's KKT residual: the distance of ``−gradient_j`` to the subdifferential of
-    Ω_j at W_j (the largest over classes ungrouped, the Euclidean distance grouped)."""
+def row_residual(grad, W, j, a, b, grouped):
+    """Row j's KKT residual: the distance of ``−grad`` (the loss's gradient in W_j, K
+    entries) to the subdifferential of Ω_j at W_j (the largest over classes ungrouped,
+    the Euclidean distance grouped)."""
     K = W.shape[1]
     if grouped:
         norm = _norm(W, j)
         total = 0.0
         for k in range(K):
-            pulled = gradient[j, k] + b * W[j, k]
+            pulled = grad[k] + b * W[j, k]
             if norm > 0.0:
                 pulled += a * W[j, k] / norm
             total += pulled * pulled
         return np.sqrt(total) if norm > 0.0 else max(np.sqrt(total) - a, 0.0)
     residual = 0.0
     for k in range(K):
-        pulled = gradient[j, k] + b * W[j, k]
+        pulled = grad[k] + b * W[j, k]
         if W[j, k] == 0.0:
             residual = max(residual, abs(pulled) - a)
         else:
@@ -50,7 +51,7 @@ def row_kkt(W, gradient, a, b, grouped, rows, kkt):
     """The KKT residual of each row j of ``rows`` into ``kkt[j]``; returns the largest."""
     worst = 0.0
     for j in rows:
-        kkt[j] = row_residual(W, gradient, j, a[j], b[j], grouped)
+        kkt[j] = row_residual(gradient[j], W, j, a[j], b[j], grouped)
         worst = max(worst, kkt[j])
     return worst
 
@@ -69,7 +70,7 @@ def penalty_side(W, gradient, corr, a, b, grouped, kkt):
     penalty = 0.0
     shrink = 1.0
     for j in range(p):
-        kkt[j] = row_residual(W, gradient, j, a[j], b[j], grouped)
+        kkt[j] = row_residual(gradient[j], W, j, a[j], b[j], grouped)
         square = 0.0
         size = 0.0
         for k in range(K):

@@ -38,8 +38,7 @@ from ..solvers.multinomial_groups import (
 )
 from .grid import alpha_grid
 from .logistic import GLM_LOSSES
-from .multinomial import MultinomialPathResult
-from .multitask import row_group_result
+from .multinomial import multinomial_result
 from .points import assemble, new_points
 from .prediction import secant_coefficients
 
@@ -175,13 +174,9 @@ def _multinomial_group_path(X, y, request, groups, group_weights, start, tol):
         intercepts[k] = b0
         gaps[k], relative[k], n_iter[k] = result.dual_gap, result.relative_gap, result.n_iter
         seconds[k] = time.perf_counter() - tick
-    result = row_group_result(
-        MultinomialPathResult, request, alphas, coefs, intercepts,
-        (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
-        "group_bcd", tol, data.scale,
-    )  # fmt: skip
-    object.__setattr__(result, "classes", data.classes)
-    object.__setattr__(result, "grouped", True)
+    result = multinomial_result(request, alphas,
+                                (coefs, intercepts, gaps, relative, n_iter, seconds), start,
+                                "group_bcd", tol, data, True)  # fmt: skip
     return _with_groups(result, groups, group_weights)
 
 

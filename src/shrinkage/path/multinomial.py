@@ -36,7 +36,7 @@ from .grid import alpha_grid, grid_l1_ratio
 from .multitask import MultiTaskPathResult, row_group_result
 from .prediction import secant_coefficients, secant_intercept
 
-__all__ = ["MultinomialPathResult", "multinomial_path"]
+__all__ = ["MultinomialPathResult", "multinomial_path", "multinomial_result"]
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,18 @@ def multinomial_path(X, y, request, grouped=False) -> MultinomialPathResult:
         )  # fmt: skip
     else:
         statistics = _python_path(data, penalty, alphas, grouped, tol, request)
+    return multinomial_result(request, alphas, statistics, start, "proximal_newton", tol,
+                              data, grouped)  # fmt: skip
+
+
+def multinomial_result(request, alphas, statistics, start, strategy, tol, data, grouped):
+    """The :class:`MultinomialPathResult` of a path's ``statistics``: ``(coefs,
+    intercepts, gaps, relative_gaps, n_iter, seconds)``."""
     coefs, intercepts, gaps, relative, n_iter, seconds = statistics
     result = row_group_result(
         MultinomialPathResult, request, alphas, coefs, intercepts,
         (gaps, relative, n_iter, np.zeros(alphas.size), seconds), start, "multinomial",
-        "proximal_newton", tol, data.scale,
+        strategy, tol, data.scale,
     )  # fmt: skip
     object.__setattr__(result, "classes", data.classes)
     object.__setattr__(result, "grouped", bool(grouped))
