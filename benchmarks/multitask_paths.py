@@ -14,6 +14,7 @@ R by ``system.time``). Compile time apart.
 
     python benchmarks/multitask_paths.py --quick        # 20 α, smaller problems
     python benchmarks/multitask_paths.py                # 100 α, 1000 × 5000 × 20
+    python benchmarks/multitask_paths.py --quick --problems "linnerud 20×3×3"   # real data
 """
 
 from __future__ import annotations
@@ -54,13 +55,26 @@ def synthetic(n, p, n_tasks, n_rows=20, rho=0.5, seed=0):
     return X, Y
 
 
+def linnerud():
+    """scikit-learn's Linnerud data, the multi-output set a package ships: three exercises
+    (chins, situps, jumps) of 20 men against three physiological measurements (weight,
+    waist, pulse), both standardised."""
+    from sklearn.datasets import load_linnerud
+
+    X, Y = load_linnerud(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return np.asfortranarray(X), (Y - Y.mean(axis=0)) / Y.std(axis=0)
+
+
 PROBLEMS = {
     "synthetic 1000×5000×20": lambda: synthetic(1000, 5000, 20),
     "synthetic 300×2000×10": lambda: synthetic(300, 2000, 10, seed=1),
+    "linnerud 20×3×3": linnerud,
 }
 QUICK = {
     "synthetic 300×2000×10": lambda: synthetic(300, 2000, 10, seed=1),
     "synthetic 200×1000×5 ρ=0.9": lambda: synthetic(200, 1000, 5, rho=0.9, seed=2),
+    "linnerud 20×3×3": linnerud,
 }
 
 

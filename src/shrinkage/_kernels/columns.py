@@ -188,3 +188,16 @@ def add_into(out, values):
     """``out[:len(values)] += values``, as a loop (see :func:`copy_into`)."""
     for i in range(values.shape[0]):
         out[i] += values[i]
+
+
+@njit(cache=True, nogil=True)
+def add_product(M, W, sign, out):
+    """``out += sign·M W`` for M (n × p) and W (p × T), skipping the zero entries of W
+    (the rows of a sparse coefficient matrix cost nothing)."""
+    n, p = M.shape
+    for j in range(p):
+        for t in range(W.shape[1]):
+            w = sign * W[j, t]
+            if w != 0.0:
+                for i in range(n):
+                    out[i, t] += M[i, j] * w

@@ -20,6 +20,7 @@ calls. ``tests/test_multinomial_path_driver.py`` checks the loop against the Pyt
 import numpy as np
 from numba import njit
 
+from .columns import add_product
 from .face import move_in_face, solve_positive_semidefinite
 from .multinomial import multinomial_cd_dense
 from .multinomial_loss import (
@@ -41,17 +42,12 @@ _FIRST, _SET_TOL, _MODEL_TOL, _ARMIJO, _RESOLUTION, _EPOCHS, _RUN, _FACE_MAX = r
 @njit(cache=True, nogil=True)
 def _predictor(X, W, intercept, offset, Z):
     """``Z = XW + 1bᵀ + O`` (O: ``offset``, or none where it is empty)."""
-    n, p = X.shape
+    n = X.shape[0]
     K = W.shape[1]
     for i in range(n):
         for k in range(K):
             Z[i, k] = intercept[k] + (offset[i, k] if offset.shape[0] > 0 else 0.0)
-    for j in range(p):
-        for k in range(K):
-            w = W[j, k]
-            if w != 0.0:
-                for i in range(n):
-                    Z[i, k] += X[i, j] * w
+    add_product(X, W, 1.0, Z)
 
 
 @njit(cache=True, nogil=True)

@@ -4,9 +4,12 @@
 is prepared once (:func:`~shrinkage.solvers.multitask.prepare_multitask`), the grid is
 the one rule of :mod:`.grid` with α_max from the row norms of ``XᵀY``, and each point is
 solved from the previous one by :func:`~shrinkage.solvers.multitask.
-solve_multitask_prepared`. The result is a :class:`MultiTaskPathResult`: a
-:class:`~shrinkage.path.result.PathResult` whose ``coefs`` are (n_alphas, p, T) and
-``intercepts`` (n_alphas, T); a feature is active when its row is non-zero.
+solve_multitask_prepared` (working sets on the residual), or on a tall table of few
+features (:func:`gram_mode`) by block coordinate descent on ``XᵀX/n`` and ``XᵀY/n``
+(:mod:`shrinkage._kernels.multitask_gram`, ``strategy="block_cd_gram"``). The result
+is a :class:`MultiTaskPathResult`: a :class:`~shrinkage.path.result.PathResult` whose
+``coefs`` are (n_alphas, p, T) and ``intercepts`` (n_alphas, T); a feature is active
+when its row is non-zero.
 
 An offset O (n × T, or (n,) for every task: ``path(..., offset=O)``) makes the path that
 of ``Y − O``, exactly, as for the squared loss; the intercepts are those of the model
@@ -20,6 +23,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .._kernels.multitask_gram import gram_objective, gram_solve
 from .._validation import check_tol
 from ..penalties import Penalty
 from ..solvers.multitask import (
@@ -34,7 +38,10 @@ from .grid import alpha_grid, grid_l1_ratio
 from .prediction import secant_coefficients
 from .result import PathResult
 
-__all__ = ["MultiTaskPathResult", "multitask_path", "row_group_result"]
+__all__ = ["MultiTaskPathResult", "gram_mode", "multitask_path", "row_group_result"]
+
+# the most features a Gram-mode path takes (its p × p matrix: 0.3 MB at 200)
+_GRAM_MAX_FEATURES = 200
 
 
 @dataclass(frozen=True)
@@ -112,13 +119,36 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
     data = prepare_multitask(X, Y, request.sample_weight, request.fit_intercept,
                              request.standardize, request.offset)  # fmt: skip
     n, p = data.X.shape
-    n_tasks = data.Y.shape[1]
     grid_penalty = Penalty(grid_l1_ratio(penalty.l1_ratio), penalty.penalty_factor)
     alphas = alpha_grid(
         lambda: multitask_alpha_max(data, grid_penalty), request.n_alphas,
         request.alpha_min_ratio, alphas=request.alphas, shape=(n, p),
         l1_ratio=penalty.l1_ratio,
     )  # fmt: skip
+    gram = gram_mode(data)
+    solve = _gram_points if gram else _residual_points
+    statistics = solve(data, penalty, alphas, tol, request)
+    coefs, intercepts = statistics[:2]
+    return row_group_result(
+        MultiTaskPathResult, request, alphas, coefs, intercepts, statistics[2:], start,
+        "multitask", "block_cd_gram" if gram else "block_cd", tol, data.scale,
+    )  # fmt: skip
+
+
+def gram_mode(data) -> bool:
+    """Whether a path works on ``XᵀX/n`` and ``XᵀY/n``
+    (:mod:`shrinkage._kernels.multitask_gram`): a tall table (n ≥ p) of at most
+    ``_GRAM_MAX_FEATURES`` features, where an epoch over the p × p matrix costs less
+    than one pass over X."""
+    n, p = data.X.shape
+    return p <= _GRAM_MAX_FEATURES and n >= p
+
+
+def _residual_points(data, penalty, alphas, tol, request):
+    """Every α by :func:`~shrinkage.solvers.multitask.solve_multitask_prepared` (working
+    sets on the residual): ``(coefs, intercepts, gaps, relative_gaps, n_iter,
+    n_screened, seconds)``."""
+    p, n_tasks = data.X.shape[1], data.Y.shape[1]
     coefs = np.zeros((alphas.size, p, n_tasks))
     intercepts = np.zeros((alphas.size, n_tasks))
     gaps, relative, n_iter, screened, seconds = (np.zeros(alphas.size) for _ in range(5))
@@ -137,11 +167,40 @@ def multitask_path(X, Y, request) -> MultiTaskPathResult:
         gaps[k], relative[k] = result.dual_gap, result.relative_gap
         n_iter[k], screened[k] = result.n_iter, result.n_screened
         seconds[k] = time.perf_counter() - tick
-    return row_group_result(
-        MultiTaskPathResult, request, alphas, coefs, intercepts,
-        (gaps, relative, n_iter, screened, seconds), start, "multitask", "block_cd", tol,
-        data.scale,
-    )  # fmt: skip
+    return coefs, intercepts, gaps, relative, n_iter, screened, seconds
+
+
+def _gram_points(data, penalty, alphas, tol, request):
+    """Every α by block coordinate descent on the Gram statistics
+    (:func:`shrinkage._kernels.multitask_gram.gram_solve`, each point certified by the
+    gap of its own residual), started as :func:`_residual_points` starts them; the same
+    tuple (nothing screened)."""
+    X, Y = data.X, np.ascontiguousarray(data.Y)
+    n, p = X.shape
+    Q = np.ascontiguousarray(X.T @ X) / n
+    C = np.ascontiguousarray(X.T @ Y) / n
+    yy = float(np.vdot(Y, Y)) / n
+    coefs = np.zeros((alphas.size, p, Y.shape[1]))
+    intercepts = np.zeros((alphas.size, Y.shape[1]))
+    values = np.zeros((alphas.size, 3))
+    seconds = np.zeros(alphas.size)
+    W, before, stats = np.zeros((p, Y.shape[1])), None, np.zeros(3)
+    for k, alpha in enumerate(alphas):
+        tick = time.perf_counter()
+        a, b = _weights(data, float(alpha), penalty)
+        if not request.warm_start:
+            W = np.zeros_like(W)
+        last = W.copy()  # the solution at the α before (W is solved in place)
+        if request.warm_start and before is not None:  # the secant where it is lower
+            guess = secant_coefficients(W, before, alphas, k)
+            if gram_objective(Q, C, yy, guess, a, b) < gram_objective(Q, C, yy, W, a, b):
+                W = guess
+        before = last if k >= 1 else None
+        gram_solve(X, Y, Q, C, yy, W, a, b, float(tol), int(request.max_iter), stats)
+        coefs[k], intercepts[k], values[k] = W, data.intercept(W), stats
+        seconds[k] = time.perf_counter() - tick
+    gaps, relative, n_iter = values.T
+    return coefs, intercepts, gaps, relative, n_iter, np.zeros(alphas.size), seconds
 
 
 def _predicted_start(data, a, b, alphas, k, W, previous):
