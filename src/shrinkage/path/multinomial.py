@@ -5,7 +5,8 @@ problem is prepared once (:func:`~shrinkage.solvers.multinomial.prepare_multinom
 the grid is the one rule of :mod:`.grid` with α_max from the null model's correlations
 (their largest entry per feature, or the row norm when ``grouped``), and each point is
 solved from the previous one by :func:`~shrinkage.solvers.multinomial.
-solve_multinomial_prepared`. The result is a :class:`MultinomialPathResult`, whose
+solve_multinomial_prepared`, or on small dense tables by the same loop compiled
+(:mod:`.multinomial_compiled`). The result is a :class:`MultinomialPathResult`, whose
 ``coefs`` are (n_alphas, p, K) and ``intercepts`` (n_alphas, K), one column per class
 of ``classes``.
 
