@@ -4,8 +4,9 @@
 
 A child process with an empty ``NUMBA_CACHE_DIR`` imports shrinkage and fits: every
 squared-loss path (dense and sparse, with and without an intercept) and ``solve``, then
-the first logistic path of each layout (dense, then sparse). The same child runs again
-on the filled cache. Printed: seconds for each part, cold and warm.
+the first logistic path of each layout (dense, then sparse), the first multinomial path
+of a small dense table and the first multi-task path in Gram mode. The same child runs
+again on the filled cache. Printed: seconds for each part, cold and warm.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ for M in (X, sp.csc_matrix(X)):
     shrinkage.path(M, yb, ElasticNetPenalty(0.5), loss="logistic", n_alphas=5, warn=False)
     print(f"{time.perf_counter() - t1:.1f}", end=" ")
     t1 = time.perf_counter()
+shrinkage.path(X, np.arange(60) % 3, loss="multinomial", n_alphas=5, warn=False)
+print(f"{time.perf_counter() - t1:.1f}", end=" ")
+t1 = time.perf_counter()
+shrinkage.path(X, X[:, :2] + rng.standard_normal((60, 2)), loss="multitask", n_alphas=5,
+               warn=False)
+print(f"{time.perf_counter() - t1:.1f}", end=" ")
+t1 = time.perf_counter()
 print(f"{t1 - t0:.1f}")
 """
 
@@ -42,15 +50,18 @@ def main():
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache, "OMP_NUM_THREADS": "1",
                "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}  # fmt: skip
-        print("cache | squared paths + solve | first logistic path, dense | sparse | total")
+        print(
+            "cache | squared paths + solve | first logistic path, dense | sparse "
+            "| first multinomial path (small dense) | first multi-task path (Gram) | total"
+        )
         for label in ("cold", "warm"):
             out = subprocess.run(
                 ["taskset", "-c", str(cpu), sys.executable, "-c", CHILD], env=env,
                 capture_output=True, text=True, check=True,
             ).stdout.split()  # fmt: skip
-            dense, sparse, total = (float(v) for v in out)
-            squared = total - dense - sparse
-            print(f"{label} | {squared:.1f} s | {dense:.1f} s | {sparse:.1f} s | {total:.1f} s")
+            *parts, total = (float(v) for v in out)
+            cells = " | ".join(f"{part:.1f} s" for part in [total - sum(parts), *parts])
+            print(f"{label} | {cells} | {total:.1f} s")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ ungrouped penalty on dense data whose face systems are small
 (``n·(pK)² ≤ _MAX_FACE_WORK``). The points are certified by the same duality gap at the
 same tolerance; only the Python calls between the kernels are gone (a 20-α path of iris
 at rel. gap 1e-6: 40 → 4 ms). Larger problems keep the Python loop, whose face steps
-form their systems with BLAS. The first call compiles the loop (about 20 s on one core,
+form their systems with BLAS. The first call compiles the loop (about 15 s on one core,
 once: numba caches it).
 """
 
