@@ -23,7 +23,12 @@ default), re-checked here from the returned coefficients by
 * ``exact intercept dual`` — the intercept's dual point solved to the end at every
   certificate, not stopped once the next Newton step would gain 1/10 of the target gap;
 * ``certified starts`` — every α's start certified before its first step, also where
-  the last α's start proved more than the target gap from its solution.
+  the last α's start proved more than the target gap from its solution;
+* ``fixed forcing term`` — every Newton model solved to the same fraction of its
+  working set's target, never loosened where single steps overshoot the target gap;
+* ``full certificates`` — every certificate reads all of X, none settles a column by
+  the bound of :mod:`shrinkage._kernels.dual_bounds` (and no start is certified for
+  that reason).
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -57,7 +62,8 @@ from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "w8a", "rcv1_small"]
 # positions in COMPILED_SETTINGS
-POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12}
+POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12,
+             "ceiling": 13, "lazy": 14, "lazy_starts": 15}  # fmt: skip
 
 
 def _settings(**changes):
@@ -109,6 +115,8 @@ CONFIGS = {
     "no kept curvature": _compiled(_settings(fidelity=0.0)),
     "exact intercept dual": _compiled(_settings(slack=0.0)),
     "certified starts": _compiled(_settings(starts=0.0)),
+    "fixed forcing term": _compiled(_settings(ceiling=COMPILED_SETTINGS[2])),
+    "full certificates": _compiled(_settings(lazy=0.0, lazy_starts=0.0)),
 }
 
 

@@ -6,18 +6,31 @@ directions of :mod:`shrinkage.solvers.logistic_newton` (compiled in
 the certificate at the top of each outer iteration, a working set of the non-zeros and
 the largest KKT residuals (doubling), Lee, Sun & Saunders' backtracking on the true
 objective, and the next α warm-started at the last predictor, whose dual side is reused.
-Three economies are its own. A Gram step may keep the last one's curvature (the weighted
-Gram matrix, which on tall sparse data costs more than the rest of the step) while that
-model predicted the last full step's decrease well: a proximal quasi-Newton step,
-still a descent direction, and a fresh matrix after any shortened step. And with an
-intercept, the pass that forms ``Xᵀg`` also forms ``Xᵀh``, from which the certificate
-reads ``Xᵀθ`` when the intercept's dual point is its first iterate. And where the last
-α's start proved far from its solution (its objective above the solution's by more than
-the target gap), the next start is stepped from before its first certificate, which
-would fail: the working set comes from the KKT residuals alone. What changes above all
-is who runs the loop: on small problems the Python version spent most of
-each α calling kernels (a 20-α path on a 569 × 30 table: about 5,000 Python calls,
-0.35 ms per α); here one call runs every α.
+Five economies are its own:
+
+- A Gram step may keep the last one's curvature (the weighted Gram matrix, which on tall
+  sparse data costs more than the rest of the step) while that model predicted the last
+  full step's decrease well: a proximal quasi-Newton step, still a descent direction,
+  and a fresh matrix after any shortened step.
+- With an intercept, the pass that forms ``Xᵀg`` also forms ``Xᵀh``, from which the
+  certificate reads ``Xᵀθ`` when the intercept's dual point is its first iterate.
+- Certificates read only the columns that can matter
+  (:mod:`~shrinkage._kernels.dual_bounds`): a Cauchy–Schwarz bound from the last
+  certificate settles the features at zero well inside their dual constraint, and the gap
+  is the same as with every column read.
+- Where the last α's start proved far from its solution (its objective above the
+  solution's by more than the target gap), the next start is stepped from before its
+  first certificate, which would fail: the working set comes from the KKT residuals
+  alone, unless the last certificate settled columns by their bounds, when certifying
+  the start costs less than those residuals.
+- The Newton model's forcing term adapts along the path: where an α's single step
+  overshot its target gap tenfold (the elastic net, whose steps are nearly exact), the
+  next α's model is solved half as finely, up to a ceiling, and an α that needed a
+  second step sets it back.
+
+What changes above all is who runs the loop: on small problems the Python version spent
+most of each α calling kernels (a 20-α path on a 569 × 30 table: about 5,000 Python
+calls, 0.35 ms per α); here one call runs every α.
 
 The caller (:mod:`shrinkage.path.logistic_compiled`) sends here float64 problems with no
 unpenalised feature, whose dual point is the intercept's own
@@ -40,6 +53,7 @@ import numpy as np
 from numba import njit, objmode
 
 from .columns import copy_into, subtract_columns_dense, subtract_columns_sparse
+from .dual_bounds import drifted, read_columns, unsettled
 from .logistic_directions import (
     column_direction,
     gram_direction,
@@ -66,6 +80,16 @@ from .prediction import secant_ratio, secant_start
 # 0.31 → 0.13 s (elastic net 0.5) against the rule n ≥ k; 1000 × 200, 2000 × 300 and
 # 300 × 1000 designs 10-35 % faster; wdbc, leukemia, rcv1_small, a9a within noise.
 _GRAM_ENTRIES_PER_PAIR = 10
+# Formed row by row, the matrix costs about as many column epochs as X_W stores entries
+# per row: where that is at most this many (and the entries outnumber the matrix's), it
+# is also formed. w8a (49,749 × 300, 12 entries per row), 20-α paths at rel. gap 1e-4:
+# L1 with an intercept 0.79 → 0.50 s, elastic net without 0.195 → 0.168 s (working sets
+# of 100-300 features, 2-6 entries per matrix entry); a9a and rcv1_small unchanged.
+_GRAM_ROW_ENTRIES = 20
+# An α solved by one Newton step to this fraction of its target gap or less had its
+# model solved more finely than it needed: the next α's forcing term is doubled
+# (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`).
+_OVERSHOOT = 0.1
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -145,31 +169,78 @@ def _gradient(X, data, indices, indptr, fit_intercept, state):
         current[1] = True
 
 
+@njit(cache=True, nogil=True)
+def _dual_point(z, y, s, g, hess, theta, change, fit_intercept, slack):
+    """θ at the state's predictor, in O(n): the intercept's dual point (``slack`` as
+    :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`) or −g, then clipped.
+    Returns ``(first, correction, clipped)``: θ is ``−g − correction·h`` where ``first``
+    and not ``clipped``."""
+    first, correction = True, 0.0
+    if fit_intercept:
+        first, correction = intercept_dual_point(z, y, s, g, hess, theta, slack)
+    else:
+        for i in range(theta.shape[0]):
+            theta[i] = -g[i]
+    clipped = clip_dual_point(y, s, theta, change)
+    return first, correction, clipped
+
+
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
+def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w, a, b,
                  positive, kkt, slack):  # fmt: skip
-    """The duality gap at the state's predictor (dual side computed unless current);
-    ``slack`` as :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`."""
+    """The duality gap at the state's predictor and the largest KKT residual.
+
+    ``Xᵀθ`` is formed without a pass over X where ``Xᵀg`` and ``Xᵀh`` are current and θ
+    is the intercept's first iterate; else, once the bounds of
+    :mod:`~shrinkage._kernels.dual_bounds` hold, only the columns they do not settle are
+    read (with their ``Xᵀg``); the settled ones keep their bound, and a KKT residual of
+    0 (their ``Xᵀg`` is left 0, and the gradient marked not current). ``bounds`` holds
+    the arrays of the bounds and two flags: that they hold, and that this certificate
+    left a column unread. Returns ``(gap, largest KKT residual)``.
+    """
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
-    _gradient(X, data, indices, indptr, fit_intercept, state)
+    norms, means, reference, exact, mask, holds = bounds
+    p = w.shape[0]
     if not current[0]:
-        if fit_intercept:
-            first, correction = intercept_dual_point(z, y, s, g, hess, theta, slack)
-            if first and current[2]:  # θ = −g − c·h: Xᵀθ without a pass over X
-                for j in range(corr.shape[0]):
-                    corr[j] = -gradient[j] - correction * hess_x[j]
-            else:
-                transposed(X, data, indices, indptr, theta, corr)
-        else:
-            for i in range(theta.shape[0]):
-                theta[i] = -g[i]
-            for j in range(corr.shape[0]):
+        first, correction, clipped = _dual_point(z, y, s, g, hess, theta, change,
+                                                 fit_intercept, slack)  # fmt: skip
+        if current[1] and first and (current[2] or not fit_intercept):
+            # θ = −g − c·h: Xᵀθ without a pass over X
+            for j in range(p):
                 corr[j] = -gradient[j]
-        if clip_dual_point(y, s, theta, change):
-            extra = np.empty(corr.shape[0])
-            transposed(X, data, indices, indptr, change, extra)
-            corr += extra
+                if fit_intercept:
+                    corr[j] -= correction * hess_x[j]
+            if clipped:
+                extra = np.empty(p)
+                transposed(X, data, indices, indptr, change, extra)
+                corr += extra
+            exact[:] = True
+        elif holds[0]:
+            drifted(corr, exact, reference, theta, norms, means)
+        else:
+            if current[1]:
+                transposed(X, data, indices, indptr, theta, corr)
+            else:
+                transposed_pair(X, data, indices, indptr, g, theta, gradient, corr)
+                current[1] = True
+            exact[:] = True
+        copy_into(reference, theta)
+        holds[0] = norms.shape[0] > 0
         current[0] = True
+    count = unsettled(corr, exact, w, a, mask)
+    if count > 0:
+        read_columns(X, data, indices, indptr, g, theta, mask, gradient, corr,
+                     not current[1])  # fmt: skip
+    lazy = False
+    for j in range(p):
+        exact[j] = exact[j] or mask[j]
+        if not exact[j]:
+            lazy = True
+            if not current[1]:
+                gradient[j] = 0.0  # settled: a KKT residual of 0
+    if not lazy:
+        current[1] = True
+    holds[1] = lazy
     penalty, dual, largest = dual_and_penalty(y, s, theta, corr, gradient, w, a, b, positive,
                                               kkt)  # fmt: skip
     return loss[0] + penalty - dual, largest
@@ -178,14 +249,15 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, w, a, b,
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
-                 settings, model, reuse, certify_start):  # fmt: skip
+                 bounds, settings, model, reuse, certify_start, forcing):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
-    ``(intercept, gap, n_steps, model, reuse)``; ``w`` and ``state`` in place. ``model``
+    ``(intercept, gap, n_steps, model, reuse)``; ``w`` and ``state`` in place. Each
+    Newton model is solved to ``forcing`` × the working set's target. ``model``
     is the curvature of the last Gram step and ``reuse`` whether the next may keep it
     (:func:`~shrinkage._kernels.logistic_directions.gram_direction`). Without
     ``certify_start`` the first working set is chosen from the KKT residuals alone and
     a step is taken before the first certificate."""
-    first_ws, ws_tol, model_tol, armijo, face_steps, gram_epochs = settings[:6]
+    first_ws, ws_tol, _, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
@@ -199,12 +271,13 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     total = n * p  # the stored entries of X
     if indptr is not None:
         total = indptr[p]
-    certified = certify_start or max_iter == 0
+    certified = certify_start or max_iter == 0 or (settings[15] > 0 and bounds[5][1])
     gap = np.inf
     while True:
         if certified:
             gap, largest = _certificate(X, data, indices, indptr, y, s, fit_intercept,
-                                        state, w, a, b, positive, kkt, slack)  # fmt: skip
+                                        state, bounds, w, a, b, positive, kkt,
+                                        slack)  # fmt: skip
             if gap / scale <= tol or n_steps >= max_iter:
                 return intercept, gap, n_steps, model, reuse
         else:
@@ -230,7 +303,10 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         ws_size = min(p, 2 * size)
         k = features.shape[0]
         nnz = stored_entries(indptr, n, features)
-        by_gram = k <= gram_max and nnz >= _GRAM_ENTRIES_PER_PAIR * k * k
+        by_gram = k <= gram_max and (
+            nnz >= _GRAM_ENTRIES_PER_PAIR * k * k
+            or (nnz >= k * k and nnz <= _GRAM_ROW_ENTRIES * n)
+        )
         # after a step, all of Xᵀg (which the certificate needs next) costs at most twice
         # the working set's part: then it is computed once and read for both
         whole = 2 * nnz >= total
@@ -241,14 +317,14 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             if by_gram:
                 w_new, u, step_b, model, decrease, stale = gram_direction(
                     X, data, indices, indptr, rdata, rindices, rindptr, features,
-                    w, g, hess, a, b, positive, fit_intercept, model_tol * target,
+                    w, g, hess, a, b, positive, fit_intercept, forcing * target,
                     int(face_steps), int(gram_epochs), gradient, current[1], model,
                     reuse,
                 )  # fmt: skip
             else:
                 w_new, u, step_b = column_direction(
                     X, data, indices, indptr, features, w, g, hess, a, b,
-                    positive, fit_intercept, model_tol * target, int(face_steps),
+                    positive, fit_intercept, forcing * target, int(face_steps),
                     int(epochs), int(cg_max_iter),
                 )  # fmt: skip
             step_w = w_new - w
@@ -347,7 +423,8 @@ def _screened(corr, w, a, b, positive, radius):
 @njit(cache=True)  # objmode reads the clock: no nogil
 def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
-                  intercept, column_norms, unit_radius, settings, coefs, points):  # fmt: skip
+                  intercept, column_norms, column_means, screen, unit_radius, settings,
+                  coefs, points):  # fmt: skip
     """Every α of a decreasing grid, warm-started, from w = 0 and ``intercept``.
 
     Parameters
@@ -371,8 +448,12 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         Newton steps per α.
     intercept : float
         The intercept of the α_max solution (the prior's log-odds, or 0).
-    column_norms : ndarray of shape (p,)
-        The gap-safe test's column norms; empty: no screening count.
+    column_norms, column_means : ndarray of shape (p,)
+        ``‖x_j − x̄_j‖`` and ``x̄_j`` with an intercept, ``‖x_j‖`` and 0 without (never
+        underestimated): the norms of the gap-safe test and, with the means, of the
+        lazy correlations (:mod:`~shrinkage._kernels.dual_bounds`).
+    screen : bool
+        Count the features the gap-safe test proves zero.
     unit_radius : float
         The dual radius of a unit gap (:meth:`~shrinkage.losses.Loss.dual_radius`).
     settings : tuple of floats
@@ -382,8 +463,11 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         the fidelity under which a Gram step's curvature is kept for the next (0: never),
         the slack of the intercept's dual point as a fraction of the target gap, and 1 to
         step before certifying a start when the last α's start was shown to be more
-        than the target gap from its solution, 0 to certify every start first
-        (:mod:`shrinkage.solvers.logistic`).
+        than the target gap from its solution, 0 to certify every start first, the
+        largest forcing term of the Newton model (the model forcing term itself: fixed),
+        1 for lazy correlations in the certificates (0: each reads all of X), and 1 to
+        certify a start that would be stepped from where the last certificate left
+        columns unread (:mod:`shrinkage.solvers.logistic`).
     coefs : ndarray of shape (n_alphas, p)
         Receives each α's coefficients.
     points : ndarray of shape (n_alphas, 6)
@@ -407,6 +491,12 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     # False, as a run-time bool: a literal False would compile the callees twice
     reuse = settings[10] < 0.0
     stepped = False  # whether the last α's start was shown far from certified
+    forcing = settings[2]
+    # the lazy correlations' norms (none: every certificate reads all of X), means, θ
+    # of reference, columns read at the current point, columns to read, and two flags
+    bound_norms = column_norms if settings[14] > 0.0 else np.empty(0)
+    bounds = (bound_norms, column_means, np.empty(n), np.zeros(p, dtype=np.bool_),
+              np.zeros(p, dtype=np.bool_), np.array([False, False]))  # fmt: skip
     for k in range(alphas.shape[0]):
         with objmode(tick="f8"):
             tick = time.perf_counter()
@@ -427,15 +517,21 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         start = loss[0] + penalty_value(w, a, b)
         intercept, gap, n_steps, model, reuse = _prox_newton(
             X, data, indices, indptr, rdata, rindices, rindptr, y, s, fit_intercept,
-            scale, a, b, positive, tol, max_iter, w, intercept, state, settings, model, reuse,
-            certify_start,
+            scale, a, b, positive, tol, max_iter, w, intercept, state, bounds, settings,
+            model, reuse, certify_start, forcing,
         )  # fmt: skip
+        # the forcing term: doubled (up to settings[13]) after a single step that
+        # overshot the target tenfold, back to settings[2] after an α of several steps
+        if n_steps == 1 and gap <= _OVERSHOOT * tol * scale:
+            forcing = min(2.0 * forcing, settings[13])
+        elif n_steps > 1:
+            forcing = settings[2]
         copy_into(coefs[k], w)
         predicting = predicting or n_steps > 1
         # the start was that far from the solution (its gap bounds the rest)
         stepped = n_steps > 0 and start - loss[0] - penalty_value(w, a, b) + gap > tol * scale
         screened = 0
-        if column_norms.shape[0] > 0:
+        if screen:
             radius = column_norms * (unit_radius * np.sqrt(max(gap, 0.0)))
             screened = _screened(state[5], w, a, b, positive, radius)
         with objmode(tock="f8"):

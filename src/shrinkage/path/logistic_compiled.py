@@ -22,7 +22,6 @@ from .rows import DenseRows
 __all__ = ["compiled_path", "covers"]
 
 LOSS = LogisticLoss()
-_NO_VALUES = np.empty(0)
 # read-only data, and float32 data once in float64, up to this size is copied for the
 # compiled loop (see _layout)
 _COPY_LIMIT = 64 * 2**20
@@ -50,7 +49,7 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
         return None
     p = data.X.shape[1]
     l1_unit, l2_unit = penalty.weights(1.0, p, data.scale)
-    norms = data.dual_column_norms if screen else _NO_VALUES
+    means = data.column_means if data.fit_intercept else np.zeros(p)
     scale = data.primal_at_zero if data.primal_at_zero > 0 else 1.0
     intercept = LOSS.null_prediction(data.y, data.s, data.fit_intercept)
     coefs = _block(rows, alphas.shape[0], p)
@@ -58,8 +57,9 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     logistic_path(
         *arrays, np.array(data.y, dtype=np.float64), np.array(data.s, dtype=np.float64),
         data.fit_intercept, float(scale), np.array(alphas, dtype=np.float64), l1_unit,
-        l2_unit, bool(penalty.positive), float(tol), int(max_iter), float(intercept), norms,
-        LOSS.dual_radius(1.0, data.s), tuple(float(v) for v in settings), coefs, values,
+        l2_unit, bool(penalty.positive), float(tol), int(max_iter), float(intercept),
+        data.dual_column_norms, means, bool(screen), LOSS.dual_radius(1.0, data.s),
+        tuple(float(v) for v in settings), coefs, values,
     )  # fmt: skip
     points = new_points(alphas.shape[0])
     for k, name in enumerate(points.dtype.names):

@@ -72,16 +72,26 @@ class GLMData:
         (:func:`~shrinkage.certificates.logistic.gap_safe_zeros`). Centring by
         subtraction of ``n·x̄²`` cancels, so the bound of that rounding
         (``(n + 2)·ε·‖X_j‖²``) is added back: the norms are never underestimated."""
-        X, n = self.X, self.X.shape[0]
-        if sp.issparse(X):  # CSC: sums over each column's stored entries
-            squares, sums = _column_sums(X, np.square), _column_sums(X, None)
-        else:
-            squares = np.einsum("ij,ij->j", X, X, dtype=np.float64)
-            sums = np.asarray(X.sum(axis=0), dtype=np.float64)
+        n = self.X.shape[0]
+        squares, sums = self._column_moments
         if not self.fit_intercept:
             return np.sqrt(squares)
         centred = np.maximum(squares - sums * sums / n, 0.0)
         return np.sqrt(centred + (n + 2) * np.finfo(float).eps * squares)
+
+    @cached_property
+    def column_means(self):
+        """The plain mean ``x̄_j`` of each column."""
+        return self._column_moments[1] / self.X.shape[0]
+
+    @cached_property
+    def _column_moments(self):
+        """``(Σ_i x_ij², Σ_i x_ij)`` per column, in float64."""
+        X = self.X
+        if sp.issparse(X):  # CSC: sums over each column's stored entries
+            return _column_sums(X, np.square), _column_sums(X, None)
+        squares = np.einsum("ij,ij->j", X, X, dtype=np.float64)
+        return squares, np.asarray(X.sum(axis=0), dtype=np.float64)
 
     @cached_property
     def saturated(self):
