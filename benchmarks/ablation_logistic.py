@@ -7,7 +7,9 @@ The problems, grid (20 or ``--n-alphas`` α from α_max to 1e-2·α_max) and one
 of ``logistic_paths.py``; ``tol`` the relative duality gap certified at every α (1e-6 by
 default), re-checked here from the returned coefficients by
 :func:`shrinkage.certificates.certify_logistic`. Each configuration is the median of
-``--repeat`` runs after a warm-up, in one process (compile time excluded):
+``--repeat`` runs after a warm-up, in one process (compile time excluded), the
+configurations interleaved (each round runs every one) so that the machine's drift falls
+on all alike:
 
 * ``auto`` — the compiled path with everything on;
 * ``python loop`` — the same proximal-Newton steps driven from Python, one kernel call at
@@ -154,18 +156,18 @@ def main(argv=None):
             for l1_ratio in args.l1_ratios:
                 penalty = ElasticNetPenalty(l1_ratio=l1_ratio)
                 alphas = prepared_alpha_max(data, penalty) * np.logspace(0, -2, args.n_alphas)
-                reference = None
-                for label, run in CONFIGS.items():
-                    if label in args.skip:
-                        continue
-                    coefs, points = run(data, penalty, alphas, args.tol)  # warm-up
-                    times = []
-                    for _ in range(args.repeat):
+                runs = {label: run for label, run in CONFIGS.items() if label not in args.skip}
+                results = {label: run(data, penalty, alphas, args.tol)  # warm-up
+                           for label, run in runs.items()}  # fmt: skip
+                times = {label: [] for label in runs}
+                for _ in range(args.repeat):  # interleaved: each round runs every config
+                    for label, run in runs.items():
                         tick = time.perf_counter()
                         run(data, penalty, alphas, args.tol)
-                        times.append(time.perf_counter() - tick)
-                    seconds = float(np.median(times))
-                    reference = seconds if reference is None else reference
+                        times[label].append(time.perf_counter() - tick)
+                reference = float(np.median(times["auto"]))
+                for label, (coefs, points) in results.items():
+                    seconds = float(np.median(times[label]))
                     gap = worst_gap(X, y, alphas, coefs, points["intercept"], penalty,
                                     fit_intercept)  # fmt: skip
                     print(f"| {name} | {intercept} | {l1_ratio:g} | {label} | {seconds:.3g} | "
