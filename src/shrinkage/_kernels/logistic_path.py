@@ -17,7 +17,7 @@ Five economies are its own:
 - Certificates read only the columns that can matter
   (:mod:`~shrinkage._kernels.dual_bounds`): a Cauchy–Schwarz bound from the last
   certificate settles the features at zero well inside their dual constraint, and the gap
-  is the same as with every column read.
+  is the same as with every column read (on data of many stored entries per row).
 - Where the last α's start proved far from its solution (its objective above the
   solution's by more than the target gap), the next start is stepped from before its
   first certificate, which would fail: the working set comes from the KKT residuals
@@ -86,6 +86,14 @@ _GRAM_ENTRIES_PER_PAIR = 10
 # L1 with an intercept 0.79 → 0.50 s, elastic net without 0.195 → 0.168 s (working sets
 # of 100-300 features, 2-6 entries per matrix entry); a9a and rcv1_small unchanged.
 _GRAM_ROW_ENTRIES = 20
+# Certificates read X lazily (:mod:`~shrinkage._kernels.dual_bounds`) where it stores at
+# least this many entries per row. On tall data a certificate's per-sample work (its dual
+# point and entropy: about three transcendental functions per sample) outweighs the
+# pass, few columns settle, and the gradient they leave partial costs the next Newton
+# step a pass over its working set: w8a (12 per row), elastic net, 100 α, 1e-4, 0.68 s
+# reading all of X against 0.72 s lazily; leukemia, rcv1_small (74 per row) and AR(1)
+# 500 × 2000 gain 1.02–1.39× (benchmarks/README.md).
+_LAZY_ENTRIES = 32
 # An α solved by one Newton step to this fraction of its target gap or less had its
 # model solved more finely than it needed: the next α's forcing term is doubled
 # (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`).
@@ -271,6 +279,8 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     total = n * p  # the stored entries of X
     if indptr is not None:
         total = indptr[p]
+    # a start that would be stepped is certified where the last certificate left columns
+    # unread: cheaper than the full pass of the KKT residuals
     certified = certify_start or max_iter == 0 or (settings[15] > 0 and bounds[5][1])
     gap = np.inf
     while True:
@@ -494,7 +504,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     forcing = settings[2]
     # the lazy correlations' norms (none: every certificate reads all of X), means, θ
     # of reference, columns read at the current point, columns to read, and two flags
-    bound_norms = column_norms if settings[14] > 0.0 else np.empty(0)
+    entries = n * p if indptr is None else indptr[p]
+    wide = entries >= _LAZY_ENTRIES * n
+    bound_norms = column_norms if settings[14] > 0.0 and wide else np.empty(0)
     bounds = (bound_norms, column_means, np.empty(n), np.zeros(p, dtype=np.bool_),
               np.zeros(p, dtype=np.bool_), np.array([False, False]))  # fmt: skip
     for k in range(alphas.shape[0]):
