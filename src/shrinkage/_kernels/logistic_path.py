@@ -69,7 +69,7 @@ from .logistic_loss import (
     intercept_dual_point,
     loss_derivatives,
 )
-from .penalty_side import kkt_residuals, penalty_value, working_set_kkt
+from .penalty_side import _penalty_change, kkt_residuals, penalty_value, working_set_kkt
 from .prediction import secant_ratio, secant_start
 
 # A working set W of k features is solved in Gram mode when its columns hold at least
@@ -337,23 +337,26 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                     positive, fit_intercept, forcing * target, int(face_steps),
                     int(epochs), int(cg_max_iter),
                 )  # fmt: skip
-            step_w = w_new - w
+            # the step moves W only: the line search and the update read W's entries
+            w_ws, a_ws, b_ws = w[features], a[features], b[features]
+            step_ws = w_new[features] - w_ws
             n_steps += 1
-            t = armijo_step(z, u, y, s, w, step_w, a, b, g, armijo)
+            t = armijo_step(z, u, y, s, w_ws, step_ws, a_ws, b_ws, g, armijo)
             reuse = False
             if t == 0.0:
                 if stale:
                     continue  # the fresh curvature may still descend
                 break
             progress = True
-            before = loss[0] + penalty_value(w, a, b)
-            w += t * step_w
+            before = loss[0] - _penalty_change(w_ws, step_ws, t, a_ws, b_ws)
+            for i in range(k):
+                w[features[i]] = w_ws[i] + t * step_ws[i]
             z += t * u
             intercept += t * step_b
             loss[0] = loss_derivatives(z, y, s, g, hess)
             current[0] = current[1] = current[2] = False
             # the curvature is kept while the model predicts the full step's decrease
-            actual = loss[0] + penalty_value(w, a, b) - before
+            actual = loss[0] - before
             reuse = t == 1.0 and decrease < 0.0 and abs(actual - decrease) <= fidelity * -decrease
             if whole:
                 if fit_intercept:  # Xᵀh comes at no extra cost: the certificate's Xᵀθ
