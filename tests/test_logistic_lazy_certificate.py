@@ -82,7 +82,7 @@ def _two_certificates(X, data, indices, indptr, y, s, fit_intercept, z_first, z_
     n, p = y.shape[0], w_first.shape[0]
     z = z_first.copy()
     g, hess = np.empty(n), np.empty(n)
-    loss = np.array([loss_derivatives(z, y, s, g, hess)])
+    loss = np.array([loss_derivatives(z, y, s, g, hess), 0.0])
     current = np.array([False, False, False])
     state = (z, g, hess, np.empty(p), np.empty(n), np.empty(p), np.empty(n), loss,
              current, np.zeros(p))  # fmt: skip

@@ -282,23 +282,26 @@ def weighted_gram_csr(data, indices, indptr, hess, position, out, sums):
     intercept's centring) come at no extra pass.
     """
     k = out.shape[0]
-    gathered = np.empty(k, dtype=np.int64)
-    values = np.empty(k)
+    flat = out.reshape(k * k)
+    # unsigned indices (no wrap-around test) into the flat matrix, and each entry written
+    # before it is kept (m advances only for W's): no branch on the data
+    gathered = np.empty(k + 1, dtype=np.uint64)
+    values = np.empty(k + 1)
     for i in range(indptr.shape[0] - 1):
         weight = hess[i]
         m = 0
         for idx in range(uint64(indptr[i]), uint64(indptr[i + 1])):
             row = position[uint64(indices[idx])]
-            if row >= 0:
-                gathered[m] = row
-                values[m] = data[idx]
-                m += 1
+            gathered[m] = uint64(row)
+            values[m] = data[idx]
+            m += row >= 0
         for first in range(m):
             row = gathered[first]
             scaled = weight * values[first]
             sums[row] += scaled
+            base = row * uint64(k)
             for second in range(first, m):
-                out[row, gathered[second]] += scaled * values[second]
+                flat[base + gathered[second]] += scaled * values[second]
     for j in range(k):  # W and the rows are sorted: the upper triangle is filled
         for col in range(j + 1, k):
             out[col, j] = out[j, col]

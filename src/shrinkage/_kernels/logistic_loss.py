@@ -211,16 +211,22 @@ def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, posit
 
 
 @njit(cache=True, nogil=True, inline="always")
-def row_loss_change(z, prob, v, y):
-    """``ℓ(z + v) − ℓ(z)`` for one row's log-loss ``ℓ(z) = softplus(z) − y z``, given
-    ``prob = σ(z)``, accurate when it is far below ``ε·ℓ``: ``softplus(z + v) − softplus(z)
-    = log1p(σ(z)·expm1(v))`` exactly; for |v| > 1 the plain difference is as accurate and
+def _softplus_change(z, prob, v, growth):
+    """``softplus(z + v) − softplus(z)`` given ``prob = σ(z)`` and, where |v| ≤ 1,
+    ``growth = expm1(v)``: ``log1p(σ(z)·expm1(v))`` exactly, accurate when the change is
+    far below ``ε·softplus(z)``; for |v| > 1 the plain difference is as accurate and
     cannot overflow."""
     if abs(v) <= 1.0:
-        change = np.log1p(prob * np.expm1(v))
-    else:
-        change = _softplus(z + v) - _softplus(z)
-    return change - y * v
+        return np.log1p(prob * growth)
+    return _softplus(z + v) - _softplus(z)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def row_loss_change(z, prob, v, y):
+    """``ℓ(z + v) − ℓ(z)`` for one row's log-loss ``ℓ(z) = softplus(z) − y z``, given
+    ``prob = σ(z)`` (:func:`_softplus_change`)."""
+    growth = np.expm1(v) if abs(v) <= 1.0 else 0.0
+    return _softplus_change(z, prob, v, growth) - y * v
 
 
 @njit(cache=True, nogil=True)
@@ -232,21 +238,89 @@ def _loss_change(z, u, t, y, s):
     return total / z.shape[0]
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _probabilities(gradient, y, s, n):
+    """``(σ(z), 1 − σ(z))`` of a row of weight s > 0, read from its gradient
+    ``s(σ − y)/n`` (:func:`loss_derivatives`) without an exponential: each is accurate to
+    about ε absolutely, and relatively where it is the label's complement (σ for y = 0,
+    1 − σ for y = 1), as the sigmoid's own."""
+    scaled = n * gradient / s  # σ − y
+    prob = min(max(y + scaled, 0.0), 1.0)
+    complement = min(max((1.0 - y) - scaled, 0.0), 1.0)
+    return prob, complement
+
+
 @njit(cache=True, nogil=True)
-def armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, gradient_z, armijo):
+def _trial_change(z, u, t, y, s, gradient, growth):
+    """:func:`_loss_change` with σ(z) read from the gradient at z (:func:`_probabilities`);
+    ``growth[i]`` receives ``expm1(t·u_i)`` where ``|t·u_i| ≤ 1`` (for
+    :func:`moved_derivatives`). Returns the change and a bound on its rounding error."""
+    n = z.shape[0]
+    total, size = 0.0, 0.0
+    for i in range(n):
+        if s[i] > 0.0:
+            v = t * u[i]
+            prob, _ = _probabilities(gradient[i], y[i], s[i], n)
+            if abs(v) <= 1.0:
+                growth[i] = np.expm1(v)
+                change = np.log1p(prob * growth[i])
+                size += s[i] * (abs(change) + 3.0 * abs(v))
+            else:
+                change = _softplus(z[i] + v) - _softplus(z[i])
+                size += s[i] * (_softplus(z[i] + v) + _softplus(z[i]) + abs(v))
+            total += s[i] * (change - y[i] * v)
+    # each term to a few ulps of its parts (σ to ε absolutely: ε·|expm1 v| ≤ 2ε|v|); the
+    # sum's own rounding is that of loss_derivatives' sum
+    return total / n, 8.0 * 2.220446049250313e-16 * size / n
+
+
+@njit(cache=True, nogil=True)
+def moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
+    """``z += t·u`` and, in place, :func:`loss_derivatives`' gradient and curvature there
+    from those at z and the line search's last trial (``growth[i] = expm1(t·u_i)`` where
+    ``|t·u_i| ≤ 1``, from :func:`armijo_step`): ``σ(z + v) = σ(1 + m)/(1 + σm)`` and
+    ``1 − σ(z + v) = (1 − σ)/(1 + σm)`` with ``m = expm1(v)``, no exponential; rows of
+    larger moves afresh. The loss there is the old one plus the trial's change."""
+    n = z.shape[0]
+    for i in range(n):
+        v = t * u[i]
+        z[i] += v
+        if s[i] > 0.0:
+            if abs(v) <= 1.0:
+                prob, complement = _probabilities(gradient[i], y[i], s[i], n)
+                scale = 1.0 / (1.0 + prob * growth[i])
+                prob *= (1.0 + growth[i]) * scale
+                complement *= scale
+            else:
+                e = np.exp(-abs(z[i]))
+                high, low = 1.0 / (1.0 + e), e / (1.0 + e)
+                prob, complement = (high, low) if z[i] >= 0.0 else (low, high)
+            gradient[i] = s[i] * ((1.0 - y[i]) * prob - y[i] * complement) / n
+            curvature[i] = max(s[i] * prob * complement / n, 1e-12 / n)
+
+
+@njit(cache=True, nogil=True)
+def armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, gradient_z, armijo, growth):
     """Backtracking on the true objective from ``(w, z)`` along ``(step, u)`` until Lee,
     Sun & Saunders' sufficient-descent condition ``ΔP ≤ armijo·t·Δ`` holds, where
-    ``Δ = gradient_zᵀu + penalty(w + step) − penalty(w)`` (< 0 unless the step is 0).
-    Returns t, or 0 when there is no descent left at machine precision."""
+    ``Δ = gradient_zᵀu + penalty(w + step) − penalty(w)`` (< 0 unless the step is 0);
+    ``gradient_z`` is :func:`loss_derivatives`' at z, from which σ(z) is read.
+
+    Returns ``(t, change, error)``: t, or 0 when there is no descent left at machine
+    precision; the loss's change at t (summed term by term, :func:`row_loss_change`),
+    with ``growth`` holding that trial's ``expm1(t·u_i)`` for :func:`moved_derivatives`,
+    and a bound on the change's rounding error.
+    """
     decrease = _penalty_change(w, step, 1.0, l1_weight, l2_weight)
     for i in range(z.shape[0]):
         decrease += gradient_z[i] * u[i]
     t = 1.0
+    change, error = 0.0, 0.0
     while decrease < 0.0 and t > 1e-10:
-        change = _loss_change(z, u, t, y, s) + _penalty_change(w, step, t, l1_weight, l2_weight)
-        if change <= armijo * t * decrease:
+        change, error = _trial_change(z, u, t, y, s, gradient_z, growth)
+        if change + _penalty_change(w, step, t, l1_weight, l2_weight) <= armijo * t * decrease:
             break
         t *= 0.5
     if not (decrease < 0.0 and t > 1e-10):
-        return 0.0
-    return t
+        return 0.0, 0.0, 0.0
+    return t, change, error

@@ -155,7 +155,9 @@ def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
     descent left at machine precision."""
     z, g, y, s = point.z, point.gradient_z, data.y, data.s
     if _kernels(data) is logistic_loss:
-        return logistic_loss.armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo)
+        growth = np.empty_like(z)
+        return logistic_loss.armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo,
+                                         growth)[0]  # fmt: skip
     decrease = float(g @ u) + _penalty_change(w, step, 1.0, l1_weight, l2_weight)
     t = 1.0
     while decrease < 0.0 and t > 1e-10:
