@@ -194,6 +194,100 @@ def dual_value(y, s, theta, shrink):
     return -entropy / n
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _probabilities(gradient, y, s, n):
+    """``(σ(z), 1 − σ(z))`` of a row of weight s > 0, read from its gradient
+    ``s(σ − y)/n`` (:func:`loss_derivatives`) without an exponential: each is accurate to
+    about ε absolutely, and relatively where it is the label's complement (σ for y = 0,
+    1 − σ for y = 1), as the sigmoid's own."""
+    scaled = n * gradient / s  # σ − y
+    prob = min(max(y + scaled, 0.0), 1.0)
+    complement = min(max((1.0 - y) - scaled, 0.0), 1.0)
+    return prob, complement
+
+
+# A sample's mean q is near σ(z) where |q − σ| ≤ this × min(σ, 1 − σ): its entropy is
+# then bounded by the expansion at σ (:func:`dual_value_near`), to within about the
+# square of this fraction of the divergence; a certificate whose shrink alone moves q
+# further computes every entropy.
+_NEAR = 1e-2
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _divergence(q, z):
+    """The Bernoulli divergence ``KL(q ‖ σ(z))``, with log σ and log(1 − σ) from z."""
+    lifted = np.log1p(np.exp(-abs(z)))
+    log_prob = -(max(-z, 0.0) + lifted)
+    log_complement = -(max(z, 0.0) + lifted)
+    divergence = 0.0
+    if q > 0.0:
+        divergence += q * (np.log(q) - log_prob)
+    if q < 1.0:
+        divergence += (1.0 - q) * (np.log1p(-q) - log_complement)
+    return divergence
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _divergence_bound(prob, complement, q, delta):
+    """An upper bound on ``KL(q ‖ σ)``, ``δ = q − σ``, by Taylor's formula at σ to the
+    third order with the fourth's remainder: the divergence's derivatives at σ are 0, 0,
+    ``1/σ + 1/(1 − σ)``, ``1/(1 − σ)² − 1/σ²``, and its fourth, ``2/ξ³ + 2/(1 − ξ)³``, is
+    convex in ξ, so largest at σ or q. Exceeds the divergence by ``O(δ⁴/σ³)``."""
+    variance = prob * complement
+    square = delta * delta
+    second = square / (2.0 * variance)
+    third = square * delta * (prob - complement) / (6.0 * variance * variance)
+    fourth = max(1.0 / prob**3 + 1.0 / complement**3, 1.0 / q**3 + 1.0 / (1.0 - q) ** 3)
+    return second + third + square * square * fourth / 12.0
+
+
+@njit(cache=True, nogil=True)
+def dual_value_near(y, s, theta, shrink, z, gradient_z, loss):
+    """:func:`dual_value`, bounded from below without a logarithm per sample where the
+    means q are near σ(z), z the predictor whose loss and gradient (of
+    :func:`loss_derivatives`) are ``loss`` and ``gradient_z``.
+
+    With ``δ = q − σ``, ``H(q) = H(σ) + zδ + KL(q ‖ σ)`` (H'(σ) = logit σ = z), and
+    Fenchel–Young gives ``Σ s H(σ)/n = gᵀz − F(z)`` exactly. Where q is near σ
+    (``_NEAR``) the divergence is bounded by :func:`_divergence_bound`, elsewhere
+    computed. The value returned is therefore at most :func:`dual_value`'s (up to
+    rounding of the order of ``ε·Σ s|z|/n``): a gap built on it is a bound, larger by
+    about ``_NEAR²`` of the divergences' share at most. Where the shrink alone moves
+    every q further, :func:`dual_value` is returned.
+    """
+    if 1.0 - 1.0 / shrink > _NEAR:
+        return dual_value(y, s, theta, shrink)
+    n = theta.shape[0]
+    linear, excess = 0.0, 0.0
+    for i in range(n):
+        linear += gradient_z[i] * z[i]
+        if s[i] > 0.0:
+            q = min(max(y[i] - n * theta[i] / s[i], 0.0), 1.0)
+            q = y[i] - (y[i] - q) / shrink
+            prob, complement = _probabilities(gradient_z[i], y[i], s[i], n)
+            delta = q - prob
+            if delta == 0.0:
+                divergence = 0.0
+            elif abs(delta) <= _NEAR * min(prob, complement):
+                divergence = _divergence_bound(prob, complement, q, delta)
+            else:
+                divergence = _divergence(q, z[i])
+            excess += s[i] * (z[i] * delta + divergence)
+    return -(linear - loss + excess / n)
+
+
+@njit(cache=True, nogil=True)
+def dual_and_penalty_near(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive,
+                          kkt, z, gradient_z, loss):  # fmt: skip
+    """:func:`dual_and_penalty` with the loss's side of :func:`dual_value_near` (at the
+    predictor z of loss ``loss`` and gradient ``gradient_z``)."""
+    shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
+    penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
+                                               l2_weight, positive, kkt)  # fmt: skip
+    dual = dual_value_near(y, s, theta, shrink, z, gradient_z, loss)
+    return penalty, dual - conjugate, largest
+
+
 @njit(cache=True, nogil=True)
 def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
     """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
@@ -236,18 +330,6 @@ def _loss_change(z, u, t, y, s):
     for i in range(z.shape[0]):
         total += s[i] * row_loss_change(z[i], _sigmoid(z[i]), t * u[i], y[i])
     return total / z.shape[0]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _probabilities(gradient, y, s, n):
-    """``(σ(z), 1 − σ(z))`` of a row of weight s > 0, read from its gradient
-    ``s(σ − y)/n`` (:func:`loss_derivatives`) without an exponential: each is accurate to
-    about ε absolutely, and relatively where it is the label's complement (σ for y = 0,
-    1 − σ for y = 1), as the sigmoid's own."""
-    scaled = n * gradient / s  # σ − y
-    prob = min(max(y + scaled, 0.0), 1.0)
-    complement = min(max((1.0 - y) - scaled, 0.0), 1.0)
-    return prob, complement
 
 
 @njit(cache=True, nogil=True)

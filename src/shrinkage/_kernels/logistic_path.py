@@ -6,7 +6,7 @@ directions of :mod:`shrinkage.solvers.logistic_newton` (compiled in
 the certificate at the top of each outer iteration, a working set of the non-zeros and
 the largest KKT residuals (doubling), Lee, Sun & Saunders' backtracking on the true
 objective, and the next α warm-started at the last predictor, whose dual side is reused.
-Six economies are its own:
+Seven economies are its own:
 
 - A Gram step may keep the last one's curvature (the weighted Gram matrix, which on tall
   sparse data costs more than the rest of the step) while that model predicted the last
@@ -20,6 +20,11 @@ Six economies are its own:
   sample a step spent on these, two are left.
 - With an intercept, the pass that forms ``Xᵀg`` also forms ``Xᵀh``, from which the
   certificate reads ``Xᵀθ`` when the intercept's dual point is its first iterate.
+- Certificates take the loss's side of the dual value from Fenchel–Young at the
+  predictor and a Taylor bound on each sample's divergence from it
+  (:func:`~shrinkage._kernels.logistic_loss.dual_value_near`): no logarithm per sample
+  once the dual point is near ``−∇F``, and a gap that is a bound all the same (each
+  divergence overestimated by about 10⁻⁴ of itself at most).
 - Certificates read only the columns that can matter
   (:mod:`~shrinkage._kernels.dual_bounds`): a Cauchy–Schwarz bound from the last
   certificate settles the features at zero well inside their dual constraint, and the gap
@@ -71,7 +76,7 @@ from .logistic_directions import (
 from .logistic_loss import (
     armijo_step,
     clip_dual_point,
-    dual_and_penalty,
+    dual_and_penalty_near,
     intercept_dual_point,
     loss_derivatives,
     moved_derivatives,
@@ -262,8 +267,8 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
     if not lazy:
         current[1] = True
     holds[1] = lazy
-    penalty, dual, largest = dual_and_penalty(y, s, theta, corr, gradient, w, a, b, positive,
-                                              kkt)  # fmt: skip
+    penalty, dual, largest = dual_and_penalty_near(y, s, theta, corr, gradient, w, a, b,
+                                                   positive, kkt, z, g, loss[0])  # fmt: skip
     return loss[0] + penalty - dual, largest
 
 
