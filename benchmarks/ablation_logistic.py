@@ -30,7 +30,10 @@ on all alike:
   working set's target, never loosened where single steps overshoot the target gap;
 * ``full certificates`` — every certificate reads all of X, none settles a column by
   the bound of :mod:`shrinkage._kernels.dual_bounds` (and no start is certified for
-  that reason).
+  that reason);
+* ``new working sets`` — every outer iteration chooses its working set afresh (doubled),
+  never keeps the last one and its curvature when the gap is within a few times the
+  target.
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -65,7 +68,7 @@ from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "w8a", "rcv1_small"]
 # positions in COMPILED_SETTINGS
 POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12,
-             "ceiling": 13, "lazy": 14, "lazy_starts": 15}  # fmt: skip
+             "ceiling": 13, "lazy": 14, "lazy_starts": 15, "keep": 16}  # fmt: skip
 
 
 def _settings(**changes):
@@ -119,6 +122,7 @@ CONFIGS = {
     "certified starts": _compiled(_settings(starts=0.0)),
     "fixed forcing term": _compiled(_settings(ceiling=COMPILED_SETTINGS[2])),
     "full certificates": _compiled(_settings(lazy=0.0, lazy_starts=0.0)),
+    "new working sets": _compiled(_settings(keep=0.0)),
 }
 
 

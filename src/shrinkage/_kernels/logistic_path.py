@@ -182,6 +182,21 @@ def _largest(score, size):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+def _meets_outside(kkt, features, target):
+    """Whether every KKT residual outside the sorted ``features`` is at most target (an
+    empty set: False)."""
+    if features.shape[0] == 0:
+        return False
+    inside = 0
+    for j in range(kkt.shape[0]):
+        if inside < features.shape[0] and features[inside] == j:
+            inside += 1
+        elif kkt[j] > target:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _gradient(X, data, indices, indptr, fit_intercept, state):
     """``Xᵀg`` at the state's predictor unless current; with an intercept, and the dual
     side to be computed, ``Xᵀh`` in the same pass."""
@@ -325,7 +340,14 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
                     score[j] = np.inf
                     n_nonzero += 1
             size = min(p, max(ws_size, 2 * n_nonzero))
-        if size < p:
+        if (reuse and gap <= settings[16] * tol * scale
+                and _meets_outside(kkt, model[0], target)):  # fmt: skip
+            # the last step's model predicted its decrease, the gap is within a few times
+            # the target, and every feature outside the last working set meets the
+            # target: the same set again, on the same curvature
+            features = model[0].copy()
+            size = features.shape[0]
+        elif size < p:
             features = _largest(score, size)
         else:
             features = np.arange(p).astype(np.int64)
@@ -507,7 +529,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         largest forcing term of the Newton model (the model forcing term itself: fixed),
         1 for lazy correlations in the certificates (0: each reads all of X), and 1 to
         certify a start that would be stepped from where the last certificate left
-        columns unread (:mod:`shrinkage.solvers.logistic`).
+        columns unread, and the gap (in target gaps) under which an outer iteration
+        keeps the last working set and its curvature (0: never)
+        (:mod:`shrinkage.solvers.logistic`).
     coefs : ndarray of shape (n_alphas, p)
         Receives each α's coefficients.
     points : ndarray of shape (n_alphas, 6)

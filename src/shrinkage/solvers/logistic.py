@@ -97,14 +97,27 @@ _MODEL_TOL_CEILING = 1.0
 # reading all of X: leukemia 1.39× (L1) and 1.17× (elastic net), AR(1) 500 × 2000 1.23×
 # and 1.03×, rcv1_small 1.09× and 1.02×, wdbc and w8a even.
 _LAZY_CERTIFICATES = 1.0
+# The compiled path keeps the last working set and its curvature for the next outer
+# iteration of an α (a proximal quasi-Newton step instead of a new Gram matrix on a
+# doubled set) where the last step's model predicted its decrease, every feature outside
+# the set meets the working-set target, and the gap is within this many times the target
+# gap: one quasi-Newton step gains about a factor 10 there. 20-α paths at 1e-4 against
+# always choosing afresh: w8a L1 0.208 → 0.180 s, with an intercept 0.505 → 0.466 s; a9a
+# L1 with an intercept 0.225 → 0.211 s, without at 1e-6 0.346 → 0.291 s; wdbc, leukemia,
+# rcv1_small and AR(1) 500 × 2000 (100 α) within ±5 %. Without the bound on the gap (a
+# stale step also where the gap was 10× the target, which a third step then closed)
+# w8a's L1 path took 0.188 s, and 0.524 s with an intercept, slower than afresh.
+_KEEP_WORKING_SET = 5.0
 # the same rules, for the compiled path (:mod:`shrinkage._kernels.logistic_path`); then:
 # each α starts from the secant prediction, as the Python loop of a path does; the
 # curvature fidelity; the intercept dual point's slack; stepping before certifying; the
-# forcing term's ceiling; lazy certificates, and starts certified where they are lazy
+# forcing term's ceiling; lazy certificates, and starts certified where they are lazy;
+# the gap (in targets) under which a working set and its curvature are kept
 COMPILED_SETTINGS = (float(_FIRST_WORKING_SET), _WORKING_SET_TOL, _MODEL_TOL, _ARMIJO,
                      *FACE_SETTINGS, 1.0, _CURVATURE_FIDELITY,
                      INTERCEPT_DUAL_SLACK, _STEP_BEFORE_CERTIFYING,
-                     _MODEL_TOL_CEILING, _LAZY_CERTIFICATES, _LAZY_CERTIFICATES)  # fmt: skip
+                     _MODEL_TOL_CEILING, _LAZY_CERTIFICATES, _LAZY_CERTIFICATES,
+                     _KEEP_WORKING_SET)  # fmt: skip
 
 
 @dataclass(frozen=True)
