@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _strategies import derivatives, logistic_samples
 from shrinkage._kernels.logistic_loss import (
     _divergence_bound,
     clip_dual_point,
@@ -25,12 +26,7 @@ EPS = np.finfo(float).eps
 
 @st.composite
 def _dual_points(draw):
-    n = draw(st.integers(2, 60))
-    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
-    z = draw(st.sampled_from([0.5, 3.0, 20.0])) * rng.standard_normal(n)
-    y = rng.integers(0, 2, n).astype(float)
-    s = rng.exponential(size=n) * (rng.random(n) < 0.9)  # some weights 0
-    s *= n / max(s.sum(), 1e-300)
+    _, z, y, s = draw(logistic_samples(st.integers(2, 60), [0.5, 3.0, 20.0]))
     correction = draw(st.sampled_from([0.0, 1e-6, 1e-3, 0.3]))
     shrink = draw(st.sampled_from([1.0, 1.0 + 1e-9, 1.0005, 1.008, 1.3]))
     return z, y, s, correction, shrink
@@ -41,8 +37,7 @@ def _dual_points(draw):
 def test_the_bound_is_below_the_dual_value_and_close_to_it(point):
     z, y, s, correction, shrink = point
     n = z.shape[0]
-    g, h = np.empty(n), np.empty(n)
-    loss = loss_derivatives(z, y, s, g, h)
+    loss, g, h = derivatives(z, y, s)
     theta = -g - correction * h
     clip_dual_point(y, s, theta, np.empty(n))
     exact = dual_value(y, s, theta, shrink)

@@ -13,6 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _strategies import derivatives, logistic_samples
 from shrinkage._kernels.logistic_loss import (
     _trial_change,
     armijo_step,
@@ -36,14 +37,8 @@ def _row_change_extended(z, v, y):
 
 @st.composite
 def _rows(draw):
-    n = draw(st.integers(1, 40))
-    seed = draw(st.integers(0, 2**31 - 1))
-    rng = np.random.default_rng(seed)
-    spread = draw(st.sampled_from([1.0, 10.0, 40.0]))
-    z = spread * rng.standard_normal(n)
-    u = draw(st.sampled_from([1e-9, 1e-3, 0.3, 3.0])) * rng.standard_normal(n)
-    y = rng.integers(0, 2, n).astype(float)
-    s = rng.exponential(size=n) * rng.integers(0, 4, n).clip(0, 1)  # some weights 0
+    rng, z, y, s = draw(logistic_samples(st.integers(1, 40), [1.0, 10.0, 40.0]))
+    u = draw(st.sampled_from([1e-9, 1e-3, 0.3, 3.0])) * rng.standard_normal(z.shape[0])
     t = draw(st.sampled_from([1.0, 0.5, 0.125]))
     return z, u, y, s, t
 
@@ -53,8 +48,7 @@ def _rows(draw):
 def test_the_derivatives_after_a_step_are_those_at_the_new_point(rows):
     z, u, y, s, t = rows
     n = z.shape[0]
-    g, h = np.empty(n), np.empty(n)
-    loss = loss_derivatives(z, y, s, g, h)
+    loss, g, h = derivatives(z, y, s)
     growth = np.full(n, np.nan)
     change, error = _trial_change(z, u, t, y, s, g, growth)
     moved, g_moved, h_moved = z.copy(), g.copy(), h.copy()
