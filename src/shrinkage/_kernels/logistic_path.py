@@ -11,7 +11,9 @@ Seven economies are its own:
 - A Gram step may keep the last one's curvature (the weighted Gram matrix, which on tall
   sparse data costs more than the rest of the step) while that model predicted the last
   full step's decrease well: a proximal quasi-Newton step, still a descent direction,
-  and a fresh matrix after any shortened step.
+  and a fresh matrix after any shortened step. An outer iteration whose gap is within a
+  few targets keeps the last working set (where no feature outside it violates the
+  target) rather than doubling it, so that the curvature still covers it.
 - The loss and its derivatives at an accepted step come from the line search's last
   trial (:func:`~shrinkage._kernels.logistic_loss.moved_derivatives`): σ read from the
   gradient and the trial's ``expm1(t·u)`` give the new σ without an exponential, and

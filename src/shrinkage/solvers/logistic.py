@@ -101,12 +101,12 @@ _LAZY_CERTIFICATES = 1.0
 # iteration of an α (a proximal quasi-Newton step instead of a new Gram matrix on a
 # doubled set) where the last step's model predicted its decrease, every feature outside
 # the set meets the working-set target, and the gap is within this many times the target
-# gap: one quasi-Newton step gains about a factor 10 there. 20-α paths at 1e-4 against
-# always choosing afresh: w8a L1 0.208 → 0.180 s, with an intercept 0.505 → 0.466 s; a9a
-# L1 with an intercept 0.225 → 0.211 s, without at 1e-6 0.346 → 0.291 s; wdbc, leukemia,
-# rcv1_small and AR(1) 500 × 2000 (100 α) within ±5 %. Without the bound on the gap (a
-# stale step also where the gap was 10× the target, which a third step then closed)
-# w8a's L1 path took 0.188 s, and 0.524 s with an intercept, slower than afresh.
+# gap: one quasi-Newton step gains about a factor 10 there. 20-α paths, interleaved,
+# against always choosing afresh: w8a's L1 path without an intercept 1.14× faster at
+# 1e-4 and 1.16× at 1e-6, a9a's up to 1.11×, wdbc, leukemia and rcv1_small within ±6 %
+# (benchmarks/README.md). Without the bound on the gap (a stale step also where the gap
+# was 10× the target, which a third step then closed) w8a's L1 path with an intercept
+# was slower than choosing afresh (0.524 against 0.505 s).
 _KEEP_WORKING_SET = 5.0
 # the same rules, for the compiled path (:mod:`shrinkage._kernels.logistic_path`); then:
 # each α starts from the secant prediction, as the Python loop of a path does; the
