@@ -47,8 +47,9 @@ DATA = Path(
 )
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
 DATASETS = ["leukemia", "rcv1_small", "a9a", "w8a", "news20_bow", "breast_cancer_wdbc"]
-# wide dense data that no default of ours was tuned on (``--datasets ar1_500x2000``)
-SYNTHETIC = ["ar1_500x2000"]
+# data that no default of ours was tuned on: wide dense (``--datasets ar1_500x2000``) and
+# tall sparse 0/1 (``--datasets binary_100000x1000``)
+SYNTHETIC = ["ar1_500x2000", "binary_100000x1000"]
 
 
 def ar1_design(n=500, p=2000, rho=0.6, seed=0):
@@ -66,10 +67,28 @@ def ar1_design(n=500, p=2000, rho=0.6, seed=0):
     return np.asfortranarray(X), y
 
 
+def binary_design(n=100_000, p=1000, seed=0):
+    """Tall sparse 0/1 features whose frequencies fall as a power law (from 30 % to about
+    0.1 %, as words or one-hot categories do), 30 coefficients of ±1, logistic labels."""
+    rng = np.random.default_rng(seed)
+    rates = 0.3 * np.arange(1, p + 1) ** -0.8
+    columns = [np.flatnonzero(rng.random(n) < rate) for rate in rng.permutation(rates)]
+    indptr = np.concatenate([[0], np.cumsum([len(c) for c in columns])])
+    indices = np.concatenate(columns).astype(np.int32)
+    X = sp.csc_matrix((np.ones(indices.shape[0]), indices, indptr), shape=(n, p))
+    w = np.zeros(p)
+    w[rng.choice(p, 30, replace=False)] = rng.choice([-1.0, 1.0], 30)
+    z = X @ w - 0.5
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(np.float64)
+    return X, y
+
+
 def load(name):
     """X (CSC if sparse; dense columns standardised) and the 0/1 labels."""
     if name == "ar1_500x2000":
         return ar1_design()
+    if name == "binary_100000x1000":
+        return binary_design()
     if name == "breast_cancer_wdbc":
         frame = pd.read_csv(DATA / f"{name}.csv")
         y = frame.pop("target").to_numpy(np.float64)

@@ -34,7 +34,10 @@ ESTIMATORS = [
     MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     GroupLassoCV(n_alphas=5, cv=2, tol=1e-12),
     PoissonLasso(alpha=0.01, tol=1e-12),
-    PoissonElasticNet(alpha=0.01, tol=1e-12),
+    # α = 0.05: at 0.01 the ridge part's curvature (α(1 − ρ) = 0.005) lets two fits of
+    # gap 1e-15, whose objectives agree to the last bits, differ by 2e-7 in their
+    # coefficients, and the check would measure rounding (9 non-zeros of 30 here)
+    PoissonElasticNet(alpha=0.05, tol=1e-12),
     PoissonLassoCV(alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     PoissonElasticNetCV(l1_ratio=[0.5, 1.0], alphas=[1.0, 0.3, 0.1], cv=2, tol=1e-12),
     MultinomialLogisticRegression(alpha=0.01, tol=1e-12),

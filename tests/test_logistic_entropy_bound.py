@@ -80,5 +80,5 @@ def test_the_divergence_bound_holds_and_is_tight(prob, relative):
     q = prob + relative * min(prob, complement)
     delta = q - prob  # as the kernel forms it
     exact = _divergence_series(prob, delta)
-    bound = _divergence_bound(prob, complement, q, delta)
+    bound = _divergence_bound(prob, complement, delta)
     assert exact * (1 - 1e-12) <= bound <= exact * (1 + 1e-3)

@@ -90,12 +90,12 @@ def _two_certificates(X, data, indices, indptr, y, s, fit_intercept, z_first, z_
               np.zeros(p, dtype=np.bool_), np.array([False, False]))  # fmt: skip
     kkt = np.empty(p)
     first, _ = _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds,
-                            w_first, a, b, False, kkt, 0.0)  # fmt: skip
+                            w_first, 0.0, a, b, False, kkt, 0.0, np.inf)  # fmt: skip
     z[:] = z_second
     loss[0] = loss_derivatives(z, y, s, g, hess)
     current[:] = False
     second, _ = _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds,
-                             w_second, a, b, False, kkt, 0.0)  # fmt: skip
+                             w_second, 0.0, a, b, False, kkt, 0.0, np.inf)  # fmt: skip
     return first, second, bounds[3].copy(), bounds[5][1], state[4].copy(), state[5].copy()
 
 

@@ -39,6 +39,8 @@ def _row_change_extended(z, v, y):
 def _rows(draw):
     rng, z, y, s = draw(logistic_samples(st.integers(1, 40), [1.0, 10.0, 40.0]))
     u = draw(st.sampled_from([1e-9, 1e-3, 0.3, 3.0])) * rng.standard_normal(z.shape[0])
+    if draw(st.booleans()):  # rows outside the step's columns of sparse X do not move
+        u *= rng.random(z.shape[0]) < 0.6
     t = draw(st.sampled_from([1.0, 0.5, 0.125]))
     return z, u, y, s, t
 

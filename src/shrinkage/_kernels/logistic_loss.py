@@ -195,12 +195,12 @@ def dual_value(y, s, theta, shrink):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _probabilities(gradient, y, s, n):
+def _probabilities(gradient, y, factor):
     """``(σ(z), 1 − σ(z))`` of a row of weight s > 0, read from its gradient
-    ``s(σ − y)/n`` (:func:`loss_derivatives`) without an exponential: each is accurate to
-    about ε absolutely, and relatively where it is the label's complement (σ for y = 0,
-    1 − σ for y = 1), as the sigmoid's own."""
-    scaled = n * gradient / s  # σ − y
+    ``s(σ − y)/n`` (:func:`loss_derivatives`) and ``factor = n/s`` without an
+    exponential: each is accurate to about ε absolutely, and relatively where it is the
+    label's complement (σ for y = 0, 1 − σ for y = 1), as the sigmoid's own."""
+    scaled = factor * gradient  # σ − y
     prob = min(max(y + scaled, 0.0), 1.0)
     complement = min(max((1.0 - y) - scaled, 0.0), 1.0)
     return prob, complement
@@ -227,17 +227,24 @@ def _divergence(q, z):
     return divergence
 
 
+# (1 − _NEAR)⁻³: the fourth derivative's bound at q from its value at σ
+_FOURTH = 1.0 / (1.0 - _NEAR) ** 3
+
+
 @njit(cache=True, nogil=True, inline="always")
-def _divergence_bound(prob, complement, q, delta):
-    """An upper bound on ``KL(q ‖ σ)``, ``δ = q − σ``, by Taylor's formula at σ to the
-    third order with the fourth's remainder: the divergence's derivatives at σ are 0, 0,
-    ``1/σ + 1/(1 − σ)``, ``1/(1 − σ)² − 1/σ²``, and its fourth, ``2/ξ³ + 2/(1 − ξ)³``, is
-    convex in ξ, so largest at σ or q. Exceeds the divergence by ``O(δ⁴/σ³)``."""
-    variance = prob * complement
+def _divergence_bound(prob, complement, delta):
+    """An upper bound on ``KL(q ‖ σ)``, ``δ = q − σ``, ``|δ| ≤ _NEAR·min(σ, 1 − σ)``,
+    by Taylor's formula at σ to the third order with the fourth's remainder: the
+    divergence's derivatives at σ are 0, 0, ``1/σ + 1/(1 − σ)``, ``1/(1 − σ)² − 1/σ²``,
+    and its fourth, ``2/ξ³ + 2/(1 − ξ)³``, is convex in ξ, so largest at σ or q, where
+    it is at most ``(1 − _NEAR)⁻³`` times its value at σ. Exceeds the divergence by
+    ``O(δ⁴/σ³)``. One division and no power: the certificate's loop over the samples."""
+    inverse = 1.0 / (prob * complement)
     square = delta * delta
-    second = square / (2.0 * variance)
-    third = square * delta * (prob - complement) / (6.0 * variance * variance)
-    fourth = max(1.0 / prob**3 + 1.0 / complement**3, 1.0 / q**3 + 1.0 / (1.0 - q) ** 3)
+    cubes = prob * prob * prob + complement * complement * complement
+    fourth = _FOURTH * cubes * inverse * inverse * inverse
+    second = 0.5 * square * inverse
+    third = square * delta * (prob - complement) * inverse * inverse / 6.0
     return second + third + square * square * fourth / 12.0
 
 
@@ -258,18 +265,20 @@ def dual_value_near(y, s, theta, shrink, z, gradient_z, loss):
     if 1.0 - 1.0 / shrink > _NEAR:
         return dual_value(y, s, theta, shrink)
     n = theta.shape[0]
+    inverse = 1.0 / shrink
     linear, excess = 0.0, 0.0
     for i in range(n):
         linear += gradient_z[i] * z[i]
         if s[i] > 0.0:
-            q = min(max(y[i] - n * theta[i] / s[i], 0.0), 1.0)
-            q = y[i] - (y[i] - q) / shrink
-            prob, complement = _probabilities(gradient_z[i], y[i], s[i], n)
+            factor = n / s[i]
+            q = min(max(y[i] - factor * theta[i], 0.0), 1.0)
+            q = y[i] - (y[i] - q) * inverse
+            prob, complement = _probabilities(gradient_z[i], y[i], factor)
             delta = q - prob
             if delta == 0.0:
                 divergence = 0.0
             elif abs(delta) <= _NEAR * min(prob, complement):
-                divergence = _divergence_bound(prob, complement, q, delta)
+                divergence = _divergence_bound(prob, complement, delta)
             else:
                 divergence = _divergence(q, z[i])
             excess += s[i] * (z[i] * delta + divergence)
@@ -277,15 +286,50 @@ def dual_value_near(y, s, theta, shrink, z, gradient_z, loss):
 
 
 @njit(cache=True, nogil=True)
-def dual_and_penalty_near(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive,
-                          kkt, z, gradient_z, loss):  # fmt: skip
-    """:func:`dual_and_penalty` with the loss's side of :func:`dual_value_near` (at the
-    predictor z of loss ``loss`` and gradient ``gradient_z``)."""
+def gap_near(y, s, theta, corr, gradient, w, intercept, l1_weight, l2_weight, positive,
+             kkt, z, gradient_z, loss, enough):  # fmt: skip
+    """The duality gap of :func:`dual_and_penalty` with the loss's side of
+    :func:`dual_value_near` (at the predictor z of loss ``loss`` and gradient
+    ``gradient_z``), and the largest KKT residual (the residuals into ``kkt``); where
+    the penalty's side alone exceeds ``enough``, that lower bound of the gap instead.
+
+    At the shrunk point θ' the gap is the sum of two Fenchel–Young gaps, each ≥ 0: the
+    loss's ``F(z) + F*(−θ') + zᵀθ'`` and the penalty's ``P(w) + P*(Xᵀθ') − zᵀθ'``, with
+    ``zᵀθ' = wᵀXᵀθ' + b·1ᵀθ'`` (b the intercept). The penalty's is O(p) once ``Xᵀθ`` is
+    known, the loss's an entropy per sample: a certificate that the penalty's side
+    already fails (a path's start, whose coefficients the secant moved) needs no more.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage._kernels.logistic_loss import gap_near, loss_derivatives
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); y = np.array([1.0, 0.0, 1.0])
+    >>> s, w = np.ones(3), np.array([0.5, 0.0]); z = X @ w
+    >>> g, h = np.empty(3), np.empty(3); loss = loss_derivatives(z, y, s, g, h)
+    >>> a, b, kkt = np.full(2, 0.1), np.zeros(2), np.empty(2)
+    >>> full = gap_near(y, s, -g, X.T @ -g, X.T @ g, w, 0.0, a, b, False, kkt, z, g,
+    ...                 loss, np.inf)
+    >>> lower = gap_near(y, s, -g, X.T @ -g, X.T @ g, w, 0.0, a, b, False, kkt, z, g,
+    ...                  loss, 0.0)
+    >>> bool(0.0 < lower[0] <= full[0]), lower[1] == full[1]
+    (True, True)
+    """
     shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
                                                l2_weight, positive, kkt)  # fmt: skip
+    coupling = 0.0  # zᵀθ, before the shrink
+    if intercept != 0.0:
+        for i in range(theta.shape[0]):
+            coupling += theta[i]
+        coupling *= intercept
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            coupling += w[j] * corr[j]
+    lower = penalty + conjugate - coupling / shrink
+    if lower > enough:
+        return lower, largest
     dual = dual_value_near(y, s, theta, shrink, z, gradient_z, loss)
-    return penalty, dual - conjugate, largest
+    return loss + penalty - (dual - conjugate), largest
 
 
 @njit(cache=True, nogil=True)
@@ -340,9 +384,11 @@ def _trial_change(z, u, t, y, s, gradient, growth):
     n = z.shape[0]
     total, size = 0.0, 0.0
     for i in range(n):
-        if s[i] > 0.0:
+        if u[i] == 0.0:  # a row outside the step's columns (sparse X): no change
+            growth[i] = 0.0
+        elif s[i] > 0.0:
             v = t * u[i]
-            prob, _ = _probabilities(gradient[i], y[i], s[i], n)
+            prob, _ = _probabilities(gradient[i], y[i], n / s[i])
             if abs(v) <= 1.0:
                 growth[i] = np.expm1(v)
                 change = np.log1p(prob * growth[i])
@@ -362,14 +408,17 @@ def moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
     from those at z and the line search's last trial (``growth[i] = expm1(t·u_i)`` where
     ``|t·u_i| ≤ 1``, from :func:`armijo_step`): ``σ(z + v) = σ(1 + m)/(1 + σm)`` and
     ``1 − σ(z + v) = (1 − σ)/(1 + σm)`` with ``m = expm1(v)``, no exponential; rows of
-    larger moves afresh. The loss there is the old one plus the trial's change."""
+    larger moves afresh, rows that did not move (v = 0: outside the step's columns of
+    sparse X) untouched. The loss there is the old one plus the trial's change."""
     n = z.shape[0]
     for i in range(n):
         v = t * u[i]
+        if v == 0.0:
+            continue  # the row did not move: its derivatives stand
         z[i] += v
         if s[i] > 0.0:
             if abs(v) <= 1.0:
-                prob, complement = _probabilities(gradient[i], y[i], s[i], n)
+                prob, complement = _probabilities(gradient[i], y[i], n / s[i])
                 scale = 1.0 / (1.0 + prob * growth[i])
                 prob *= (1.0 + growth[i]) * scale
                 complement *= scale
