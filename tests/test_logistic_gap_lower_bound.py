@@ -13,8 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _strategies import derivatives, logistic_samples
-from shrinkage._kernels.logistic_loss import clip_dual_point, dual_value, gap_near
+from shrinkage._kernels.logistic_loss import (
+    clip_dual_point,
+    divergence_floor,
+    dual_value,
+    gap_near,
+)
 from shrinkage._kernels.penalty_side import shrink_factor
+from shrinkage.penalties import ElasticNetPenalty
+from shrinkage.solvers.logistic import solve_logistic
 
 EPS = np.finfo(float).eps
 
@@ -89,3 +96,78 @@ def test_a_start_moved_off_its_solution_fails_on_the_penalty_side():
     lower, _ = gap_near(y, s, -g_moved, X.T @ -g_moved, X.T @ g_moved, moved, 0.0, a,
                         np.zeros(p), False, kkt, z_moved, g_moved, loss_moved, target)  # fmt: skip
     assert target < lower <= full * (1 + 1e-12)
+
+
+@given(_points(), st.sampled_from([1.0, 1.005, 1.05, 1.5, 4.0]))
+@settings(max_examples=200, deadline=None)
+def test_the_divergence_floor_bounds_the_loss_side_from_below(point, shrink):
+    X, y, s, w, intercept, _, _, move, rng = point
+    n = X.shape[0]
+    z = X @ w + intercept
+    loss, g, _ = derivatives(z, y, s)
+    theta = -g + move * rng.standard_normal(n) * s / n
+    clip_dual_point(y, s, theta, np.empty(n))
+    loss_side = loss - dual_value(y, s, theta, shrink) + (z @ theta) / shrink
+    floor = divergence_floor(y, s, theta, shrink, g)
+    rounding = 64 * EPS * (float(s @ (np.abs(z) + 1.0)) / n + abs(loss))
+    assert 0.0 <= floor <= loss_side + rounding
+    if move == 0.0 and shrink > 1.0:
+        # θ = −g moved by the shrink alone: the divergence to second order, within the
+        # ratio of the curvatures at the two ends
+        prob = 1.0 / (1.0 + np.exp(-z))
+        q = y - (y - prob) / shrink
+        top = np.maximum(prob * (1 - prob), q * (1 - q))
+        top[(q - 0.5) * (prob - 0.5) <= 0] = 0.25
+        bottom = np.minimum(prob * (1 - prob), q * (1 - q))
+        assert floor >= np.min(bottom / top) * loss_side * (1 - 1e-9) - rounding
+
+
+def test_a_warm_start_at_the_next_alpha_fails_on_the_divergence_floor():
+    """The lasso's solution at α, certified at 0.95 α: θ = −g shrinks by about 1/0.95,
+    the penalty's side stays below a target that the floor of the loss's side exceeds,
+    and the floor is at most the full gap."""
+    rng = np.random.default_rng(1)
+    n, p = 2000, 4
+    X = rng.standard_normal((n, p))
+    y = (X @ np.array([2.0, -1.0, 0.0, 0.0]) + rng.logistic(size=n) > 0).astype(float)
+    s = np.ones(n)
+    fit = solve_logistic(X, y, 0.02, ElasticNetPenalty(l1_ratio=1.0), tol=1e-12,
+                         fit_intercept=False)  # fmt: skip
+    w = fit.coef
+    z = X @ w
+    loss, g, _ = derivatives(z, y, s)
+    a, b, kkt = np.full(p, 0.95 * 0.02), np.zeros(p), np.empty(p)
+    args = (y, s, -g, X.T @ -g, X.T @ g, w, 0.0, a, b, False, kkt, z, g, loss)
+    full, _ = gap_near(*args, np.inf)
+    penalty_side, _ = gap_near(*args, -np.inf)
+    target = 0.5 * full
+    assert penalty_side < target
+    lower, _ = gap_near(*args, target)
+    assert target < lower <= full * (1 + 1e-12)
+    shrink = shrink_factor(X.T @ -g, a, b, False)
+    assert shrink > 1.02
+    floor = divergence_floor(y, s, -g, shrink, g)
+    assert abs(lower - (penalty_side + floor)) <= 4 * EPS * lower
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.3, 1.0]))
+@settings(max_examples=100, deadline=None)
+def test_the_clip_moves_only_the_means_outside_the_interval(seed, zero_weights):
+    """``q = y − nθ/s`` clipped to [0, 1], θ = 0 where s = 0, the move in ``change``:
+    against NumPy, row by row (the compiled loop selects instead of branching)."""
+    rng = np.random.default_rng(seed)
+    n = 50
+    y = rng.integers(0, 2, n).astype(float)
+    s = rng.uniform(0.2, 2.0, n) * (rng.random(n) >= zero_weights * 0.5)
+    theta = rng.standard_normal(n) * 0.02
+    before = theta.copy()
+    change = np.full(n, np.nan)
+    moved = clip_dual_point(y, s, theta, change)
+    weighted = s > 0
+    q = np.where(weighted, y - n * before / np.where(weighted, s, 1.0), 0.0)
+    expected = np.where(weighted, s * (y - np.clip(q, 0.0, 1.0)) / n, 0.0)
+    expected = np.where(weighted & (q >= 0) & (q <= 1), before, expected)
+    np.testing.assert_allclose(theta, expected, rtol=1e-15, atol=1e-300)
+    np.testing.assert_array_equal(change == 0.0, theta == before)
+    np.testing.assert_allclose(change, theta - before, rtol=1e-15, atol=1e-300)
+    assert moved == bool(np.any(theta != before))

@@ -1,8 +1,8 @@
 """The compiled path's line search and the derivatives it leaves at the accepted step.
 
-:func:`~shrinkage._kernels.logistic_loss.armijo_step` reads σ(z) from the gradient and
+:func:`~shrinkage._kernels.logistic_step.armijo_step` reads σ(z) from the gradient and
 keeps its last trial's ``expm1(t·u)``, from which
-:func:`~shrinkage._kernels.logistic_loss.moved_derivatives` forms the gradient and
+:func:`~shrinkage._kernels.logistic_step.moved_derivatives` forms the gradient and
 curvature at ``z + t·u`` without an exponential. Checked here against
 :func:`~shrinkage._kernels.logistic_loss.loss_derivatives` at the new point and against
 the loss change in extended precision, on rows far on both sides of the decision
@@ -14,12 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _strategies import derivatives, logistic_samples
-from shrinkage._kernels.logistic_loss import (
-    _trial_change,
-    armijo_step,
-    loss_derivatives,
-    moved_derivatives,
-)
+from shrinkage._kernels.logistic_loss import loss_derivatives
+from shrinkage._kernels.logistic_step import _trial_change, armijo_step, moved_derivatives
 
 EPS = np.finfo(float).eps
 

@@ -15,7 +15,7 @@ Seven economies are its own:
   few targets keeps the last working set (where no feature outside it violates the
   target) rather than doubling it, so that the curvature still covers it.
 - The loss and its derivatives at an accepted step come from the line search's last
-  trial (:func:`~shrinkage._kernels.logistic_loss.moved_derivatives`): σ read from the
+  trial (:func:`~shrinkage._kernels.logistic_step.moved_derivatives`): σ read from the
   gradient and the trial's ``expm1(t·u)`` give the new σ without an exponential, and
   the loss is the last one plus the trial's change (summed afresh once their rounding
   could reach a thousandth of the target gap). Of the five transcendental functions per
@@ -78,13 +78,13 @@ from .logistic_directions import (
     transposed_pair,
 )
 from .logistic_loss import (
-    armijo_step,
+    GAP_ROUNDING,
     clip_dual_point,
     gap_near,
     intercept_dual_point,
     loss_derivatives,
-    moved_derivatives,
 )
+from .logistic_step import armijo_step, moved_derivatives
 from .penalty_side import _penalty_change, kkt_residuals, penalty_value, working_set_kkt
 from .prediction import secant_ratio, secant_start
 
@@ -117,7 +117,7 @@ _OVERSHOOT = 0.1
 # The loss after a Newton step is the last one plus the line search's change, while their
 # rounding errors add up to at most this fraction of the target gap (it is then summed
 # afresh): the step's σ, gradient and curvature come from that trial's expm1(t·u) and
-# the last σ (:func:`~shrinkage._kernels.logistic_loss.moved_derivatives`), where a
+# the last σ (:func:`~shrinkage._kernels.logistic_step.moved_derivatives`), where a
 # fresh loss and derivatives cost an exponential and a logarithm per sample.
 _DRIFT = 1e-3
 
@@ -613,7 +613,8 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         stepped = n_steps > 0 and start - loss[0] - penalty_value(w, a, b) + gap > tol * scale
         screened = 0
         if screen:
-            radius = column_norms * (unit_radius * np.sqrt(max(gap, 0.0)))
+            floor = GAP_ROUNDING * (loss[0] + penalty_value(w, a, b))
+            radius = column_norms * (unit_radius * np.sqrt(max(gap, floor)))
             screened = _screened(state[5], w, a, b, positive, radius)
         with objmode(tock="f8"):
             tock = time.perf_counter()

@@ -10,7 +10,8 @@ of each row's formula for every step. The products ``Xᵀv`` stay with BLAS.
 import numpy as np
 from numba import njit
 
-from .logistic_loss import _sigmoid, row_loss_change
+from .logistic_loss import _sigmoid
+from .logistic_step import row_loss_change
 
 
 @njit(cache=True, nogil=True)
@@ -43,7 +44,7 @@ def state_sums(z, y, s, residual, curvature):
 @njit(cache=True, nogil=True)
 def loss_changes(z, u, steps, y, s, out):
     """Into ``out[k]``: ``Σ s [ℓ(z + t_k u) − ℓ(z)]`` for each step size ``t_k`` of
-    ``steps``, term by term (:func:`~shrinkage._kernels.logistic_loss.row_loss_change`)."""
+    ``steps``, term by term (:func:`~shrinkage._kernels.logistic_step.row_loss_change`)."""
     out[:] = 0.0
     for i in range(z.shape[0]):
         if s[i] != 0.0:

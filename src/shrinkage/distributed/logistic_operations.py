@@ -214,7 +214,7 @@ def block_loss_changes(block, coef, intercept, coef_step, intercept_step, steps)
 
     ``log(1 + e^{z + tu}) − log(1 + e^z) = log1p(σ(z)·expm1(tu))`` keeps the digits of
     small changes; for ``|tu| > 1`` the difference of the two terms is as accurate and
-    cannot overflow (:func:`shrinkage._kernels.logistic_loss.row_loss_change`).
+    cannot overflow (:func:`shrinkage._kernels.logistic_step.row_loss_change`).
     """
     X, y, s = block.X, block.y, block.weights()
     z = _predictor(X, coef, intercept)

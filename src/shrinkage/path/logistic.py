@@ -27,6 +27,7 @@ import time
 
 import numpy as np
 
+from .._kernels.logistic_loss import GAP_ROUNDING
 from .._validation import check_tol, working_dtype
 from ..certificates.logistic import gap_safe_zeros
 from ..losses import LogisticLoss, PoissonLoss, SquaredLoss
@@ -172,6 +173,8 @@ def _screened(data, penalty, alpha, w, point, gap):
     if point is None or point.correlation is None or not isinstance(data.loss, LogisticLoss):
         return 0
     a, b = penalty.weights(alpha, w.shape[0], data.scale)
-    zero = gap_safe_zeros(point.correlation, w, a, b, penalty.positive, gap,
+    # no radius below the gap's rounding (GAP_ROUNDING)
+    floor = GAP_ROUNDING * (point.loss + float(a @ np.abs(w) + 0.5 * b @ (w * w)))
+    zero = gap_safe_zeros(point.correlation, w, a, b, penalty.positive, max(gap, floor),
                           data.dual_column_norms, data.s)  # fmt: skip
     return int(np.count_nonzero(zero))

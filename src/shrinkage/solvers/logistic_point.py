@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .._kernels import logistic_loss, poisson_loss
+from .._kernels import logistic_loss, logistic_step, poisson_loss
 from .._kernels.columns import (
     all_column_dots_sparse,
     column_dot_pairs_dense,
@@ -142,7 +142,7 @@ def loss_change(data, z, u, t):
     """``F(z + t·u) − F(z)`` of ``data``'s loss, summed term by term
     (:meth:`~shrinkage.losses.Loss.loss_change`; one compiled pass for the log-loss)."""
     if _kernels(data) is logistic_loss:
-        return logistic_loss._loss_change(z, u, t, data.y, data.s)
+        return logistic_step._loss_change(z, u, t, data.y, data.s)
     return data.loss.loss_change(data.y, z, t * u, data.s)
 
 
@@ -156,7 +156,7 @@ def step_length(data, point, u, w, step, l1_weight, l2_weight, armijo):
     z, g, y, s = point.z, point.gradient_z, data.y, data.s
     if _kernels(data) is logistic_loss:
         growth = np.empty_like(z)
-        return logistic_loss.armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo,
+        return logistic_step.armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, g, armijo,
                                          growth)[0]  # fmt: skip
     decrease = float(g @ u) + _penalty_change(w, step, 1.0, l1_weight, l2_weight)
     t = 1.0
