@@ -33,7 +33,9 @@ on all alike:
   that reason);
 * ``new working sets`` — every outer iteration chooses its working set afresh (doubled),
   never keeps the last one and its curvature when the gap is within a few times the
-  target.
+  target;
+* ``filled working sets`` — a working set smaller than its size takes, after the
+  features that violate their KKT condition, the first features that meet it.
 
 There is no ``no screening`` row: the logistic path counts the features the gap-safe test
 proves zero (``n_screened``) but its working sets, not the test, decide what is solved.
@@ -68,7 +70,8 @@ from shrinkage.solvers.logistic import COMPILED_SETTINGS  # noqa: E402
 DATASETS = ["breast_cancer_wdbc", "leukemia", "a9a", "w8a", "rcv1_small"]
 # positions in COMPILED_SETTINGS
 POSITIONS = {"first": 0, "gram": 8, "predict": 9, "fidelity": 10, "slack": 11, "starts": 12,
-             "ceiling": 13, "lazy": 14, "lazy_starts": 15, "keep": 16}  # fmt: skip
+             "ceiling": 13, "lazy": 14, "lazy_starts": 15, "keep": 16,
+             "violators": 17}  # fmt: skip
 
 
 def _settings(**changes):
@@ -114,7 +117,7 @@ CONFIGS = {
     "auto": _compiled(),
     "python loop": _python_loop,
     "no Gram": _compiled(_settings(gram=0.0)),
-    "no working sets": _compiled(_settings(first=1e9)),
+    "no working sets": _compiled(_settings(first=1e9, violators=0.0)),
     "no warm start": _compiled(warm=False),
     "no prediction": _compiled(_settings(predict=0.0)),
     "no kept curvature": _compiled(_settings(fidelity=0.0)),
@@ -123,6 +126,7 @@ CONFIGS = {
     "fixed forcing term": _compiled(_settings(ceiling=COMPILED_SETTINGS[2])),
     "full certificates": _compiled(_settings(lazy=0.0, lazy_starts=0.0)),
     "new working sets": _compiled(_settings(keep=0.0)),
+    "filled working sets": _compiled(_settings(violators=0.0)),
 }
 
 

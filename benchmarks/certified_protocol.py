@@ -1,7 +1,7 @@
 """The protocol the family benchmarks share (``multitask_paths.py``, ``group_paths.py``):
 for a target relative gap, the loosest of a solver's own tolerances whose path passes
-*our* certificate at every point, then that path timed (median of 3 after the search's
-run, the warm-up); and the Markdown table with the ratio to the fastest peer."""
+*our* certificate at every point, then that path timed (:func:`median_seconds`, after the
+search's run, the warm-up); and the Markdown table with the ratio to the fastest peer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,23 @@ import time
 import numpy as np
 
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
+MIN_RUNS, MIN_SECONDS, MAX_RUNS = 3, 0.5, 25
+
+
+def median_seconds(run_once):
+    """The median of repeated timings of ``run_once() → seconds or None`` (None: the wall
+    clock of the call): at least ``MIN_RUNS`` runs, and more, up to ``MAX_RUNS``, until
+    ``MIN_SECONDS`` of wall clock have passed, so that a path of a few milliseconds is
+    the median of many runs on a noisy machine, not of three."""
+    times = []
+    begin = time.perf_counter()
+    while len(times) < MIN_RUNS or (
+        len(times) < MAX_RUNS and time.perf_counter() - begin < MIN_SECONDS
+    ):
+        start = time.perf_counter()
+        seconds = run_once()
+        times.append(seconds if seconds is not None else time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def search_and_time(run, worst_gap, target, cap):
@@ -27,12 +44,8 @@ def search_and_time(run, worst_gap, target, cap):
             return dict(status=f"> {cap:g} s", tol=tol)
         gap = worst_gap(coefs)
         if gap <= target:
-            times = []
-            for _ in range(3):
-                start = time.perf_counter()
-                _, seconds = run(tol)
-                times.append(seconds if seconds is not None else time.perf_counter() - start)
-            return dict(status="ok", tol=tol, seconds=float(np.median(times)), gap=gap)
+            seconds = median_seconds(lambda tol=tol: run(tol)[1])
+            return dict(status="ok", tol=tol, seconds=seconds, gap=gap)
     return dict(status=f"gap {gap:.1e} at tol {TOLERANCES[-1]:g}")
 
 

@@ -35,6 +35,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
+from certified_protocol import median_seconds  # noqa: E402
 from logistic_peers import SOLVERS, CapExceeded, NotApplicable, Problem  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
@@ -127,7 +128,8 @@ def worst_gap(problem, fit):
 
 
 def benchmark(problem, solver, target, cap):
-    """The loosest tolerance reaching ``target`` on every point, then the median of 3 runs."""
+    """The loosest tolerance reaching ``target`` on every point, then the median of
+    :func:`~certified_protocol.median_seconds`'s runs."""
     run = SOLVERS[solver]
     gap = np.inf
     for tol in TOLERANCES:
@@ -142,13 +144,8 @@ def benchmark(problem, solver, target, cap):
             return dict(status=f"error: {type(exc).__name__}: {exc}"[:80], tol=tol)
         gap = worst_gap(problem, fit)
         if gap <= target:
-            times = []
-            for _ in range(3):
-                start = time.perf_counter()
-                timed = run(problem, tol, np.inf)
-                times.append(timed.seconds if timed.seconds is not None
-                             else time.perf_counter() - start)  # fmt: skip
-            return dict(status="ok", tol=tol, seconds=float(np.median(times)), gap=gap)
+            seconds = median_seconds(lambda tol=tol: run(problem, tol, np.inf).seconds)
+            return dict(status="ok", tol=tol, seconds=seconds, gap=gap)
     return dict(status=f"gap {gap:.1e} at tol {TOLERANCES[-1]:g}", tol=TOLERANCES[-1])
 
 

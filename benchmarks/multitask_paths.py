@@ -9,7 +9,8 @@ on α from α_max down to 1e-2·α_max (log grid), warm-started, one thread. Eve
 judged by *our* certificate (:func:`shrinkage.certificates.multitask.certify_multitask`)
 on the coefficients it returns: for each target relative gap (1e-4, 1e-6) the loosest of
 its own tolerances at which every point meets the target is found, then that path is
-timed (median of 3 runs after the search's run, the warm-up; R's glmnet is timed inside
+timed (median of at least 3 runs after the search's run, the warm-up,
+repeated for half a second; R's glmnet is timed inside
 R by ``system.time``). Compile time apart.
 
     python benchmarks/multitask_paths.py --quick        # 20 α, smaller problems

@@ -40,6 +40,21 @@ def test_duplicate_column_names_are_an_error(tmp_path, header, listed):
     fails_cleanly(tmp_path, ["fit", "d.csv", "-t", "y", *FIT], "duplicate column names", listed)
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "\r,a,y",  # a column named by a carriage return, unquoted: pandas reads a line break
+        "a,y",  # a name missing
+    ],
+)
+def test_a_header_shorter_than_the_rows_is_an_error(tmp_path, header):
+    # pandas would take the rows' first field as their index: a column lost, the rest shifted
+    rows = [",".join(str((i * 7 + j) % 5) for j in range(3)) for i in range(9)]
+    (tmp_path / "d.csv").write_bytes(("\n".join([header, *rows]) + "\n").encode())
+    fails_cleanly(tmp_path, ["fit", "d.csv", "-t", "y", *FIT], "the rows have 3 fields",
+                  "the header names 2")  # fmt: skip
+
+
 def test_duplicate_names_in_predict_data(good):
     invoke(good, ["fit", "good.csv", "-t", "y", *FIT], 0)
     text = (good / "good.csv").read_text().splitlines()

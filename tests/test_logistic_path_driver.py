@@ -67,10 +67,11 @@ def compiled(data, penalty, alphas, tol, max_iter=1000, screen=True,
 
 def changed(**values):
     """COMPILED_SETTINGS with some entries changed: fidelity (10), slack (11), starts (12),
-    the gap under which a working set is kept (16)."""
+    the gap under which a working set is kept (16), violators-only working sets (17)."""
     options = list(COMPILED_SETTINGS)
+    positions = {"fidelity": 10, "slack": 11, "starts": 12, "keep": 16, "violators": 17}
     for name, value in values.items():
-        options[{"fidelity": 10, "slack": 11, "starts": 12, "keep": 16}[name]] = value
+        options[positions[name]] = value
     return tuple(options)
 
 
@@ -233,7 +234,8 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
     by certify_logistic, and the path is the same. The intercept's dual point solved to
     the end (slack 0) reports the exact construction's gap. Every start certified before
     its first step (starts 0) gives the same path, and so do working sets kept whatever
-    the gap (keep 1e9) or never."""
+    the gap (keep 1e9) or never, and working sets filled with features that meet their
+    condition."""
     X, y = problem(n=400, p=30, seed=5, sparse=sparse, density=0.3)
     penalty = ElasticNetPenalty(0.5)
     data = prepare_logistic(X, y, None, False, fit_intercept)
@@ -248,6 +250,7 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
         ("exact", changed(slack=0.0)),
         ("kept sets", changed(keep=1e9, fidelity=1e9)),
         ("new sets", changed(keep=0.0)),
+        ("filled sets", changed(violators=0.0)),
     ]:
         coefs, points = compiled(data, penalty, alphas, tol, options=options)
         for k, alpha in enumerate(alphas):
@@ -260,7 +263,8 @@ def test_kept_curvature_and_early_intercept_dual_still_certify(sparse, fit_inter
                     cert.relative_gap, rel=1e-6, abs=1e-12
                 )
         paths[label] = coefs
-    for label in ("never", "always", "exact", "certified starts", "kept sets", "new sets"):
+    for label in ("never", "always", "exact", "certified starts", "kept sets", "new sets",
+                  "filled sets"):  # fmt: skip
         np.testing.assert_allclose(paths[label], paths["default"], atol=1e-4)
 
 

@@ -31,6 +31,7 @@ from .columns import (
     masked_column_dots_dense,
     masked_column_dots_sparse,
 )
+from .small_arguments import VECTOR
 
 
 @njit(cache=True, nogil=True)
@@ -58,6 +59,22 @@ def unsettled(corr, exact, w, l1_weight, mask):
         mask[j] = not exact[j] and (w[j] != 0.0 or corr[j] >= l1_weight[j])
         count += mask[j]
     return count
+
+
+@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+def mark_read(exact, mask, gradient, gradient_current):
+    """The columns read now (``mask``) are exact from here on; where the gradient is
+    not current, the columns left unread get a gradient of 0 (a KKT residual of 0: a
+    settled feature meets its condition). Returns how many are left unread."""
+    unread = 0
+    for j in range(exact.shape[0]):
+        read = exact[j] | mask[j]
+        exact[j] = read
+        unread += not read
+    if not gradient_current and unread > 0:
+        for j in range(exact.shape[0]):
+            gradient[j] = gradient[j] if exact[j] else 0.0
+    return unread
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)

@@ -404,15 +404,7 @@ def gap_near(y, s, theta, corr, gradient, w, intercept, l1_weight, l2_weight, po
     shrink = shrink_factor(corr, l1_weight, l2_weight, positive)
     penalty, conjugate, largest = penalty_side(corr, shrink, w, gradient, l1_weight,
                                                l2_weight, positive, kkt)  # fmt: skip
-    coupling = 0.0  # zᵀθ, before the shrink
-    if intercept != 0.0:
-        for i in range(theta.shape[0]):
-            coupling += theta[i]
-        coupling *= intercept
-    for j in range(w.shape[0]):
-        if w[j] != 0.0:
-            coupling += w[j] * corr[j]
-    lower = penalty + conjugate - coupling / shrink
+    lower = penalty + conjugate - _coupling(theta, corr, w, intercept) / shrink
     if lower > enough:
         return lower, largest
     if 1.0 - 1.0 / shrink > _NEAR and enough < np.inf:
@@ -422,6 +414,21 @@ def gap_near(y, s, theta, corr, gradient, w, intercept, l1_weight, l2_weight, po
             return lower, largest
     dual = dual_value_near(y, s, theta, shrink, z, gradient_z, loss)
     return loss + penalty - (dual - conjugate), largest
+
+
+@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+def _coupling(theta, corr, w, intercept):
+    """``zᵀθ = wᵀXᵀθ + b·1ᵀθ`` (b the intercept) from ``corr = Xᵀθ``: the terms of the
+    non-zero weights only (a bound in place of a settled column's ``Xᵀθ`` meets a zero
+    weight)."""
+    total = 0.0
+    if intercept != 0.0:
+        for i in range(theta.shape[0]):
+            total += theta[i]
+        total *= intercept
+    for j in range(w.shape[0]):
+        total += w[j] * corr[j] if w[j] != 0.0 else 0.0
+    return total
 
 
 @njit(cache=True, nogil=True)

@@ -68,7 +68,7 @@ import numpy as np
 from numba import njit, objmode
 
 from .columns import copy_into, subtract_columns_dense, subtract_columns_sparse
-from .dual_bounds import drifted, read_columns, unsettled
+from .dual_bounds import drifted, mark_read, read_columns, unsettled
 from .logistic_directions import (
     column_direction,
     gram_direction,
@@ -151,17 +151,22 @@ def _kth_largest(values, k):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _largest(score, size):
+def _largest(score, size, violators_only):
     """The indices of the ``size`` largest scores, increasing, in O(p) (a selection,
-    not a sort: on 47,000 features the sort took longer than the Newton steps)."""
+    not a sort: on 47,000 features the sort took longer than the Newton steps). With
+    ``violators_only``, only the positive ones where they are fewer
+    (:func:`shrinkage.solvers.logistic.working_set` states the rule); the first
+    ``size`` where none is, or where zeros fill the set."""
     p = score.shape[0]
     # most scores are 0 (the features that meet their KKT condition): the selection
-    # runs on the positive ones only, and the threshold is 0 when they are too few
+    # runs on the positive ones only
     count = 0
     for j in range(p):
         if score[j] > 0.0:
             count += 1
     threshold = 0.0
+    if violators_only and 0 < count < size:
+        size = count
     if count > size:
         positive = np.empty(count)
         count = 0
@@ -283,13 +288,7 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
     if count > 0:
         read_columns(X, data, indices, indptr, g, theta, mask, gradient, corr,
                      not current[1])  # fmt: skip
-    lazy = False
-    for j in range(p):
-        exact[j] = exact[j] or mask[j]
-        if not exact[j]:
-            lazy = True
-            if not current[1]:
-                gradient[j] = 0.0  # settled: a KKT residual of 0
+    lazy = mark_read(exact, mask, gradient, current[1]) > 0
     if not lazy:
         current[1] = True
     holds[1] = lazy
@@ -344,15 +343,13 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         if fit_intercept:
             violation = max(violation, abs(g.sum()))
         target = ws_tol * violation
-        size = p
-        if ws_size < p:
-            score = kkt.copy()
-            n_nonzero = 0
-            for j in range(p):
-                if w[j] != 0.0:
-                    score[j] = np.inf
-                    n_nonzero += 1
-            size = min(p, max(ws_size, 2 * n_nonzero))
+        score = kkt.copy()
+        n_nonzero = 0
+        for j in range(p):
+            if w[j] != 0.0:
+                score[j] = np.inf
+                n_nonzero += 1
+        size = min(p, max(ws_size, 2 * n_nonzero))
         if (reuse and gap <= settings[16] * tol * scale
                 and _meets_outside(kkt, model[0], target)):  # fmt: skip
             # the last step's model predicted its decrease, the gap is within a few times
@@ -360,10 +357,8 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             # target: the same set again, on the same curvature
             features = model[0].copy()
             size = features.shape[0]
-        elif size < p:
-            features = _largest(score, size)
         else:
-            features = np.arange(p).astype(np.int64)
+            features = _largest(score, size, settings[17] > 0.0)
         ws_size = min(p, 2 * size)
         k = features.shape[0]
         nnz = stored_entries(indptr, n, features)
@@ -543,8 +538,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         1 for lazy correlations in the certificates (0: each reads all of X), and 1 to
         certify a start that would be stepped from where the last certificate left
         columns unread, and the gap (in target gaps) under which an outer iteration
-        keeps the last working set and its curvature (0: never)
-        (:mod:`shrinkage.solvers.logistic`).
+        keeps the last working set and its curvature (0: never), and 1 for working
+        sets of the features that violate their KKT condition only (0: filled up to
+        their size with features that meet it) (:mod:`shrinkage.solvers.logistic`).
     coefs : ndarray of shape (n_alphas, p)
         Receives each α's coefficients.
     points : ndarray of shape (n_alphas, 6)

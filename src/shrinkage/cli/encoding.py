@@ -14,15 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
+from .header import separator_hint
 from .reading import names_listed
 
 __all__ = ["UNKNOWN_LEVELS", "column_kind", "encode_columns", "encode_with_schema",
            "separator_hint"]  # fmt: skip
 
 UNKNOWN_LEVELS = ("error", "zero")
-# separator: (the header contains ..., is the file ...-separated, --sep ... in a shell)
-SEPARATOR_HINTS = {"\t": ("a tab", "tab", "'\\t'"), ";": ("';'", "';'", "';'"),
-                   "|": ("'|'", "'|'", "'|'"), ",": ("','", "','", "','")}  # fmt: skip
 
 
 def column_kind(dtype) -> str:
@@ -185,23 +183,3 @@ def _unseen_levels(name, unseen, levels, unknown_levels, notes) -> None:
     baseline = sorted(set(levels["categories"]) - set(levels["indicators"]))
     as_baseline = f", i.e. as the baseline level {baseline[0]!r}" if baseline else ""
     notes.append(f"{what}; encoded as all zeros{as_baseline} (--unknown-levels zero)")
-
-
-def separator_hint(columns) -> str:
-    """A sentence naming the likely separator when the header holds one (a file read
-    with the wrong ``--sep``), else ``""``.
-
-    Examples
-    --------
-    >>> separator_hint(["a;b;y"])
-    " The header contains ';': is the file ';'-separated? Use --sep ';'."
-    """
-    header = "".join(columns)
-    for sep, (contains, kind, typed) in SEPARATOR_HINTS.items():
-        # a comma inside names is common; only a one-column header points at it
-        if sep in header and (sep != "," or len(columns) == 1):
-            return (
-                f" The header contains {contains}: is the file {kind}-separated? "
-                f"Use --sep {typed}."
-            )
-    return ""

@@ -25,9 +25,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["SEPARATORS", "csv_header", "duplicate_names", "sniff_separator"]
+__all__ = ["SEPARATORS", "csv_header", "duplicate_names", "separator_hint", "sniff_separator"]
 
 SEPARATORS = (",", "\t", ";", "|")
+# separator: (the header contains ..., is the file ...-separated, --sep ... in a shell)
+SEPARATOR_HINTS = {"\t": ("a tab", "tab", "'\\t'"), ";": ("';'", "';'", "';'"),
+                   "|": ("'|'", "'|'", "'|'"), ",": ("','", "','", "','")}  # fmt: skip
 SAMPLE_ROWS = 20  # data rows read to choose the separator
 SAMPLE_CHARACTERS = 1 << 20  # beyond the header line
 
@@ -175,3 +178,23 @@ def duplicate_names(names) -> dict[str, list[int]]:
         if counts[name] > 1:
             repeated.setdefault(name, []).append(position)
     return repeated
+
+
+def separator_hint(columns) -> str:
+    """A sentence naming the likely separator when the header holds one (a file read
+    with the wrong ``--sep``), else ``""``.
+
+    Examples
+    --------
+    >>> separator_hint(["a;b;y"])
+    " The header contains ';': is the file ';'-separated? Use --sep ';'."
+    """
+    header = "".join(columns)
+    for sep, (contains, kind, typed) in SEPARATOR_HINTS.items():
+        # a comma inside names is common; only a one-column header points at it
+        if sep in header and (sep != "," or len(columns) == 1):
+            return (
+                f" The header contains {contains}: is the file {kind}-separated? "
+                f"Use --sep {typed}."
+            )
+    return ""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .header import csv_header, duplicate_names, sniff_separator
+from .header import csv_header, duplicate_names, separator_hint, sniff_separator
 
 __all__ = ["STDIN", "describe_source", "parse_separator", "read_table"]
 
@@ -108,7 +108,22 @@ def _read_csv(source, where: str, encoding: str, sep: str) -> pd.DataFrame:
     frame = pd.read_csv(reread(), encoding=encoding, sep=sep)
     if header is None or len(header) != frame.shape[1]:
         _check_unique(_pandas_header(reread(), encoding, sep), where)
+    # a header that holds another separator (the wrong --sep) is left to the caller,
+    # whose error names the column not found and the likely separator
+    if not isinstance(frame.index, pd.RangeIndex) and not separator_hint(list(frame.columns)):
+        raise _short_header(where, frame)
     return frame
+
+
+def _short_header(where: str, frame: pd.DataFrame) -> DataError:
+    """pandas takes the first fields of rows longer than the header as their index: the
+    columns would be shifted and one lost, silently."""
+    extra = frame.index.nlevels
+    return DataError(
+        f"{where!r}: the rows have {frame.shape[1] + extra} fields but the header names "
+        f"{frame.shape[1]} ({names_listed(list(frame.columns))}). A column name that holds "
+        "a line break or the separator must be quoted; or a header name is missing."
+    )
 
 
 def _read_stdin(encoding: str, sep: str | None, notes: list[str]) -> pd.DataFrame:
