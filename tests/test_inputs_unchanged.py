@@ -208,6 +208,11 @@ ENTRY_POINTS = {
     "path_logistic": (lambda X, i: shrinkage.path(
         X, i["labels"], Penalty(1.0, i["factors"]), loss="logistic", n_alphas=5,
         sample_weight=i["weights"], standardize=True), "logistic", True),
+    # every feature penalised, no weights: the compiled loop, which reads float64 labels
+    # in place
+    "path_logistic_compiled": (lambda X, i: shrinkage.path(
+        X, i["labels"], Penalty(0.5, i["positive_factors"]), loss="logistic", n_alphas=5),
+        "logistic", True),
     "solve_logistic": (lambda X, i: shrinkage.solve_logistic(
         X, i["labels"], 0.02, Penalty(0.5, i["factors"]), sample_weight=i["weights"],
         standardize=True), "logistic", True),

@@ -6,7 +6,7 @@
 matrix (CD epochs alternating with face steps solved by Cholesky), and
 :func:`column_direction` by CD epochs on the columns alternating with face steps by
 Jacobi-preconditioned conjugate gradients. Dense data come as X with the sparse arrays
-None, sparse data as CSC (and CSR) arrays with X None; each layout's code sits under
+None, sparse data as CSC arrays (and row offsets) with X None; each layout's code sits under
 ``if X is not None`` or ``if data is not None``, so numba compiles only the layout in use
 (see :mod:`shrinkage._kernels.logistic_path`).
 """
@@ -30,16 +30,14 @@ from .columns import (
 from .face import move_in_face, solve_positive_semidefinite
 from .logistic import (
     centred_gram_dense,
-    gram_by_columns,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
     weighted_column_moments_dense,
     weighted_column_moments_sparse,
-    weighted_gram_csc,
-    weighted_gram_csr,
 )
 from .penalty_side import _penalty_change
+from .weighted_gram import gram_by_columns, weighted_gram_csc, weighted_gram_rows
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
@@ -83,7 +81,7 @@ def stored_entries(indptr, n, features):
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
+def _model(X, data, indices, indptr, row_starts, g, hess, features,
            fit_intercept, gradient, gradient_current):  # fmt: skip
     """The h-centred Gram model on W: ``(hessian, linear, X_Wᵀh, Σh, Σg)``; ``gradient``
     is ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
@@ -97,13 +95,11 @@ def _model(X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features
                                               linear, hess_x)  # fmt: skip
     if data is not None:
         n = g.shape[0]
-        if gram_by_columns(k, stored_entries(indptr, n, features), indptr[-1], n):
+        if gram_by_columns(k, stored_entries(indptr, n, features), n):
             weighted_gram_csc(data, indices, indptr, hess, features, hessian, hess_x)
         else:
-            position = np.full(indptr.shape[0] - 1, -1, dtype=np.int64)
-            for i in range(k):
-                position[features[i]] = i
-            weighted_gram_csr(rdata, rindices, rindptr, hess, position, hessian, hess_x)
+            weighted_gram_rows(data, indices, indptr, row_starts, hess, features, hessian,
+                               hess_x)  # fmt: skip
         if gradient_current:
             for i in range(k):
                 linear[i] = gradient[features[i]]
@@ -300,7 +296,7 @@ def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
+def gram_direction(X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
                     epochs, gradient, gradient_current, model, reuse):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb, model,
@@ -319,7 +315,7 @@ def gram_direction(X, data, indices, indptr, rdata, rindices, rindptr, features,
         )  # fmt: skip
     if not earlier:
         hessian, grad, hess_x, hess_sum, grad_b = _model(
-            X, data, indices, indptr, rdata, rindices, rindptr, g, hess, features,
+            X, data, indices, indptr, row_starts, g, hess, features,
             fit_intercept, gradient, gradient_current,
         )  # fmt: skip
         model = (np.ascontiguousarray(features), hessian, hess_x, hess_sum)

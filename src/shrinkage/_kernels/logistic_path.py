@@ -52,7 +52,7 @@ unpenalised feature, whose dual point is the intercept's own
 (:func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`).
 ``tests/test_logistic_path_driver.py`` checks it against the Python loop.
 
-Dense data come as X with the sparse arrays None, sparse data as the CSC and CSR arrays
+Dense data come as X with the sparse arrays None, sparse data as the CSC arrays and row offsets
 with X None, and each layout's code sits under ``if X is not None`` or ``if data is not
 None``: numba prunes a branch on an argument typed None before typing, so a problem
 compiles the code of its own layout only. Compilation is the price of the loop: numba
@@ -297,7 +297,7 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
-def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
+def _prox_newton(X, data, indices, indptr, row_starts, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
                  bounds, settings, model, reuse, certify_start, forcing):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
@@ -375,7 +375,7 @@ def _prox_newton(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
             decrease = 0.0
             if by_gram:
                 w_new, u, step_b, model, decrease, stale = gram_direction(
-                    X, data, indices, indptr, rdata, rindices, rindptr, features,
+                    X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, forcing * target,
                     int(face_steps), int(gram_epochs), gradient, current[1], model,
                     reuse,
@@ -491,7 +491,7 @@ def _screened(corr, w, a, b, positive, radius):
 
 
 @njit(cache=True)  # objmode reads the clock: no nogil
-def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
+def logistic_path(X, data, indices, indptr, row_starts, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
                   intercept, column_norms, column_means, screen, unit_radius, settings,
                   coefs, points):  # fmt: skip
@@ -501,7 +501,9 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
     ----------
     X : ndarray (Fortran) of shape (n, p), or None for sparse data
     data, indices, indptr : CSC arrays of sparse X (None for dense X)
-    rdata, rindices, rindptr : its CSR arrays, sorted rows (None for dense X)
+    row_starts : ndarray of shape (n + 1,), int64
+        The row offsets of sparse X (:func:`~shrinkage._kernels.weighted_gram.row_offsets`;
+        None for dense X): its Gram matrices are formed by row blocks from the columns.
     y, s : ndarray of shape (n,)
         Labels 0/1 and weights summing to n.
     fit_intercept : bool
@@ -593,7 +595,7 @@ def logistic_path(X, data, indices, indptr, rdata, rindices, rindptr, y, s,
         certify_start = settings[12] == 0.0 or k == 0 or not stepped
         start = loss[0] + penalty_value(w, a, b)
         intercept, gap, n_steps, model, reuse = _prox_newton(
-            X, data, indices, indptr, rdata, rindices, rindptr, y, s, fit_intercept,
+            X, data, indices, indptr, row_starts, y, s, fit_intercept,
             scale, a, b, positive, tol, max_iter, w, intercept, state, bounds, settings,
             model, reuse, certify_start, forcing,
         )  # fmt: skip

@@ -55,7 +55,7 @@ def compiled_path(data, penalty, alphas, *, tol, max_iter, rows, screen=True,
     coefs = _block(rows, alphas.shape[0], p)
     values = np.zeros((alphas.shape[0], 6))
     logistic_path(
-        *arrays, np.array(data.y, dtype=np.float64), np.array(data.s, dtype=np.float64),
+        *arrays, _vector(data.y), _vector(data.s),
         data.fit_intercept, float(scale), np.array(alphas, dtype=np.float64), l1_unit,
         l2_unit, bool(penalty.positive), float(tol), int(max_iter), float(intercept),
         data.dual_column_norms, means, bool(screen), LOSS.dual_radius(1.0, data.s),
@@ -86,9 +86,9 @@ def _layout(data):
     a read-only array, float32 values, 64-bit sparse indices or a one-column matrix
     (which numba sees as C-ordered) are each a new type. So the compiled loop sees two
     kinds of data only: writable Fortran-ordered float64 dense X, and writable float64
-    CSC and CSR arrays with 32-bit indices. Read-only arrays and float32 values (exact
-    in float64: the problem is the same, its arithmetic more precise) whose copy takes
-    up to ``_COPY_LIMIT`` bytes, and 64-bit indices, are copied into that form; larger
+    CSC arrays with 32-bit indices (and int64 row offsets). Read-only arrays and float32
+    values (exact in float64: the problem is the same, its arithmetic more precise) whose
+    copy takes up to ``_COPY_LIMIT`` bytes, and 64-bit indices, are copied into that form; larger
     data and a single row or column are left to the Python loop, which solves them to
     the same certificate.
     """
@@ -96,20 +96,28 @@ def _layout(data):
     if sp.issparse(X):
         if X.nnz >= np.iinfo(np.int32).max or X.shape[1] >= np.iinfo(np.int32).max:
             return None
-        csr = data.rows
         arrays = []
-        for array in (X.data, X.indices, X.indptr, csr.data, csr.indices, csr.indptr):
+        for array in (X.data, X.indices, X.indptr):
             if array.dtype == np.int64:
                 array = array.astype(np.int32)
             array = _writable(array)
             if array is None:
                 return None
             arrays.append(array)
-        return (None, *arrays)
+        return (None, *arrays, data.row_starts)
     if 1 in X.shape:
         return None
     X = _writable(X)
-    return None if X is None else (X, None, None, None, None, None, None)
+    return None if X is None else (X, None, None, None, None)
+
+
+def _vector(values):
+    """``values`` as a writable, contiguous float64 vector: itself where it is one (the
+    loop reads it only), else a copy; one array type for the compiled loop."""
+    flags = values.flags
+    if values.dtype == np.float64 and flags.c_contiguous and flags.writeable:
+        return values
+    return np.array(values, dtype=np.float64)
 
 
 def _writable(array):

@@ -217,7 +217,7 @@ def prox_newton(data, a, b, positive, *, tol, max_iter, w, intercept, point=None
         features, size = working_set(kkt, (w != 0) | free, ws_size)
         ws_size = min(p, 2 * size)
         by_gram = use_gram(X, features)
-        rows = data.rows if by_gram and sp.issparse(X) else None
+        rows = data.row_starts if by_gram and sp.issparse(X) else None
         progress = False
         while n_steps < max_iter:
             g, hess = point.gradient_z, point.curvature

@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from .._kernels.weighted_gram import row_offsets
 from .._validation import check_offset, check_sample_weight, check_varying_columns
 from ..design import make_design
 from ..losses import LogisticLoss, Loss
@@ -126,12 +127,12 @@ class GLMData:
         return transposed_product(self.X, self.s * self.y / self.X.shape[0])
 
     @cached_property
-    def rows(self):
-        """The CSR copy of sparse X with sorted indices, for the row-wise Gram kernel
-        (made on first use, then kept for every α)."""
-        rows = self.X.tocsr()
-        rows.sort_indices()
-        return rows
+    def row_starts(self):
+        """The row offsets of sparse X (its CSR ``indptr``, int64): with them a working
+        set's Gram matrix is formed by row blocks from the columns
+        (:func:`shrinkage._kernels.weighted_gram.weighted_gram_rows`), with no CSR copy
+        of X (made on first use, then kept for every α)."""
+        return row_offsets(self.X.indices, self.X.shape[0])
 
 
 def prepare_logistic(X, y, sample_weight=None, standardize=False, fit_intercept=True,

@@ -47,15 +47,13 @@ import scipy.sparse as sp
 from .._kernels.columns import subtract_columns_dense, subtract_columns_sparse
 from .._kernels.logistic import (
     centred_gram_dense,
-    gram_by_columns,
     newton_cd_dense,
     newton_cd_gram,
     newton_cd_sparse,
     weighted_column_moments_dense,
     weighted_column_moments_sparse,
-    weighted_gram_csc,
-    weighted_gram_csr,
 )
+from .._kernels.weighted_gram import gram_by_columns, weighted_gram_csc, weighted_gram_rows
 from .logistic_point import working_set_gradient
 
 __all__ = ["FACE_SETTINGS", "column_direction", "gram_direction", "solve_face_system",
@@ -136,14 +134,17 @@ def solve_face_system(matrix, rhs):
     return scipy.linalg.lstsq(matrix, rhs, lapack_driver="gelsy")[0]
 
 
-def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept, tol):
+def gram_direction(X, row_starts, features, w, g, hess, a, b, positive, fit_intercept,
+                   tol):  # fmt: skip
     """Proximal-Newton step on the working set through its weighted Gram matrix.
 
     Parameters
     ----------
     X : ndarray (Fortran) or CSC matrix of shape (n_samples, n_features)
-    rows : CSR matrix or None
-        The CSR copy of sparse X, with sorted indices (None for dense X).
+    row_starts : ndarray of shape (n_samples + 1,) or None
+        The row offsets of sparse X (:attr:`~shrinkage.solvers.logistic_data.GLMData.
+        row_starts`; None for dense X): the Gram matrix is formed by row blocks from the
+        columns, :func:`~shrinkage._kernels.weighted_gram.weighted_gram_rows`.
     features : ndarray of int64
         The working set W, sorted.
     w : ndarray of shape (n_features,)
@@ -169,20 +170,19 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
         The change of the intercept.
     """
     k = features.shape[0]
-    if rows is None:  # dense: model, centring included, in one pass over X_W
+    if row_starts is None:  # dense: model, centring included, in one pass over X_W
         hessian, linear = np.empty((k, k)), np.empty(k)
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
                                               linear, np.empty(k))  # fmt: skip
     else:
         hessian, hess_x = np.zeros((k, k)), np.zeros(k)
         nnz_working = int(np.sum(np.diff(X.indptr)[features]))
-        if gram_by_columns(k, nnz_working, X.nnz, X.shape[0]):
-            weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
+        gram = weighted_gram_csc if gram_by_columns(k, nnz_working, X.shape[0]) else None
+        if gram is None:
+            weighted_gram_rows(X.data, X.indices, X.indptr, row_starts, hess, features,
+                               hessian, hess_x)  # fmt: skip
         else:
-            position = np.full(X.shape[1], -1, dtype=np.int64)
-            position[features] = np.arange(k)
-            weighted_gram_csr(rows.data, rows.indices, rows.indptr, hess, position, hessian,
-                              hess_x)  # fmt: skip
+            gram(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
         linear = working_set_gradient(X, g, features)
         hess_sum, grad_b = float(hess.sum()), float(g.sum())
         if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)
@@ -223,7 +223,7 @@ def gram_direction(X, rows, features, w, g, hess, a, b, positive, fit_intercept,
 def column_direction(X, features, w, g, hess, a, b, positive, fit_intercept, tol):
     """Proximal-Newton step on the working set by CD and CG on the columns of X.
 
-    Takes the arguments of :func:`gram_direction` but ``rows``, and returns the same
+    Takes the arguments of :func:`gram_direction` but ``row_starts``, and returns the same
     ``(w_new, u, step_b)``.
     """
     n = X.shape[0]
