@@ -48,9 +48,9 @@ DATA = Path(
 )
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
 DATASETS = ["leukemia", "rcv1_small", "a9a", "w8a", "news20_bow", "breast_cancer_wdbc"]
-# data that no default of ours was tuned on: wide dense (``--datasets ar1_500x2000``) and
-# tall sparse 0/1 (``--datasets binary_100000x1000``)
-SYNTHETIC = ["ar1_500x2000", "binary_100000x1000"]
+# data that no default of ours was tuned on: wide dense (``--datasets ar1_500x2000``),
+# tall dense (``ar1_20000x100``) and tall sparse 0/1 (``binary_100000x1000``)
+SYNTHETIC = ["ar1_500x2000", "ar1_20000x100", "binary_100000x1000"]
 
 
 def ar1_design(n=500, p=2000, rho=0.6, seed=0):
@@ -88,6 +88,8 @@ def load(name):
     """X (CSC if sparse; dense columns standardised) and the 0/1 labels."""
     if name == "ar1_500x2000":
         return ar1_design()
+    if name == "ar1_20000x100":
+        return ar1_design(n=20_000, p=100)
     if name == "binary_100000x1000":
         return binary_design()
     if name == "breast_cancer_wdbc":
