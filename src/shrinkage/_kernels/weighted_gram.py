@@ -18,17 +18,8 @@ leaves them), each cheaper somewhere (:func:`gram_by_columns` chooses):
 import numpy as np
 from numba import njit, uint64
 
-# about this many entries of X_W are laid out by row at a time (12 bytes each)
+# a block of rows holds about this many entries of X; its buffer takes 12 bytes an entry
 _BLOCK_ENTRIES = 1 << 16
-
-
-@njit(cache=True, nogil=True)
-def stored_in(indptr, features):
-    """The stored entries of the CSC columns ``features``."""
-    nnz = 0
-    for j in features:
-        nnz += indptr[j + 1] - indptr[j]
-    return nnz
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -177,12 +177,11 @@ def gram_direction(X, row_starts, features, w, g, hess, a, b, positive, fit_inte
     else:
         hessian, hess_x = np.zeros((k, k)), np.zeros(k)
         nnz_working = int(np.sum(np.diff(X.indptr)[features]))
-        gram = weighted_gram_csc if gram_by_columns(k, nnz_working, X.shape[0]) else None
-        if gram is None:
+        if gram_by_columns(k, nnz_working, X.shape[0]):
+            weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
+        else:
             weighted_gram_rows(X.data, X.indices, X.indptr, row_starts, hess, features,
                                hessian, hess_x)  # fmt: skip
-        else:
-            gram(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
         linear = working_set_gradient(X, g, features)
         hess_sum, grad_b = float(hess.sum()), float(g.sum())
         if fit_intercept:  # eliminate the intercept: h-centred Gram (module docstring)
