@@ -18,7 +18,7 @@ from shrinkage._kernels.logistic_loss import loss_derivatives
 from shrinkage._kernels.logistic_path import _certificate
 from shrinkage.certificates import certify_logistic
 from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max
-from shrinkage.path.logistic_compiled import compiled_path
+from shrinkage.path.logistic_compiled import _layout, compiled_path
 from shrinkage.path.rows import DenseRows
 from shrinkage.penalties import L1, ElasticNetPenalty
 from shrinkage.solvers.logistic import COMPILED_SETTINGS
@@ -118,8 +118,7 @@ def test_a_lazy_certificate_is_the_full_one(sparse, fit_intercept, l1_ratio):
     b_second = b_first + 1e-3 if fit_intercept else 0.0
     z_first = np.asarray(X @ w_first).ravel() + b_first
     z_second = np.asarray(X @ w_second).ravel() + b_second
-    arrays = (None, X.data, X.indices.astype(np.int32), X.indptr.astype(np.int32)) if sparse \
-        else (X, None, None, None)  # fmt: skip
+    arrays = _layout(data)[:4]  # the compiled loop's arrays of either layout
     means = data.column_means if fit_intercept else np.zeros(p)
     first, second, exact, lazy, theta, corr = _two_certificates(
         *arrays, y, np.ones(n), fit_intercept, z_first, z_second, a, b, w_first, w_second,

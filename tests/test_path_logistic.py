@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shrinkage.certificates import certify_from_prediction, certify_logistic
 from shrinkage.path.logistic import prepare_logistic, prepared_alpha_max, solve_path
@@ -194,3 +196,22 @@ def test_logistic_cv_on_saheart_is_certified_at_every_fold_point():
         warnings.simplefilter("error")  # a fold point above tol would warn
         model = SparseLogisticRegressionCV(cv=10, standardize=True).fit(X, y)
     assert model.cv_mean_.shape == (1, 100) and model.certificate_.relative_gap <= model.tol
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40), p=st.integers(1, 30), density=st.floats(0.0, 1.0),
+    block=st.sampled_from([1, 3, 17, 1 << 16]), single=st.booleans(), seed=st.integers(0, 99),
+)  # fmt: skip
+def test_sparse_column_moments_by_runs_of_columns(n, p, density, block, single, seed):
+    """The column moments of sparse X, summed by runs of about ``block`` entries (no copy
+    of X's values), are those of the dense matrix, float32 values summed in float64."""
+    from shrinkage.solvers.logistic_data import _column_sums
+
+    dtype = np.float32 if single else np.float64
+    X = sp.random(n, p, density=density, format="csc", random_state=seed, dtype=dtype)
+    dense = X.toarray().astype(np.float64)
+    np.testing.assert_allclose(_column_sums(X, np.square, block), (dense**2).sum(axis=0),
+                               rtol=1e-12, atol=0.0)  # fmt: skip
+    np.testing.assert_allclose(_column_sums(X, None, block), dense.sum(axis=0), rtol=1e-12,
+                               atol=1e-12)  # fmt: skip

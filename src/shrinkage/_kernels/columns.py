@@ -208,6 +208,15 @@ def column_sq_norms_sparse(data, indptr, out):
         out[j] = total
 
 
+@njit(cache=True, nogil=True, inline="always")
+def is_dense(indptr):
+    """Whether a kernel that takes both layouts, ``(X, data, indices, indptr)``, has
+    dense X: sparse data come as CSC arrays with a placeholder X, dense data with empty
+    CSC arrays, and the column offsets ``indptr`` of sparse data are never empty. Both
+    layouts are one array type, so numba compiles such a kernel once for both."""
+    return indptr.shape[0] == 0
+
+
 @njit(cache=True, nogil=True)
 def copy_into(out, values):
     """``out[:] = values`` for vectors of one length, as a loop: numba's slice assignment

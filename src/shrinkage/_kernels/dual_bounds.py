@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit
 
 from .columns import (
+    is_dense,
     masked_column_dot_pairs_dense,
     masked_column_dot_pairs_sparse,
     masked_column_dots_dense,
@@ -81,15 +82,16 @@ def mark_read(exact, mask, gradient, gradient_current):
 def read_columns(X, data, indices, indptr, gradient_vector, theta, mask, gradient, corr,
                  with_gradient):  # fmt: skip
     """``corr_j = x_jᵀθ`` where ``mask_j``, and ``gradient_j = x_jᵀgradient_vector`` in
-    the same pass when ``with_gradient``; dense (X) or CSC arrays, the other None."""
+    the same pass when ``with_gradient``; dense X or CSC arrays
+    (:func:`~shrinkage._kernels.columns.is_dense`)."""
     if with_gradient:
-        if X is not None:
+        if is_dense(indptr):
             masked_column_dot_pairs_dense(X, gradient_vector, theta, mask, gradient, corr)
-        if data is not None:
+        if not is_dense(indptr):
             masked_column_dot_pairs_sparse(data, indices, indptr, gradient_vector, theta,
                                            mask, gradient, corr)  # fmt: skip
     else:
-        if X is not None:
+        if is_dense(indptr):
             masked_column_dots_dense(X, theta, mask, corr)
-        if data is not None:
+        if not is_dense(indptr):
             masked_column_dots_sparse(data, indices, indptr, theta, mask, 0.0, 0.0, corr)

@@ -14,6 +14,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
+from .columns import copy_into, dot
 from .face import face_step_gram
 from .gap import check_at, check_summary, enet_duality_gap
 from .gram import cd_epoch_gram
@@ -27,8 +28,8 @@ _STALLED_CHECKS = 5
 @njit(cache=True, nogil=True)
 def _statistics(w, xty, q, yy):
     """``(yᵀr, ‖r‖²)`` from the Gram state (``‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq``)."""
-    y_dot_r = yy - np.dot(w, xty)
-    return y_dot_r, max(y_dot_r - np.dot(w, q), 0.0)
+    y_dot_r = yy - dot(w, xty)
+    return y_dot_r, max(y_dot_r - dot(w, q), 0.0)
 
 
 @njit(cache=True, nogil=True)
@@ -102,7 +103,8 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
             if stalled >= _STALLED_CHECKS:
                 if refreshed:
                     break  # at the precision the Gram form can certify
-                q[:] = xty - gram @ w  # drop the rounding the updates accumulated
+                for j in range(q.shape[0]):  # drop the rounding the updates accumulated
+                    q[j] = xty[j] - dot(gram[j], w)
                 best, stalled, refreshed = np.inf, 0, True
                 continue
         size = _working_set(q, w, a, b, positive, n, scale, gap, check_lipschitz, features)
@@ -151,7 +153,7 @@ def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a
             gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positive, target,
             max_epochs, inner_fraction, face_share,
         )  # fmt: skip
-        coefs[k] = w
+        copy_into(coefs[k], w)
         with objmode(tock="f8"):
             tock = time.perf_counter()
         points[k, 0], points[k, 1], points[k, 2], points[k, 3] = epochs, gap, primal, dual

@@ -5,10 +5,11 @@
 :func:`gram_direction` minimises the Newton model on the working set's h-weighted Gram
 matrix (CD epochs alternating with face steps solved by Cholesky), and
 :func:`column_direction` by CD epochs on the columns alternating with face steps by
-Jacobi-preconditioned conjugate gradients. Dense data come as X with the sparse arrays
-None, sparse data as CSC arrays (and row offsets) with X None; each layout's code sits under
-``if X is not None`` or ``if data is not None``, so numba compiles only the layout in use
-(see :mod:`shrinkage._kernels.logistic_path`).
+Jacobi-preconditioned conjugate gradients. Dense data come as X with empty CSC
+arrays, sparse data as CSC arrays (and row offsets) with a placeholder X, and each
+layout's code sits under ``if is_dense(indptr)`` or its negation
+(:func:`~shrinkage._kernels.columns.is_dense`; see
+:mod:`shrinkage._kernels.logistic_path`).
 """
 
 import numpy as np
@@ -22,7 +23,9 @@ from .columns import (
     column_dot_pairs_sparse,
     column_dots_dense,
     column_dots_sparse,
+    copy_into,
     dot,
+    is_dense,
     quadratic_change,
     subtract_columns_dense,
     subtract_columns_sparse,
@@ -43,18 +46,18 @@ from .weighted_gram import gram_by_columns, weighted_gram_csc, weighted_gram_row
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def transposed(X, data, indices, indptr, vector, out):
     """``out = Xᵀ vector``."""
-    if X is not None:
+    if is_dense(indptr):
         all_column_dots_dense(X, vector, out)
-    if data is not None:
+    if not is_dense(indptr):
         all_column_dots_sparse(data, indices, indptr, vector, out)
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def transposed_pair(X, data, indices, indptr, first, second, out_first, out_second):
     """``out_first = Xᵀ first`` and ``out_second = Xᵀ second``, in one pass over X."""
-    if X is not None:
+    if is_dense(indptr):
         column_dot_pairs_dense(X, first, second, out_first, out_second)
-    if data is not None:
+    if not is_dense(indptr):
         column_dot_pairs_sparse(data, indices, indptr, first, second, out_first, out_second)
 
 
@@ -62,9 +65,9 @@ def transposed_pair(X, data, indices, indptr, first, second, out_first, out_seco
 def some_columns(X, data, indices, indptr, vector, features):
     """``X[:, features]ᵀ vector``."""
     out = np.empty(features.shape[0])
-    if X is not None:
+    if is_dense(indptr):
         column_dots_dense(X, vector, features, out)
-    if data is not None:
+    if not is_dense(indptr):
         column_dots_sparse(data, indices, indptr, vector, features, out)
     return out
 
@@ -73,7 +76,7 @@ def some_columns(X, data, indices, indptr, vector, features):
 def stored_entries(indptr, n, features):
     """The stored entries of ``X[:, features]`` (n per column for dense X)."""
     nnz = n * features.shape[0]
-    if indptr is not None:
+    if not is_dense(indptr):
         nnz = 0
         for j in features:
             nnz += indptr[j + 1] - indptr[j]
@@ -90,10 +93,10 @@ def _model(X, data, indices, indptr, row_starts, g, hess, features,
     linear = np.empty(k)
     hess_x = np.zeros(k)
     hess_sum, grad_b = 0.0, 0.0
-    if X is not None:
+    if is_dense(indptr):
         hess_sum, grad_b = centred_gram_dense(X, g, hess, features, fit_intercept, hessian,
                                               linear, hess_x)  # fmt: skip
-    if data is not None:
+    if not is_dense(indptr):
         n = g.shape[0]
         if gram_by_columns(k, stored_entries(indptr, n, features), n):
             weighted_gram_csc(data, indices, indptr, hess, features, hessian, hess_x)
@@ -185,9 +188,9 @@ def _face_image(X, data, indices, indptr, n, face, v, fit_intercept):
     """``[X_F 1] v`` (the last entry of v the intercept's, when fitted)."""
     m = face.shape[0]
     out = np.full(n, v[m] if fit_intercept else 0.0)
-    if X is not None:
+    if is_dense(indptr):
         subtract_columns_dense(X, out, face, -v[:m])
-    if data is not None:
+    if not is_dense(indptr):
         subtract_columns_sparse(data, indices, indptr, out, face, -v[:m])
     return out
 
@@ -215,9 +218,9 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
     diagonal = np.zeros(size)
     sums = np.empty(m)
     square_norms = np.empty(m)
-    if X is not None:
+    if is_dense(indptr):
         weighted_column_moments_dense(X, hess, face, sums, square_norms)
-    if data is not None:
+    if not is_dense(indptr):
         weighted_column_moments_sparse(data, indices, indptr, hess, face, sums, square_norms)
     add_into(diagonal, square_norms + b_face)
     if fit_intercept:
@@ -237,8 +240,9 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
     for _ in range(cg_max_iter):
         if np.max(np.abs(residual)) <= 0.5 * tol:
             break
-        weighted = hess * _face_image(X, data, indices, indptr, n, face, direction,
-                                      fit_intercept)  # fmt: skip
+        weighted = _face_image(X, data, indices, indptr, n, face, direction, fit_intercept)
+        for i in range(n):
+            weighted[i] *= hess[i]
         image = np.zeros(size)
         add_into(image, some_columns(X, data, indices, indptr, weighted, face))
         add_into(image, b_face * direction[:m])
@@ -262,29 +266,36 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
         full_step[m] = tau * x[m]
     change = _face_image(X, data, indices, indptr, n, face, full_step,
                          fit_intercept)  # fmt: skip
-    quadratic = dot(hess, change * change) + dot(b_face, step * step)
+    quadratic = dot(b_face, step * step)
+    for i in range(n):
+        quadratic += hess[i] * change[i] * change[i]
     model_change = dot(face_grad, full_step) + 0.5 * quadratic
     if model_change < 0.0:  # rounding guard: the model must drop
         for k in range(m):
             w[face[k]] += step[k]
-        u += change
-        q += hess * change
+        for i in range(n):
+            u[i] += change[i]
+            q[i] += hess[i] * change[i]
         if fit_intercept:
             step_b[0] += full_step[m]
 
 
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
-                      positive, fit_intercept, tol, face_steps, epochs, cg_max_iter):  # fmt: skip
-    """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``."""
-    n = g.shape[0]
-    w_new, u, q, step_b = w.copy(), np.zeros(n), g.copy(), np.zeros(1)
+                      positive, fit_intercept, tol, face_steps, epochs, cg_max_iter,
+                      scratch):  # fmt: skip
+    """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``;
+    ``u`` and the model's gradient are the n-vectors of ``scratch`` (overwritten)."""
+    u, q = scratch
+    u[:] = 0.0
+    copy_into(q, g)
+    w_new, step_b = w.copy(), np.zeros(1)
     for _ in range(face_steps):
         violation = np.inf
-        if X is not None:
+        if is_dense(indptr):
             violation = newton_cd_dense(X, w_new, u, q, hess, a, b, positive, features,
                                         fit_intercept, epochs, tol, step_b)  # fmt: skip
-        if data is not None:
+        if not is_dense(indptr):
             violation = newton_cd_sparse(data, indices, indptr, w_new, u, q, hess, a, b,
                                          positive, features, fit_intercept, epochs, tol,
                                          step_b)  # fmt: skip
@@ -298,10 +309,11 @@ def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def gram_direction(X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
-                    epochs, gradient, gradient_current, model, reuse):  # fmt: skip
+                    epochs, gradient, gradient_current, model, reuse, u):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb, model,
     decrease, earlier)``, the model's curvature (for a later step), its predicted
-    decrease, and whether the curvature was the earlier one.
+    decrease, and whether the curvature was the earlier one; ``u`` (an n-vector) is
+    overwritten.
 
     With ``reuse``, the curvature of ``model`` (an earlier step's) is kept when it covers
     W: the step is then a proximal quasi-Newton step (a descent direction for any
@@ -330,10 +342,10 @@ def gram_direction(X, data, indices, indptr, row_starts, features,
     w_new = w.copy()
     for i in range(features.shape[0]):
         w_new[features[i]] = w_ws[i]
-    u = np.zeros(g.shape[0])
-    if X is not None:
+    u[:] = 0.0
+    if is_dense(indptr):
         subtract_columns_dense(X, u, features, -d)
-    if data is not None:
+    if not is_dense(indptr):
         subtract_columns_sparse(data, indices, indptr, u, features, -d)
     step_b = 0.0
     if fit_intercept and hess_sum > 0.0:

@@ -52,14 +52,15 @@ unpenalised feature, whose dual point is the intercept's own
 (:func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`).
 ``tests/test_logistic_path_driver.py`` checks it against the Python loop.
 
-Dense data come as X with the sparse arrays None, sparse data as the CSC arrays and row offsets
-with X None, and each layout's code sits under ``if X is not None`` or ``if data is not
-None``: numba prunes a branch on an argument typed None before typing, so a problem
-compiles the code of its own layout only. Compilation is the price of the loop: numba
-re-optimises every callee at each level of calls, and this is the deepest call tree of
-the library (``benchmarks/README.md`` gives the cold-start seconds). NumPy's sort,
-partition, BLAS and LAPACK bindings are avoided in both modules for that reason: each cost seconds
-of compilation and nothing measurable at run time on the working sets they served.
+Dense data come as X with empty CSC arrays, sparse data as the CSC arrays and row
+offsets with a placeholder X (:func:`~shrinkage._kernels.columns.is_dense`), and each
+layout's code sits under ``if is_dense(indptr)`` or its negation: both layouts are one
+array type, so numba compiles the loop once for both. Compilation is the price of the
+loop: numba re-optimises every callee at each level of calls, and this is the deepest
+call tree of the library (``benchmarks/README.md`` gives the cold-start seconds).
+NumPy's sort, partition, BLAS and LAPACK bindings are avoided in both modules for that
+reason: each cost seconds of compilation and nothing measurable at run time on the
+working sets they served.
 """
 
 import time
@@ -67,7 +68,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
-from .columns import copy_into, subtract_columns_dense, subtract_columns_sparse
+from .columns import copy_into, is_dense, subtract_columns_dense, subtract_columns_sparse
 from .dual_bounds import drifted, mark_read, read_columns, unsettled
 from .logistic_directions import (
     column_direction,
@@ -299,28 +300,30 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
 @njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _prox_newton(X, data, indices, indptr, row_starts, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
-                 bounds, settings, model, reuse, certify_start, forcing):  # fmt: skip
+                 bounds, settings, model, reuse, certify_start, forcing, buffers):  # fmt: skip
     """One α: :func:`shrinkage.solvers.logistic.prox_newton`. Returns
     ``(intercept, gap, n_steps, model, reuse)``; ``w`` and ``state`` in place. Each
     Newton model is solved to ``forcing`` × the working set's target. ``model``
     is the curvature of the last Gram step and ``reuse`` whether the next may keep it
     (:func:`~shrinkage._kernels.logistic_directions.gram_direction`). Without
     ``certify_start`` the first working set is chosen from the KKT residuals alone and
-    a step is taken before the first certificate."""
+    a step is taken before the first certificate. ``buffers`` (a p-vector and three
+    n-vectors, free between the secant starts of :func:`_predicted`) hold the KKT
+    residuals, the line search's trial and the direction's ``Xd`` and gradient."""
     first_ws, ws_tol, _, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
     n, p = z.shape[0], w.shape[0]
-    kkt = np.empty(p)
-    growth = np.empty(n)  # the line search's expm1(t·u)
+    kkt, growth = buffers[0], buffers[1]  # growth: the line search's expm1(t·u)
+    scratch = (buffers[2], buffers[3])  # the directions' Xd and gradient
     ws_size = min(int(first_ws), p)
     n_steps = 0
     # the intercept's dual point may be that much from the exact one: a fraction of the
     # target gap (:data:`~shrinkage.solvers.logistic.COMPILED_SETTINGS`)
     slack = settings[11] * tol * scale
     total = n * p  # the stored entries of X
-    if indptr is not None:
+    if not is_dense(indptr):
         total = indptr[p]
     # a start that would be stepped is certified where the last certificate left columns
     # unread: cheaper than the full pass of the KKT residuals
@@ -378,13 +381,13 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
                     X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, forcing * target,
                     int(face_steps), int(gram_epochs), gradient, current[1], model,
-                    reuse,
+                    reuse, scratch[0],
                 )  # fmt: skip
             else:
                 w_new, u, step_b = column_direction(
                     X, data, indices, indptr, features, w, g, hess, a, b,
                     positive, fit_intercept, forcing * target, int(face_steps),
-                    int(epochs), int(cg_max_iter),
+                    int(epochs), int(cg_max_iter), scratch,
                 )  # fmt: skip
             # the step moves W only: the line search and the update read W's entries
             w_ws, a_ws, b_ws = w[features], a[features], b[features]
@@ -458,9 +461,9 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
             count += 1
     z_guess[:] = guess_intercept
     minus = -guess[support]
-    if X is not None:
+    if is_dense(indptr):
         subtract_columns_dense(X, z_guess, support, minus)
-    if data is not None:
+    if not is_dense(indptr):
         subtract_columns_sparse(data, indices, indptr, z_guess, support, minus)
     guess_loss = loss_derivatives(z_guess, y, s, g_guess, h_guess)
     if guess_loss + penalty_value(guess, a, b) >= loss[0] + penalty_value(w, a, b):
@@ -499,11 +502,12 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
 
     Parameters
     ----------
-    X : ndarray (Fortran) of shape (n, p), or None for sparse data
-    data, indices, indptr : CSC arrays of sparse X (None for dense X)
+    X : ndarray (Fortran) of shape (n, p), or a placeholder for sparse data
+    data, indices, indptr : CSC arrays of sparse X (empty for dense X: the layout is
+        told by :func:`~shrinkage._kernels.columns.is_dense`)
     row_starts : ndarray of shape (n + 1,), int64
         The row offsets of sparse X (:func:`~shrinkage._kernels.weighted_gram.row_offsets`;
-        None for dense X): its Gram matrices are formed by row blocks from the columns.
+        empty for dense X): its Gram matrices are formed by row blocks from the columns.
     y, s : ndarray of shape (n,)
         Labels 0/1 and weights summing to n.
     fit_intercept : bool
@@ -571,7 +575,7 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
     forcing = settings[2]
     # the lazy correlations' norms (none: every certificate reads all of X), means, θ
     # of reference, columns read at the current point, columns to read, and two flags
-    entries = n * p if indptr is None else indptr[p]
+    entries = n * p if is_dense(indptr) else indptr[p]
     wide = entries >= _LAZY_ENTRIES * n
     bound_norms = column_norms if settings[14] > 0.0 and wide else np.empty(0)
     bounds = (bound_norms, column_means, np.empty(n), np.zeros(p, dtype=np.bool_),
@@ -597,7 +601,7 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
         intercept, gap, n_steps, model, reuse = _prox_newton(
             X, data, indices, indptr, row_starts, y, s, fit_intercept,
             scale, a, b, positive, tol, max_iter, w, intercept, state, bounds, settings,
-            model, reuse, certify_start, forcing,
+            model, reuse, certify_start, forcing, buffers,
         )  # fmt: skip
         # the forcing term: doubled (up to settings[13]) after a single step that
         # overshot the target tenfold, back to settings[2] after an α of several steps

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit, uint64
 
 # a block of rows holds about this many entries of X; its buffer takes 12 bytes an entry
-_BLOCK_ENTRIES = 1 << 16
+_BLOCK_ENTRIES = 1 << 15
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -66,26 +66,27 @@ def weighted_gram_rows(data, indices, indptr, row_starts, hess, features, out, s
     for pos in range(k):
         cursor[pos] = indptr[features[pos]]
         column_end[pos] = indptr[features[pos] + 1]
-    capacity = 0  # the most entries of X in a block
+    capacity, rows = 0, 0  # the most entries of X, and rows, in a block
     first_row = 0
     while first_row < n:
         last_row = _block_end(row_starts, first_row, n)
         capacity = max(capacity, row_starts[last_row] - row_starts[first_row])
+        rows = max(rows, last_row - first_row)
         first_row = last_row
     gathered = np.empty(capacity, dtype=np.uint32)
     values = np.empty(capacity)
-    fill = np.empty(n, dtype=np.int64)
+    fill = np.empty(rows, dtype=np.int64)  # where the block's next entry of each row goes
     first_row = 0
     while first_row < n:
         last_row = _block_end(row_starts, first_row, n)
         base = row_starts[first_row]
         for r in range(first_row, last_row):
-            fill[r] = row_starts[r] - base
+            fill[r - first_row] = row_starts[r] - base
         for pos in range(k):  # lay the block's entries of W out by row
             idx = cursor[pos]
             end = column_end[pos]
             while idx < end and indices[idx] < last_row:
-                r = indices[idx]
+                r = indices[idx] - first_row
                 slot = fill[r]
                 gathered[slot] = pos
                 values[slot] = data[idx]
@@ -94,7 +95,7 @@ def weighted_gram_rows(data, indices, indptr, row_starts, hess, features, out, s
             cursor[pos] = idx
         for r in range(first_row, last_row):
             weight = hess[r]
-            stop = fill[r]
+            stop = fill[r - first_row]
             for first in range(row_starts[r] - base, stop):
                 row = uint64(gathered[first])
                 scaled = weight * values[first]
@@ -110,13 +111,19 @@ def weighted_gram_rows(data, indices, indptr, row_starts, hess, features, out, s
 
 def row_offsets(indices, n):
     """The CSR ``indptr`` (int64) of CSC X from its row ``indices``: where each row's
-    entries would start, for :func:`weighted_gram_rows`.
+    entries would start, for :func:`weighted_gram_rows`. Takes one n-vector of work
+    besides the result, not a copy of the indices.
 
     >>> row_offsets(np.array([0, 2, 1, 2], dtype=np.int32), 3).tolist()
     [0, 1, 2, 4]
     """
     offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(indices, minlength=n), out=offsets[1:])
+    counts = offsets[1:]
+    # counted by runs of entries (bincount makes an int64 copy of what it counts)
+    run = max(_BLOCK_ENTRIES, n)
+    for start in range(0, indices.shape[0], run):
+        counts += np.bincount(indices[start : start + run], minlength=n)
+    np.cumsum(counts, out=counts)
     return offsets
 
 

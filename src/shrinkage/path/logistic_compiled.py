@@ -80,13 +80,15 @@ def _block(rows, n_alphas, p):
 
 
 def _layout(data):
-    """The arrays of X as the compiled loop takes them, or None.
+    """The arrays of X as the compiled loop takes them, ``(X, data, indices, indptr,
+    row_starts)``, or None.
 
-    numba compiles the loop anew for every new array type, at 20-30 s a compilation, and
+    numba compiles the loop anew for every new array type, at 30-40 s a compilation, and
     a read-only array, float32 values, 64-bit sparse indices or a one-column matrix
-    (which numba sees as C-ordered) are each a new type. So the compiled loop sees two
-    kinds of data only: writable Fortran-ordered float64 dense X, and writable float64
-    CSC arrays with 32-bit indices (and int64 row offsets). Read-only arrays and float32
+    (which numba sees as C-ordered) are each a new type. So the compiled loop sees one
+    set of types: writable Fortran-ordered float64 dense X with empty CSC arrays, or
+    writable float64 CSC arrays with 32-bit indices and int64 row offsets with a
+    placeholder X (:func:`~shrinkage._kernels.columns.is_dense`). Read-only arrays and float32
     values (exact in float64: the problem is the same, its arithmetic more precise) whose
     copy takes up to ``_COPY_LIMIT`` bytes, and 64-bit indices, are copied into that form; larger
     data and a single row or column are left to the Python loop, which solves them to
@@ -104,11 +106,13 @@ def _layout(data):
             if array is None:
                 return None
             arrays.append(array)
-        return (None, *arrays, data.row_starts)
+        return (np.empty((2, 2), order="F"), *arrays, data.row_starts)
     if 1 in X.shape:
         return None
     X = _writable(X)
-    return None if X is None else (X, None, None, None, None)
+    if X is None:
+        return None
+    return X, np.empty(0), np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.int64)
 
 
 def _vector(values):

@@ -176,14 +176,30 @@ def prepare_glm(loss, X, y, sample_weight=None, standardize=False, fit_intercept
     return GLMData(X, y, s, scale, bool(fit_intercept), primal_at_zero, loss, offset)
 
 
-def _column_sums(X, transform):
+def _column_sums(X, transform, block=1 << 16):
     """Per column of CSC ``X``, the sum of ``transform(entries)`` (the entries when None),
-    in float64, without forming a product matrix."""
-    values = X.data.astype(np.float64, copy=False)
-    if transform is not None:
-        values = transform(values)
+    in float64, without forming a product matrix: the stored entries are converted and
+    transformed by runs of whole columns of about ``block`` entries (one column at
+    least), so that no copy of X's values is made.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> X = sp.csc_matrix(np.array([[1.0, 0.0, 2.0], [3.0, 0.0, -1.0]]))
+    >>> _column_sums(X, np.square, block=1), _column_sums(X, None)
+    (array([10.,  0.,  5.]), array([4., 0., 1.]))
+    """
     sums = np.zeros(X.shape[1])
-    filled = np.flatnonzero(np.diff(X.indptr))
-    if filled.size:
-        sums[filled] = np.add.reduceat(values, X.indptr[filled])
+    indptr = X.indptr
+    filled = np.flatnonzero(np.diff(indptr))
+    starts, ends = indptr[filled], indptr[filled + 1]
+    first = 0
+    while first < filled.size:
+        # the columns whose entries end within `block` of the run's first entry
+        last = max(int(np.searchsorted(ends, starts[first] + block, side="right")), first + 1)
+        values = X.data[starts[first] : ends[last - 1]].astype(np.float64, copy=False)
+        if transform is not None:
+            values = transform(values)
+        sums[filled[first:last]] = np.add.reduceat(values, starts[first:last] - starts[first])
+        first = last
     return sums
