@@ -1,4 +1,4 @@
-"""Compiled hot loops (numba ``@njit(cache=True, nogil=True)``) on plain arrays.
+"""Compiled hot loops on plain arrays (numba, with the options of :mod:`.jit`).
 
 Nothing here knows about penalties or estimators: a kernel takes arrays and scalars and
 updates them in place. The readable maths they implement is in

@@ -10,8 +10,8 @@ in float64, and the step is written over the first difference.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import kernel
 from .prox import weight_at
 
 # what the epoch kernels get when no differences are recorded (one compiled variant:
@@ -19,7 +19,7 @@ from .prox import weight_at
 NO_DELTAS = np.empty(0, dtype=np.float32)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def difference_gram(diffs):
     """``D Dᵀ`` of the (m × |ws|) differences, summed in float64."""
     m, size = diffs.shape
@@ -34,7 +34,7 @@ def difference_gram(diffs):
     return gram
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def combined_step(diffs, cumulative, w, features, positive):
     """The step ``−Σ_l C_l d_l`` (the extrapolated point less the current
     ``w[features]``), written over ``diffs[0]`` (each entry once its column of
@@ -53,7 +53,7 @@ def combined_step(diffs, cumulative, w, features, positive):
     return step
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def restricted_penalty(w, features, a, b):
     """``Σ_{j ∈ features} a_j|w_j| + ½ b_j w_j²`` (``a``, ``b`` per feature, or one
     number each)."""

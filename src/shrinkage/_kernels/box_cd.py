@@ -24,12 +24,13 @@ compares with its tolerance.
 """
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
 
+from .jit import inner, kernel
 from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _step(correlation, j, w, lipschitz, l1_weight, l2_weight, lower, upper, state, means,
           h_x):  # fmt: skip
     """The clipped update of coordinate j from ``x_jᵀr̃``; returns Δw_j."""
@@ -44,7 +45,7 @@ def _step(correlation, j, w, lipschitz, l1_weight, l2_weight, lower, upper, stat
     return delta
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def box_epoch_dense(X, h, r, w, lipschitz, l1_weight, l2_weight, lower, upper, features,
                     state, means, h_x):  # fmt: skip
     """One epoch over ``features`` of a dense Fortran-ordered X; returns ``max L_j Δw_j²``.
@@ -67,7 +68,7 @@ def box_epoch_dense(X, h, r, w, lipschitz, l1_weight, l2_weight, lower, upper, f
     return largest
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def box_epoch_sparse(data, indices, indptr, h, r, w, lipschitz, l1_weight, l2_weight, lower,
                      upper, features, state, means, h_x):  # fmt: skip
     """:func:`box_epoch_dense` on CSC arrays."""
@@ -88,7 +89,7 @@ def box_epoch_sparse(data, indices, indptr, h, r, w, lipschitz, l1_weight, l2_we
     return largest
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def intercept_step(h, r, state, h_sum):
     """The exact step of the intercept, ``Σr/Σh`` with ``r = r̃ + c·h``: it moves c by
     minus the step and leaves ``Σr = 0`` in ``state[1]``; returns ``h_sum·step²/n``."""
@@ -103,7 +104,7 @@ def intercept_step(h, r, state, h_sum):
     return h_sum * step * step / state[2]
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def weighted_moments_dense(X, h, fit_intercept, features):
     """Per column of ``features`` (0 elsewhere): ``x_jᵀh``, the h-weighted mean m_j (0
     without intercept) and the curvature ``x̃_jᵀ(h ∘ x̃_j)/n`` of the centred column."""
@@ -126,7 +127,7 @@ def weighted_moments_dense(X, h, fit_intercept, features):
     return h_x, means, lipschitz
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def weighted_moments_sparse(data, indices, indptr, h, fit_intercept, features):
     """:func:`weighted_moments_dense` for CSC arrays."""
     n, p = h.shape[0], indptr.shape[0] - 1
@@ -149,7 +150,7 @@ def weighted_moments_sparse(data, indices, indptr, h, fit_intercept, features):
     return h_x, means, lipschitz
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def box_epoch_gram(gram, q, w, l1_weight, l2_weight, lower, upper, features):
     """One epoch of the squared loss in Gram mode: ``q = c − Gw`` (minus the loss's
     gradient, G the weighted Gram matrix of the centred columns, symmetric and

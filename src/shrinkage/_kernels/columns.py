@@ -5,12 +5,13 @@ columns in place (dense Fortran: contiguous; sparse CSC: the stored entries). Th
 versions centre implicitly like the epochs (``X_effᵀr = Xᵀr − x̄ (uᵀr)``).
 """
 
-from numba import njit, uint64
+from numba import uint64
 
+from .jit import inner, kernel
 from .prox import FASTMATH, SPARSE_FASTMATH, weight_at
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def column_dots_dense(X, vector, features, out):
     """``out[k] = X[:, features[k]] · vector``."""
     n = X.shape[0]
@@ -22,7 +23,7 @@ def column_dots_dense(X, vector, features, out):
         out[k] = total
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH, inline="always")
+@inner(fastmath=SPARSE_FASTMATH, inline="always")
 def _sparse_dot(data, indices, indptr, vector, j):
     """``X[:, j] · vector`` over column j's stored entries (CSC arrays)."""
     total = 0.0
@@ -31,7 +32,7 @@ def _sparse_dot(data, indices, indptr, vector, j):
     return total
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def column_dots_sparse(data, indices, indptr, vector, features, out):
     """``out[k] = X[:, features[k]] · vector`` for CSC arrays (no centring); every
     column (``out[j] = X[:, j] · vector``) where ``features`` is None.
@@ -55,7 +56,7 @@ def column_dots_sparse(data, indices, indptr, vector, features, out):
         out[k] = first + second
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def all_column_dots_sparse(data, indices, indptr, vector, out):
     """``out = Xᵀ·vector`` for CSC arrays, written into ``out`` (no centring): SciPy's
     product makes a new p-vector; this one is faster on long columns
@@ -63,7 +64,7 @@ def all_column_dots_sparse(data, indices, indptr, vector, out):
     column_dots_sparse(data, indices, indptr, vector, None, out)
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def all_column_dots_dense(X, vector, out):
     """``out = Xᵀ·vector`` for Fortran-ordered X, written into ``out``: BLAS's speed on
     one thread (reassociated sums vectorise), without numba's BLAS binding, which costs
@@ -76,7 +77,7 @@ def all_column_dots_dense(X, vector, out):
         out[j] = total
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH, inline="always")
+@inner(fastmath=SPARSE_FASTMATH, inline="always")
 def _sparse_pair(data, indices, indptr, first, second, j):
     """``(X[:, j] · first, X[:, j] · second)`` over column j's stored entries."""
     total_first = 0.0
@@ -88,7 +89,7 @@ def _sparse_pair(data, indices, indptr, first, second, j):
     return total_first, total_second
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH, inline="always")
+@inner(fastmath=FASTMATH, inline="always")
 def _dense_pair(X, first, second, j):
     """``(X[:, j] · first, X[:, j] · second)`` for Fortran-ordered X."""
     total_first = 0.0
@@ -99,7 +100,7 @@ def _dense_pair(X, first, second, j):
     return total_first, total_second
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def column_dot_pairs_sparse(data, indices, indptr, first, second, out_first, out_second):
     """``out_first = Xᵀ·first`` and ``out_second = Xᵀ·second`` in one pass over the CSC
     arrays, each dot in two sums of alternate entries (:func:`column_dots_sparse`)."""
@@ -121,14 +122,14 @@ def column_dot_pairs_sparse(data, indices, indptr, first, second, out_first, out
         out_first[j], out_second[j] = first_a + first_b, second_a + second_b
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def column_dot_pairs_dense(X, first, second, out_first, out_second):
     """:func:`column_dot_pairs_sparse` for Fortran-ordered X."""
     for j in range(out_first.shape[0]):
         out_first[j], out_second[j] = _dense_pair(X, first, second, j)
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def masked_column_dots_dense(X, vector, mask, out):
     """``out[j] = X[:, j] · vector`` where ``mask[j]``; other entries untouched."""
     n = X.shape[0]
@@ -140,7 +141,7 @@ def masked_column_dots_dense(X, vector, mask, out):
             out[j] = total
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def masked_column_dots_sparse(data, indices, indptr, vector, mask, offset, t, out):
     """``out[j] = X[:, j] · vector − offset_j·t`` where ``mask[j]`` (CSC arrays; the
     implicit centring with t = uᵀvector; ``offset`` an array or one number)."""
@@ -149,7 +150,7 @@ def masked_column_dots_sparse(data, indices, indptr, vector, mask, offset, t, ou
             out[j] = _sparse_dot(data, indices, indptr, vector, j) - weight_at(offset, j) * t
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@inner(fastmath=FASTMATH)
 def masked_column_dot_pairs_dense(X, first, second, mask, out_first, out_second):
     """:func:`column_dot_pairs_dense` where ``mask[j]``; other entries untouched."""
     for j in range(X.shape[1]):
@@ -157,7 +158,7 @@ def masked_column_dot_pairs_dense(X, first, second, mask, out_first, out_second)
             out_first[j], out_second[j] = _dense_pair(X, first, second, j)
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@inner(fastmath=SPARSE_FASTMATH)
 def masked_column_dot_pairs_sparse(data, indices, indptr, first, second, mask, out_first,
                                    out_second):  # fmt: skip
     """:func:`column_dot_pairs_sparse` where ``mask[j]``; other entries untouched."""
@@ -167,7 +168,7 @@ def masked_column_dot_pairs_sparse(data, indices, indptr, first, second, mask, o
                                                        j)  # fmt: skip
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def subtract_columns_dense(X, vector, features, coefficients):
     """``vector −= X[:, features] @ coefficients`` in place."""
     n = X.shape[0]
@@ -179,7 +180,7 @@ def subtract_columns_dense(X, vector, features, coefficients):
                 vector[i] -= c * X[i, j]
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def subtract_columns_sparse(data, indices, indptr, vector, features, coefficients):
     """``vector −= X[:, features] @ coefficients`` for CSC arrays, in place."""
     for k in range(features.shape[0]):
@@ -190,7 +191,7 @@ def subtract_columns_sparse(data, indices, indptr, vector, features, coefficient
                 vector[uint64(indices[idx])] -= c * data[idx]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def add_to_entries(vector, features, values):
     """``vector[features] += values`` in place (distinct features), without the two
     temporaries of NumPy's fancy-indexed update."""
@@ -198,7 +199,7 @@ def add_to_entries(vector, features, values):
         vector[features[k]] += values[k]
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def column_sq_norms_sparse(data, indptr, out):
     """``out[j] = Σ_k data[k]²`` over column j's stored entries (no temporary matrix)."""
     for j in range(out.shape[0]):
@@ -208,7 +209,7 @@ def column_sq_norms_sparse(data, indptr, out):
         out[j] = total
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def is_dense(indptr):
     """Whether a kernel that takes both layouts, ``(X, data, indices, indptr)``, has
     dense X: sparse data come as CSC arrays with a placeholder X, dense data with empty
@@ -217,7 +218,7 @@ def is_dense(indptr):
     return indptr.shape[0] == 0
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def copy_into(out, values):
     """``out[:] = values`` for vectors of one length, as a loop: numba's slice assignment
     checks the shapes with an error message whose formatting costs its callers seconds
@@ -226,7 +227,7 @@ def copy_into(out, values):
         out[i] = values[i]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dot(x, y):
     """``x · y`` for vectors of one length, as a loop: numba's ``@`` goes through its
     BLAS binding, which costs its callers seconds of compilation."""
@@ -236,7 +237,7 @@ def dot(x, y):
     return total
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def quadratic_change(gradient, matrix, step):
     """``gradientᵀstep + ½ stepᵀ·matrix·step``, the change of a quadratic model, as loops
     (see :func:`dot`)."""
@@ -249,14 +250,14 @@ def quadratic_change(gradient, matrix, step):
     return total
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def add_into(out, values):
     """``out[:len(values)] += values``, as a loop (see :func:`copy_into`)."""
     for i in range(values.shape[0]):
         out[i] += values[i]
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def add_product(M, W, sign, out):
     """``out += sign·M W`` for M (n × p) and W (p × T), skipping the zero entries of W
     (the rows of a sparse coefficient matrix cost nothing)."""

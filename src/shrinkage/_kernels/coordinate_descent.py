@@ -13,12 +13,13 @@ with the *uncentred* sparse columns and the scalar ``t = uᵀr̃``; the centred 
 is then ``X_jᵀr̃ − x̄_j t`` (see :mod:`shrinkage.design`), so each update costs O(nnz_j).
 """
 
-from numba import njit, uint64
+from numba import uint64
 
+from .jit import kernel
 from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update, weight_at
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, features,
                    deltas):  # fmt: skip
     """One epoch on a dense Fortran-ordered X. Returns ``max_j |Δw_j|``."""
@@ -47,7 +48,7 @@ def cd_epoch_dense(X, w, residual, lipschitz, l1_weight, l2_weight, positive, fe
     return max_change
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def cd_epoch_sparse(
     data,
     indices,

@@ -23,7 +23,6 @@ point, and the column norms and means.
 """
 
 import numpy as np
-from numba import njit
 
 from .columns import (
     is_dense,
@@ -32,10 +31,11 @@ from .columns import (
     masked_column_dots_dense,
     masked_column_dots_sparse,
 )
+from .jit import inner, kernel
 from .small_arguments import VECTOR
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def drifted(corr, exact, reference, theta, norms, means):
     """Every ``corr_j`` (exact at ``reference``, or a bound there) becomes its bound at
     θ, and no column is marked read."""
@@ -51,7 +51,7 @@ def drifted(corr, exact, reference, theta, norms, means):
         exact[j] = False
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def unsettled(corr, exact, w, l1_weight, mask):
     """Mark in ``mask`` the columns still to read: not read at this point, and either
     non-zero or with a bound that reaches their L1 weight. Returns how many."""
@@ -62,7 +62,7 @@ def unsettled(corr, exact, w, l1_weight, mask):
     return count
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def mark_read(exact, mask, gradient, gradient_current):
     """The columns read now (``mask``) are exact from here on; where the gradient is
     not current, the columns left unread get a gradient of 0 (a KKT residual of 0: a
@@ -78,7 +78,7 @@ def mark_read(exact, mask, gradient, gradient_current):
     return unread
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def read_columns(X, data, indices, indptr, gradient_vector, theta, mask, gradient, corr,
                  with_gradient):  # fmt: skip
     """``corr_j = x_jᵀθ`` where ``mask_j``, and ``gradient_j = x_jᵀgradient_vector`` in

@@ -8,13 +8,13 @@ mode; :mod:`.logistic_directions` takes them for the logistic Newton model.
 """
 
 import numpy as np
-from numba import njit
 
 from .columns import quadratic_change
+from .jit import inner, kernel
 from .prox import weight_at
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def cholesky_solve(matrix, rhs, shift):
     """``(matrix + shift·I)⁻¹ rhs`` by Cholesky; None when a pivot is not positive."""
     m = rhs.shape[0]
@@ -43,7 +43,7 @@ def cholesky_solve(matrix, rhs, shift):
     return x
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def solve_positive_semidefinite(matrix, rhs):
     """Cholesky; where the matrix is singular (collinear columns), Cholesky of the
     matrix plus a growing multiple of I, from 1e-12 of its largest diagonal entry: any
@@ -62,7 +62,7 @@ def solve_positive_semidefinite(matrix, rhs):
     return x
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def move_in_face(w, direction, l1_weight, positive):
     """The step ``τ·direction``
     (largest τ ≤ 1 that changes no sign the penalty depends on), the coordinate that
@@ -83,7 +83,7 @@ def move_in_face(w, direction, l1_weight, positive):
     return step, tau
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def face_step_gram(gram, q, w, a, b, positive, n, features):
     """One Newton step of ``1/(2n)‖y − Xw‖² + Σ a_j|w_j| + ½ b_j w_j²`` within the face
     of ``w`` (its non-zeros among ``features``, and the pure-L2 ones), updating ``w`` and

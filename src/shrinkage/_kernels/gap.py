@@ -6,8 +6,8 @@ dominated the outer checks of a path on wide sparse data.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .prox import feature_at, weight_at
 
 # relative slack for rounding when testing the dual constraint |v_j| ≤ a_j (the dual
@@ -15,7 +15,7 @@ from .prox import feature_at, weight_at
 FEASIBILITY_SLACK = 1e-10
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _dual_value(corr, rr, y_dot_r, a, b, positive, n, features, scale):
     """``D(θ)`` at θ = scale·r/n: ``scale·yᵀr/n − scale²‖r‖²/(2n) − Σ_j g_j*(scale·c_j)``."""
     inv_n = 1.0 / n
@@ -33,7 +33,7 @@ def _dual_value(corr, rr, y_dot_r, a, b, positive, n, features, scale):
     return dual
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
     """``(gap, primal, dual, scale)`` for ``1/(2n)‖r‖² + Σ a_j|w_j| + ½ b_j w_j²``.
 
@@ -72,7 +72,7 @@ def enet_duality_gap(corr, rr, y_dot_r, w, a, b, positive, n, features=None):
     return primal - dual, primal, dual, scale
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def column_norm(lipschitz, n, j):
     """``‖x_j‖ = √(n·L_j)`` from the coordinate Lipschitz constant ``L_j = ‖x_j‖²/n``:
     the solvers keep one of the two p-vectors. (A path's float32 majorants of L_j
@@ -80,7 +80,7 @@ def column_norm(lipschitz, n, j):
     return np.sqrt(n * np.float64(lipschitz[j]))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def feature_check(c, w, a, b, lipschitz, positive, inv_n, scale, radius_sq_n):
     """``(kkt, screened)`` of one feature from its scalars (``c = x_jᵀr``, w_j, a_j,
     b_j, L_j): the KKT residual (as ``penalties.subdiff_distance`` with gradient
@@ -101,7 +101,7 @@ def feature_check(c, w, a, b, lipschitz, positive, inv_n, scale, radius_sq_n):
     return kkt, room > 0.0 and np.float64(lipschitz) * radius_sq_n < room * room
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
     """:func:`feature_check` of feature j, from the arguments every check kernel takes
     (``(corr, w, a, b, positive, n, scale, radius, lipschitz)``; ``a``, ``b`` arrays or
@@ -110,7 +110,7 @@ def check_at(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
                          positive, 1.0 / n, scale, n * radius * radius)  # fmt: skip
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, lipschitz, kkt, screened):
     """Per feature, in one pass: :func:`feature_check` into ``kkt`` and ``screened``.
     Returns the number screened."""
@@ -121,7 +121,7 @@ def kkt_and_screening(corr, w, a, b, positive, n, scale, radius, lipschitz, kkt,
     return count
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def check_summary(corr, w, a, b, positive, n, scale, radius, lipschitz):
     """``(max KKT residual, number screened)`` of :func:`feature_check` over all
     features, without the per-feature vectors (a path's certificates)."""
@@ -133,7 +133,7 @@ def check_summary(corr, w, a, b, positive, n, scale, radius, lipschitz):
     return largest, count
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def drift_bounds(bound, lipschitz, drift, a, n, w, unsettled):
     """``bound ← |bound| + ‖x_j‖·drift`` in place, ‖x_j‖ from :func:`column_norm` (the
     Cauchy–Schwarz step of ``solvers.correlation_bounds``; ``bound`` may hold signed

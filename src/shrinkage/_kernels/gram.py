@@ -5,12 +5,11 @@ instead of O(n): ``z = q_j/n + L_j w_j`` and, after a move δ, ``q ← q − δ 
 (Friedman, Hastie & Tibshirani 2010, §2.2 "covariance updates".)
 """
 
-from numba import njit
-
+from .jit import kernel
 from .prox import FASTMATH, enet_coordinate_update, weight_at
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positive, features, n,
                   deltas):  # fmt: skip
     """One epoch over ``features``; updates ``w`` and ``correlation`` (q) in place.
@@ -41,7 +40,7 @@ def cd_epoch_gram(gram, w, correlation, lipschitz, l1_weight, l2_weight, positiv
     return max_change
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def fill_lower_from_upper(matrix):
     """Copy the upper triangle of a square Fortran-ordered matrix onto its lower one, in
     place (BLAS ``syrk`` writes one triangle), reading and writing down columns."""

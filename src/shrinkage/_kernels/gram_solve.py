@@ -12,12 +12,13 @@ until the set's own gap is below a fraction of the full one) in one compiled cal
 import time
 
 import numpy as np
-from numba import njit, objmode
+from numba import objmode
 
 from .columns import copy_into, dot
 from .face import face_step_gram
 from .gap import check_at, check_summary, enet_duality_gap
 from .gram import cd_epoch_gram
+from .jit import inner, kernel
 from .prox import weight_at
 
 # full checks without progress before q is recomputed from scratch, and then before the
@@ -25,14 +26,14 @@ from .prox import weight_at
 _STALLED_CHECKS = 5
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _statistics(w, xty, q, yy):
     """``(yᵀr, ‖r‖²)`` from the Gram state (``‖r‖² = ‖y‖² − wᵀXᵀy − wᵀq``)."""
     y_dot_r = yy - dot(w, xty)
     return y_dot_r, max(y_dot_r - dot(w, q), 0.0)
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _support_size(w, features):
     count = 0
     for j in features:
@@ -40,7 +41,7 @@ def _support_size(w, features):
     return count
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _working_set(q, w, a, b, positive, n, scale, gap, lipschitz, out):
     """Support, pure-L2 features and KKT violators not proven zero, into ``out``;
     returns how many (all features when none qualifies)."""
@@ -58,7 +59,7 @@ def _working_set(q, w, a, b, positive, n, scale, gap, lipschitz, out):
     return size
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positive, target,
                max_epochs, inner_fraction, face_share):  # fmt: skip
     """Solve ``1/(2n)‖y − Xw‖² + Σ a_j|w_j| + ½ b_j w_j²`` from ``w`` (in place, with
@@ -132,7 +133,7 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     return epochs, gap, primal, dual, largest, screened
 
 
-@njit(cache=True)  # objmode reads the clock: no nogil
+@kernel(nogil=False)  # objmode reads the clock: no nogil
 def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a, unit_b,
               positive, target, max_epochs, inner_fraction, face_share, coefs,
               points):  # fmt: skip

@@ -13,14 +13,14 @@ decomposition is computed once, by the caller.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .prox import FASTMATH, THRESHOLD_SLACK
 
 _NEWTON_STEPS = 100  # the secular equation's Newton steps, at most (a few in practice)
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _secular_root(c_hat, e, a):
     """The root t > 0 of ``Σ ĉ_k²/(e_k t + a)² = 1`` (requires ``‖ĉ‖ > a``)."""
     t = 0.0
@@ -39,7 +39,7 @@ def _secular_root(c_hat, e, a):
     return t
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def group_epoch_dense(X, w, r, members, start, eigvals, eigvecs, eig_start, l1_weight,
                       l2_weight, groups):  # fmt: skip
     """One epoch over the groups listed in ``groups``; ``w`` and ``r = y − Xw`` in place.
@@ -107,7 +107,7 @@ def group_epoch_dense(X, w, r, members, start, eigvals, eigvecs, eig_start, l1_w
     return largest
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def group_correlations(X, r, w, members, start, groups, norms):
     """For each listed group, ``‖X_gᵀr‖/n`` into ``norms``; returns ``Σ_g ⟨X_gᵀr, w_g⟩/n``
     over them (the sub-problem's ``⟨r, y_W⟩ − ‖r‖²``, over n)."""
@@ -129,7 +129,7 @@ def group_correlations(X, r, w, members, start, groups, norms):
     return inner
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def subtract_groups(X, r, members, start, groups, change):
     """``r −= Σ_g X_g change_g`` over the listed groups (``change`` indexed by feature)."""
     n = X.shape[0]

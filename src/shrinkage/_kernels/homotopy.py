@@ -6,10 +6,11 @@ a handful of p-vectors per knot; here it makes none.
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def next_entry(c_ls, a, alpha, blocked, positive, just_left, reentry_tol):
     """``(α', j, sign)``: the largest ``α' ≤ alpha`` at which a feature with
     ``blocked[j] = False`` reaches ``c_j(α') = sign·α'`` (sign = +1 only if

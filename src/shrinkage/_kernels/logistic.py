@@ -22,12 +22,13 @@ one-factor design, ``X = 0.9·f1ᵀ + 0.3·noise``, that test alone stops after 
 """
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
 
+from .jit import inner, kernel
 from .prox import FASTMATH, SPARSE_FASTMATH, enet_coordinate_update
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _kkt_violation(w, grad, l1_weight, l2_weight, positive):
     """Distance of ``−grad`` to ``∂(a|w| + ½bw²)`` (+ normal cone of w ≥ 0) at w."""
     g = grad + l2_weight * w
@@ -40,7 +41,7 @@ def _kkt_violation(w, grad, l1_weight, l2_weight, positive):
     return max(abs(g) - l1_weight, 0.0)
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def newton_cd_dense(
     X, w, u, q, hess, l1_weight, l2_weight, positive, features, fit_intercept,
     max_epochs, tol, intercept_change,
@@ -67,7 +68,7 @@ def newton_cd_dense(
     )  # fmt: skip
 
 
-@njit(cache=True, nogil=True, fastmath=SPARSE_FASTMATH)
+@kernel(fastmath=SPARSE_FASTMATH)
 def newton_cd_sparse(
     data, indices, indptr, w, u, q, hess, l1_weight, l2_weight, positive, features,
     fit_intercept, max_epochs, tol, intercept_change,
@@ -83,7 +84,7 @@ def newton_cd_sparse(
     )  # fmt: skip
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _column_dot(X, data, indices, indptr, is_sparse, j, v):
     total = 0.0
     if is_sparse:
@@ -95,7 +96,7 @@ def _column_dot(X, data, indices, indptr, is_sparse, j, v):
     return total
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
     """``u += δ X_j``, ``q += δ h ∘ X_j``."""
     if is_sparse:
@@ -109,7 +110,7 @@ def _column_move(X, data, indices, indptr, is_sparse, j, delta, u, q, hess):
             q[i] += delta * hess[i] * X[i, j]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _epochs(
     X, data, indices, indptr, is_sparse, w, u, q, hess, l1_weight, l2_weight, positive,
     features, fit_intercept, max_epochs, tol, intercept_change, curvature, hess_x,
@@ -178,7 +179,7 @@ def _epochs(
     return verified
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _model_kkt(
     X, data, indices, indptr, is_sparse, w, q, hess, l1_weight, l2_weight, positive,
     features, use_intercept, lazy, hess_x,
@@ -197,7 +198,7 @@ def _model_kkt(
     return worst
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def newton_cd_gram(hessian, grad, w, l1_weight, l2_weight, positive, max_epochs, tol):
     """Minimise ``linearᵀd + ½ dᵀ·hessian·d + penalty(w₀ + d)`` over d, w = w₀ + d in place.
 
@@ -227,7 +228,7 @@ def newton_cd_gram(hessian, grad, w, l1_weight, l2_weight, positive, max_epochs,
     return worst
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _gram_kkt(grad, w, l1_weight, l2_weight, positive):
     worst = 0.0
     for j in range(w.shape[0]):
@@ -235,7 +236,7 @@ def _gram_kkt(grad, w, l1_weight, l2_weight, positive):
     return worst
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def weighted_column_moments_dense(X, hess, features, sums, square_norms):
     """``sums[k] = Σ_i h_i X[i, j]`` and ``square_norms[k] = Σ_i h_i X[i, j]²`` for
     ``j = features[k]``, in one pass over the columns.
@@ -254,7 +255,7 @@ def weighted_column_moments_dense(X, hess, features, sums, square_norms):
         sums[k] = weighted
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, square_norms):
     """:func:`weighted_column_moments_dense` on CSC arrays."""
     for k in range(features.shape[0]):
@@ -268,7 +269,7 @@ def weighted_column_moments_sparse(data, indices, indptr, hess, features, sums, 
         sums[k] = weighted
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def centred_gram_dense(X, g, hess, features, fit_intercept, hessian, linear, hess_x):
     """The Newton model on a working set W of dense X, in one call: ``hessian =
     X_Wᵀ diag(h) X_W`` and ``linear = X_Wᵀg``, both h-centred with an intercept

@@ -13,7 +13,6 @@ layout's code sits under ``if is_dense(indptr)`` or its negation
 """
 
 import numpy as np
-from numba import njit
 
 from .columns import (
     add_into,
@@ -31,6 +30,7 @@ from .columns import (
     subtract_columns_sparse,
 )
 from .face import move_in_face, solve_positive_semidefinite
+from .jit import inner
 from .logistic import (
     centred_gram_dense,
     newton_cd_dense,
@@ -43,7 +43,7 @@ from .penalty_side import _penalty_change
 from .weighted_gram import gram_by_columns, weighted_gram_csc, weighted_gram_rows
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def transposed(X, data, indices, indptr, vector, out):
     """``out = Xᵀ vector``."""
     if is_dense(indptr):
@@ -52,7 +52,7 @@ def transposed(X, data, indices, indptr, vector, out):
         all_column_dots_sparse(data, indices, indptr, vector, out)
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def transposed_pair(X, data, indices, indptr, first, second, out_first, out_second):
     """``out_first = Xᵀ first`` and ``out_second = Xᵀ second``, in one pass over X."""
     if is_dense(indptr):
@@ -61,7 +61,7 @@ def transposed_pair(X, data, indices, indptr, first, second, out_first, out_seco
         column_dot_pairs_sparse(data, indices, indptr, first, second, out_first, out_second)
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def some_columns(X, data, indices, indptr, vector, features):
     """``X[:, features]ᵀ vector``."""
     out = np.empty(features.shape[0])
@@ -72,7 +72,7 @@ def some_columns(X, data, indices, indptr, vector, features):
     return out
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def stored_entries(indptr, n, features):
     """The stored entries of ``X[:, features]`` (n per column for dense X)."""
     nnz = n * features.shape[0]
@@ -83,7 +83,7 @@ def stored_entries(indptr, n, features):
     return nnz
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _model(X, data, indices, indptr, row_starts, g, hess, features,
            fit_intercept, gradient, gradient_current):  # fmt: skip
     """The h-centred Gram model on W: ``(hessian, linear, X_Wᵀh, Σh, Σg)``; ``gradient``
@@ -117,7 +117,7 @@ def _model(X, data, indices, indptr, row_starts, g, hess, features,
     return hessian, linear, hess_x, hess_sum, grad_b
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _earlier_model(X, data, indices, indptr, g, features, fit_intercept, gradient,
                    gradient_current, model):  # fmt: skip
     """The Newton model on W with an earlier step's curvature ``model = (W₀, hessian,
@@ -155,7 +155,7 @@ def _earlier_model(X, data, indices, indptr, g, features, fit_intercept, gradien
     return True, hessian, linear, hess_x, hess_sum, grad_b
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, epochs):
     """CD epochs alternating with face steps, ``w_ws`` and ``grad`` in place (the loop
     of :func:`~shrinkage.solvers.logistic_newton.gram_direction`)."""
@@ -183,7 +183,7 @@ def _minimise_model(hessian, grad, w_ws, a_ws, b_ws, positive, tol, face_steps, 
                     grad[r] += hessian[r, face[i]] * step[i]
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _face_image(X, data, indices, indptr, n, face, v, fit_intercept):
     """``[X_F 1] v`` (the last entry of v the intercept's, when fitted)."""
     m = face.shape[0]
@@ -195,7 +195,7 @@ def _face_image(X, data, indices, indptr, n, face, v, fit_intercept):
     return out
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
                        positive, fit_intercept, step_b, tol, cg_max_iter):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton._face_step_columns`: the face system
@@ -280,7 +280,7 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
             step_b[0] += full_step[m]
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
                       positive, fit_intercept, tol, face_steps, epochs, cg_max_iter,
                       scratch):  # fmt: skip
@@ -306,7 +306,7 @@ def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
     return w_new, u, step_b[0]
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def gram_direction(X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
                     epochs, gradient, gradient_current, model, reuse, u):  # fmt: skip

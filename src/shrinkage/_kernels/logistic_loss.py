@@ -14,24 +14,24 @@ the NumPy certificate, 2.9 certificates per point at 0.4 ms each.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .penalty_side import penalty_side, shrink_factor
 from .small_arguments import VECTOR, exp_minus, log1p_small
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _softplus(z):
     """``log(1 + e^z)`` as NumPy's ``logaddexp(0, z)``: no overflow for large |z|."""
     return max(z, 0.0) + np.log1p(np.exp(-abs(z)))
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def loss_derivatives(z, y, s, gradient, curvature):
     """Mean weighted log-loss at z; ``gradient = s(σ(z) − y)/n`` and the solvers'
     curvature ``max(sσ(1 − σ)/n, 1e-12/n)`` (floored: the Newton model needs h > 0).
@@ -51,7 +51,7 @@ def loss_derivatives(z, y, s, gradient, curvature):
     return total / n
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _shifted_loss(z, shift, y, s):
     """The mean log-loss at ``z + shift`` (:func:`loss_derivatives`' softplus)."""
     total = 0.0
@@ -62,7 +62,7 @@ def _shifted_loss(z, shift, y, s):
     return total / z.shape[0]
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _shifted_derivatives(z, shift, y, s, theta, d):
     """At ``z + shift``: ``θ = s(y − σ)/n`` and ``d = sσ(1 − σ)/n``; returns ``(Σθ, Σd)``."""
     n = z.shape[0]
@@ -78,7 +78,7 @@ def _shifted_derivatives(z, shift, y, s, theta, d):
     return total, curvature
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR)
+@inner(fastmath=VECTOR)
 def _sums(theta, d):
     """``(Σθ, Σd)``."""
     total, curvature = 0.0, 0.0
@@ -88,7 +88,7 @@ def _sums(theta, d):
     return total, curvature
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _corrected_inside(theta, d, correction, y, s):
     """Whether ``θ − d·correction`` keeps every mean ``q = y − nθ/s`` in [0, 1] (the
     samples of weight 0 excepted): a count over every row (no early exit: it
@@ -101,7 +101,7 @@ def _corrected_inside(theta, d, correction, y, s):
     return outside == 0
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     """The dual point of step 1 of :mod:`shrinkage.certificates.logistic` when the free
     block is the intercept alone, into θ: Newton on a shift c of z (the column
@@ -172,7 +172,7 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     return first, correction
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def clip_dual_point(y, s, theta, change):
     """Step 2: ``q = y − nθ/s`` clipped to [0, 1] (θ = 0 where s = 0). Where that moves
     θ, ``change`` receives the move (else 0) and True is returned: the caller then adds
@@ -192,7 +192,7 @@ def clip_dual_point(y, s, theta, change):
     return moved > 0
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dual_value(y, s, theta, shrink):
     """The loss's side of the bound at θ/shrink: ``−1/n Σ s H(q)`` (H the binary
     entropy) at the mean ``q = y − (y − clip(y − nθ/s, 0, 1))/shrink``."""
@@ -211,7 +211,7 @@ def dual_value(y, s, theta, shrink):
     return -entropy / n
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _probabilities(gradient, y, factor):
     """``(σ(z), 1 − σ(z))`` of a row of weight s > 0, read from its gradient
     ``s(σ − y)/n`` (:func:`loss_derivatives`) and ``factor = n/s`` without an
@@ -230,7 +230,7 @@ def _probabilities(gradient, y, factor):
 _NEAR = 1e-2
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _divergence(q, z):
     """The Bernoulli divergence ``KL(q ‖ σ(z))``, with log σ and log(1 − σ) from z."""
     lifted = np.log1p(np.exp(-abs(z)))
@@ -248,7 +248,7 @@ def _divergence(q, z):
 _FOURTH = 1.0 / (1.0 - _NEAR) ** 3
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _divergence_bound(prob, complement, delta):
     """An upper bound on ``KL(q ‖ σ)``, ``δ = q − σ``, ``|δ| ≤ _NEAR·min(σ, 1 − σ)``,
     by Taylor's formula at σ to the third order with the fourth's remainder: the
@@ -265,7 +265,7 @@ def _divergence_bound(prob, complement, delta):
     return second + third + square * square * fourth / 12.0
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dual_value_near(y, s, theta, shrink, z, gradient_z, loss):
     """:func:`dual_value`, bounded from below without a logarithm per sample where the
     means q are near σ(z), z the predictor whose loss and gradient (of
@@ -287,7 +287,7 @@ def dual_value_near(y, s, theta, shrink, z, gradient_z, loss):
     return -(linear - loss + excess / theta.shape[0])
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _mean_and_sigmoid(y, s, theta, n, inverse, gradient_z):
     """A row's ``(q, σ, 1 − σ)`` for :func:`dual_value_near` from its label, weight, θ
     and gradient (0-weight rows: y, y, 1 − y); scalars, so that the loops vectorise."""
@@ -298,7 +298,7 @@ def _mean_and_sigmoid(y, s, theta, n, inverse, gradient_z):
     return q, prob, complement
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _near_excess(y, s, theta, shrink, z, gradient_z):
     """``(gᵀz, Σ s (zδ + bound), far)`` with each near row's divergence bounded
     (:func:`_divergence_bound`) and a far row's left out and counted in ``far``: selects,
@@ -321,7 +321,7 @@ def _near_excess(y, s, theta, shrink, z, gradient_z):
     return linear, excess, far
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _far_divergences(y, s, theta, shrink, z, gradient_z):
     """``Σ s KL(q ‖ σ)`` over the rows :func:`_near_excess` left out, computed."""
     n, inverse = theta.shape[0], 1.0 / shrink
@@ -343,7 +343,7 @@ _TINY = np.finfo(np.float64).tiny
 GAP_ROUNDING = 64.0 * np.finfo(np.float64).eps
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def divergence_floor(y, s, theta, shrink, gradient_z):
     """A lower bound of the loss's Fenchel–Young gap ``Σ s KL(q ‖ σ)/n`` at the means q
     of θ/shrink (:func:`dual_value`), without a logarithm: ``KL(q ‖ σ) ≥ δ²/(2m)``,
@@ -368,7 +368,7 @@ def divergence_floor(y, s, theta, shrink, gradient_z):
     return total / (2.0 * n)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gap_near(y, s, theta, corr, gradient, w, intercept, l1_weight, l2_weight, positive,
              kkt, z, gradient_z, loss, enough):  # fmt: skip
     """The duality gap of :func:`dual_and_penalty` with the loss's side of
@@ -416,7 +416,7 @@ def gap_near(y, s, theta, corr, gradient, w, intercept, l1_weight, l2_weight, po
     return loss + penalty - (dual - conjugate), largest
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _coupling(theta, corr, w, intercept):
     """``zᵀθ = wᵀXᵀθ + b·1ᵀθ`` (b the intercept) from ``corr = Xᵀθ``: the terms of the
     non-zero weights only (a bound in place of a settled column's ``Xᵀθ`` meets a zero
@@ -431,7 +431,7 @@ def _coupling(theta, corr, w, intercept):
     return total
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt):
     """Step 3 and the bound: the shrink of θ for the pure-L1 features, the dual value
     ``−1/n Σ s H(q) − Σ_j g_j*(X_jᵀθ)`` at the shrunk point (:func:`dual_value`), the

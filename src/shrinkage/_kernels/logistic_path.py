@@ -66,10 +66,11 @@ working sets they served.
 import time
 
 import numpy as np
-from numba import njit, objmode
+from numba import objmode
 
 from .columns import copy_into, is_dense, subtract_columns_dense, subtract_columns_sparse
 from .dual_bounds import drifted, mark_read, read_columns, unsettled
+from .jit import inner, kernel
 from .logistic_directions import (
     column_direction,
     gram_direction,
@@ -123,7 +124,7 @@ _OVERSHOOT = 0.1
 _DRIFT = 1e-3
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _kth_largest(values, k):
     """The k-th largest of ``values`` (k ≥ 1) by quickselect on a copy, O(p) expected
     (NumPy's ``partition`` costs numba five seconds of compilation)."""
@@ -151,7 +152,7 @@ def _kth_largest(values, k):
     return work[target]
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _largest(score, size, violators_only):
     """The indices of the ``size`` largest scores, increasing, in O(p) (a selection,
     not a sort: on 47,000 features the sort took longer than the Newton steps). With
@@ -191,7 +192,7 @@ def _largest(score, size, violators_only):
     return chosen[:count]
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _meets_outside(kkt, features, target):
     """Whether every KKT residual outside the sorted ``features`` is at most target (an
     empty set: False)."""
@@ -206,7 +207,7 @@ def _meets_outside(kkt, features, target):
     return True
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _gradient(X, data, indices, indptr, fit_intercept, state):
     """``Xᵀg`` at the state's predictor unless current; with an intercept, and the dual
     side to be computed, ``Xᵀh`` in the same pass."""
@@ -220,7 +221,7 @@ def _gradient(X, data, indices, indptr, fit_intercept, state):
         current[1] = True
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _dual_point(z, y, s, g, hess, theta, change, fit_intercept, slack):
     """θ at the state's predictor, in O(n): the intercept's dual point (``slack`` as
     :func:`~shrinkage._kernels.logistic_loss.intercept_dual_point`) or −g, then clipped.
@@ -236,7 +237,7 @@ def _dual_point(z, y, s, g, hess, theta, change, fit_intercept, slack):
     return first, correction, clipped
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w,
                  intercept, a, b, positive, kkt, slack, enough):  # fmt: skip
     """The duality gap at the state's predictor and the largest KKT residual.
@@ -297,7 +298,7 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
                     loss[0], enough)  # fmt: skip
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _prox_newton(X, data, indices, indptr, row_starts, y, s,
                  fit_intercept, scale, a, b, positive, tol, max_iter, w, intercept, state,
                  bounds, settings, model, reuse, certify_start, forcing, buffers):  # fmt: skip
@@ -439,7 +440,7 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
         certified = True
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous,
                intercept, previous_intercept, a, b, state, buffers):  # fmt: skip
     """The start of the next α (:mod:`shrinkage._kernels.prediction`): the secant
@@ -477,7 +478,7 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
     return guess_intercept
 
 
-@njit(cache=True, nogil=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner()
 def _screened(corr, w, a, b, positive, radius):
     """:func:`shrinkage.certificates.logistic.gap_safe_zeros`, counted."""
     shrink = 1.0
@@ -493,7 +494,7 @@ def _screened(corr, w, a, b, positive, radius):
     return count
 
 
-@njit(cache=True)  # objmode reads the clock: no nogil
+@kernel(nogil=False)  # objmode reads the clock: no nogil
 def logistic_path(X, data, indices, indptr, row_starts, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
                   intercept, column_norms, column_means, screen, unit_radius, settings,

@@ -14,14 +14,14 @@ update with a branch and a library call per row, and 0.3 and 0.15 ms without.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .logistic_loss import _probabilities, _sigmoid, _softplus
 from .penalty_side import _penalty_change
 from .small_arguments import SMALL, VECTOR, expm1_small, log1p_small
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _softplus_change(z, prob, v, growth):
     """``softplus(z + v) − softplus(z)`` given ``prob = σ(z)`` and, where |v| ≤ 1,
     ``growth = expm1(v)``: ``log1p(σ(z)·expm1(v))`` exactly, accurate when the change is
@@ -32,7 +32,7 @@ def _softplus_change(z, prob, v, growth):
     return _softplus(z + v) - _softplus(z)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def row_loss_change(z, prob, v, y):
     """``ℓ(z + v) − ℓ(z)`` for one row's log-loss ``ℓ(z) = softplus(z) − y z``, given
     ``prob = σ(z)`` (:func:`_softplus_change`)."""
@@ -40,7 +40,7 @@ def row_loss_change(z, prob, v, y):
     return _softplus_change(z, prob, v, growth) - y * v
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _loss_change(z, u, t, y, s):
     """``F(z + t·u) − F(z)`` summed term by term (:func:`row_loss_change`), over n."""
     total = 0.0
@@ -49,7 +49,7 @@ def _loss_change(z, u, t, y, s):
     return total / z.shape[0]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _trial_change(z, u, t, y, s, gradient, growth):
     """:func:`_loss_change` with σ(z) read from the gradient at z (:func:`_probabilities`);
     ``growth[i]`` receives ``expm1(t·u_i)`` where ``|t·u_i| ≤ 1`` (for
@@ -79,7 +79,7 @@ def _trial_change(z, u, t, y, s, gradient, growth):
     return total / n, 8.0 * 2.220446049250313e-16 * size / n
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _small_trial_change(u, t, y, s, gradient, growth):
     """:func:`_trial_change` with the polynomials of
     :mod:`~shrinkage._kernels.small_arguments` and selects, and the number of rows it
@@ -101,7 +101,7 @@ def _small_trial_change(u, t, y, s, gradient, growth):
     return total / n, 8.0 * 2.220446049250313e-16 * size / n, beyond
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
     """``z += t·u`` and, in place, :func:`loss_derivatives`' gradient and curvature there
     from those at z and the line search's last trial (``growth[i] = expm1(t·u_i)`` where
@@ -133,7 +133,7 @@ def moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
             curvature[i] = max(s[i] * prob * complement / n, 1e-12 / n)
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@inner(fastmath=VECTOR, error_model="numpy")
 def _small_moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
     """:func:`moved_derivatives` where every ``|t·u_i| ≤ SMALL``: every row's new
     derivatives are formed and selected where the row moved and weighs (no branch);
@@ -156,7 +156,7 @@ def _small_moved_derivatives(z, u, t, y, s, gradient, curvature, growth):
         curvature[i] = new_curvature if moved else curvature[i]
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR)
+@inner(fastmath=VECTOR)
 def _beyond(u, t, limit):
     """The number of rows with ``|t·u_i| > limit`` (a count, not a maximum: it
     vectorises)."""
@@ -166,7 +166,7 @@ def _beyond(u, t, limit):
     return count
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR)
+@inner(fastmath=VECTOR)
 def _slope(gradient, u):
     """``gradientᵀu``, vectorised."""
     slope = 0.0
@@ -175,7 +175,7 @@ def _slope(gradient, u):
     return slope
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def armijo_step(z, u, y, s, w, step, l1_weight, l2_weight, gradient_z, armijo, growth):
     """Backtracking on the true objective from ``(w, z)`` along ``(step, u)`` until Lee,
     Sun & Saunders' sufficient-descent condition ``ΔP ≤ armijo·t·Δ`` holds, where

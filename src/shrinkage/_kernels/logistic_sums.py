@@ -8,13 +8,13 @@ of each row's formula for every step. The products ``Xᵀv`` stay with BLAS.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import kernel
 from .logistic_loss import _sigmoid
 from .logistic_step import row_loss_change
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def state_sums(z, y, s, residual, curvature):
     """At the predictor z, into ``residual = s(σ − y)`` and ``curvature = sσ(1 − σ)``;
     returns the sums ``(Σ s ℓ, Σ s H(σ), Σ residual, Σ curvature, Σ curvature·z,
@@ -41,7 +41,7 @@ def state_sums(z, y, s, residual, curvature):
     return loss, entropy, residual_sum, curvature_sum, curvature_z, residual_z, odds
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def loss_changes(z, u, steps, y, s, out):
     """Into ``out[k]``: ``Σ s [ℓ(z + t_k u) − ℓ(z)]`` for each step size ``t_k`` of
     ``steps``, term by term (:func:`~shrinkage._kernels.logistic_step.row_loss_change`)."""

@@ -13,10 +13,11 @@ Python's ``min``/``max``, carries a NaN through (a diverging network stays visib
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel(error_model="numpy")
 def prox_in_metric(w, v, offset, threshold, l2_weight, positive):
     """In place over the flat arrays ``w`` and ``v`` (same length and dtype):
     ``w ← S(w·D, threshold) / (D + l2_weight)`` with ``D = √v + offset``, or
@@ -35,7 +36,7 @@ def prox_in_metric(w, v, offset, threshold, l2_weight, positive):
             w[i] = (u - min(max(u, -t), t)) / (d + b)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel(error_model="numpy")
 def prox_scalar_step(w, threshold, l2_weight, positive):
     """In place over the flat array ``w``: ``w ← S(w, threshold) / (1 + l2_weight)``, or
     ``max(w − threshold, 0) / (1 + l2_weight)`` when ``positive`` (the metric ``D = 1``)."""

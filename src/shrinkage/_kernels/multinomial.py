@@ -25,12 +25,12 @@ class, after every epoch.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .multinomial_penalty import row_residual
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _row_step(grad, W, j, curvature, block, a, b, grouped, step):
     """The row's move: W[j] in place, the move into ``step``; exact per class in turn
     through the row's Hessian ``block`` (ungrouped), or the group soft-threshold with
@@ -71,7 +71,7 @@ def _row_step(grad, W, j, curvature, block, a, b, grouped, step):
     return moved
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _best_shift(row, a, b, grouped):
     """The c minimising ``Ω(row − c·1)``: ``a Σ_k |row_k − c| + ½ b Σ_k (row_k − c)²``
     (the mean when grouped: ``‖row − c1‖`` is least there)."""
@@ -102,7 +102,7 @@ def _best_shift(row, a, b, grouped):
     return ordered[K // 2]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _recentre(W, j, a, b, grouped, step):
     """Shift row j along 1 to its penalty's minimum, adding the shift to ``step``."""
     c = _best_shift(W[j], a, b, grouped)
@@ -112,7 +112,7 @@ def _recentre(W, j, a, b, grouped, step):
             step[k] -= c
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _settle_row(grad, W, j, curvature, block, a, b, grouped, step):
     """Row j's KKT residual before its move, and whether it moved (the move, shift
     along 1 included, in ``step``)."""
@@ -123,7 +123,7 @@ def _settle_row(grad, W, j, curvature, block, a, b, grouped, step):
     return kkt, moved
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _zero_row(W, j):
     """Whether every class's coefficient of feature j is zero: between full epochs,
     the epochs visit only the other rows (glmnet's active-set cycling)."""
@@ -133,7 +133,7 @@ def _zero_row(W, j):
     return True
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _move(U, V, P, i, x, step):
     """Row i of U and V after ``W_j += step`` (``x = X_ij``)."""
     for k in range(U.shape[1]):
@@ -141,7 +141,7 @@ def _move(U, V, P, i, x, step):
         V[i] += x * P[i, k] * step[k]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _intercepts(G, H, P, U, V, step_b):
     """Each class's exact intercept move on the model, in turn; returns the largest
     violation ``|Σ_i ∂M/∂U_ik|`` met."""
@@ -163,7 +163,7 @@ def _intercepts(G, H, P, U, V, step_b):
     return worst
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_weight,
                          l2_weight, grouped, fit_intercept, epochs, tol, step_b):  # fmt: skip
     """Epochs over the rows ``features`` of W (dense Fortran X) until the model's KKT
@@ -207,7 +207,7 @@ def multinomial_cd_dense(X, features, W, U, V, G, H, P, curvature, block, l1_wei
     return worst if visited_all else np.inf  # inf: the zero rows were not checked last
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, curvature,
                           block, l1_weight, l2_weight, grouped, fit_intercept, epochs, tol,
                           step_b):  # fmt: skip
@@ -244,7 +244,7 @@ def multinomial_cd_sparse(data, indices, indptr, features, W, U, V, G, H, P, cur
     return worst if visited_all else np.inf  # inf: the zero rows were not checked last
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def face_model_sparse(data, indices, indptr, classes, slope, H, P, weights, gradient,
                       hessian, cross):  # fmt: skip
     """The face model of :func:`shrinkage.solvers.multinomial_model._face_model` from the

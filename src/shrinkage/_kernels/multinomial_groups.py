@@ -21,12 +21,12 @@ row's log-sum-exp are updated after each block that moves;
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .multinomial_loss import softmax_row
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, sign):
     """Z += sign·X_g D on the rows the group touches (P and lse with it); returns the
     change of the loss ``Σ_i w_i (Δlse_i − Y_iᵀΔZ_i)``."""
@@ -50,7 +50,7 @@ def _move_rows(X, weights, Y, Z, P, lse, members, first, size, D, sign):
     return change
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def group_block_epoch(X, weights, Y, Z, P, lse, W, members, start, lipschitz, l1_weight,
                       l2_weight, blocks):  # fmt: skip
     """One epoch over ``blocks`` (group indices) on a dense Fortran X; ``weights`` are
@@ -120,7 +120,7 @@ def group_block_epoch(X, weights, Y, Z, P, lse, W, members, start, lipschitz, l1
     return largest
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _solve_small(A, rhs):
     """``A⁻¹ rhs`` for a small symmetric positive-definite A, by Gaussian elimination with
     partial pivoting (numba's LAPACK binding costs seconds of compilation)."""
@@ -151,7 +151,7 @@ def _solve_small(A, rhs):
     return x
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _loss_shifted(weights, Y, Z, shift):
     """``Σ_i w_i [lse(Z_i − shift) − Y_iᵀ(Z_i − shift)]``."""
     n, K = Z.shape
@@ -169,7 +169,7 @@ def _loss_shifted(weights, Y, Z, shift):
     return total
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def intercept_newton(weights, Y, Z, P, lse, intercept):
     """A damped Newton step of the intercepts: a common shift c of the rows of Z with
     ``(H + tr(H)/K²·11ᵀ) c = ∇`` (H singular along 1 only), halved until the loss does
@@ -207,7 +207,7 @@ def intercept_newton(weights, Y, Z, P, lse, intercept):
         lse[i] = softmax_row(Z, P, i)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def group_round(X, weights, Y, Z, P, lse, W, intercept, fit_intercept, members, start,
                 lipschitz, l1_weight, l2_weight, iterates):  # fmt: skip
     """A full sweep over the blocks, then sweeps of the non-zero ones

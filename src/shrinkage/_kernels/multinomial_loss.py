@@ -10,13 +10,13 @@ value against those modules.
 """
 
 import numpy as np
-from numba import njit
 
 from .face import solve_positive_semidefinite
+from .jit import inner, kernel
 from .multinomial_penalty import penalty_side
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def softmax_row(Z, P, i):
     """Row i of ``P = softmax(Z)`` (shifted by the row's maximum); returns the row's
     log-sum-exp."""
@@ -33,7 +33,7 @@ def softmax_row(Z, P, i):
     return top + np.log(total)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def loss_point(Z, Y, s, P, G, H):
     """The loss ``1/n Σ s_i [lse(Z_i) − Y_iᵀZ_i]``; P = softmax(Z), ``G = s(P − Y)/n``
     and ``H = sP/n`` into the arrays given."""
@@ -50,7 +50,7 @@ def loss_point(Z, Y, s, P, G, H):
     return total / n
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def loss_value(Z, Y, s):
     """The loss at Z alone."""
     n, K = Z.shape
@@ -64,7 +64,7 @@ def loss_value(Z, Y, s):
     return total / n
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def loss_change(Z, P, U, t, Y, s):
     """``F(Z + tU) − F(Z)`` term by term: ``log1p(Σ_k P_k expm1(tU_k))`` in the rows
     where ``|tU| ≤ 1``, the difference of the two log-sum-exps elsewhere."""
@@ -98,7 +98,7 @@ def loss_change(Z, P, U, t, Y, s):
     return total / n
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def shift_step(P, s, rhs):
     """``H⁺ rhs`` for the Hessian H of the loss in a common shift of the rows of Z
     (:func:`shrinkage.losses.multinomial.shift_newton_step`), centred."""
@@ -123,7 +123,7 @@ def shift_step(P, s, rhs):
     return step
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _shift_gradient(Z, shift, Y, s, P):
     """P = softmax(Z + shift) into P; returns ``Σ_i s_i(P_i − Y_i)/n``."""
     n, K = Z.shape
@@ -142,7 +142,7 @@ def _shift_gradient(Z, shift, Y, s, P):
     return grad
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _shifted(Z, shift, t, step):
     """``Z + 1(shift − t·step)ᵀ``."""
     out = np.empty_like(Z)
@@ -152,7 +152,7 @@ def _shifted(Z, shift, t, step):
     return out
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def intercept_dual(Z, Y, s, theta, P):
     """θ with ``1ᵀθ = 0`` into ``theta``: Newton steps on a common shift of Z, then the
     exact correction (:func:`shrinkage.certificates.multinomial._intercept_dual`); P is
@@ -198,7 +198,7 @@ def intercept_dual(Z, Y, s, theta, P):
             theta[i, k] -= weight * P[i, k] * (correction[k] - along)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _in_simplex(Y, s, theta, Q):
     """Q = Y − nθ/s clipped at 0 and renormalised by rows, θ = s(Y − Q)/n again."""
     n, K = Y.shape
@@ -215,7 +215,7 @@ def _in_simplex(Y, s, theta, Q):
             theta[i, k] = s[i] * (Y[i, k] - Q[i, k]) / n
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def transposed(X, M, features, out):
     """``out[j] = X_jᵀM`` for the columns j of ``features``, dense X (n × p) and M
     (n × K)."""
@@ -231,7 +231,7 @@ def transposed(X, M, features, out):
                     out[j, k] += x * M[i, k]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def certificate(X, Y, s, Z, W, a, b, fit_intercept, offset, loss, G, gradient, kkt, work):
     """The primal and dual values of (W, the intercepts in Z) at the loss value
     ``loss`` and its gradient G in Z (from :func:`loss_point`): ``XᵀG`` into

@@ -18,10 +18,10 @@ calls. ``tests/test_multinomial_path_driver.py`` checks the loop against the Pyt
 """
 
 import numpy as np
-from numba import njit
 
 from .columns import add_product
 from .face import move_in_face, solve_positive_semidefinite
+from .jit import inner, kernel
 from .multinomial import multinomial_cd_dense
 from .multinomial_loss import (
     certificate,
@@ -39,7 +39,7 @@ from .multinomial_penalty import penalty_change, penalty_value, row_kkt
 _FIRST, _SET_TOL, _MODEL_TOL, _ARMIJO, _RESOLUTION, _EPOCHS, _RUN, _FACE_MAX = range(8)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _predictor(X, W, intercept, offset, Z):
     """``Z = XW + 1bᵀ + O`` (O: ``offset``, or none where it is empty)."""
     n = X.shape[0]
@@ -50,7 +50,7 @@ def _predictor(X, W, intercept, offset, Z):
     add_product(X, W, 1.0, Z)
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _intercept_violation(G, fit_intercept):
     """``max_k |Σ_i G_ik|`` with an intercept, else 0."""
     if not fit_intercept:
@@ -64,7 +64,7 @@ def _intercept_violation(G, fit_intercept):
     return worst
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _working_set(W, kkt, size):
     """The ``size`` rows of largest score, in increasing order: the non-zero rows first,
     then the largest KKT residuals (ties to the lower index). By repeated maxima, O(p ×
@@ -94,7 +94,7 @@ def _working_set(W, kkt, size):
     return features
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _copy(out, values):
     """``out[:] = values`` for (p, K) arrays, as a loop (numba's slice assignment formats
     a shape error message that costs seconds of compilation)."""
@@ -103,7 +103,7 @@ def _copy(out, values):
             out[j, k] = values[j, k]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _face_step(X, features, W, U, V, step_b, G, H, P, s, a, b, fit_intercept, largest):
     """One Newton step on the face of the signs (the non-zero coefficients of the rows
     ``features`` and the intercepts), cut at the first sign change, taken where the
@@ -188,7 +188,7 @@ def _face_step(X, features, W, U, V, step_b, G, H, P, s, a, b, fit_intercept, la
             W[columns[e], classes[e]] += step[e]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _model_step(X, squares, features, W, G, H, P, s, a, b, fit_intercept, tol, W_new, U,
                 step_b, settings):  # fmt: skip
     """The model's minimiser on the working set ``features`` into ``W_new``, ``U`` and
@@ -227,7 +227,7 @@ def _model_step(X, squares, features, W, G, H, P, s, a, b, fit_intercept, tol, W
                    int(settings[_FACE_MAX]))  # fmt: skip
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def solve_point(X, squares, Y, s, offset, centred_offset, fit_intercept, scale, a, b, tol,
                 max_iter, W, intercept, certify_start, settings, Z, work, stats):  # fmt: skip
     """Proximal Newton with working sets at one α from (W, intercept), both in place;
@@ -324,7 +324,7 @@ def solve_point(X, squares, Y, s, offset, centred_offset, fit_intercept, scale, 
     stats[0], stats[1], stats[2] = primal - dual, relative, n_steps
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def objective(X, W, intercept, offset, Y, s, a, b, Z):
     """The loss plus the penalty at (W, intercept); Z (n × K) is workspace."""
     _predictor(X, W, intercept, offset, Z)

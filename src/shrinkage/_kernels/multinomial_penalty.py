@@ -10,10 +10,11 @@ than the loss.
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import inner, kernel
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _norm(W, j):
     total = 0.0
     for k in range(W.shape[1]):
@@ -21,7 +22,7 @@ def _norm(W, j):
     return np.sqrt(total)
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def row_residual(grad, W, j, a, b, grouped):
     """Row j's KKT residual: the distance of ``−grad`` (the loss's gradient in W_j, K
     entries) to the subdifferential of Ω_j at W_j (the largest over classes ungrouped,
@@ -46,7 +47,7 @@ def row_residual(grad, W, j, a, b, grouped):
     return residual
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def row_kkt(W, gradient, a, b, grouped, rows, kkt):
     """The KKT residual of each row j of ``rows`` into ``kkt[j]``; returns the largest."""
     worst = 0.0
@@ -56,7 +57,7 @@ def row_kkt(W, gradient, a, b, grouped, rows, kkt):
     return worst
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def penalty_side(W, gradient, corr, a, b, grouped, kkt):
     """``(penalty, shrink, conjugate)`` and every row's KKT residual into ``kkt``.
 
@@ -100,7 +101,7 @@ def penalty_side(W, gradient, corr, a, b, grouped, kkt):
     return penalty, shrink, conjugate
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _magnitude(corr, j, grouped):
     """``‖corr_j‖`` (grouped) or ``max_k |corr_jk|`` (ungrouped)."""
     if grouped:
@@ -111,7 +112,7 @@ def _magnitude(corr, j, grouped):
     return largest
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def penalty_value(W, a, b):
     """``Σ_j a_j Σ_k |W_jk| + ½ b_j Σ_k W_jk²`` (ungrouped)."""
     total = 0.0
@@ -125,7 +126,7 @@ def penalty_value(W, a, b):
     return total
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def penalty_change(W, target, t, a, b):
     """``penalty(W + t·(target − W)) − penalty(W)`` entry by entry (ungrouped; a change
     far below ε·penalty keeps its sign)."""

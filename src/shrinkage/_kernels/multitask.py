@@ -8,12 +8,12 @@ soft threshold, which sets the whole row to exactly zero when ``‖z‖ ≤ a_j`
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import kernel
 from .prox import FASTMATH, THRESHOLD_SLACK
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def bcd_epoch_dense(X, W, R, lipschitz, l1_weight, l2_weight, features):
     """One epoch over the rows ``features`` of W, with R kept equal to ``Y − XW``.
 
@@ -84,7 +84,7 @@ def bcd_epoch_dense(X, W, R, lipschitz, l1_weight, l2_weight, features):
     return largest
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def row_correlations(X, R, features, out):
     """``out[k] = X_jᵀR / n`` for ``j = features[k]`` (out: len(features) × T)."""
     n, n_tasks = R.shape
@@ -98,7 +98,7 @@ def row_correlations(X, R, features, out):
             out[k, t] = total * inv_n
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(fastmath=FASTMATH)
 def subtract_rows(X, R, features, rows):
     """``R −= Σ_k X_j rows[k]ᵀ`` over ``j = features[k]``: R (n × T, Fortran) minus the
     fit of the given rows, without copying the columns."""

@@ -16,12 +16,12 @@ from ``R = Y − XW`` (one pass over X), as the residual-mode solver does
 """
 
 import numpy as np
-from numba import njit
 
 from .columns import add_product
+from .jit import inner, kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _penalty(W, a, b):
     total = 0.0
     for j in range(W.shape[0]):
@@ -32,7 +32,7 @@ def _penalty(W, a, b):
     return total
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _bound(rr, r_dot_y, corr_sq, W, a, b):
     """``(primal, dual)`` of :func:`shrinkage.certificates.group_norm.
     group_norm_certificate` from ``‖R‖²/n``, ``⟨R, Y⟩/n`` and the rows' squared
@@ -50,7 +50,7 @@ def _bound(rr, r_dot_y, corr_sq, W, a, b):
     return 0.5 * rr + _penalty(W, a, b), dual
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gram_gap(Q, C, yy, W, QW, a, b):
     """``(primal, dual)`` at W from the Gram statistics (QW = Q·W)."""
     p, T = C.shape
@@ -68,7 +68,7 @@ def gram_gap(Q, C, yy, W, QW, a, b):
     return _bound(yy - 2.0 * w_c + w_qw, yy - w_c, corr_sq, W, a, b)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def exact_gap(X, Y, W, a, b):
     """``(primal, dual)`` at W from ``R = Y − XW`` itself (X dense, n × p)."""
     n, p = X.shape
@@ -94,7 +94,7 @@ def exact_gap(X, Y, W, a, b):
     return _bound(rr / n, r_dot_y / n, corr_sq, W, a, b)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gram_objective(Q, C, yy, W, a, b):
     """The primal at W from the Gram statistics."""
     p, T = C.shape
@@ -108,7 +108,7 @@ def gram_objective(Q, C, yy, W, a, b):
     return value + _penalty(W, a, b)
 
 
-@njit(cache=True, nogil=True)
+@inner()
 def _epoch(Q, C, W, QW, a, b, step):
     """One pass over the rows; W and QW in place. Returns the largest ``Q_jj‖ΔW_j‖²``."""
     p, T = C.shape
@@ -140,7 +140,7 @@ def _epoch(Q, C, W, QW, a, b, step):
     return largest
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gram_solve(X, Y, Q, C, yy, W, a, b, tol, max_epochs, stats):
     """Epochs from W (in place) until the gap, recomputed from the residual, is at most
     ``tol·yy/2`` (P(0)) or ``max_epochs`` have run; ``stats`` = (gap, relative gap,

@@ -8,13 +8,13 @@ those of :func:`shrinkage.penalties.conjugate_weighted_enet` and
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .reductions import largest_nonnegative
 from .small_arguments import VECTOR
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _kkt(w, grad, l1_weight, l2_weight, positive):
     """:func:`shrinkage.penalties.subdiff_distance` for one coordinate."""
     g = grad + l2_weight * w
@@ -27,7 +27,7 @@ def _kkt(w, grad, l1_weight, l2_weight, positive):
     return abs(g + l1_weight * np.sign(w))
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def shrink_factor(corr, l1_weight, l2_weight, positive):
     """``max(1, max_j |X_jᵀθ|/a_j)`` over the pure-L1 features: dividing θ by it meets
     every ``|X_jᵀθ| ≤ a_j`` (step 3 of the certificate).
@@ -50,7 +50,7 @@ def shrink_factor(corr, l1_weight, l2_weight, positive):
     return shrink
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def penalty_side(corr, shrink, w, gradient, l1_weight, l2_weight, positive, kkt):
     """``(penalty(w), Σ_j g_j*(X_jᵀθ/shrink), largest KKT residual)``, the residuals into
     ``kkt``. Free features (no weight) are skipped in the conjugate: ``X_jᵀθ = 0`` by
@@ -90,7 +90,7 @@ def penalty_side(corr, shrink, w, gradient, l1_weight, l2_weight, positive, kkt)
     return penalty, conjugate, largest_nonnegative(kkt)
 
 
-@njit(cache=True, nogil=True, fastmath=VECTOR, error_model="numpy")
+@kernel(fastmath=VECTOR, error_model="numpy")
 def kkt_residuals(gradient, w, l1_weight, l2_weight, positive, kkt):
     """The KKT residual of every feature into ``kkt`` (as :func:`penalty_side`, without
     the dual side); returns the largest."""
@@ -99,7 +99,7 @@ def kkt_residuals(gradient, w, l1_weight, l2_weight, positive, kkt):
     return largest_nonnegative(kkt)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def working_set_kkt(gradient, w, l1_weight, l2_weight, positive, features):
     """Largest KKT residual over ``features``, ``gradient[k]`` being feature
     ``features[k]``'s loss gradient."""
@@ -110,7 +110,7 @@ def working_set_kkt(gradient, w, l1_weight, l2_weight, positive, features):
     return largest
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def _penalty_change(w, step, t, l1_weight, l2_weight):
     """``penalty(w + t·step) − penalty(w)``, term by term."""
     total = 0.0
@@ -122,7 +122,7 @@ def _penalty_change(w, step, t, l1_weight, l2_weight):
     return total
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def penalty_value(w, l1_weight, l2_weight):
     """``Σ_j a_j|w_j| + ½ b_j w_j²``."""
     total = 0.0
@@ -131,7 +131,7 @@ def penalty_value(w, l1_weight, l2_weight):
     return total
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def box_shrink_factor(corr, l1_weight, l2_weight, lower, upper):
     """The shrink of :func:`shrink_factor` under a box (``shrinkage.bounds``): a pure-L1
     feature constrains ``X_jᵀθ ≤ a_j`` only on a side whose bound is infinite."""
@@ -147,7 +147,7 @@ def box_shrink_factor(corr, l1_weight, l2_weight, lower, upper):
     return shrink
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _box_conjugate(v, a, b, low, high):
     """``h_j*(v)`` for ``h_j = a|w| + ½ b w² + ι_[l, u](w)``
     (:func:`shrinkage.bounds.box_conjugate` for one feature, with its rounding slack)."""
@@ -163,7 +163,7 @@ def _box_conjugate(v, a, b, low, high):
     return total
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _box_kkt(w, grad, a, b, low, high):
     """:func:`shrinkage.bounds.box_subdiff_distance` for one coordinate."""
     if w < low or w > high:
@@ -185,7 +185,7 @@ def _box_kkt(w, grad, a, b, low, high):
     return abs(g + a * np.sign(w))
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def box_penalty_side(corr, shrink, w, gradient, l1_weight, l2_weight, lower, upper, kkt):
     """:func:`penalty_side` under a box: ``(penalty(w), Σ_j h_j*(X_jᵀθ/shrink), largest
     KKT residual)``, the residuals into ``kkt``; the penalty is inf outside the box.

@@ -10,18 +10,18 @@ quantity against the NumPy construction.
 """
 
 import numpy as np
-from numba import njit
 
+from .jit import inner, kernel
 from .penalty_side import penalty_side, shrink_factor
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _saturated(y):
     """``y log y − y`` (0 at y = 0)."""
     return y * np.log(y) - y if y > 0.0 else 0.0
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def loss_derivatives(z, y, s, gradient, curvature, saturated):
     """Half the mean weighted deviance at z, given ``saturated = 1/n Σ s (y log y − y)``;
     ``gradient = s(e^z − y)/n`` and the solvers' curvature ``max(s e^z/n, 1e-12/n)``."""
@@ -35,7 +35,7 @@ def loss_derivatives(z, y, s, gradient, curvature, saturated):
     return total / n + saturated
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     """θ of the certificate with the intercept free, into ``theta``: the shift of z to
     the intercept's optimum scales the means by ``k = Σ s y / Σ s μ``, so
@@ -57,7 +57,7 @@ def intercept_dual_point(z, y, s, gradient, curvature, theta, slack):
     return k
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def clip_dual_point(y, s, theta, change):
     """``q = y − nθ/s`` clipped to q ≥ 0 (θ = 0 where s = 0), as the logistic kernel:
     the moves into ``change``, True when θ moved."""
@@ -78,7 +78,7 @@ def clip_dual_point(y, s, theta, change):
     return moved
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dual_value(y, s, theta, shrink, offset, saturated):
     """The loss's side of the bound at θ/shrink: ``1/n Σ s [y log y − y − q log q + q]
     − θᵀo`` at the mean ``q = y − (y − max(y − nθ/s, 0))/shrink`` (``saturated``: the
@@ -96,7 +96,7 @@ def dual_value(y, s, theta, shrink, offset, saturated):
     return saturated + (total - shifted) / n
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def dual_and_penalty(y, s, theta, corr, gradient, w, l1_weight, l2_weight, positive, kkt,
                      offset, saturated):  # fmt: skip
     """The shrink of θ, the dual value of :func:`dual_value` less ``Σ_j g_j*(X_jᵀθ)`` at

@@ -13,10 +13,11 @@ cost its pass over X and a certificate from scratch. Used by the compiled logist
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def secant_ratio(alphas, k):
     """``log(α_k/α_{k−1}) / log(α_{k−1}/α_{k−2})`` (k ≥ 2): how far to go along the last
     step; 0 where the last step has no length."""
@@ -26,7 +27,7 @@ def secant_ratio(alphas, k):
     return np.log(alphas[k] / alphas[k - 1]) / last
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def secant_start(w, previous, ratio, out):
     """``out = w + ratio·(w − previous)`` coordinate by coordinate, 0 where ``w`` is 0 or
     where the line crosses 0; returns the number of non-zeros of ``out``."""

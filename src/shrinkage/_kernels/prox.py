@@ -1,7 +1,9 @@
 """Scalar proximal updates shared by every kernel."""
 
-from numba import njit, types
+from numba import types
 from numba.extending import overload
+
+from .jit import kernel
 
 # |z| within this relative distance of the threshold is treated as below it, so that
 # α = α_max (computed with another summation order) gives exact zeros despite rounding.
@@ -47,7 +49,7 @@ def _feature_at(features, k):
     return lambda features, k: features[k]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def enet_coordinate_update(z, lipschitz, l1_weight, l2_weight, positive):
     """Exact minimiser in w of ``½L w² − z w + a|w| + ½ b w²`` (``w ≥ 0`` if positive).
 

@@ -8,12 +8,12 @@ KKT residuals of every feature) write their values and call :func:`largest_nonne
 after, so that the loop itself has no maximum and vectorises.
 """
 
-from numba import njit
+from .jit import kernel
 
 __all__ = ["largest_nonnegative"]
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def largest_nonnegative(x):
     """``max(0, max_j x_j)``: the largest entry of ``x``, 0 when ``x`` is empty or
     negative (the largest of residuals, distances or ratios).

@@ -21,7 +21,8 @@ on a grid of 200,001 points of their ranges.
 """
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 __all__ = ["SMALL", "VECTOR", "exp_minus", "expm1_small", "log1p_small"]
 
@@ -36,7 +37,7 @@ SMALL = 1.0
 VECTOR = {"reassoc", "contract"}
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def expm1_small(v):
     """``e^v − 1`` for ``|v| ≤ SMALL`` (module docstring): Taylor's polynomial of
     degree 19 by Horner's scheme.
@@ -72,7 +73,7 @@ def expm1_small(v):
     return p * v
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def log1p_small(x):
     """``log(1 + x)`` for ``expm1(−SMALL) ≤ x ≤ expm1(SMALL)`` (module docstring):
     ``2 atanh(r)``, ``r = x/(2 + x)``, by its series to ``r⁴⁹``.
@@ -124,7 +125,7 @@ _LOG2_E = 1.4426950408889634
 _UNDERFLOW = 708.0
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def exp_minus(a):
     """``e^(−a)`` for ``a ≥ 0``, vectorisable: ``a = k log 2 + r`` with ``|r| ≤ ½ log 2``
     (Cody and Waite), ``e^(−r) = 1 + expm1_small(−r)``, and ``2^(−k)`` as a product of

@@ -3,10 +3,11 @@ block of a Fortran buffer allocated once: substitutions and the Givens update th
 deletes a column, all reading R down its columns (:mod:`shrinkage.path.active_factor`)."""
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def solve_upper(R, m, b):
     """``x`` with ``R[:m, :m] x = b`` (back substitution)."""
     x = b.copy()
@@ -17,7 +18,7 @@ def solve_upper(R, m, b):
     return x
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def solve_upper_transposed(R, m, b):
     """``x`` with ``R[:m, :m]ᵀ x = b`` (forward substitution)."""
     x = b.copy()
@@ -29,7 +30,7 @@ def solve_upper_transposed(R, m, b):
     return x
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def delete_column(R, m, k):
     """Remove column k of ``R[:m, :m]`` in place: shift the later columns left, then
     Givens rotations of rows (i, i + 1) zero the subdiagonal the shift leaves (stable,

@@ -16,13 +16,15 @@ leaves them), each cheaper somewhere (:func:`gram_by_columns` chooses):
 """
 
 import numpy as np
-from numba import njit, uint64
+from numba import uint64
+
+from .jit import inner, kernel
 
 # a block of rows holds about this many entries of X; its buffer takes 12 bytes an entry
 _BLOCK_ENTRIES = 1 << 15
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _block_end(row_starts, first_row, n):
     """The end of the row block from ``first_row``: as many rows as hold at most
     ``_BLOCK_ENTRIES`` entries of X, at least one."""
@@ -33,7 +35,7 @@ def _block_end(row_starts, first_row, n):
     return last_row
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def weighted_gram_rows(data, indices, indptr, row_starts, hess, features, out, sums):
     """``out = X_Wᵀ diag(hess) X_W`` and ``sums = X_Wᵀ hess`` from CSC arrays with
     sorted indices, W = ``features`` (increasing), row block by row block.
@@ -127,7 +129,7 @@ def row_offsets(indices, n):
     return offsets
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def weighted_gram_csc(data, indices, indptr, hess, features, out, sums):
     """:func:`weighted_gram_rows`, column pair by column pair: each column of W scattered
     once into an n-vector, then dotted with the later columns' stored entries. Cost
@@ -154,7 +156,7 @@ def weighted_gram_csc(data, indices, indptr, hess, features, out, sums):
             scattered[uint64(indices[idx])] = 0.0
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def gram_by_columns(k, nnz_working, n):
     """Whether :func:`weighted_gram_csc` is cheaper than :func:`weighted_gram_rows` for a
     working set of k features holding ``nnz_working`` stored entries of n rows. The

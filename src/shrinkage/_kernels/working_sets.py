@@ -7,13 +7,13 @@ number of features. The KKT residuals and gap-safe tests are recomputed per feat
 """
 
 import numpy as np
-from numba import njit
 
 from .gap import check_at
+from .jit import inner, kernel
 from .prox import weight_at
 
 
-@njit(cache=True, nogil=True, inline="always")
+@inner(inline="always")
 def _strong(corr, read, unit_weight, level, n, positive, j):
     if not read[j]:
         return False
@@ -22,7 +22,7 @@ def _strong(corr, read, unit_weight, level, n, positive, j):
     return c >= level * weight_at(unit_weight, j)
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def strong_set(corr, read, unit_weight, level, n, positive):
     """Sorted indices j with ``read[j]`` and ``|corr_j|/n ≥ level·unit_weight_j``
     (``corr_j/n`` when ``positive``): the sequential strong rule with
@@ -40,7 +40,7 @@ def strong_set(corr, read, unit_weight, level, n, positive):
     return out
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz, ws_start):
     """The features a working set is chosen from, in two sweeps over p:
     ``(always, violators, violations, size, unproven, proven)``.
@@ -86,7 +86,7 @@ def set_candidates(corr, w, a, b, positive, n, scale, radius, lipschitz, ws_star
     return always, violators, violations, size, unproven[:n_unproven], proven[:n_proven]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
     """``(kind, kkt)``. kind 3: in the support; 2: pure L2 at zero; 1: a violator
     (KKT residual ``kkt`` > 0) not proven zero; 0: at zero, no violation, not proven
@@ -101,7 +101,7 @@ def _kind(corr, w, a, b, positive, n, scale, radius, lipschitz, j):
     return (1 if kkt > 0.0 else 0), kkt
 
 
-@njit(cache=True, nogil=True)
+@kernel()
 def union_sorted(first, second):
     """The sorted union of two sorted arrays of distinct indices, in one merge (NumPy's
     ``union1d`` concatenates, copies and hashes: four times the memory)."""
