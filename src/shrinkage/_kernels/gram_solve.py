@@ -9,11 +9,9 @@ check; working set = support, pure-L2 features and every KKT violator; inner epo
 until the set's own gap is below a fraction of the full one) in one compiled call.
 """
 
-import time
-
 import numpy as np
-from numba import objmode
 
+from .clock import perf_counter
 from .columns import copy_into, dot
 from .face import face_step_gram
 from .gap import check_at, check_summary, enet_duality_gap
@@ -133,7 +131,7 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     return epochs, gap, primal, dual, largest, screened
 
 
-@kernel(nogil=False)  # objmode reads the clock: no nogil
+@kernel(nogil=False)  # the clock (clock.perf_counter) takes the GIL
 def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a, unit_b,
               positive, target, max_epochs, inner_fraction, face_share, coefs,
               points):  # fmt: skip
@@ -146,8 +144,7 @@ def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a
     ``points`` its epochs, gap, primal, dual, largest KKT residual, screened count and
     seconds. Every feature must be penalised (the first epochs are then −1).
     """
-    with objmode(tick="f8"):
-        tick = time.perf_counter()
+    tick = perf_counter()
     for k in range(alphas.shape[0]):
         a, b = alphas[k] * unit_a, alphas[k] * unit_b
         epochs, gap, primal, dual, largest, screened = gram_solve(
@@ -155,8 +152,7 @@ def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a
             max_epochs, inner_fraction, face_share,
         )  # fmt: skip
         copy_into(coefs[k], w)
-        with objmode(tock="f8"):
-            tock = time.perf_counter()
+        tock = perf_counter()
         points[k, 0], points[k, 1], points[k, 2], points[k, 3] = epochs, gap, primal, dual
         points[k, 4], points[k, 5], points[k, 6] = largest, screened, tock - tick
         tick = tock

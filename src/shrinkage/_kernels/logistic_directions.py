@@ -283,13 +283,15 @@ def _face_step_columns(X, data, indices, indptr, features, w, u, q, hess, a, b,
 @inner()
 def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
                       positive, fit_intercept, tol, face_steps, epochs, cg_max_iter,
-                      scratch):  # fmt: skip
+                      scratch, w_new):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.column_direction`: ``(w_new, u, Δb)``;
-    ``u`` and the model's gradient are the n-vectors of ``scratch`` (overwritten)."""
+    ``u`` and the model's gradient are the n-vectors of ``scratch``, and ``w_new`` a
+    p-vector (all overwritten)."""
     u, q = scratch
     u[:] = 0.0
     copy_into(q, g)
-    w_new, step_b = w.copy(), np.zeros(1)
+    copy_into(w_new, w)
+    step_b = np.zeros(1)
     for _ in range(face_steps):
         violation = np.inf
         if is_dense(indptr):
@@ -309,11 +311,11 @@ def column_direction(X, data, indices, indptr, features, w, g, hess, a, b,
 @inner()
 def gram_direction(X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, tol, face_steps,
-                    epochs, gradient, gradient_current, model, reuse, u):  # fmt: skip
+                    epochs, gradient, gradient_current, model, reuse, u, w_new):  # fmt: skip
     """:func:`shrinkage.solvers.logistic_newton.gram_direction`: ``(w_new, u, Δb, model,
     decrease, earlier)``, the model's curvature (for a later step), its predicted
-    decrease, and whether the curvature was the earlier one; ``u`` (an n-vector) is
-    overwritten.
+    decrease, and whether the curvature was the earlier one; ``u`` (an n-vector) and
+    ``w_new`` (a p-vector) are overwritten.
 
     With ``reuse``, the curvature of ``model`` (an earlier step's) is kept when it covers
     W: the step is then a proximal quasi-Newton step (a descent direction for any
@@ -339,7 +341,7 @@ def gram_direction(X, data, indices, indptr, row_starts, features,
     d = w_ws - start
     # the model at its minimiser: ½(linear + final gradient)ᵀd, plus the penalty's change
     decrease = 0.5 * dot(linear + grad, d) + _penalty_change(start, d, 1.0, a_ws, b_ws)
-    w_new = w.copy()
+    copy_into(w_new, w)
     for i in range(features.shape[0]):
         w_new[features[i]] = w_ws[i]
     u[:] = 0.0

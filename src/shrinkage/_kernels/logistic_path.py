@@ -63,11 +63,9 @@ reason: each cost seconds of compilation and nothing measurable at run time on t
 working sets they served.
 """
 
-import time
-
 import numpy as np
-from numba import objmode
 
+from .clock import perf_counter
 from .columns import copy_into, is_dense, subtract_columns_dense, subtract_columns_sparse
 from .dual_bounds import drifted, mark_read, read_columns, unsettled
 from .jit import inner, kernel
@@ -126,9 +124,9 @@ _DRIFT = 1e-3
 
 @inner()
 def _kth_largest(values, k):
-    """The k-th largest of ``values`` (k ≥ 1) by quickselect on a copy, O(p) expected
-    (NumPy's ``partition`` costs numba five seconds of compilation)."""
-    work = values.copy()
+    """The k-th largest of ``values`` (k ≥ 1) by quickselect, O(p) expected, reordering
+    ``values`` (NumPy's ``partition`` costs numba five seconds of compilation)."""
+    work = values
     low, high = 0, work.shape[0] - 1
     target = k - 1  # position in decreasing order
     while low < high:
@@ -310,7 +308,8 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
     ``certify_start`` the first working set is chosen from the KKT residuals alone and
     a step is taken before the first certificate. ``buffers`` (a p-vector and three
     n-vectors, free between the secant starts of :func:`_predicted`) hold the KKT
-    residuals, the line search's trial and the direction's ``Xd`` and gradient."""
+    residuals (then the working set's scores and the directions' new w), the line
+    search's trial and the direction's ``Xd`` and gradient."""
     first_ws, ws_tol, _, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
@@ -347,11 +346,9 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
         if fit_intercept:
             violation = max(violation, abs(g.sum()))
         target = ws_tol * violation
-        score = kkt.copy()
         n_nonzero = 0
         for j in range(p):
             if w[j] != 0.0:
-                score[j] = np.inf
                 n_nonzero += 1
         size = min(p, max(ws_size, 2 * n_nonzero))
         if (reuse and gap <= settings[16] * tol * scale
@@ -362,7 +359,13 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
             features = model[0].copy()
             size = features.shape[0]
         else:
-            features = _largest(score, size, settings[17] > 0.0)
+            # the KKT residuals are read no more before the next certificate rewrites
+            # them: they become the working set's scores, the non-zero features first
+            # (then the directions' w_new)
+            for j in range(p):
+                if w[j] != 0.0:
+                    kkt[j] = np.inf
+            features = _largest(kkt, size, settings[17] > 0.0)
         ws_size = min(p, 2 * size)
         k = features.shape[0]
         nnz = stored_entries(indptr, n, features)
@@ -382,13 +385,13 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
                     X, data, indices, indptr, row_starts, features,
                     w, g, hess, a, b, positive, fit_intercept, forcing * target,
                     int(face_steps), int(gram_epochs), gradient, current[1], model,
-                    reuse, scratch[0],
+                    reuse, scratch[0], kkt,
                 )  # fmt: skip
             else:
                 w_new, u, step_b = column_direction(
                     X, data, indices, indptr, features, w, g, hess, a, b,
                     positive, fit_intercept, forcing * target, int(face_steps),
-                    int(epochs), int(cg_max_iter), scratch,
+                    int(epochs), int(cg_max_iter), scratch, kkt,
                 )  # fmt: skip
             # the step moves W only: the line search and the update read W's entries
             w_ws, a_ws, b_ws = w[features], a[features], b[features]
@@ -479,8 +482,9 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
 
 
 @inner()
-def _screened(corr, w, a, b, positive, radius):
-    """:func:`shrinkage.certificates.logistic.gap_safe_zeros`, counted."""
+def _screened(corr, w, a, b, positive, norms, radius):
+    """:func:`shrinkage.certificates.logistic.gap_safe_zeros`, counted: the dual sphere's
+    ``radius`` times the column ``norms``."""
     shrink = 1.0
     for j in range(w.shape[0]):
         if b[j] == 0.0 and a[j] > 0.0:
@@ -489,12 +493,12 @@ def _screened(corr, w, a, b, positive, radius):
     count = 0
     for j in range(w.shape[0]):
         magnitude = max(corr[j], 0.0) if positive else abs(corr[j])
-        if a[j] > 0.0 and w[j] == 0.0 and magnitude / shrink + radius[j] < a[j]:
+        if a[j] > 0.0 and w[j] == 0.0 and magnitude / shrink + norms[j] * radius < a[j]:
             count += 1
     return count
 
 
-@kernel(nogil=False)  # objmode reads the clock: no nogil
+@kernel(nogil=False)  # the clock (clock.perf_counter) takes the GIL
 def logistic_path(X, data, indices, indptr, row_starts, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
                   intercept, column_norms, column_means, screen, unit_radius, settings,
@@ -581,10 +585,12 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
     bound_norms = column_norms if settings[14] > 0.0 and wide else np.empty(0)
     bounds = (bound_norms, column_means, np.empty(n), np.zeros(p, dtype=np.bool_),
               np.zeros(p, dtype=np.bool_), np.array([False, False]))  # fmt: skip
+    no_l1, no_l2 = not np.any(l1_unit), not np.any(l2_unit)
     for k in range(alphas.shape[0]):
-        with objmode(tick="f8"):
-            tick = time.perf_counter()
-        a, b = alphas[k] * l1_unit, alphas[k] * l2_unit
+        tick = perf_counter()
+        # a penalty without an L1 or an L2 part keeps no vector of its zero weights
+        a = l1_unit if no_l1 else alphas[k] * l1_unit
+        b = l2_unit if no_l2 else alphas[k] * l2_unit
         if predict and k >= 2 and predicting:
             solved = intercept
             intercept = _predicted(
@@ -617,9 +623,8 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
         screened = 0
         if screen:
             floor = GAP_ROUNDING * (loss[0] + penalty_value(w, a, b))
-            radius = column_norms * (unit_radius * np.sqrt(max(gap, floor)))
-            screened = _screened(state[5], w, a, b, positive, radius)
-        with objmode(tock="f8"):
-            tock = time.perf_counter()
+            radius = unit_radius * np.sqrt(max(gap, floor))
+            screened = _screened(state[5], w, a, b, positive, column_norms, radius)
+        tock = perf_counter()
         points[k, 0], points[k, 1], points[k, 2] = intercept, gap, gap / scale
         points[k, 3], points[k, 4], points[k, 5] = n_steps, tock - tick, screened
