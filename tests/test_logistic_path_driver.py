@@ -290,7 +290,8 @@ def _weighted_gram_both_ways(X, hess, features):
     np.testing.assert_allclose(gram, expected, rtol=1e-12, atol=1e-12 * scale)
     np.testing.assert_allclose(sums, columns.T @ hess, rtol=1e-12, atol=1e-12 * scale)
     by_columns, column_sums = np.full((k, k), np.nan), np.full(k, np.nan)
-    weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, by_columns, column_sums)
+    weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, by_columns, column_sums,
+                      np.zeros(X.shape[0]))  # fmt: skip
     np.testing.assert_allclose(by_columns, gram, rtol=1e-12, atol=1e-12 * scale)
     np.testing.assert_allclose(column_sums, sums, rtol=1e-12, atol=1e-12 * scale)
 

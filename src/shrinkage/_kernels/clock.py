@@ -14,6 +14,7 @@ def perf_counter():
     A function of its own: at each entry of an object-mode block, numba unpickles the
     block's dispatcher from bytes the size of the enclosing function's code. Inside the
     logistic loop that was 250 KB at each α (the whole workspace of a small problem).
+    A kernel that calls it may release the GIL: the block takes it back for the reading.
 
     Examples
     --------

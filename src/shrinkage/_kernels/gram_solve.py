@@ -131,7 +131,7 @@ def gram_solve(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, a, b, positiv
     return epochs, gap, primal, dual, largest, screened
 
 
-@kernel(nogil=False)  # the clock (clock.perf_counter) takes the GIL
+@kernel()  # releases the GIL; the clock (clock.perf_counter) takes it back
 def gram_path(gram, xty, yy, n, lipschitz, check_lipschitz, w, q, alphas, unit_a, unit_b,
               positive, target, max_epochs, inner_fraction, face_share, coefs,
               points):  # fmt: skip

@@ -85,9 +85,10 @@ def stored_entries(indptr, n, features):
 
 @inner()
 def _model(X, data, indices, indptr, row_starts, g, hess, features,
-           fit_intercept, gradient, gradient_current):  # fmt: skip
+           fit_intercept, gradient, gradient_current, zeros):  # fmt: skip
     """The h-centred Gram model on W: ``(hessian, linear, X_Wᵀh, Σh, Σg)``; ``gradient``
-    is ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns)."""
+    is ``Xᵀg`` where ``gradient_current`` (sparse X then reads it, not the columns), and
+    ``zeros`` an n-vector of zeros (left zero)."""
     k = features.shape[0]
     hessian = np.zeros((k, k))
     linear = np.empty(k)
@@ -99,7 +100,7 @@ def _model(X, data, indices, indptr, row_starts, g, hess, features,
     if not is_dense(indptr):
         n = g.shape[0]
         if gram_by_columns(k, stored_entries(indptr, n, features), n):
-            weighted_gram_csc(data, indices, indptr, hess, features, hessian, hess_x)
+            weighted_gram_csc(data, indices, indptr, hess, features, hessian, hess_x, zeros)
         else:
             weighted_gram_rows(data, indices, indptr, row_starts, hess, features, hessian,
                                hess_x)  # fmt: skip
@@ -322,6 +323,7 @@ def gram_direction(X, data, indices, indptr, row_starts, features,
     positive semi-definite curvature), at the cost of a gradient instead of a Gram
     matrix."""
     earlier = False
+    u[:] = 0.0
     if reuse:
         earlier, hessian, grad, hess_x, hess_sum, grad_b = _earlier_model(
             X, data, indices, indptr, g, features, fit_intercept, gradient,
@@ -330,7 +332,7 @@ def gram_direction(X, data, indices, indptr, row_starts, features,
     if not earlier:
         hessian, grad, hess_x, hess_sum, grad_b = _model(
             X, data, indices, indptr, row_starts, g, hess, features,
-            fit_intercept, gradient, gradient_current,
+            fit_intercept, gradient, gradient_current, u,
         )  # fmt: skip
         model = (np.ascontiguousarray(features), hessian, hess_x, hess_sum)
     start = w[features]
@@ -344,7 +346,6 @@ def gram_direction(X, data, indices, indptr, row_starts, features,
     copy_into(w_new, w)
     for i in range(features.shape[0]):
         w_new[features[i]] = w_ws[i]
-    u[:] = 0.0
     if is_dense(indptr):
         subtract_columns_dense(X, u, features, -d)
     if not is_dense(indptr):

@@ -281,8 +281,9 @@ def _certificate(X, data, indices, indptr, y, s, fit_intercept, state, bounds, w
                 transposed_pair(X, data, indices, indptr, g, theta, gradient, corr)
                 current[1] = True
             exact[:] = True
-        copy_into(reference, theta)
         holds[0] = norms.shape[0] > 0
+        if holds[0]:
+            copy_into(reference, theta)
         current[0] = True
     count = unsettled(corr, exact, w, a, mask)
     if count > 0:
@@ -306,17 +307,19 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
     is the curvature of the last Gram step and ``reuse`` whether the next may keep it
     (:func:`~shrinkage._kernels.logistic_directions.gram_direction`). Without
     ``certify_start`` the first working set is chosen from the KKT residuals alone and
-    a step is taken before the first certificate. ``buffers`` (a p-vector and three
+    a step is taken before the first certificate. ``buffers`` (a p-vector and two
     n-vectors, free between the secant starts of :func:`_predicted`) hold the KKT
     residuals (then the working set's scores and the directions' new w), the line
-    search's trial and the direction's ``Xd`` and gradient."""
+    search's trial and the direction's ``Xd``."""
     first_ws, ws_tol, _, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
     n, p = z.shape[0], w.shape[0]
     kkt, growth = buffers[0], buffers[1]  # growth: the line search's expm1(t·u)
-    scratch = (buffers[2], buffers[3])  # the directions' Xd and gradient
+    # the directions' Xd, and the column direction's model gradient in the dual point's
+    # change (read only inside a certificate, which rewrites it)
+    scratch = (buffers[2], change)
     ws_size = min(int(first_ws), p)
     n_steps = 0
     # the intercept's dual point may be that much from the exact one: a fraction of the
@@ -451,7 +454,8 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
     is below the warm start's. ``previous`` becomes the current w. Returns the
     intercept of the start."""
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
-    guess, z_guess, g_guess, h_guess = buffers
+    guess, z_guess, g_guess = buffers
+    h_guess = change  # rewritten by the next certificate before it is read
     count = secant_start(w, previous, ratio, guess)
     guess_intercept = intercept
     if fit_intercept:
@@ -498,7 +502,7 @@ def _screened(corr, w, a, b, positive, norms, radius):
     return count
 
 
-@kernel(nogil=False)  # the clock (clock.perf_counter) takes the GIL
+@kernel()  # releases the GIL; the clock (clock.perf_counter) takes it back
 def logistic_path(X, data, indices, indptr, row_starts, y, s,
                   fit_intercept, scale, alphas, l1_unit, l2_unit, positive, tol, max_iter,
                   intercept, column_norms, column_means, screen, unit_radius, settings,
@@ -572,7 +576,7 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
     # good, and the prediction would only cost its pass over X and a full certificate
     predicting = False
     previous, previous_intercept = np.zeros(p), intercept
-    buffers = (np.empty(p), np.empty(n), np.empty(n), np.empty(n))
+    buffers = (np.empty(p), np.empty(n), np.empty(n))
     model = (np.empty(0, dtype=np.int64), np.empty((0, 0)), np.empty(0), 0.0)
     # False, as a run-time bool: a literal False would compile the callees twice
     reuse = settings[10] < 0.0
@@ -583,7 +587,9 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
     entries = n * p if is_dense(indptr) else indptr[p]
     wide = entries >= _LAZY_ENTRIES * n
     bound_norms = column_norms if settings[14] > 0.0 and wide else np.empty(0)
-    bounds = (bound_norms, column_means, np.empty(n), np.zeros(p, dtype=np.bool_),
+    # θ of reference: only where the bounds are used
+    reference = np.empty(n if bound_norms.shape[0] > 0 else 0)
+    bounds = (bound_norms, column_means, reference, np.zeros(p, dtype=np.bool_),
               np.zeros(p, dtype=np.bool_), np.array([False, False]))  # fmt: skip
     no_l1, no_l2 = not np.any(l1_unit), not np.any(l2_unit)
     for k in range(alphas.shape[0]):

@@ -130,13 +130,12 @@ def row_offsets(indices, n):
 
 
 @kernel()
-def weighted_gram_csc(data, indices, indptr, hess, features, out, sums):
+def weighted_gram_csc(data, indices, indptr, hess, features, out, sums, scattered):
     """:func:`weighted_gram_rows`, column pair by column pair: each column of W scattered
-    once into an n-vector, then dotted with the later columns' stored entries. Cost
-    ``|W|·nnz(X_W)/2``: cheaper for a small working set (:func:`gram_by_columns`).
-    ``out`` and ``sums`` are overwritten."""
+    once into ``scattered`` (an n-vector of zeros, left zero), then dotted with the later
+    columns' stored entries. Cost ``|W|·nnz(X_W)/2``: cheaper for a small working set
+    (:func:`gram_by_columns`). ``out`` and ``sums`` are overwritten."""
     k = features.shape[0]
-    scattered = np.zeros(hess.shape[0])
     for first in range(k):
         j = features[first]
         total = 0.0

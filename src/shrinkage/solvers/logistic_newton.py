@@ -178,7 +178,8 @@ def gram_direction(X, row_starts, features, w, g, hess, a, b, positive, fit_inte
         hessian, hess_x = np.zeros((k, k)), np.zeros(k)
         nnz_working = int(np.sum(np.diff(X.indptr)[features]))
         if gram_by_columns(k, nnz_working, X.shape[0]):
-            weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, hessian, hess_x)
+            weighted_gram_csc(X.data, X.indices, X.indptr, hess, features, hessian, hess_x,
+                              np.zeros(X.shape[0]))  # fmt: skip
         else:
             weighted_gram_rows(X.data, X.indices, X.indptr, row_starts, hess, features,
                                hessian, hess_x)  # fmt: skip
