@@ -8,10 +8,10 @@
 BLAS on one thread) that fits once, then times three more fits and prints their median;
 the two settings alternate, round by round, on both cores. The jobs after the first run
 on two threads where the first took at least
-:data:`shrinkage.selection.cv_jobs.PARALLEL_MIN_SECONDS` (then the fold paths run side
-by side, each compiled loop without the GIL), else one after the other in the caller's
-thread: at most ``(k + 1)/(1 + ⌈(k − 1)/2⌉ + 1)`` faster for k folds and the refit
-(1.5× at five folds). Prints the median seconds of each setting and their ratio.
+:data:`shrinkage.selection.cv_jobs.LOGISTIC_PARALLEL_MIN_SECONDS` (then the fold paths
+run side by side, each compiled loop without the GIL), else one after the other in the
+caller's thread: at most ``(k + 1)/(1 + ⌈(k − 1)/2⌉ + 1)`` faster for k folds and the
+refit (1.5× at five folds). Prints the median seconds of each setting and their ratio.
 """
 
 from __future__ import annotations

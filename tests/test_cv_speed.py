@@ -15,6 +15,7 @@ from shrinkage.selection import LassoCV, SparseLogisticRegressionCV, cv_jobs
 def long_jobs(monkeypatch):
     """Every job counts as long enough for threads."""
     monkeypatch.setattr(cv_jobs, "PARALLEL_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(cv_jobs, "LOGISTIC_PARALLEL_MIN_SECONDS", 0.0)
 
 
 def _problem(seed=0, n=90, p=8):
@@ -71,3 +72,24 @@ def test_threads_give_the_serial_results(long_jobs):
         threaded = Model(n_alphas=10, cv=3, n_jobs=2).fit(X, target)
         np.testing.assert_array_equal(serial.cv_fold_errors_, threaded.cv_fold_errors_)
         np.testing.assert_array_equal(serial.coef_, threaded.coef_)
+
+
+def test_logistic_jobs_go_to_threads_from_shorter_first_jobs(monkeypatch):
+    """A logistic fold's path is one compiled call without the GIL: its jobs have their
+    own threshold. With the squared loss's out of reach and the logistic one at 0, the
+    logistic jobs after the first run on threads and the squared ones here."""
+    monkeypatch.setattr(cv_jobs, "PARALLEL_MIN_SECONDS", float("inf"))
+    monkeypatch.setattr(cv_jobs, "LOGISTIC_PARALLEL_MIN_SECONDS", 0.0)
+    assert cv_jobs.parallel_min_seconds("logistic") == 0.0
+    assert cv_jobs.parallel_min_seconds("poisson") == float("inf")
+    X, y = _problem(seed=2)
+    labels = (y > np.median(y)).astype(float)
+    for Model, target, on_threads in ((LassoCV, y, False),
+                                      (SparseLogisticRegressionCV, labels, True)):  # fmt: skip
+        scorer, threads = _where_scorer()
+        Model(n_alphas=5, cv=4, n_jobs=2, scoring=scorer).fit(X, target)
+        assert bool(set(threads) - {threading.get_ident()}) is on_threads
+
+
+def test_the_thresholds_order():
+    assert 0.0 < cv_jobs.LOGISTIC_PARALLEL_MIN_SECONDS < cv_jobs.PARALLEL_MIN_SECONDS

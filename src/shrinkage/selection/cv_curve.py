@@ -55,7 +55,7 @@ from ..estimators.contract import (
 from ..path import warn_unconverged
 from ..penalties import Penalty
 from ._common import extended_grid, grid_edge, one_standard_error_index, shared_alpha_grid
-from .cv_jobs import fold_errors, run_jobs
+from .cv_jobs import fold_errors, parallel_min_seconds, run_jobs
 from .folds import check_fold_weights
 
 __all__ = ["BOXED_CV_PARAMETERS", "CV_PARAMETERS", "CrossValidatedMixin", "fold_results"]
@@ -251,6 +251,7 @@ class CrossValidatedMixin:
                 for train, test in folds
             ],
             self.n_jobs,
+            parallel_min_seconds(self._loss),
         )
         return fold_results(jobs, len(penalties), len(folds), grids.shape[1])
 
