@@ -12,9 +12,14 @@ boundary and on moves past the exact formula's range (|t·u| > 1).
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numba import njit
 
 from _strategies import derivatives, logistic_samples
-from shrinkage._kernels.logistic_loss import loss_derivatives
+from shrinkage._kernels.logistic_loss import (
+    curvature_from_gradient,
+    loss_derivatives,
+    loss_gradient,
+)
 from shrinkage._kernels.logistic_step import _trial_change, armijo_step, moved_derivatives
 
 EPS = np.finfo(float).eps
@@ -107,3 +112,27 @@ def test_no_descent_returns_a_zero_step():
     zero = np.zeros(1)
     t, change, error = armijo_step(z, u, y, s, zero, zero, zero, zero, g, 0.01, np.empty(2))
     assert (t, change, error) == (0.0, 0.0, 0.0)
+
+
+@njit
+def _gradient_then_curvature(z, y, s, g, h):
+    loss = loss_gradient(z, y, s, g)
+    curvature_from_gradient(g, y, s, h)
+    return loss
+
+
+@given(logistic_samples(st.integers(1, 40), [1.0, 10.0, 40.0]))
+@settings(max_examples=150, deadline=None)
+def test_the_secant_start_reads_its_curvature_from_its_gradient(samples):
+    """The secant start's loss and gradient are those of ``loss_derivatives`` exactly,
+    and its curvature, read from the gradient, is the same to ε·s/n absolutely (rows of
+    weight 0 at the floor)."""
+    _, z, y, s = samples
+    n = z.shape[0]
+    loss, g, h = derivatives(z, y, s)
+    g_read, h_read = np.full(n, np.nan), np.full(n, np.nan)
+    assert _gradient_then_curvature(z, y, s, g_read, h_read) == loss
+    assert np.array_equal(g_read, g)
+    assert np.all(np.abs(h_read - h) <= 1e-13 * h + 8 * EPS * s / n)
+    assert np.all(h_read >= 1e-12 / n)
+    assert np.all(h_read[s == 0] == 1e-12 / n)

@@ -43,12 +43,45 @@ def loss_derivatives(z, y, s, gradient, curvature):
     n = z.shape[0]
     total = 0.0
     for i in range(n):
-        e = exp_minus(abs(z[i]))
-        prob = 1.0 / (1.0 + e) if z[i] >= 0.0 else e / (1.0 + e)
-        total += s[i] * (max(z[i], 0.0) + log1p_small(e) - y[i] * z[i])
+        term, prob = _sample_loss(z[i], y[i], s[i])
+        total += term
         gradient[i] = s[i] * (prob - y[i]) / n
         curvature[i] = max(s[i] * prob * (1.0 - prob) / n, 1e-12 / n)
     return total / n
+
+
+@inner(inline="always")
+def _sample_loss(zi, yi, si):
+    """A sample's weighted log-loss and ``σ(z)``, from one exponential."""
+    e = exp_minus(abs(zi))
+    prob = 1.0 / (1.0 + e) if zi >= 0.0 else e / (1.0 + e)
+    return si * (max(zi, 0.0) + log1p_small(e) - yi * zi), prob
+
+
+@inner(fastmath=VECTOR, error_model="numpy")
+def loss_gradient(z, y, s, gradient):
+    """:func:`loss_derivatives` without the curvature (:func:`curvature_from_gradient`
+    gives it later, where it is needed)."""
+    n = z.shape[0]
+    total = 0.0
+    for i in range(n):
+        term, prob = _sample_loss(z[i], y[i], s[i])
+        total += term
+        gradient[i] = s[i] * (prob - y[i]) / n
+    return total / n
+
+
+@inner(fastmath=VECTOR, error_model="numpy")
+def curvature_from_gradient(gradient, y, s, curvature):
+    """:func:`loss_derivatives`' curvature from its gradient, without an exponential:
+    σ and 1 − σ read by :func:`_probabilities` (rows of weight 0 get the floor)."""
+    n = gradient.shape[0]
+    floor = 1e-12 / n
+    for i in range(n):
+        weighted = s[i] > 0.0
+        factor = n / s[i] if weighted else 0.0
+        prob, complement = _probabilities(gradient[i], y[i], factor)
+        curvature[i] = max(s[i] * prob * complement / n, floor) if weighted else floor
 
 
 @inner(fastmath=VECTOR, error_model="numpy")

@@ -80,9 +80,11 @@ from .logistic_directions import (
 from .logistic_loss import (
     GAP_ROUNDING,
     clip_dual_point,
+    curvature_from_gradient,
     gap_near,
     intercept_dual_point,
     loss_derivatives,
+    loss_gradient,
 )
 from .logistic_step import armijo_step, moved_derivatives
 from .penalty_side import _penalty_change, kkt_residuals, penalty_value, working_set_kkt
@@ -307,19 +309,20 @@ def _prox_newton(X, data, indices, indptr, row_starts, y, s,
     is the curvature of the last Gram step and ``reuse`` whether the next may keep it
     (:func:`~shrinkage._kernels.logistic_directions.gram_direction`). Without
     ``certify_start`` the first working set is chosen from the KKT residuals alone and
-    a step is taken before the first certificate. ``buffers`` (a p-vector and two
-    n-vectors, free between the secant starts of :func:`_predicted`) hold the KKT
-    residuals (then the working set's scores and the directions' new w), the line
-    search's trial and the direction's ``Xd``."""
+    a step is taken before the first certificate. ``buffers`` (a p-vector and an
+    n-vector, free between the secant starts of :func:`_predicted`) hold the KKT
+    residuals (then the working set's scores and the directions' new w) and the
+    direction's ``Xd``."""
     first_ws, ws_tol, _, armijo, face_steps, gram_epochs = settings[:6]
     epochs, cg_max_iter, gram_max = settings[6:9]
     fidelity = settings[10]
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
     n, p = z.shape[0], w.shape[0]
-    kkt, growth = buffers[0], buffers[1]  # growth: the line search's expm1(t·u)
-    # the directions' Xd, and the column direction's model gradient in the dual point's
-    # change (read only inside a certificate, which rewrites it)
-    scratch = (buffers[2], change)
+    # the dual point's clipping change is read only inside a certificate, which rewrites
+    # it: until then it holds the column direction's model gradient, then the line
+    # search's expm1(t·u) (growth)
+    kkt, growth = buffers[0], change
+    scratch = (buffers[1], change)  # the directions' Xd and model gradient
     ws_size = min(int(first_ws), p)
     n_steps = 0
     # the intercept's dual point may be that much from the exact one: a fraction of the
@@ -454,8 +457,8 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
     is below the warm start's. ``previous`` becomes the current w. Returns the
     intercept of the start."""
     z, g, hess, gradient, theta, corr, change, loss, current, hess_x = state
-    guess, z_guess, g_guess = buffers
-    h_guess = change  # rewritten by the next certificate before it is read
+    guess, z_guess = buffers
+    g_guess = change  # rewritten by the next certificate before it is read
     count = secant_start(w, previous, ratio, guess)
     guess_intercept = intercept
     if fit_intercept:
@@ -473,13 +476,13 @@ def _predicted(X, data, indices, indptr, y, s, fit_intercept, ratio, w, previous
         subtract_columns_dense(X, z_guess, support, minus)
     if not is_dense(indptr):
         subtract_columns_sparse(data, indices, indptr, z_guess, support, minus)
-    guess_loss = loss_derivatives(z_guess, y, s, g_guess, h_guess)
+    guess_loss = loss_gradient(z_guess, y, s, g_guess)
     if guess_loss + penalty_value(guess, a, b) >= loss[0] + penalty_value(w, a, b):
         return intercept
     copy_into(w, guess)
     copy_into(z, z_guess)
     copy_into(g, g_guess)
-    copy_into(hess, h_guess)
+    curvature_from_gradient(g, y, s, hess)
     loss[0], loss[1] = guess_loss, 0.0
     current[0] = current[1] = current[2] = False
     return guess_intercept
@@ -576,7 +579,7 @@ def logistic_path(X, data, indices, indptr, row_starts, y, s,
     # good, and the prediction would only cost its pass over X and a full certificate
     predicting = False
     previous, previous_intercept = np.zeros(p), intercept
-    buffers = (np.empty(p), np.empty(n), np.empty(n))
+    buffers = (np.empty(p), np.empty(n))
     model = (np.empty(0, dtype=np.int64), np.empty((0, 0)), np.empty(0), 0.0)
     # False, as a run-time bool: a literal False would compile the callees twice
     reuse = settings[10] < 0.0
