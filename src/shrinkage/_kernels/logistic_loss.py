@@ -40,34 +40,29 @@ def loss_derivatives(z, y, s, gradient, curvature):
     ``softplus(z) = max(z, 0) + log1p(e)``; both functions are the vectorised ones of
     :mod:`~shrinkage._kernels.small_arguments` (100,000 rows: 1.9 → 0.4 ms).
     """
-    n = z.shape[0]
-    total = 0.0
-    for i in range(n):
-        term, prob = _sample_loss(z[i], y[i], s[i])
-        total += term
-        gradient[i] = s[i] * (prob - y[i]) / n
-        curvature[i] = max(s[i] * prob * (1.0 - prob) / n, 1e-12 / n)
-    return total / n
-
-
-@inner(inline="always")
-def _sample_loss(zi, yi, si):
-    """A sample's weighted log-loss and ``σ(z)``, from one exponential."""
-    e = exp_minus(abs(zi))
-    prob = 1.0 / (1.0 + e) if zi >= 0.0 else e / (1.0 + e)
-    return si * (max(zi, 0.0) + log1p_small(e) - yi * zi), prob
+    return _loss_terms(z, y, s, gradient, curvature, True)
 
 
 @inner(fastmath=VECTOR, error_model="numpy")
 def loss_gradient(z, y, s, gradient):
     """:func:`loss_derivatives` without the curvature (:func:`curvature_from_gradient`
     gives it later, where it is needed)."""
+    return _loss_terms(z, y, s, gradient, gradient, False)
+
+
+@inner(inline="always", fastmath=VECTOR, error_model="numpy")
+def _loss_terms(z, y, s, gradient, curvature, with_curvature):
+    """:func:`loss_derivatives`, the curvature written only ``with_curvature`` (a
+    constant where it is inlined)."""
     n = z.shape[0]
     total = 0.0
     for i in range(n):
-        term, prob = _sample_loss(z[i], y[i], s[i])
-        total += term
+        e = exp_minus(abs(z[i]))
+        prob = 1.0 / (1.0 + e) if z[i] >= 0.0 else e / (1.0 + e)
+        total += s[i] * (max(z[i], 0.0) + log1p_small(e) - y[i] * z[i])
         gradient[i] = s[i] * (prob - y[i]) / n
+        if with_curvature:
+            curvature[i] = max(s[i] * prob * (1.0 - prob) / n, 1e-12 / n)
     return total / n
 
 
