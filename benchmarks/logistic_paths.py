@@ -36,6 +36,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 from certified_protocol import median_seconds  # noqa: E402
+from logistic_designs import DESIGNS  # noqa: E402
 from logistic_peers import SOLVERS, CapExceeded, NotApplicable, Problem  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
@@ -48,50 +49,14 @@ DATA = Path(
 )
 TOLERANCES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12]
 DATASETS = ["leukemia", "rcv1_small", "a9a", "w8a", "news20_bow", "breast_cancer_wdbc"]
-# data that no default of ours was tuned on: wide dense (``--datasets ar1_500x2000``),
-# tall dense (``ar1_20000x100``) and tall sparse 0/1 (``binary_100000x1000``)
-SYNTHETIC = ["ar1_500x2000", "ar1_20000x100", "binary_100000x1000"]
-
-
-def ar1_design(n=500, p=2000, rho=0.6, seed=0):
-    """AR(1) Gaussian columns (correlation ρ^|i−j|), 20 coefficients of 1, labels from
-    the probit of the linear predictor."""
-    rng = np.random.default_rng(seed)
-    Z = rng.standard_normal((n, p))
-    X = np.empty_like(Z)
-    X[:, 0] = Z[:, 0]
-    for j in range(1, p):
-        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * Z[:, j]
-    w = np.zeros(p)
-    w[rng.choice(p, 20, replace=False)] = 1.0
-    y = (X @ w + rng.standard_normal(n) > 0).astype(np.float64)
-    return np.asfortranarray(X), y
-
-
-def binary_design(n=100_000, p=1000, seed=0):
-    """Tall sparse 0/1 features whose frequencies fall as a power law (from 30 % to about
-    0.1 %, as words or one-hot categories do), 30 coefficients of ±1, logistic labels."""
-    rng = np.random.default_rng(seed)
-    rates = 0.3 * np.arange(1, p + 1) ** -0.8
-    columns = [np.flatnonzero(rng.random(n) < rate) for rate in rng.permutation(rates)]
-    indptr = np.concatenate([[0], np.cumsum([len(c) for c in columns])])
-    indices = np.concatenate(columns).astype(np.int32)
-    X = sp.csc_matrix((np.ones(indices.shape[0]), indices, indptr), shape=(n, p))
-    w = np.zeros(p)
-    w[rng.choice(p, 30, replace=False)] = rng.choice([-1.0, 1.0], 30)
-    z = X @ w - 0.5
-    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-z))).astype(np.float64)
-    return X, y
+# data that no default of ours was tuned on (``logistic_designs.py``)
+SYNTHETIC = list(DESIGNS)
 
 
 def load(name):
     """X (CSC if sparse; dense columns standardised) and the 0/1 labels."""
-    if name == "ar1_500x2000":
-        return ar1_design()
-    if name == "ar1_20000x100":
-        return ar1_design(n=20_000, p=100)
-    if name == "binary_100000x1000":
-        return binary_design()
+    if name in DESIGNS:
+        return DESIGNS[name]()
     if name == "breast_cancer_wdbc":
         frame = pd.read_csv(DATA / f"{name}.csv")
         y = frame.pop("target").to_numpy(np.float64)
