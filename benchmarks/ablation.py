@@ -2,6 +2,11 @@
 
     python benchmarks/ablation.py                              # default problems
     python benchmarks/ablation.py --problems toeplitz sparse_synthetic@1e-2 --repeat 5
+    python benchmarks/ablation.py --logistic --datasets a9a --repeat 5   # logistic paths
+
+``--logistic`` runs ``ablation_logistic.py`` with the other arguments: the logistic
+path's own switches (the compiled driver against the Python loop, Gram mode, working
+sets, warm and predicted starts, kept curvature, lazy certificates, ...) and options.
 
 Same problems, grid and one-thread rule as ``run.py``; ``tol=1e-6`` (our certificate, the
 relative duality gap at every α, re-checked here from the coefficients by ``certify.py``).
@@ -68,6 +73,12 @@ def measure(problem, options, repeat):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--logistic" in argv:
+        from ablation_logistic import main as logistic_main
+
+        argv.remove("--logistic")
+        return logistic_main(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--problems", nargs="+", default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=3)
