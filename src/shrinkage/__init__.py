@@ -60,7 +60,7 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.8.14"
+__version__ = "0.8.15"
 
 __all__ = [
     "AdaptiveLasso",
